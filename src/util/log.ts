@@ -1,0 +1,58 @@
+/**
+ * One swappable logger for warnings: legal but suspicious input (a constant column, fewer
+ * distinct points than k). Fatal problems throw instead (see errors.ts).
+ *
+ * The default logger writes `clusterlens: warning: ...` to stderr. Tests swap it for a collector
+ * and assert on the count; the CLI swaps it to honour `--quiet`.
+ */
+
+export interface Logger {
+  warn(message: string): void;
+}
+
+const stderrLogger: Logger = {
+  warn(message) {
+    process.stderr.write(`clusterlens: warning: ${message}\n`);
+  },
+};
+
+let current: Logger = stderrLogger;
+
+/** Replace the logger; returns the previous one so it can be restored. */
+export function setLogger(logger: Logger): Logger {
+  const previous = current;
+  current = logger;
+  return previous;
+}
+
+/** The logger that `warn` writes to now. */
+export function getLogger(): Logger {
+  return current;
+}
+
+/** Report a warning through the current logger. */
+export function warn(message: string): void {
+  current.warn(message);
+}
+
+/** A logger that keeps the messages, for tests and for results that carry their warnings. */
+export function collectingLogger(): Logger & { messages: string[] } {
+  const messages: string[] = [];
+  return {
+    messages,
+    warn(message) {
+      messages.push(message);
+    },
+  };
+}
+
+/** Run `fn` with warnings collected instead of printed; returns its value and the warnings. */
+export function withCollectedWarnings<T>(fn: () => T): { value: T; warnings: string[] } {
+  const logger = collectingLogger();
+  const previous = setLogger(logger);
+  try {
+    return { value: fn(), warnings: logger.messages };
+  } finally {
+    setLogger(previous);
+  }
+}
