@@ -1,0 +1,97 @@
+/**
+ * Agreement between two labelings of the same samples: the contingency table as a heatmap with
+ * the counts written in, titled with the adjusted Rand index. The report shows k-means against
+ * hierarchical clustering, and k-means against the held-out label when there is one.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { topLevel } from './vl.js';
+
+/** One contingency table. */
+export interface AgreementTable {
+  /** Names of the two labelings, e.g. 'k-means' and 'hierarchical'. */
+  rowsName: string;
+  colsName: string;
+  /** Category names of the rows and the columns, in display order. */
+  rowIds: readonly string[];
+  colIds: readonly string[];
+  /** `counts[i][j]`: samples in row category i and column category j. */
+  counts: readonly (readonly number[])[];
+  /** Adjusted Rand index of the two labelings. */
+  ari: number;
+}
+
+function unit(t: AgreementTable, cell: number): Record<string, unknown> {
+  const values: { r: string; c: string; n: number }[] = [];
+  t.rowIds.forEach((r, i) => {
+    t.colIds.forEach((c, j) => {
+      values.push({ r, c, n: t.counts[i]![j]! });
+    });
+  });
+  return {
+    title: { text: `${t.rowsName} vs ${t.colsName}`, subtitle: `ARI = ${t.ari.toFixed(3)}` },
+    width: Math.max(80, cell * t.colIds.length),
+    height: Math.max(60, cell * t.rowIds.length),
+    data: { values },
+    encoding: {
+      x: {
+        field: 'c',
+        type: 'nominal',
+        sort: [...t.colIds],
+        title: t.colsName,
+        axis: { labelAngle: 0 },
+      },
+      y: { field: 'r', type: 'nominal', sort: [...t.rowIds], title: t.rowsName },
+    },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: {
+          color: {
+            field: 'n',
+            type: 'quantitative',
+            title: 'samples',
+            scale: { scheme: 'blues' },
+            legend: null,
+          },
+          tooltip: [
+            { field: 'r', type: 'nominal', title: t.rowsName },
+            { field: 'c', type: 'nominal', title: t.colsName },
+            { field: 'n', type: 'quantitative', title: 'samples' },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          text: { field: 'n', type: 'quantitative' },
+          color: {
+            condition: { test: 'datum.n > 0.5 * datum.maxCount', value: 'white' },
+            value: 'black',
+          },
+        },
+        transform: [{ joinaggregate: [{ op: 'max', field: 'n', as: 'maxCount' }] }],
+      },
+    ],
+  };
+}
+
+/** The agreement spec: the tables side by side, each with its own colour scale. */
+export function agreementSpec(
+  tables: readonly AgreementTable[],
+  options: { cell?: number } = {},
+): TopLevelSpec {
+  if (tables.length === 0) throw new RangeError('agreementSpec needs at least one table.');
+  const cell = options.cell ?? 44;
+  return topLevel({
+    description:
+      'Agreement between labelings: ' +
+      tables
+        .map((t) => `${t.rowsName} vs ${t.colsName}, adjusted Rand index ${t.ari.toFixed(3)}`)
+        .join('; ') +
+      '.',
+    title: 'Agreement',
+    hconcat: tables.map((t) => unit(t, cell)),
+    resolve: { scale: { color: 'independent' } },
+    spacing: 40,
+  });
+}

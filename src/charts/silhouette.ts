@@ -1,0 +1,125 @@
+/**
+ * The silhouette plot: one horizontal bar per sample, samples grouped by cluster and sorted by
+ * silhouette value within it, the mean silhouette as a dashed line, and each group labelled with
+ * its cluster, size and mean.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { topLevel } from './vl.js';
+import { PICK } from './projection.js';
+import { clusterScale } from './palette.js';
+import type { SampleTable } from './samples.js';
+import { round6 } from './samples.js';
+
+/** Options of `silhouetteSpec`. */
+export interface SilhouetteOptions {
+  /** Title of the row id in tooltips. Default: 'row'. */
+  idName?: string;
+  /** Chart width in pixels. Default: 360. Height: 1.2 px per sample, within [160, 600]. */
+  width?: number;
+}
+
+/** The silhouette spec; its data is the sample table (named dataset 'rows'). */
+export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = {}): TopLevelSpec {
+  const o = { idName: 'row', width: 360, ...options };
+  if (!table.hasSilhouette)
+    throw new RangeError('silhouetteSpec: the sample table has no silhouettes.');
+  const groups = new Map<string, { lo: number; hi: number; sum: number; n: number }>();
+  let sum = 0;
+  let n = 0;
+  let min = 0;
+  for (const r of table.rows) {
+    if (r.spos === undefined || r.silhouette === undefined) continue;
+    const g = groups.get(r.cluster) ?? { lo: Infinity, hi: -Infinity, sum: 0, n: 0 };
+    g.lo = Math.min(g.lo, r.spos);
+    g.hi = Math.max(g.hi, r.spos + 1);
+    g.sum += r.silhouette;
+    g.n++;
+    groups.set(r.cluster, g);
+    sum += r.silhouette;
+    n++;
+    min = Math.min(min, r.silhouette);
+  }
+  const mean = n > 0 ? sum / n : 0;
+  const labels = [...groups.entries()]
+    .sort((a, b) => a[1].lo - b[1].lo)
+    .map(([cluster, g]) => ({
+      cluster,
+      mid: (g.lo + g.hi) / 2,
+      text: `${cluster} (n=${g.n}, mean ${(g.sum / g.n).toFixed(2)})`,
+    }));
+  const height = Math.max(160, Math.min(600, Math.round(1.2 * n)));
+  const xDomain = [Math.floor(Math.min(min, 0) * 10) / 10, 1];
+  const x = {
+    field: 'silhouette',
+    type: 'quantitative',
+    title: 'Silhouette value',
+    scale: { domain: xDomain },
+  };
+  const y = {
+    field: 'spos',
+    type: 'quantitative',
+    axis: null,
+    scale: { domain: [0, n], reverse: true, nice: false, zero: true },
+  };
+  const big = table.rows.length > 5000;
+  const sampled = table.rows.length < table.total;
+  return topLevel({
+    description:
+      `Silhouette plot of ${n} samples in ${groups.size} clusters; mean silhouette ` +
+      `${mean.toFixed(3)}. ` +
+      labels.map((l) => l.text).join('; ') +
+      '.',
+    title: {
+      text: 'Silhouette per sample',
+      subtitle: sampled
+        ? `A seeded sample of ${table.rows.length} of ${table.total} samples. Dashed: mean ${mean.toFixed(3)}.`
+        : `Dashed line: mean silhouette ${mean.toFixed(3)}.`,
+    },
+    width: o.width,
+    height,
+    datasets: { rows: table.rows },
+    layer: [
+      {
+        data: { name: 'rows' },
+        transform: [
+          { filter: 'isValid(datum.spos)' },
+          { calculate: 'datum.spos + 1', as: 'spos2' },
+        ],
+        params: [{ name: PICK, select: { type: 'point', fields: ['cluster'] }, bind: 'legend' }],
+        mark: { type: 'rect', ...(big ? { aria: false } : {}) },
+        encoding: {
+          x,
+          x2: { datum: 0 },
+          y,
+          y2: { field: 'spos2' },
+          color: {
+            field: 'cluster',
+            type: 'nominal',
+            title: 'k-means cluster',
+            scale: clusterScale(table.k),
+          },
+          opacity: { condition: { param: PICK, value: 0.9 }, value: 0.1 },
+          tooltip: [
+            { field: 'id', type: 'nominal', title: o.idName },
+            { field: 'cluster', type: 'nominal', title: 'cluster' },
+            { field: 'silhouette', type: 'quantitative', format: '.3f', title: 'silhouette' },
+          ],
+        },
+      },
+      {
+        data: { values: [{}] },
+        mark: { type: 'rule', color: '#e45756', strokeDash: [5, 3], strokeWidth: 1.5 },
+        encoding: { x: { datum: round6(mean), type: 'quantitative' } },
+      },
+      {
+        data: { values: labels },
+        mark: { type: 'text', align: 'right', dx: -4, fontSize: 11 },
+        encoding: {
+          x: { datum: xDomain[0], type: 'quantitative' },
+          y: { ...y, field: 'mid' },
+          text: { field: 'text' },
+        },
+      },
+    ],
+  });
+}

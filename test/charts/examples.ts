@@ -1,0 +1,135 @@
+/** One spec of every chart, over the hand-made inputs of fixtures.ts, for the schema test. */
+import type { TopLevelSpec } from 'vega-lite';
+import { agreementSpec } from '../../src/charts/agreement.js';
+import { biplotSpec } from '../../src/charts/biplot.js';
+import { chooseKSpec } from '../../src/charts/choose-k.js';
+import { dendrogramSpec, ORIENTATIONS } from '../../src/charts/dendrogram.js';
+import { anovaF, profilesSpec } from '../../src/charts/profiles.js';
+import { binDensity, projectionSpec } from '../../src/charts/projection.js';
+import { screeSpec } from '../../src/charts/scree.js';
+import { silhouetteSpec } from '../../src/charts/silhouette.js';
+import { HOSTILE, tinyTable } from './fixtures.js';
+
+export const dendrogramInput = {
+  icoord: [
+    [5, 5, 15, 15],
+    [25, 25, 35, 35],
+    [10, 10, 30, 30],
+  ],
+  dcoord: [
+    [0, 1, 1, 0],
+    [0, 1.5, 1.5, 0],
+    [1, 4, 4, 1.5],
+  ],
+  leafLabels: ['a', '(3)', HOSTILE[0]!, HOSTILE[2]!],
+  leafClusters: ['C1', 'C1', 'C2', 'C2'],
+  cut: 2.5,
+  k: 2,
+  contracted: [{ x: 15, y: 0.4 }],
+  samples: 6,
+  method: 'ward',
+};
+
+export const chooseKInput = {
+  table: [
+    {
+      k: 2,
+      inertia: 150,
+      silhouette: 0.6,
+      calinskiHarabasz: 500,
+      daviesBouldin: 0.5,
+      gap: 0.5,
+      gapSe: 0.05,
+    },
+    {
+      k: 3,
+      inertia: 80,
+      silhouette: 0.55,
+      calinskiHarabasz: 560,
+      daviesBouldin: 0.7,
+      gap: 0.8,
+      gapSe: 0.04,
+    },
+    {
+      k: 4,
+      inertia: 60,
+      silhouette: 0.5,
+      calinskiHarabasz: 530,
+      daviesBouldin: 0.8,
+      gap: 0.82,
+      gapSe: 0.05,
+    },
+  ],
+  picks: { silhouette: 2, calinskiHarabasz: 3, daviesBouldin: 2, gap: 3 },
+  chosen: 3,
+  recommended: true,
+};
+
+/** Named example specs, one or more per chart. */
+export function exampleSpecs(): Record<string, TopLevelSpec> {
+  const t = tinyTable();
+  const plain = tinyTable({ label: false, hcluster: false });
+  const z = t.rows.flatMap((r) => [r.z0, r.z1, r.z2]);
+  const labels = t.rows.map((r) => Number(r.cluster.slice(1)) - 1);
+  const F = anovaF(z, 6, 3, labels, 2);
+  const out: Record<string, TopLevelSpec> = {
+    projection: projectionSpec(t, { variance: [0.7, 0.2] }),
+    'projection-plain': projectionSpec(plain, { variance: [0.7, 0.2], interaction: 'none' }),
+    'projection-density': projectionSpec(t, {
+      variance: [0.7, 0.2],
+      density: binDensity([1, 2, 3, 3], [1, 2, 2, 3], 3),
+    }),
+    biplot: biplotSpec(t, {
+      components: [
+        [0.6, 0.6, 0.52915],
+        [0.7, -0.7, 0],
+      ],
+      explainedVariance: [2.1, 0.6],
+      variance: [0.7, 0.2],
+    }),
+    scree: screeSpec([0.7, 0.2, 0.1]),
+    silhouette: silhouetteSpec(t),
+    'choose-k': chooseKSpec(chooseKInput),
+    profiles: profilesSpec({
+      features: t.features,
+      k: 2,
+      meanZ: [
+        [-1, -0.8, -0.5],
+        [1, 0.8, 0.5],
+      ],
+      mean: [
+        [1.5, 2.2, 2.8],
+        [8.5, 9.2, 7.5],
+      ],
+      sizes: [3, 3],
+      anovaF: F,
+    }),
+    agreement: agreementSpec([
+      {
+        rowsName: 'k-means',
+        colsName: 'hierarchical',
+        rowIds: ['C1', 'C2'],
+        colIds: ['C1', 'C2'],
+        counts: [
+          [2, 1],
+          [0, 3],
+        ],
+        ari: 0.24,
+      },
+      {
+        rowsName: HOSTILE[1]!,
+        colsName: 'k-means',
+        rowIds: [HOSTILE[0]!, 'y'],
+        colIds: ['C1', 'C2'],
+        counts: [
+          [2, 0],
+          [1, 3],
+        ],
+        ari: 0.3,
+      },
+    ]),
+  };
+  for (const o of ORIENTATIONS)
+    out[`dendrogram-${o}`] = dendrogramSpec(dendrogramInput, { orientation: o });
+  return out;
+}

@@ -1,0 +1,38 @@
+// Every chart's spec validates against the Vega-Lite JSON schema and compiles with zero warnings.
+// The schema (1.9 MB) is compiled once, here, for the whole run.
+import { createRequire } from 'node:module';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { compileWarnings } from './fixtures.js';
+import { exampleSpecs } from './examples.js';
+
+const require = createRequire(import.meta.url);
+const schema = require('vega-lite/vega-lite-schema.json');
+const ajv = new Ajv({
+  strict: false,
+  allowUnionTypes: true,
+  formats: {
+    uri: true,
+    'uri-reference': true,
+    'color-hex': /^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i,
+  },
+});
+const validate = ajv.compile(schema);
+
+describe('chart specs', () => {
+  const specs = exampleSpecs();
+  for (const [name, spec] of Object.entries(specs)) {
+    it(`${name}: validates against vega-lite-schema.json and compiles without warnings`, () => {
+      const ok = validate(spec);
+      expect(ok, ajv.errorsText(validate.errors)).toBe(true);
+      expect(compileWarnings(spec)).toEqual([]);
+    });
+  }
+});
+
+describe('the schema check', () => {
+  it('validate(spec) rejects a misspelled property that vega-lite would compile silently', () => {
+    const spec = exampleSpecs().scree as object;
+    expect(validate({ ...spec, encodng: {} })).toBe(false);
+  });
+});
