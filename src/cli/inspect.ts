@@ -1,0 +1,143 @@
+/**
+ * `clusterlens inspect <file> [--json]`: what the loader makes of a file: rows, every column
+ * with its role, type and missing count, and per feature column mean, std (n-1, as pandas
+ * `describe`), min and max of the non-missing values. Missing values do not stop `inspect`
+ * unless `--missing` is given (then the policy applies as in every other command).
+ */
+import type { Command } from 'commander';
+import type { ColumnInfo } from '../data/columns.js';
+import { loadTable } from '../data/load.js';
+import type { CliContext } from './command.js';
+import { type LoadingFlags, addLoadingOptions, loadOptionsFromFlags } from './options.js';
+import { formatTable } from './table.js';
+
+/** Summary statistics of one feature column, over its non-missing values. */
+export interface ColumnStats {
+  count: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+/** What `inspect --json` prints. */
+export interface Inspection {
+  file: string;
+  format: string;
+  sha256: string;
+  rowsRead: number;
+  rows: number;
+  rowsDropped: number;
+  valuesImputed: number;
+  columns: (ColumnInfo & { stats?: ColumnStats; classes?: Record<string, number> })[];
+}
+
+export function register(program: Command, context: CliContext): void {
+  addLoadingOptions(
+    program
+      .command('inspect')
+      .description('show the columns of a data file: roles, types, missing values, statistics')
+      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+  )
+    .option('--json', 'print JSON instead of a table')
+    .action(async (file: string, flags: LoadingFlags & { json?: boolean }) => {
+      const inspection = await inspectFile(file, flags);
+      context.io.stdout.write(
+        flags.json ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection),
+      );
+    });
+}
+
+/** Load `file` as the flags say and summarise it. */
+export async function inspectFile(file: string, flags: LoadingFlags): Promise<Inspection> {
+  const keepMissing = flags.missing === undefined;
+  const { dataset, columns } = await loadTable(file, loadOptionsFromFlags(flags), keepMissing);
+  const { features } = dataset;
+  const out: Inspection['columns'] = columns.map((c) => ({ ...c }));
+  dataset.columns.forEach((name, k) => {
+    const column = out.find((c) => c.name === name)!;
+    column.stats = columnStats(features.data, features.rows, features.cols, k);
+  });
+  const classes = (values: string[] | undefined, name: string | undefined) => {
+    if (values === undefined || name === undefined) return;
+    const counts: Record<string, number> = {};
+    for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+    const sorted = Object.fromEntries(
+      Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+    out.find((c) => c.name === name)!.classes = sorted;
+  };
+  classes(dataset.labels, dataset.labelColumn);
+  const { source } = dataset;
+  return {
+    file,
+    format: source.format,
+    sha256: source.sha256,
+    rowsRead: source.rowsRead,
+    rows: features.rows,
+    rowsDropped: source.rowsDropped,
+    valuesImputed: source.valuesImputed,
+    columns: out,
+  };
+}
+
+/** Mean (two-pass), sample std, min, max of column k, skipping NaN (missing). */
+function columnStats(data: Float64Array, rows: number, cols: number, k: number): ColumnStats {
+  let count = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < rows; i++) {
+    const v = data[i * cols + k]!;
+    if (Number.isNaN(v)) continue;
+    count++;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = sum / count;
+  let ss = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = data[i * cols + k]!;
+    if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
+  }
+  return { count, mean, std: count > 1 ? Math.sqrt(ss / (count - 1)) : Number.NaN, min, max };
+}
+
+function show(value: number | undefined): string {
+  if (value === undefined || Number.isNaN(value)) return '';
+  return String(Number(value.toPrecision(6)));
+}
+
+/** The table `inspect` prints. */
+export function formatInspection(x: Inspection): string {
+  const lines: string[] = [];
+  lines.push(`${x.file}: ${x.format}, ${x.rowsRead} rows, ${x.columns.length} columns`);
+  if (x.rowsDropped > 0)
+    lines.push(`${x.rowsDropped} rows dropped (missing values), ${x.rows} kept`);
+  if (x.valuesImputed > 0) lines.push(`${x.valuesImputed} missing values imputed`);
+  lines.push(`sha256 ${x.sha256}`, '');
+  const table = formatTable(
+    ['column', 'role', 'type', 'missing', 'mean', 'std', 'min', 'max'],
+    x.columns.map((c) => [
+      c.name,
+      c.role,
+      c.type,
+      c.type === 'unread' ? '' : String(c.missing),
+      show(c.stats?.mean),
+      show(c.stats?.std),
+      show(c.stats?.min),
+      show(c.stats?.max),
+    ]),
+    [false, false, false, true, true, true, true, true],
+  );
+  lines.push(table.trimEnd(), '', 'std is the sample standard deviation (n-1).');
+  for (const c of x.columns) {
+    if (c.classes) {
+      const list = Object.entries(c.classes).map(([k, n]) => `${k} ${n}`);
+      lines.push(`label '${c.name}': ${list.length} classes (${list.join(', ')})`);
+    }
+    if (c.reason) lines.push(`left out: '${c.name}': ${c.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+/**
+ * The `clusterlens` command line: parses flags, calls the library, reports.
+ *
+ *   run(argv, io) -> exit status   0 success
+ *                                  1 user error: DataError, OptionError or a usage error of the
+ *                                    flags; one line on stderr, no stack (unless --verbose)
+ *                                  2 anything else (a bug): one line, the stack with --verbose
+ *
+ * Adding a command: write src/cli/<name>.ts exporting `register(program, context)` (see
+ * command.ts) and add one line `() => import('./<name>.js'),` to `COMMANDS` below.
+ */
+import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { isUserError } from '../util/errors.js';
+import { setLogger } from '../util/log.js';
+import type { CliContext, CliIO, CommandModule } from './command.js';
+
+/** The commands, in the order `--help` lists them. One line each. */
+const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
+  () => import('./datasets.js'),
+  () => import('./inspect.js'),
+];
+
+const PREFIX = 'clusterlens: ';
+
+/**
+ * Run the CLI with the arguments after the program name (`process.argv.slice(2)`); returns the
+ * exit status instead of exiting, and writes only to `io`.
+ */
+export async function run(
+  argv: readonly string[],
+  io: CliIO = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  // Global flags are honoured wherever they appear, also when parsing fails before any action.
+  const flagsEnd = argv.indexOf('--');
+  const flags = flagsEnd === -1 ? argv : argv.slice(0, flagsEnd);
+  const verbose = flags.includes('--verbose');
+  const quiet = flags.includes('--quiet') || flags.includes('-q');
+  const context: CliContext = {
+    io,
+    verbose,
+    quiet,
+    progress(message) {
+      if (!quiet && io.stderr.isTTY) io.stderr.write(`${PREFIX}${message}\n`);
+    },
+  };
+  const previousLogger = setLogger({
+    warn(message) {
+      if (!quiet) io.stderr.write(`${PREFIX}warning: ${oneLine(message)}\n`);
+    },
+  });
+  try {
+    const program = await buildProgram(context);
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (error) {
+    return report(error, context);
+  } finally {
+    setLogger(previousLogger);
+  }
+}
+
+/** The commander program with every command registered. */
+async function buildProgram(context: CliContext): Promise<Command> {
+  const program = new Command('clusterlens')
+    .description(
+      'Unsupervised learning and its pictures: k-means, hierarchical clustering and PCA, ' +
+        'written as Vega-Lite charts and one-file offline HTML reports.',
+    )
+    .version(await packageVersion(), '-V, --version', 'print the version and exit')
+    .option('--verbose', 'show stack traces of errors')
+    .option('-q, --quiet', 'print no warnings and no progress')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true);
+  for (const load of COMMANDS) (await load()).register(program, context);
+  configure(program, context.io);
+  return program;
+}
+
+/** Error handling and output streams for a command and all its subcommands. */
+function configure(command: Command, io: CliIO): void {
+  command.exitOverride().configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    outputError: (text, write) => write(`${PREFIX}${oneLine(text)}\n`),
+  });
+  // Global flags may also follow the command name.
+  if (command.parent !== null) {
+    command.option('--verbose', 'show stack traces of errors');
+    command.option('-q, --quiet', 'print no warnings and no progress');
+  }
+  for (const sub of command.commands) configure(sub, io);
+}
+
+/** Print an error the way its kind asks for and return the exit status. */
+function report(error: unknown, context: CliContext): number {
+  const { stderr } = context.io;
+  if (error instanceof CommanderError) {
+    // commander already printed its message (through outputError), or the help/version text.
+    return error.exitCode;
+  }
+  if (isUserError(error)) {
+    stderr.write(`${PREFIX}error: ${oneLine(error.message)}\n`);
+    if (context.verbose && error.stack) stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  stderr.write(
+    `${PREFIX}internal error: ${oneLine(message)}` +
+      (context.verbose ? '\n' : ' (this is a bug; run again with --verbose for the stack)\n'),
+  );
+  if (context.verbose && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
+  return 2;
+}
+
+/** Collapse a message onto one line. */
+function oneLine(text: string): string {
+  return text
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
+}
+
+async function packageVersion(): Promise<string> {
+  const url = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(await readFile(url, 'utf8')) as { version: string }).version;
+}
+
+/** True when this file is the program node was asked to run (also through the npm bin link). */
+function isMain(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  process.exitCode = await run(process.argv.slice(2));
+}

@@ -1,0 +1,63 @@
+/**
+ * The loading flags every command that reads a data file shares, and their translation into the
+ * options of `loadDataset`:
+ *
+ *   --label COL --id COL --features A,B,.. --exclude A,B,.. --missing error|drop|mean|median
+ *
+ * Use in a command file:
+ *
+ *   const cmd = addLoadingOptions(program.command('kmeans').argument('<file>'));
+ *   cmd.action(async (file, flags) => { const data = await loadFromFlags(file, flags); ... });
+ */
+import { type Command, Option } from 'commander';
+import type { Dataset } from '../data/dataset.js';
+import { type LoadOptions, loadDataset } from '../data/load.js';
+import { MISSING_POLICIES, type MissingPolicy } from '../data/missing.js';
+
+/** The parsed loading flags, as commander hands them to an action. */
+export interface LoadingFlags {
+  label?: string;
+  id?: string;
+  features?: string;
+  exclude?: string;
+  missing?: MissingPolicy;
+}
+
+/** Add the shared loading flags to a command; returns the command. */
+export function addLoadingOptions(command: Command): Command {
+  return command
+    .option('--label <column>', 'column held out of the features, used to colour and to score')
+    .option('--id <column>', 'column of row names')
+    .option('--features <columns>', 'comma-separated feature columns (default: every numeric one)')
+    .option('--exclude <columns>', 'comma-separated columns to leave out')
+    .addOption(
+      new Option(
+        '--missing <policy>',
+        'missing feature values: stop with an error, drop the rows, or impute (default: error)',
+      ).choices(MISSING_POLICIES),
+    );
+}
+
+/** Translate parsed loading flags into `loadDataset` options. */
+export function loadOptionsFromFlags(flags: LoadingFlags): LoadOptions {
+  const options: LoadOptions = {};
+  if (flags.label !== undefined) options.label = flags.label;
+  if (flags.id !== undefined) options.id = flags.id;
+  if (flags.features !== undefined) options.features = splitList(flags.features);
+  if (flags.exclude !== undefined) options.exclude = splitList(flags.exclude);
+  if (flags.missing !== undefined) options.missing = flags.missing;
+  return options;
+}
+
+/** Load `file` as the loading flags say. */
+export function loadFromFlags(file: string, flags: LoadingFlags): Promise<Dataset> {
+  return loadDataset(file, loadOptionsFromFlags(flags));
+}
+
+/** 'a, b,c' -> ['a', 'b', 'c']; empty items are dropped. */
+export function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}

@@ -1,0 +1,601 @@
+/**
+ * Column roles and type inference: the table builder every loader feeds.
+ *
+ * Roles (options of every loader):
+ * - `features`: the columns fitted on. Default: every numeric column that has no other role.
+ *   A column named here must be numeric, else a `DataError` names its first text cell.
+ * - `label`: held out of the features, kept as text (to colour charts and to score agreement).
+ * - `id`: row names, kept as text.
+ * - `exclude`: not read at all.
+ * A column that is not numeric and has no role is left out of the features with a warning naming
+ * it and its first text cell (name it in `exclude` to silence the warning).
+ *
+ * Type inference: a column is numeric when every non-missing cell is a decimal number:
+ * optional sign, digits with an optional '.', optional exponent ('1', '-2.5', '.5', '1e-3'),
+ * surrounding white space allowed. Anything else is text: '0x10', '1,234', 'Infinity', 'inf',
+ * 'TRUE'. A number too large for a double ('1e999') is an error naming its cell.
+ *
+ * Memory: cells are not kept as text. Each candidate feature column accumulates its numbers in a
+ * growable Float64Array (missing = NaN); a column that turns out to be text frees its numbers and
+ * keeps only its first text cell for messages. Only label and id columns keep strings.
+ */
+import { DataError, OptionError } from '../util/errors.js';
+import { checkKeyword, checkKnownOptions } from '../util/validate.js';
+import { warn } from '../util/log.js';
+import { type Dataset, type DatasetSource, featureMatrix } from './dataset.js';
+import { MISSING_POLICIES, type MissingPolicy, imputeColumn, isMissingToken } from './missing.js';
+
+/** How a loader chooses and treats columns. Shared by every loader. */
+export interface ColumnOptions {
+  /** Column held out of the features and kept as text (e.g. species). Default: none. */
+  label?: string;
+  /** Column of row names, kept as text. Default: none. */
+  id?: string;
+  /** Feature columns, in this order. Default: every numeric column without another role. */
+  features?: readonly string[];
+  /** Columns not read at all. Default: none. */
+  exclude?: readonly string[];
+  /** What to do with missing values in feature columns (see missing.ts). Default: 'error'. */
+  missing?: MissingPolicy;
+}
+
+/** Option names of `ColumnOptions`, for `checkKnownOptions`. */
+export const COLUMN_OPTION_NAMES = ['label', 'id', 'features', 'exclude', 'missing'] as const;
+
+/** What became of one column of the file. */
+export type ColumnRole = 'feature' | 'label' | 'id' | 'excluded' | 'not selected' | 'left out';
+
+/** Inferred type of a column: numbers, text, no values at all, or not read. */
+export type ColumnType = 'number' | 'text' | 'empty' | 'unread';
+
+/** Description of one column of the file, as `inspect` shows it. */
+export interface ColumnInfo {
+  /** Header name. */
+  name: string;
+  /** 1-based position in the file. */
+  position: number;
+  role: ColumnRole;
+  type: ColumnType;
+  /** Missing cells in the file (before any missing-value policy). */
+  missing: number;
+  /** Why the column is not a feature, when it is left out. */
+  reason?: string;
+}
+
+/** A loaded table: the dataset plus what happened to every column. */
+export interface LoadedTable {
+  dataset: Dataset;
+  columns: ColumnInfo[];
+}
+
+/** Where the rows come from, for messages and for `Dataset.source`. */
+export interface TableSource {
+  /** Path for messages and `source.path`; undefined for text in memory. */
+  file: string | undefined;
+  format: DatasetSource['format'];
+}
+
+// Column kinds while reading.
+const FEATURE = 0; // named in `features`: must be numeric
+const AUTO = 1; // feature if numeric, else left out
+const TEXT = 2; // AUTO column that turned out to be text
+const KEEP = 3; // label or id: kept as text
+const SKIP = 4; // excluded or not selected: not read
+
+/**
+ * Collects the records of a table, one at a time, and turns them into a `Dataset` at the end.
+ * Loaders call `setHeader` once, then `addRecord` per data record (with its 1-based physical
+ * line), then `finish`.
+ */
+export class TableBuilder {
+  private readonly options: Required<Omit<ColumnOptions, 'label' | 'id' | 'features'>> &
+    ColumnOptions;
+  private readonly source: TableSource;
+  private readonly keepMissing: boolean;
+  private header: string[] = [];
+  private kinds = new Uint8Array(0);
+  private values: (Float64Array | null)[] = [];
+  private texts: (string[] | null)[] = [];
+  private missing: number[] = [];
+  private firstMissingLine: number[] = [];
+  private firstMissingText: string[] = [];
+  private firstTextLine: number[] = [];
+  private firstText: string[] = [];
+  private firstOverflowLine: number[] = [];
+  private firstOverflow: string[] = [];
+  private rows = 0;
+  private capacity = 0;
+  private headerSet = false;
+
+  /**
+   * @param options column options, validated here.
+   * @param source file and format, for messages and `Dataset.source`.
+   * @param keepMissing leave missing values as NaN instead of applying the policy (`inspect`).
+   */
+  constructor(options: ColumnOptions, source: TableSource, keepMissing = false) {
+    this.options = resolveColumnOptions(options);
+    this.source = source;
+    this.keepMissing = keepMissing;
+  }
+
+  private place(line?: number, column?: string | number) {
+    const place: { file?: string; line?: number; column?: string | number } = {};
+    if (this.source.file !== undefined) place.file = this.source.file;
+    if (line !== undefined) place.line = line;
+    if (column !== undefined) place.column = column;
+    return place;
+  }
+
+  /** Set the column names (the header record, on line `line`). */
+  setHeader(names: readonly string[], line = 1): void {
+    const header = names.map((name, j) => (name.trim() === '' ? `unnamed_${j + 1}` : name));
+    const seen = new Map<string, number>();
+    header.forEach((name, j) => {
+      const before = seen.get(name);
+      if (before !== undefined) {
+        throw new DataError(
+          `the header names column '${name}' twice, at columns ${before + 1} and ${j + 1}. ` +
+            'Rename one of them.',
+          this.place(line, j + 1),
+        );
+      }
+      seen.set(name, j);
+    });
+    const { label, id, features, exclude } = this.options;
+    const available = () => header.map((h) => `'${h}'`).join(', ');
+    const known = (option: string, name: string) => {
+      if (!seen.has(name)) {
+        throw new OptionError(
+          `The '${option}' option names column '${name}', which is not in ` +
+            `${this.source.file ?? 'the data'}. Available columns: ${available()}.`,
+        );
+      }
+    };
+    if (label !== undefined) known('label', label);
+    if (id !== undefined) known('id', id);
+    for (const name of features ?? []) known('features', name);
+    for (const name of exclude) known('exclude', name);
+
+    const d = header.length;
+    this.header = header;
+    this.kinds = new Uint8Array(d);
+    const featureSet = features === undefined ? undefined : new Set(features);
+    const excludeSet = new Set(exclude);
+    for (let j = 0; j < d; j++) {
+      const name = header[j]!;
+      if (name === label || name === id) this.kinds[j] = KEEP;
+      else if (excludeSet.has(name)) this.kinds[j] = SKIP;
+      else if (featureSet === undefined) this.kinds[j] = AUTO;
+      else this.kinds[j] = featureSet.has(name) ? FEATURE : SKIP;
+    }
+    this.values = new Array(d).fill(null);
+    this.texts = new Array(d).fill(null);
+    this.missing = new Array(d).fill(0);
+    this.firstMissingLine = new Array(d).fill(0);
+    this.firstMissingText = new Array(d).fill('');
+    this.firstTextLine = new Array(d).fill(0);
+    this.firstText = new Array(d).fill('');
+    this.firstOverflowLine = new Array(d).fill(0);
+    this.firstOverflow = new Array(d).fill('');
+    this.capacity = 1024;
+    for (let j = 0; j < d; j++) {
+      const kind = this.kinds[j];
+      if (kind === FEATURE || kind === AUTO) this.values[j] = new Float64Array(this.capacity);
+      else if (kind === KEEP) this.texts[j] = [];
+    }
+    this.headerSet = true;
+  }
+
+  /** True once the header is set. */
+  hasHeader(): boolean {
+    return this.headerSet;
+  }
+
+  /** Number of columns of the header. */
+  get columnCount(): number {
+    return this.header.length;
+  }
+
+  /** The header names. */
+  get columnNames(): readonly string[] {
+    return this.header;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    for (let j = 0; j < this.values.length; j++) {
+      const old = this.values[j];
+      if (old) {
+        const grown = new Float64Array(this.capacity);
+        grown.set(old);
+        this.values[j] = grown;
+      }
+    }
+  }
+
+  /**
+   * Add one data record: the first `count` entries of `fields` (text cells), which started on
+   * physical line `line`. Throws a `DataError` for a record with the wrong number of fields.
+   */
+  addRecord(fields: readonly string[], count: number, line: number): void {
+    const d = this.header.length;
+    if (count !== d) this.ragged(count, line);
+    if (this.rows === this.capacity) this.grow();
+    const i = this.rows;
+    const kinds = this.kinds;
+    for (let j = 0; j < d; j++) {
+      const kind = kinds[j];
+      if (kind === SKIP) continue;
+      const text = fields[j]!;
+      if (kind === KEEP) {
+        // Copy long strings: a slice would keep the whole chunk of text it came from alive.
+        this.texts[j]!.push(text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8'));
+        continue;
+      }
+      if (kind === TEXT) {
+        if (isMissingToken(text)) this.countMissing(j, line, text);
+        continue;
+      }
+      // FEATURE or AUTO: parse as a number. Number() accepts more than decimal numbers (hex,
+      // binary, octal, 'Infinity', white space only), so those cases are checked after it.
+      const v = Number(text);
+      const c0 = text.charCodeAt(0);
+      if (v - v === 0 && c0 > 32 && !(c0 === 48 && text.length > 2 && isRadixPrefix(text))) {
+        this.values[j]![i] = v;
+      } else {
+        this.slowCell(j, i, text, line);
+      }
+    }
+    this.rows++;
+  }
+
+  /** The cases the fast path of `addRecord` leaves: white space, missing, text, overflow. */
+  private slowCell(j: number, i: number, text: string, line: number): void {
+    const trimmed = text.trim();
+    if (isMissingToken(trimmed)) {
+      this.countMissing(j, line, text);
+      this.values[j]![i] = Number.NaN;
+      return;
+    }
+    if (isDecimal(trimmed)) {
+      const v = Number(trimmed);
+      if (Number.isFinite(v)) {
+        this.values[j]![i] = v;
+        return;
+      }
+      if (this.firstOverflowLine[j] === 0) {
+        this.firstOverflowLine[j] = line;
+        this.firstOverflow[j] = text;
+      }
+      this.values[j]![i] = Number.NaN;
+      return;
+    }
+    // Text: remember where, for the warning or the error.
+    this.firstTextLine[j] = line;
+    this.firstText[j] = text;
+    if (this.kinds[j] === AUTO) {
+      this.kinds[j] = TEXT;
+      this.values[j] = null;
+    } else {
+      // A column named in `features` cannot hold text.
+      throw new DataError(
+        `column '${this.header[j]}' is named in features but holds text ('${clip(text)}'), ` +
+          'not a number. Fix the cell, or leave the column out of features.',
+        this.place(line, this.header[j]),
+      );
+    }
+  }
+
+  private countMissing(j: number, line: number, text: string): void {
+    if (this.missing[j] === 0) {
+      this.firstMissingLine[j] = line;
+      this.firstMissingText[j] = text;
+    }
+    this.missing[j]!++;
+  }
+
+  private ragged(count: number, line: number): never {
+    const d = this.header.length;
+    const column = count < d ? this.header[count]! : d + 1;
+    throw new DataError(
+      `this row has ${count} field${count === 1 ? '' : 's'}, but the header has ${d}. ` +
+        (count > d
+          ? 'Quote fields that contain the delimiter, or remove the extra fields.'
+          : 'Add the missing fields (an empty field is a missing value).'),
+      this.place(line, column),
+    );
+  }
+
+  /** Build the dataset: infer types, apply the missing-value policy, report left-out columns. */
+  finish(sha256: string): LoadedTable {
+    const file = this.source.file;
+    if (!this.headerSet) {
+      throw new DataError(
+        'the file is empty: no header and no data. Expected a header line with the column ' +
+          'names, then one line per row.',
+        this.place(),
+      );
+    }
+    const n = this.rows;
+    if (n === 0) {
+      throw new DataError(
+        'the file has a header but no data rows. Expected one line per row after the header.',
+        this.place(),
+      );
+    }
+    const { label, id, features } = this.options;
+    const header = this.header;
+    const d = header.length;
+    const columns: ColumnInfo[] = [];
+    const leftOut: { column: string; reason: string }[] = [];
+    const featureIndex: number[] = [];
+    for (let j = 0; j < d; j++) {
+      const name = header[j]!;
+      const kind = this.kinds[j];
+      const info: ColumnInfo = {
+        name,
+        position: j + 1,
+        role: 'feature',
+        type: 'number',
+        missing: this.missing[j]!,
+      };
+      columns.push(info);
+      if (kind === KEEP) {
+        info.role = name === label ? 'label' : 'id';
+        info.type = 'text';
+        info.missing = 0;
+        for (const text of this.texts[j]!) if (isMissingToken(text)) info.missing++;
+        continue;
+      }
+      if (kind === SKIP) {
+        info.role =
+          features !== undefined && !this.options.exclude.includes(name)
+            ? 'not selected'
+            : 'excluded';
+        info.type = 'unread';
+        if (info.role === 'excluded') leftOut.push({ column: name, reason: 'excluded' });
+        else leftOut.push({ column: name, reason: 'not in features' });
+        continue;
+      }
+      if (kind === TEXT) {
+        info.role = 'left out';
+        info.type = 'text';
+        info.reason = `not numeric (line ${this.firstTextLine[j]}: '${clip(this.firstText[j]!)}')`;
+        leftOut.push({ column: name, reason: info.reason });
+        warn(
+          `${file === undefined ? '' : `${file}, `}column '${name}' is ${info.reason}; it is ` +
+            'left out of the features. Name it in --exclude (or as --label) to silence this.',
+        );
+        continue;
+      }
+      if (this.missing[j] === n) {
+        if (kind === FEATURE) {
+          throw new DataError(
+            'the column is named in features but has no values (every cell is missing).',
+            this.place(undefined, name),
+          );
+        }
+        info.role = 'left out';
+        info.type = 'empty';
+        info.reason = 'no values (every cell is missing)';
+        leftOut.push({ column: name, reason: info.reason });
+        warn(
+          `${file === undefined ? '' : `${file}, `}column '${name}' has no values; it is left ` +
+            'out of the features.',
+        );
+        continue;
+      }
+      if (this.firstOverflowLine[j] !== 0) {
+        throw new DataError(
+          `'${clip(this.firstOverflow[j]!)}' is too large for a double-precision number. ` +
+            'Rescale the column (or fix the cell).',
+          this.place(this.firstOverflowLine[j], name),
+        );
+      }
+      featureIndex.push(j);
+    }
+    // Keep the order of `features` when it was given.
+    if (features !== undefined) {
+      const order = new Map(features.map((name, k) => [name, k]));
+      featureIndex.sort((a, b) => order.get(header[a]!)! - order.get(header[b]!)!);
+    }
+    if (featureIndex.length === 0) {
+      throw new DataError(
+        `no numeric feature columns. Columns: ${describeColumns(columns)}. Name numeric ` +
+          'columns with --features, or check the delimiter.',
+        this.place(),
+      );
+    }
+
+    // Missing-value policy.
+    const policy = this.options.missing;
+    let keep: Uint8Array | undefined;
+    let rowsDropped = 0;
+    let valuesImputed = 0;
+    if (!this.keepMissing) {
+      if (policy === 'error') {
+        let line = 0;
+        let at = -1;
+        for (const j of featureIndex) {
+          if (
+            this.missing[j]! > 0 &&
+            (line === 0 ||
+              this.firstMissingLine[j]! < line ||
+              (this.firstMissingLine[j] === line && j < at))
+          ) {
+            line = this.firstMissingLine[j]!;
+            at = j;
+          }
+        }
+        if (at !== -1) {
+          const text = this.firstMissingText[at]!;
+          throw new DataError(
+            `missing value (${text.trim() === '' ? 'empty cell' : `'${text}'`}) in a feature ` +
+              'column. Use --missing drop|mean|median to drop the rows or impute the values, ' +
+              'or leave the column out with --exclude.',
+            this.place(line, header[at]),
+          );
+        }
+      } else if (policy === 'drop') {
+        keep = new Uint8Array(n).fill(1);
+        for (const j of featureIndex) {
+          if (this.missing[j] === 0) continue;
+          const values = this.values[j]!;
+          for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) keep[i] = 0;
+        }
+        for (let i = 0; i < n; i++) if (keep[i] === 0) rowsDropped++;
+        if (rowsDropped === n) {
+          throw new DataError(
+            `every one of the ${n} rows has a missing feature value, so --missing drop leaves ` +
+              'no data. Use --missing mean|median, or leave the emptiest columns out with --exclude.',
+            this.place(),
+          );
+        }
+        if (rowsDropped === 0) keep = undefined;
+      } else {
+        for (const j of featureIndex) {
+          if (this.missing[j]! > 0) valuesImputed += imputeColumn(this.values[j]!, n, policy);
+        }
+      }
+    }
+
+    // Row-major features, row by row of the kept rows.
+    const cols = featureIndex.length;
+    const rows = n - rowsDropped;
+    const matrix = featureMatrix(rows, cols);
+    const data = matrix.data;
+    for (let k = 0; k < cols; k++) {
+      const values = this.values[featureIndex[k]!]!;
+      let r = 0;
+      for (let i = 0; i < n; i++) {
+        if (keep !== undefined && keep[i] === 0) continue;
+        data[r * cols + k] = values[i]!;
+        r++;
+      }
+    }
+    const keptText = (texts: string[]): string[] =>
+      keep === undefined ? texts : texts.filter((_, i) => keep![i] === 1);
+
+    const dataset: Dataset = {
+      features: matrix,
+      columns: featureIndex.map((j) => header[j]!),
+      source: {
+        path: file ?? '<memory>',
+        sha256,
+        rowsRead: n,
+        rowsDropped,
+        valuesImputed,
+        format: this.source.format,
+        leftOut,
+      },
+    };
+    if (label !== undefined) {
+      dataset.labels = keptText(this.texts[header.indexOf(label)]!);
+      dataset.labelColumn = label;
+    }
+    if (id !== undefined) {
+      dataset.ids = keptText(this.texts[header.indexOf(id)]!);
+      dataset.idColumn = id;
+    }
+    return { dataset, columns };
+  }
+}
+
+/** Validate and complete column options. */
+export function resolveColumnOptions(
+  options: ColumnOptions,
+): Required<Omit<ColumnOptions, 'label' | 'id' | 'features'>> & ColumnOptions {
+  const fn = 'the loader';
+  const missing = checkKeyword(fn, 'missing', options.missing ?? 'error', MISSING_POLICIES);
+  const name = (option: string, value: unknown): string | undefined => {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '') {
+      throw new OptionError(
+        `The '${option}' option of ${fn} must be a column name. Got ${JSON.stringify(value)} instead.`,
+      );
+    }
+    return value;
+  };
+  const list = (option: string, value: unknown): string[] | undefined => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      throw new OptionError(
+        `The '${option}' option of ${fn} must be an array of column names. Got ${JSON.stringify(value)} instead.`,
+      );
+    }
+    return value as string[];
+  };
+  const label = name('label', options.label);
+  const id = name('id', options.id);
+  const features = list('features', options.features);
+  const exclude = list('exclude', options.exclude) ?? [];
+  if (features !== undefined && features.length === 0) {
+    throw new OptionError(`The 'features' option of ${fn} must name at least one column.`);
+  }
+  if (label !== undefined && label === id) {
+    throw new OptionError(`Column '${label}' cannot be both the label and the id.`);
+  }
+  for (const held of [label, id]) {
+    if (held === undefined) continue;
+    const role = held === label ? 'label' : 'id';
+    if (features?.includes(held)) {
+      throw new OptionError(
+        `Column '${held}' is the ${role}, so it cannot be a feature too. Remove it from features.`,
+      );
+    }
+    if (exclude.includes(held)) {
+      throw new OptionError(`Column '${held}' is the ${role}, so it cannot be excluded too.`);
+    }
+  }
+  for (const name of features ?? []) {
+    if (exclude.includes(name)) {
+      throw new OptionError(`Column '${name}' is named both in features and in exclude.`);
+    }
+    if (features!.indexOf(name) !== features!.lastIndexOf(name)) {
+      throw new OptionError(`Column '${name}' is named twice in features.`);
+    }
+  }
+  const resolved: Required<Omit<ColumnOptions, 'label' | 'id' | 'features'>> & ColumnOptions = {
+    exclude,
+    missing,
+  };
+  if (label !== undefined) resolved.label = label;
+  if (id !== undefined) resolved.id = id;
+  if (features !== undefined) resolved.features = features;
+  return resolved;
+}
+
+/** Check the option names of a loader (column options plus `extra`). */
+export function checkLoaderOptions(fn: string, options: object, extra: readonly string[]): void {
+  checkKnownOptions(fn, options, [...COLUMN_OPTION_NAMES, ...extra]);
+}
+
+/** A decimal number: sign, digits with optional '.', optional exponent. No hex, no Infinity. */
+export function isDecimal(text: string): boolean {
+  return DECIMAL.test(text);
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Strict number parsing of one cell: the number, NaN for a missing token, or undefined for text
+ * (including '0x10', '1,234', 'Infinity'). Overflow ('1e999') gives ±Infinity.
+ */
+export function parseCell(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (isMissingToken(trimmed)) return Number.NaN;
+  return isDecimal(trimmed) ? Number(trimmed) : undefined;
+}
+
+function isRadixPrefix(text: string): boolean {
+  const c1 = text.charCodeAt(1) | 0x20;
+  return c1 === 120 || c1 === 98 || c1 === 111; // x b o
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function describeColumns(columns: ColumnInfo[]): string {
+  return columns.map((c) => `'${c.name}' (${c.type === 'unread' ? c.role : c.type})`).join(', ');
+}

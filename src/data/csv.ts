@@ -1,0 +1,378 @@
+/**
+ * CSV and TSV: `parseCsv(text, options)` (pure) and `loadCsv(path, options)` (streams the file).
+ *
+ * Format (RFC 4180, as spreadsheets write it): a header line with the column names, then one
+ * record per line; fields separated by the delimiter (',' or, for TSV, tab); a field may be
+ * quoted with '"', and then contains delimiters, line breaks and doubled quotes ('""' for '"').
+ * A leading UTF-8 byte order mark is skipped; line breaks are '\n', '\r\n' or '\r'. Blank lines
+ * (a line with nothing on it) are skipped, wherever they are, as pandas does.
+ *
+ * Errors name the file, the 1-based physical line where the record starts (the header is line
+ * 1; line breaks inside quoted fields count, so the number is the one a text editor shows) and
+ * the column.
+ *
+ * Streaming: `loadCsv` reads the file in 1 MiB chunks and hashes them as they come; the tokenizer
+ * keeps only the unfinished field of a chunk, and numeric columns accumulate into Float64Arrays
+ * (columns.ts), so the text of the file is never held in memory as a whole.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { DataError, OptionError } from '../util/errors.js';
+import {
+  type ColumnOptions,
+  type LoadedTable,
+  TableBuilder,
+  type TableSource,
+  checkLoaderOptions,
+} from './columns.js';
+import type { Dataset } from './dataset.js';
+
+/** Options of `parseCsv` and `loadCsv`: the column options plus the format. */
+export interface CsvOptions extends ColumnOptions {
+  /** Field delimiter, one character. Default: ',' (`loadCsv`: '\t' for a .tsv or .tab file). */
+  delimiter?: string;
+  /** File name used in messages (`parseCsv` only; `loadCsv` uses the path). Default: none. */
+  file?: string;
+}
+
+const CSV_EXTRA_OPTIONS = ['delimiter', 'file'] as const;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+// Tokenizer states.
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTE_IN_QUOTED = 3; // a quote seen inside a quoted field: closing, or first of '""'
+
+/**
+ * A streaming RFC 4180 tokenizer. `push` text chunks (split anywhere, also inside a field or
+ * between '\r' and '\n'), then `end`. Each record is handed to `onRecord(fields, count, line)`
+ * with a reused fields array (only its first `count` entries belong to the record) and the
+ * 1-based physical line where the record starts.
+ */
+export class CsvTokenizer {
+  private readonly delimiter: number;
+  private readonly onRecord: (fields: string[], count: number, line: number) => void;
+  private readonly file: string | undefined;
+  private fields: string[] = [];
+  private count = 0;
+  private state = FIELD_START;
+  /** Text of the current field carried over from earlier chunks. */
+  private carry = '';
+  /** A quote appeared in the current record (so an empty line with "" is not blank). */
+  private quoted = false;
+  private afterCR = false;
+  private line = 1;
+  private recordLine = 1;
+  private fieldLine = 1;
+  private first = true;
+
+  constructor(
+    delimiter: string,
+    onRecord: (fields: string[], count: number, line: number) => void,
+    file?: string,
+  ) {
+    this.delimiter = delimiter.charCodeAt(0);
+    this.onRecord = onRecord;
+    this.file = file;
+  }
+
+  private fail(message: string, line: number): never {
+    const place: { file?: string; line: number; column: number } = {
+      line,
+      column: this.count + 1,
+    };
+    if (this.file !== undefined) place.file = this.file;
+    throw new DataError(message, place);
+  }
+
+  private endRecord(): void {
+    if (this.count === 1 && this.fields[0] === '' && !this.quoted) {
+      this.count = 0; // blank line
+    } else {
+      this.onRecord(this.fields, this.count, this.recordLine);
+      this.count = 0;
+    }
+    this.quoted = false;
+  }
+
+  /** Tokenize the next chunk of text. */
+  push(chunk: string): void {
+    let start = 0;
+    if (this.first) {
+      this.first = false;
+      if (chunk.charCodeAt(0) === 0xfeff) start = 1;
+    }
+    const delimiter = this.delimiter;
+    const fields = this.fields;
+    const length = chunk.length;
+    let state = this.state;
+    let carry = this.carry;
+    let line = this.line;
+    let afterCR = this.afterCR;
+    let i = start;
+    // `start` is where the unfinished text of the current field begins in this chunk.
+    for (; i < length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (state === UNQUOTED) {
+        if (c === delimiter) {
+          fields[this.count++] =
+            carry === '' ? chunk.slice(start, i) : carry + chunk.slice(start, i);
+          carry = '';
+          state = FIELD_START;
+        } else if (c === LF || c === CR) {
+          fields[this.count++] =
+            carry === '' ? chunk.slice(start, i) : carry + chunk.slice(start, i);
+          carry = '';
+          state = FIELD_START;
+          this.line = line;
+          this.endRecord();
+          line++;
+          afterCR = c === CR;
+          this.recordLine = line;
+        } else if (c === QUOTE) {
+          this.line = line;
+          this.fail(
+            'a quote (") inside an unquoted field. Quote the whole field and double the quotes ' +
+              'inside it ("5\'11""").',
+            line,
+          );
+        }
+        continue;
+      }
+      if (state === FIELD_START) {
+        if (c === LF && afterCR) {
+          afterCR = false;
+          start = i + 1;
+          continue;
+        }
+        afterCR = false;
+        if (c === delimiter) {
+          fields[this.count++] = '';
+        } else if (c === LF || c === CR) {
+          fields[this.count++] = '';
+          this.line = line;
+          this.endRecord();
+          line++;
+          afterCR = c === CR;
+          this.recordLine = line;
+        } else if (c === QUOTE) {
+          state = QUOTED;
+          this.quoted = true;
+          this.fieldLine = line;
+          start = i + 1;
+        } else {
+          state = UNQUOTED;
+          start = i;
+        }
+        continue;
+      }
+      if (state === QUOTED) {
+        if (c === QUOTE) {
+          carry += chunk.slice(start, i);
+          state = QUOTE_IN_QUOTED;
+          afterCR = false;
+        } else if (c === LF) {
+          if (!afterCR) line++;
+          afterCR = false;
+        } else if (c === CR) {
+          line++;
+          afterCR = true;
+        } else {
+          afterCR = false;
+        }
+        continue;
+      }
+      // QUOTE_IN_QUOTED
+      if (c === QUOTE) {
+        carry += '"';
+        start = i + 1;
+        state = QUOTED;
+      } else if (c === delimiter) {
+        fields[this.count++] = carry;
+        carry = '';
+        state = FIELD_START;
+      } else if (c === LF || c === CR) {
+        fields[this.count++] = carry;
+        carry = '';
+        state = FIELD_START;
+        this.line = line;
+        this.endRecord();
+        line++;
+        afterCR = c === CR;
+        this.recordLine = line;
+      } else {
+        this.line = line;
+        this.fail(
+          'text after the closing quote of a quoted field. Double the quotes inside a quoted ' +
+            'field ("") or quote the whole field.',
+          line,
+        );
+      }
+    }
+    // Keep the unfinished field for the next chunk.
+    if (state === UNQUOTED || state === QUOTED) {
+      carry += chunk.slice(start, length);
+    }
+    this.state = state;
+    this.carry = carry;
+    this.line = line;
+    this.afterCR = afterCR;
+  }
+
+  /** Finish: emit the last record if the text does not end with a line break. */
+  end(): void {
+    if (this.state === QUOTED) {
+      this.fail(
+        `a quoted field that starts on line ${this.fieldLine} is never closed. Add the ` +
+          'closing quote (") or double the quotes inside the field ("").',
+        this.fieldLine,
+      );
+    }
+    if (this.state !== FIELD_START || this.count > 0) {
+      this.fields[this.count++] = this.carry;
+      this.carry = '';
+      this.state = FIELD_START;
+      this.endRecord();
+    }
+  }
+}
+
+function checkDelimiter(delimiter: unknown): string {
+  if (
+    typeof delimiter !== 'string' ||
+    delimiter.length !== 1 ||
+    delimiter === '"' ||
+    delimiter === '\n' ||
+    delimiter === '\r'
+  ) {
+    throw new OptionError(
+      `The 'delimiter' option of the CSV loader must be one character other than '"' and line ` +
+        `breaks. Got ${JSON.stringify(delimiter)} instead.`,
+    );
+  }
+  return delimiter;
+}
+
+/** A tokenizer feeding a table builder: the first record is the header. */
+function csvTable(
+  options: CsvOptions,
+  source: TableSource,
+  keepMissing: boolean,
+): { tokenizer: CsvTokenizer; builder: TableBuilder } {
+  const { delimiter: _d, file: _f, ...columnOptions } = options;
+  const builder = new TableBuilder(columnOptions, source, keepMissing);
+  const delimiter = checkDelimiter(options.delimiter ?? (source.format === 'tsv' ? '\t' : ','));
+  const tokenizer = new CsvTokenizer(
+    delimiter,
+    (fields, count, line) => {
+      if (builder.hasHeader()) builder.addRecord(fields, count, line);
+      else builder.setHeader(fields.slice(0, count), line);
+    },
+    source.file,
+  );
+  return { tokenizer, builder };
+}
+
+/** Parse CSV text (pure): see the file comment for the format and csv options for the rest. */
+export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
+  return parseCsvTable(text, options).dataset;
+}
+
+/** `parseCsv` that also describes every column (for `inspect`). */
+export function parseCsvTable(
+  text: string,
+  options: CsvOptions = {},
+  keepMissing = false,
+): LoadedTable {
+  if (typeof text !== 'string') {
+    throw new TypeError(`parseCsv expects the CSV text as a string. Got ${typeof text} instead.`);
+  }
+  checkLoaderOptions('parseCsv', options, CSV_EXTRA_OPTIONS);
+  const format = options.delimiter === '\t' ? 'tsv' : 'csv';
+  const { tokenizer, builder } = csvTable(options, { file: options.file, format }, keepMissing);
+  tokenizer.push(text);
+  tokenizer.end();
+  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  return builder.finish(sha256);
+}
+
+/** Read and parse a CSV (or, with delimiter '\t', TSV) file, streaming. */
+export async function loadCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
+  return (await loadCsvTable(path, options)).dataset;
+}
+
+/** `loadCsv` that also describes every column (for `inspect`). */
+export async function loadCsvTable(
+  path: string,
+  options: CsvOptions = {},
+  keepMissing = false,
+): Promise<LoadedTable> {
+  checkLoaderOptions('loadCsv', options, CSV_EXTRA_OPTIONS);
+  const tsv =
+    options.delimiter === undefined ? /\.(tsv|tab)$/i.test(path) : options.delimiter === '\t';
+  const { tokenizer, builder } = csvTable(
+    options,
+    { file: path, format: tsv ? 'tsv' : 'csv' },
+    keepMissing,
+  );
+  const sha256 = await streamText(path, (text) => tokenizer.push(text));
+  tokenizer.end();
+  return builder.finish(sha256);
+}
+
+/**
+ * Read a UTF-8 file in chunks, handing the decoded text to `onText`; returns the SHA-256 of the
+ * bytes. A missing file, a folder or bytes that are not UTF-8 are `DataError`s.
+ */
+export async function streamText(path: string, onText: (text: string) => void): Promise<string> {
+  const hash = createHash('sha256');
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let offset = 0;
+  try {
+    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      onText(decodeChunk(decoder, chunk, path, offset, true));
+      offset += chunk.length;
+    }
+    onText(decodeChunk(decoder, undefined, path, offset, false));
+  } catch (error) {
+    throw fileError(error, path);
+  }
+  return hash.digest('hex');
+}
+
+function decodeChunk(
+  decoder: TextDecoder,
+  chunk: Buffer | undefined,
+  path: string,
+  offset: number,
+  stream: boolean,
+): string {
+  try {
+    return decoder.decode(chunk, { stream });
+  } catch {
+    throw new DataError(
+      `the file is not UTF-8 text (invalid bytes near byte ${offset}). Save it as UTF-8.`,
+      { file: path },
+    );
+  }
+}
+
+/** Turn a file-system error into a `DataError` naming the file; other errors pass through. */
+export function fileError(error: unknown, path: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') {
+    return new DataError('no such file. Check the path (it is relative to the current folder).', {
+      file: path,
+    });
+  }
+  if (code === 'EISDIR') return new DataError('this is a folder, not a data file.', { file: path });
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new DataError('permission denied: the file cannot be read.', { file: path });
+  }
+  return error;
+}

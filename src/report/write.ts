@@ -1,0 +1,133 @@
+/**
+ * Writing output files safely.
+ *
+ * - `checkOutputPath(path)` fails before any work is done when the file could not be written
+ *   (folder missing, folder not writable, path is a folder).
+ * - `writeFileAtomic(path, data)` writes a temporary file in the target folder, then renames it
+ *   over the target: readers see the old file or the new one, never half of it; on error the
+ *   temporary file is removed.
+ * - `toCsv(header, rows)` writes RFC 4180 CSV and guards text cells against formula injection
+ *   (OWASP "CSV Injection"): a text cell starting with = + - @ tab or carriage return gets a
+ *   leading `'`, so spreadsheets show it as text instead of running it. Number cells are never
+ *   changed, and neither are text cells that are plain decimal numbers such as '-1.5'.
+ */
+import { randomBytes } from 'node:crypto';
+import { accessSync, constants, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { OptionError } from '../util/errors.js';
+
+/**
+ * Check that `path` can be written as a file; returns it resolved to an absolute path. Throws an
+ * `OptionError` that names the path and the problem. `what` names the option in the message.
+ */
+export function checkOutputPath(path: string, what = '--out'): string {
+  if (path === '' || path.endsWith('/') || path.endsWith(sep)) {
+    throw new OptionError(`${what} '${path}' names a folder; give a file name.`);
+  }
+  const target = resolve(path);
+  const folder = dirname(target);
+  const folderStat = statOrUndefined(folder);
+  if (folderStat === undefined) {
+    throw new OptionError(
+      `Cannot write ${what} '${path}': the folder '${dirname(path)}' does not exist. ` +
+        'Create it first or choose another path.',
+    );
+  }
+  if (!folderStat.isDirectory()) {
+    throw new OptionError(`Cannot write ${what} '${path}': '${dirname(path)}' is not a folder.`);
+  }
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new OptionError(
+      `Cannot write ${what} '${path}': the folder '${dirname(path)}' is not writable.`,
+    );
+  }
+  const targetStat = statOrUndefined(target);
+  if (targetStat?.isDirectory()) {
+    throw new OptionError(`${what} '${path}' is a folder; give a file name.`);
+  }
+  return target;
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function temporaryPath(target: string): string {
+  const suffix = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  return join(dirname(target), `.tmp-${basename(target)}-${suffix}`);
+}
+
+/** Write `data` to `path` atomically (temporary file in the same folder, then rename). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const target = checkOutputPath(path);
+  const temporary = temporaryPath(target);
+  try {
+    await writeFile(temporary, data, { flag: 'wx' });
+    await rename(temporary, target);
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Synchronous `writeFileAtomic`. */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const target = checkOutputPath(path);
+  const temporary = temporaryPath(target);
+  try {
+    writeFileSync(temporary, data, { flag: 'wx' });
+    renameSync(temporary, target);
+  } catch (error) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // already gone
+    }
+    throw error;
+  }
+}
+
+/** A CSV cell: text, a number (written in shortest round-trip form), or empty. */
+export type CsvCell = string | number | boolean | null | undefined;
+
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** One cell as CSV text: formula-guarded if it is text, quoted when RFC 4180 requires it. */
+export function csvCell(value: CsvCell): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isNaN(value) ? '' : String(value);
+  if (typeof value === 'boolean') return String(value);
+  let text = value;
+  const first = text.charCodeAt(0);
+  // = + - @ TAB CR
+  if (
+    (first === 61 || first === 43 || first === 45 || first === 64 || first === 9 || first === 13) &&
+    !PLAIN_NUMBER.test(text)
+  ) {
+    text = `'${text}`;
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A CSV text with a header line and one line per row, lines ended by '\n'. */
+export function toCsv(header: readonly string[], rows: Iterable<readonly CsvCell[]>): string {
+  const lines: string[] = [header.map(csvCell).join(',')];
+  for (const row of rows) lines.push(row.map(csvCell).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Write a CSV file atomically (see `toCsv`). */
+export function writeCsv(
+  path: string,
+  header: readonly string[],
+  rows: Iterable<readonly CsvCell[]>,
+): Promise<void> {
+  return writeFileAtomic(path, toCsv(header, rows));
+}
