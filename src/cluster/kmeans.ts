@@ -1,0 +1,990 @@
+/**
+ * k-means: nInit seeded restarts of Lloyd's iteration, run exactly (with Hamerly's or Elkan's
+ * bounds to skip distance computations), keeping the run of lowest inertia.
+ *
+ * Pipeline of one call: validate -> centre X -> for each restart: initialise -> iterate ->
+ * final assignment -> keep the best -> shift the centres back -> result.
+ *
+ * Parity: the loop rules and the random draws are those of scikit-learn 1.2.1's `KMeans`
+ * (Debian 12's python3-sklearn), so `kmeans(X, {k, seed})` gives the labels, number of
+ * iterations, inertia (to rounding) and centres of `KMeans(k, n_init=10, random_state=seed)`:
+ *
+ * - X is centred on its column means before fitting (the centres are shifted back at the end);
+ *   this changes rounding, hence it is done as scikit-learn does.
+ * - tolerance is relative: tol_abs = tolerance * mean over columns of the population variance.
+ * - one iteration = assign every row to its nearest centre (lowest index on ties), then move each
+ *   centre to the weighted mean of its rows. An empty cluster takes the row farthest from its
+ *   own centre (rows taken by decreasing distance when several clusters are empty).
+ * - stop when the labels did not change ("strict" convergence), or when
+ *   sum_j ||c_j(new) - c_j(old)||^2 <= tol_abs, or after maxIterations.
+ * - unless the labels did not change, one more assignment makes the labels those of the
+ *   returned centres. inertia = sum_i w_i ||x_i - c_{label_i}||^2.
+ * - all restarts draw from one `RandomState(seed)` in sequence; a later run replaces the best
+ *   one only if its inertia is lower and its clustering differs.
+ *
+ * scikit-learn >= 1.3 draws the first k-means++ centre differently, and >= 1.4 defaults to
+ * n_init='auto' (1 run with k-means++), so their results differ from 1.2.1's for the same seed.
+ *
+ * Algorithms (all three give the same labels and centres from the same start; they differ only
+ * in how many distances they compute):
+ * - 'lloyd': every row against every centre, O(n k d) per iteration.
+ * - 'hamerly' (default): one upper and one lower bound per row; G. Hamerly, "Making k-means even
+ *   faster", SIAM SDM 2010, pp. 130-140. O(n) extra memory.
+ * - 'elkan': k lower bounds per row and the centre-centre distances; C. Elkan, "Using the
+ *   triangle inequality to accelerate k-means", ICML 2003, pp. 147-153. O(n k) extra memory.
+ * The bounds only skip a row when it is nearer to its centre than to any other by a relative
+ * margin of 1e-10, so near-ties are always decided by exact distances, as in 'lloyd'.
+ */
+import type { kmeans as mlKMeans } from 'ml-kmeans';
+import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
+import { assertUnreachable, DataError, OptionError } from '../util/errors.js';
+import { warn } from '../util/log.js';
+import { DEFAULT_SEED, RandomState } from '../util/random.js';
+import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
+import {
+  explicitCentres,
+  gatherRows,
+  KMEANS_INITS,
+  type KMeansInitMethod,
+  kmeansPlusPlusIndices,
+  pairwiseSum,
+  randomInitIndices,
+} from './kmeans-init.js';
+
+/** The exact k-means algorithms. */
+export const KMEANS_ALGORITHMS = ['hamerly', 'lloyd', 'elkan'] as const;
+/** An exact k-means algorithm. */
+export type KMeansAlgorithm = (typeof KMEANS_ALGORITHMS)[number];
+/** True if `x` names an exact k-means algorithm. */
+export function isKMeansAlgorithm(x: unknown): x is KMeansAlgorithm {
+  return typeof x === 'string' && (KMEANS_ALGORITHMS as readonly string[]).includes(x);
+}
+
+/** Options of `kmeans`. */
+export interface KMeansOptions {
+  /** Number of clusters, an integer in [1, n]. */
+  k: number;
+  /**
+   * Number of restarts; the run of lowest inertia is kept. With explicit initial centres only
+   * one run is made (a warning says so when nInit was set to another value).
+   * Default: 10.
+   */
+  nInit?: number;
+  /**
+   * Initial centres: 'k-means++' (greedy, 2 + floor(ln k) trials per centre), 'random' (k
+   * distinct rows), or k rows of d numbers.
+   * Default: 'k-means++'.
+   */
+  init?: KMeansInitMethod | readonly (readonly number[])[];
+  /** Maximum number of iterations of each run. Default: 300. */
+  maxIterations?: number;
+  /**
+   * Relative tolerance on the squared centre shift, scaled by the mean column variance of X;
+   * 0 stops only when the labels stop changing.
+   * Default: 1e-4.
+   */
+  tolerance?: number;
+  /** Seed of the numpy-compatible generator, an integer in [0, 2^32 - 1]. Default: 0. */
+  seed?: number;
+  /** 'hamerly', 'lloyd' or 'elkan' (same results, different speed). Default: 'hamerly'. */
+  algorithm?: KMeansAlgorithm;
+  /** A non-negative weight per row; the centres are weighted means. Default: all 1. */
+  sampleWeight?: ArrayLike<number>;
+}
+
+/** The ml-kmeans 7 result shape, for code written against ml-kmeans. */
+export type MlKMeansLike = Pick<
+  ReturnType<typeof mlKMeans>,
+  'clusters' | 'centroids' | 'converged' | 'iterations'
+>;
+
+/** JSON form of a k-means result. */
+export interface KMeansJSON {
+  k: number;
+  labels: number[];
+  centroids: number[][];
+  sizes: number[];
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+  nInit: number;
+  algorithm: KMeansAlgorithm;
+  seed: number;
+}
+
+/** The fitted model. */
+export interface KMeansResult {
+  /** Cluster of each row, 0..k-1: the nearest of the returned centroids. */
+  labels: Int32Array;
+  /** The k centres, k x d, in the coordinates of X. */
+  centroids: number[][];
+  /** Sum of (weighted) squared distances of the rows to their centres. */
+  inertia: number;
+  /** Iterations of the kept run. */
+  iterations: number;
+  /** True if the kept run stopped before maxIterations (labels unchanged or shift <= tol). */
+  converged: boolean;
+  /** Number of rows in each cluster. */
+  sizes: Int32Array;
+  /** Number of clusters. */
+  k: number;
+  /** Number of runs made. */
+  nInit: number;
+  /** Algorithm used. */
+  algorithm: KMeansAlgorithm;
+  /** Seed used. */
+  seed: number;
+  /** Nearest centroid of each row of new data (lowest index on ties). */
+  predict(X: MatrixLike): Int32Array;
+  /** Plain JSON (labels and sizes as number arrays). */
+  toJSON(): KMeansJSON;
+  /** The result in ml-kmeans' shape (`clusters` as number[]). */
+  toMlKMeans(): MlKMeansLike;
+}
+
+const defaults = {
+  nInit: 10,
+  init: 'k-means++' as KMeansInitMethod | readonly (readonly number[])[],
+  maxIterations: 300,
+  tolerance: 1e-4,
+  seed: DEFAULT_SEED,
+  algorithm: 'hamerly' as KMeansAlgorithm,
+};
+
+const KNOWN = [
+  'k',
+  'nInit',
+  'init',
+  'maxIterations',
+  'tolerance',
+  'seed',
+  'algorithm',
+  'sampleWeight',
+] as const;
+
+/** One run of the iteration. @internal */
+export interface KMeansRun {
+  labels: Int32Array;
+  centres: Float64Array;
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+}
+
+/**
+ * k-means clustering of the rows of X. See the module comment for the exact rules.
+ *
+ * @example
+ * const fit = kmeans([[1, 1], [1.2, 0.8], [8, 8], [8.1, 7.9]], {k: 2});
+ * fit.labels; // Int32Array [0, 0, 1, 1] (or [1, 1, 0, 0], depending on the seed)
+ */
+export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
+  const fn = 'kmeans';
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionError(`kmeans needs an options object with k. Got ${options} instead.`);
+  }
+  checkKnownOptions(fn, options, KNOWN);
+  const o = { ...defaults, ...stripUndefined(options) };
+  const M = toFeatureMatrix(X, { fn });
+  const { rows: n, cols: d } = M;
+  const k = checkInteger(fn, 'k', o.k, 1);
+  if (n === 0 || d === 0) {
+    throw new DataError(`kmeans needs at least one row and one column; got ${n} x ${d}.`);
+  }
+  if (n < k) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
+  let nInit = checkInteger(fn, 'nInit', o.nInit, 1);
+  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
+  const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
+  const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
+  let initCentres: Float64Array | null = null;
+  if (typeof o.init === 'string' || !Array.isArray(o.init)) {
+    checkKeyword(fn, 'init', o.init, KMEANS_INITS);
+  } else {
+    initCentres = explicitCentres(o.init, k, d, fn);
+    if (options.nInit !== undefined && nInit !== 1) {
+      warn(
+        `Explicit initial centres were given: kmeans performs only one run instead of ` +
+          `nInit=${nInit}.`,
+      );
+    }
+    nInit = 1;
+  }
+  const weights =
+    options.sampleWeight === undefined ? null : checkWeights(options.sampleWeight, n, fn);
+
+  // the absolute tolerance, from the variances of X as given
+  const tol = tolerance === 0 ? 0 : meanVariance(M) * tolerance;
+  // centre X (a copy; the input is never written)
+  const mean = columnMeans(M);
+  const Xc = new Float64Array(M.data.length);
+  for (let i = 0; i < n; i++) {
+    const p = i * d;
+    for (let j = 0; j < d; j++) Xc[p + j] = M.data[p + j]! - mean[j]!;
+  }
+  const C: FeatureMatrix = { rows: n, cols: d, data: Xc };
+  if (initCentres) {
+    for (let c = 0; c < k; c++) {
+      for (let j = 0; j < d; j++) initCentres[c * d + j]! -= mean[j]!;
+    }
+  }
+
+  const rng = new RandomState(seed);
+  let best: KMeansRun | null = null;
+  for (let run = 0; run < nInit; run++) {
+    let start: Float64Array;
+    if (initCentres) start = initCentres.slice();
+    else if (o.init === 'k-means++') start = gatherRows(C, kmeansPlusPlusIndices(C, k, rng));
+    else start = gatherRows(C, randomInitIndices(n, k, rng));
+    const result = runKMeans(algorithm, C, weights, start, k, maxIterations, tol);
+    if (
+      best === null ||
+      (result.inertia < best.inertia && !sameClustering(result.labels, best.labels, k))
+    ) {
+      best = result;
+    }
+  }
+  const kept = best!;
+  for (let c = 0; c < k; c++) {
+    for (let j = 0; j < d; j++) kept.centres[c * d + j]! += mean[j]!;
+  }
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < n; i++) sizes[kept.labels[i]!]!++;
+  let distinct = 0;
+  for (let c = 0; c < k; c++) if (sizes[c]! > 0) distinct++;
+  if (distinct < k) {
+    const points = countDistinctRows(M, k + 1);
+    warn(
+      `Number of distinct clusters (${distinct}) found smaller than k (${k})` +
+        (points <= k
+          ? `: X has only ${points} distinct rows.`
+          : '. Possibly due to duplicate rows in X.'),
+    );
+  }
+  return makeResult(kept, k, d, nInit, algorithm, seed, sizes);
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(o) as (keyof T)[]) if (o[key] !== undefined) out[key] = o[key];
+  return out;
+}
+
+/** Weights checked to be n finite non-negative numbers, not all zero. @internal */
+export function checkWeights(w: ArrayLike<number>, n: number, fn: string): Float64Array {
+  if (w === null || typeof w !== 'object' || typeof w.length !== 'number') {
+    throw new OptionError(`The 'sampleWeight' option of ${fn} must be an array of numbers.`);
+  }
+  if (w.length !== n) {
+    throw new OptionError(
+      `The 'sampleWeight' option of ${fn} must have one weight per row (${n}). Got ${w.length} instead.`,
+    );
+  }
+  const out = new Float64Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const v = w[i]!;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new DataError(`${fn} needs finite non-negative sample weights; got ${v}.`, { row: i });
+    }
+    out[i] = v;
+    total += v;
+  }
+  if (total <= 0) throw new DataError(`${fn} needs sample weights that are not all zero.`);
+  return out;
+}
+
+/** Column means, summed row by row (as numpy's mean over axis 0). @internal */
+export function columnMeans(M: FeatureMatrix): Float64Array {
+  const { rows: n, cols: d, data } = M;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const p = i * d;
+    for (let j = 0; j < d; j++) mean[j]! += data[p + j]!;
+  }
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  return mean;
+}
+
+/** Mean over columns of the population variance (scikit-learn's `_tolerance` base). @internal */
+export function meanVariance(M: FeatureMatrix): number {
+  const { rows: n, cols: d, data } = M;
+  const mean = columnMeans(M);
+  const v = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const p = i * d;
+    for (let j = 0; j < d; j++) {
+      const e = data[p + j]! - mean[j]!;
+      v[j]! += e * e;
+    }
+  }
+  for (let j = 0; j < d; j++) v[j]! /= n;
+  return pairwiseSum(v, 0, d) / d;
+}
+
+function countDistinctRows(M: FeatureMatrix, stopAt: number): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < M.rows && seen.size < stopAt; i++) {
+    seen.add(Array.from(M.data.subarray(i * M.cols, (i + 1) * M.cols)).join(','));
+  }
+  return seen.size;
+}
+
+/** True if two labelings are equal up to a renaming of the clusters (scikit-learn's rule). */
+function sameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
+  const map = new Int32Array(k).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (map[x] === -1) map[x] = b[i]!;
+    else if (map[x] !== b[i]) return false;
+  }
+  return true;
+}
+
+function makeResult(
+  run: KMeansRun,
+  k: number,
+  d: number,
+  nInit: number,
+  algorithm: KMeansAlgorithm,
+  seed: number,
+  sizes: Int32Array,
+): KMeansResult {
+  const centres = run.centres;
+  const centroids: number[][] = [];
+  for (let c = 0; c < k; c++) centroids.push(Array.from(centres.subarray(c * d, c * d + d)));
+  return {
+    labels: run.labels,
+    centroids,
+    inertia: run.inertia,
+    iterations: run.iterations,
+    converged: run.converged,
+    sizes,
+    k,
+    nInit,
+    algorithm,
+    seed,
+    predict(X: MatrixLike): Int32Array {
+      const M = toFeatureMatrix(X, { fn: 'predict' });
+      if (M.cols !== d) {
+        throw new DataError(`predict expects ${d} columns (as the fitted data); got ${M.cols}.`);
+      }
+      return nearestLabels(M.data, M.rows, d, centres, k);
+    },
+    toJSON(): KMeansJSON {
+      return {
+        k,
+        labels: Array.from(run.labels),
+        centroids,
+        sizes: Array.from(sizes),
+        inertia: run.inertia,
+        iterations: run.iterations,
+        converged: run.converged,
+        nInit,
+        algorithm,
+        seed,
+      };
+    },
+    toMlKMeans(): MlKMeansLike {
+      return {
+        clusters: Array.from(run.labels),
+        centroids: centroids.map((row) => row.slice()),
+        converged: run.converged,
+        iterations: run.iterations,
+      };
+    },
+  };
+}
+
+/** One run of the chosen algorithm from `start` (k x d, consumed). @internal */
+export function runKMeans(
+  algorithm: KMeansAlgorithm,
+  X: FeatureMatrix,
+  w: Float64Array | null,
+  start: Float64Array,
+  k: number,
+  maxIterations: number,
+  tol: number,
+): KMeansRun {
+  switch (algorithm) {
+    case 'lloyd':
+      return lloyd(X, w, start, k, maxIterations, tol);
+    case 'hamerly':
+      return hamerly(X, w, start, k, maxIterations, tol);
+    case 'elkan':
+      return elkan(X, w, start, k, maxIterations, tol);
+    default:
+      return assertUnreachable(algorithm);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels. X is row-major n x d; centres are row-major k x d. Squared distances are always
+// summed over j in order, so every kernel gives bit-identical distances and the algorithms agree.
+
+/** Relative margin by which a bound must prove a row's centre before the row is skipped. */
+const MARGIN = 1 + 1e-10;
+
+/** Nearest centre (lowest index on ties) of every row. @internal */
+export function nearestLabels(
+  X: Float64Array,
+  n: number,
+  d: number,
+  C: Float64Array,
+  k: number,
+  out: Int32Array = new Int32Array(n),
+): Int32Array {
+  for (let i = 0; i < n; i++) {
+    nearestTwo(X, i * d, d, C, k);
+    out[i] = nBest;
+  }
+  return out;
+}
+
+// results of nearestTwo (module scratch: no allocation per row)
+let nBest = 0;
+let nBestD = 0;
+let nSecondD = 0;
+
+/**
+ * Nearest and second-nearest centre of the row at offset p: sets nBest (lowest index on ties),
+ * nBestD and nSecondD (squared distances). Four centres per pass over the row.
+ */
+function nearestTwo(X: Float64Array, p: number, d: number, C: Float64Array, k: number): void {
+  let best = 0;
+  let bd = Infinity;
+  let sd = Infinity;
+  let c = 0;
+  for (; c + 4 <= k; c += 4) {
+    const q0 = c * d;
+    const q1 = q0 + d;
+    const q2 = q1 + d;
+    const q3 = q2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const x = X[p + j]!;
+      const e0 = x - C[q0 + j]!;
+      const e1 = x - C[q1 + j]!;
+      const e2 = x - C[q2 + j]!;
+      const e3 = x - C[q3 + j]!;
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    if (s0 < bd) {
+      sd = bd;
+      bd = s0;
+      best = c;
+    } else if (s0 < sd) sd = s0;
+    if (s1 < bd) {
+      sd = bd;
+      bd = s1;
+      best = c + 1;
+    } else if (s1 < sd) sd = s1;
+    if (s2 < bd) {
+      sd = bd;
+      bd = s2;
+      best = c + 2;
+    } else if (s2 < sd) sd = s2;
+    if (s3 < bd) {
+      sd = bd;
+      bd = s3;
+      best = c + 3;
+    } else if (s3 < sd) sd = s3;
+  }
+  for (; c < k; c++) {
+    const q = c * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const e = X[p + j]! - C[q + j]!;
+      s += e * e;
+    }
+    if (s < bd) {
+      sd = bd;
+      bd = s;
+      best = c;
+    } else if (s < sd) sd = s;
+  }
+  nBest = best;
+  nBestD = bd;
+  nSecondD = sd;
+}
+
+/** Squared distance between row p of X and row q of C, summed in order. */
+function dist2(X: Float64Array, p: number, C: Float64Array, q: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const e = X[p + j]! - C[q + j]!;
+    s += e * e;
+  }
+  return s;
+}
+
+/**
+ * Squared distance with scikit-learn's grouping (4 terms at a time), used for the inertia and
+ * the centre shift so that those sums round as scikit-learn's.
+ */
+function dist2Grouped(a: Float64Array, p: number, b: Float64Array, q: number, d: number): number {
+  let r = 0;
+  let j = 0;
+  for (; j + 4 <= d; j += 4) {
+    const e0 = a[p + j]! - b[q + j]!;
+    const e1 = a[p + j + 1]! - b[q + j + 1]!;
+    const e2 = a[p + j + 2]! - b[q + j + 2]!;
+    const e3 = a[p + j + 3]! - b[q + j + 3]!;
+    r += e0 * e0 + e1 * e1 + e2 * e2 + e3 * e3;
+  }
+  for (; j < d; j++) {
+    const e = a[p + j]! - b[q + j]!;
+    r += e * e;
+  }
+  return r;
+}
+
+/** sum_i w_i ||x_i - c_{label_i}||^2. @internal */
+export function inertiaOf(
+  X: Float64Array,
+  n: number,
+  d: number,
+  w: Float64Array | null,
+  C: Float64Array,
+  labels: Int32Array,
+): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const v = dist2Grouped(X, i * d, C, labels[i]! * d, d);
+    s += w ? v * w[i]! : v;
+  }
+  return s;
+}
+
+/** Weighted sums and total weight of each cluster, rows added in order. */
+function accumulate(
+  X: Float64Array,
+  n: number,
+  d: number,
+  w: Float64Array | null,
+  labels: Int32Array,
+  sums: Float64Array,
+  weightIn: Float64Array,
+): void {
+  sums.fill(0);
+  weightIn.fill(0);
+  if (w === null) {
+    for (let i = 0; i < n; i++) {
+      const a = labels[i]!;
+      const p = i * d;
+      const q = a * d;
+      for (let j = 0; j < d; j++) sums[q + j]! += X[p + j]!;
+      weightIn[a]! += 1;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = labels[i]!;
+      const p = i * d;
+      const q = a * d;
+      const wi = w[i]!;
+      for (let j = 0; j < d; j++) sums[q + j]! += X[p + j]! * wi;
+      weightIn[a]! += wi;
+    }
+  }
+}
+
+/**
+ * Give every empty cluster (zero weight) the row farthest from its own centre, taking rows by
+ * decreasing distance (lowest index first on ties): the row's weighted values move from its
+ * cluster's sum to the empty cluster's sum. Labels are not changed (the next assignment does).
+ * Returns the number of clusters relocated.
+ */
+function relocateEmpty(
+  X: Float64Array,
+  n: number,
+  d: number,
+  w: Float64Array | null,
+  oldCentres: Float64Array,
+  sums: Float64Array,
+  weightIn: Float64Array,
+  labels: Int32Array,
+  k: number,
+): number {
+  let nEmpty = 0;
+  for (let c = 0; c < k; c++) if (weightIn[c] === 0) nEmpty++;
+  if (nEmpty === 0) return 0;
+  const dist = new Float64Array(n);
+  for (let i = 0; i < n; i++) dist[i] = dist2(X, i * d, oldCentres, labels[i]! * d, d);
+  const far = farthest(dist, Math.min(nEmpty, n));
+  let idx = 0;
+  for (let c = 0; c < k && idx < far.length; c++) {
+    if (weightIn[c] !== 0) continue;
+    const f = far[idx++]!;
+    const wf = w ? w[f]! : 1;
+    const old = labels[f]!;
+    const p = f * d;
+    for (let j = 0; j < d; j++) {
+      sums[old * d + j]! -= X[p + j]! * wf;
+      sums[c * d + j] = X[p + j]! * wf;
+    }
+    weightIn[c] = wf;
+    weightIn[old]! -= wf;
+  }
+  return nEmpty;
+}
+
+/** Indices of the m largest values, by decreasing value, lowest index first on ties. */
+function farthest(v: Float64Array, m: number): Int32Array {
+  const out = new Int32Array(m);
+  const taken = new Uint8Array(v.length);
+  for (let t = 0; t < m; t++) {
+    let b = -1;
+    let bv = -Infinity;
+    for (let i = 0; i < v.length; i++) {
+      if (!taken[i] && v[i]! > bv) {
+        bv = v[i]!;
+        b = i;
+      }
+    }
+    taken[b] = 1;
+    out[t] = b;
+  }
+  return out;
+}
+
+/** Divide each non-empty cluster's sum by its weight (multiplying by the reciprocal). */
+function average(sums: Float64Array, weightIn: Float64Array, k: number, d: number): void {
+  for (let c = 0; c < k; c++) {
+    const wc = weightIn[c]!;
+    if (wc > 0) {
+      const alpha = 1 / wc;
+      for (let j = 0; j < d; j++) sums[c * d + j]! *= alpha;
+    }
+  }
+}
+
+/** Per-centre Euclidean shift; returns sum_j shift_j^2 (numpy's pairwise order). */
+function centreShift(
+  oldC: Float64Array,
+  newC: Float64Array,
+  k: number,
+  d: number,
+  shift: Float64Array,
+  scratch: Float64Array,
+): number {
+  for (let c = 0; c < k; c++) {
+    shift[c] = Math.sqrt(dist2Grouped(newC, c * d, oldC, c * d, d));
+    scratch[c] = shift[c]! * shift[c]!;
+  }
+  return pairwiseSum(scratch, 0, k);
+}
+
+function arraysEqual(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lloyd
+
+function lloyd(
+  M: FeatureMatrix,
+  w: Float64Array | null,
+  start: Float64Array,
+  k: number,
+  maxIterations: number,
+  tol: number,
+): KMeansRun {
+  const { rows: n, cols: d, data: X } = M;
+  let centres = start;
+  let next: Float64Array = new Float64Array(k * d);
+  const weightIn = new Float64Array(k);
+  const shift = new Float64Array(k);
+  const scratch = new Float64Array(k);
+  const labels = new Int32Array(n).fill(-1);
+  const labelsOld = new Int32Array(n).fill(-1);
+  let strict = false;
+  let converged = false;
+  let it = 0;
+  for (; it < maxIterations; it++) {
+    nearestLabels(X, n, d, centres, k, labels);
+    accumulate(X, n, d, w, labels, next, weightIn);
+    relocateEmpty(X, n, d, w, centres, next, weightIn, labels, k);
+    average(next, weightIn, k, d);
+    const tot = centreShift(centres, next, k, d, shift, scratch);
+    const swap = centres;
+    centres = next;
+    next = swap;
+    if (arraysEqual(labels, labelsOld)) {
+      strict = true;
+      converged = true;
+      break;
+    }
+    if (tot <= tol) {
+      converged = true;
+      break;
+    }
+    labelsOld.set(labels);
+  }
+  const iterations = Math.min(it + 1, maxIterations);
+  if (!strict) nearestLabels(X, n, d, centres, k, labels);
+  return {
+    labels,
+    centres,
+    inertia: inertiaOf(X, n, d, w, centres, labels),
+    iterations,
+    converged,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hamerly
+
+/** Half the distance from each centre to its nearest other centre. */
+function halfNearestCentre(C: Float64Array, k: number, d: number, s: Float64Array): void {
+  s.fill(Infinity);
+  for (let a = 0; a < k; a++) {
+    for (let b = a + 1; b < k; b++) {
+      const v = 0.5 * Math.sqrt(dist2(C, a * d, C, b * d, d));
+      if (v < s[a]!) s[a] = v;
+      if (v < s[b]!) s[b] = v;
+    }
+  }
+}
+
+function hamerly(
+  M: FeatureMatrix,
+  w: Float64Array | null,
+  start: Float64Array,
+  k: number,
+  maxIterations: number,
+  tol: number,
+): KMeansRun {
+  const { rows: n, cols: d, data: X } = M;
+  let centres = start;
+  let next: Float64Array = new Float64Array(k * d);
+  const weightIn = new Float64Array(k);
+  const shift = new Float64Array(k);
+  const scratch = new Float64Array(k);
+  const s = new Float64Array(k);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const labels = new Int32Array(n);
+  const labelsOld = new Int32Array(n).fill(-1);
+
+  // first assignment: exact, with both bounds
+  for (let i = 0; i < n; i++) {
+    nearestTwo(X, i * d, d, centres, k);
+    labels[i] = nBest;
+    upper[i] = Math.sqrt(nBestD);
+    lower[i] = Math.sqrt(nSecondD);
+  }
+
+  const assign = (): void => {
+    halfNearestCentre(centres, k, d, s);
+    for (let i = 0; i < n; i++) {
+      const a = labels[i]!;
+      const m = Math.max(s[a]!, lower[i]!);
+      let u = upper[i]!;
+      if (u * MARGIN < m) continue;
+      const p = i * d;
+      u = Math.sqrt(dist2(X, p, centres, a * d, d));
+      upper[i] = u;
+      if (u * MARGIN < m) continue;
+      nearestTwo(X, p, d, centres, k);
+      labels[i] = nBest;
+      upper[i] = Math.sqrt(nBestD);
+      lower[i] = Math.sqrt(nSecondD);
+    }
+  };
+  const moveBounds = (): void => {
+    let m1 = 0;
+    let m2 = 0;
+    let arg = -1;
+    for (let c = 0; c < k; c++) {
+      const v = shift[c]!;
+      if (v > m1) {
+        m2 = m1;
+        m1 = v;
+        arg = c;
+      } else if (v > m2) m2 = v;
+    }
+    if (m1 === 0) return;
+    for (let i = 0; i < n; i++) {
+      const a = labels[i]!;
+      upper[i]! += shift[a]!;
+      lower[i]! -= a === arg ? m2 : m1;
+    }
+  };
+
+  let strict = false;
+  let converged = false;
+  let it = 0;
+  for (; it < maxIterations; it++) {
+    if (it > 0) assign();
+    accumulate(X, n, d, w, labels, next, weightIn);
+    relocateEmpty(X, n, d, w, centres, next, weightIn, labels, k);
+    average(next, weightIn, k, d);
+    const tot = centreShift(centres, next, k, d, shift, scratch);
+    const swap = centres;
+    centres = next;
+    next = swap;
+    if (arraysEqual(labels, labelsOld)) {
+      strict = true;
+      converged = true;
+      break;
+    }
+    if (tot <= tol) {
+      converged = true;
+      break;
+    }
+    labelsOld.set(labels);
+    moveBounds();
+  }
+  const iterations = Math.min(it + 1, maxIterations);
+  if (!strict) {
+    moveBounds();
+    assign();
+  }
+  return {
+    labels,
+    centres,
+    inertia: inertiaOf(X, n, d, w, centres, labels),
+    iterations,
+    converged,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elkan
+
+function elkan(
+  M: FeatureMatrix,
+  w: Float64Array | null,
+  start: Float64Array,
+  k: number,
+  maxIterations: number,
+  tol: number,
+): KMeansRun {
+  const { rows: n, cols: d, data: X } = M;
+  let centres = start;
+  let next: Float64Array = new Float64Array(k * d);
+  const weightIn = new Float64Array(k);
+  const shift = new Float64Array(k);
+  const scratch = new Float64Array(k);
+  const s = new Float64Array(k);
+  const half = new Float64Array(k * k); // half the centre-centre distances
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n * k);
+  const labels = new Int32Array(n);
+  const labelsOld = new Int32Array(n).fill(-1);
+
+  // first assignment: every distance, which are all exact lower bounds
+  for (let i = 0; i < n; i++) {
+    const p = i * d;
+    let best = 0;
+    let bd = Infinity;
+    for (let c = 0; c < k; c++) {
+      const v = dist2(X, p, centres, c * d, d);
+      lower[i * k + c] = Math.sqrt(v);
+      if (v < bd) {
+        bd = v;
+        best = c;
+      }
+    }
+    labels[i] = best;
+    upper[i] = Math.sqrt(bd);
+  }
+
+  const assign = (): void => {
+    s.fill(Infinity);
+    for (let a = 0; a < k; a++) {
+      half[a * k + a] = 0;
+      for (let b = a + 1; b < k; b++) {
+        const v = 0.5 * Math.sqrt(dist2(centres, a * d, centres, b * d, d));
+        half[a * k + b] = v;
+        half[b * k + a] = v;
+        if (v < s[a]!) s[a] = v;
+        if (v < s[b]!) s[b] = v;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      let a = labels[i]!;
+      let u = upper[i]!;
+      if (u * MARGIN < s[a]!) continue;
+      const p = i * d;
+      const lb = i * k;
+      let tight = false;
+      let ua2 = 0;
+      for (let c = 0; c < k; c++) {
+        if (c === a) continue;
+        if (u * MARGIN < lower[lb + c]! || u * MARGIN < half[a * k + c]!) continue;
+        if (!tight) {
+          ua2 = dist2(X, p, centres, a * d, d);
+          u = Math.sqrt(ua2);
+          lower[lb + a] = u;
+          tight = true;
+          if (u * MARGIN < lower[lb + c]! || u * MARGIN < half[a * k + c]!) continue;
+        }
+        const v = dist2(X, p, centres, c * d, d);
+        const dc = Math.sqrt(v);
+        lower[lb + c] = dc;
+        if (v < ua2 || (v === ua2 && c < a)) {
+          a = c;
+          ua2 = v;
+          u = dc;
+        }
+      }
+      labels[i] = a;
+      upper[i] = u;
+    }
+  };
+  const moveBounds = (): void => {
+    for (let i = 0; i < n; i++) {
+      upper[i]! += shift[labels[i]!]!;
+      const lb = i * k;
+      for (let c = 0; c < k; c++) {
+        const v = lower[lb + c]! - shift[c]!;
+        lower[lb + c] = Math.max(v, 0);
+      }
+    }
+  };
+
+  let strict = false;
+  let converged = false;
+  let it = 0;
+  for (; it < maxIterations; it++) {
+    if (it > 0) assign();
+    accumulate(X, n, d, w, labels, next, weightIn);
+    relocateEmpty(X, n, d, w, centres, next, weightIn, labels, k);
+    average(next, weightIn, k, d);
+    const tot = centreShift(centres, next, k, d, shift, scratch);
+    const swap = centres;
+    centres = next;
+    next = swap;
+    if (arraysEqual(labels, labelsOld)) {
+      strict = true;
+      converged = true;
+      break;
+    }
+    if (tot <= tol) {
+      converged = true;
+      break;
+    }
+    labelsOld.set(labels);
+    moveBounds();
+  }
+  const iterations = Math.min(it + 1, maxIterations);
+  if (!strict) {
+    moveBounds();
+    assign();
+  }
+  return {
+    labels,
+    centres,
+    inertia: inertiaOf(X, n, d, w, centres, labels),
+    iterations,
+    converged,
+  };
+}
