@@ -1,0 +1,216 @@
+/**
+ * Small dense symmetric eigenproblems on flat row-major arrays, for PCA:
+ *
+ * - `symmetricEigen(a, m)`: all eigenpairs of a symmetric m x m matrix, by ml-matrix's
+ *   Householder tridiagonalisation + implicit QL (`EVD` with `assumeSymmetric`); O(9 m^3).
+ * - `topEigen(a, m, k)`: the k largest eigenpairs of a symmetric positive semidefinite matrix by
+ *   seeded block subspace iteration with Rayleigh-Ritz; O(m^2 (k + p)) per iteration.
+ *
+ * Both return eigenvalues in descending order and eigenvectors as the rows of a k x m row-major
+ * array (the layout of PCA components).
+ */
+import { EVD, Matrix } from 'ml-matrix';
+import { RandomState } from '../util/random.js';
+
+/** Eigenvalues (descending) and unit eigenvectors (row c of `vectors` belongs to `values[c]`). */
+export interface Eigenpairs {
+  values: Float64Array;
+  /** k x m row-major. */
+  vectors: Float64Array;
+}
+
+/** All eigenpairs of the symmetric m x m row-major matrix `a` (not modified). */
+export function symmetricEigen(a: Float64Array, m: number): Eigenpairs {
+  const mat = Matrix.from1DArray(m, m, a);
+  const evd = new EVD(mat, { assumeSymmetric: true });
+  const raw = evd.realEigenvalues;
+  const v = evd.eigenvectorMatrix;
+  // Stable order: descending value, ties by the index ml-matrix returned.
+  const order = Array.from({ length: m }, (_, i) => i).sort((p, q) => raw[q]! - raw[p]! || p - q);
+  const values = new Float64Array(m);
+  const vectors = new Float64Array(m * m);
+  for (let c = 0; c < m; c++) {
+    const src = order[c]!;
+    values[c] = raw[src]!;
+    for (let j = 0; j < m; j++) vectors[c * m + j] = v.get(j, src);
+  }
+  return { values, vectors };
+}
+
+/** Options of `topEigen`. */
+export interface TopEigenOptions {
+  /** Seed of the Gaussian start block. Default: 0. */
+  seed: number;
+  /** Extra vectors carried in the block beyond k. Default: 10. */
+  oversamples: number;
+  /**
+   * Stop when every wanted Ritz pair has ||A v - theta v|| <= tolerance * theta_1.
+   * Default: 1e-12.
+   */
+  tolerance: number;
+  /** Upper bound on the number of products A Q. Default: 300. */
+  maxIterations: number;
+}
+
+/** The k largest eigenpairs, with the iteration count and whether the tolerance was met. */
+export interface TopEigenpairs extends Eigenpairs {
+  iterations: number;
+  converged: boolean;
+}
+
+const topDefaults: TopEigenOptions = {
+  seed: 0,
+  oversamples: 10,
+  tolerance: 1e-12,
+  maxIterations: 300,
+};
+
+/**
+ * The k largest eigenpairs of the symmetric positive semidefinite m x m matrix `a`, by block
+ * subspace iteration (Rutishauser; Saad, "Numerical Methods for Large Eigenvalue Problems",
+ * 2nd ed., SIAM 2011, section 5.2, Algorithm 5.3):
+ *
+ *   Q_0 = orth(Omega), Omega an m x l standard Gaussian block (l = min(m, k + oversamples)),
+ *   repeat: Y = A Q; T = Q^T Y (l x l); T = W Theta W^T; V = Q W;
+ *           stop if ||Y W - V Theta|| <= tolerance * theta_1 for the first k columns;
+ *           Q = orth(Y).
+ *
+ * This is the randomized range finder with power iterations of Halko, Martinsson and Tropp
+ * (SIAM Review 53(2), 2011, Algorithms 4.3-4.4) run on A = X^T X / (n - 1), where one product
+ * with A equals one power iteration with X and X^T; here it runs until the residual test holds
+ * rather than for a fixed count. Each wanted eigenvalue converges like
+ * (lambda_{l+1} / lambda_c)^iterations. Orthonormalisation is modified Gram-Schmidt applied twice.
+ */
+export function topEigen(
+  a: Float64Array,
+  m: number,
+  k: number,
+  options: Partial<TopEigenOptions> = {},
+): TopEigenpairs {
+  const { seed, oversamples, tolerance, maxIterations } = { ...topDefaults, ...options };
+  const l = Math.min(m, k + oversamples);
+  const rng = new RandomState(seed);
+  // Q and Y hold l column vectors of length m, each contiguous: q_c = q[c*m .. c*m+m).
+  const q = new Float64Array(l * m);
+  for (let i = 0; i < m; i++) {
+    for (let c = 0; c < l; c++) q[c * m + i] = rng.gauss();
+  }
+  orthonormalizeColumns(q, m, l, rng);
+  const y = new Float64Array(l * m);
+  const t = new Float64Array(l * l);
+  const values = new Float64Array(k);
+  const vectors = new Float64Array(k * m);
+  let iterations = 0;
+  let converged = false;
+  while (iterations < maxIterations) {
+    multiplySymmetric(a, m, q, l, y);
+    iterations++;
+    // Rayleigh-Ritz on span(Q).
+    for (let c = 0; c < l; c++) {
+      for (let e = c; e < l; e++) {
+        const s = dot(q, c * m, y, e * m, m);
+        t[c * l + e] = s;
+        t[e * l + c] = s;
+      }
+    }
+    const small = symmetricEigen(t, l);
+    const theta1 = Math.max(small.values[0]!, 0);
+    let worst = 0;
+    for (let c = 0; c < k; c++) {
+      // v = Q w_c (the Ritz vector), r = Y w_c - theta_c v.
+      const w = small.vectors.subarray(c * l, (c + 1) * l);
+      const theta = small.values[c]!;
+      let r2 = 0;
+      for (let i = 0; i < m; i++) {
+        let v = 0;
+        let av = 0;
+        for (let e = 0; e < l; e++) {
+          v += q[e * m + i]! * w[e]!;
+          av += y[e * m + i]! * w[e]!;
+        }
+        vectors[c * m + i] = v;
+        const r = av - theta * v;
+        r2 += r * r;
+      }
+      values[c] = theta;
+      const res = Math.sqrt(r2);
+      if (res > worst) worst = res;
+    }
+    if (worst <= tolerance * theta1 || theta1 === 0) {
+      converged = true;
+      break;
+    }
+    q.set(y);
+    orthonormalizeColumns(q, m, l, rng);
+  }
+  return { values, vectors, iterations, converged };
+}
+
+/** y_c = A q_c for l columns; A is symmetric m x m row-major. */
+function multiplySymmetric(
+  a: Float64Array,
+  m: number,
+  q: Float64Array,
+  l: number,
+  y: Float64Array,
+): void {
+  for (let i = 0; i < m; i++) {
+    const oa = i * m;
+    let c = 0;
+    for (; c + 1 < l; c += 2) {
+      const o0 = c * m;
+      const o1 = o0 + m;
+      let s0 = 0;
+      let s1 = 0;
+      for (let j = 0; j < m; j++) {
+        const v = a[oa + j]!;
+        s0 += v * q[o0 + j]!;
+        s1 += v * q[o1 + j]!;
+      }
+      y[o0 + i] = s0;
+      y[o1 + i] = s1;
+    }
+    if (c < l) y[c * m + i] = dot(a, oa, q, c * m, m);
+  }
+}
+
+function dot(x: Float64Array, ox: number, y: Float64Array, oy: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[ox + i]! * y[oy + i]!;
+  return s;
+}
+
+/**
+ * Orthonormalise l contiguous columns of length m in place: modified Gram-Schmidt, twice ("twice
+ * is enough", Giraud et al., Numer. Math. 101, 2005). A column that vanishes (the block is rank
+ * deficient) is replaced by a fresh Gaussian vector from `rng` and orthonormalised again.
+ */
+export function orthonormalizeColumns(
+  q: Float64Array,
+  m: number,
+  l: number,
+  rng: RandomState,
+): void {
+  for (let c = 0; c < l; c++) {
+    const oc = c * m;
+    for (let attempt = 0; ; attempt++) {
+      let before = Math.sqrt(dot(q, oc, q, oc, m));
+      for (let pass = 0; pass < 2; pass++) {
+        for (let e = 0; e < c; e++) {
+          const oe = e * m;
+          const p = dot(q, oe, q, oc, m);
+          for (let i = 0; i < m; i++) q[oc + i] -= p * q[oe + i]!;
+        }
+      }
+      const norm = Math.sqrt(dot(q, oc, q, oc, m));
+      if (before === 0) before = 1;
+      if (norm > 1e-13 * before && norm > 0) {
+        const inv = 1 / norm;
+        for (let i = 0; i < m; i++) q[oc + i] *= inv;
+        break;
+      }
+      if (attempt > 10) throw new Error('orthonormalizeColumns: could not extend the basis.');
+      for (let i = 0; i < m; i++) q[oc + i] = rng.gauss();
+    }
+  }
+}
