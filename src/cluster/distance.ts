@@ -1,0 +1,285 @@
+/**
+ * Pairwise distances between the rows of a feature matrix, and validation of precomputed
+ * distance matrices.
+ *
+ * Metrics (u, v are rows of length d; sums run j = 0..d-1 in order, which makes the values equal
+ * bit for bit to scipy.spatial.distance.pdist on the same doubles):
+ *
+ *   euclidean    sqrt(sum (u_j - v_j)^2)
+ *   sqeuclidean  sum (u_j - v_j)^2
+ *   cityblock    sum |u_j - v_j|
+ *   chebyshev    max |u_j - v_j|
+ *   cosine       1 - (u.v) / (|u| |v|), the quotient clipped to [-1, 1]; a zero row is an error
+ *
+ * Layouts: `square` is the full n x n row-major matrix (element (i, j) at i*n + j), `condensed`
+ * is scipy's upper triangle without the diagonal, row by row: element (i, j), i < j, at
+ * n*i - i*(i+1)/2 + (j - i - 1).
+ */
+import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
+import { DataError } from '../util/errors.js';
+import { checkKeyword, checkKnownOptions } from '../util/validate.js';
+
+/** The metrics that `pdist` and `hclust` compute from features. */
+export const METRICS = ['euclidean', 'sqeuclidean', 'cityblock', 'cosine', 'chebyshev'] as const;
+/** A metric name. */
+export type Metric = (typeof METRICS)[number];
+
+/** True if `x` is one of `METRICS`. */
+export function isMetric(x: unknown): x is Metric {
+  return typeof x === 'string' && (METRICS as readonly string[]).includes(x);
+}
+
+/** Options of `pdist`. */
+export interface PdistOptions {
+  /** Distance between two rows. Default: 'euclidean'. */
+  metric?: Metric;
+  /** `condensed` (scipy's pdist vector, n(n-1)/2 values) or `square` (n*n values). Default: 'condensed'. */
+  layout?: 'condensed' | 'square';
+}
+
+const pdistDefaults: Required<PdistOptions> = { metric: 'euclidean', layout: 'condensed' };
+
+/**
+ * Distances between all pairs of rows of `X`, as scipy's `pdist` (condensed, default) or as a
+ * full square matrix. Never mutates `X`.
+ */
+export function pdist(X: MatrixLike, options: PdistOptions = {}): Float64Array {
+  checkKnownOptions('pdist', options, Object.keys(pdistDefaults));
+  const o = { ...pdistDefaults, ...options };
+  checkKeyword('pdist', 'metric', o.metric, METRICS);
+  checkKeyword('pdist', 'layout', o.layout, ['condensed', 'square'] as const);
+  const x = toFeatureMatrix(X, { fn: 'pdist' });
+  return o.layout === 'square' ? squareDistances(x, o.metric) : condensedDistances(x, o.metric);
+}
+
+/** Index of element (i, j), i < j, in a condensed matrix of n points. */
+export function condensedIndex(n: number, i: number, j: number): number {
+  return n * i - (i * (i + 1)) / 2 + (j - i - 1);
+}
+
+/** Row norms for the cosine metric; throws a DataError on a zero row. */
+export function rowNorms(x: FeatureMatrix, fn = 'pdist'): Float64Array {
+  const { rows: n, cols: d, data } = x;
+  const norms = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * d;
+    for (let k = 0; k < d; k++) s += data[o + k]! * data[o + k]!;
+    const r = Math.sqrt(s);
+    if (r === 0) {
+      throw new DataError(
+        `${fn}: the cosine distance is undefined for a row of zeros. Remove the row or use another metric.`,
+        { row: i },
+      );
+    }
+    norms[i] = r;
+  }
+  return norms;
+}
+
+/**
+ * Distances from row `x` to rows `targets[from..to)` written to `out[from..to)`. The kernel of
+ * every distance computation here, so that all layouts give identical doubles.
+ * `norms` is required for cosine.
+ */
+export function distancesFromRow(
+  x: FeatureMatrix,
+  metric: Metric,
+  norms: Float64Array | null,
+  row: number,
+  targets: Int32Array,
+  from: number,
+  to: number,
+  out: Float64Array,
+): void {
+  const { cols: d, data } = x;
+  const a = row * d;
+  switch (metric) {
+    case 'euclidean':
+      for (let t = from; t < to; t++) {
+        const b = targets[t]! * d;
+        let s = 0;
+        for (let k = 0; k < d; k++) {
+          const diff = data[a + k]! - data[b + k]!;
+          s += diff * diff;
+        }
+        out[t] = Math.sqrt(s);
+      }
+      return;
+    case 'sqeuclidean':
+      for (let t = from; t < to; t++) {
+        const b = targets[t]! * d;
+        let s = 0;
+        for (let k = 0; k < d; k++) {
+          const diff = data[a + k]! - data[b + k]!;
+          s += diff * diff;
+        }
+        out[t] = s;
+      }
+      return;
+    case 'cityblock':
+      for (let t = from; t < to; t++) {
+        const b = targets[t]! * d;
+        let s = 0;
+        for (let k = 0; k < d; k++) s += Math.abs(data[a + k]! - data[b + k]!);
+        out[t] = s;
+      }
+      return;
+    case 'chebyshev':
+      for (let t = from; t < to; t++) {
+        const b = targets[t]! * d;
+        let s = 0;
+        for (let k = 0; k < d; k++) {
+          const v = Math.abs(data[a + k]! - data[b + k]!);
+          if (v > s) s = v;
+        }
+        out[t] = s;
+      }
+      return;
+    case 'cosine': {
+      const nr = norms!;
+      const na = nr[row]!;
+      for (let t = from; t < to; t++) {
+        const j = targets[t]!;
+        const b = j * d;
+        let s = 0;
+        for (let k = 0; k < d; k++) s += data[a + k]! * data[b + k]!;
+        let c = s / (na * nr[j]!);
+        if (c > 1) c = 1;
+        else if (c < -1) c = -1;
+        out[t] = 1 - c;
+      }
+      return;
+    }
+  }
+}
+
+/** Full n x n distance matrix (zero diagonal, exactly symmetric). */
+export function squareDistances(x: FeatureMatrix, metric: Metric): Float64Array {
+  const n = x.rows;
+  const out = new Float64Array(n * n);
+  const norms = metric === 'cosine' ? rowNorms(x) : null;
+  const targets = identity(n);
+  const scratch = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    distancesFromRow(x, metric, norms, i, targets, i + 1, n, scratch);
+    const ri = i * n;
+    for (let j = i + 1; j < n; j++) {
+      const v = scratch[j]!;
+      out[ri + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+  return out;
+}
+
+/** Condensed distances (scipy's pdist vector). */
+export function condensedDistances(x: FeatureMatrix, metric: Metric): Float64Array {
+  const n = x.rows;
+  const out = new Float64Array((n * (n - 1)) / 2);
+  const norms = metric === 'cosine' ? rowNorms(x) : null;
+  const targets = identity(n);
+  const scratch = new Float64Array(n);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    distancesFromRow(x, metric, norms, i, targets, i + 1, n, scratch);
+    for (let j = i + 1; j < n; j++) out[p++] = scratch[j]!;
+  }
+  return out;
+}
+
+/** 0, 1, ..., n-1. */
+export function identity(n: number): Int32Array {
+  const a = new Int32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+/** A validated precomputed distance matrix: the number of points and one of the two layouts. */
+export interface DistanceInput {
+  n: number;
+  /** Full matrix, row-major (not copied; never written). */
+  square: Float64Array | null;
+  /** Condensed vector (not copied; never written). */
+  condensed: Float64Array | null;
+}
+
+/** Number of points of a condensed vector of length m, or -1 if m is not n(n-1)/2. */
+export function pointsOfCondensed(m: number): number {
+  const n = Math.round((1 + Math.sqrt(1 + 8 * m)) / 2);
+  return (n * (n - 1)) / 2 === m ? n : -1;
+}
+
+/**
+ * Validate a precomputed distance matrix: a square matrix (number[][], ml-matrix `Matrix`,
+ * `FeatureMatrix`) or a condensed vector (`Float64Array`, `number[]`). Checks: finite (no NaN),
+ * non-negative, and for a square matrix a zero diagonal and exact symmetry. Throws `DataError`
+ * naming the first offending cell.
+ */
+export function toDistanceInput(
+  D: MatrixLike | ArrayLike<number>,
+  fn = 'hclust',
+  tolerance = 0,
+): DistanceInput {
+  const isVector =
+    ArrayBuffer.isView(D) ||
+    (Array.isArray(D) && (D.length === 0 || typeof (D as unknown[])[0] === 'number'));
+  if (isVector) {
+    const v = D as ArrayLike<number>;
+    const n = pointsOfCondensed(v.length);
+    if (n < 0) {
+      throw new DataError(
+        `${fn}: a condensed distance vector must have n(n-1)/2 values for some n; ` +
+          `got ${v.length} values.`,
+      );
+    }
+    const c = v instanceof Float64Array ? v : Float64Array.from(v);
+    for (let k = 0; k < c.length; k++) {
+      const x = c[k]!;
+      if (!(x >= 0) || x === Infinity) {
+        throw new DataError(
+          `${fn}: distances must be finite and non-negative; element ${k} of the condensed vector is ${x}.`,
+        );
+      }
+    }
+    return { n, square: null, condensed: c };
+  }
+  const m = toFeatureMatrix(D as MatrixLike, { fn, allowNonFinite: true });
+  const n = m.rows;
+  if (m.cols !== n) {
+    throw new DataError(
+      `${fn}: a precomputed distance matrix must be square; got ${m.rows} x ${m.cols}.`,
+    );
+  }
+  const a = m.data;
+  for (let i = 0; i < n; i++) {
+    if (a[i * n + i] !== 0) {
+      throw new DataError(
+        `${fn}: the diagonal of a distance matrix must be 0; got ${a[i * n + i]}.`,
+        {
+          row: i,
+          column: i + 1,
+        },
+      );
+    }
+    for (let j = 0; j < n; j++) {
+      const x = a[i * n + j]!;
+      if (!(x >= 0) || x === Infinity) {
+        throw new DataError(`${fn}: distances must be finite and non-negative; got ${x}.`, {
+          row: i,
+          column: j + 1,
+        });
+      }
+      if (j > i) {
+        const y = a[j * n + i]!;
+        if (Math.abs(x - y) > tolerance * Math.max(Math.abs(x), Math.abs(y))) {
+          throw new DataError(
+            `${fn}: a distance matrix must be symmetric; D[${i}][${j}] = ${x} but D[${j}][${i}] = ${y}.`,
+            { row: i, column: j + 1 },
+          );
+        }
+      }
+    }
+  }
+  return { n, square: a, condensed: null };
+}

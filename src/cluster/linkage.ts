@@ -1,0 +1,1232 @@
+/**
+ * Agglomerative hierarchical clustering: the linkage algorithms.
+ *
+ * Pipeline of `hclust(X, options)`:
+ *
+ *   resolve options -> convert X (features, or a validated precomputed distance matrix)
+ *   -> plan (method -> algorithm, memory -> layout, refuse before allocating if it cannot fit)
+ *   -> run the algorithm -> Z (scipy's linkage matrix) -> HClustResult (tree.ts)
+ *
+ * Methods and the algorithm each runs (the same choice as scipy 1.10, so the linkage matrix is
+ * the same, ties included):
+ *
+ *   single                        Prim's minimum spanning tree       (Muellner 2011, fig. 6, p. 18)
+ *   complete, average, weighted,  nearest-neighbour chain            (Muellner 2011, fig. 4, p. 14)
+ *   ward, ward.D
+ *   centroid, median              generic algorithm: a priority      (Muellner 2011, fig. 3, p. 10)
+ *                                 queue of nearest-neighbour candidates
+ *
+ * Reference: D. Muellner, "Modern hierarchical, agglomerative clustering algorithms",
+ * arXiv:1109.2378 (2011).
+ *
+ * Notation. Points 0..n-1; D is the dissimilarity between the clusters currently stored at two
+ * indices. The cluster that results from merging the clusters at indices x < y is stored at y,
+ * and x becomes inactive, so the cluster at index i always contains point i. After a merge of
+ * x and y (sizes nx, ny, merge height dxy) the dissimilarity to every other active cluster i
+ * (size ni) is the Lance-Williams update, evaluated exactly as scipy does (same operation order):
+ *
+ *   single    min(dxi, dyi)
+ *   complete  max(dxi, dyi)
+ *   average   (nx dxi + ny dyi) / (nx + ny)
+ *   weighted  0.5 (dxi + dyi)
+ *   centroid  sqrt(((nx dxi^2 + ny dyi^2) - nx ny dxy^2 / (nx + ny)) / (nx + ny))
+ *   median    sqrt(0.5 (dxi^2 + dyi^2) - 0.25 dxy^2)
+ *   ward      sqrt((ni + nx) t dxi^2 + (ni + ny) t dyi^2 - ni t dxy^2),  t = 1 / (nx + ny + ni)
+ *   ward.D    ((ni + nx) dxi + (ni + ny) dyi - ni dxy) / (nx + ny + ni)   (R's hclust "ward.D":
+ *             Ward's update applied to unsquared distances; not Ward's criterion unless the
+ *             input holds squared Euclidean distances)
+ *
+ * Centroid, median and ward are defined on Euclidean geometry: their updates are exact for
+ * Euclidean distances between points (for ward: sqrt(2 na nb / (na + nb)) |ca - cb|).
+ *
+ * Output: Z, a Float64Array of (n-1) x 4, row-major. Row k is [a, b, h, s]: the clusters with
+ * ids a < b merged at height h into a cluster of s points, which gets id n + k. Ids < n are
+ * points. For single and the NN-chain methods, the merges are sorted by height with a stable
+ * sort and relabelled with a union-find (scipy's convention); centroid and median keep merge
+ * order, so their inversions (a merge lower than an earlier one) stay visible.
+ *
+ * Layouts of the working dissimilarity matrix:
+ * - `square`: n x n doubles. Every nearest-neighbour scan reads one contiguous row; updates
+ *   write row y and column y. 8 n^2 bytes. The fastest, used whenever it fits.
+ * - `condensed`: scipy's upper triangle, 4 n (n-1) bytes; scans read one column stride-wise
+ *   up to the diagonal, then one row. Used when the square matrix does not fit.
+ * - `features`: no matrix; dissimilarities are computed from the points or cluster centroids
+ *   (O(n d) memory). Single: Prim with distances on the fly (identical output to the matrix
+ *   version, and faster, so always used for single on features). Ward: NN-chain on centroids
+ *   with key na nb / (na + nb) |ca - cb|^2. Centroid, median: the generic algorithm on centroids.
+ *   Ward, centroid and median give the same tree as the matrix version when there are no exact
+ *   ties, with heights equal to ~1e-15 relative; with ties they may resolve them differently.
+ *
+ * Complexity: O(n^2) time for single and the NN-chain methods, O(n^2 log n) worst case for the
+ * generic algorithm (O(n^2) in practice); plus the distance matrix, O(n^2 d). The features
+ * layout needs O(n^2 d) time for all methods.
+ */
+import { freemem } from 'node:os';
+import { type MatrixLike, toFeatureMatrix, type FeatureMatrix } from '../data/dataset.js';
+import { DataError, OptionError } from '../util/errors.js';
+import { checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
+import {
+  type DistanceInput,
+  distancesFromRow,
+  identity,
+  METRICS,
+  type Metric,
+  rowNorms,
+  squareDistances,
+  condensedDistances,
+  toDistanceInput,
+} from './distance.js';
+import { type HClustResult, makeHClustResult } from './tree.js';
+
+/** The linkage methods, by their canonical name. */
+export const LINKAGE_METHODS = [
+  'single',
+  'complete',
+  'average',
+  'weighted',
+  'centroid',
+  'median',
+  'ward',
+  'ward.D',
+] as const;
+/** A canonical linkage method name. */
+export type LinkageMethod = (typeof LINKAGE_METHODS)[number];
+
+/** Other names with exactly the same meaning. */
+export const LINKAGE_ALIASES = {
+  'ward.D2': 'ward',
+  mcquitty: 'weighted',
+  upgma: 'average',
+  wpgma: 'weighted',
+} as const satisfies Record<string, LinkageMethod>;
+/** An alias of a linkage method. */
+export type LinkageAlias = keyof typeof LINKAGE_ALIASES;
+
+/** True if `x` is a canonical method name. */
+export function isLinkageMethod(x: unknown): x is LinkageMethod {
+  return typeof x === 'string' && (LINKAGE_METHODS as readonly string[]).includes(x);
+}
+
+/** The canonical method of a name or alias; throws `invalid linkage: wrad ...` otherwise. */
+export function resolveLinkageMethod(name: unknown, fn = 'hclust'): LinkageMethod {
+  if (isLinkageMethod(name)) return name;
+  if (typeof name === 'string' && Object.hasOwn(LINKAGE_ALIASES, name)) {
+    return LINKAGE_ALIASES[name as LinkageAlias];
+  }
+  throw new OptionError(
+    `invalid linkage: ${typeof name === 'string' ? name : String(name)}. The 'method' option of ${fn} ` +
+      `must be one of ${LINKAGE_METHODS.map((m) => `'${m}'`).join(', ')}, or an alias: ` +
+      `${Object.entries(LINKAGE_ALIASES)
+        .map(([a, m]) => `'${a}' (= '${m}')`)
+        .join(', ')}.`,
+  );
+}
+
+/** Where the working dissimilarities live; see the file header. */
+export type LinkageLayout = 'square' | 'condensed' | 'features';
+
+/** Options of `hclust`. */
+export interface HClustOptions {
+  /**
+   * Linkage method (scipy's names; aliases 'ward.D2', 'mcquitty', 'upgma', 'wpgma'; R's 'ward.D'
+   * is its own method). scipy's default is 'single' and R's is 'complete'.
+   * Default: 'ward'.
+   */
+  method?: LinkageMethod | LinkageAlias;
+  /**
+   * Distance between rows of `X`, or 'precomputed' when `X` is a distance matrix: square
+   * (number[][], `Matrix`, `FeatureMatrix`; symmetric, zero diagonal) or condensed (scipy's
+   * pdist vector as `Float64Array` or `number[]`). Centroid, median, ward and ward.D need
+   * 'euclidean' (or precomputed Euclidean distances).
+   * Default: 'euclidean'.
+   */
+  metric?: Metric | 'precomputed';
+  /**
+   * Layout of the working dissimilarities: 'auto' picks square when it fits in `memoryLimit`,
+   * else the O(n d) features layout (single, ward, centroid, median on features), else condensed.
+   * Single on features always uses the features layout (same result, less memory, faster).
+   * Default: 'auto'.
+   */
+  layout?: 'auto' | LinkageLayout;
+  /**
+   * Bytes the working memory may take. Before allocating, hclust estimates what it needs and
+   * throws an `OptionError` saying so when it would not fit.
+   * Default: 80% of the memory the operating system reports as available.
+   */
+  memoryLimit?: number;
+}
+
+const defaults: Required<Omit<HClustOptions, 'memoryLimit'>> & { memoryLimit: number | undefined } =
+  {
+    method: 'ward',
+    metric: 'euclidean',
+    layout: 'auto',
+    memoryLimit: undefined,
+  };
+
+const EUCLIDEAN_ONLY: readonly LinkageMethod[] = ['centroid', 'median', 'ward', 'ward.D'];
+
+/** Largest number of elements of a typed array in Node 20 (V8 11). */
+const MAX_TYPED_LENGTH = 2 ** 32;
+
+/**
+ * Agglomerative hierarchical clustering of the rows of `X` (or of a precomputed distance
+ * matrix with `metric: 'precomputed'`). Returns scipy's linkage matrix and the tree operations.
+ * Never mutates `X`. Throws `DataError` for NaN/Infinity/negative distances, `OptionError` for
+ * invalid options or when the working memory would exceed `memoryLimit`.
+ */
+export function hclust(
+  X: MatrixLike | ArrayLike<number>,
+  options: HClustOptions = {},
+): HClustResult {
+  checkKnownOptions('hclust', options, Object.keys(defaults));
+  const o = { ...defaults, ...options };
+  const method = resolveLinkageMethod(o.method);
+  const metric = checkKeyword('hclust', 'metric', o.metric, [...METRICS, 'precomputed'] as const);
+  const layoutOption = checkKeyword('hclust', 'layout', o.layout, [
+    'auto',
+    'square',
+    'condensed',
+    'features',
+  ] as const);
+  const memoryLimit =
+    o.memoryLimit === undefined
+      ? Math.floor(0.8 * freemem())
+      : checkNumber('hclust', 'memoryLimit', o.memoryLimit, { min: 0 });
+  if (metric !== 'precomputed' && metric !== 'euclidean' && EUCLIDEAN_ONLY.includes(method)) {
+    throw new OptionError(
+      `hclust: method '${method}' is defined on Euclidean geometry and needs metric 'euclidean' ` +
+        `(or precomputed Euclidean distances); got metric '${metric}'.`,
+    );
+  }
+
+  let features: FeatureMatrix | null = null;
+  let input: DistanceInput | null = null;
+  let n: number;
+  if (metric === 'precomputed') {
+    input = toDistanceInput(X as MatrixLike | ArrayLike<number>, 'hclust');
+    n = input.n;
+  } else {
+    features = toFeatureMatrix(X as MatrixLike, { fn: 'hclust' });
+    n = features.rows;
+    if (metric === 'cosine') rowNorms(features, 'hclust');
+  }
+  if (n < 2) {
+    throw new DataError(`hclust needs at least 2 observations; got n=${n}.`);
+  }
+
+  const plan = planLinkage(
+    n,
+    features ? features.cols : 0,
+    method,
+    layoutOption,
+    memoryLimit,
+    input,
+  );
+  const Z = runLinkage(plan, method, metric, features, input, n);
+  const distances =
+    features !== null
+      ? () => condensedDistances(features, metric as Metric)
+      : () => condensedFromInput(input!);
+  return makeHClustResult(Z, n, { method, metric, layout: plan.layout, distances });
+}
+
+/** What `hclust` will allocate and run. */
+export interface LinkagePlan {
+  layout: LinkageLayout;
+  /** Estimated bytes of working memory. */
+  bytes: number;
+}
+
+function gb(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.ceil(bytes / 1e6)} MB`;
+}
+
+/**
+ * Choose the layout and estimate the memory it needs; throw before allocating anything when
+ * the chosen (or the only possible) layout does not fit.
+ */
+export function planLinkage(
+  n: number,
+  d: number,
+  method: LinkageMethod,
+  layout: 'auto' | LinkageLayout,
+  memoryLimit: number,
+  input: DistanceInput | null = null,
+): LinkagePlan {
+  const small = 64 * n + 8 * n * (d + 1) * 2; // Z, sizes, ids, chains, centroids
+  const squareBytes = 8 * n * n + small;
+  const condensedBytes = 4 * n * (n - 1) + small;
+  const featuresPossible =
+    input === null &&
+    (method === 'single' || method === 'ward' || method === 'centroid' || method === 'median');
+  const squareOk = n * n <= MAX_TYPED_LENGTH;
+  const condensedOk = (n * (n - 1)) / 2 <= MAX_TYPED_LENGTH;
+  // Single on a precomputed matrix only reads it: no working copy.
+  const readOnly = input !== null && method === 'single';
+
+  if (layout === 'features') {
+    if (!featuresPossible) {
+      throw new OptionError(
+        `hclust: layout 'features' works for methods 'single', 'ward', 'centroid' and 'median' ` +
+          `on feature data; got method '${method}'${input ? ' with precomputed distances' : ''}.`,
+      );
+    }
+    return { layout: 'features', bytes: small };
+  }
+  if (layout === 'auto') {
+    if (featuresPossible && method === 'single') return { layout: 'features', bytes: small };
+    if (readOnly) return { layout: input!.square ? 'square' : 'condensed', bytes: small };
+    if (squareOk && squareBytes <= memoryLimit) return { layout: 'square', bytes: squareBytes };
+    if (featuresPossible) return { layout: 'features', bytes: small };
+    if (condensedOk && condensedBytes <= memoryLimit) {
+      return { layout: 'condensed', bytes: condensedBytes };
+    }
+    throw new OptionError(
+      `hclust: method '${method}' on n=${n} points needs ${gb(condensedBytes)} for its distance ` +
+        `matrix (condensed layout; the faster square layout needs ${gb(squareBytes)}), but the ` +
+        `memory limit is ${gb(memoryLimit)}. Methods 'ward', 'single', 'centroid' and 'median' ` +
+        `work from Euclidean feature data in O(n*d) memory; otherwise cluster a sample of the rows ` +
+        `or raise 'memoryLimit' if more memory is really available.`,
+    );
+  }
+  const bytes = readOnly ? small : layout === 'square' ? squareBytes : condensedBytes;
+  const lengthOk = layout === 'square' ? squareOk : condensedOk;
+  if (!lengthOk || bytes > memoryLimit) {
+    throw new OptionError(
+      `hclust: layout '${layout}' for n=${n} points needs ${gb(bytes)}` +
+        (lengthOk
+          ? `, but the memory limit is ${gb(memoryLimit)}`
+          : ', more than a typed array can hold') +
+        `. Use layout 'auto' (or 'condensed', which needs half as much).`,
+    );
+  }
+  return { layout, bytes };
+}
+
+function condensedFromInput(input: DistanceInput): Float64Array {
+  if (input.condensed) return input.condensed;
+  const n = input.n;
+  const s = input.square!;
+  const out = new Float64Array((n * (n - 1)) / 2);
+  let p = 0;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[p++] = s[i * n + j]!;
+  return out;
+}
+
+function squareFromInput(input: DistanceInput): Float64Array {
+  const n = input.n;
+  if (input.square) return input.square.slice();
+  const c = input.condensed!;
+  const out = new Float64Array(n * n);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const v = c[p++]!;
+      out[i * n + j] = v;
+      out[j * n + i] = v;
+    }
+  }
+  return out;
+}
+
+function runLinkage(
+  plan: LinkagePlan,
+  method: LinkageMethod,
+  metric: Metric | 'precomputed',
+  features: FeatureMatrix | null,
+  input: DistanceInput | null,
+  n: number,
+): Float64Array {
+  const code = METHOD_CODE[method];
+  if (plan.layout === 'features') {
+    const x = features!;
+    switch (method) {
+      case 'single':
+        return sortAndRelabel(mstFeatures(x, metric as Metric), n);
+      case 'ward':
+        return sortAndRelabel(wardFeatures(x), n);
+      case 'centroid':
+      case 'median':
+        return genericFeatures(x, method === 'median');
+      default:
+        throw new Error(`unreachable: features layout for ${method}`);
+    }
+  }
+  if (method === 'single' && input !== null) {
+    return sortAndRelabel(
+      input.square ? mstSquare(input.square, n) : mstCondensed(input.condensed!, n),
+      n,
+    );
+  }
+  if (plan.layout === 'square') {
+    const D = features ? squareDistances(features, metric as Metric) : squareFromInput(input!);
+    if (method === 'single') return sortAndRelabel(mstSquare(D, n), n);
+    if (method === 'centroid' || method === 'median') return genericSquare(D, n, code);
+    return sortAndRelabel(nnChainSquare(D, n, code), n);
+  }
+  const D = features
+    ? condensedDistances(features, metric as Metric)
+    : (input!.condensed?.slice() ?? condensedFromInput(input!));
+  if (method === 'single') return sortAndRelabel(mstCondensed(D, n), n);
+  if (method === 'centroid' || method === 'median') return genericCondensed(D, n, code);
+  return sortAndRelabel(nnChainCondensed(D, n, code), n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lance-Williams updates
+
+const SINGLE = 0;
+const COMPLETE = 1;
+const AVERAGE = 2;
+const WEIGHTED = 3;
+const CENTROID = 4;
+const MEDIAN = 5;
+const WARD = 6;
+const WARD_D = 7;
+
+const METHOD_CODE: Record<LinkageMethod, number> = {
+  single: SINGLE,
+  complete: COMPLETE,
+  average: AVERAGE,
+  weighted: WEIGHTED,
+  centroid: CENTROID,
+  median: MEDIAN,
+  ward: WARD,
+  'ward.D': WARD_D,
+};
+
+/** One Lance-Williams update (header table); kept small so V8 inlines it into the loops. */
+function lanceWilliams(
+  code: number,
+  dxi: number,
+  dyi: number,
+  dxy: number,
+  nx: number,
+  ny: number,
+  ni: number,
+): number {
+  switch (code) {
+    case SINGLE:
+      return Math.min(dxi , dyi);
+    case COMPLETE:
+      return Math.max(dxi , dyi);
+    case AVERAGE:
+      return (nx * dxi + ny * dyi) / (nx + ny);
+    case WEIGHTED:
+      return 0.5 * (dxi + dyi);
+    case CENTROID: {
+      const v = (nx * dxi * dxi + ny * dyi * dyi - (nx * ny * dxy * dxy) / (nx + ny)) / (nx + ny);
+      return v > 0 ? Math.sqrt(v) : 0;
+    }
+    case MEDIAN: {
+      const v = 0.5 * (dxi * dxi + dyi * dyi) - 0.25 * dxy * dxy;
+      return v > 0 ? Math.sqrt(v) : 0;
+    }
+    case WARD: {
+      const t = 1.0 / (nx + ny + ni);
+      const v = (ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * dxy * dxy;
+      return v > 0 ? Math.sqrt(v) : 0;
+    }
+    case WARD_D:
+      return ((ni + nx) * dxi + (ni + ny) * dyi - ni * dxy) / (nx + ny + ni);
+    default:
+      throw new Error(`unknown linkage code ${code}`);
+  }
+}
+
+/**
+ * Update row/column y of a square matrix after merging x into y, for every active i != y.
+ * One loop per method so the hot loop has no dispatch.
+ */
+function updateSquare(
+  D: Float64Array,
+  n: number,
+  code: number,
+  x: number,
+  y: number,
+  dxy: number,
+  nx: number,
+  ny: number,
+  size: Int32Array,
+  active: Int32Array,
+  m: number,
+): void {
+  const rx = x * n;
+  const ry = y * n;
+  switch (code) {
+    case COMPLETE:
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === y) continue;
+        const a = D[rx + i]!;
+        const b = D[ry + i]!;
+        const v = Math.max(a , b);
+        D[ry + i] = v;
+        D[i * n + y] = v;
+      }
+      return;
+    case AVERAGE: {
+      const s = nx + ny;
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === y) continue;
+        const v = (nx * D[rx + i]! + ny * D[ry + i]!) / s;
+        D[ry + i] = v;
+        D[i * n + y] = v;
+      }
+      return;
+    }
+    case WEIGHTED:
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === y) continue;
+        const v = 0.5 * (D[rx + i]! + D[ry + i]!);
+        D[ry + i] = v;
+        D[i * n + y] = v;
+      }
+      return;
+    case WARD:
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === y) continue;
+        const ni = size[i]!;
+        const tt = 1.0 / (nx + ny + ni);
+        const a = D[rx + i]!;
+        const b = D[ry + i]!;
+        const w = (ni + nx) * tt * a * a + (ni + ny) * tt * b * b - ni * tt * dxy * dxy;
+        const v = w > 0 ? Math.sqrt(w) : 0;
+        D[ry + i] = v;
+        D[i * n + y] = v;
+      }
+      return;
+    default:
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === y) continue;
+        const v = lanceWilliams(code, D[rx + i]!, D[ry + i]!, dxy, nx, ny, size[i]!);
+        D[ry + i] = v;
+        D[i * n + y] = v;
+      }
+  }
+}
+
+/** Offsets such that element (i, j), i < j, of a condensed matrix is at off[i] + j. */
+function condensedOffsets(n: number): Float64Array {
+  const off = new Float64Array(n);
+  for (let i = 0; i < n; i++) off[i] = n * i - (i * (i + 1)) / 2 - i - 1;
+  return off;
+}
+
+/** Remove value v from the ascending list a[0..m); returns the new length. */
+function removeSorted(a: Int32Array, m: number, v: number): number {
+  let lo = 0;
+  let hi = m - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  a.copyWithin(lo, lo + 1, m);
+  return m - 1;
+}
+
+/** Position of v in the ascending list a[0..m) (v must be there). */
+function positionSorted(a: Int32Array, m: number, v: number): number {
+  let lo = 0;
+  let hi = m - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Post-processing shared by single and the NN-chain methods
+
+/**
+ * Sort merges (rows [x, y, h, .] of point indices, each the representative of its cluster at
+ * merge time) by height with a stable sort, then give clusters scipy's ids with a union-find:
+ * each row's a < b are the current roots, s the merged size. In place; returns Z.
+ */
+export function sortAndRelabel(Z: Float64Array, n: number): Float64Array {
+  const m = n - 1;
+  const idx = new Array<number>(m);
+  for (let k = 0; k < m; k++) idx[k] = k;
+  idx.sort((a, b) => Z[4 * a + 2]! - Z[4 * b + 2]! || a - b);
+  const rows = Z.slice();
+  const parent = identity(2 * n - 1);
+  const size = new Int32Array(2 * n - 1).fill(1);
+  let next = n;
+  const find = (v: number): number => {
+    let r = v;
+    while (parent[r] !== r) r = parent[r]!;
+    while (parent[v] !== r) {
+      const p = parent[v]!;
+      parent[v] = r;
+      v = p;
+    }
+    return r;
+  };
+  for (let k = 0; k < m; k++) {
+    const src = 4 * idx[k]!;
+    const rx = find(rows[src]!);
+    const ry = find(rows[src + 1]!);
+    const a = Math.min(rx , ry);
+    const b = Math.max(rx , ry);
+    parent[a] = next;
+    parent[b] = next;
+    const s = size[a]! + size[b]!;
+    size[next] = s;
+    next++;
+    Z[4 * k] = a;
+    Z[4 * k + 1] = b;
+    Z[4 * k + 2] = rows[src + 2]!;
+    Z[4 * k + 3] = s;
+  }
+  return Z;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single linkage: Prim's minimum spanning tree (Muellner 2011, fig. 6, p. 18)
+//
+// Input: dissimilarities of n points. Invariant after step k: `merged` holds k+1 points (the
+// tree so far), best[i] = min over merged p of d(p, i) for every other i. Step: the unmerged i
+// with the smallest best[i] (first in index order on ties) joins; the row records (last joined
+// point, new point, best). O(n^2) time, O(n) extra memory. The unsorted rows become Z through
+// `sortAndRelabel`.
+
+function mstSquare(D: Float64Array, n: number): Float64Array {
+  const Z = new Float64Array(4 * (n - 1));
+  const best = new Float64Array(n).fill(Infinity);
+  const rest = identity(n);
+  let m = n;
+  let x = 0;
+  for (let k = 0; k < n - 1; k++) {
+    m = removeSorted(rest, m, x);
+    let cur = Infinity;
+    let y = -1;
+    const row = x * n;
+    for (let t = 0; t < m; t++) {
+      const i = rest[t]!;
+      const v = D[row + i]!;
+      let b = best[i]!;
+      if (b > v) best[i] = b = v;
+      if (b < cur) {
+        cur = b;
+        y = i;
+      }
+    }
+    Z[4 * k] = x;
+    Z[4 * k + 1] = y;
+    Z[4 * k + 2] = cur;
+    x = y;
+  }
+  return Z;
+}
+
+function mstCondensed(D: Float64Array, n: number): Float64Array {
+  const Z = new Float64Array(4 * (n - 1));
+  const off = condensedOffsets(n);
+  const best = new Float64Array(n).fill(Infinity);
+  const rest = identity(n);
+  let m = n;
+  let x = 0;
+  for (let k = 0; k < n - 1; k++) {
+    m = removeSorted(rest, m, x);
+    let cur = Infinity;
+    let y = -1;
+    const rowX = off[x]!;
+    for (let t = 0; t < m; t++) {
+      const i = rest[t]!;
+      const v = i < x ? D[off[i]! + x]! : D[rowX + i]!;
+      let b = best[i]!;
+      if (b > v) best[i] = b = v;
+      if (b < cur) {
+        cur = b;
+        y = i;
+      }
+    }
+    Z[4 * k] = x;
+    Z[4 * k + 1] = y;
+    Z[4 * k + 2] = cur;
+    x = y;
+  }
+  return Z;
+}
+
+/** Prim with distances computed from the features on the fly: O(n d) memory. */
+function mstFeatures(x: FeatureMatrix, metric: Metric): Float64Array {
+  const n = x.rows;
+  const Z = new Float64Array(4 * (n - 1));
+  const norms = metric === 'cosine' ? rowNorms(x, 'hclust') : null;
+  const best = new Float64Array(n).fill(Infinity);
+  const rest = identity(n);
+  const dist = new Float64Array(n);
+  let m = n;
+  let p = 0;
+  for (let k = 0; k < n - 1; k++) {
+    m = removeSorted(rest, m, p);
+    distancesFromRow(x, metric, norms, p, rest, 0, m, dist);
+    let cur = Infinity;
+    let y = -1;
+    for (let t = 0; t < m; t++) {
+      const i = rest[t]!;
+      const v = dist[t]!;
+      let b = best[i]!;
+      if (b > v) best[i] = b = v;
+      if (b < cur) {
+        cur = b;
+        y = i;
+      }
+    }
+    Z[4 * k] = p;
+    Z[4 * k + 1] = y;
+    Z[4 * k + 2] = cur;
+    p = y;
+  }
+  return Z;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nearest-neighbour chain (Muellner 2011, fig. 4, p. 14) for reducible methods: complete,
+// average, weighted, ward, ward.D.
+//
+// Input: D (working copy, overwritten), n points. Invariant: the chain c_0, c_1, ..., c_l is a
+// list of active clusters with d(c_j, c_{j+1}) non-increasing; the top's nearest neighbour is
+// searched over active indices in ascending order with a strict '<', starting from the
+// previous chain element so that it is preferred on ties. When the nearest neighbour of the
+// top is the previous element, the two are reciprocal nearest neighbours and are merged
+// (reducibility guarantees this merge is in the dendrogram). The merged cluster goes to the
+// larger index. O(n^2) time (every step either grows the chain, at most 3n times, or merges),
+// O(n) extra memory.
+
+function nnChainSquare(D: Float64Array, n: number, code: number): Float64Array {
+  const Z = new Float64Array(4 * (n - 1));
+  const size = new Int32Array(n).fill(1);
+  const active = identity(n);
+  let m = n;
+  const chain = new Int32Array(n);
+  let len = 0;
+  for (let k = 0; k < n - 1; k++) {
+    if (len === 0) {
+      chain[0] = active[0]!;
+      len = 1;
+    }
+    let x = 0;
+    let y = 0;
+    let cur = Infinity;
+    for (;;) {
+      x = chain[len - 1]!;
+      if (len > 1) {
+        y = chain[len - 2]!;
+        cur = D[x * n + y]!;
+      } else {
+        cur = Infinity;
+      }
+      const row = x * n;
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === x) continue;
+        const v = D[row + i]!;
+        if (v < cur) {
+          cur = v;
+          y = i;
+        }
+      }
+      if (len > 1 && y === chain[len - 2]) break;
+      chain[len++] = y;
+    }
+    len -= 2;
+    if (x > y) {
+      const t = x;
+      x = y;
+      y = t;
+    }
+    const nx = size[x]!;
+    const ny = size[y]!;
+    Z[4 * k] = x;
+    Z[4 * k + 1] = y;
+    Z[4 * k + 2] = cur;
+    Z[4 * k + 3] = nx + ny;
+    size[x] = 0;
+    size[y] = nx + ny;
+    m = removeSorted(active, m, x);
+    updateSquare(D, n, code, x, y, cur, nx, ny, size, active, m);
+  }
+  return Z;
+}
+
+function nnChainCondensed(D: Float64Array, n: number, code: number): Float64Array {
+  const Z = new Float64Array(4 * (n - 1));
+  const off = condensedOffsets(n);
+  const size = new Int32Array(n).fill(1);
+  const active = identity(n);
+  let m = n;
+  const chain = new Int32Array(n);
+  let len = 0;
+  for (let k = 0; k < n - 1; k++) {
+    if (len === 0) {
+      chain[0] = active[0]!;
+      len = 1;
+    }
+    let x = 0;
+    let y = 0;
+    let cur = Infinity;
+    for (;;) {
+      x = chain[len - 1]!;
+      if (len > 1) {
+        y = chain[len - 2]!;
+        cur = x < y ? D[off[x]! + y]! : D[off[y]! + x]!;
+      } else {
+        cur = Infinity;
+      }
+      const rowX = off[x]!;
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === x) continue;
+        const v = i < x ? D[off[i]! + x]! : D[rowX + i]!;
+        if (v < cur) {
+          cur = v;
+          y = i;
+        }
+      }
+      if (len > 1 && y === chain[len - 2]) break;
+      chain[len++] = y;
+    }
+    len -= 2;
+    if (x > y) {
+      const t = x;
+      x = y;
+      y = t;
+    }
+    const nx = size[x]!;
+    const ny = size[y]!;
+    Z[4 * k] = x;
+    Z[4 * k + 1] = y;
+    Z[4 * k + 2] = cur;
+    Z[4 * k + 3] = nx + ny;
+    size[x] = 0;
+    size[y] = nx + ny;
+    m = removeSorted(active, m, x);
+    const rx = off[x]!;
+    const ry = off[y]!;
+    for (let t = 0; t < m; t++) {
+      const i = active[t]!;
+      if (i === y) continue;
+      const ix = i < x ? off[i]! + x : rx + i;
+      const iy = i < y ? off[i]! + y : ry + i;
+      D[iy] = lanceWilliams(code, D[ix]!, D[iy]!, cur, nx, ny, size[i]!);
+    }
+  }
+  return Z;
+}
+
+/**
+ * Ward on stored data: the NN-chain over cluster centroids. Dissimilarity key(a, b) =
+ * na nb / (na + nb) |ca - cb|^2, height sqrt(2 key) (equal to the Lance-Williams ward height).
+ * Memory O(n d): the centroids (n x d) and sizes. Time O(n^2 d).
+ */
+function wardFeatures(x: FeatureMatrix): Float64Array {
+  const n = x.rows;
+  const d = x.cols;
+  const C = x.data.slice();
+  const Z = new Float64Array(4 * (n - 1));
+  const size = new Int32Array(n).fill(1);
+  const active = identity(n);
+  let m = n;
+  const chain = new Int32Array(n);
+  let len = 0;
+  const key = (a: number, b: number): number => {
+    const oa = a * d;
+    const ob = b * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = C[oa + j]! - C[ob + j]!;
+      s += t * t;
+    }
+    const na = size[a]!;
+    const nb = size[b]!;
+    return ((na * nb) / (na + nb)) * s;
+  };
+  for (let k = 0; k < n - 1; k++) {
+    if (len === 0) {
+      chain[0] = active[0]!;
+      len = 1;
+    }
+    let p = 0;
+    let q = 0;
+    let cur = Infinity;
+    for (;;) {
+      p = chain[len - 1]!;
+      if (len > 1) {
+        q = chain[len - 2]!;
+        cur = key(p, q);
+      } else {
+        cur = Infinity;
+      }
+      const op = p * d;
+      const np = size[p]!;
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === p) continue;
+        const oi = i * d;
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const u = C[op + j]! - C[oi + j]!;
+          s += u * u;
+        }
+        const ni = size[i]!;
+        const v = ((np * ni) / (np + ni)) * s;
+        if (v < cur) {
+          cur = v;
+          q = i;
+        }
+      }
+      if (len > 1 && q === chain[len - 2]) break;
+      chain[len++] = q;
+    }
+    len -= 2;
+    if (p > q) {
+      const t = p;
+      p = q;
+      q = t;
+    }
+    const np = size[p]!;
+    const nq = size[q]!;
+    Z[4 * k] = p;
+    Z[4 * k + 1] = q;
+    Z[4 * k + 2] = Math.sqrt(2 * cur);
+    Z[4 * k + 3] = np + nq;
+    const op = p * d;
+    const oq = q * d;
+    const s = np + nq;
+    for (let j = 0; j < d; j++) C[oq + j] = (np * C[op + j]! + nq * C[oq + j]!) / s;
+    size[p] = 0;
+    size[q] = s;
+    m = removeSorted(active, m, p);
+  }
+  return Z;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic algorithm (Muellner 2011, fig. 3, p. 10) for centroid and median.
+//
+// Input: D (working copy, overwritten), n points. Invariant: for every active x < n-1,
+// neighbor[x] is an active index > x and minDist[x] <= min over active j > x of d(x, j) (a lower
+// bound, exact when neighbor[x] is the nearest). A binary heap keyed by x holds minDist. Step:
+// pop the smallest candidate; if its stored distance still equals d(x, neighbor[x]) it is the
+// closest pair, otherwise recompute x's nearest neighbour and retry. After merging x into y,
+// update the dissimilarities to y, redirect candidates that pointed to x, lower the bounds of
+// indices < y that are now closer to y, and recompute y's own neighbour. Index n-1 is never
+// removed (the removed index is the smaller one), so every x < n-1 has a neighbour. The heap
+// uses strict comparisons in both sifts (ties keep their place), which fixes the order of equal
+// candidates. O(n^2 log n) worst case, close to O(n^2) in practice; O(n) extra memory.
+
+/** Binary min-heap over keys 0..size-1 with values, supporting value changes. */
+class IndexedHeap {
+  readonly values: Float64Array;
+  readonly keyAt: Int32Array;
+  readonly indexOf: Int32Array;
+  size: number;
+
+  constructor(values: Float64Array) {
+    this.size = values.length;
+    this.values = values.slice();
+    this.keyAt = identity(this.size);
+    this.indexOf = identity(this.size);
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  minKey(): number {
+    return this.keyAt[0]!;
+  }
+
+  minValue(): number {
+    return this.values[0]!;
+  }
+
+  removeMin(): void {
+    this.swap(0, this.size - 1);
+    this.size--;
+    this.siftDown(0);
+  }
+
+  change(key: number, value: number): void {
+    const i = this.indexOf[key]!;
+    const old = this.values[i]!;
+    this.values[i] = value;
+    if (value < old) this.siftUp(i);
+    else this.siftDown(i);
+  }
+
+  private siftUp(i: number): void {
+    const v = this.values;
+    let p = (i - 1) >> 1;
+    while (i > 0 && v[p]! > v[i]!) {
+      this.swap(i, p);
+      i = p;
+      p = (i - 1) >> 1;
+    }
+  }
+
+  private siftDown(i: number): void {
+    const v = this.values;
+    let c = 2 * i + 1;
+    while (c < this.size) {
+      if (c + 1 < this.size && v[c + 1]! < v[c]!) c++;
+      if (v[i]! > v[c]!) {
+        this.swap(i, c);
+        i = c;
+        c = 2 * i + 1;
+      } else break;
+    }
+  }
+
+  private swap(i: number, j: number): void {
+    const v = this.values;
+    const t = v[i]!;
+    v[i] = v[j]!;
+    v[j] = t;
+    const ki = this.keyAt[i]!;
+    const kj = this.keyAt[j]!;
+    this.keyAt[i] = kj;
+    this.keyAt[j] = ki;
+    this.indexOf[ki] = j;
+    this.indexOf[kj] = i;
+  }
+}
+
+/**
+ * The generic algorithm over an abstract dissimilarity: `dist(a, b)` for a < b, `nearest(x)`
+ * writes the nearest active index > x and its dissimilarity, and `merge(x, y, h, nx, ny)` updates
+ * the dissimilarities to y. Returns Z in merge order with cluster ids.
+ */
+function genericCore(
+  n: number,
+  dist: (a: number, b: number) => number,
+  nearestAbove: (x: number, active: Int32Array, m: number, out: Float64Array) => void,
+  merge: (
+    x: number,
+    y: number,
+    h: number,
+    nx: number,
+    ny: number,
+    size: Int32Array,
+    active: Int32Array,
+    m: number,
+  ) => void,
+  lowerBounds: (y: number, active: Int32Array, m: number, out: Float64Array) => void,
+  height: (v: number) => number,
+): Float64Array {
+  const Z = new Float64Array(4 * (n - 1));
+  const size = new Int32Array(n).fill(1);
+  const clusterId = identity(n);
+  const neighbor = new Int32Array(n - 1);
+  const minDist = new Float64Array(n - 1);
+  const active = identity(n);
+  let m = n;
+  const found = new Float64Array(2);
+  const below = new Float64Array(n);
+  for (let x = 0; x < n - 1; x++) {
+    nearestAbove(x, active, m, found);
+    neighbor[x] = found[0]!;
+    minDist[x] = found[1]!;
+  }
+  const heap = new IndexedHeap(minDist);
+  for (let k = 0; k < n - 1; k++) {
+    let x = 0;
+    let y = 0;
+    let h = 0;
+    for (let i = 0; i < n - k; i++) {
+      x = heap.minKey();
+      h = heap.minValue();
+      y = neighbor[x]!;
+      if (h === dist(x, y)) break;
+      nearestAbove(x, active, m, found);
+      y = found[0]!;
+      h = found[1]!;
+      neighbor[x] = y;
+      minDist[x] = h;
+      heap.change(x, h);
+    }
+    heap.removeMin();
+    let idx = clusterId[x]!;
+    let idy = clusterId[y]!;
+    if (idx > idy) {
+      const t = idx;
+      idx = idy;
+      idy = t;
+    }
+    const nx = size[x]!;
+    const ny = size[y]!;
+    Z[4 * k] = idx;
+    Z[4 * k + 1] = idy;
+    Z[4 * k + 2] = height(h);
+    Z[4 * k + 3] = nx + ny;
+    size[x] = 0;
+    size[y] = nx + ny;
+    clusterId[y] = n + k;
+    m = removeSorted(active, m, x);
+    merge(x, y, h, nx, ny, size, active, m);
+    for (let t = 0; t < m; t++) {
+      const z = active[t]!;
+      if (z >= x) break;
+      if (neighbor[z] === x) neighbor[z] = y;
+    }
+    lowerBounds(y, active, m, below);
+    for (let t = 0; t < m; t++) {
+      const z = active[t]!;
+      if (z >= y) break;
+      const v = below[t]!;
+      if (v < minDist[z]!) {
+        neighbor[z] = y;
+        minDist[z] = v;
+        heap.change(z, v);
+      }
+    }
+    if (y < n - 1) {
+      nearestAbove(y, active, m, found);
+      if (found[0]! >= 0) {
+        neighbor[y] = found[0]!;
+        minDist[y] = found[1]!;
+        heap.change(y, found[1]!);
+      }
+    }
+  }
+  return Z;
+}
+
+function genericSquare(D: Float64Array, n: number, code: number): Float64Array {
+  return genericCore(
+    n,
+    (a, b) => D[a * n + b]!,
+    (x, active, m, out) => {
+      let cur = Infinity;
+      let y = -1;
+      const row = x * n;
+      for (let t = positionSorted(active, m, x) + 1; t < m; t++) {
+        const i = active[t]!;
+        const v = D[row + i]!;
+        if (v < cur) {
+          cur = v;
+          y = i;
+        }
+      }
+      out[0] = y;
+      out[1] = cur;
+    },
+    (x, y, h, nx, ny, size, active, m) =>
+      updateSquare(D, n, code, x, y, h, nx, ny, size, active, m),
+    (y, active, m, out) => {
+      const row = y * n;
+      for (let t = 0; t < m; t++) {
+        const z = active[t]!;
+        if (z >= y) break;
+        out[t] = D[row + z]!;
+      }
+    },
+    (v) => v,
+  );
+}
+
+function genericCondensed(D: Float64Array, n: number, code: number): Float64Array {
+  const off = condensedOffsets(n);
+  return genericCore(
+    n,
+    (a, b) => D[off[a]! + b]!,
+    (x, active, m, out) => {
+      let cur = Infinity;
+      let y = -1;
+      const row = off[x]!;
+      for (let t = positionSorted(active, m, x) + 1; t < m; t++) {
+        const i = active[t]!;
+        const v = D[row + i]!;
+        if (v < cur) {
+          cur = v;
+          y = i;
+        }
+      }
+      out[0] = y;
+      out[1] = cur;
+    },
+    (x, y, h, nx, ny, size, active, m) => {
+      const rx = off[x]!;
+      const ry = off[y]!;
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === y) continue;
+        const ix = i < x ? off[i]! + x : rx + i;
+        const iy = i < y ? off[i]! + y : ry + i;
+        D[iy] = lanceWilliams(code, D[ix]!, D[iy]!, h, nx, ny, size[i]!);
+      }
+    },
+    (y, active, m, out) => {
+      for (let t = 0; t < m; t++) {
+        const z = active[t]!;
+        if (z >= y) break;
+        out[t] = D[off[z]! + y]!;
+      }
+    },
+    (v) => v,
+  );
+}
+
+/**
+ * Centroid (or, with `median`, the unweighted midpoint) on stored data: the generic algorithm
+ * with squared Euclidean distances between cluster centroids computed on demand; heights are
+ * their square roots. Memory O(n d).
+ */
+function genericFeatures(x: FeatureMatrix, median: boolean): Float64Array {
+  const n = x.rows;
+  const d = x.cols;
+  const C = x.data.slice();
+  const sq = (a: number, b: number): number => {
+    const oa = a * d;
+    const ob = b * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = C[oa + j]! - C[ob + j]!;
+      s += t * t;
+    }
+    return s;
+  };
+  return genericCore(
+    n,
+    sq,
+    (p, active, m, out) => {
+      let cur = Infinity;
+      let y = -1;
+      for (let t = positionSorted(active, m, p) + 1; t < m; t++) {
+        const i = active[t]!;
+        const v = sq(p, i);
+        if (v < cur) {
+          cur = v;
+          y = i;
+        }
+      }
+      out[0] = y;
+      out[1] = cur;
+    },
+    (p, q, _h, np, nq) => {
+      const op = p * d;
+      const oq = q * d;
+      if (median) {
+        for (let j = 0; j < d; j++) C[oq + j] = 0.5 * (C[op + j]! + C[oq + j]!);
+      } else {
+        const s = np + nq;
+        for (let j = 0; j < d; j++) C[oq + j] = (np * C[op + j]! + nq * C[oq + j]!) / s;
+      }
+    },
+    (q, active, m, out) => {
+      for (let t = 0; t < m; t++) {
+        const z = active[t]!;
+        if (z >= q) break;
+        out[t] = sq(z, q);
+      }
+    },
+    (v) => Math.sqrt(v),
+  );
+}
