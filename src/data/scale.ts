@@ -1,0 +1,223 @@
+/**
+ * `scale(X, method)`: centre and scale each feature column, and keep the fitted parameters so
+ * new data can be transformed the same way (`result.transform(Y)`).
+ *
+ * Every method is x' = (x - center[j]) / scale[j], with
+ *
+ *   method     center[j]            scale[j]
+ *   none       0                    1
+ *   standard   mean                 population standard deviation (divisor n), as
+ *                                   scikit-learn's StandardScaler
+ *   minmax     min                  max - min (so x' is in [0, 1]), as MinMaxScaler
+ *   robust     median               interquartile range q75 - q25 (numpy's linear percentiles),
+ *                                   as RobustScaler
+ *
+ * A constant column (min = max) is reported with a warning naming it, gets scale 1 and center
+ * its value, so it is scaled to exactly 0; nothing is divided by zero. A robust scale of 0 (a
+ * column that is constant on its middle half) is likewise replaced by 1, with a warning.
+ *
+ * Cost: O(n d) for standard and minmax; robust sorts each column, O(n d log n).
+ */
+import { OptionError } from '../util/errors.js';
+import { warn } from '../util/log.js';
+import { checkKeyword, checkKnownOptions } from '../util/validate.js';
+import {
+  type FeatureMatrix,
+  type MatrixLike,
+  featureMatrix,
+  isDataset,
+  toFeatureMatrix,
+} from './dataset.js';
+
+/** The scaling methods. */
+export const SCALE_METHODS = ['none', 'standard', 'minmax', 'robust'] as const;
+
+/** How `scale` centres and scales the columns. */
+export type ScaleMethod = (typeof SCALE_METHODS)[number];
+
+/** True if `value` is a scaling method. */
+export function isScaleMethod(value: unknown): value is ScaleMethod {
+  return typeof value === 'string' && (SCALE_METHODS as readonly string[]).includes(value);
+}
+
+/** Options of `scale`. */
+export interface ScaleOptions {
+  /** The method (see the table in the file comment). Default: 'standard'. */
+  method?: ScaleMethod;
+  /** Column names for warnings. Default: the dataset's columns, else 'column 1', 'column 2', ... */
+  columns?: readonly string[];
+}
+
+const defaults = { method: 'standard' } as const;
+
+/** Fitted scaling: the scaled data and the parameters that produced it. */
+export interface ScaleResult {
+  method: ScaleMethod;
+  /** The scaled data (a new matrix; the input is not changed). */
+  scaled: FeatureMatrix;
+  /** Subtracted from each column. */
+  center: Float64Array;
+  /** Each centred column is divided by this (never 0). */
+  scale: Float64Array;
+  /** 0-based indices of the constant columns (scaled to 0). */
+  constantColumns: number[];
+  /** Scale new data with the fitted parameters (same number of columns). */
+  transform(X: MatrixLike): FeatureMatrix;
+  /** Undo the scaling: x = x' * scale + center. */
+  inverseTransform(X: MatrixLike): FeatureMatrix;
+  /** The parameters as plain JSON. */
+  toJSON(): { method: ScaleMethod; center: number[]; scale: number[]; constantColumns: number[] };
+}
+
+/** Fit a scaling to `X` and return the scaled data with the fitted parameters. */
+export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): ScaleResult {
+  const options: ScaleOptions = typeof method === 'string' ? { method } : method;
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionError(
+      `scale expects a method ('none', 'standard', 'minmax', 'robust') or an options object. Got ${String(options)} instead.`,
+    );
+  }
+  checkKnownOptions('scale', options, ['method', 'columns']);
+  const resolved = { ...defaults, ...options };
+  const how = checkKeyword('scale', 'method', resolved.method, SCALE_METHODS);
+  const x = toFeatureMatrix(X, { fn: 'scale' });
+  const names = resolved.columns ?? (isDataset(X) ? X.columns : undefined);
+  const { rows: n, cols: d, data } = x;
+  if (n === 0) throw new OptionError('scale needs at least one row. Got 0 rows.');
+
+  const center = new Float64Array(d);
+  const factor = new Float64Array(d).fill(1);
+  const constantColumns: number[] = [];
+  const column = new Float64Array(n);
+  for (let j = 0; j < d; j++) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = data[i * d + j]!;
+      column[i] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (how === 'none') continue;
+    if (min === max) {
+      constantColumns.push(j);
+      center[j] = min;
+      warn(
+        `scale: column ${columnName(names, j)} is constant (every value is ${min}); it is ` +
+          'scaled to 0.',
+      );
+      continue;
+    }
+    switch (how) {
+      case 'standard': {
+        // Two-pass: the mean, then the mean squared deviation (population variance).
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += column[i]!;
+        const mean = sum / n;
+        let ss = 0;
+        let correction = 0;
+        for (let i = 0; i < n; i++) {
+          const dev = column[i]! - mean;
+          ss += dev * dev;
+          correction += dev;
+        }
+        // Corrected two-pass algorithm (Chan, Golub and LeVeque 1983, eq. 1.7).
+        const variance = (ss - (correction * correction) / n) / n;
+        center[j] = mean;
+        factor[j] = Math.sqrt(variance);
+        break;
+      }
+      case 'minmax':
+        center[j] = min;
+        factor[j] = max - min;
+        break;
+      case 'robust': {
+        column.sort();
+        center[j] = medianOfSorted(column);
+        const iqr = percentileOfSorted(column, 0.75) - percentileOfSorted(column, 0.25);
+        if (iqr === 0) {
+          warn(
+            `scale: column ${columnName(names, j)} has an interquartile range of 0; it is ` +
+              'centred on its median but not scaled.',
+          );
+        } else {
+          factor[j] = iqr;
+        }
+        break;
+      }
+    }
+  }
+  const apply = (input: MatrixLike, fn: string): FeatureMatrix => {
+    const y = toFeatureMatrix(input, { fn });
+    checkColumns(y, d, fn);
+    const out = featureMatrix(y.rows, d);
+    for (let i = 0; i < y.rows; i++) {
+      const o = i * d;
+      for (let j = 0; j < d; j++) out.data[o + j] = (y.data[o + j]! - center[j]!) / factor[j]!;
+    }
+    return out;
+  };
+  const scaled = apply(x, 'scale');
+  return {
+    method: how,
+    scaled,
+    center,
+    scale: factor,
+    constantColumns,
+    transform: (Y) => apply(Y, 'scale().transform'),
+    inverseTransform(Y) {
+      const y = toFeatureMatrix(Y, { fn: 'scale().inverseTransform' });
+      checkColumns(y, d, 'scale().inverseTransform');
+      const out = featureMatrix(y.rows, d);
+      for (let i = 0; i < y.rows; i++) {
+        const o = i * d;
+        for (let j = 0; j < d; j++) out.data[o + j] = y.data[o + j]! * factor[j]! + center[j]!;
+      }
+      return out;
+    },
+    toJSON: () => ({
+      method: how,
+      center: Array.from(center),
+      scale: Array.from(factor),
+      constantColumns: constantColumns.slice(),
+    }),
+  };
+}
+
+function checkColumns(y: FeatureMatrix, d: number, fn: string): void {
+  if (y.cols !== d) {
+    throw new OptionError(
+      `${fn}: the data has ${y.cols} columns, but the scaling was fitted on ${d}.`,
+    );
+  }
+}
+
+function columnName(names: readonly string[] | undefined, j: number): string {
+  const name = names?.[j];
+  return name === undefined ? `${j + 1}` : `'${name}'`;
+}
+
+/** Median of sorted values: the middle one, or the mean of the two middle ones. */
+function medianOfSorted(sorted: Float64Array): number {
+  const n = sorted.length;
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Percentile q in [0, 1] of sorted values with linear interpolation between the closest ranks
+ * (numpy's default 'linear' method): h = (n - 1) q, x[floor h] + (h - floor h)(x[floor h + 1] -
+ * x[floor h]); for a fraction >= 0.5 the same point is computed from the upper neighbour, which is
+ * how numpy rounds it.
+ */
+export function percentileOfSorted(sorted: Float64Array, q: number): number {
+  const n = sorted.length;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const t = h - lo;
+  const a = sorted[lo]!;
+  if (lo + 1 >= n) return a;
+  const b = sorted[lo + 1]!;
+  const diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
