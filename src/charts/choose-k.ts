@@ -89,24 +89,24 @@ export function chooseKSpec(input: ChooseKInput, options: { width?: number } = {
         encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
       });
     }
-    layer.push(
-      {
-        mark: { type: 'line', color: '#4c78a8', point: { color: '#4c78a8' } },
-        encoding: {
-          x,
-          y,
-          tooltip: [
-            { field: 'k', type: 'quantitative', title: 'k' },
-            { field: 'value', type: 'quantitative', title: c.title, format: '.4~g' },
-          ],
-        },
+    layer.push({
+      mark: { type: 'line', color: '#4c78a8', point: { color: '#4c78a8' } },
+      encoding: {
+        x,
+        y,
+        tooltip: [
+          { field: 'k', type: 'quantitative', title: 'k' },
+          { field: 'value', type: 'quantitative', title: c.title, format: '.4~g' },
+        ],
       },
-      {
+    });
+    if (pick !== undefined && values.some((v) => v.pick)) {
+      layer.push({
         transform: [{ filter: 'datum.pick' }],
         mark: { type: 'point', shape: 'circle', size: 220, strokeWidth: 2, color: '#e45756' },
         encoding: { x, y },
-      },
-    );
+      });
+    }
     panels.push({
       title: { text: c.title, subtitle: c.better, fontSize: 12, subtitleFontSize: 10 },
       width,
