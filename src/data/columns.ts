@@ -217,7 +217,12 @@ export class TableBuilder {
    * Add one data record: the first `count` entries of `fields` (text cells), which started on
    * physical line `line`. Throws a `DataError` for a record with the wrong number of fields.
    */
-  addRecord(fields: readonly string[], count: number, line: number): void {
+  addRecord(
+    fields: readonly string[],
+    count: number,
+    line: number,
+    fieldLines?: readonly number[],
+  ): void {
     const d = this.header.length;
     if (count !== d) this.ragged(count, line);
     if (this.rows === this.capacity) this.grow();
@@ -233,7 +238,7 @@ export class TableBuilder {
         continue;
       }
       if (kind === TEXT) {
-        if (isMissingToken(text)) this.countMissing(j, line, text);
+        if (isMissingToken(text)) this.countMissing(j, fieldLines?.[j] ?? line, text);
         continue;
       }
       // FEATURE or AUTO: parse as a number. Number() accepts more than decimal numbers (hex,
@@ -243,7 +248,7 @@ export class TableBuilder {
       if (v - v === 0 && c0 > 32 && !(c0 === 48 && text.length > 2 && isRadixPrefix(text))) {
         this.values[j]![i] = v;
       } else {
-        this.slowCell(j, i, text, line);
+        this.slowCell(j, i, text, fieldLines?.[j] ?? line);
       }
     }
     this.rows++;

@@ -54,9 +54,16 @@ const QUOTE_IN_QUOTED = 3; // a quote seen inside a quoted field: closing, or fi
  */
 export class CsvTokenizer {
   private readonly delimiter: number;
-  private readonly onRecord: (fields: string[], count: number, line: number) => void;
+  private readonly onRecord: (
+    fields: string[],
+    count: number,
+    line: number,
+    fieldLines: readonly number[] | undefined,
+  ) => void;
   private readonly file: string | undefined;
   private fields: string[] = [];
+  /** Line where each field of the current record starts. */
+  private fieldLines: number[] = [];
   private count = 0;
   private state = FIELD_START;
   /** Text of the current field carried over from earlier chunks. */
@@ -71,7 +78,12 @@ export class CsvTokenizer {
 
   constructor(
     delimiter: string,
-    onRecord: (fields: string[], count: number, line: number) => void,
+    onRecord: (
+      fields: string[],
+      count: number,
+      line: number,
+      fieldLines: readonly number[] | undefined,
+    ) => void,
     file?: string,
   ) {
     this.delimiter = delimiter.charCodeAt(0);
@@ -92,7 +104,14 @@ export class CsvTokenizer {
     if (this.count === 1 && this.fields[0] === '' && !this.quoted) {
       this.count = 0; // blank line
     } else {
-      this.onRecord(this.fields, this.count, this.recordLine);
+      // Field lines only matter when a quoted field spanned a line break.
+      const multiline = this.fieldLines[this.count - 1] !== this.recordLine;
+      this.onRecord(
+        this.fields,
+        this.count,
+        this.recordLine,
+        multiline ? this.fieldLines : undefined,
+      );
       this.count = 0;
     }
     this.quoted = false;
@@ -143,6 +162,7 @@ export class CsvTokenizer {
         continue;
       }
       if (state === FIELD_START) {
+        this.fieldLines[this.count] = line;
         if (c === LF && afterCR) {
           afterCR = false;
           start = i + 1;
@@ -232,6 +252,7 @@ export class CsvTokenizer {
       );
     }
     if (this.state !== FIELD_START || this.count > 0) {
+      if (this.state === FIELD_START) this.fieldLines[this.count] = this.line;
       this.fields[this.count++] = this.carry;
       this.carry = '';
       this.state = FIELD_START;
@@ -267,8 +288,8 @@ function csvTable(
   const delimiter = checkDelimiter(options.delimiter ?? (source.format === 'tsv' ? '\t' : ','));
   const tokenizer = new CsvTokenizer(
     delimiter,
-    (fields, count, line) => {
-      if (builder.hasHeader()) builder.addRecord(fields, count, line);
+    (fields, count, line, fieldLines) => {
+      if (builder.hasHeader()) builder.addRecord(fields, count, line, fieldLines);
       else builder.setHeader(fields.slice(0, count), line);
     },
     source.file,
