@@ -15,8 +15,8 @@
  *   scores = Z V^T (n x k), divided by sqrt(lambda_c) when `whiten`
  *   loadings[j][c] = components[c][j] * sqrt(lambda_c)
  *
- * Sign rule: in every component the entry of largest magnitude is positive (ties: the first such
- * index). Scores are computed with the oriented components, so they follow the same flips. This is
+ * Sign rule: in every component the entry of largest magnitude is positive (ties, i.e. entries
+ * within a relative 1e-9 of the largest magnitude: the first of them). Scores are computed with the oriented components, so they follow the same flips. This is
  * scikit-learn's `svd_flip(u_based_decision=False)` (scikit-learn >= 1.5 for its covariance solver);
  * scikit-learn 1.2 orients by U instead, so its outputs agree with ours up to that per-component
  * sign.
@@ -565,7 +565,8 @@ function prepare(
       o.scale && constant.some((j) => divisor[j] === 1 && (o.center || min[j] === 0));
     warn(
       `pca: ${constant.length === 1 ? 'column' : 'columns'} ${names.join(', ')} ` +
-        `${constant.length === 1 ? 'has' : 'have'} zero variance and add nothing to the components` +
+        `${constant.length === 1 ? 'has zero variance and adds' : 'have zero variance and add'} ` +
+        'nothing to the components' +
         (zeroDivisor ? '; scaling divides them by 1, not 0.' : '.'),
     );
   }
@@ -864,20 +865,20 @@ function selectCount(
   return m;
 }
 
-/** The sign rule: flip each row so that its largest-|value| entry (first on ties) is positive. */
+/**
+ * The sign rule: flip each row so that its entry of largest magnitude is positive. Entries within
+ * a relative 1e-9 of the largest magnitude count as tied, and the first of them decides, so that
+ * solvers whose results differ by rounding pick the same sign.
+ */
 function orient(v: Float64Array, k: number, d: number): Float64Array {
   for (let c = 0; c < k; c++) {
     const o = c * d;
     let best = 0;
+    for (let j = 0; j < d; j++) best = Math.max(best, Math.abs(v[o + j]!));
+    const cut = best * (1 - 1e-9);
     let at = 0;
-    for (let j = 0; j < d; j++) {
-      const a = Math.abs(v[o + j]!);
-      if (a > best) {
-        best = a;
-        at = j;
-      }
-    }
-    if (v[o + at]! < 0) for (let j = 0; j < d; j++) v[o + j] = -v[o + j]!;
+    while (at < d - 1 && !(Math.abs(v[o + at]!) >= cut)) at++;
+    if (v[o + at]! < 0) for (let j = 0; j < d; j++) v[o + j] = v[o + j] === 0 ? 0 : -v[o + j]!;
   }
   return v;
 }
