@@ -232,7 +232,7 @@ describe('parseCsv(text, options)', () => {
 
   it('parseCsv(text) reports a stray quote and an unclosed quote with line and column', () => {
     expect(thrown(() => parseCsv('a,b\n1,2\n3,4"5\n', { file: 'q.csv' })).message).toMatch(
-      /^q\.csv, line 3, column 2: a quote \(\"\) inside an unquoted field/,
+      /^q\.csv, line 3, column 2: a quote \("\) inside an unquoted field/,
     );
     expect(thrown(() => parseCsv('a,b\n1,"2\n3,4\n', { file: 'q.csv' })).message).toMatch(
       /^q\.csv, line 2, column 2: a quoted field that starts on line 2 is never closed/,
