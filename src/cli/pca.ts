@@ -1,0 +1,161 @@
+/**
+ * `clusterlens pca <file> [--components 2 | --variance 0.95] [--scale] [--solver auto]
+ *                         [--whiten] [--seed 0] [--out scores.csv] [--json]` + the loading flags.
+ *
+ * Prints the variance table (component, variance, ratio, cumulative ratio) and the loadings of
+ * the first components, or with `--json` the fitted model (`PcaModel.toJSON()`) with the input's
+ * name and SHA-256. `--out` writes the scores as CSV: the id column (with `--id`), the label column
+ * (with `--label`), then PC1..PCk. No timings in outputs, so reruns are byte-identical.
+ */
+import { type Command, Option } from 'commander';
+import type { Dataset } from '../data/dataset.js';
+import { PCA_SOLVERS, type PcaOptions, type PcaResult, pca } from '../decomposition/pca.js';
+import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
+import { OptionError } from '../util/errors.js';
+import type { CliContext } from './command.js';
+import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
+import { formatTable } from './table.js';
+
+/** The flags of `pca`, as commander hands them over. */
+export interface PcaFlags extends LoadingFlags {
+  components?: string;
+  variance?: string;
+  scale?: boolean;
+  solver?: PcaOptions['solver'];
+  whiten?: boolean;
+  seed?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export function register(program: Command, context: CliContext): void {
+  addLoadingOptions(
+    program
+      .command('pca')
+      .description('principal component analysis: variance explained, loadings, scores')
+      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+  )
+    .addOption(
+      new Option('--components <k>', 'number of components (default: 2)').conflicts('variance'),
+    )
+    .option('--variance <fraction>', 'keep the fewest components explaining this fraction')
+    .option('--scale', 'standardize the columns first (population standard deviation)')
+    .addOption(
+      new Option('--solver <name>', 'eigen solver (default: auto)').choices(
+        PCA_SOLVERS as unknown as string[],
+      ),
+    )
+    .option('--whiten', 'scale the scores to unit variance')
+    .option('--seed <n>', 'seed of the randomized solver (default: 0)')
+    .option('--out <file>', 'write the scores as CSV')
+    .option('--json', 'print the fitted model as JSON instead of tables')
+    .action(async (file: string, flags: PcaFlags) => {
+      await pcaCommand(file, flags, context);
+    });
+}
+
+/** Load, fit, write and print, as the flags say. */
+export async function pcaCommand(
+  file: string,
+  flags: PcaFlags,
+  context: CliContext,
+): Promise<void> {
+  if (flags.out !== undefined) checkOutputPath(flags.out);
+  const dataset = await loadFromFlags(file, flags);
+  context.progress(`pca: ${dataset.features.rows} rows x ${dataset.features.cols} columns`);
+  const options: PcaOptions = {
+    scale: flags.scale === true,
+    whiten: flags.whiten === true,
+  };
+  if (flags.variance !== undefined) options.variance = numberFlag('--variance', flags.variance);
+  else {
+    options.components =
+      flags.components !== undefined
+        ? numberFlag('--components', flags.components)
+        : Math.min(2, dataset.features.cols, dataset.features.rows);
+  }
+  if (flags.solver !== undefined) options.solver = flags.solver;
+  if (flags.seed !== undefined) options.seed = numberFlag('--seed', flags.seed);
+  const result = pca(dataset, options);
+  if (flags.out !== undefined) await writeScores(flags.out, dataset, result);
+  const { stdout } = context.io;
+  if (flags.json) {
+    const out = {
+      file,
+      sha256: dataset.source.sha256,
+      rows: dataset.features.rows,
+      options,
+      model: result.toJSON(),
+    };
+    stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  } else {
+    stdout.write(formatSummary(dataset, result));
+  }
+}
+
+function numberFlag(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    throw new OptionError(`${flag} must be a number. Got '${text}' instead.`);
+  }
+  return value;
+}
+
+/** The scores as CSV: id, label (when given), PC1..PCk. */
+async function writeScores(path: string, dataset: Dataset, result: PcaResult): Promise<void> {
+  const k = result.nComponents;
+  const header: string[] = [];
+  if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
+  if (dataset.labels !== undefined) header.push(dataset.labelColumn ?? 'label');
+  for (let c = 0; c < k; c++) header.push(`PC${c + 1}`);
+  const { scores } = result;
+  function* rows(): Generator<CsvCell[]> {
+    for (let i = 0; i < scores.rows; i++) {
+      const row: CsvCell[] = [];
+      if (dataset.ids !== undefined) row.push(dataset.ids[i]);
+      if (dataset.labels !== undefined) row.push(dataset.labels[i]);
+      for (let c = 0; c < k; c++) row.push(scores.data[i * k + c]);
+      yield row;
+    }
+  }
+  await writeCsv(path, header, rows());
+}
+
+/** Variance table and loadings table. */
+export function formatSummary(dataset: Dataset, result: PcaResult): string {
+  const k = result.nComponents;
+  let cumulative = 0;
+  const variance = formatTable(
+    ['component', 'variance', 'ratio', 'cumulative'],
+    Array.from({ length: k }, (_, c) => {
+      cumulative += result.explainedVarianceRatio[c]!;
+      return [
+        `PC${c + 1}`,
+        fixed(result.explainedVariance[c]!),
+        result.explainedVarianceRatio[c]!.toFixed(4),
+        cumulative.toFixed(4),
+      ];
+    }),
+    [false, true, true, true],
+  );
+  const shown = Math.min(k, 5);
+  const loadings = formatTable(
+    ['column', ...Array.from({ length: shown }, (_, c) => `PC${c + 1}`)],
+    dataset.columns.map((name, j) => [
+      name,
+      ...Array.from({ length: shown }, (_, c) => result.loadings[j]![c]!.toFixed(4)),
+    ]),
+    [false, ...new Array<boolean>(shown).fill(true)],
+  );
+  const head =
+    `${dataset.features.rows} rows, ${dataset.features.cols} columns` +
+    `${result.scaled ? ', standardized' : ''}; solver ${result.solver}` +
+    `${result.iterations > 0 ? ` (${result.iterations} iterations)` : ''}; ` +
+    `total variance ${fixed(result.totalVariance)}\n\n`;
+  return `${head}${variance}\nloadings (component x sqrt(variance))\n${loadings}`;
+}
+
+/** Six significant digits, without exponent for ordinary magnitudes. */
+function fixed(x: number): string {
+  return Number(x.toPrecision(6)).toString();
+}
