@@ -22,6 +22,7 @@ import type { CliContext, CliIO, CommandModule } from './command.js';
 const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./datasets.js'),
   () => import('./inspect.js'),
+  () => import('./pca.js'),
 ];
 
 const PREFIX = 'clusterlens: ';
