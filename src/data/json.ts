@@ -126,10 +126,7 @@ function jsonRecords(text: string, place: Place): JsonRecord[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new DataError(
-      `not valid JSON (${(error as Error).message}).`,
-      place(lineOfError(text, error)),
-    );
+    throw new DataError(`not valid JSON (${jsonMessage(error)}).`, place(lineOfError(text, error)));
   }
   if (!Array.isArray(parsed)) {
     throw new DataError(
@@ -161,7 +158,7 @@ function ndjsonRecords(text: string, place: Place): JsonRecord[] {
     try {
       value = JSON.parse(source);
     } catch (error) {
-      throw new DataError(`not valid JSON (${(error as Error).message}).`, place(k + 1));
+      throw new DataError(`not valid JSON (${jsonMessage(error)}).`, place(k + 1));
     }
     if (!isObject(value)) {
       throw new DataError(
@@ -207,6 +204,13 @@ function elementLines(text: string): number[] {
     else if (c === 44 && depth === 1) expectElement = true;
   }
   return lines;
+}
+
+/** The message of a JSON.parse error without the quoted text V8 appends to some of them. */
+function jsonMessage(error: unknown): string {
+  const message = (error as Error).message;
+  const cut = message.indexOf(', "');
+  return (cut === -1 ? message : message.slice(0, cut)).replace(/\s+/g, ' ');
 }
 
 /** Line of a JSON.parse error, from the position in its message. */

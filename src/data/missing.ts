@@ -42,16 +42,17 @@ export function isMissingToken(text: string): boolean {
     case 0:
       return true;
     case 2:
-      return text === 'NA';
+      if (text === 'NA') return true;
+      break;
     case 3:
-      return text === 'NaN' || text === 'nan' || text === 'n/a' || text === 'N/A';
+      if (text === 'NaN' || text === 'nan' || text === 'n/a' || text === 'N/A') return true;
+      break;
     case 4:
-      return text === 'null' || text === 'NULL';
-    default: {
-      const trimmed = text.trim();
-      return trimmed.length !== text.length && isMissingToken(trimmed);
-    }
+      if (text === 'null' || text === 'NULL') return true;
+      break;
   }
+  const trimmed = text.trim();
+  return trimmed.length !== text.length && isMissingToken(trimmed);
 }
 
 /**
