@@ -164,6 +164,13 @@ const defaults: Required<Omit<HClustOptions, 'memoryLimit'>> & { memoryLimit: nu
     memoryLimit: undefined,
   };
 
+/** The options without the keys whose value is undefined (so that they take their default). */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(options).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}
+
 const EUCLIDEAN_ONLY: readonly LinkageMethod[] = ['centroid', 'median', 'ward', 'ward.D'];
 
 /** Largest number of elements of a typed array in Node 20 (V8 11). */
@@ -180,7 +187,7 @@ export function hclust(
   options: HClustOptions = {},
 ): HClustResult {
   checkKnownOptions('hclust', options, Object.keys(defaults));
-  const o = { ...defaults, ...options };
+  const o = { ...defaults, ...definedOnly(options) };
   const method = resolveLinkageMethod(o.method);
   const metric = checkKeyword('hclust', 'metric', o.metric, [...METRICS, 'precomputed'] as const);
   const layoutOption = checkKeyword('hclust', 'layout', o.layout, [
@@ -408,9 +415,9 @@ function lanceWilliams(
 ): number {
   switch (code) {
     case SINGLE:
-      return Math.min(dxi , dyi);
+      return Math.min(dxi, dyi);
     case COMPLETE:
-      return Math.max(dxi , dyi);
+      return Math.max(dxi, dyi);
     case AVERAGE:
       return (nx * dxi + ny * dyi) / (nx + ny);
     case WEIGHTED:
@@ -461,7 +468,7 @@ function updateSquare(
         if (i === y) continue;
         const a = D[rx + i]!;
         const b = D[ry + i]!;
-        const v = Math.max(a , b);
+        const v = Math.max(a, b);
         D[ry + i] = v;
         D[i * n + y] = v;
       }
@@ -574,8 +581,8 @@ export function sortAndRelabel(Z: Float64Array, n: number): Float64Array {
     const src = 4 * idx[k]!;
     const rx = find(rows[src]!);
     const ry = find(rows[src + 1]!);
-    const a = Math.min(rx , ry);
-    const b = Math.max(rx , ry);
+    const a = Math.min(rx, ry);
+    const b = Math.max(rx, ry);
     parent[a] = next;
     parent[b] = next;
     const s = size[a]! + size[b]!;
