@@ -76,10 +76,14 @@ export function scriptJson(value: unknown): string {
 /** A Vega-Lite warning while compiling a report chart is a bug in the chart: it throws. */
 export function compileToVega(spec: TopLevelSpec, name = 'chart'): vega.Spec {
   const problems: string[] = [];
+  const collect = (...m: unknown[]) => {
+    problems.push(m.join(' '));
+    return logger;
+  };
   const logger = {
     level: () => logger,
-    error: (...m: unknown[]) => (problems.push(m.join(' ')), logger),
-    warn: (...m: unknown[]) => (problems.push(m.join(' ')), logger),
+    error: collect,
+    warn: collect,
     info: () => logger,
     debug: () => logger,
   };
@@ -148,11 +152,11 @@ th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;verti
 th{font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:12px 0 20px;overflow-x:auto}
 figcaption{color:var(--muted);font-size:13px;max-width:90ch;margin-top:4px}
-details{margin:8px 0;background:var(--panel);padding:8px 12px;border-radius:6px}
+details.cl-code{margin:8px 0;background:var(--panel);padding:8px 12px;border-radius:6px}
 pre{white-space:pre-wrap;word-break:break-all;font-size:12px;margin:8px 0 0}
 .vega-embed{max-width:100%}
 .vega-embed summary{background:var(--bg)}
-@media print{header,main{max-width:none;padding:0}section{break-inside:avoid}nav,.vega-actions,details{display:none}
+@media print{header,main{max-width:none;padding:0}section{break-inside:avoid}nav,.vega-embed details,details.cl-code{display:none}
 svg{max-width:100%;height:auto}canvas{max-width:100%!important;height:auto!important}h2{break-after:avoid}}`;
 
 /**
@@ -223,7 +227,7 @@ export async function renderHtml(
         }
         case 'code':
           body.push(
-            `<details><summary>${escapeHtml(b.summary)}</summary><pre>${escapeHtml(b.text)}</pre></details>`,
+            `<details class="cl-code"><summary>${escapeHtml(b.summary)}</summary><pre>${escapeHtml(b.text)}</pre></details>`,
           );
           break;
         case 'chart': {

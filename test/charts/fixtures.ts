@@ -11,8 +11,14 @@ export function compileWarnings(spec: TopLevelSpec): string[] {
   const messages: string[] = [];
   const logger = {
     level: (..._: unknown[]) => logger,
-    error: (...m: unknown[]) => (messages.push(`error: ${m.join(' ')}`), logger),
-    warn: (...m: unknown[]) => (messages.push(`warn: ${m.join(' ')}`), logger),
+    error: (...m: unknown[]) => {
+      messages.push(`error: ${m.join(' ')}`);
+      return logger;
+    },
+    warn: (...m: unknown[]) => {
+      messages.push(`warn: ${m.join(' ')}`);
+      return logger;
+    },
     info: () => logger,
     debug: () => logger,
   };

@@ -1,0 +1,33 @@
+/**
+ * The linked view of the report: the projection (drag to select, click a legend entry to
+ * highlight a cluster) beside the profile of the selected samples, in one Vega-Lite view so that
+ * the brush drives the profile.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { selectionProfileSpec } from './profiles.js';
+import { type ProjectionOptions, projectionSpec } from './projection.js';
+import type { SampleTable } from './samples.js';
+import { topLevel } from './vl.js';
+
+/** The projection with a brush, and the selection profile beside it. */
+export function exploreSpec(
+  table: SampleTable,
+  anovaF: ArrayLike<number>,
+  options: ProjectionOptions,
+): TopLevelSpec {
+  const projection = projectionSpec(table, { ...options, interaction: 'brush' }) as unknown as {
+    description: string;
+    datasets: unknown;
+    [key: string]: unknown;
+  };
+  const { $schema: _schema, description, datasets, ...unit } = projection;
+  return topLevel({
+    description:
+      `${description} Beside it, the mean z-score of every feature per cluster over the ` +
+      'samples selected on the projection (all samples when none are selected).',
+    datasets,
+    hconcat: [unit, selectionProfileSpec(table, anovaF)],
+    resolve: { scale: { color: 'independent' } },
+    spacing: 30,
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
+ *  [--k 3|auto] [--method ward] [--seed 0] [--out reports/NAME.html] [--static]`
+ *
+ * The main job: load, scale, choose k, run k-means, hierarchical clustering and PCA, and write
+ * the one-file HTML report with its .vl/ specs, .json results and .labels.csv. Progress and
+ * timings go to stderr, only when it is a terminal; stdout gets the paths of the written files.
+ */
+import { basename, extname, join } from 'node:path';
+import { type Command, Option } from 'commander';
+import { ORIENTATIONS } from '../charts/dendrogram.js';
+import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
+import { buildReport, type ReportOptions, writeReport } from '../report/build.js';
+import { OptionError } from '../util/errors.js';
+import type { CliContext } from './command.js';
+import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
+
+interface ReportFlags extends LoadingFlags {
+  scale: ScaleMethod;
+  k: string;
+  method: string;
+  seed: string;
+  out?: string;
+  static?: boolean;
+  orientation: (typeof ORIENTATIONS)[number];
+}
+
+export function register(program: Command, context: CliContext): void {
+  addLoadingOptions(
+    program
+      .command('report')
+      .description(
+        'write the one-file HTML report: choose k, k-means, hierarchical clustering, PCA',
+      )
+      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+  )
+    .addOption(
+      new Option('--scale <method>', 'scaling of the features')
+        .choices(SCALE_METHODS)
+        .default('standard'),
+    )
+    .option('--k <k>', "number of clusters, or 'auto' to choose it", 'auto')
+    .option('--method <method>', 'linkage method of the hierarchical clustering', 'ward')
+    .option('--seed <seed>', 'seed of every random choice', '0')
+    .option('--out <path>', 'output HTML file (default: reports/<file name>.html)')
+    .option('--static', 'charts as inline SVG, no JavaScript (no tooltips or linked views)')
+    .addOption(
+      new Option('--orientation <side>', 'where the dendrogram root is')
+        .choices(ORIENTATIONS)
+        .default('top'),
+    )
+    .action(async (file: string, flags: ReportFlags) => {
+      const t0 = performance.now();
+      const step = (what: string) =>
+        context.progress(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      const options: ReportOptions = {
+        scale: flags.scale,
+        k: parseK(flags.k),
+        method: flags.method,
+        seed: parseSeed(flags.seed),
+        orientation: flags.orientation,
+      };
+      const out = flags.out ?? join('reports', `${basename(file, extname(file))}.html`);
+      step('loading');
+      const dataset = await loadFromFlags(file, flags);
+      step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
+      const report = buildReport(dataset, options);
+      step('writing');
+      const written = await writeReport(out, report, { static: flags.static ?? false });
+      step('done');
+      context.io.stdout.write(
+        `${written.html}\n${written.json}\n${written.labels}\n${written.specs.length} specs in ${out.replace(/\.html?$/i, '')}.vl/\n`,
+      );
+    });
+}
+
+function parseK(text: string): number | 'auto' {
+  if (text === 'auto') return 'auto';
+  const k = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(k) || k < 1) {
+    throw new OptionError(`--k must be an integer >= 1 or 'auto'. Got '${text}' instead.`);
+  }
+  return k;
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!/^\d+$/.test(text.trim()) || seed > 0xffffffff) {
+    throw new OptionError(`--seed must be an integer in [0, 4294967295]. Got '${text}' instead.`);
+  }
+  return seed;
+}

@@ -1,0 +1,788 @@
+/**
+ * `buildReport(dataset, options)`: the analysis behind a report, and its charts.
+ *
+ *   prepare   scale the features (standard by default); z-scores of the original features for
+ *             the profiles
+ *   chooseK   the criteria over k = 2..kMax (inertia, silhouette, Calinski-Harabasz,
+ *             Davies-Bouldin, gap) and the recommended k, unless k is given
+ *   fit       k-means with k; hierarchical clustering (on a seeded sample above
+ *             `hclustMaxRows` rows) cut into k clusters and renamed after the k-means clusters
+ *             they overlap most (Hungarian matching), so the same group keeps its colour
+ *   project   PCA of the scaled features (all components, for the scree)
+ *   evaluate  silhouettes (on a seeded sample above `silhouetteMaxRows`), agreement (ARI)
+ *             between the two clusterings and with the held-out label, ANOVA F per feature
+ *   chart     the Vega-Lite specs (src/charts) and the report document (sections of text,
+ *             tables and charts)
+ *
+ * `writeReport(path, report)` turns the result into files (each written atomically):
+ *   NAME.html, NAME.vl/<chart>.vl.json, NAME.json, NAME.labels.csv. Everything here is
+ * deterministic: the same dataset and options give the same report.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { agreementSpec, type AgreementTable } from '../charts/agreement.js';
+import { biplotSpec } from '../charts/biplot.js';
+import { chooseKSpec, type KScores } from '../charts/choose-k.js';
+import { dendrogramSpec, ORIENTATIONS, type Orientation } from '../charts/dendrogram.js';
+import { exploreSpec } from '../charts/explore.js';
+import { crossTable, matchClusters, relabel } from '../charts/match.js';
+import { clusterId, clusterIds } from '../charts/palette.js';
+import { anovaF, profilesSpec } from '../charts/profiles.js';
+import { binDensity } from '../charts/projection.js';
+import { type SampleTable, sampleTable } from '../charts/samples.js';
+import { screeSpec } from '../charts/scree.js';
+import { silhouetteSpec } from '../charts/silhouette.js';
+import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
+import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js';
+import type { HClustResult } from '../cluster/tree.js';
+import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
+import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import { pca, type PcaResult } from '../decomposition/pca.js';
+import { adjustedRandIndex } from '../metrics/rand.js';
+import { silhouetteSamples } from '../metrics/silhouette.js';
+import { OptionError } from '../util/errors.js';
+import { RandomState } from '../util/random.js';
+import { checkBoolean, checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
+import { checkOutputPath, toCsv, writeFileAtomic } from './write.js';
+import { buildManifest, type Manifest } from './manifest.js';
+import { chooseNumberOfClusters, type KChoice } from './choose.js';
+import { dendrogramInput } from './tree-layout.js';
+
+/** Options of `buildReport`. */
+export interface ReportOptions {
+  /** Scaling of the features before every fit. Default: 'standard'. */
+  scale?: ScaleMethod;
+  /** Number of clusters, or 'auto' to let the criteria choose among 2..kMax. Default: 'auto'. */
+  k?: number | 'auto';
+  /** Largest k the criteria try. Default: 10 (at most n - 1). */
+  kMax?: number;
+  /** Linkage method of the hierarchical clustering. Default: 'ward'. */
+  method?: string;
+  /** Seed of every random choice (k-means restarts, samples). Default: 0. */
+  seed?: number;
+  /** Where the dendrogram's root is: 'top', 'bottom', 'left', 'right'. Default: 'top'. */
+  orientation?: Orientation;
+  /** Above this many leaves, the dendrogram shows the last `lastp` merges. Default: 60. */
+  truncateAbove?: number;
+  /** Leaves of a truncated dendrogram (scipy's truncate_mode='lastp'). Default: 30. */
+  lastp?: number;
+  /** Above this many rows, hierarchical clustering runs on a seeded sample of them. Default: 5000. */
+  hclustMaxRows?: number;
+  /** Above this many rows, silhouettes are computed on a seeded sample. Default: 5000. */
+  silhouetteMaxRows?: number;
+  /** Above this many rows, charts draw with the canvas renderer. Default: 5000. */
+  canvasAbove?: number;
+  /** Above this many rows, the projection is a binned density plus a seeded sample. Default: 20000. */
+  densityAbove?: number;
+  /** Size of that sample (points with tooltips). Default: 5000. */
+  densitySample?: number;
+  /** Report title. Default: 'clusterlens report: <file name>'. */
+  title?: string;
+}
+
+const defaults: Required<Omit<ReportOptions, 'title'>> & { title: string | undefined } = {
+  scale: 'standard',
+  k: 'auto',
+  kMax: 10,
+  method: 'ward',
+  seed: 0,
+  orientation: 'top',
+  truncateAbove: 60,
+  lastp: 30,
+  hclustMaxRows: 5000,
+  silhouetteMaxRows: 5000,
+  canvasAbove: 5000,
+  densityAbove: 20000,
+  densitySample: 5000,
+  title: undefined,
+};
+
+/** The resolved options. */
+export type ResolvedReportOptions = typeof defaults;
+
+/** Everything the analysis computed; `toJSON` of the report writes it. */
+export interface ReportAnalysis {
+  n: number;
+  features: string[];
+  k: number;
+  kChoice: KChoice | undefined;
+  scaling: ReturnType<ReturnType<typeof scale>['toJSON']>;
+  kmeans: KMeansResult;
+  /** Hierarchical clustering (of `hclustRows` when sampled). */
+  hclust: HClustResult;
+  /** Rows the hierarchical clustering saw (all rows unless sampled). */
+  hclustRows: Int32Array;
+  /** Hierarchical labels per row, matched to the k-means ids; -1 for rows not clustered. */
+  hclustLabels: Int32Array;
+  pca: PcaResult;
+  /** Silhouette per row (NaN for rows outside the silhouette sample). */
+  silhouette: Float64Array;
+  silhouetteMean: number;
+  silhouetteRows: number;
+  anovaF: Float64Array;
+  ariHclust: number;
+  ariLabel: number | undefined;
+}
+
+/** What `buildReport` returns. */
+export interface Report {
+  options: ResolvedReportOptions;
+  analysis: ReportAnalysis;
+  manifest: Manifest;
+  /** The charts, in the order of the document. */
+  charts: ReportChart[];
+  /** The HTML document model. */
+  document: ReportDocument;
+  /** Row ids, as the report shows them. */
+  ids: string[];
+  /** Plain JSON results (labels, linkage, leaf order, PCA model, metrics, k table). */
+  toJSON(): Record<string, unknown>;
+}
+
+/** Resolve and check the options once. */
+export function resolveReportOptions(options: ReportOptions = {}): ResolvedReportOptions {
+  const fn = 'buildReport';
+  checkKnownOptions(fn, options, Object.keys(defaults));
+  const o = { ...defaults, ...options };
+  checkKeyword(fn, 'scale', o.scale, SCALE_METHODS);
+  if (o.k !== 'auto') checkInteger(fn, 'k', o.k, 1);
+  checkInteger(fn, 'kMax', o.kMax, 2);
+  checkKeyword(fn, 'method', o.method, [
+    ...LINKAGE_METHODS,
+    ...(Object.keys(LINKAGE_ALIASES) as (keyof typeof LINKAGE_ALIASES)[]),
+  ]);
+  checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
+  checkKeyword(fn, 'orientation', o.orientation, ORIENTATIONS);
+  checkInteger(fn, 'truncateAbove', o.truncateAbove, 2);
+  checkInteger(fn, 'lastp', o.lastp, 2);
+  checkInteger(fn, 'hclustMaxRows', o.hclustMaxRows, 2);
+  checkInteger(fn, 'silhouetteMaxRows', o.silhouetteMaxRows, 2);
+  checkInteger(fn, 'canvasAbove', o.canvasAbove, 0);
+  checkInteger(fn, 'densityAbove', o.densityAbove, 1);
+  checkInteger(fn, 'densitySample', o.densitySample, 1);
+  if (o.title !== undefined && typeof o.title !== 'string') {
+    throw new OptionError(
+      `The 'title' option of buildReport must be a string. Got ${typeof o.title} instead.`,
+    );
+  }
+  void checkBoolean;
+  return o;
+}
+
+/** Rows of `m` listed in `rows`, as a new matrix. */
+function takeRows(m: FeatureMatrix, rows: ArrayLike<number>): FeatureMatrix {
+  const out = featureMatrix(rows.length, m.cols);
+  for (let t = 0; t < rows.length; t++) {
+    out.data.set(m.data.subarray(rows[t]! * m.cols, (rows[t]! + 1) * m.cols), t * m.cols);
+  }
+  return out;
+}
+
+/** All rows, or a seeded sample of `max` of them (sorted), when there are more. */
+function sampleRows(n: number, max: number, seed: number): Int32Array {
+  if (n <= max) {
+    const all = new Int32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    return all;
+  }
+  return new RandomState(seed).choiceWithoutReplacement(n, max).sort();
+}
+
+/** z-scores (population standard deviation; constant columns give 0). */
+function standardize(m: FeatureMatrix): FeatureMatrix {
+  const { rows, cols, data } = m;
+  const out = featureMatrix(rows, cols);
+  for (let j = 0; j < cols; j++) {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += data[i * cols + j]!;
+    mean /= rows;
+    let ss = 0;
+    for (let i = 0; i < rows; i++) {
+      const d = data[i * cols + j]! - mean;
+      ss += d * d;
+    }
+    const sd = Math.sqrt(ss / rows);
+    for (let i = 0; i < rows; i++) {
+      out.data[i * cols + j] = sd > 0 ? (data[i * cols + j]! - mean) / sd : 0;
+    }
+  }
+  return out;
+}
+
+/** Per-cluster column means of `m`. */
+function clusterMeans(m: FeatureMatrix, labels: Int32Array, k: number): number[][] {
+  const sums: number[][] = [];
+  for (let c = 0; c < k; c++) sums.push(new Array<number>(m.cols).fill(0));
+  const counts = new Array<number>(k).fill(0);
+  for (let i = 0; i < m.rows; i++) {
+    const c = labels[i]!;
+    counts[c]!++;
+    const row = sums[c]!;
+    for (let j = 0; j < m.cols; j++) row[j]! += m.data[i * m.cols + j]!;
+  }
+  return sums.map((row, c) => row.map((s) => (counts[c]! > 0 ? s / counts[c]! : 0)));
+}
+
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+
+/** Run the analysis on `dataset` and build the report's charts and document. */
+export function buildReport(dataset: Dataset, options: ReportOptions = {}): Report {
+  const o = resolveReportOptions(options);
+  const X = dataset.features;
+  const n = X.rows;
+  const d = X.cols;
+  if (n < 3) throw new OptionError(`A report needs at least 3 rows; the data has n=${n}.`);
+  if (d < 1) throw new OptionError('A report needs at least one feature column.');
+  const ids = dataset.ids ?? Array.from({ length: n }, (_, i) => String(i + 1));
+
+  // prepare
+  const scaling = scale(dataset, { method: o.scale, columns: dataset.columns });
+  const Xs = scaling.scaled;
+  const Z = standardize(X);
+
+  // chooseK
+  const kChoice =
+    o.k === 'auto' || n <= 20000
+      ? chooseNumberOfClusters(Xs, { kMax: Math.min(o.kMax, n - 1), seed: o.seed })
+      : undefined;
+  const k = o.k === 'auto' ? kChoice!.recommended : o.k;
+  if (k > n) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
+
+  // fit
+  const km = kmeans(Xs, { k, seed: o.seed });
+  const hRows = sampleRows(n, o.hclustMaxRows, o.seed);
+  const Xh = hRows.length === n ? Xs : takeRows(Xs, hRows);
+  const hc = hclust(Xh, { method: o.method as never });
+  const hk = Math.min(k, hRows.length);
+  const hRaw = hc.cut({ k: hk });
+  const kmOnH = hRows.length === n ? km.labels : Int32Array.from(hRows, (i) => km.labels[i]!);
+  const map = matchClusters(kmOnH, hRaw, k, hk);
+  const hMatched = relabel(hRaw, map);
+  const hclustLabels = new Int32Array(n).fill(-1);
+  hRows.forEach((row, t) => {
+    hclustLabels[row] = hMatched[t]!;
+  });
+  const kAll = Math.max(k, ...Array.from(map, (m) => m + 1));
+
+  // project
+  const p = pca(Xs, { components: Math.min(n, d) });
+
+  // evaluate
+  const sRows = sampleRows(n, o.silhouetteMaxRows, o.seed);
+  const silhouette = new Float64Array(n).fill(Number.NaN);
+  let silhouetteMean = Number.NaN;
+  if (k >= 2) {
+    const Xsil = sRows.length === n ? Xs : takeRows(Xs, sRows);
+    const lsil = sRows.length === n ? km.labels : Int32Array.from(sRows, (i) => km.labels[i]!);
+    const distinct = new Set(lsil).size;
+    if (distinct >= 2 && distinct < sRows.length) {
+      const s = silhouetteSamples(Xsil, lsil);
+      let sum = 0;
+      sRows.forEach((row, t) => {
+        silhouette[row] = s[t]!;
+        sum += s[t]!;
+      });
+      silhouetteMean = sum / sRows.length;
+    }
+  }
+  const F = anovaF(X.data, n, d, km.labels, k);
+  const ariHclust = adjustedRandIndex(kmOnH, hMatched);
+  let labelCodes: Int32Array | undefined;
+  let labelNames: string[] = [];
+  if (dataset.labels) {
+    labelNames = [...new Set(dataset.labels)].sort();
+    const index = new Map(labelNames.map((l, i) => [l, i]));
+    labelCodes = Int32Array.from(dataset.labels, (l) => index.get(l)!);
+  }
+  const ariLabel = labelCodes ? adjustedRandIndex(labelCodes, km.labels) : undefined;
+
+  const analysis: ReportAnalysis = {
+    n,
+    features: [...dataset.columns],
+    k,
+    kChoice,
+    scaling: scaling.toJSON(),
+    kmeans: km,
+    hclust: hc,
+    hclustRows: hRows,
+    hclustLabels,
+    pca: p,
+    silhouette,
+    silhouetteMean,
+    silhouetteRows: sRows.length,
+    anovaF: F,
+    ariHclust,
+    ariLabel,
+  };
+
+  // chart
+  const big = n > o.densityAbove;
+  const tableRows = big ? sampleRows(n, o.densitySample, o.seed) : undefined;
+  const pc1 = new Float64Array(n);
+  const pc2 = new Float64Array(n);
+  const kc = p.scores.cols;
+  for (let i = 0; i < n; i++) {
+    pc1[i] = p.scores.data[i * kc]!;
+    pc2[i] = kc > 1 ? p.scores.data[i * kc + 1]! : 0;
+  }
+  const table = sampleTable(
+    {
+      ids,
+      clusters: km.labels,
+      hclusters: hclustLabels,
+      ...(dataset.labels ? { labels: dataset.labels } : {}),
+      pc1,
+      pc2,
+      ...(k >= 2 && !Number.isNaN(silhouetteMean) ? { silhouette } : {}),
+      features: dataset.columns,
+      original: X.data,
+      zscores: Z.data,
+      ...(tableRows ? { subset: tableRows } : {}),
+    },
+    kAll,
+  );
+  const variance: [number, number] = [
+    p.explainedVarianceRatio[0] ?? 0,
+    p.explainedVarianceRatio[1] ?? 0,
+  ];
+  const labelName = dataset.labelColumn ?? 'label';
+  const idName = dataset.idColumn ?? 'row';
+  const renderer = table.rows.length > o.canvasAbove ? 'canvas' : 'svg';
+  const charts: Record<string, ReportChart> = {};
+  const add = (name: string, spec: TopLevelSpec, r: 'svg' | 'canvas' = 'svg') => {
+    charts[name] = { name, spec, renderer: r };
+    return charts[name]!;
+  };
+
+  if (kChoice) {
+    add(
+      'choose-k',
+      chooseKSpec({
+        table: kChoice.table,
+        picks: kChoice.picks,
+        chosen: k,
+        recommended: o.k === 'auto',
+      }),
+    );
+  }
+  add('scree', screeSpec(p.explainedVarianceRatio));
+  if (kc >= 2) {
+    add(
+      'biplot',
+      biplotSpec(
+        table,
+        {
+          components: [p.components[0]!, p.components[1]!],
+          explainedVariance: [p.explainedVariance[0]!, p.explainedVariance[1]!],
+          variance,
+        },
+        { labelName, idName },
+      ),
+      renderer,
+    );
+    add(
+      'projection',
+      exploreSpec(table, F, {
+        variance,
+        labelName,
+        idName,
+        ...(big ? { density: binDensity(pc1, pc2, 60) } : {}),
+      }),
+      renderer,
+    );
+  }
+  const leafIds = hRows.length === n ? ids : Array.from(hRows, (i) => ids[i]!);
+  add(
+    'dendrogram',
+    dendrogramSpec(
+      dendrogramInput(hc, hMatched, leafIds, {
+        k: hk,
+        lastp: hRows.length > o.truncateAbove ? o.lastp : undefined,
+        method: hc.method,
+      }),
+      { orientation: o.orientation },
+    ),
+  );
+  if (table.hasSilhouette) add('silhouette', silhouetteSpec(table, { idName }), renderer);
+  const sizes = Array.from(km.sizes);
+  add(
+    'profiles',
+    profilesSpec({
+      features: dataset.columns,
+      k,
+      meanZ: clusterMeans(Z, km.labels, k),
+      mean: clusterMeans(X, km.labels, k),
+      sizes,
+      anovaF: F,
+    }),
+  );
+  const agreement: AgreementTable[] = [
+    {
+      rowsName: 'k-means',
+      colsName: 'hierarchical',
+      rowIds: clusterIds(k),
+      colIds: clusterIds(kAll),
+      counts: crossTable(kmOnH, hMatched, k, kAll),
+      ari: ariHclust,
+    },
+  ];
+  if (labelCodes && ariLabel !== undefined) {
+    agreement.push({
+      rowsName: labelName,
+      colsName: 'k-means',
+      rowIds: labelNames,
+      colIds: clusterIds(k),
+      counts: crossTable(labelCodes, km.labels, labelNames.length, k),
+      ari: ariLabel,
+    });
+  }
+  add('agreement', agreementSpec(agreement));
+
+  const manifest = buildManifest({
+    source: dataset.source,
+    options: {
+      ...o,
+      title: o.title ?? null,
+      label: dataset.labelColumn ?? null,
+      id: dataset.idColumn ?? null,
+      features: [...dataset.columns],
+    },
+    seed: o.seed,
+  });
+  const document = buildDocument(dataset, o, analysis, charts, manifest, table);
+  const chartList: ReportChart[] = [];
+  for (const s of document.sections)
+    for (const b of s.blocks) if (b.kind === 'chart') chartList.push(b.chart);
+
+  return {
+    options: o,
+    analysis,
+    manifest,
+    charts: chartList,
+    document,
+    ids,
+    toJSON() {
+      return reportJSON(analysis, manifest, ids);
+    },
+  };
+}
+
+function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Record<string, unknown> {
+  const nan = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    manifest,
+    n: a.n,
+    features: a.features,
+    k: a.k,
+    ids,
+    scaling: a.scaling,
+    kmeans: {
+      labels: Array.from(a.kmeans.labels, (l) => clusterId(l)),
+      centroids: a.kmeans.centroids,
+      sizes: Array.from(a.kmeans.sizes),
+      inertia: a.kmeans.inertia,
+      iterations: a.kmeans.iterations,
+      converged: a.kmeans.converged,
+    },
+    hierarchical: {
+      method: a.hclust.method,
+      rows: a.hclustRows.length === a.n ? 'all' : Array.from(a.hclustRows),
+      linkage: a.hclust.linkage,
+      order: a.hclust.order,
+      labels: Array.from(a.hclustLabels, (l) => (l < 0 ? null : clusterId(l))),
+    },
+    pca: a.pca.toJSON(),
+    metrics: {
+      silhouetteMean: nan(a.silhouetteMean),
+      silhouetteRows: a.silhouetteRows,
+      silhouette: Array.from(a.silhouette, nan),
+      anovaF: Array.from(a.anovaF, nan),
+      adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
+    },
+    chooseK: a.kChoice ?? null,
+  };
+}
+
+function buildDocument(
+  dataset: Dataset,
+  o: ResolvedReportOptions,
+  a: ReportAnalysis,
+  charts: Record<string, ReportChart>,
+  manifest: Manifest,
+  table: SampleTable,
+): ReportDocument {
+  const chart = (name: string) =>
+    charts[name] ? [{ kind: 'chart' as const, chart: charts[name]! }] : [];
+  const src = dataset.source;
+  const sections: ReportSection[] = [];
+  const constant = a.scaling.constantColumns.map((j) => a.features[j]!);
+  sections.push({
+    id: 'data',
+    title: 'Data',
+    blocks: [
+      {
+        kind: 'table',
+        head: ['', ''],
+        rows: [
+          ['file', manifest.input.file],
+          ['rows read', String(src.rowsRead)],
+          ['rows used', String(a.n)],
+          ['features', `${a.features.length}: ${a.features.join(', ')}`],
+          ['held-out label', dataset.labelColumn ?? 'none'],
+          ['row ids', dataset.idColumn ?? 'data row number (1-based)'],
+        ],
+      },
+      { kind: 'text', text: 'Preprocessing log:' },
+      {
+        kind: 'table',
+        head: ['step', 'what happened'],
+        rows: [
+          ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
+          ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
+          [
+            'missing values',
+            `${src.rowsDropped} rows dropped, ${src.valuesImputed} values imputed`,
+          ],
+          [
+            'scaling',
+            `${o.scale}` +
+              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : ''),
+          ],
+          ...(dataset.labelColumn
+            ? [
+                [
+                  'label',
+                  `${dataset.labelColumn} is held out: it colours and scores, it never fits`,
+                ],
+              ]
+            : []),
+        ],
+      },
+    ],
+  });
+  if (a.kChoice) {
+    const kc = a.kChoice;
+    sections.push({
+      id: 'choose-k',
+      title: 'Choosing k',
+      blocks: [
+        {
+          kind: 'text',
+          text:
+            o.k === 'auto'
+              ? `k = ${a.k} is recommended: ${kc.reason}`
+              : `k = ${a.k} was given; the criteria are shown for comparison (${kc.reason}).`,
+        },
+        ...chart('choose-k'),
+        {
+          kind: 'table',
+          head: [
+            'k',
+            'inertia',
+            'silhouette',
+            'Calinski-Harabasz',
+            'Davies-Bouldin',
+            'gap',
+            'gap s.e.',
+          ],
+          rows: kc.table.map((r: KScores) => [
+            String(r.k),
+            r.inertia === undefined ? '' : fmt(r.inertia, 2),
+            r.silhouette === undefined ? '' : fmt(r.silhouette),
+            r.calinskiHarabasz === undefined ? '' : fmt(r.calinskiHarabasz, 1),
+            r.daviesBouldin === undefined ? '' : fmt(r.daviesBouldin),
+            r.gap === undefined ? '' : fmt(r.gap),
+            r.gapSe === undefined ? '' : fmt(r.gapSe),
+          ]),
+        },
+      ],
+    });
+  }
+  const ratios = Array.from(a.pca.explainedVarianceRatio);
+  let cum = 0;
+  sections.push({
+    id: 'pca',
+    title: 'Principal components',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `PCA of the ${o.scale === 'none' ? 'unscaled' : `${o.scale}-scaled`} features. ` +
+          `PC1 and PC2 together explain ${fmt(100 * ((ratios[0] ?? 0) + (ratios[1] ?? 0)), 1)}% of the variance.`,
+      },
+      ...chart('scree'),
+      ...chart('biplot'),
+      {
+        kind: 'table',
+        head: ['component', 'variance', 'ratio', 'cumulative'],
+        rows: ratios.map((r, i) => {
+          cum += r;
+          return [
+            `PC${i + 1}`,
+            fmt(a.pca.explainedVariance[i]!, 4),
+            `${fmt(100 * r, 1)}%`,
+            `${fmt(100 * cum, 1)}%`,
+          ];
+        }),
+      },
+    ],
+  });
+  if (charts.projection) {
+    sections.push({
+      id: 'projection',
+      title: 'Projection',
+      blocks: [
+        {
+          kind: 'text',
+          text:
+            `k-means with k = ${a.k} (${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
+            Array.from(a.kmeans.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ') +
+            '. Click a legend entry to highlight a cluster in every chart (double-click to clear); ' +
+            'drag on the projection to profile the selected samples.' +
+            (table.rows.length < table.total
+              ? ` The points are a seeded sample of ${table.rows.length} of ${table.total} rows; the grey density shows all rows.`
+              : ''),
+        },
+        ...chart('projection'),
+      ],
+    });
+  }
+  const sampledH = a.hclustRows.length < a.n;
+  sections.push({
+    id: 'dendrogram',
+    title: 'Hierarchical clustering',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `${a.hclust.method} linkage on the ${o.scale === 'none' ? 'unscaled' : 'scaled'} features` +
+          (sampledH ? ` of a seeded sample of ${a.hclustRows.length} of ${a.n} rows` : '') +
+          `, cut into ${a.k} clusters. Hierarchical clusters are renamed after the k-means cluster ` +
+          'they overlap most (Hungarian matching), so the same group has the same colour.',
+      },
+      ...chart('dendrogram'),
+    ],
+  });
+  if (charts.silhouette) {
+    sections.push({
+      id: 'silhouette',
+      title: 'Silhouette',
+      blocks: [
+        {
+          kind: 'text',
+          text:
+            `Mean silhouette ${fmt(a.silhouetteMean)}` +
+            (a.silhouetteRows < a.n ? ` over a seeded sample of ${a.silhouetteRows} rows` : '') +
+            '. Values near 1: well inside the cluster; near 0: between two clusters; below 0: closer to another cluster.',
+        },
+        ...chart('silhouette'),
+      ],
+    });
+  }
+  sections.push({
+    id: 'profiles',
+    title: 'Cluster profiles',
+    blocks: [
+      {
+        kind: 'text',
+        text: 'Mean of each feature per k-means cluster, in z-scores of the original feature (0 = the overall mean, 1 = one standard deviation above it). ANOVA F: between-cluster over within-cluster variance of the feature.',
+      },
+      ...chart('profiles'),
+    ],
+  });
+  sections.push({
+    id: 'agreement',
+    title: 'Agreement',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `Adjusted Rand index, k-means vs hierarchical: ${fmt(a.ariHclust)}` +
+          (a.ariLabel !== undefined
+            ? `; ${dataset.labelColumn ?? 'label'} vs k-means: ${fmt(a.ariLabel)}`
+            : '') +
+          ' (1 = identical partitions, 0 = chance level).',
+      },
+      ...chart('agreement'),
+    ],
+  });
+  sections.push({
+    id: 'manifest',
+    title: 'Manifest',
+    blocks: [
+      {
+        kind: 'table',
+        head: ['', ''],
+        rows: [
+          ['input', manifest.input.file],
+          ['SHA-256', manifest.input.sha256],
+          ['seed', String(manifest.seed)],
+          ...Object.entries(manifest.versions).map(([name, v]) => [name, v]),
+        ],
+      },
+      { kind: 'code', summary: 'Manifest (JSON)', text: JSON.stringify(manifest, null, 2) },
+    ],
+  });
+  return {
+    title: o.title ?? `clusterlens report: ${manifest.input.file}`,
+    subtitle:
+      `${a.n} rows, ${a.features.length} features, k = ${a.k}` +
+      (a.kChoice && o.k === 'auto' ? ' (recommended)' : '') +
+      `, ${o.scale} scaling, ${a.hclust.method} linkage, seed ${o.seed}.`,
+    sections,
+  };
+}
+
+/** Options of `writeReport`. */
+export interface WriteReportOptions {
+  /** Charts as inline SVG rendered in Node, and no script at all. Default: false. */
+  static?: boolean;
+}
+
+/** The files `writeReport` wrote. */
+export interface WrittenReport {
+  html: string;
+  specs: string[];
+  json: string;
+  labels: string;
+}
+
+/**
+ * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
+ * chart, NAME.json (the results) and NAME.labels.csv (id, k-means and hierarchical cluster, PC1,
+ * PC2). Each file is written atomically.
+ */
+export async function writeReport(
+  path: string,
+  report: Report,
+  options: WriteReportOptions = {},
+): Promise<WrittenReport> {
+  checkOutputPath(path);
+  const base = join(dirname(path), basename(path).replace(/\.html?$/i, ''));
+  const html = await renderHtml(report.document, { static: options.static ?? false });
+  const specDir = `${base}.vl`;
+  await mkdir(specDir, { recursive: true });
+  const specs: string[] = [];
+  for (const c of report.charts) {
+    const file = join(specDir, `${c.name}.vl.json`);
+    await writeFileAtomic(file, `${JSON.stringify(c.spec, null, 1)}\n`);
+    specs.push(file);
+  }
+  const json = `${base}.json`;
+  await writeFileAtomic(json, `${JSON.stringify(report.toJSON(), null, 1)}\n`);
+  const a = report.analysis;
+  const kc = a.pca.scores.cols;
+  const rows = report.ids.map((id, i) => [
+    id,
+    clusterId(a.kmeans.labels[i]!),
+    a.hclustLabels[i]! < 0 ? '' : clusterId(a.hclustLabels[i]!),
+    a.pca.scores.data[i * kc]!,
+    kc > 1 ? a.pca.scores.data[i * kc + 1]! : '',
+  ]);
+  const labels = `${base}.labels.csv`;
+  await writeFileAtomic(labels, toCsv(['id', 'kmeans', 'hierarchical', 'PC1', 'PC2'], rows));
+  await writeFileAtomic(path, html);
+  return { html: path, specs, json, labels };
+}
