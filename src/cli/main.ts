@@ -29,11 +29,13 @@ const PREFIX = 'clusterlens: ';
 
 /**
  * Run the CLI with the arguments after the program name (`process.argv.slice(2)`); returns the
- * exit status instead of exiting, and writes only to `io`.
+ * exit status instead of exiting, and writes only to `io`. `commands` replaces the registered
+ * commands (for tests).
  */
 export async function run(
   argv: readonly string[],
   io: CliIO = { stdout: process.stdout, stderr: process.stderr },
+  commands: readonly (() => Promise<CommandModule>)[] = COMMANDS,
 ): Promise<number> {
   // Global flags are honoured wherever they appear, also when parsing fails before any action.
   const flagsEnd = argv.indexOf('--');
@@ -54,7 +56,7 @@ export async function run(
     },
   });
   try {
-    const program = await buildProgram(context);
+    const program = await buildProgram(context, commands);
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (error) {
@@ -65,7 +67,10 @@ export async function run(
 }
 
 /** The commander program with every command registered. */
-async function buildProgram(context: CliContext): Promise<Command> {
+async function buildProgram(
+  context: CliContext,
+  commands: readonly (() => Promise<CommandModule>)[],
+): Promise<Command> {
   const program = new Command('clusterlens')
     .description(
       'Unsupervised learning and its pictures: k-means, hierarchical clustering and PCA, ' +
@@ -76,7 +81,7 @@ async function buildProgram(context: CliContext): Promise<Command> {
     .option('-q, --quiet', 'print no warnings and no progress')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true);
-  for (const load of COMMANDS) (await load()).register(program, context);
+  for (const load of commands) (await load()).register(program, context);
   configure(program, context.io);
   return program;
 }
