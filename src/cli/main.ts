@@ -23,6 +23,7 @@ const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./datasets.js'),
   () => import('./inspect.js'),
   () => import('./pca.js'),
+  () => import('./hclust.js'),
 ];
 
 const PREFIX = 'clusterlens: ';
