@@ -31,6 +31,7 @@ import { binDensity } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
+import { dendrogram } from '../cluster/dendrogram.js';
 import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
 import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js';
 import type { HClustResult } from '../cluster/tree.js';
@@ -48,7 +49,6 @@ import { type ReportChart, type ReportDocument, type ReportSection, renderHtml }
 import { checkOutputPath, toCsv, writeFileAtomic } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
 import { chooseNumberOfClusters, type KChoice } from './choose.js';
-import { dendrogramInput } from './tree-layout.js';
 
 /** Options of `buildReport`. */
 export interface ReportOptions {
@@ -394,14 +394,27 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     );
   }
   const leafIds = hRows.length === n ? ids : Array.from(hRows, (i) => ids[i]!);
+  const truncate = hRows.length > o.truncateAbove;
+  const layout = dendrogram(hc, {
+    truncateMode: truncate ? 'lastp' : 'none',
+    p: Math.max(o.lastp, hk),
+    labels: leafIds,
+    cut: { k: hk },
+  });
   add(
     'dendrogram',
     dendrogramSpec(
-      dendrogramInput(hc, hMatched, leafIds, {
+      {
+        icoord: layout.icoord,
+        dcoord: layout.dcoord,
+        leafLabels: layout.labels,
+        leafClusters: layout.leafCluster.map((c) => (c < 0 ? 'above' : clusterId(map[c]!))),
+        cut: layout.cutHeight!,
         k: hk,
-        lastp: hRows.length > o.truncateAbove ? o.lastp : undefined,
+        contracted: layout.contracted,
+        samples: hRows.length,
         method: hc.method,
-      }),
+      },
       { orientation: o.orientation },
     ),
   );
