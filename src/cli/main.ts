@@ -21,6 +21,7 @@ import type { CliContext, CliIO, CommandModule } from './command.js';
 /** The commands, in the order `--help` lists them. One line each. */
 const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./datasets.js'),
+  () => import('./report.js'),
   () => import('./inspect.js'),
   () => import('./pca.js'),
   () => import('./hclust.js'),
