@@ -1,0 +1,203 @@
+/**
+ * Benchmark of hclust against scipy (pdist + linkage, test/bench/hclust_scipy.py) and ml-hclust's
+ * agnes, on the same data: blobs of n points in d = 10 dimensions (10 centres, seeded).
+ *
+ *   npx tsx test/bench/hclust.ts [--sizes 2000,5000,10000,20000] [--methods single,ward,...]
+ *                                [--reps 3] [--ml-max 2000] [--vector 50000]
+ *
+ * Every measurement runs in a fresh process (clusterlens, scipy, ml-hclust interleaved per size,
+ * method and repetition, so load changes on a shared machine hit all alike) and reports process
+ * CPU time (user + system: `process.cpuUsage()`, `time.process_time()`), distance matrix included,
+ * and the peak RSS. Cells are medians over the repetitions. The last column says whether
+ * clusterlens' Z equals scipy's bit for bit. `--vector` also times the O(n d)-memory layout for
+ * ward and single at that n (clusterlens only: fastcluster is not installed here).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hclust, type LinkageLayout } from '../../src/cluster/linkage.js';
+import { RandomState } from '../../src/util/random.js';
+
+const D = 10;
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const DIR = join(tmpdir(), 'clusterlens-bench-hclust');
+const ML_METHOD: Record<string, string> = {
+  single: 'single',
+  complete: 'complete',
+  average: 'average',
+  weighted: 'wpgma',
+  ward: 'ward2',
+};
+
+interface Sample {
+  cpu: number;
+  rssMB: number;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+
+/** n x D blobs: 10 centres uniform in [-10, 10]^D, unit-variance Gaussian noise times 2. */
+function blobs(n: number, seed: number): Float64Array {
+  const rs = new RandomState(seed);
+  const centres = Array.from({ length: 10 }, () =>
+    Array.from({ length: D }, () => rs.uniform(-10, 10)),
+  );
+  const X = new Float64Array(n * D);
+  for (let i = 0; i < n; i++) {
+    const c = centres[i % 10]!;
+    for (let j = 0; j < D; j++) X[i * D + j] = c[j]! + 2 * rs.gauss();
+  }
+  return X;
+}
+
+function dataFile(n: number): string {
+  mkdirSync(DIR, { recursive: true });
+  const path = join(DIR, `blobs_${n}x${D}.f64`);
+  const X = blobs(n, n);
+  writeFileSync(path, new Uint8Array(X.buffer));
+  return path;
+}
+
+function readF64(path: string): Float64Array {
+  const b = readFileSync(path);
+  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+}
+
+// ---- workers (one measurement per process) --------------------------------------------------
+
+async function worker(): Promise<void> {
+  const [, , , kind, path, nText, method, zOut, layout] = process.argv;
+  const n = Number(nText);
+  const data = readF64(path!).slice();
+  const X = { rows: n, cols: D, data };
+  if (kind === 'js') {
+    const t0 = process.cpuUsage();
+    const r = hclust(X, {
+      method: method as 'ward',
+      layout: (layout ?? 'auto') as LinkageLayout | 'auto',
+    });
+    const t = process.cpuUsage(t0);
+    writeFileSync(zOut!, new Uint8Array(r.Z.buffer, r.Z.byteOffset, r.Z.byteLength));
+    const rssMB = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(
+      `${JSON.stringify({ cpu: (t.user + t.system) / 1e6, rssMB, layout: r.layout })}\n`,
+    );
+  } else {
+    const { agnes } = await import('ml-hclust');
+    const rows: number[][] = [];
+    for (let i = 0; i < n; i++) rows.push(Array.from(data.subarray(i * D, (i + 1) * D)));
+    const t0 = process.cpuUsage();
+    agnes(rows, { method: ML_METHOD[method!] as 'ward2' });
+    const t = process.cpuUsage(t0);
+    const rssMB = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(`${JSON.stringify({ cpu: (t.user + t.system) / 1e6, rssMB })}\n`);
+  }
+}
+
+function runWorker(args: string[]): Sample & { layout?: string } {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function runScipy(path: string, n: number, method: string, zOut: string): Sample {
+  const out = execFileSync(
+    '/usr/bin/python3',
+    [join(HERE, 'hclust_scipy.py'), path, String(n), String(D), method, zOut],
+    {
+      encoding: 'utf8',
+    },
+  );
+  return JSON.parse(out.trim());
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (x: number | undefined, digits = 3) => (x === undefined ? '—' : x.toFixed(digits));
+
+function sameBytes(a: string, b: string): boolean {
+  return Buffer.compare(readFileSync(a), readFileSync(b)) === 0;
+}
+
+async function main(): Promise<void> {
+  const sizes = arg('sizes', '2000,5000,10000,20000').split(',').map(Number);
+  const methods = arg('methods', 'single,complete,average,weighted,centroid,median,ward').split(
+    ',',
+  );
+  const reps = Number(arg('reps', '3'));
+  const mlMax = Number(arg('ml-max', '2000'));
+  const vector = arg('vector', '');
+  let hasScipy = true;
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import scipy'], { stdio: 'ignore' });
+  } catch {
+    hasScipy = false;
+  }
+  console.log(
+    `node ${process.version}; scipy ${hasScipy ? 'yes' : 'not installed'}; d = ${D}; CPU seconds, medians of ${reps}`,
+  );
+  console.log('');
+  console.log(
+    '| n | method | clusterlens | scipy | clusterlens / scipy | ml-hclust | ml-hclust / clusterlens | RSS MB clusterlens | RSS MB scipy | Z == scipy |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const n of sizes) {
+    const path = dataFile(n);
+    for (const method of methods) {
+      const js: Sample[] = [];
+      const py: Sample[] = [];
+      const ml: Sample[] = [];
+      let identical = true;
+      for (let r = 0; r < reps; r++) {
+        const zJs = join(DIR, 'z_js.f64');
+        const zPy = join(DIR, 'z_py.f64');
+        js.push(runWorker(['js', path, String(n), method, zJs]));
+        if (hasScipy) {
+          py.push(runScipy(path, n, method, zPy));
+          identical &&= sameBytes(zJs, zPy);
+        }
+        if (n <= mlMax && ML_METHOD[method] !== undefined && r === 0) {
+          ml.push(runWorker(['ml', path, String(n), method, '-']));
+        }
+      }
+      const j = median(js.map((s) => s.cpu));
+      const p = hasScipy ? median(py.map((s) => s.cpu)) : undefined;
+      const m = ml.length ? median(ml.map((s) => s.cpu)) : undefined;
+      console.log(
+        `| ${n} | ${method} | ${fmt(j)} | ${fmt(p)} | ${p ? fmt(j / p, 2) : '—'} | ${fmt(m)} | ${m ? fmt(m / j, 0) : '—'} | ` +
+          `${fmt(median(js.map((s) => s.rssMB)), 0)} | ${hasScipy ? fmt(median(py.map((s) => s.rssMB)), 0) : '—'} | ${hasScipy ? (identical ? 'yes' : 'NO') : '—'} |`,
+      );
+    }
+  }
+  if (vector) {
+    console.log('');
+    console.log('| n | method | layout | clusterlens CPU s | RSS MB |');
+    console.log('|---|---|---|---|---|');
+    for (const n of vector.split(',').map(Number)) {
+      const path = dataFile(n);
+      for (const method of ['ward', 'single']) {
+        const s = runWorker(['js', path, String(n), method, join(DIR, 'z_vec.f64'), 'features']);
+        console.log(
+          `| ${n} | ${method} | features (O(n d)) | ${fmt(s.cpu)} | ${fmt(s.rssMB, 0)} |`,
+        );
+      }
+    }
+  }
+}
+
+if (process.argv[2] === '--worker') await worker();
+else await main();
