@@ -1,0 +1,284 @@
+/**
+ * PCA benchmark: clusterlens `pca` against ml-pca 4.1.1 (same Node process type, same data) and
+ * scikit-learn 1.2.1 (`test/bench/pca_sklearn.py`, when /usr/bin/python3 has it), single thread.
+ *
+ *   npx tsx test/bench/pca.ts            all cases
+ *   npx tsx test/bench/pca.ts 100k img   only the cases whose name contains a word
+ *
+ * Cases (k = 10 components, scores of every row computed: fit_transform):
+ *   100k  n = 100,000 x d = 50, correlated Gaussian (Z A + 5)
+ *   1M    n = 1,000,000 x d = 50, the same law
+ *   img   2,000 x 784 image-like: rank 20 plus noise, clipped to [0, 1], 30 constant columns
+ *
+ * Every implementation runs in its own child process (node for JS, python for scikit-learn), so
+ * its peak resident memory (getrusage maxRSS, KB) is its own; `dataMB` is the RSS right after the
+ * data was loaded. Times are medians of process CPU time (and wall time) over the repetitions,
+ * with a GC between them. The data is generated once with RandomState and cached as raw float64
+ * in $TMPDIR/clusterlens-bench, where the Python script reads the same bytes.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Matrix } from 'ml-matrix';
+import { PCA } from 'ml-pca';
+import { featureMatrix } from '../../src/data/dataset.js';
+import { pca, pcaAccumulator } from '../../src/decomposition/pca.js';
+import { RandomState } from '../../src/util/random.js';
+
+interface Case {
+  name: string;
+  rows: number;
+  cols: number;
+  k: number;
+  reps: number;
+  /** Implementations and their repetition counts (ml-pca is slow: fewer). */
+  impls: Record<string, number>;
+}
+
+const CASES: Case[] = [
+  {
+    name: '100k',
+    rows: 100_000,
+    cols: 50,
+    k: 10,
+    reps: 7,
+    impls: {
+      'clusterlens auto': 7,
+      'clusterlens streaming': 7,
+      'ml-pca SVD': 3,
+      'ml-pca covarianceMatrix': 1,
+      'sklearn full': 7,
+      'sklearn randomized': 7,
+    },
+  },
+  {
+    name: '1M',
+    rows: 1_000_000,
+    cols: 50,
+    k: 10,
+    reps: 5,
+    impls: {
+      'clusterlens auto': 5,
+      'clusterlens streaming': 5,
+      'ml-pca SVD': 1,
+      'sklearn full': 5,
+      'sklearn randomized': 5,
+    },
+  },
+  {
+    name: 'img',
+    rows: 2000,
+    cols: 784,
+    k: 10,
+    reps: 7,
+    impls: {
+      'clusterlens auto': 7,
+      'clusterlens covariance': 3,
+      'ml-pca SVD': 1,
+      'sklearn full': 7,
+      'sklearn randomized': 7,
+    },
+  },
+];
+
+const SELF = fileURLToPath(import.meta.url);
+const PY = join(SELF, '..', 'pca_sklearn.py');
+const CACHE = join(tmpdir(), 'clusterlens-bench');
+
+function dataPath(c: Case): string {
+  return join(CACHE, `pca-${c.name}-${c.rows}x${c.cols}.f64`);
+}
+
+/** Generate (once) the data of a case. */
+function ensureData(c: Case): string {
+  const path = dataPath(c);
+  if (existsSync(path)) return path;
+  mkdirSync(CACHE, { recursive: true });
+  const rng = new RandomState(42);
+  const { rows: n, cols: d } = c;
+  const x = new Float64Array(n * d);
+  if (c.name === 'img') {
+    const r = 20;
+    const w = new Float64Array(r * d);
+    for (let t = 0; t < w.length; t++) w[t] = rng.gauss() * 0.1;
+    const z = new Float64Array(r);
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < r; t++) z[t] = rng.gauss();
+      for (let j = 0; j < d; j++) {
+        let s = 0.5;
+        for (let t = 0; t < r; t++) s += z[t]! * w[t * d + j]!;
+        s += 0.05 * rng.gauss();
+        x[i * d + j] = j < 15 || j >= d - 15 ? 0 : Math.min(1, Math.max(0, s));
+      }
+    }
+  } else {
+    // X = Z A + 5, A[t][j] = N(0,1) * 0.9^t: a decaying spectrum.
+    const a = new Float64Array(d * d);
+    for (let t = 0; t < d; t++) for (let j = 0; j < d; j++) a[t * d + j] = rng.gauss() * 0.9 ** t;
+    const z = new Float64Array(d);
+    for (let i = 0; i < n; i++) {
+      for (let t = 0; t < d; t++) z[t] = rng.gauss();
+      for (let j = 0; j < d; j++) {
+        let s = 5;
+        for (let t = 0; t < d; t++) s += z[t]! * a[t * d + j]!;
+        x[i * d + j] = s;
+      }
+    }
+  }
+  writeFileSync(path, new Uint8Array(x.buffer));
+  return path;
+}
+
+function loadData(c: Case): Float64Array {
+  const buf = readFileSync(dataPath(c));
+  if (buf.byteOffset % 8 === 0) return new Float64Array(buf.buffer, buf.byteOffset, buf.length / 8);
+  return new Float64Array(new Uint8Array(buf).buffer);
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+interface Measure {
+  impl: string;
+  cpuMs: number[];
+  wallMs: number[];
+  dataMB: number;
+  peakMB: number;
+  note?: string;
+}
+
+/** Child process: run one implementation `reps` times and print a Measure as JSON. */
+function child(impl: string, caseName: string, reps: number): void {
+  const c = CASES.find((x) => x.name === caseName)!;
+  const data = loadData(c);
+  const x = featureMatrix(c.rows, c.cols, data);
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  let ml: Matrix | undefined;
+  if (impl.startsWith('ml-pca')) ml = Matrix.from1DArray(c.rows, c.cols, data);
+  gc();
+  const dataMB = process.memoryUsage().rss / 2 ** 20;
+  const cpuMs: number[] = [];
+  const wallMs: number[] = [];
+  let note = '';
+  for (let r = 0; r < reps; r++) {
+    gc();
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    if (impl === 'clusterlens auto' || impl === 'clusterlens covariance') {
+      const p = pca(x, {
+        components: c.k,
+        solver: impl === 'clusterlens auto' ? 'auto' : 'covariance',
+      });
+      note = `${p.solver}${p.iterations ? ` ${p.iterations} it` : ''}`;
+      if (p.scores.rows !== c.rows) throw new Error('scores');
+    } else if (impl === 'clusterlens streaming') {
+      const acc = pcaAccumulator();
+      const chunk = 65536;
+      for (let i = 0; i < c.rows; i += chunk) {
+        const m = Math.min(chunk, c.rows - i);
+        acc.add(featureMatrix(m, c.cols, data.subarray(i * c.cols, (i + m) * c.cols)));
+      }
+      const model = acc.finish({ components: c.k });
+      model.transform(x);
+      note = model.solver;
+    } else if (impl === 'ml-pca SVD' || impl === 'ml-pca covarianceMatrix') {
+      const method = impl === 'ml-pca SVD' ? 'SVD' : 'covarianceMatrix';
+      const p = new PCA(ml!, { method });
+      p.predict(ml!, { nComponents: c.k });
+    } else {
+      throw new Error(`unknown implementation ${impl}`);
+    }
+    const cu = process.cpuUsage(c0);
+    wallMs.push(performance.now() - w0);
+    cpuMs.push((cu.user + cu.system) / 1000);
+  }
+  const peakMB = process.resourceUsage().maxRSS / 1024;
+  const m: Measure = { impl, cpuMs, wallMs, dataMB, peakMB, note };
+  process.stdout.write(`${JSON.stringify(m)}\n`);
+}
+
+function runChild(impl: string, c: Case, reps: number): Measure | string {
+  const env = {
+    ...process.env,
+    OMP_NUM_THREADS: '1',
+    OPENBLAS_NUM_THREADS: '1',
+    MKL_NUM_THREADS: '1',
+  };
+  const r = impl.startsWith('sklearn')
+    ? spawnSync(
+        '/usr/bin/python3',
+        [
+          PY,
+          dataPath(c),
+          String(c.rows),
+          String(c.cols),
+          String(c.k),
+          impl.split(' ')[1]!,
+          String(reps),
+        ],
+        { env, encoding: 'utf8', maxBuffer: 1 << 24 },
+      )
+    : spawnSync(
+        process.execPath,
+        [
+          '--expose-gc',
+          '--max-old-space-size=16000',
+          '--import',
+          'tsx',
+          SELF,
+          '--child',
+          impl,
+          c.name,
+          String(reps),
+        ],
+        { env, encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
+  if (r.status !== 0)
+    return `failed (${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' ')}`;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
+}
+
+function main(words: string[]): void {
+  const cases =
+    words.length === 0 ? CASES : CASES.filter((c) => words.some((w) => c.name.includes(w)));
+  const hasSklearn =
+    spawnSync('/usr/bin/python3', ['-c', 'import sklearn'], { encoding: 'utf8' }).status === 0;
+  for (const c of cases) {
+    ensureData(c);
+    console.log(
+      `\n## ${c.name}: ${c.rows} x ${c.cols}, k = ${c.k} (fit + scores; CPU ms medians, 1 thread)`,
+    );
+    const results: Measure[] = [];
+    for (const [impl, reps] of Object.entries(c.impls)) {
+      if (impl.startsWith('sklearn') && !hasSklearn) continue;
+      const m = runChild(impl, c, reps);
+      if (typeof m === 'string') console.log(`${impl}: ${m}`);
+      else results.push(m);
+    }
+    const base = results.find((m) => m.impl === 'sklearn full');
+    const rnd = results.find((m) => m.impl === 'sklearn randomized');
+    const ours = results.find((m) => m.impl === 'clusterlens auto');
+    console.log(
+      '| implementation | runs | CPU ms | wall ms | peak MB | data MB | / sklearn full | / sklearn randomized | ml-pca / clusterlens | note |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    for (const m of results) {
+      const cpu = median(m.cpuMs);
+      const ratio = (b?: Measure) => (b ? (cpu / median(b.cpuMs)).toFixed(2) : '');
+      const vsOurs =
+        m.impl.startsWith('ml-pca') && ours ? (cpu / median(ours.cpuMs)).toFixed(1) : '';
+      console.log(
+        `| ${m.impl} | ${m.cpuMs.length} | ${cpu.toFixed(0)} | ${median(m.wallMs).toFixed(0)} | ${m.peakMB.toFixed(0)} | ${m.dataMB.toFixed(0)} | ${ratio(base)} | ${ratio(rnd)} | ${vsOurs} | ${m.note ?? ''} |`,
+      );
+    }
+  }
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--child') child(argv[1]!, argv[2]!, Number(argv[3]));
+else main(argv);

@@ -1,0 +1,44 @@
+"""scikit-learn baseline of test/bench/pca.ts (run by it; one implementation per process).
+
+    /usr/bin/python3 test/bench/pca_sklearn.py DATA.f64 ROWS COLS K full|randomized REPS
+
+Reads the raw float64 data written by pca.ts, runs PCA(n_components=K, svd_solver=...)
+.fit_transform(X) REPS times (random_state=0) and prints one JSON line in the format of pca.ts:
+CPU and wall milliseconds per run, RSS after loading the data and peak RSS (MB). Set
+OMP_NUM_THREADS / OPENBLAS_NUM_THREADS before starting it (pca.ts sets 1).
+"""
+import gc
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+from sklearn.decomposition import PCA
+
+
+def rss_mb():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def main():
+    path, rows, cols, k, solver, reps = sys.argv[1:7]
+    X = np.fromfile(path, dtype="<f8").reshape(int(rows), int(cols))
+    gc.collect()
+    data_mb = rss_mb()
+    cpu, wall = [], []
+    for _ in range(int(reps)):
+        gc.collect()
+        c0, w0 = time.process_time(), time.perf_counter()
+        scores = PCA(n_components=int(k), svd_solver=solver, random_state=0).fit_transform(X)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
+        assert scores.shape == (int(rows), int(k))
+        del scores
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"impl": "sklearn " + solver, "cpuMs": cpu, "wallMs": wall,
+                      "dataMB": data_mb, "peakMB": peak, "note": ""}))
+
+
+main()
