@@ -168,10 +168,10 @@ const BOOT = `(function(){
 var read=function(id){var e=document.getElementById(id);return e?JSON.parse(e.textContent):null;};
 var charts=read('cl-specs');var sharedText=document.getElementById('cl-rows');
 var dark=window.matchMedia&&window.matchMedia('(prefers-color-scheme: dark)').matches;
-var views=[];var current='[]';
+var views=[];var linked=[];var current='[]';
 function broadcast(source,values){var key=JSON.stringify(values.map(function(t){return t.values;}));
 if(key===current)return;current=key;
-views.forEach(function(v){if(v===source)return;
+linked.forEach(function(v){if(v===source)return;
 v.data('pick_store',values.map(function(t){return {unit:t.unit,fields:t.fields,values:t.values.slice()};}));v.runAsync();});}
 window.clusterlens={views:views,ready:Promise.all(charts.map(function(c,i){
 var spec=c.spec;(spec.data||[]).forEach(function(d){if(d.name==='${SHARED}'&&d.values===undefined&&sharedText){d.values=JSON.parse(sharedText.textContent);}});
@@ -179,7 +179,8 @@ return vegaEmbed('#cl-chart-'+i,spec,{mode:'vega',renderer:c.renderer,ast:true,
 theme:dark?'dark':undefined,config:{background:dark?'#1b1c1e':'white'},downloadFileName:c.name,
 actions:{export:true,source:false,compiled:false,editor:false}}).then(function(r){
 var v=r.view;views.push(v);
-try{v.data('pick_store');v.addDataListener('pick_store',function(n,values){broadcast(v,values);});}catch(e){}
+var hasPick=true;try{v.data('pick_store');}catch(e){hasPick=false;}
+if(hasPick){linked.push(v);v.addDataListener('pick_store',function(n,values){broadcast(v,values);});}
 return v;});}))};})();`;
 
 /** Render the report document to one HTML file (a string). */

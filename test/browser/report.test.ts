@@ -1,0 +1,168 @@
+// The report in real headless Chromium: it opens offline with zero requests and zero console
+// errors, every chart draws marks, a legend click highlights the cluster in every linked view, and
+// hostile strings from the data run nothing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../../src/data/load.js';
+import { buildReport, writeReport } from '../../src/report/build.js';
+import { hostileDataset, SENTINEL } from '../report/hostile.js';
+import { type Browser, browserMissing, launch, openReport } from './chromium.js';
+
+const missing = browserMissing();
+if (missing && process.env.CI === 'true') {
+  throw new Error(`${missing} (CI=true: the browser tests must run)`);
+}
+if (missing) console.warn(missing);
+
+/** Items per view of the named charts, counted in the scenegraph (marks, not axes or legends). */
+const COUNT_MARKS = `(() => window.clusterlens.views.map((v) => {
+  let marks = 0;
+  const walk = (node) => {
+    if (!node) return;
+    if (node.marktype && node.role === 'mark') marks += (node.items || []).length;
+    for (const item of node.items || []) if (item.items) walk(item);
+  };
+  walk(v.scenegraph().root);
+  return { name: v.container().closest('figure').dataset.chart, marks };
+}))()`;
+
+/** Per view with a legend selection: its store and the opacities of its data marks. */
+const PICK_STATE = `(() => window.clusterlens.views.filter((v) => {
+  try { v.data('pick_store'); return true; } catch (e) { return false; }
+}).map((v) => {
+  const ops = [];
+  const walk = (node) => {
+    if (!node) return;
+    if (node.role === 'mark' && node.name && node.name.indexOf('marks') >= 0 && node.marktype !== 'group')
+      for (const it of node.items || []) if (typeof it.opacity === 'number') ops.push(it.opacity);
+    for (const item of node.items || []) if (item.items) walk(item);
+  };
+  walk(v.scenegraph().root);
+  const dim = ops.filter((o) => o <= 0.15).length;
+  return { name: v.container().closest('figure').dataset.chart,
+    store: v.data('pick_store').map((t) => t.values), dim, bright: ops.length - dim };
+}))()`;
+
+describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
+  let dir: string;
+  let browser: Browser;
+  let iris: string;
+  let hostile: string;
+  let staticIris: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clusterlens-browser-'));
+    const ds = await loadDataset('datasets/iris.csv', { label: 'species' });
+    const report = buildReport(ds, { k: 3 });
+    iris = join(dir, 'iris.html');
+    await writeReport(iris, report);
+    staticIris = join(dir, 'iris-static.html');
+    await writeReport(staticIris, report, { static: true });
+    hostile = join(dir, 'hostile.html');
+    await writeReport(hostile, buildReport(hostileDataset(), { k: 3 }));
+    browser = await launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('openReport(iris) makes zero requests, logs zero errors and draws marks in every chart', async () => {
+    const r = await openReport(browser, iris);
+    expect(r.requests).toEqual([]);
+    expect(r.errors).toEqual([]);
+    expect(r.console).toEqual([]);
+    const counts = (await r.page.evaluate(COUNT_MARKS)) as { name: string; marks: number }[];
+    expect(counts.map((c) => c.name).sort()).toEqual(
+      [
+        'agreement',
+        'biplot',
+        'choose-k',
+        'dendrogram',
+        'profiles',
+        'projection',
+        'scree',
+        'silhouette',
+      ].sort(),
+    );
+    for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
+    const projection = counts.find((c) => c.name === 'projection')!;
+    expect(projection.marks).toBeGreaterThanOrEqual(150);
+    await r.page.close();
+  });
+
+  it('a click on legend entry C2 of the projection highlights C2 in every linked view', async () => {
+    const r = await openReport(browser, iris);
+    const before = (await r.page.evaluate(PICK_STATE)) as { name: string; dim: number }[];
+    expect(before.map((v) => v.name).sort()).toEqual([
+      'biplot',
+      'dendrogram',
+      'projection',
+      'silhouette',
+    ]);
+    for (const v of before) expect(v.dim, v.name).toBe(0);
+    const label = r.page
+      .locator('figure[data-chart="projection"] .role-legend-label text')
+      .filter({ hasText: /^C2$/ })
+      .first();
+    await label.click();
+    await r.page.waitForTimeout(300);
+    const after = (await r.page.evaluate(PICK_STATE)) as {
+      name: string;
+      store: string[][];
+      dim: number;
+      bright: number;
+    }[];
+    for (const v of after) {
+      expect(v.store, v.name).toEqual([['C2']]);
+      expect(v.dim, v.name).toBeGreaterThan(0);
+      expect(v.bright, v.name).toBeGreaterThan(0);
+    }
+    expect(r.errors).toEqual([]);
+    await r.page.close();
+  });
+
+  it('openReport(hostile) runs none of the hostile strings and still renders', async () => {
+    const r = await openReport(browser, hostile);
+    await r.page.mouse.move(200, 400);
+    expect(await r.page.evaluate(`window.${SENTINEL}`)).toBeUndefined();
+    expect(r.requests).toEqual([]);
+    expect(r.errors).toEqual([]);
+    const counts = (await r.page.evaluate(COUNT_MARKS)) as { name: string; marks: number }[];
+    for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
+    const heading = await r.page.locator('h1').textContent();
+    expect(heading).toContain('<img src=x onerror=');
+    await r.page.close();
+  });
+
+  it('the sentinel check catches an unescaped injection (control)', async () => {
+    const page = join(dir, 'control.html');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(page, `<!DOCTYPE html><p>${hostileDataset().columns[2]}</p>`);
+    const r = await openReport(browser, page, { waitForCharts: false });
+    await r.page.waitForTimeout(200);
+    expect(await r.page.evaluate(`window.${SENTINEL}`)).toBe(3);
+    expect(r.requests.length).toBeGreaterThan(0);
+    await r.page.close();
+  });
+
+  it('openReport(static iris) shows every chart as SVG without any script', async () => {
+    const r = await openReport(browser, staticIris, { waitForCharts: false });
+    expect(r.requests).toEqual([]);
+    expect(r.errors).toEqual([]);
+    expect(await r.page.locator('script').count()).toBe(0);
+    expect(await r.page.locator('figure.chart > svg').count()).toBe(8);
+    await r.page.close();
+  });
+
+  it('openReport(iris) in dark mode renders with no errors and a dark page', async () => {
+    const r = await openReport(browser, iris, { colorScheme: 'dark' });
+    expect(r.errors).toEqual([]);
+    const bg = await r.page.evaluate('getComputedStyle(document.body).backgroundColor');
+    expect(bg).toBe('rgb(27, 28, 30)');
+    await r.page.close();
+  });
+});
