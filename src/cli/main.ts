@@ -25,6 +25,7 @@ const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./inspect.js'),
   () => import('./pca.js'),
   () => import('./hclust.js'),
+  () => import('./kmeans.js'),
 ];
 
 const PREFIX = 'clusterlens: ';

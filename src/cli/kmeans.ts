@@ -1,0 +1,232 @@
+/**
+ * `clusterlens kmeans <file> --k 3 | --k 2..10 [--n-init 10] [--seed 0] [--algorithm hamerly]
+ *                           [--scale standard] [--out labels.csv] [--json]` + the loading flags.
+ *
+ * With one k: fits k-means and prints k, inertia, iterations and the size of each cluster (with
+ * the label column's counts when `--label` is given). With a range `a..b`: runs `chooseK` over
+ * it, prints the criteria per k, each criterion's pick and the recommendation, then fits the
+ * recommended k. `--algorithm minibatch` uses mini-batch k-means (one k only). `--json` prints
+ * the model (and the k table) as JSON; `--out` writes the labels as CSV (id column with `--id`,
+ * label column with `--label`, then `cluster`). No timings in outputs: reruns are byte-identical.
+ */
+import { type Command, Option } from 'commander';
+import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
+import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmeans.js';
+import { miniBatchKMeans } from '../cluster/minibatch.js';
+import type { Dataset } from '../data/dataset.js';
+import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
+import { OptionError } from '../util/errors.js';
+import type { CliContext } from './command.js';
+import { addLoadingOptions, type LoadingFlags, loadFromFlags } from './options.js';
+import { formatTable } from './table.js';
+
+/** The flags of `kmeans`, as commander hands them over. */
+export interface KMeansFlags extends LoadingFlags {
+  k?: string;
+  nInit?: string;
+  seed?: string;
+  algorithm?: KMeansAlgorithm | 'minibatch';
+  scale?: ScaleMethod;
+  out?: string;
+  json?: boolean;
+}
+
+export function register(program: Command, context: CliContext): void {
+  addLoadingOptions(
+    program
+      .command('kmeans')
+      .description('k-means clustering for one k, or the choice of k over a range')
+      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+  )
+    .requiredOption('--k <k>', 'number of clusters, or a range a..b to choose from')
+    .option('--n-init <n>', 'restarts; the run of lowest inertia is kept (default: 10)')
+    .option('--seed <n>', 'seed of the initialisation (default: 0)')
+    .addOption(
+      new Option('--algorithm <name>', 'k-means algorithm (default: hamerly)').choices([
+        ...KMEANS_ALGORITHMS,
+        'minibatch',
+      ]),
+    )
+    .addOption(
+      new Option('--scale <method>', 'scale the columns first (default: none)').choices(
+        SCALE_METHODS as unknown as string[],
+      ),
+    )
+    .option('--out <file>', 'write the cluster labels as CSV')
+    .option('--json', 'print the model as JSON')
+    .action(async (file: string, flags: KMeansFlags) => {
+      await kmeansCommand(file, flags, context);
+    });
+}
+
+/** `--k 3` -> {k: 3}; `--k 2..10` -> {range: [2, 10]}. */
+export function parseK(text: string): { k: number } | { range: [number, number] } {
+  const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(text);
+  if (range) {
+    const lo = Number(range[1]);
+    const hi = Number(range[2]);
+    if (lo < 1 || hi <= lo) {
+      throw new OptionError(`--k range must be a..b with 1 <= a < b. Got '${text}' instead.`);
+    }
+    return { range: [lo, hi] };
+  }
+  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) {
+    throw new OptionError(`--k must be an integer >= 1 or a range a..b. Got '${text}' instead.`);
+  }
+  return { k: Number(text) };
+}
+
+function integerFlag(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\s*\d+\s*$/.test(text)) {
+    throw new OptionError(`${flag} must be a non-negative integer. Got '${text}' instead.`);
+  }
+  return Number(text);
+}
+
+/** Load, fit (or choose k), write and print, as the flags say. */
+export async function kmeansCommand(
+  file: string,
+  flags: KMeansFlags,
+  context: CliContext,
+): Promise<void> {
+  const spec = parseK(flags.k ?? '');
+  const nInit = integerFlag('--n-init', flags.nInit, 10);
+  const seed = integerFlag('--seed', flags.seed, 0);
+  const algorithm = flags.algorithm ?? 'hamerly';
+  const scaling = flags.scale ?? 'none';
+  if (flags.out !== undefined) checkOutputPath(flags.out);
+  if (algorithm === 'minibatch' && 'range' in spec) {
+    throw new OptionError('--algorithm minibatch takes one k, not a range.');
+  }
+  const dataset = await loadFromFlags(file, flags);
+  const { rows, cols } = dataset.features;
+  const X = scaling === 'none' ? dataset.features : scale(dataset, { method: scaling }).scaled;
+
+  let choice: ChooseKResult | null = null;
+  let k: number;
+  if ('range' in spec) {
+    context.progress(`kmeans: choosing k in ${spec.range[0]}..${spec.range[1]} on ${rows} rows`);
+    choice = chooseK(X, {
+      k: spec.range,
+      nInit,
+      seed,
+      algorithm: algorithm as KMeansAlgorithm,
+    });
+    k = choice.recommended;
+  } else {
+    k = spec.k;
+  }
+  context.progress(`kmeans: k = ${k}, ${rows} rows x ${cols} columns, ${algorithm}`);
+  let model: {
+    labels: Int32Array;
+    centroids: number[][];
+    inertia: number;
+    iterations: number;
+    converged: boolean;
+  };
+  if (algorithm === 'minibatch') {
+    const m = miniBatchKMeans(X, { k, seed });
+    model = {
+      labels: m.labels!,
+      centroids: m.centroids,
+      inertia: m.inertia,
+      iterations: m.iterations,
+      converged: m.converged,
+    };
+  } else if (choice !== null) {
+    model = choice.fits[choice.table.findIndex((r) => r.k === k)]!;
+  } else {
+    model = kmeans(X, { k, nInit, seed, algorithm });
+  }
+  if (flags.out !== undefined) await writeLabels(flags.out, dataset, model.labels);
+  const { stdout } = context.io;
+  const sizes = new Array<number>(k).fill(0);
+  for (const l of model.labels) sizes[l]!++;
+  if (flags.json) {
+    const out = {
+      file,
+      sha256: dataset.source.sha256,
+      rows,
+      columns: dataset.columns,
+      options: { k: flags.k, nInit, seed, algorithm, scale: scaling },
+      k,
+      inertia: model.inertia,
+      iterations: model.iterations,
+      converged: model.converged,
+      sizes,
+      centroids: model.centroids,
+      labels: Array.from(model.labels),
+      chooseK: choice === null ? undefined : choice.toJSON(),
+    };
+    stdout.write(`${JSON.stringify(out)}\n`);
+    return;
+  }
+  let text = '';
+  if (choice !== null) text += `${formatChoice(choice)}\n`;
+  text +=
+    `${rows} rows, ${cols} columns${scaling === 'none' ? '' : `, scaled (${scaling})`}; ` +
+    `k = ${k}, ${algorithm}${algorithm === 'minibatch' ? '' : `, ${nInit} runs`}, seed ${seed}\n` +
+    `inertia ${fmt(model.inertia)}, ${model.iterations} iterations` +
+    `${model.converged ? '' : ' (not converged)'}\n\n`;
+  text += formatSizes(dataset, model.labels, sizes);
+  stdout.write(text);
+}
+
+function fmt(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '';
+  return Math.abs(v) >= 1e5 ? v.toExponential(4) : Number(v.toPrecision(6)).toString();
+}
+
+/** The k table, the picks and the recommendation. */
+function formatChoice(choice: ChooseKResult): string {
+  const mark = (k: number, c: keyof ChooseKResult['picks']) => (choice.picks[c] === k ? ' *' : '');
+  const table = formatTable(
+    ['k', 'inertia', 'silhouette', 'calinski-harabasz', 'davies-bouldin', 'gap', 'gap se'],
+    choice.table.map((r) => [
+      String(r.k),
+      fmt(r.inertia) + mark(r.k, 'inertia'),
+      fmt(r.silhouette) + mark(r.k, 'silhouette'),
+      fmt(r.calinskiHarabasz) + mark(r.k, 'calinskiHarabasz'),
+      fmt(r.daviesBouldin) + mark(r.k, 'daviesBouldin'),
+      fmt(r.gap) + mark(r.k, 'gap'),
+      fmt(r.gapSe),
+    ]),
+    [true, true, true, true, true, true, true],
+  );
+  return `${table}\n* = the criterion's pick (inertia: elbow; gap: 1-SE rule)\nrecommended: ${choice.reason}\n`;
+}
+
+/** Cluster sizes, with the label column's counts when given. */
+function formatSizes(dataset: Dataset, labels: Int32Array, sizes: number[]): string {
+  const classes = dataset.labels === undefined ? [] : [...new Set(dataset.labels)].sort();
+  const counts = classes.map((c) => {
+    const row = new Array<number>(sizes.length).fill(0);
+    for (let i = 0; i < labels.length; i++) if (dataset.labels![i] === c) row[labels[i]!]!++;
+    return row;
+  });
+  return formatTable(
+    ['cluster', 'size', ...classes],
+    sizes.map((s, c) => [String(c), String(s), ...counts.map((row) => String(row[c]))]),
+    [false, true, ...classes.map(() => true)],
+  );
+}
+
+/** The labels as CSV: id, label (when given), cluster. */
+async function writeLabels(path: string, dataset: Dataset, labels: Int32Array): Promise<void> {
+  const header: string[] = [];
+  if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
+  if (dataset.labels !== undefined) header.push(dataset.labelColumn ?? 'label');
+  header.push('cluster');
+  function* rows(): Generator<CsvCell[]> {
+    for (let i = 0; i < labels.length; i++) {
+      const row: CsvCell[] = [];
+      if (dataset.ids !== undefined) row.push(dataset.ids[i]);
+      if (dataset.labels !== undefined) row.push(dataset.labels[i]);
+      row.push(labels[i]);
+      yield row;
+    }
+  }
+  await writeCsv(path, header, rows());
+}
