@@ -284,7 +284,7 @@ export async function renderHtml(
   ].join('; ');
   const head =
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">\n` +
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">\n` +
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
     '<meta name="color-scheme" content="light dark">\n' +
     `<title>${escapeHtml(doc.title)}</title>\n<style>${STYLE}</style>\n` +

@@ -1,0 +1,180 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crossTable } from '../../src/charts/match.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import { loadDataset } from '../../src/data/load.js';
+import { adjustedRandIndex } from '../../src/metrics/rand.js';
+import {
+  buildReport,
+  type Report,
+  resolveReportOptions,
+  writeReport,
+} from '../../src/report/build.js';
+import { renderHtml } from '../../src/report/html.js';
+import { OptionError } from '../../src/util/errors.js';
+
+// scikit-learn 1.2.1 / scipy 1.10.1 values: test/fixtures/report/make_iris_report.py
+const ref = JSON.parse(readFileSync('test/fixtures/report/iris-report.json', 'utf8')) as {
+  kmeansLabels: number[];
+  inertia: number;
+  hclustLabels: number[];
+  ariKmeansHclust: number;
+  ariSpeciesKmeans: number;
+  explainedVarianceRatio: number[];
+  silhouette: number;
+  anovaF: number[];
+};
+
+let iris: Dataset;
+let report: Report;
+let before: Float64Array;
+let dir: string;
+
+beforeAll(async () => {
+  iris = await loadDataset('datasets/iris.csv', { label: 'species' });
+  before = iris.features.data.slice();
+  report = buildReport(iris, { k: 3 });
+  dir = mkdtempSync(join(tmpdir(), 'clusterlens-report-'));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('buildReport', () => {
+  it('buildReport(iris, {k: 3}) reproduces scikit-learn and scipy on the same pipeline', () => {
+    const a = report.analysis;
+    expect(a.k).toBe(3);
+    expect(adjustedRandIndex(a.kmeans.labels, ref.kmeansLabels)).toBe(1);
+    expect(a.kmeans.inertia).toBeCloseTo(ref.inertia, 8);
+    expect(adjustedRandIndex(a.hclustLabels, ref.hclustLabels)).toBe(1);
+    expect(a.ariHclust).toBeCloseTo(ref.ariKmeansHclust, 12);
+    expect(a.ariLabel).toBeCloseTo(ref.ariSpeciesKmeans, 12);
+    Array.from(a.pca.explainedVarianceRatio).forEach((r, i) => {
+      expect(r).toBeCloseTo(ref.explainedVarianceRatio[i]!, 10);
+    });
+    expect(a.silhouetteMean).toBeCloseTo(ref.silhouette, 10);
+    Array.from(a.anovaF).forEach((f, j) => {
+      expect(f).toBeCloseTo(ref.anovaF[j]!, 8);
+    });
+  });
+
+  it('buildReport(iris) renames hierarchical clusters to the k-means cluster they overlap most', () => {
+    const a = report.analysis;
+    const table = crossTable(a.kmeans.labels, a.hclustLabels, 3, 3);
+    const diagonal = table[0]![0]! + table[1]![1]! + table[2]![2]!;
+    // every other assignment of the 3 hierarchical clusters overlaps less or equally
+    const perms = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
+    for (const p of perms) {
+      const s = table[0]![p[0]!]! + table[1]![p[1]!]! + table[2]![p[2]!]!;
+      expect(diagonal).toBeGreaterThanOrEqual(s);
+    }
+  });
+
+  it('buildReport(iris) does not mutate the dataset', () => {
+    expect(iris.features.data).toEqual(before);
+  });
+
+  it('buildReport(iris) twice gives identical JSON and HTML', async () => {
+    const again = buildReport(iris, { k: 3 });
+    expect(JSON.stringify(again.toJSON())).toBe(JSON.stringify(report.toJSON()));
+    expect(await renderHtml(again.document)).toBe(await renderHtml(report.document));
+  });
+
+  it('buildReport(iris) has the sections of the report, in order', () => {
+    expect(report.document.sections.map((s) => s.id)).toEqual([
+      'data',
+      'choose-k',
+      'pca',
+      'projection',
+      'dendrogram',
+      'silhouette',
+      'profiles',
+      'agreement',
+      'manifest',
+    ]);
+    expect(report.charts.map((c) => c.name)).toEqual([
+      'choose-k',
+      'scree',
+      'biplot',
+      'projection',
+      'dendrogram',
+      'silhouette',
+      'profiles',
+      'agreement',
+    ]);
+  });
+
+  it('buildReport(iris, small thresholds) samples hierarchical rows, silhouettes and points', () => {
+    const r = buildReport(iris, {
+      k: 3,
+      hclustMaxRows: 50,
+      silhouetteMaxRows: 60,
+      densityAbove: 100,
+      densitySample: 40,
+    });
+    const a = r.analysis;
+    expect(a.hclustRows.length).toBe(50);
+    expect(Array.from(a.hclustLabels).filter((l) => l < 0).length).toBe(100);
+    expect(Array.from(a.silhouette).filter((s) => Number.isNaN(s)).length).toBe(90);
+    const projection = r.charts.find((c) => c.name === 'projection')!.spec as unknown as {
+      datasets: { rows: unknown[] };
+      hconcat: { layer: unknown[] }[];
+    };
+    expect(projection.datasets.rows.length).toBe(40);
+    expect(projection.hconcat[0]!.layer.length).toBe(2);
+  });
+
+  it('resolveReportOptions rejects bad options with the one error template', () => {
+    expect(() => resolveReportOptions({ k: 0 })).toThrow(
+      new OptionError("The 'k' option of buildReport must be an integer >= 1. Got 0 instead."),
+    );
+    expect(() => resolveReportOptions({ method: 'wrad' })).toThrow(
+      /'method' option of buildReport/,
+    );
+    expect(() => resolveReportOptions({ nInit: 3 } as never)).toThrow(/has no option 'nInit'/);
+  });
+});
+
+describe('writeReport', () => {
+  it('writeReport(path, report) writes the HTML, the specs, the JSON and the labels, byte-identically twice', async () => {
+    const path = join(dir, 'iris.html');
+    const written = await writeReport(path, report);
+    const first = [written.html, written.json, written.labels, ...written.specs].map((f) =>
+      readFileSync(f),
+    );
+    await writeReport(path, buildReport(iris, { k: 3 }));
+    const second = [written.html, written.json, written.labels, ...written.specs].map((f) =>
+      readFileSync(f),
+    );
+    expect(second).toEqual(first);
+    expect(readdirSync(join(dir, 'iris.vl')).sort()).toEqual(
+      report.charts.map((c) => `${c.name}.vl.json`).sort(),
+    );
+    expect(readdirSync(dir).filter((f) => f.startsWith('.tmp'))).toEqual([]);
+    const csv = readFileSync(written.labels, 'utf8').split('\n');
+    expect(csv[0]).toBe('id,kmeans,hierarchical,PC1,PC2');
+    expect(csv.length).toBe(152);
+    expect(csv[1]).toMatch(/^1,C\d,C\d,-?\d/);
+    const json = JSON.parse(readFileSync(written.json, 'utf8'));
+    expect(json.hierarchical.linkage.length).toBe(149);
+    expect(json.kmeans.labels.length).toBe(150);
+    expect(json.manifest.input.file).toBe('iris.csv');
+    for (const f of written.specs) {
+      const spec = JSON.parse(readFileSync(f, 'utf8'));
+      const text = JSON.stringify(spec);
+      if (text.includes('"name":"rows"')) expect(spec.datasets.rows.length).toBe(150);
+    }
+  });
+
+  it('writeReport(path) into a missing folder throws an OptionError before writing anything', async () => {
+    await expect(writeReport(join(dir, 'nope', 'x.html'), report)).rejects.toThrow(OptionError);
+  });
+});
