@@ -31,6 +31,7 @@ import { binDensity } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
+import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
 import { dendrogram } from '../cluster/dendrogram.js';
 import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
 import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js';
@@ -48,7 +49,6 @@ import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
 import { checkOutputPath, toCsv, writeFileAtomic } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
-import { chooseNumberOfClusters, type KChoice } from './choose.js';
 
 /** Options of `buildReport`. */
 export interface ReportOptions {
@@ -68,6 +68,11 @@ export interface ReportOptions {
   truncateAbove?: number;
   /** Leaves of a truncated dendrogram (scipy's truncate_mode='lastp'). Default: 30. */
   lastp?: number;
+  /**
+   * Above this many rows, the criteria of k run on a seeded sample of them; and when k is given,
+   * they are not computed at all. Default: 5000.
+   */
+  chooseKMaxRows?: number;
   /** Above this many rows, hierarchical clustering runs on a seeded sample of them. Default: 5000. */
   hclustMaxRows?: number;
   /** Above this many rows, silhouettes are computed on a seeded sample. Default: 5000. */
@@ -91,6 +96,7 @@ const defaults: Required<Omit<ReportOptions, 'title'>> & { title: string | undef
   orientation: 'top',
   truncateAbove: 60,
   lastp: 30,
+  chooseKMaxRows: 5000,
   hclustMaxRows: 5000,
   silhouetteMaxRows: 5000,
   canvasAbove: 5000,
@@ -107,7 +113,9 @@ export interface ReportAnalysis {
   n: number;
   features: string[];
   k: number;
-  kChoice: KChoice | undefined;
+  kChoice: ChooseKResult | undefined;
+  /** Rows the criteria of k were computed on (all rows unless sampled). */
+  kChoiceRows: number;
   scaling: ReturnType<ReturnType<typeof scale>['toJSON']>;
   kmeans: KMeansResult;
   /** Hierarchical clustering (of `hclustRows` when sampled). */
@@ -157,6 +165,7 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   checkKeyword(fn, 'orientation', o.orientation, ORIENTATIONS);
   checkInteger(fn, 'truncateAbove', o.truncateAbove, 2);
   checkInteger(fn, 'lastp', o.lastp, 2);
+  checkInteger(fn, 'chooseKMaxRows', o.chooseKMaxRows, 3);
   checkInteger(fn, 'hclustMaxRows', o.hclustMaxRows, 2);
   checkInteger(fn, 'silhouetteMaxRows', o.silhouetteMaxRows, 2);
   checkInteger(fn, 'canvasAbove', o.canvasAbove, 0);
@@ -243,15 +252,24 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   const Z = standardize(X);
 
   // chooseK
+  const kRows = sampleRows(n, o.chooseKMaxRows, o.seed);
+  const kMax = Math.min(o.kMax, kRows.length - 1);
   const kChoice =
-    o.k === 'auto' || n <= 20000
-      ? chooseNumberOfClusters(Xs, { kMax: Math.min(o.kMax, n - 1), seed: o.seed })
+    (o.k === 'auto' || kRows.length === n) && kMax >= 2
+      ? chooseK(kRows.length === n ? Xs : takeRows(Xs, kRows), { k: [2, kMax], seed: o.seed })
       : undefined;
+  if (o.k === 'auto' && kChoice === undefined) {
+    throw new OptionError(
+      `k='auto' needs at least 3 rows to compare k = 2..; the data has n=${n}.`,
+    );
+  }
   const k = o.k === 'auto' ? kChoice!.recommended : o.k;
   if (k > n) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
 
   // fit
-  const km = kmeans(Xs, { k, seed: o.seed });
+  // chooseK fitted every candidate with the same options and seed: reuse its fit when it saw all rows
+  const reuse = kRows.length === n ? kChoice?.fits.find((f) => f.k === k) : undefined;
+  const km = reuse ?? kmeans(Xs, { k, seed: o.seed });
   const hRows = sampleRows(n, o.hclustMaxRows, o.seed);
   const Xh = hRows.length === n ? Xs : takeRows(Xs, hRows);
   const hc = hclust(Xh, { method: o.method as never });
@@ -303,6 +321,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     features: [...dataset.columns],
     k,
     kChoice,
+    kChoiceRows: kRows.length,
     scaling: scaling.toJSON(),
     kmeans: km,
     hclust: hc,
@@ -514,7 +533,7 @@ function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Recor
       anovaF: Array.from(a.anovaF, nan),
       adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
     },
-    chooseK: a.kChoice ?? null,
+    chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
   };
 }
 
@@ -584,9 +603,12 @@ function buildDocument(
         {
           kind: 'text',
           text:
-            o.k === 'auto'
+            (o.k === 'auto'
               ? `k = ${a.k} is recommended: ${kc.reason}`
-              : `k = ${a.k} was given; the criteria are shown for comparison (${kc.reason}).`,
+              : `k = ${a.k} was given; the criteria are shown for comparison: ${kc.reason}`) +
+            (a.kChoiceRows < a.n
+              ? ` The criteria were computed on a seeded sample of ${a.kChoiceRows} of ${a.n} rows.`
+              : ''),
         },
         ...chart('choose-k'),
         {

@@ -150,7 +150,7 @@ describe('writeReport', () => {
     const first = [written.html, written.json, written.labels, ...written.specs].map((f) =>
       readFileSync(f),
     );
-    await writeReport(path, buildReport(iris, { k: 3 }));
+    await writeReport(path, report);
     const second = [written.html, written.json, written.labels, ...written.specs].map((f) =>
       readFileSync(f),
     );
