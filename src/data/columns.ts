@@ -228,6 +228,7 @@ export class TableBuilder {
     if (this.rows === this.capacity) this.grow();
     const i = this.rows;
     const kinds = this.kinds;
+    const values = this.values;
     for (let j = 0; j < d; j++) {
       const kind = kinds[j];
       if (kind === SKIP) continue;
@@ -243,10 +244,15 @@ export class TableBuilder {
       }
       // FEATURE or AUTO: parse as a number. Number() accepts more than decimal numbers (hex,
       // binary, octal, 'Infinity', white space only), so those cases are checked after it.
+      const fast = plainDecimal(text);
+      if (!Number.isNaN(fast)) {
+        values[j]![i] = fast;
+        continue;
+      }
       const v = Number(text);
       const c0 = text.charCodeAt(0);
       if (v - v === 0 && c0 > 32 && !(c0 === 48 && text.length > 2 && isRadixPrefix(text))) {
-        this.values[j]![i] = v;
+        values[j]![i] = v;
       } else {
         this.slowCell(j, i, text, fieldLines?.[j] ?? line);
       }
@@ -469,14 +475,14 @@ export class TableBuilder {
     const rows = n - rowsDropped;
     const matrix = featureMatrix(rows, cols);
     const data = matrix.data;
-    for (let k = 0; k < cols; k++) {
-      const values = this.values[featureIndex[k]!]!;
-      let r = 0;
-      for (let i = 0; i < n; i++) {
-        if (keep !== undefined && keep[i] === 0) continue;
-        data[r * cols + k] = values[i]!;
-        r++;
-      }
+    const sources = featureIndex.map((j) => this.values[j]!);
+    // Rows outer, columns inner: the writes are sequential, the d column reads stream along.
+    let r = 0;
+    for (let i = 0; i < n; i++) {
+      if (keep !== undefined && keep[i] === 0) continue;
+      const o = r * cols;
+      for (let k = 0; k < cols; k++) data[o + k] = sources[k]![i]!;
+      r++;
     }
     const keptText = (texts: string[]): string[] =>
       keep === undefined ? texts : texts.filter((_, i) => keep![i] === 1);
@@ -590,6 +596,45 @@ export function parseCell(text: string): number | undefined {
   const trimmed = text.trim();
   if (isMissingToken(trimmed)) return Number.NaN;
   return isDecimal(trimmed) ? Number(trimmed) : undefined;
+}
+
+/** Exact powers of ten, 10^0 .. 10^22 (every one is a double exactly). */
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * The value of a plain decimal cell ('-12.345': sign, at most 15 digits, optional '.'), or NaN
+ * for anything else (the caller then falls back to `Number`). Exact: the digits form an integer
+ * below 2^53 and 10^k (k <= 15) is exact, so the one division rounds correctly, as `Number`
+ * does (Clinger's fast path).
+ */
+export function plainDecimal(text: string): number {
+  const n = text.length;
+  let i = 0;
+  let c = text.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) i = 1;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = 0;
+  for (; i < n; i++) {
+    c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    mantissa = mantissa * 10 + c;
+    digits++;
+  }
+  if (i < n && c === -2) {
+    // '.'
+    for (i++; i < n; i++) {
+      c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      mantissa = mantissa * 10 + c;
+      digits++;
+      fraction++;
+    }
+  }
+  if (i !== n || digits === 0 || digits > 15) return Number.NaN;
+  const value = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
+  return negative ? -value : value;
 }
 
 function isRadixPrefix(text: string): boolean {

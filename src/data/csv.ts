@@ -100,20 +100,16 @@ export class CsvTokenizer {
     throw new DataError(message, place);
   }
 
-  private endRecord(): void {
-    if (this.count === 1 && this.fields[0] === '' && !this.quoted) {
-      this.count = 0; // blank line
+  /** The record of `count` fields ends: hand it on, unless it is a blank line. */
+  private endRecord(count: number): void {
+    if (count === 1 && this.fields[0] === '' && !this.quoted) {
+      // blank line
     } else {
       // Field lines only matter when a quoted field spanned a line break.
-      const multiline = this.fieldLines[this.count - 1] !== this.recordLine;
-      this.onRecord(
-        this.fields,
-        this.count,
-        this.recordLine,
-        multiline ? this.fieldLines : undefined,
-      );
-      this.count = 0;
+      const multiline = this.fieldLines[count - 1] !== this.recordLine;
+      this.onRecord(this.fields, count, this.recordLine, multiline ? this.fieldLines : undefined);
     }
+    this.count = 0;
     this.quoted = false;
   }
 
@@ -126,32 +122,43 @@ export class CsvTokenizer {
     }
     const delimiter = this.delimiter;
     const fields = this.fields;
+    const fieldLines = this.fieldLines;
     const length = chunk.length;
     let state = this.state;
     let carry = this.carry;
     let line = this.line;
     let afterCR = this.afterCR;
-    let i = start;
+    let count = this.count;
     // `start` is where the unfinished text of the current field begins in this chunk.
-    for (; i < length; i++) {
-      const c = chunk.charCodeAt(i);
+    for (let i = start; i < length; i++) {
+      let c = chunk.charCodeAt(i);
+      if (state === FIELD_START) {
+        fieldLines[count] = line;
+        if (c === LF && afterCR) {
+          afterCR = false;
+          continue;
+        }
+        afterCR = false;
+        if (c === QUOTE) {
+          state = QUOTED;
+          this.quoted = true;
+          this.fieldLine = line;
+          start = i + 1;
+          continue;
+        }
+        state = UNQUOTED;
+        start = i;
+        // Fall through to UNQUOTED with the same character.
+      }
       if (state === UNQUOTED) {
-        if (c === delimiter) {
-          fields[this.count++] =
-            carry === '' ? chunk.slice(start, i) : carry + chunk.slice(start, i);
-          carry = '';
-          state = FIELD_START;
-        } else if (c === LF || c === CR) {
-          fields[this.count++] =
-            carry === '' ? chunk.slice(start, i) : carry + chunk.slice(start, i);
-          carry = '';
-          state = FIELD_START;
-          this.line = line;
-          this.endRecord();
-          line++;
-          afterCR = c === CR;
-          this.recordLine = line;
-        } else if (c === QUOTE) {
+        // The body of an unquoted field: scan to its end in a tight loop.
+        while (c !== delimiter && c !== LF && c !== CR && c !== QUOTE) {
+          if (++i === length) break;
+          c = chunk.charCodeAt(i);
+        }
+        if (i === length) break;
+        if (c === QUOTE) {
+          this.count = count;
           this.line = line;
           this.fail(
             'a quote (") inside an unquoted field. Quote the whole field and double the quotes ' +
@@ -159,33 +166,19 @@ export class CsvTokenizer {
             line,
           );
         }
-        continue;
-      }
-      if (state === FIELD_START) {
-        this.fieldLines[this.count] = line;
-        if (c === LF && afterCR) {
-          afterCR = false;
-          start = i + 1;
-          continue;
-        }
-        afterCR = false;
-        if (c === delimiter) {
-          fields[this.count++] = '';
-        } else if (c === LF || c === CR) {
-          fields[this.count++] = '';
-          this.line = line;
-          this.endRecord();
+        fields[count++] = carry === '' ? chunk.slice(start, i) : carry + chunk.slice(start, i);
+        carry = '';
+        state = FIELD_START;
+        if (c !== delimiter) {
+          // LF or CR: the record ends.
+          this.endRecord(count);
+          count = 0;
           line++;
           afterCR = c === CR;
           this.recordLine = line;
-        } else if (c === QUOTE) {
-          state = QUOTED;
-          this.quoted = true;
-          this.fieldLine = line;
-          start = i + 1;
-        } else {
-          state = UNQUOTED;
-          start = i;
+        } else if (i + 1 === length) {
+          // A delimiter at the very end of the chunk: the next field starts in the next chunk.
+          fieldLines[count] = line;
         }
         continue;
       }
@@ -211,19 +204,20 @@ export class CsvTokenizer {
         start = i + 1;
         state = QUOTED;
       } else if (c === delimiter) {
-        fields[this.count++] = carry;
+        fields[count++] = carry;
         carry = '';
         state = FIELD_START;
       } else if (c === LF || c === CR) {
-        fields[this.count++] = carry;
+        fields[count++] = carry;
         carry = '';
         state = FIELD_START;
-        this.line = line;
-        this.endRecord();
+        this.endRecord(count);
+        count = 0;
         line++;
         afterCR = c === CR;
         this.recordLine = line;
       } else {
+        this.count = count;
         this.line = line;
         this.fail(
           'text after the closing quote of a quoted field. Double the quotes inside a quoted ' +
@@ -240,6 +234,7 @@ export class CsvTokenizer {
     this.carry = carry;
     this.line = line;
     this.afterCR = afterCR;
+    this.count = count;
   }
 
   /** Finish: emit the last record if the text does not end with a line break. */
@@ -256,7 +251,7 @@ export class CsvTokenizer {
       this.fields[this.count++] = this.carry;
       this.carry = '';
       this.state = FIELD_START;
-      this.endRecord();
+      this.endRecord(this.count);
     }
   }
 }

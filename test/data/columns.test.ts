@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TableBuilder, isDecimal, parseCell } from '../../src/data/columns.js';
+import { TableBuilder, isDecimal, parseCell, plainDecimal } from '../../src/data/columns.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 
@@ -22,6 +23,28 @@ describe('parseCell(text)', () => {
       expect(parseCell(t), t).toBeUndefined();
     expect(parseCell('1e999')).toBe(Number.POSITIVE_INFINITY);
     expect(isDecimal('5.')).toBe(true);
+  });
+});
+
+describe('plainDecimal(text)', () => {
+  it('plainDecimal(text) equals Number(text) bit for bit, or declines with NaN (property)', () => {
+    const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 20 });
+    const decimal = fc
+      .tuple(fc.constantFrom('', '-', '+'), digits, fc.boolean(), digits)
+      .map(([sign, a, dot, b]) => `${sign}${a}${dot ? '.' : ''}${dot ? b : ''}`);
+    fc.assert(
+      fc.property(decimal, (text) => {
+        const fast = plainDecimal(text);
+        const total = text.replace(/[^0-9]/g, '').length;
+        if (total >= 1 && total <= 15) expect(Object.is(fast, Number(text)), text).toBe(true);
+        else expect(fast).toBeNaN();
+      }),
+      { seed: 7, numRuns: 5000 },
+    );
+    expect(Object.is(plainDecimal('-0.0'), -0)).toBe(true);
+    for (const text of ['', '.', '-', '1e5', '0x1', ' 1', '1 ', '1.2.3', '1234567890123456']) {
+      expect(plainDecimal(text), text).toBeNaN();
+    }
   });
 });
 
