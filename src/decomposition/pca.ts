@@ -154,8 +154,9 @@ export interface PcaModel {
   readonly scale: Float64Array;
   /**
    * d x k: loadings[j][c] = components[c][j] * sqrt(explainedVariance[c]), the covariance of
-   * (scaled) feature j with the scores of component c. With scale=true it equals the correlation
-   * of feature j with component c times sqrt(n / (n - 1)) (population scaling, n - 1 variances).
+   * (scaled) feature j with the unit-variance scores of component c (scores / sqrt(lambda_c)).
+   * With scale=true it equals the correlation of feature j with component c times
+   * sqrt(n / (n - 1)) (population scaling, n - 1 variances).
    */
   readonly loadings: number[][];
   /** trace(C): the variance of all d (scaled) columns, n - 1 denominator. */

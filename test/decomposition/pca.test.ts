@@ -487,6 +487,17 @@ describe('pcaAccumulator', () => {
     expect(() => acc.add(bad)).toThrow(/row 13, column 2/);
   });
 
+  it("pcaAccumulator().finish({solver: 'randomized', components}) equals the covariance solver and can be called again", () => {
+    const x = randomData(400, 30, 23, 30, -7);
+    const acc = pcaAccumulator().add(x);
+    const r = acc.finish({ solver: 'randomized', components: 3 });
+    const c = acc.finish({ solver: 'covariance', components: 3 });
+    expect(r.solver).toBe('randomized');
+    expect(r.iterations).toBeGreaterThan(0);
+    expect(maxAbsDiff(r.components, c.components)).toBeLessThan(1e-10);
+    expect(maxAbsDiff(r.explainedVarianceRatio, c.explainedVarianceRatio)).toBeLessThan(1e-14);
+  });
+
   it("pcaAccumulator().finish({solver: 'svd'}) throws an OptionError", () => {
     const acc = pcaAccumulator().add(X('iris'));
     expect(() => acc.finish({ solver: 'svd' })).toThrow(OptionError);
