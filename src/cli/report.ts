@@ -10,7 +10,13 @@ import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ORIENTATIONS } from '../charts/dendrogram.js';
 import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
-import { buildReport, type ReportOptions, writeReport } from '../report/build.js';
+import {
+  buildReport,
+  type ReportOptions,
+  resolveReportOptions,
+  writeReport,
+} from '../report/build.js';
+import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
 import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
@@ -61,6 +67,9 @@ export function register(program: Command, context: CliContext): void {
         orientation: flags.orientation,
       };
       const out = flags.out ?? join('reports', `${basename(file, extname(file))}.html`);
+      // Fail on options and on the output path before any work.
+      resolveReportOptions(options);
+      checkOutputPath(out);
       step('loading');
       const dataset = await loadFromFlags(file, flags);
       step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);

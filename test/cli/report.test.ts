@@ -1,0 +1,94 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'clusterlens-report-cli-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('clusterlens report', () => {
+  it('report iris --label species --k 3 --out DIR/iris.html writes four outputs and lists them', async () => {
+    const out = join(folder, 'iris.html');
+    const r = await cli([
+      'report',
+      'datasets/iris.csv',
+      '--label',
+      'species',
+      '--k',
+      '3',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(out);
+    for (const f of [
+      out,
+      join(folder, 'iris.json'),
+      join(folder, 'iris.labels.csv'),
+      join(folder, 'iris.vl'),
+    ]) {
+      expect(existsSync(f), f).toBe(true);
+    }
+    const json = JSON.parse(readFileSync(join(folder, 'iris.json'), 'utf8'));
+    expect(json.k).toBe(3);
+    expect(json.manifest.options.k).toBe(3);
+    expect(json.manifest.options.scale).toBe('standard');
+  });
+
+  it('report iris --static writes a report without scripts', async () => {
+    const out = join(folder, 'static.html');
+    const r = await cli([
+      'report',
+      'datasets/iris.csv',
+      '--label',
+      'species',
+      '--k',
+      '2',
+      '--static',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).not.toContain('<script');
+  });
+
+  it('report iris --k two exits 1 with one line naming the flag', async () => {
+    const r = await cli([
+      'report',
+      'datasets/iris.csv',
+      '--k',
+      'two',
+      '--out',
+      join(folder, 'x.html'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "clusterlens: error: --k must be an integer >= 1 or 'auto'. Got 'two' instead.\n",
+    );
+  });
+
+  it('report iris --method wrad exits 1 naming the option', async () => {
+    const r = await cli([
+      'report',
+      'datasets/iris.csv',
+      '--label',
+      'species',
+      '--method',
+      'wrad',
+      '--out',
+      join(folder, 'y.html'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^clusterlens: error: The 'method' option of buildReport must be one of .*'ward'.* Got 'wrad' instead\.\n$/,
+    );
+  });
+
+  it('report into a missing folder exits 1 before any work', async () => {
+    const r = await cli(['report', 'datasets/iris.csv', '--out', join(folder, 'no', 'r.html')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/does not exist/);
+  });
+});
