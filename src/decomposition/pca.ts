@@ -16,10 +16,11 @@
  *   loadings[j][c] = components[c][j] * sqrt(lambda_c)
  *
  * Sign rule: in every component the entry of largest magnitude is positive (ties, i.e. entries
- * within a relative 1e-9 of the largest magnitude: the first of them). Scores are computed with the oriented components, so they follow the same flips. This is
- * scikit-learn's `svd_flip(u_based_decision=False)` (scikit-learn >= 1.5 for its covariance solver);
- * scikit-learn 1.2 orients by U instead, so its outputs agree with ours up to that per-component
- * sign.
+ * within a relative 1e-9 of the largest magnitude: the first of them). Scores are computed with
+ * the oriented components, so they follow the same flips. This is scikit-learn's
+ * `svd_flip(u_based_decision=False)` (used by scikit-learn >= 1.5 for its covariance solver);
+ * scikit-learn 1.2 orients by U instead, so its outputs agree with ours up to that
+ * per-component sign.
  *
  * Centre and scale:
  * - center=true: mean = column means. scale=true divides by the population standard deviation
@@ -137,6 +138,9 @@ const defaults: ResolvedPcaOptions = {
 };
 
 const KNOWN_OPTIONS = Object.keys(defaults);
+
+/** Rows per block when projecting. */
+const PROJECT_BLOCK = 256;
 
 /** A fitted PCA model: everything needed to project new rows, and the fit's summary. */
 export interface PcaModel {
@@ -317,43 +321,27 @@ class FittedPca implements PcaModel {
 
   /** Scores of a validated matrix with d columns. */
   project(x: FeatureMatrix): FeatureMatrix {
-    const { rows: n } = x;
+    const { rows: n, data } = x;
     const d = this.nFeatures;
     const k = this.nComponents;
     const out = featureMatrix(n, k);
-    const z = new Float64Array(d);
-    const { data } = x;
-    const v = this.#v;
     const mean = this.mean;
     const inv = this.#inverseScale;
     const f = this.#scoreFactor;
     const s = out.data;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      for (let j = 0; j < d; j++) z[j] = (data[o + j]! - mean[j]!) * inv[j]!;
-      const os = i * k;
-      let c = 0;
-      // Two components per pass over z: z stays in registers/L1, the loads are shared.
-      for (; c + 1 < k; c += 2) {
-        const o0 = c * d;
-        const o1 = o0 + d;
-        let s0 = 0;
-        let s1 = 0;
-        for (let j = 0; j < d; j++) {
-          const zj = z[j]!;
-          s0 += zj * v[o0 + j]!;
-          s1 += zj * v[o1 + j]!;
-        }
-        s[os + c] = s0 * f[c]!;
-        s[os + c + 1] = s1 * f[c + 1]!;
+    // Rows are centred and scaled PROJECT_BLOCK at a time into a scratch block, then multiplied by
+    // the components with the tiled dot-product kernel (rows of both operands are contiguous).
+    const z = new Float64Array(Math.min(n, PROJECT_BLOCK) * d);
+    for (let r0 = 0; r0 < n; r0 += PROJECT_BLOCK) {
+      const b = Math.min(PROJECT_BLOCK, n - r0);
+      for (let i = 0; i < b; i++) {
+        const o = (r0 + i) * d;
+        const oz = i * d;
+        for (let j = 0; j < d; j++) z[oz + j] = (data[o + j]! - mean[j]!) * inv[j]!;
       }
-      if (c < k) {
-        const o0 = c * d;
-        let s0 = 0;
-        for (let j = 0; j < d; j++) s0 += z[j]! * v[o0 + j]!;
-        s[os + c] = s0 * f[c]!;
-      }
+      crossDots(z, b, this.#v, k, d, s.subarray(r0 * k, (r0 + b) * k), k, 1);
     }
+    if (this.whiten) for (let t = 0; t < s.length; t++) s[t] = s[t]! * f[t % k]!;
     return out;
   }
 
