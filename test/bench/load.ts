@@ -9,8 +9,9 @@
  * The file (rows x 16 numeric columns, ~130 MB for 1M rows, written with RandomState(0)) is
  * generated once in $TMPDIR/clusterlens-bench and never committed. Every repetition of every
  * implementation runs in its own child process, so its peak resident memory (maxRSS) is its own.
- * Times are wall-clock medians; ratios are other / clusterlens (> 1: clusterlens is faster). All
- * implementations must agree on the row count and the sum of all values.
+ * Times are medians of wall-clock and of CPU time (user + system; steadier on a shared machine);
+ * ratios are other / clusterlens (> 1: clusterlens is faster). All implementations must agree on
+ * the row count and the sum of all values.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -38,6 +39,7 @@ type Impl = (typeof IMPLS)[number];
 
 interface Measure {
   ms: number;
+  cpuMs: number;
   maxRssMB: number;
   rows: number;
   sum: number;
@@ -161,11 +163,14 @@ async function main(): Promise<void> {
   if (args[0] === '--one') {
     const impl = args[1] as Impl;
     const path = args[2]!;
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const { rows, sum } = await runOne(impl, path);
     const ms = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000;
     const maxRssMB = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(`${JSON.stringify({ ms, maxRssMB, rows, sum })}\n`);
+    process.stdout.write(`${JSON.stringify({ ms, cpuMs, maxRssMB, rows, sum })}\n`);
     return;
   }
   const rows = Number(args[0] ?? 1_000_000);
@@ -191,22 +196,31 @@ async function main(): Promise<void> {
       if (m) results.set(impl, [...(results.get(impl) ?? []), m]);
     }
   }
-  const ours = median(results.get('clusterlens')!.map((m) => m.ms));
-  const reference = results.get('clusterlens')![0]!;
+  const ours = results.get('clusterlens')!;
+  const oursWall = median(ours.map((m) => m.ms));
+  const oursCpu = median(ours.map((m) => m.cpuMs));
+  const reference = ours[0]!;
   console.log(
-    'implementation  median s   MB/s  peak RSS MB  ratio (time / clusterlens)  rows  agrees',
+    'implementation  wall s  cpu s  MB/s (cpu)  peak RSS MB  wall ratio  cpu ratio  agrees',
   );
   for (const [impl, ms] of results) {
-    const t = median(ms.map((m) => m.ms));
+    const wall = median(ms.map((m) => m.ms));
+    const cpu = median(ms.map((m) => m.cpuMs));
     const rss = median(ms.map((m) => m.maxRssMB));
-    const agrees =
-      ms[0]!.rows === reference.rows &&
-      Math.abs(ms[0]!.sum - reference.sum) <= 1e-9 * Math.abs(reference.sum);
+    const agrees = ms.every(
+      (m) =>
+        m.rows === reference.rows &&
+        Math.abs(m.sum - reference.sum) <= 1e-9 * Math.abs(reference.sum),
+    );
     console.log(
-      `${impl.padEnd(14)}  ${(t / 1000).toFixed(2).padStart(8)}  ${(mb / (t / 1000)).toFixed(0).padStart(5)}` +
-        `  ${rss.toFixed(0).padStart(11)}  ${(t / ours).toFixed(2).padStart(26)}  ${ms[0]!.rows}  ${agrees ? 'yes' : 'NO'}`,
+      `${impl.padEnd(14)}  ${(wall / 1000).toFixed(2).padStart(6)}  ${(cpu / 1000).toFixed(2).padStart(5)}` +
+        `  ${(mb / (cpu / 1000)).toFixed(0).padStart(10)}  ${rss.toFixed(0).padStart(11)}` +
+        `  ${(wall / oursWall).toFixed(2).padStart(10)}  ${(cpu / oursCpu).toFixed(2).padStart(9)}  ${agrees ? 'yes' : 'NO'}`,
     );
   }
+  console.log(
+    '\nratios: time of the implementation / time of clusterlens (> 1: clusterlens is faster)',
+  );
 }
 
 await main();
