@@ -1,7 +1,7 @@
 /**
  * The linked view of the report: the projection (drag to select, click a legend entry to
- * highlight a cluster) beside the profile of the selected samples, in one Vega-Lite view so that
- * the brush drives the profile.
+ * highlight a cluster) beside the profile of the selected samples (below it, for more than six
+ * features), in one Vega-Lite view so that the brush drives the profile.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { selectionProfileSpec } from './profiles.js';
@@ -26,7 +26,10 @@ export function exploreSpec(
       `${description} Beside it, the mean z-score of every feature per cluster over the ` +
       'samples selected on the projection (all samples when none are selected).',
     datasets,
-    hconcat: [unit, selectionProfileSpec(table, anovaF)],
+    // side by side while the profile is narrow; below the projection when it is wide
+    ...(table.features.length <= 6
+      ? { hconcat: [unit, selectionProfileSpec(table, anovaF)] }
+      : { vconcat: [unit, selectionProfileSpec(table, anovaF, { cell: 34 })] }),
     resolve: { scale: { color: 'independent' } },
     spacing: 30,
   });

@@ -430,7 +430,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         leafClusters: layout.leafCluster.map((c) => (c < 0 ? 'above' : clusterId(map[c]!))),
         cut: layout.cutHeight!,
         k: hk,
-        contracted: layout.contracted,
+        // scipy marks every hidden merge; beyond a few hundred they are clutter, not information
+        ...(layout.contracted.length <= 300 ? { contracted: layout.contracted } : {}),
         samples: hRows.length,
         method: hc.method,
       },

@@ -8,7 +8,8 @@ import { anovaF, profilesSpec } from '../../src/charts/profiles.js';
 import { binDensity, projectionSpec } from '../../src/charts/projection.js';
 import { screeSpec } from '../../src/charts/scree.js';
 import { silhouetteSpec } from '../../src/charts/silhouette.js';
-import { HOSTILE, tinyTable } from './fixtures.js';
+import { exploreSpec } from '../../src/charts/explore.js';
+import { HOSTILE, tinyTable, wideTable } from './fixtures.js';
 
 export const dendrogramInput = {
   icoord: [
@@ -86,6 +87,10 @@ export function exampleSpecs(): Record<string, TopLevelSpec> {
       ],
       explainedVariance: [2.1, 0.6],
       variance: [0.7, 0.2],
+    }),
+    explore: exploreSpec(t, F, { variance: [0.7, 0.2], labelName: HOSTILE[1]! }),
+    'explore-wide': exploreSpec(wideTable(), [5, 4, 3, 2, 1, 0.5, 0.2, 0.1], {
+      variance: [0.5, 0.3],
     }),
     scree: screeSpec([0.7, 0.2, 0.1]),
     silhouette: silhouetteSpec(t),

@@ -3,6 +3,8 @@
  * compiles with zero Vega-Lite warnings, and (in specs.test.ts, where the schema is compiled once)
  * it validates against the Vega-Lite JSON schema.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { type SampleTable, sampleTable } from '../../src/charts/samples.js';
 
@@ -51,3 +53,43 @@ export function tinyTable(options: { label?: boolean; hcluster?: boolean } = {})
 
 /** The hostile strings every chart must carry as data, never as code or markup. */
 export const HOSTILE = ['<script>', '</script>', '"><svg onload=alert(1)>', "it's", 'a.b[0]'];
+
+/** Eight samples, eight features (wide enough for the stacked explore layout). */
+export function wideTable(): SampleTable {
+  const d = 8;
+  const n = 8;
+  const original = Array.from({ length: n * d }, (_, t) => ((t * 7) % 11) + (t % d));
+  return sampleTable(
+    {
+      ids: Array.from({ length: n }, (_, i) => `s${i}`),
+      clusters: [0, 1, 2, 0, 1, 2, 0, 1],
+      pc1: [1, 2, 3, 4, 5, 6, 7, 8],
+      pc2: [2, 1, 2, 1, 2, 1, 2, 1],
+      features: Array.from({ length: d }, (_, j) => `feature ${j}`),
+      original,
+      zscores: original.map((v) => (v - 8) / 4),
+    },
+    3,
+  );
+}
+
+const SNAPSHOTS = new URL('./snapshots/', import.meta.url);
+
+/**
+ * Compare a spec with its stored snapshot (test/charts/snapshots/NAME.vl.json). On a mismatch the
+ * new spec is written next to it as NAME-changed.vl.json for review. A missing snapshot is
+ * written (and fails under CI=true, where snapshots must be committed).
+ */
+export function expectSnapshot(name: string, spec: unknown): void {
+  const text = `${JSON.stringify(spec, null, 1)}\n`;
+  const file = new URL(`${name}.vl.json`, SNAPSHOTS);
+  if (!existsSync(file)) {
+    if (process.env.CI === 'true') throw new Error(`missing snapshot ${file.pathname}`);
+    mkdirSync(SNAPSHOTS, { recursive: true });
+    writeFileSync(file, text);
+    return;
+  }
+  const want = readFileSync(file, 'utf8');
+  if (want !== text) writeFileSync(new URL(`${name}-changed.vl.json`, SNAPSHOTS), text);
+  expect(text, `snapshot ${name} changed; see ${name}-changed.vl.json`).toBe(want);
+}

@@ -3,7 +3,10 @@
 import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { compileWarnings } from './fixtures.js';
+import { loadDataset } from '../../src/data/load.js';
+import { buildReport } from '../../src/report/build.js';
+import { hostileDataset } from '../report/hostile.js';
+import { compileWarnings, expectSnapshot } from './fixtures.js';
 import { exampleSpecs } from './examples.js';
 
 const require = createRequire(import.meta.url);
@@ -26,8 +29,21 @@ describe('chart specs', () => {
       const ok = validate(spec);
       expect(ok, ajv.errorsText(validate.errors)).toBe(true);
       expect(compileWarnings(spec)).toEqual([]);
+      expectSnapshot(name, spec);
     });
   }
+});
+
+describe('report specs', () => {
+  it('every chart of the iris and hostile reports validates and compiles without warnings', async () => {
+    const iris = await loadDataset('datasets/iris.csv', { label: 'species' });
+    for (const report of [buildReport(iris, { k: 3 }), buildReport(hostileDataset(), { k: 3 })]) {
+      for (const c of report.charts) {
+        expect(validate(c.spec), `${c.name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+        expect(compileWarnings(c.spec), c.name).toEqual([]);
+      }
+    }
+  });
 });
 
 describe('the schema check', () => {

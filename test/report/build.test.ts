@@ -129,7 +129,7 @@ describe('buildReport', () => {
       hconcat: { layer: unknown[] }[];
     };
     expect(projection.datasets.rows.length).toBe(40);
-    expect(projection.hconcat[0]!.layer.length).toBe(2);
+    expect(projection.hconcat[0]!.layer.length).toBe(2); // density under the points
   });
 
   it('resolveReportOptions rejects bad options with the one error template', () => {
