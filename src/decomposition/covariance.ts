@@ -273,10 +273,27 @@ function accumulateUpper(t: Float64Array, d: number, b: number, m: Float64Array)
       m[o2 + 2] += s22;
     }
   }
-  // The last d % 3 columns: every row i against them (j >= i).
+  // The last d % 3 columns j against every row i <= j: three rows at a time, then the corner.
   for (let j = d3; j < d; j++) {
     const oj = j * b;
-    for (let i = 0; i <= j; i++) {
+    for (let i = 0; i < d3; i += 3) {
+      const oi = i * b;
+      const oi1 = oi + b;
+      const oi2 = oi1 + b;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let r = 0; r < b; r++) {
+        const c = t[oj + r]!;
+        s0 += t[oi + r]! * c;
+        s1 += t[oi1 + r]! * c;
+        s2 += t[oi2 + r]! * c;
+      }
+      m[i * d + j] += s0;
+      m[(i + 1) * d + j] += s1;
+      m[(i + 2) * d + j] += s2;
+    }
+    for (let i = d3; i <= j; i++) {
       const oi = i * b;
       let s = 0;
       for (let r = 0; r < b; r++) s += t[oi + r]! * t[oj + r]!;

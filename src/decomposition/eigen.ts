@@ -220,9 +220,29 @@ export function crossDots(
       out[o + 2 * si + 2 * sc] = s22;
     }
   }
-  for (let i = 0; i < p; i++) {
-    for (let c = i < p3 ? r3 : 0; c < r; c++)
-      out[i * si + c * sc] = dot(x, i * len, z, c * len, len);
+  // Leftover columns c >= r3 against three rows at a time; then the leftover rows i >= p3.
+  for (let c = r3; c < r; c++) {
+    const oc = c * len;
+    for (let i = 0; i < p3; i += 3) {
+      const oi = i * len;
+      const oi1 = oi + len;
+      const oi2 = oi1 + len;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let t = 0; t < len; t++) {
+        const b0 = z[oc + t]!;
+        s0 += x[oi + t]! * b0;
+        s1 += x[oi1 + t]! * b0;
+        s2 += x[oi2 + t]! * b0;
+      }
+      out[i * si + c * sc] = s0;
+      out[(i + 1) * si + c * sc] = s1;
+      out[(i + 2) * si + c * sc] = s2;
+    }
+  }
+  for (let i = p3; i < p; i++) {
+    for (let c = 0; c < r; c++) out[i * si + c * sc] = dot(x, i * len, z, c * len, len);
   }
 }
 
