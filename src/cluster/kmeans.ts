@@ -703,20 +703,18 @@ function lloyd(
   const shift = new Float64Array(k);
   const scratch = new Float64Array(k);
   const labels = new Int32Array(n).fill(-1);
-  const labelsOld = new Int32Array(n).fill(-1);
   let strict = false;
   let converged = false;
   let it = 0;
   for (; it < maxIterations; it++) {
-    nearestLabels(X, n, d, centres, k, labels);
-    accumulate(X, n, d, w, labels, next, weightIn);
+    const changed = assignAccumulate(X, n, d, w, centres, k, labels, next, weightIn);
     relocateEmpty(X, n, d, w, centres, next, weightIn, labels, k);
     average(next, weightIn, k, d);
     const tot = centreShift(centres, next, k, d, shift, scratch);
     const swap = centres;
     centres = next;
     next = swap;
-    if (arraysEqual(labels, labelsOld)) {
+    if (changed === 0) {
       strict = true;
       converged = true;
       break;
@@ -725,7 +723,6 @@ function lloyd(
       converged = true;
       break;
     }
-    labelsOld.set(labels);
   }
   const iterations = Math.min(it + 1, maxIterations);
   if (!strict) nearestLabels(X, n, d, centres, k, labels);
@@ -736,6 +733,97 @@ function lloyd(
     iterations,
     converged,
   };
+}
+
+/**
+ * One Lloyd pass: each row to its nearest centre (lowest index on ties), and its (weighted)
+ * values added to that centre's sum in the same pass, rows in order. Returns the number of rows
+ * whose label changed.
+ */
+function assignAccumulate(
+  X: Float64Array,
+  n: number,
+  d: number,
+  w: Float64Array | null,
+  C: Float64Array,
+  k: number,
+  labels: Int32Array,
+  sums: Float64Array,
+  weightIn: Float64Array,
+): number {
+  sums.fill(0);
+  weightIn.fill(0);
+  let changed = 0;
+  for (let i = 0; i < n; i++) {
+    const p = i * d;
+    let best = 0;
+    let bd = Infinity;
+    let c = 0;
+    // four centres per pass over the row: each x_j is loaded once for four sums
+    for (; c + 4 <= k; c += 4) {
+      const q0 = c * d;
+      const q1 = q0 + d;
+      const q2 = q1 + d;
+      const q3 = q2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const x = X[p + j]!;
+        const e0 = x - C[q0 + j]!;
+        const e1 = x - C[q1 + j]!;
+        const e2 = x - C[q2 + j]!;
+        const e3 = x - C[q3 + j]!;
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+        s2 += e2 * e2;
+        s3 += e3 * e3;
+      }
+      if (s0 < bd) {
+        bd = s0;
+        best = c;
+      }
+      if (s1 < bd) {
+        bd = s1;
+        best = c + 1;
+      }
+      if (s2 < bd) {
+        bd = s2;
+        best = c + 2;
+      }
+      if (s3 < bd) {
+        bd = s3;
+        best = c + 3;
+      }
+    }
+    for (; c < k; c++) {
+      const q = c * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const e = X[p + j]! - C[q + j]!;
+        s += e * e;
+      }
+      if (s < bd) {
+        bd = s;
+        best = c;
+      }
+    }
+    if (labels[i] !== best) {
+      labels[i] = best;
+      changed++;
+    }
+    const q = best * d;
+    if (w === null) {
+      for (let j = 0; j < d; j++) sums[q + j]! += X[p + j]!;
+      weightIn[best]! += 1;
+    } else {
+      const wi = w[i]!;
+      for (let j = 0; j < d; j++) sums[q + j]! += X[p + j]! * wi;
+      weightIn[best]! += wi;
+    }
+  }
+  return changed;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -771,66 +859,36 @@ function hamerly(
   const upper = new Float64Array(n);
   const lower = new Float64Array(n);
   const labels = new Int32Array(n);
-  const labelsOld = new Int32Array(n).fill(-1);
-
-  // first assignment: exact, with both bounds
-  for (let i = 0; i < n; i++) {
-    nearestTwo(X, i * d, d, centres, k);
-    labels[i] = nBest;
-    upper[i] = Math.sqrt(nBestD);
-    lower[i] = Math.sqrt(nSecondD);
-  }
-
-  const assign = (): void => {
-    halfNearestCentre(centres, k, d, s);
-    for (let i = 0; i < n; i++) {
-      const a = labels[i]!;
-      const m = Math.max(s[a]!, lower[i]!);
-      let u = upper[i]!;
-      if (u * MARGIN < m) continue;
-      const p = i * d;
-      u = Math.sqrt(dist2(X, p, centres, a * d, d));
-      upper[i] = u;
-      if (u * MARGIN < m) continue;
-      nearestTwo(X, p, d, centres, k);
-      labels[i] = nBest;
-      upper[i] = Math.sqrt(nBestD);
-      lower[i] = Math.sqrt(nSecondD);
-    }
-  };
-  const moveBounds = (): void => {
-    let m1 = 0;
-    let m2 = 0;
-    let arg = -1;
-    for (let c = 0; c < k; c++) {
-      const v = shift[c]!;
-      if (v > m1) {
-        m2 = m1;
-        m1 = v;
-        arg = c;
-      } else if (v > m2) m2 = v;
-    }
-    if (m1 === 0) return;
-    for (let i = 0; i < n; i++) {
-      const a = labels[i]!;
-      upper[i]! += shift[a]!;
-      lower[i]! -= a === arg ? m2 : m1;
-    }
-  };
 
   let strict = false;
   let converged = false;
   let it = 0;
   for (; it < maxIterations; it++) {
-    if (it > 0) assign();
-    accumulate(X, n, d, w, labels, next, weightIn);
+    let changed: number;
+    if (it === 0) {
+      // first assignment: exact, with both bounds
+      next.fill(0);
+      weightIn.fill(0);
+      for (let i = 0; i < n; i++) {
+        const p = i * d;
+        nearestTwo(X, p, d, centres, k);
+        const a = nBest;
+        labels[i] = a;
+        upper[i] = Math.sqrt(nBestD);
+        lower[i] = Math.sqrt(nSecondD);
+        addRow(X, p, d, w, i, a, next, weightIn);
+      }
+      changed = n;
+    } else {
+      changed = hamerlyPass(X, n, d, w, centres, k, labels, upper, lower, s, shift, next, weightIn);
+    }
     relocateEmpty(X, n, d, w, centres, next, weightIn, labels, k);
     average(next, weightIn, k, d);
     const tot = centreShift(centres, next, k, d, shift, scratch);
     const swap = centres;
     centres = next;
     next = swap;
-    if (arraysEqual(labels, labelsOld)) {
+    if (changed === 0) {
       strict = true;
       converged = true;
       break;
@@ -839,14 +897,9 @@ function hamerly(
       converged = true;
       break;
     }
-    labelsOld.set(labels);
-    moveBounds();
   }
   const iterations = Math.min(it + 1, maxIterations);
-  if (!strict) {
-    moveBounds();
-    assign();
-  }
+  if (!strict) hamerlyPass(X, n, d, w, centres, k, labels, upper, lower, s, shift, null, null);
   return {
     labels,
     centres,
@@ -854,6 +907,93 @@ function hamerly(
     iterations,
     converged,
   };
+}
+
+/** Add row i (offset p), weighted, to cluster a's sum. */
+function addRow(
+  X: Float64Array,
+  p: number,
+  d: number,
+  w: Float64Array | null,
+  i: number,
+  a: number,
+  sums: Float64Array,
+  weightIn: Float64Array,
+): void {
+  const q = a * d;
+  if (w === null) {
+    for (let j = 0; j < d; j++) sums[q + j]! += X[p + j]!;
+    weightIn[a]! += 1;
+  } else {
+    const wi = w[i]!;
+    for (let j = 0; j < d; j++) sums[q + j]! += X[p + j]! * wi;
+    weightIn[a]! += wi;
+  }
+}
+
+/**
+ * One Hamerly pass after the centres moved by `shift`: move the bounds (upper += own shift,
+ * lower -= largest other shift), keep the label of every row its bounds prove, else tighten the
+ * upper bound and, if still needed, search all centres. When `sums` is given, each row is added
+ * to its cluster's sum in the same pass (rows in order, as Lloyd). Returns the rows relabelled.
+ */
+function hamerlyPass(
+  X: Float64Array,
+  n: number,
+  d: number,
+  w: Float64Array | null,
+  centres: Float64Array,
+  k: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+  s: Float64Array,
+  shift: Float64Array,
+  sums: Float64Array | null,
+  weightIn: Float64Array | null,
+): number {
+  halfNearestCentre(centres, k, d, s);
+  let m1 = 0;
+  let m2 = 0;
+  let arg = -1;
+  for (let c = 0; c < k; c++) {
+    const v = shift[c]!;
+    if (v > m1) {
+      m2 = m1;
+      m1 = v;
+      arg = c;
+    } else if (v > m2) m2 = v;
+  }
+  if (sums !== null) {
+    sums.fill(0);
+    weightIn!.fill(0);
+  }
+  let changed = 0;
+  for (let i = 0; i < n; i++) {
+    let a = labels[i]!;
+    const p = i * d;
+    let u = upper[i]! + shift[a]!;
+    const l = lower[i]! - (a === arg ? m2 : m1);
+    upper[i] = u;
+    lower[i] = l;
+    const m = Math.max(s[a]! , l);
+    if (!(u * MARGIN < m)) {
+      u = Math.sqrt(dist2(X, p, centres, a * d, d));
+      upper[i] = u;
+      if (!(u * MARGIN < m)) {
+        nearestTwo(X, p, d, centres, k);
+        upper[i] = Math.sqrt(nBestD);
+        lower[i] = Math.sqrt(nSecondD);
+        if (nBest !== a) {
+          a = nBest;
+          labels[i] = a;
+          changed++;
+        }
+      }
+    }
+    if (sums !== null) addRow(X, p, d, w, i, a, sums, weightIn!);
+  }
+  return changed;
 }
 
 // ---------------------------------------------------------------------------------------------
