@@ -976,7 +976,7 @@ function hamerlyPass(
     const l = lower[i]! - (a === arg ? m2 : m1);
     upper[i] = u;
     lower[i] = l;
-    const m = Math.max(s[a]! , l);
+    const m = Math.max(s[a]!, l);
     if (!(u * MARGIN < m)) {
       u = Math.sqrt(dist2(X, p, centres, a * d, d));
       upper[i] = u;
