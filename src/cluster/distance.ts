@@ -95,8 +95,35 @@ export function distancesFromRow(
   const { cols: d, data } = x;
   const a = row * d;
   switch (metric) {
-    case 'euclidean':
-      for (let t = from; t < to; t++) {
+    case 'euclidean': {
+      let t = from;
+      // Four targets at a time: independent sums, each in column order (same values).
+      for (; t + 3 < to; t += 4) {
+        const b0 = targets[t]! * d;
+        const b1 = targets[t + 1]! * d;
+        const b2 = targets[t + 2]! * d;
+        const b3 = targets[t + 3]! * d;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = 0; k < d; k++) {
+          const u = data[a + k]!;
+          const e0 = u - data[b0 + k]!;
+          const e1 = u - data[b1 + k]!;
+          const e2 = u - data[b2 + k]!;
+          const e3 = u - data[b3 + k]!;
+          s0 += e0 * e0;
+          s1 += e1 * e1;
+          s2 += e2 * e2;
+          s3 += e3 * e3;
+        }
+        out[t] = Math.sqrt(s0);
+        out[t + 1] = Math.sqrt(s1);
+        out[t + 2] = Math.sqrt(s2);
+        out[t + 3] = Math.sqrt(s3);
+      }
+      for (; t < to; t++) {
         const b = targets[t]! * d;
         let s = 0;
         for (let k = 0; k < d; k++) {
@@ -106,6 +133,7 @@ export function distancesFromRow(
         out[t] = Math.sqrt(s);
       }
       return;
+    }
     case 'sqeuclidean':
       for (let t = from; t < to; t++) {
         const b = targets[t]! * d;
@@ -154,22 +182,101 @@ export function distancesFromRow(
   }
 }
 
+/**
+ * Euclidean (or squared) distances from row i to rows from..to-1, written to out[offset + j].
+ * The same operations as `distancesFromRow`, without the index indirection, for the matrix
+ * builders.
+ */
+function euclideanRow(
+  data: Float64Array,
+  d: number,
+  i: number,
+  from: number,
+  to: number,
+  out: Float64Array,
+  offset: number,
+  squared: boolean,
+): void {
+  const a = i * d;
+  let j = from;
+  // Four rows at a time: four independent sums (each still added in column order, so the
+  // values are those of the one-row loop) hide the latency of the dependent additions.
+  for (; j + 3 < to; j += 4) {
+    const b0 = j * d;
+    const b1 = b0 + d;
+    const b2 = b1 + d;
+    const b3 = b2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = 0; k < d; k++) {
+      const u = data[a + k]!;
+      const e0 = u - data[b0 + k]!;
+      const e1 = u - data[b1 + k]!;
+      const e2 = u - data[b2 + k]!;
+      const e3 = u - data[b3 + k]!;
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    if (squared) {
+      out[offset + j] = s0;
+      out[offset + j + 1] = s1;
+      out[offset + j + 2] = s2;
+      out[offset + j + 3] = s3;
+    } else {
+      out[offset + j] = Math.sqrt(s0);
+      out[offset + j + 1] = Math.sqrt(s1);
+      out[offset + j + 2] = Math.sqrt(s2);
+      out[offset + j + 3] = Math.sqrt(s3);
+    }
+  }
+  for (; j < to; j++) {
+    const b = j * d;
+    let s = 0;
+    for (let k = 0; k < d; k++) {
+      const diff = data[a + k]! - data[b + k]!;
+      s += diff * diff;
+    }
+    out[offset + j] = squared ? s : Math.sqrt(s);
+  }
+}
+
+/** Copy the upper triangle of a square matrix to the lower one, in cache-sized blocks. */
+function mirrorUpper(out: Float64Array, n: number): void {
+  const B = 64;
+  for (let bi = 0; bi < n; bi += B) {
+    const ei = Math.min(bi + B, n);
+    for (let bj = bi; bj < n; bj += B) {
+      const ej = Math.min(bj + B, n);
+      for (let i = bi; i < ei; i++) {
+        const ri = i * n;
+        for (let j = Math.max(bj, i + 1); j < ej; j++) out[j * n + i] = out[ri + j]!;
+      }
+    }
+  }
+}
+
 /** Full n x n distance matrix (zero diagonal, exactly symmetric). */
 export function squareDistances(x: FeatureMatrix, metric: Metric): Float64Array {
   const n = x.rows;
   const out = new Float64Array(n * n);
-  const norms = metric === 'cosine' ? rowNorms(x) : null;
-  const targets = identity(n);
-  const scratch = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    distancesFromRow(x, metric, norms, i, targets, i + 1, n, scratch);
-    const ri = i * n;
-    for (let j = i + 1; j < n; j++) {
-      const v = scratch[j]!;
-      out[ri + j] = v;
-      out[j * n + i] = v;
+  if (metric === 'euclidean' || metric === 'sqeuclidean') {
+    for (let i = 0; i < n; i++) {
+      euclideanRow(x.data, x.cols, i, i + 1, n, out, i * n, metric === 'sqeuclidean');
+    }
+  } else {
+    const norms = metric === 'cosine' ? rowNorms(x) : null;
+    const targets = identity(n);
+    const scratch = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      distancesFromRow(x, metric, norms, i, targets, i + 1, n, scratch);
+      out.set(scratch.subarray(i + 1, n), i * n + i + 1);
     }
   }
+  mirrorUpper(out, n);
   return out;
 }
 
@@ -177,13 +284,22 @@ export function squareDistances(x: FeatureMatrix, metric: Metric): Float64Array 
 export function condensedDistances(x: FeatureMatrix, metric: Metric): Float64Array {
   const n = x.rows;
   const out = new Float64Array((n * (n - 1)) / 2);
+  if (metric === 'euclidean' || metric === 'sqeuclidean') {
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      euclideanRow(x.data, x.cols, i, i + 1, n, out, p - (i + 1), metric === 'sqeuclidean');
+      p += n - i - 1;
+    }
+    return out;
+  }
   const norms = metric === 'cosine' ? rowNorms(x) : null;
   const targets = identity(n);
   const scratch = new Float64Array(n);
   let p = 0;
   for (let i = 0; i < n; i++) {
     distancesFromRow(x, metric, norms, i, targets, i + 1, n, scratch);
-    for (let j = i + 1; j < n; j++) out[p++] = scratch[j]!;
+    out.set(scratch.subarray(i + 1, n), p);
+    p += n - i - 1;
   }
   return out;
 }

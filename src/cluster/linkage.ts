@@ -507,6 +507,35 @@ function updateSquare(
         D[i * n + y] = v;
       }
       return;
+    case CENTROID: {
+      const s = nx + ny;
+      const c = (nx * ny * dxy * dxy) / s;
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === y) continue;
+        const a = D[rx + i]!;
+        const b = D[ry + i]!;
+        const w = (nx * a * a + ny * b * b - c) / s;
+        const v = w > 0 ? Math.sqrt(w) : 0;
+        D[ry + i] = v;
+        D[i * n + y] = v;
+      }
+      return;
+    }
+    case MEDIAN: {
+      const c = 0.25 * dxy * dxy;
+      for (let t = 0; t < m; t++) {
+        const i = active[t]!;
+        if (i === y) continue;
+        const a = D[rx + i]!;
+        const b = D[ry + i]!;
+        const w = 0.5 * (a * a + b * b) - c;
+        const v = w > 0 ? Math.sqrt(w) : 0;
+        D[ry + i] = v;
+        D[i * n + y] = v;
+      }
+      return;
+    }
     default:
       for (let t = 0; t < m; t++) {
         const i = active[t]!;
@@ -876,7 +905,58 @@ function wardFeatures(x: FeatureMatrix): Float64Array {
       }
       const op = p * d;
       const np = size[p]!;
-      for (let t = 0; t < m; t++) {
+      let t = 0;
+      // Four candidates at a time (independent sums), then compared in index order.
+      for (; t + 3 < m; t += 4) {
+        const i0 = active[t]!;
+        const i1 = active[t + 1]!;
+        const i2 = active[t + 2]!;
+        const i3 = active[t + 3]!;
+        const o0 = i0 * d;
+        const o1 = i1 * d;
+        const o2 = i2 * d;
+        const o3 = i3 * d;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let j = 0; j < d; j++) {
+          const c = C[op + j]!;
+          const e0 = c - C[o0 + j]!;
+          const e1 = c - C[o1 + j]!;
+          const e2 = c - C[o2 + j]!;
+          const e3 = c - C[o3 + j]!;
+          s0 += e0 * e0;
+          s1 += e1 * e1;
+          s2 += e2 * e2;
+          s3 += e3 * e3;
+        }
+        let ni = size[i0]!;
+        let v = ((np * ni) / (np + ni)) * s0;
+        if (i0 !== p && v < cur) {
+          cur = v;
+          q = i0;
+        }
+        ni = size[i1]!;
+        v = ((np * ni) / (np + ni)) * s1;
+        if (i1 !== p && v < cur) {
+          cur = v;
+          q = i1;
+        }
+        ni = size[i2]!;
+        v = ((np * ni) / (np + ni)) * s2;
+        if (i2 !== p && v < cur) {
+          cur = v;
+          q = i2;
+        }
+        ni = size[i3]!;
+        v = ((np * ni) / (np + ni)) * s3;
+        if (i3 !== p && v < cur) {
+          cur = v;
+          q = i3;
+        }
+      }
+      for (; t < m; t++) {
         const i = active[t]!;
         if (i === p) continue;
         const oi = i * d;
