@@ -10,14 +10,15 @@
  * Methods and the algorithm each runs (the same choice as scipy 1.10, so the linkage matrix is
  * the same, ties included):
  *
- *   single                        Prim's minimum spanning tree       (Muellner 2011, fig. 6, p. 18)
- *   complete, average, weighted,  nearest-neighbour chain            (Muellner 2011, fig. 4, p. 14)
+ *   single                        Prim's minimum spanning tree
+ *   complete, average, weighted,  nearest-neighbour chain (Murtagh 1985, p. 86)
  *   ward, ward.D
- *   centroid, median              generic algorithm: a priority      (Muellner 2011, fig. 3, p. 10)
- *                                 queue of nearest-neighbour candidates
+ *   centroid, median              Muellner's generic algorithm: a priority queue
+ *                                 of nearest-neighbour candidates
  *
- * Reference: D. Muellner, "Modern hierarchical, agglomerative clustering algorithms",
- * arXiv:1109.2378 (2011).
+ * References: D. Muellner, "Modern hierarchical, agglomerative clustering algorithms",
+ * arXiv:1109.2378 (2011), section 3 (the three algorithms, with proofs and complexity);
+ * F. Murtagh, "Multidimensional Clustering Algorithms", Physica-Verlag, 1985, p. 86 (NN-chain).
  *
  * Notation. Points 0..n-1; D is the dissimilarity between the clusters currently stored at two
  * indices. The cluster that results from merging the clusters at indices x < y is stored at y,
@@ -626,7 +627,7 @@ export function sortAndRelabel(Z: Float64Array, n: number): Float64Array {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Single linkage: Prim's minimum spanning tree (Muellner 2011, fig. 6, p. 18)
+// Single linkage: Prim's minimum spanning tree (Muellner 2011, sec. 3, MST algorithm)
 //
 // Input: dissimilarities of n points. Invariant after step k: `merged` holds k+1 points (the
 // tree so far), best[i] = min over merged p of d(p, i) for every other i. Step: the unmerged i
@@ -727,7 +728,7 @@ function mstFeatures(x: FeatureMatrix, metric: Metric): Float64Array {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Nearest-neighbour chain (Muellner 2011, fig. 4, p. 14) for reducible methods: complete,
+// Nearest-neighbour chain (Muellner 2011, sec. 3; Murtagh 1985, p. 86) for the reducible methods: complete,
 // average, weighted, ward, ward.D.
 //
 // Input: D (working copy, overwritten), n points. Invariant: the chain c_0, c_1, ..., c_l is a
@@ -999,7 +1000,7 @@ function wardFeatures(x: FeatureMatrix): Float64Array {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Generic algorithm (Muellner 2011, fig. 3, p. 10) for centroid and median.
+// Generic algorithm (Muellner 2011, sec. 3, the generic clustering algorithm) for centroid and median.
 //
 // Input: D (working copy, overwritten), n points. Invariant: for every active x < n-1,
 // neighbor[x] is an active index > x and minDist[x] <= min over active j > x of d(x, j) (a lower
