@@ -21,10 +21,13 @@ function centred(X: number[][]): number[][] {
 }
 
 describe('kmeansPlusPlus', () => {
-  for (const [name, entry] of Object.entries(fixture.datasets) as [string, any][]) {
+  for (const [name, entry] of Object.entries(fixture.datasets) as [
+    string,
+    { X: number[][]; plusplus: { k: number; seed: number; indices: number[] }[] },
+  ][]) {
     it(`kmeansPlusPlus(${name} centred, {k: 2..8, seed}) picks the rows of kmeans_plusplus`, () => {
       const X = centred(entry.X);
-      for (const ref of entry.plusplus as { k: number; seed: number; indices: number[] }[]) {
+      for (const ref of entry.plusplus) {
         const r = kmeansPlusPlus(X, { k: ref.k, seed: ref.seed });
         expect(Array.from(r.indices), `k=${ref.k} seed=${ref.seed}`).toEqual(ref.indices);
         expect(r.centroids[1]).toEqual(X[ref.indices[1]!]);

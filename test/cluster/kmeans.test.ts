@@ -21,7 +21,13 @@ type Run = {
   inertia: number;
   centroids: number[][];
 };
-const datasets = Object.entries(fixture.datasets) as [string, Record<string, any>][];
+interface Entry {
+  X: number[][];
+  runs: Run[];
+  weighted: Run & { weights: number[] };
+  explicit: Omit<Run, 'init'> & { init: number[][] };
+}
+const datasets = Object.entries(fixture.datasets) as [string, Entry][];
 
 function expectCentroidsClose(actual: number[][], expected: number[][], tol: number) {
   expect(actual.length).toBe(expected.length);
@@ -37,7 +43,7 @@ describe('kmeans: parity with scikit-learn 1.2.1', () => {
   for (const [name, entry] of datasets) {
     for (const algorithm of KMEANS_ALGORITHMS) {
       it(`kmeans(${name}, {k: 2..8, seed, nInit, init, algorithm: '${algorithm}'}) equals KMeans`, () => {
-        for (const run of entry.runs as Run[]) {
+        for (const run of entry.runs) {
           const fit = kmeans(entry.X, {
             k: run.k,
             seed: run.seed,
