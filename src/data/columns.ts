@@ -22,7 +22,7 @@
 import { DataError, OptionError } from '../util/errors.js';
 import { checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { warn } from '../util/log.js';
-import { type Dataset, type DatasetSource, featureMatrix } from './dataset.js';
+import { type Dataset, type DatasetSource, type FeatureMatrix, featureMatrix } from './dataset.js';
 import { MISSING_POLICIES, type MissingPolicy, imputeColumn, isMissingToken } from './missing.js';
 
 /** How a loader chooses and treats columns. Shared by every loader. */
@@ -94,7 +94,14 @@ export class TableBuilder {
   private readonly keepMissing: boolean;
   private header: string[] = [];
   private kinds = new Uint8Array(0);
-  private values: (Float64Array | null)[] = [];
+  /**
+   * The numbers of the candidate feature columns, row-major: row i, slot k at i * slots + k, so
+   * that the usual case (every candidate is a feature, no row dropped) needs no copy at the end.
+   */
+  private buffer = new Float64Array(0);
+  /** Slot of each column in a buffer row, or -1 for columns that are not numbers. */
+  private slot = new Int32Array(0);
+  private slots = 0;
   private texts: (string[] | null)[] = [];
   private missing: number[] = [];
   private firstMissingLine: number[] = [];
@@ -168,7 +175,8 @@ export class TableBuilder {
       else if (featureSet === undefined) this.kinds[j] = AUTO;
       else this.kinds[j] = featureSet.has(name) ? FEATURE : SKIP;
     }
-    this.values = new Array(d).fill(null);
+    this.slot = new Int32Array(d).fill(-1);
+    this.slots = 0;
     this.texts = new Array(d).fill(null);
     this.missing = new Array(d).fill(0);
     this.firstMissingLine = new Array(d).fill(0);
@@ -177,12 +185,13 @@ export class TableBuilder {
     this.firstText = new Array(d).fill('');
     this.firstOverflowLine = new Array(d).fill(0);
     this.firstOverflow = new Array(d).fill('');
-    this.capacity = 1024;
     for (let j = 0; j < d; j++) {
       const kind = this.kinds[j];
-      if (kind === FEATURE || kind === AUTO) this.values[j] = new Float64Array(this.capacity);
+      if (kind === FEATURE || kind === AUTO) this.slot[j] = this.slots++;
       else if (kind === KEEP) this.texts[j] = [];
     }
+    this.capacity = 1024;
+    this.buffer = new Float64Array(this.capacity * this.slots);
     this.headerSet = true;
   }
 
@@ -203,14 +212,9 @@ export class TableBuilder {
 
   private grow(): void {
     this.capacity *= 2;
-    for (let j = 0; j < this.values.length; j++) {
-      const old = this.values[j];
-      if (old) {
-        const grown = new Float64Array(this.capacity);
-        grown.set(old);
-        this.values[j] = grown;
-      }
-    }
+    const grown = new Float64Array(this.capacity * this.slots);
+    grown.set(this.buffer);
+    this.buffer = grown;
   }
 
   /**
@@ -228,7 +232,9 @@ export class TableBuilder {
     if (this.rows === this.capacity) this.grow();
     const i = this.rows;
     const kinds = this.kinds;
-    const values = this.values;
+    const buffer = this.buffer;
+    const slot = this.slot;
+    const o = i * this.slots;
     for (let j = 0; j < d; j++) {
       const kind = kinds[j];
       if (kind === SKIP) continue;
@@ -246,13 +252,13 @@ export class TableBuilder {
       // binary, octal, 'Infinity', white space only), so those cases are checked after it.
       const fast = plainDecimal(text);
       if (!Number.isNaN(fast)) {
-        values[j]![i] = fast;
+        buffer[o + slot[j]!] = fast;
         continue;
       }
       const v = Number(text);
       const c0 = text.charCodeAt(0);
       if (v - v === 0 && c0 > 32 && !(c0 === 48 && text.length > 2 && isRadixPrefix(text))) {
-        values[j]![i] = v;
+        buffer[o + slot[j]!] = v;
       } else {
         this.slowCell(j, i, text, fieldLines?.[j] ?? line);
       }
@@ -265,28 +271,27 @@ export class TableBuilder {
     const trimmed = text.trim();
     if (isMissingToken(trimmed)) {
       this.countMissing(j, line, text);
-      this.values[j]![i] = Number.NaN;
+      this.buffer[i * this.slots + this.slot[j]!] = Number.NaN;
       return;
     }
     if (isDecimal(trimmed)) {
       const v = Number(trimmed);
       if (Number.isFinite(v)) {
-        this.values[j]![i] = v;
+        this.buffer[i * this.slots + this.slot[j]!] = v;
         return;
       }
       if (this.firstOverflowLine[j] === 0) {
         this.firstOverflowLine[j] = line;
         this.firstOverflow[j] = text;
       }
-      this.values[j]![i] = Number.NaN;
+      this.buffer[i * this.slots + this.slot[j]!] = Number.NaN;
       return;
     }
     // Text: remember where, for the warning or the error.
     this.firstTextLine[j] = line;
     this.firstText[j] = text;
     if (this.kinds[j] === AUTO) {
-      this.kinds[j] = TEXT;
-      this.values[j] = null;
+      this.kinds[j] = TEXT; // its slot is no longer written
     } else {
       // A column named in `features` cannot hold text.
       throw new DataError(
@@ -451,8 +456,9 @@ export class TableBuilder {
         keep = new Uint8Array(n).fill(1);
         for (const j of featureIndex) {
           if (this.missing[j] === 0) continue;
-          const values = this.values[j]!;
-          for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) keep[i] = 0;
+          const { buffer, slots } = this;
+          const k = this.slot[j]!;
+          for (let i = 0; i < n; i++) if (Number.isNaN(buffer[i * slots + k])) keep[i] = 0;
         }
         for (let i = 0; i < n; i++) if (keep[i] === 0) rowsDropped++;
         if (rowsDropped === n) {
@@ -465,25 +471,46 @@ export class TableBuilder {
         if (rowsDropped === 0) keep = undefined;
       } else {
         for (const j of featureIndex) {
-          if (this.missing[j]! > 0) valuesImputed += imputeColumn(this.values[j]!, n, policy);
+          if (this.missing[j]! === 0) continue;
+          const { buffer, slots } = this;
+          const k = this.slot[j]!;
+          const column = new Float64Array(n);
+          for (let i = 0; i < n; i++) column[i] = buffer[i * slots + k]!;
+          valuesImputed += imputeColumn(column, n, policy);
+          for (let i = 0; i < n; i++) buffer[i * slots + k] = column[i]!;
         }
       }
     }
 
-    // Row-major features, row by row of the kept rows.
+    // Row-major features. When every slot is a feature, in slot order, and no row was dropped,
+    // the buffer already is the matrix (copied only when it would waste more than 1/8 of itself).
     const cols = featureIndex.length;
     const rows = n - rowsDropped;
-    const matrix = featureMatrix(rows, cols);
-    const data = matrix.data;
-    const sources = featureIndex.map((j) => this.values[j]!);
-    // Rows outer, columns inner: the writes are sequential, the d column reads stream along.
-    let r = 0;
-    for (let i = 0; i < n; i++) {
-      if (keep !== undefined && keep[i] === 0) continue;
-      const o = r * cols;
-      for (let k = 0; k < cols; k++) data[o + k] = sources[k]![i]!;
-      r++;
+    const slots = this.slots;
+    const slotOf = featureIndex.map((j) => this.slot[j]!);
+    const identity = cols === slots && slotOf.every((k, index) => k === index);
+    let matrix: FeatureMatrix;
+    if (identity && keep === undefined) {
+      const used = n * slots;
+      const data =
+        (this.buffer.length - used) * 8 > this.buffer.length
+          ? this.buffer.slice(0, used)
+          : this.buffer.subarray(0, used);
+      matrix = featureMatrix(rows, cols, data);
+    } else {
+      matrix = featureMatrix(rows, cols);
+      const { buffer } = this;
+      const data = matrix.data;
+      let r = 0;
+      for (let i = 0; i < n; i++) {
+        if (keep !== undefined && keep[i] === 0) continue;
+        const o = r * cols;
+        const from = i * slots;
+        for (let k = 0; k < cols; k++) data[o + k] = buffer[from + slotOf[k]!]!;
+        r++;
+      }
     }
+    this.buffer = new Float64Array(0);
     const keptText = (texts: string[]): string[] =>
       keep === undefined ? texts : texts.filter((_, i) => keep![i] === 1);
 

@@ -344,6 +344,13 @@ describe('loadCsv(path)', () => {
     expect(fromFile.labels).toEqual(fromText.labels);
     expect(fromFile.source.sha256).toBe(fromText.source.sha256);
     expect(fromFile.source.rowsRead).toBe(60000);
+    expect(fromFile.features.data.length).toBe(120000);
+    for (const i of [0, 1, 4095, 59999]) {
+      expect([fromFile.features.data[2 * i], fromFile.features.data[2 * i + 1]]).toEqual([
+        i,
+        i * 0.25 - 7,
+      ]);
+    }
     // Line of the last record: 1 + 2 lines per record.
     const e = await rejected(loadCsv(file('big2.csv', `${text}1,2\r\n`), { label: 'note' }));
     expect(e.line).toBe(1 + 2 * 60000 + 1);
