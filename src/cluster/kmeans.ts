@@ -562,38 +562,6 @@ export function inertiaOf(
   return s;
 }
 
-/** Weighted sums and total weight of each cluster, rows added in order. */
-function accumulate(
-  X: Float64Array,
-  n: number,
-  d: number,
-  w: Float64Array | null,
-  labels: Int32Array,
-  sums: Float64Array,
-  weightIn: Float64Array,
-): void {
-  sums.fill(0);
-  weightIn.fill(0);
-  if (w === null) {
-    for (let i = 0; i < n; i++) {
-      const a = labels[i]!;
-      const p = i * d;
-      const q = a * d;
-      for (let j = 0; j < d; j++) sums[q + j]! += X[p + j]!;
-      weightIn[a]! += 1;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const a = labels[i]!;
-      const p = i * d;
-      const q = a * d;
-      const wi = w[i]!;
-      for (let j = 0; j < d; j++) sums[q + j]! += X[p + j]! * wi;
-      weightIn[a]! += wi;
-    }
-  }
-}
-
 /**
  * Give every empty cluster (zero weight) the row farthest from its own centre, taking rows by
  * decreasing distance (lowest index first on ties): the row's weighted values move from its
@@ -678,11 +646,6 @@ function centreShift(
     scratch[c] = shift[c]! * shift[c]!;
   }
   return pairwiseSum(scratch, 0, k);
-}
-
-function arraysEqual(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1018,43 +981,129 @@ function elkan(
   const upper = new Float64Array(n);
   const lower = new Float64Array(n * k);
   const labels = new Int32Array(n);
-  const labelsOld = new Int32Array(n).fill(-1);
 
-  // first assignment: every distance, which are all exact lower bounds
-  for (let i = 0; i < n; i++) {
-    const p = i * d;
-    let best = 0;
-    let bd = Infinity;
-    for (let c = 0; c < k; c++) {
-      const v = dist2(X, p, centres, c * d, d);
-      lower[i * k + c] = Math.sqrt(v);
-      if (v < bd) {
-        bd = v;
-        best = c;
+  let strict = false;
+  let converged = false;
+  let it = 0;
+  for (; it < maxIterations; it++) {
+    let changed: number;
+    if (it === 0) {
+      // first assignment: every distance, which are all exact lower bounds
+      next.fill(0);
+      weightIn.fill(0);
+      for (let i = 0; i < n; i++) {
+        const p = i * d;
+        let best = 0;
+        let bd = Infinity;
+        for (let c = 0; c < k; c++) {
+          const v = dist2(X, p, centres, c * d, d);
+          lower[i * k + c] = Math.sqrt(v);
+          if (v < bd) {
+            bd = v;
+            best = c;
+          }
+        }
+        labels[i] = best;
+        upper[i] = Math.sqrt(bd);
+        addRow(X, p, d, w, i, best, next, weightIn);
       }
+      changed = n;
+    } else {
+      changed = elkanPass(
+        X,
+        n,
+        d,
+        w,
+        centres,
+        k,
+        labels,
+        upper,
+        lower,
+        s,
+        half,
+        shift,
+        next,
+        weightIn,
+      );
     }
-    labels[i] = best;
-    upper[i] = Math.sqrt(bd);
+    relocateEmpty(X, n, d, w, centres, next, weightIn, labels, k);
+    average(next, weightIn, k, d);
+    const tot = centreShift(centres, next, k, d, shift, scratch);
+    const swap = centres;
+    centres = next;
+    next = swap;
+    if (changed === 0) {
+      strict = true;
+      converged = true;
+      break;
+    }
+    if (tot <= tol) {
+      converged = true;
+      break;
+    }
   }
+  const iterations = Math.min(it + 1, maxIterations);
+  if (!strict) {
+    elkanPass(X, n, d, w, centres, k, labels, upper, lower, s, half, shift, null, null);
+  }
+  return {
+    labels,
+    centres,
+    inertia: inertiaOf(X, n, d, w, centres, labels),
+    iterations,
+    converged,
+  };
+}
 
-  const assign = (): void => {
-    s.fill(Infinity);
-    for (let a = 0; a < k; a++) {
-      half[a * k + a] = 0;
-      for (let b = a + 1; b < k; b++) {
-        const v = 0.5 * Math.sqrt(dist2(centres, a * d, centres, b * d, d));
-        half[a * k + b] = v;
-        half[b * k + a] = v;
-        if (v < s[a]!) s[a] = v;
-        if (v < s[b]!) s[b] = v;
-      }
+/**
+ * One Elkan pass after the centres moved by `shift`: move the bounds (upper += own shift, each
+ * lower -= that centre's shift, floored at 0), then for each row test only the centres its
+ * bounds and the centre-centre distances cannot rule out; accumulate the rows when `sums` is
+ * given. Returns the rows relabelled.
+ */
+function elkanPass(
+  X: Float64Array,
+  n: number,
+  d: number,
+  w: Float64Array | null,
+  centres: Float64Array,
+  k: number,
+  labels: Int32Array,
+  upper: Float64Array,
+  lower: Float64Array,
+  s: Float64Array,
+  half: Float64Array,
+  shift: Float64Array,
+  sums: Float64Array | null,
+  weightIn: Float64Array | null,
+): number {
+  s.fill(Infinity);
+  for (let a = 0; a < k; a++) {
+    half[a * k + a] = 0;
+    for (let b = a + 1; b < k; b++) {
+      const v = 0.5 * Math.sqrt(dist2(centres, a * d, centres, b * d, d));
+      half[a * k + b] = v;
+      half[b * k + a] = v;
+      if (v < s[a]!) s[a] = v;
+      if (v < s[b]!) s[b] = v;
     }
-    for (let i = 0; i < n; i++) {
-      let a = labels[i]!;
-      let u = upper[i]!;
-      if (u * MARGIN < s[a]!) continue;
-      const p = i * d;
-      const lb = i * k;
+  }
+  if (sums !== null) {
+    sums.fill(0);
+    weightIn!.fill(0);
+  }
+  let changed = 0;
+  for (let i = 0; i < n; i++) {
+    const lb = i * k;
+    for (let c = 0; c < k; c++) {
+      const v = lower[lb + c]! - shift[c]!;
+      lower[lb + c] = Math.max(v, 0);
+    }
+    const a0 = labels[i]!;
+    let a = a0;
+    let u = upper[i]! + shift[a]!;
+    const p = i * d;
+    if (!(u * MARGIN < s[a]!)) {
       let tight = false;
       let ua2 = 0;
       for (let c = 0; c < k; c++) {
@@ -1076,55 +1125,13 @@ function elkan(
           u = dc;
         }
       }
-      labels[i] = a;
-      upper[i] = u;
-    }
-  };
-  const moveBounds = (): void => {
-    for (let i = 0; i < n; i++) {
-      upper[i]! += shift[labels[i]!]!;
-      const lb = i * k;
-      for (let c = 0; c < k; c++) {
-        const v = lower[lb + c]! - shift[c]!;
-        lower[lb + c] = Math.max(v, 0);
+      if (a !== a0) {
+        labels[i] = a;
+        changed++;
       }
     }
-  };
-
-  let strict = false;
-  let converged = false;
-  let it = 0;
-  for (; it < maxIterations; it++) {
-    if (it > 0) assign();
-    accumulate(X, n, d, w, labels, next, weightIn);
-    relocateEmpty(X, n, d, w, centres, next, weightIn, labels, k);
-    average(next, weightIn, k, d);
-    const tot = centreShift(centres, next, k, d, shift, scratch);
-    const swap = centres;
-    centres = next;
-    next = swap;
-    if (arraysEqual(labels, labelsOld)) {
-      strict = true;
-      converged = true;
-      break;
-    }
-    if (tot <= tol) {
-      converged = true;
-      break;
-    }
-    labelsOld.set(labels);
-    moveBounds();
+    upper[i] = u;
+    if (sums !== null) addRow(X, p, d, w, i, a, sums, weightIn!);
   }
-  const iterations = Math.min(it + 1, maxIterations);
-  if (!strict) {
-    moveBounds();
-    assign();
-  }
-  return {
-    labels,
-    centres,
-    inertia: inertiaOf(X, n, d, w, centres, labels),
-    iterations,
-    converged,
-  };
+  return changed;
 }
