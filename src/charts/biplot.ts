@@ -75,6 +75,8 @@ export interface BiplotOptions {
   /** Chart width and height in pixels. Default: 420 x 360. */
   width?: number;
   height?: number;
+  /** Tooltips on the points (the arrows always have theirs). Default: true. */
+  pointTooltips?: boolean;
 }
 
 /** The biplot spec; its points come from the sample table (named dataset 'rows'). */
@@ -83,7 +85,14 @@ export function biplotSpec(
   input: BiplotInput,
   options: BiplotOptions = {},
 ): TopLevelSpec {
-  const o = { labelName: 'label', idName: 'row', width: 420, height: 360, ...options };
+  const o = {
+    labelName: 'label',
+    idName: 'row',
+    width: 420,
+    height: 360,
+    pointTooltips: true,
+    ...options,
+  };
   const { arrows, factor } = biplotArrows(table, input);
   const pct = (r: number) => `${(100 * r).toFixed(1)}%`;
   const x = { type: 'quantitative', title: `PC1 (${pct(input.variance[0])})` };
@@ -123,7 +132,7 @@ export function biplotSpec(
             scale: clusterScale(table.k),
           },
           opacity: { condition: { param: PICK, value: 0.5 }, value: 0.05 },
-          tooltip: sampleTooltip(table, o.idName, o.labelName),
+          ...(o.pointTooltips ? { tooltip: sampleTooltip(table, o.idName, o.labelName) } : {}),
         },
       },
       {

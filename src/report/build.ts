@@ -81,7 +81,7 @@ export interface ReportOptions {
   canvasAbove?: number;
   /** Above this many rows, the projection is a binned density plus a seeded sample. Default: 20000. */
   densityAbove?: number;
-  /** Size of that sample (points with tooltips). Default: 5000. */
+  /** Size of that sample (points with tooltips). Default: 2500. */
   densitySample?: number;
   /** Report title. Default: 'clusterlens report: <file name>'. */
   title?: string;
@@ -101,7 +101,7 @@ const defaults: Required<Omit<ReportOptions, 'title'>> & { title: string | undef
   silhouetteMaxRows: 5000,
   canvasAbove: 5000,
   densityAbove: 20000,
-  densitySample: 5000,
+  densitySample: 2500,
   title: undefined,
 };
 
@@ -368,7 +368,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   ];
   const labelName = dataset.labelColumn ?? 'label';
   const idName = dataset.idColumn ?? 'row';
-  const renderer = table.rows.length > o.canvasAbove ? 'canvas' : 'svg';
+  const renderer = n > o.canvasAbove ? 'canvas' : 'svg';
   const charts: Record<string, ReportChart> = {};
   const add = (name: string, spec: TopLevelSpec, r: 'svg' | 'canvas' = 'svg') => {
     charts[name] = { name, spec, renderer: r };
@@ -397,7 +397,9 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
           explainedVariance: [p.explainedVariance[0]!, p.explainedVariance[1]!],
           variance,
         },
-        { labelName, idName },
+        // tooltips on thousands of points cost more to draw than the biplot is worth; the
+        // projection has them
+        { labelName, idName, pointTooltips: n <= o.canvasAbove },
       ),
       renderer,
     );

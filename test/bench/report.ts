@@ -1,0 +1,163 @@
+/**
+ * Report benchmark: the main job end to end, as a user runs it, and the time to open the result.
+ *
+ *   npm run build && npx tsx test/bench/report.ts [--runs 5]
+ *
+ * Cases (each a fresh `node dist/cli/main.js report ...` process; wall time from spawn to exit,
+ * median of the runs):
+ *   iris        datasets/iris.csv --label species (k chosen automatically: the README command)
+ *   iris-k3     datasets/iris.csv --label species --k 3
+ *   penguins    datasets/penguins.csv --label species --exclude island,sex
+ *   100k        100,000 x 16 Gaussian blobs (4 groups, RandomState(0)) --k 4 (criteria of k,
+ *               hierarchical clustering and silhouettes on seeded samples of 5000 rows,
+ *               density projection, canvas renderer)
+ * Baselines in the same script: `clusterlens inspect` on the same file (process start, imports
+ * and loading: the floor of any command), and for 100k the same analysis in scikit-learn/scipy
+ * (test/bench/report_sklearn.py: scaling, KMeans, ward on the 5000-row sample, PCA, silhouette of
+ * the sample; no charts) when /usr/bin/python3 has them.
+ * Open time: the report in headless Chromium (/usr/bin/chromium, software rendering), a fresh
+ * page per run, `performance.now()` when every chart is embedded and two frames have passed.
+ * Targets: iris <= 1.5 s end to end, 100k <= 15 s to write and <= 3 s to open.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RandomState } from '../../src/util/random.js';
+import { browserMissing, launch, openReport } from '../browser/chromium.js';
+
+const runsFlag = process.argv.indexOf('--runs');
+const RUNS = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 5;
+const dir = join(tmpdir(), 'clusterlens-bench-report');
+mkdirSync(dir, { recursive: true });
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+/** n rows of d features in k Gaussian blobs (sd 1.5, centres uniform in [-8, 8]^d), as CSV. */
+function writeBlobs(path: string, n: number, d: number, k: number): void {
+  const rng = new RandomState(0);
+  const centres: number[][] = [];
+  for (let c = 0; c < k; c++) centres.push(Array.from({ length: d }, () => rng.uniform(-8, 8)));
+  const header = ['id', 'group', ...Array.from({ length: d }, (_, j) => `x${j + 1}`)];
+  const lines = [header.join(',')];
+  for (let i = 0; i < n; i++) {
+    const c = i % k;
+    lines.push(
+      [
+        `r${i + 1}`,
+        `g${c + 1}`,
+        ...centres[c]!.map((m) => (m + 1.5 * rng.gauss()).toFixed(4)),
+      ].join(','),
+    );
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+function timeProcess(command: string, args: string[], runs: number): number {
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now();
+    const p = spawnSync(command, args, { encoding: 'utf8' });
+    const t = performance.now() - t0;
+    if (p.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${p.stderr}`);
+    times.push(t);
+  }
+  return median(times);
+}
+
+if (!existsSync('dist/cli/main.js')) throw new Error('run `npm run build` first');
+const big = join(dir, 'blobs-100k.csv');
+if (!existsSync(big)) writeBlobs(big, 100_000, 16, 4);
+
+const cases = [
+  { name: 'iris', file: 'datasets/iris.csv', flags: ['--label', 'species'], runs: RUNS },
+  {
+    name: 'iris-k3',
+    file: 'datasets/iris.csv',
+    flags: ['--label', 'species', '--k', '3'],
+    runs: RUNS,
+  },
+  {
+    name: 'penguins',
+    file: 'datasets/penguins.csv',
+    flags: ['--label', 'species', '--exclude', 'island,sex'],
+    runs: RUNS,
+  },
+  {
+    name: '100k',
+    file: big,
+    flags: ['--label', 'group', '--id', 'id', '--k', '4'],
+    runs: Math.min(RUNS, 3),
+  },
+];
+
+const rows: string[][] = [];
+const reports: { name: string; path: string }[] = [];
+for (const c of cases) {
+  const out = join(dir, `${c.name}.html`);
+  const report = timeProcess(
+    'node',
+    ['dist/cli/main.js', 'report', c.file, ...c.flags, '--out', out],
+    c.runs,
+  );
+  const floor = timeProcess(
+    'node',
+    [
+      'dist/cli/main.js',
+      'inspect',
+      c.file,
+      ...c.flags.filter((f, i, a) => f !== '--k' && a[i - 1] !== '--k'),
+      '--quiet',
+    ],
+    c.runs,
+  );
+  let sk = '';
+  if (c.name === '100k') {
+    const p = spawnSync('/usr/bin/python3', ['test/bench/report_sklearn.py', c.file], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    });
+    if (p.status === 0) sk = `${(Number(p.stdout.trim()) / 1000).toFixed(2)} s (analysis only)`;
+  }
+  rows.push([
+    c.name,
+    `${(report / 1000).toFixed(2)} s`,
+    `${(floor / 1000).toFixed(2)} s`,
+    `${(report / floor).toFixed(1)}x`,
+    `${(statSync(out).size / 1e6).toFixed(2)} MB`,
+    sk,
+  ]);
+  reports.push({ name: c.name, path: out });
+}
+
+const openTimes: Record<string, string> = {};
+const missing = browserMissing();
+if (missing) console.log(missing);
+else {
+  const browser = await launch();
+  for (const r of reports) {
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const opened = await openReport(browser, r.path);
+      times.push(Number(await opened.page.evaluate('performance.now()')));
+      if (opened.errors.length > 0 || opened.requests.length > 0)
+        throw new Error(`${r.name}: errors or requests`);
+      await opened.page.close();
+    }
+    openTimes[r.name] = `${(median(times) / 1000).toFixed(2)} s`;
+  }
+  await browser.close();
+}
+
+console.log(`report benchmark, median of ${RUNS} runs (100k: ${Math.min(RUNS, 3)}), wall time`);
+console.log(
+  '| case | report (process) | inspect (floor) | ratio | HTML size | open in Chromium | scikit-learn |',
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows)
+  console.log(
+    `| ${r[0]} | ${r[1]} | ${r[2]} | ${r[3]} | ${r[4]} | ${openTimes[r[0]!] ?? '-'} | ${r[5] || '-'} |`,
+  );
