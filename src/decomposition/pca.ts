@@ -139,6 +139,9 @@ const defaults: ResolvedPcaOptions = {
 
 const KNOWN_OPTIONS = Object.keys(defaults);
 
+/** Zero-variance columns named in the warning, at most. */
+const MAX_NAMED = 10;
+
 /** Rows per block when projecting. */
 const PROJECT_BLOCK = 256;
 
@@ -547,9 +550,10 @@ function prepare(
     }
   }
   if (constant.length > 0) {
-    const names = constant.map((j) =>
-      columns?.[j] !== undefined ? `'${columns[j]}'` : `${j + 1}`,
-    );
+    const names = constant
+      .slice(0, MAX_NAMED)
+      .map((j) => (columns?.[j] !== undefined ? `'${columns[j]}'` : `${j + 1}`));
+    if (constant.length > MAX_NAMED) names.push(`and ${constant.length - MAX_NAMED} more`);
     const zeroDivisor =
       o.scale && constant.some((j) => divisor[j] === 1 && (o.center || min[j] === 0));
     warn(

@@ -11,7 +11,7 @@
  *   img   2,000 x 784 image-like: rank 20 plus noise, clipped to [0, 1], 30 constant columns
  *
  * Every implementation runs in its own child process (node for JS, python for scikit-learn), so
- * its peak resident memory (getrusage maxRSS, KB) is its own; `dataMB` is the RSS right after the
+ * its peak resident memory (VmHWM of /proc/self/status) is its own; `dataMB` is the RSS right after the
  * data was loaded. Times are medians of process CPU time (and wall time) over the repetitions,
  * with a GC between them. The data is generated once with RandomState and cached as raw float64
  * in $TMPDIR/clusterlens-bench, where the Python script reads the same bytes.
@@ -197,9 +197,19 @@ function child(impl: string, caseName: string, reps: number): void {
     wallMs.push(performance.now() - w0);
     cpuMs.push((cu.user + cu.system) / 1000);
   }
-  const peakMB = process.resourceUsage().maxRSS / 1024;
+  const peakMB = peakRssMB();
   const m: Measure = { impl, cpuMs, wallMs, dataMB, peakMB, note };
   process.stdout.write(`${JSON.stringify(m)}\n`);
+}
+
+/**
+ * Peak resident memory of this process: VmHWM of /proc/self/status. (getrusage's maxRSS is not
+ * used: on Linux it carries over the parent's peak across fork + exec.)
+ */
+function peakRssMB(): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = /VmHWM:\s*(\d+)\s*kB/.exec(status);
+  return kb ? Number(kb[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
 }
 
 function runChild(impl: string, c: Case, reps: number): Measure | string {

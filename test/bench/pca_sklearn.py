@@ -4,7 +4,7 @@
 
 Reads the raw float64 data written by pca.ts, runs PCA(n_components=K, svd_solver=...)
 .fit_transform(X) REPS times (random_state=0) and prints one JSON line in the format of pca.ts:
-CPU and wall milliseconds per run, RSS after loading the data and peak RSS (MB). Set
+CPU and wall milliseconds per run, RSS after loading the data and peak RSS (VmHWM, MB). Set
 OMP_NUM_THREADS / OPENBLAS_NUM_THREADS before starting it (pca.ts sets 1).
 """
 import gc
@@ -22,6 +22,15 @@ def rss_mb():
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def peak_mb():
+    # VmHWM, not getrusage's ru_maxrss, which on Linux carries over the parent's peak across exec.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main():
     path, rows, cols, k, solver, reps = sys.argv[1:7]
     X = np.fromfile(path, dtype="<f8").reshape(int(rows), int(cols))
@@ -36,7 +45,7 @@ def main():
         wall.append((time.perf_counter() - w0) * 1000)
         assert scores.shape == (int(rows), int(k))
         del scores
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     print(json.dumps({"impl": "sklearn " + solver, "cpuMs": cpu, "wallMs": wall,
                       "dataMB": data_mb, "peakMB": peak, "note": ""}))
 
