@@ -132,7 +132,7 @@ export function profilesSpec(input: ProfilesInput, options: { cell?: number } = 
         mark: { type: 'bar', color: '#72b7b2', tooltip: true },
         encoding: {
           x: { ...x, axis: null },
-          y: { field: 'F', type: 'quantitative', title: 'ANOVA F', axis: { format: '~s' } },
+          y: { field: 'F', type: 'quantitative', title: 'ANOVA F', axis: { tickCount: 4 } },
         },
       },
       {

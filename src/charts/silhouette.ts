@@ -86,7 +86,8 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
           { calculate: 'datum.spos + 1', as: 'spos2' },
         ],
         params: [{ name: PICK, select: { type: 'point', fields: ['cluster'] }, bind: 'legend' }],
-        mark: { type: 'rect', ...(big ? { aria: false } : {}) },
+        // a hairline stroke in the fill colour hides the anti-aliasing seams between bars
+        mark: { type: 'rect', strokeWidth: 0.5, ...(big ? { aria: false } : {}) },
         encoding: {
           x,
           x2: { datum: 0 },
@@ -98,6 +99,7 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
             title: 'k-means cluster',
             scale: clusterScale(table.k),
           },
+          stroke: { field: 'cluster', type: 'nominal', scale: clusterScale(table.k), legend: null },
           opacity: { condition: { param: PICK, value: 0.9 }, value: 0.1 },
           tooltip: [
             { field: 'id', type: 'nominal', title: o.idName },

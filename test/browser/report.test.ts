@@ -125,6 +125,27 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     await r.page.close();
   });
 
+  it('a drag on the projection selects samples and changes the profile of the selection', async () => {
+    const r = await openReport(browser, iris);
+    const view = `window.clusterlens.views.find((v) => v.container().closest('figure').dataset.chart === 'projection')`;
+    const texts = `(() => { const out = []; const walk = (n) => { if (!n) return;
+      if (n.marktype === 'text' && n.role === 'mark') for (const it of n.items || []) out.push(String(it.text));
+      for (const it of n.items || []) if (it.items) walk(it); }; walk(${view}.scenegraph().root); return out.join('|'); })()`;
+    const before = await r.page.evaluate(texts);
+    const svg = r.page.locator('figure[data-chart="projection"] svg').first();
+    await svg.scrollIntoViewIfNeeded();
+    const box = (await svg.boundingBox())!;
+    await r.page.mouse.move(box.x + 70, box.y + 60);
+    await r.page.mouse.down();
+    await r.page.mouse.move(box.x + 160, box.y + 200, { steps: 5 });
+    await r.page.mouse.up();
+    await r.page.waitForTimeout(300);
+    expect(await r.page.evaluate(`${view}.data('brush_store').length`)).toBe(1);
+    expect(await r.page.evaluate(texts)).not.toBe(before);
+    expect(r.errors).toEqual([]);
+    await r.page.close();
+  });
+
   it('openReport(hostile) runs none of the hostile strings and still renders', async () => {
     const r = await openReport(browser, hostile);
     await r.page.mouse.move(200, 400);
