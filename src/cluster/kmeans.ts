@@ -214,9 +214,9 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
     options.sampleWeight === undefined ? null : checkWeights(options.sampleWeight, n, fn);
 
   // the absolute tolerance, from the variances of X as given
-  const tol = tolerance === 0 ? 0 : meanVariance(M) * tolerance;
-  // centre X (a copy; the input is never written)
   const mean = columnMeans(M);
+  const tol = tolerance === 0 ? 0 : meanVariance(M, mean) * tolerance;
+  // centre X (a copy; the input is never written)
   const Xc = new Float64Array(M.data.length);
   for (let i = 0; i < n; i++) {
     const p = i * d;
@@ -307,9 +307,8 @@ export function columnMeans(M: FeatureMatrix): Float64Array {
 }
 
 /** Mean over columns of the population variance (scikit-learn's `_tolerance` base). @internal */
-export function meanVariance(M: FeatureMatrix): number {
+export function meanVariance(M: FeatureMatrix, mean: Float64Array = columnMeans(M)): number {
   const { rows: n, cols: d, data } = M;
-  const mean = columnMeans(M);
   const v = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const p = i * d;
