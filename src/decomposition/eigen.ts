@@ -1,8 +1,10 @@
 /**
  * Small dense symmetric eigenproblems on flat row-major arrays, for PCA:
  *
- * - `symmetricEigen(a, m)`: all eigenpairs of a symmetric m x m matrix, by ml-matrix's
- *   Householder tridiagonalisation + implicit QL (`EVD` with `assumeSymmetric`); O(9 m^3).
+ * - `symmetricEigen(a, m)`: all eigenpairs of a symmetric m x m matrix: Householder
+ *   tridiagonalisation and implicit QR with Wilkinson shifts on flat arrays; about 4 m^3 flops
+ *   plus the rotations. (`symmetricEigenMl` is the same through ml-matrix's `EVD`, kept as the
+ *   reference of the tests.)
  * - `topEigen(a, m, k)`: the k largest eigenpairs of a symmetric positive semidefinite matrix by
  *   seeded block subspace iteration with Rayleigh-Ritz; O(m^2 (k + p)) per iteration.
  *
@@ -19,8 +21,11 @@ export interface Eigenpairs {
   vectors: Float64Array;
 }
 
-/** All eigenpairs of the symmetric m x m row-major matrix `a` (not modified). */
-export function symmetricEigen(a: Float64Array, m: number): Eigenpairs {
+/**
+ * All eigenpairs by ml-matrix's `EVD` (JAMA's tred2 + tql2 on `number[][]`): the reference that
+ * `symmetricEigen` is tested against (it measured 1.9x slower at m = 784: 3.3 s against 1.7 s).
+ */
+export function symmetricEigenMl(a: Float64Array, m: number): Eigenpairs {
   const mat = Matrix.from1DArray(m, m, a);
   const evd = new EVD(mat, { assumeSymmetric: true });
   const raw = evd.realEigenvalues;
@@ -284,5 +289,207 @@ export function orthonormalizeColumns(
       if (attempt > 10) throw new Error('orthonormalizeColumns: could not extend the basis.');
       for (let i = 0; i < m; i++) q[oc + i] = rng.gauss();
     }
+  }
+}
+
+/**
+ * All eigenpairs of the symmetric m x m row-major matrix `a` (not modified), on flat arrays:
+ *
+ * 1. Householder tridiagonalisation T = E A E^T (Golub and Van Loan, "Matrix Computations",
+ *    4th ed., 2013, section 8.3.1): for k = 0 .. m-3, with x = A[k, k+1:], the reflector
+ *    H = I - beta v v^T maps x to alpha e_1; the trailing block S becomes H S H through
+ *    p = beta S v, w = p - (beta / 2)(v^T p) v, S -= v w^T + w v^T. About (4/3) m^3 flops.
+ * 2. E = H_{m-3} ... H_0 is accumulated by right-multiplying the identity by H_{m-3}, then
+ *    H_{m-4}, ..., so that only the trailing block is touched: about (4/3) m^3 flops.
+ * 3. Implicit symmetric QR steps with the Wilkinson shift on T (ibid., Algorithm 8.3.2), with
+ *    deflation when |t_{i+1,i}| <= eps (|t_ii| + |t_{i+1,i+1}|); every Givens rotation of rows
+ *    (i, i+1) of T is applied to rows i, i+1 of E, so the rows of E end as the eigenvectors.
+ *
+ * Every inner loop walks contiguous rows (the reason E is kept as rows rather than as the columns
+ * of Q). Eigenvalues come out in descending order (stable on ties).
+ */
+export function symmetricEigen(a: Float64Array, m: number): Eigenpairs {
+  const s = a.slice();
+  const diag = new Float64Array(m);
+  const off = new Float64Array(m); // off[i] = T[i+1][i]
+  const beta = new Float64Array(m);
+  // 1. Tridiagonalise; v of step k is kept in row k of s, columns k+1 .. m-1.
+  const p = new Float64Array(m);
+  for (let k = 0; k + 2 < m; k++) {
+    const ok = k * m;
+    let norm2 = 0;
+    for (let j = k + 1; j < m; j++) norm2 += s[ok + j]! * s[ok + j]!;
+    diag[k] = s[ok + k]!;
+    const x0 = s[ok + k + 1]!;
+    const norm = Math.sqrt(norm2);
+    const alpha = x0 >= 0 ? -norm : norm;
+    const vnorm2 = 2 * (norm2 - alpha * x0);
+    off[k] = alpha;
+    if (norm2 === 0 || vnorm2 === 0) {
+      beta[k] = 0;
+      continue;
+    }
+    s[ok + k + 1] = x0 - alpha; // v = x - alpha e_1
+    const bk = 2 / vnorm2;
+    beta[k] = bk;
+    // p = beta S v over the trailing block (rows k+1 .., columns k+1 ..).
+    let vp = 0;
+    for (let i = k + 1; i < m; i++) {
+      const oi = i * m;
+      let t = 0;
+      for (let j = k + 1; j < m; j++) t += s[oi + j]! * s[ok + j]!;
+      p[i] = bk * t;
+      vp += s[ok + i]! * p[i]!;
+    }
+    const half = (bk / 2) * vp;
+    for (let i = k + 1; i < m; i++) p[i] = p[i]! - half * s[ok + i]!; // p is now w
+    for (let i = k + 1; i < m; i++) {
+      const oi = i * m;
+      const vi = s[ok + i]!;
+      const wi = p[i]!;
+      for (let j = k + 1; j < m; j++) s[oi + j] = s[oi + j]! - vi * p[j]! - wi * s[ok + j]!;
+    }
+  }
+  if (m >= 2) {
+    diag[m - 2] = s[(m - 2) * m + m - 2]!;
+    off[m - 2] = s[(m - 1) * m + m - 2]!;
+  }
+  if (m >= 1) diag[m - 1] = s[(m - 1) * m + m - 1]!;
+
+  // 2. E = H_{m-3} ... H_0, row-major.
+  const e = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) e[i * m + i] = 1;
+  for (let k = m - 3; k >= 0; k--) {
+    const bk = beta[k]!;
+    if (bk === 0) continue;
+    const ok = k * m;
+    for (let i = k + 1; i < m; i++) {
+      const oi = i * m;
+      let t = 0;
+      for (let j = k + 1; j < m; j++) t += e[oi + j]! * s[ok + j]!;
+      t *= bk;
+      if (t === 0) continue;
+      for (let j = k + 1; j < m; j++) e[oi + j] = e[oi + j]! - t * s[ok + j]!;
+    }
+  }
+
+  // 3. Implicit QR with Wilkinson shifts.
+  const eps = Number.EPSILON;
+  const rotC = new Float64Array(m);
+  const rotS = new Float64Array(m);
+  let q = m - 1;
+  let steps = 0;
+  while (q > 0) {
+    if (Math.abs(off[q - 1]!) <= eps * (Math.abs(diag[q - 1]!) + Math.abs(diag[q]!))) {
+      off[q - 1] = 0;
+      q--;
+      continue;
+    }
+    let lo = q - 1;
+    while (
+      lo > 0 &&
+      Math.abs(off[lo - 1]!) > eps * (Math.abs(diag[lo - 1]!) + Math.abs(diag[lo]!))
+    ) {
+      lo--;
+    }
+    if (++steps > 30 * m) throw new Error('symmetricEigen: the QR iteration did not converge.');
+    // Wilkinson shift from the trailing 2 x 2 block.
+    const dd = (diag[q - 1]! - diag[q]!) / 2;
+    const bq = off[q - 1]!;
+    const mu = diag[q]! - (bq * bq) / (dd + (dd >= 0 ? 1 : -1) * Math.hypot(dd, bq));
+    let x = diag[lo]! - mu;
+    let z = off[lo]!;
+    let bulge = 0;
+    for (let k = lo; k < q; k++) {
+      if (k > lo) {
+        x = off[k - 1]!;
+        z = bulge;
+      }
+      const r = Math.hypot(x, z);
+      const c = r === 0 ? 1 : x / r;
+      const sn = r === 0 ? 0 : z / r;
+      rotC[k] = c;
+      rotS[k] = sn;
+      if (k > lo) off[k - 1] = r;
+      const ak = diag[k]!;
+      const ak1 = diag[k + 1]!;
+      const bk = off[k]!;
+      const cs = c * sn;
+      diag[k] = c * c * ak + 2 * cs * bk + sn * sn * ak1;
+      diag[k + 1] = sn * sn * ak - 2 * cs * bk + c * c * ak1;
+      off[k] = cs * (ak1 - ak) + (c * c - sn * sn) * bk;
+      if (k + 1 < q) {
+        bulge = sn * off[k + 1]!;
+        off[k + 1] = c * off[k + 1]!;
+      }
+    }
+    applyRotations(e, m, lo, q, rotC, rotS);
+  }
+
+  const order = Array.from({ length: m }, (_, i) => i).sort((i, j) => diag[j]! - diag[i]! || i - j);
+  const values = new Float64Array(m);
+  const vectors = new Float64Array(m * m);
+  for (let c = 0; c < m; c++) {
+    const src = order[c]!;
+    values[c] = diag[src]!;
+    vectors.set(e.subarray(src * m, (src + 1) * m), c * m);
+  }
+  return { values, vectors };
+}
+
+/**
+ * Apply the rotations of one QR sweep, (rotC[k], rotS[k]) on rows (k, k+1) for k = lo .. q-1 in
+ * order, to the rows of E. The chain is run down each group of four columns with the running
+ * row in registers: one load and one store per element and rotation, instead of two of each.
+ */
+function applyRotations(
+  e: Float64Array,
+  m: number,
+  lo: number,
+  q: number,
+  rotC: Float64Array,
+  rotS: Float64Array,
+): void {
+  const m4 = m - (m % 4);
+  for (let j = 0; j < m4; j += 4) {
+    let o = lo * m + j;
+    let r0 = e[o]!;
+    let r1 = e[o + 1]!;
+    let r2 = e[o + 2]!;
+    let r3 = e[o + 3]!;
+    for (let k = lo; k < q; k++) {
+      const c = rotC[k]!;
+      const sn = rotS[k]!;
+      const o1 = o + m;
+      const n0 = e[o1]!;
+      const n1 = e[o1 + 1]!;
+      const n2 = e[o1 + 2]!;
+      const n3 = e[o1 + 3]!;
+      e[o] = c * r0 + sn * n0;
+      e[o + 1] = c * r1 + sn * n1;
+      e[o + 2] = c * r2 + sn * n2;
+      e[o + 3] = c * r3 + sn * n3;
+      r0 = c * n0 - sn * r0;
+      r1 = c * n1 - sn * r1;
+      r2 = c * n2 - sn * r2;
+      r3 = c * n3 - sn * r3;
+      o = o1;
+    }
+    e[o] = r0;
+    e[o + 1] = r1;
+    e[o + 2] = r2;
+    e[o + 3] = r3;
+  }
+  for (let j = m4; j < m; j++) {
+    let o = lo * m + j;
+    let r0 = e[o]!;
+    for (let k = lo; k < q; k++) {
+      const o1 = o + m;
+      const n0 = e[o1]!;
+      e[o] = rotC[k]! * r0 + rotS[k]! * n0;
+      r0 = rotC[k]! * n0 - rotS[k]! * r0;
+      o = o1;
+    }
+    e[o] = r0;
   }
 }

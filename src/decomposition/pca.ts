@@ -603,22 +603,44 @@ function fitFromCovariance(
   for (let j = 0; j < d; j++) total += a[j * d + j]!;
   checkTotal(total);
 
-  let values: Float64Array;
-  let vectors: Float64Array;
+  // Constant columns have an exactly zero row and column in C: they are left out of the
+  // eigenproblem, so that every component has exact zeros there, and come back as unit vectors
+  // of variance 0 after the others.
+  const keep: number[] = [];
+  for (let j = 0, t = 0; j < d; j++) {
+    if (constant[t] === j) t++;
+    else keep.push(j);
+  }
+  const dk = keep.length;
+  const ak = new Float64Array(dk * dk);
+  for (let i = 0; i < dk; i++) {
+    for (let j = 0; j < dk; j++) ak[i * dk + j] = a[keep[i]! * d + keep[j]!]!;
+  }
+  const wanted = o.components ?? Math.min(n, d);
+  let small: { values: Float64Array; vectors: Float64Array };
   let iterations = 0;
   let converged = true;
   if (solver === 'randomized') {
-    const k = o.components ?? Math.min(n, d);
-    const top = topEigen(a, d, k, {
+    const top = topEigen(ak, dk, Math.min(wanted, dk), {
       seed: o.seed,
       tolerance: o.tolerance,
       maxIterations: o.maxIterations,
     });
-    ({ values, vectors, iterations, converged } = top);
+    small = top;
+    ({ iterations, converged } = top);
     warnNotConverged(top.converged, top.iterations);
   } else {
-    ({ values, vectors } = symmetricEigen(a, d));
+    small = symmetricEigen(ak, dk);
   }
+  const found = small.values.length;
+  const available = Math.min(d, found + constant.length);
+  const values = new Float64Array(available);
+  const vectors = new Float64Array(available * d);
+  values.set(small.values);
+  for (let c = 0; c < found; c++) {
+    for (let i = 0; i < dk; i++) vectors[c * d + keep[i]!] = small.vectors[c * dk + i]!;
+  }
+  for (let c = found; c < available; c++) vectors[c * d + constant[c - found]!] = 1;
   clip(values);
   const k = selectCount(o, values, total, Math.min(n, d));
   return {

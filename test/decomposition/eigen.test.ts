@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { orthonormalizeColumns, symmetricEigen, topEigen } from '../../src/decomposition/eigen.js';
+import {
+  orthonormalizeColumns,
+  symmetricEigen,
+  symmetricEigenMl,
+  topEigen,
+} from '../../src/decomposition/eigen.js';
 import { RandomState } from '../../src/util/random.js';
 import { maxAbsDiff } from './helpers.js';
 
@@ -45,6 +50,49 @@ describe('symmetricEigen', () => {
         alignment(vectors.subarray(c * 8, c * 8 + 8), q.subarray(c * 8, c * 8 + 8)),
       ).toBeCloseTo(1, 12);
     }
+  });
+});
+
+describe('symmetricEigen against ml-matrix EVD (symmetricEigenMl)', () => {
+  for (const m of [1, 2, 3, 7, 60, 121]) {
+    it(`symmetricEigen(G^T G, ${m}) equals symmetricEigenMl to rounding, with small residuals`, () => {
+      const rng = new RandomState(100 + m); // seed logged in the name: 100 + m
+      const g = new Float64Array(m * m);
+      for (let t = 0; t < g.length; t++) g[t] = rng.gauss();
+      const a = new Float64Array(m * m);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < m; j++) {
+          let s = 0;
+          for (let t = 0; t < m; t++) s += g[t * m + i]! * g[t * m + j]!;
+          a[i * m + j] = s;
+        }
+      }
+      const frozenA = a.slice();
+      const ours = symmetricEigen(a, m);
+      const ref = symmetricEigenMl(a, m);
+      expect(Array.from(a)).toEqual(Array.from(frozenA));
+      const top = ref.values[0]!;
+      expect(maxAbsDiff(ours.values, ref.values) / top).toBeLessThan(1e-13);
+      for (let c = 0; c < m; c++) {
+        const u = ours.vectors.subarray(c * m, (c + 1) * m);
+        let r2 = 0;
+        for (let i = 0; i < m; i++) {
+          let s = 0;
+          for (let j = 0; j < m; j++) s += a[i * m + j]! * u[j]!;
+          r2 += (s - ours.values[c]! * u[i]!) ** 2;
+        }
+        expect(Math.sqrt(r2) / top).toBeLessThan(1e-13);
+        // Eigenvalues of a random Gram matrix are distinct: vectors agree up to sign.
+        expect(1 - alignment(u, ref.vectors.subarray(c * m, (c + 1) * m))).toBeLessThan(1e-9);
+      }
+    });
+  }
+
+  it('symmetricEigen(diagonal) returns the sorted diagonal and unit vectors', () => {
+    const a = Float64Array.from([1, 0, 0, 0, 3, 0, 0, 0, 2]);
+    const { values, vectors } = symmetricEigen(a, 3);
+    expect(Array.from(values)).toEqual([3, 2, 1]);
+    expect(Array.from(vectors).map(Math.abs)).toEqual([0, 1, 0, 0, 0, 1, 1, 0, 0]);
   });
 });
 
