@@ -114,7 +114,17 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
         scale: clusterScale(table.k),
       },
       opacity: { condition: { param: PICK, value: 0.85 }, value: 0.08 },
-      ...(table.hasLabel ? { shape: { field: 'label', type: 'nominal', title: o.labelName } } : {}),
+      ...(table.hasLabel
+        ? {
+            shape: {
+              field: 'label',
+              type: 'nominal',
+              title: o.labelName,
+              // grey symbols read on light and dark pages, and are not mistaken for a cluster
+              legend: { symbolFillColor: '#888888', symbolStrokeColor: '#888888' },
+            },
+          }
+        : {}),
       tooltip: sampleTooltip(table, o.idName, o.labelName),
     },
   };

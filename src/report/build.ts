@@ -43,7 +43,7 @@ import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
 import { RandomState } from '../util/random.js';
-import { checkBoolean, checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
+import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
@@ -176,7 +176,6 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
       `The 'title' option of buildReport must be a string. Got ${typeof o.title} instead.`,
     );
   }
-  void checkBoolean;
   return o;
 }
 

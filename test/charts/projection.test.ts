@@ -21,7 +21,11 @@ describe('projectionSpec', () => {
       domain: ['C1', 'C2'],
       range: ['#4c78a8', '#f58518'],
     });
-    expect(points.encoding.shape).toEqual({ field: 'label', type: 'nominal', title: 'species' });
+    expect(points.encoding.shape).toMatchObject({
+      field: 'label',
+      type: 'nominal',
+      title: 'species',
+    });
     expect(points.params[0]).toEqual({
       name: 'pick',
       select: { type: 'point', fields: ['cluster'] },
