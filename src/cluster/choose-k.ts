@@ -26,7 +26,9 @@
  *     pick = the smallest candidate k with Gap(k) >= Gap(k+1) - s_{k+1} (the paper's 1-SE rule,
  *     R's maxSE method 'Tibs2001SEmax'); the largest candidate if none.
  *   The reference sets come from `RandomState(seed)`, drawn row by row; each reference fit uses
- *   the same options as the data fits.
+ *   the same options as the data fits. Above `gapSampleSize` rows (default 5000) the gap is
+ *   computed on a seeded random subset of that many rows (data and references alike), which
+ *   bounds its cost at (number of k) x (1 + B) fits of 5000 rows.
  * - recommendation: the k picked by the most criteria; on a tie, the tied k the silhouette
  *   ranks highest (then the smaller k). The reason names the criteria for and against.
  *
@@ -87,6 +89,11 @@ export interface ChooseKOptions {
   gapReference?: GapReference;
   /** Rows used for the silhouette; all rows when n is at most this. Default: 10000. */
   silhouetteSampleSize?: number;
+  /**
+   * Rows used for the gap statistic (its data and reference fits); all rows when n is at most
+   * this, else a seeded random subset. Default: 5000.
+   */
+  gapSampleSize?: number;
 }
 
 /** One candidate k and its scores (a criterion that is undefined for k is left out). */
@@ -146,6 +153,7 @@ const defaults = {
   gapReferences: 10,
   gapReference: 'pca' as GapReference,
   silhouetteSampleSize: 10000,
+  gapSampleSize: 5000,
 };
 
 const NAMES: Record<ChooseKCriterion, string> = {
@@ -183,6 +191,7 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   const B = checkInteger(fn, 'gapReferences', o.gapReferences, 1);
   const reference = checkKeyword(fn, 'gapReference', o.gapReference, GAP_REFERENCES);
   const silRows = checkInteger(fn, 'silhouetteSampleSize', o.silhouetteSampleSize, 2);
+  const gapRows = checkInteger(fn, 'gapSampleSize', o.gapSampleSize, 2);
   const fitOptions = { nInit, seed, algorithm, maxIterations, tolerance };
 
   const table: ChooseKRow[] = [];
@@ -206,8 +215,11 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   }
 
   if (withGap) {
-    const refs = referenceSets(M, B, reference, seed);
+    // on a seeded subset of the rows when n is large (the data is then refitted on the subset)
+    const G = n > gapRows ? subset(M, gapRows, seed) : M;
+    const refs = referenceSets(G, B, reference, seed);
     for (const row of table) {
+      const w = G === M ? row.inertia : kmeans(G, { k: row.k, ...fitOptions }).inertia;
       const logs = new Float64Array(B);
       for (let b = 0; b < B; b++) {
         logs[b] = Math.log(kmeans(refs[b]!, { k: row.k, ...fitOptions }).inertia);
@@ -218,7 +230,7 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
       let v = 0;
       for (let b = 0; b < B; b++) v += (logs[b]! - mean) ** 2;
       const sd = Math.sqrt(v / B);
-      row.logW = Math.log(row.inertia);
+      row.logW = Math.log(w);
       row.expectedLogW = mean;
       row.gap = mean - row.logW;
       row.gapSe = sd * Math.sqrt(1 + 1 / B);
@@ -291,6 +303,15 @@ function candidates(spec: readonly number[], n: number, fn: string): number[] {
   const max = ks[ks.length - 1]!;
   if (max > n) throw new OptionError(`n_samples=${n} should be >= k=${max}.`);
   return ks;
+}
+
+/** A seeded random subset of `size` rows (the first `size` of `permutation(n)`). */
+function subset(M: FeatureMatrix, size: number, seed: number): FeatureMatrix {
+  const idx = new RandomState(seed).permutation(M.rows).subarray(0, size);
+  const d = M.cols;
+  const data = new Float64Array(size * d);
+  for (let t = 0; t < size; t++) data.set(M.data.subarray(idx[t]! * d, idx[t]! * d + d), t * d);
+  return { rows: size, cols: d, data };
 }
 
 /**

@@ -121,6 +121,17 @@ describe('chooseK', () => {
     expect(r.picks.inertia).toBeUndefined();
   });
 
+  it('chooseK(X, {gapSampleSize}) computes the gap on a seeded subset of the rows', () => {
+    const X = base.datasets.iris.X as number[][];
+    const r = chooseK(X, { k: [2, 3], gapSampleSize: 100, gapReferences: 3, nInit: 2, seed: 4 });
+    const idx = new RandomState(4).permutation(150).subarray(0, 100);
+    const sub = Array.from(idx, (i) => X[i]!);
+    for (const row of r.table) {
+      expect(row.logW).toBe(Math.log(kmeans(sub, { k: row.k, nInit: 2, seed: 4 }).inertia));
+      expect(row.inertia).toBe(kmeans(X, { k: row.k, nInit: 2, seed: 4 }).inertia);
+    }
+  });
+
   it('chooseK(X, options) rejects bad options', () => {
     const X = base.datasets.iris.X.slice(0, 5);
     expect(() => chooseK(X, { k: [2, 9] })).toThrow('n_samples=5 should be >= k=9.');
