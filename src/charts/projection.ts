@@ -85,12 +85,14 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
     type: 'quantitative',
     title: `PC1 (${percent(v1)})`,
     scale: { zero: false },
+    axis: { tickCount: 8 },
   };
   const y = {
     field: 'pc2',
     type: 'quantitative',
     title: `PC2 (${percent(v2)})`,
     scale: { zero: false },
+    axis: { tickCount: 8 },
   };
   const params: Record<string, unknown>[] = [
     { name: PICK, select: { type: 'point', fields: ['cluster'] }, bind: 'legend' },
