@@ -30,8 +30,10 @@
  *   about 0 over n - 1, as R's prcomp(center = FALSE). scale=true divides by the root mean square
  *   sqrt(sum x^2 / n): the same rule as the centred case with 0 as the centre (R divides by
  *   sqrt(sum x^2 / (n - 1)); the same sqrt((n - 1) / n) factor relates the two).
- * - A column whose minimum equals its maximum has zero variance: a warning names it, and when the
- *   divisor would be 0 it is 1 instead (as StandardScaler).
+ * - A column whose minimum equals its maximum has zero variance (`constantColumns`). When
+ *   centring, it adds nothing to the components; without centring, only an all-zero column does.
+ *   Such columns are named in a warning, left out of the eigenproblem (their entries in every
+ *   component are exactly 0) and divided by 1 instead of 0 when scaling (as StandardScaler).
  *
  * Solvers (the result says which ran):
  * - 'covariance': one blocked pass accumulating C (see covariance.ts), then the symmetric
@@ -523,7 +525,11 @@ function chooseSolver(o: ResolvedPcaOptions, n: number, d: number): PcaFittedSol
   return n >= d ? 'covariance' : 'svd';
 }
 
-/** Centre, divisors and constant columns from column moments (see the file header). */
+/**
+ * Centre, divisors, zero-variance columns and the columns that carry nothing (see the file
+ * header). `inert` are the columns whose values about the centre are all 0: the constant columns
+ * when centring, the all-zero columns when not. They are warned about by name.
+ */
 function prepare(
   n: number,
   mean: Float64Array,
@@ -532,14 +538,16 @@ function prepare(
   max: Float64Array,
   o: ResolvedPcaOptions,
   columns: string[] | undefined,
-): { centre: Float64Array; divisor: Float64Array; constant: number[] } {
+): { centre: Float64Array; divisor: Float64Array; constant: number[]; inert: number[] } {
   const d = mean.length;
   const centre = new Float64Array(d);
   const divisor = new Float64Array(d).fill(1);
   const constant: number[] = [];
+  const inert: number[] = [];
   for (let j = 0; j < d; j++) {
     const isConstant = min[j] === max[j];
     if (isConstant) constant.push(j);
+    if (isConstant && (o.center || min[j] === 0)) inert.push(j);
     if (o.center) centre[j] = isConstant ? min[j]! : mean[j]!;
     if (o.scale) {
       // Sum of squares about the centre: about the mean, or about 0 (= M_jj + n mean_j^2).
@@ -549,21 +557,25 @@ function prepare(
       if (ss > 0) divisor[j] = Math.sqrt(ss / n);
     }
   }
-  if (constant.length > 0) {
-    const names = constant
+  if (inert.length > 0) {
+    const names = inert
       .slice(0, MAX_NAMED)
       .map((j) => (columns?.[j] !== undefined ? `'${columns[j]}'` : `${j + 1}`));
-    if (constant.length > MAX_NAMED) names.push(`and ${constant.length - MAX_NAMED} more`);
-    const zeroDivisor =
-      o.scale && constant.some((j) => divisor[j] === 1 && (o.center || min[j] === 0));
+    if (inert.length > MAX_NAMED) names.push(`and ${inert.length - MAX_NAMED} more`);
+    const one = inert.length === 1;
+    const what = o.center
+      ? one
+        ? 'has zero variance and adds'
+        : 'have zero variance and add'
+      : one
+        ? 'holds only zeros and adds'
+        : 'hold only zeros and add';
     warn(
-      `pca: ${constant.length === 1 ? 'column' : 'columns'} ${names.join(', ')} ` +
-        `${constant.length === 1 ? 'has zero variance and adds' : 'have zero variance and add'} ` +
-        'nothing to the components' +
-        (zeroDivisor ? '; scaling divides them by 1, not 0.' : '.'),
+      `pca: ${one ? 'column' : 'columns'} ${names.join(', ')} ${what} nothing to the components` +
+        (o.scale ? '; scaling divides them by 1, not 0.' : '.'),
     );
   }
-  return { centre, divisor, constant };
+  return { centre, divisor, constant, inert };
 }
 
 /** The 'covariance' and 'randomized' (n >= d) fits, from accumulated moments. */
@@ -578,7 +590,15 @@ function fitFromCovariance(
   const a = acc.symmetricComoment();
   const diag = new Float64Array(d);
   for (let j = 0; j < d; j++) diag[j] = a[j * d + j]!;
-  const { centre, divisor, constant } = prepare(n, acc.mean, diag, acc.min, acc.max, o, columns);
+  const { centre, divisor, constant, inert } = prepare(
+    n,
+    acc.mean,
+    diag,
+    acc.min,
+    acc.max,
+    o,
+    columns,
+  );
   // A constant column's co-moments are exactly 0 (its block means may round).
   for (const j of constant) {
     for (let i = 0; i < d; i++) {
@@ -603,12 +623,12 @@ function fitFromCovariance(
   for (let j = 0; j < d; j++) total += a[j * d + j]!;
   checkTotal(total);
 
-  // Constant columns have an exactly zero row and column in C: they are left out of the
+  // Inert columns have an exactly zero row and column in C: they are left out of the
   // eigenproblem, so that every component has exact zeros there, and come back as unit vectors
   // of variance 0 after the others.
   const keep: number[] = [];
   for (let j = 0, t = 0; j < d; j++) {
-    if (constant[t] === j) t++;
+    if (inert[t] === j) t++;
     else keep.push(j);
   }
   const dk = keep.length;
@@ -633,14 +653,14 @@ function fitFromCovariance(
     small = symmetricEigen(ak, dk);
   }
   const found = small.values.length;
-  const available = Math.min(d, found + constant.length);
+  const available = Math.min(d, found + inert.length);
   const values = new Float64Array(available);
   const vectors = new Float64Array(available * d);
   values.set(small.values);
   for (let c = 0; c < found; c++) {
     for (let i = 0; i < dk; i++) vectors[c * d + keep[i]!] = small.vectors[c * dk + i]!;
   }
-  for (let c = found; c < available; c++) vectors[c * d + constant[c - found]!] = 1;
+  for (let c = found; c < available; c++) vectors[c * d + inert[c - found]!] = 1;
   clip(values);
   const k = selectCount(o, values, total, Math.min(n, d));
   return {
@@ -842,7 +862,9 @@ function clip(values: Float64Array): void {
 
 function checkTotal(total: number): void {
   if (!(total > 0)) {
-    throw new DataError('pca: every column is constant; there is no variance to decompose.');
+    throw new DataError(
+      'pca: there is nothing to decompose: every column is constant (or, without centring, zero).',
+    );
   }
 }
 

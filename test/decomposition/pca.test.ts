@@ -381,6 +381,30 @@ describe('pca: zero-variance columns, bad values, options', () => {
     ]);
   });
 
+  it('pca(X with constant columns, {center: false}) keeps a constant non-zero column and leaves out a zero one', () => {
+    const x = X('iris').map((r) => [r[0]!, 2, r[1]!, 0, r[2]!]);
+    for (const scale of [false, true]) {
+      const { value: cov, warnings } = withCollectedWarnings(() =>
+        pca(x, { center: false, scale, solver: 'covariance' }),
+      );
+      expect(warnings.length).toBe(1);
+      expect(warnings[0]).toContain('column 4 holds only zeros');
+      expect(cov.constantColumns).toEqual([1, 3]);
+      const svd = quiet(() => pca(x, { center: false, scale, solver: 'svd' }));
+      expect(maxAbsDiff(cov.components.slice(0, 4), svd.components.slice(0, 4))).toBeLessThan(
+        1e-10,
+      );
+      expect(maxAbsDiff(cov.explainedVarianceRatio, svd.explainedVarianceRatio)).toBeLessThan(
+        1e-13,
+      );
+      // The constant 2 enters the uncentred second moments; the zero column does not.
+      expect(cov.components.some((v) => Math.abs(v[1]!) > 0.01)).toBe(true);
+      expect(cov.components.slice(0, 4).map((v) => Math.abs(v[3]!))).toEqual([0, 0, 0, 0]);
+      expect(cov.scale[3]).toBe(1);
+      if (scale) expect(cov.scale[1]).toBeCloseTo(2, 15);
+    }
+  });
+
   it('pca(constant X) throws a DataError', () => {
     expect(() =>
       quiet(() =>
