@@ -152,5 +152,10 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // A closed pipe (`clusterlens inspect big.csv | head`) ends the output, not in a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await run(process.argv.slice(2));
 }
