@@ -191,7 +191,7 @@ export function selectionProfileSpec(
   return {
     title: {
       text: 'Profile of the selection',
-      subtitle: 'Drag on the projection to select; all samples when nothing is selected.',
+      subtitle: 'Mean z-score of the selected samples (all samples when none are selected).',
     },
     width: Math.max(160, cell * names.length),
     height: 30 * table.k + 10,

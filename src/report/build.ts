@@ -676,11 +676,17 @@ function buildDocument(
           text:
             `k-means with k = ${a.k} (${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
             Array.from(a.kmeans.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ') +
-            '. Click a legend entry to highlight a cluster in every chart (double-click to clear); ' +
-            'drag on the projection to profile the selected samples.' +
+            '.' +
             (table.rows.length < table.total
               ? ` The points are a seeded sample of ${table.rows.length} of ${table.total} rows; the grey density shows all rows.`
               : ''),
+        },
+        {
+          kind: 'text',
+          interactive: true,
+          text:
+            'Click a legend entry to highlight a cluster in every chart (double-click to clear); ' +
+            'drag on the projection to profile the selected samples.',
         },
         ...chart('projection'),
       ],

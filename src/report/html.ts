@@ -31,7 +31,7 @@ export interface ReportChart {
 
 /** A block of a report section. */
 export type ReportBlock =
-  | { kind: 'text'; text: string }
+  | { kind: 'text'; text: string /** Only in the interactive report. */; interactive?: boolean }
   | { kind: 'table'; head: readonly string[]; rows: readonly (readonly string[])[] }
   | { kind: 'chart'; chart: ReportChart }
   | { kind: 'code'; summary: string; text: string };
@@ -155,6 +155,7 @@ figcaption{color:var(--muted);font-size:13px;max-width:90ch;margin-top:4px}
 details.cl-code{margin:8px 0;background:var(--panel);padding:8px 12px;border-radius:6px}
 pre{white-space:pre-wrap;word-break:break-all;font-size:12px;margin:8px 0 0}
 .vega-embed{max-width:100%}
+figure.chart>svg{max-width:100%;height:auto}
 .vega-embed summary{background:var(--bg)}
 @media print{header,main{max-width:none;padding:0}section{break-inside:avoid}nav,.vega-embed details,details.cl-code{display:none}
 svg{max-width:100%;height:auto}canvas{max-width:100%!important;height:auto!important}h2{break-after:avoid}}`;
@@ -212,7 +213,7 @@ export async function renderHtml(
     for (const b of s.blocks) {
       switch (b.kind) {
         case 'text':
-          body.push(`<p>${escapeHtml(b.text)}</p>`);
+          if (!(isStatic && b.interactive)) body.push(`<p>${escapeHtml(b.text)}</p>`);
           break;
         case 'table': {
           const num = (c: string) => /^[-+]?[\d.,]+(e[-+]?\d+)?%?$/i.test(c);
