@@ -41,7 +41,7 @@ export function register(program: Command, context: CliContext): void {
   )
     .option('--json', 'print JSON instead of a table')
     .action(async (file: string, flags: LoadingFlags & { json?: boolean }) => {
-      const inspection = await inspectFile(file, flags);
+      const inspection = await inspectFile(file, flags, context.progress);
       context.io.stdout.write(
         flags.json ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection),
       );
@@ -49,8 +49,13 @@ export function register(program: Command, context: CliContext): void {
 }
 
 /** Load `file` as the flags say and summarise it. */
-export async function inspectFile(file: string, flags: LoadingFlags): Promise<Inspection> {
+export async function inspectFile(
+  file: string,
+  flags: LoadingFlags,
+  progress?: (message: string) => void,
+): Promise<Inspection> {
   const keepMissing = flags.missing === undefined;
+  progress?.(`reading ${file}...`);
   const { dataset, columns } = await loadTable(file, loadOptionsFromFlags(flags), keepMissing);
   const { features } = dataset;
   const out: Inspection['columns'] = columns.map((c) => ({ ...c }));

@@ -9,6 +9,7 @@
  *   const cmd = addLoadingOptions(program.command('kmeans').argument('<file>'));
  *   cmd.action(async (file, flags) => { const data = await loadFromFlags(file, flags); ... });
  */
+import { statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
@@ -49,9 +50,32 @@ export function loadOptionsFromFlags(flags: LoadingFlags): LoadOptions {
   return options;
 }
 
-/** Load `file` as the loading flags say. */
-export function loadFromFlags(file: string, flags: LoadingFlags): Promise<Dataset> {
-  return loadDataset(file, loadOptionsFromFlags(flags));
+/**
+ * Load `file` as the loading flags say. With `progress` (pass `context.progress`), a big file
+ * (over 20 MB) is announced before and timed after, on stderr of a terminal.
+ */
+export async function loadFromFlags(
+  file: string,
+  flags: LoadingFlags,
+  progress?: (message: string) => void,
+): Promise<Dataset> {
+  const size = progress === undefined ? 0 : sizeOf(file);
+  if (size < 20e6 || progress === undefined) return loadDataset(file, loadOptionsFromFlags(flags));
+  progress(`reading ${file} (${(size / 1e6).toFixed(0)} MB)...`);
+  const start = performance.now();
+  const dataset = await loadDataset(file, loadOptionsFromFlags(flags));
+  progress(
+    `read ${dataset.source.rowsRead} rows in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
+  return dataset;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // the loader reports the problem
+  }
 }
 
 /** 'a, b,c' -> ['a', 'b', 'c']; empty items are dropped. */

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { warn } from '../../src/util/log.js';
+import { run } from '../../src/cli/main.js';
 import { cli } from './helpers.js';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -100,6 +101,29 @@ describe('run(argv, io)', () => {
       stderr:
         'clusterlens: error: no/such.csv: no such file. Check the path (it is relative to the current folder).\n',
     });
+  });
+});
+
+describe('context.progress(message)', () => {
+  const progressing = async () => ({
+    register(program: Command, context: { progress(message: string): void }) {
+      program.command('work').action(() => context.progress('step 1 of 2'));
+    },
+  });
+  async function stderrOf(argv: string[], isTTY: boolean): Promise<string> {
+    let stderr = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { isTTY, write: (t: string) => (stderr += t) },
+    };
+    expect(await run(argv, io, [progressing])).toBe(0);
+    return stderr;
+  }
+
+  it('shows progress on a terminal only, and never with --quiet', async () => {
+    expect(await stderrOf(['work'], true)).toBe('clusterlens: step 1 of 2\n');
+    expect(await stderrOf(['work'], false)).toBe('');
+    expect(await stderrOf(['work', '--quiet'], true)).toBe('');
   });
 });
 
