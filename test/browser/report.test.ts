@@ -146,6 +146,31 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     await r.page.close();
   });
 
+  it('hovering a point of the projection shows its row id and original feature values', async () => {
+    const r = await openReport(browser, iris);
+    const svg = r.page.locator('figure[data-chart="projection"] svg').first();
+    await svg.scrollIntoViewIfNeeded();
+    // the screen position of the first sample's symbol, from the scenegraph
+    const at = (await r.page.evaluate(`(() => {
+      const v = window.clusterlens.views.find((w) => w.container().closest('figure').dataset.chart === 'projection');
+      let found = null;
+      const walk = (n, ox, oy) => { if (!n || found) return;
+        if (n.marktype === 'symbol' && n.role === 'mark') { const it = n.items.find((i) => i.datum && i.datum.id === '1'); if (it) { found = [ox + it.x, oy + it.y]; return; } }
+        for (const it of n.items || []) if (it.items) walk(it, ox + (it.x || 0), oy + (it.y || 0)); };
+      walk(v.scenegraph().root, 0, 0);
+      return [found[0] + v.origin()[0], found[1] + v.origin()[1]];
+    })()`)) as [number, number];
+    const box = (await svg.boundingBox())!;
+    await r.page.mouse.move(box.x + at[0] - 6, box.y + at[1] - 6);
+    await r.page.mouse.move(box.x + at[0], box.y + at[1], { steps: 3 });
+    await r.page.waitForTimeout(300);
+    const tip = await r.page.locator('#vg-tooltip-element').textContent({ timeout: 5000 });
+    // sample 1 is a setosa; the nearest point under the pointer may be a neighbour of it
+    expect(tip).toMatch(/^row\d+k-means clusterC\dhierarchicalC\dspeciessetosaPC1/);
+    expect(tip).toMatch(/sepal_length[\d.]+sepal_width[\d.]+petal_length[\d.]+petal_width[\d.]+$/);
+    await r.page.close();
+  });
+
   it('openReport(hostile) runs none of the hostile strings and still renders', async () => {
     const r = await openReport(browser, hostile);
     await r.page.mouse.move(200, 400);
