@@ -264,9 +264,23 @@ export function squareDistances(x: FeatureMatrix, metric: Metric): Float64Array 
   const n = x.rows;
   const out = new Float64Array(n * n);
   if (metric === 'euclidean' || metric === 'sqeuclidean') {
-    for (let i = 0; i < n; i++) {
-      euclideanRow(x.data, x.cols, i, i + 1, n, out, i * n, metric === 'sqeuclidean');
+    // Tiles of B x B: each row piece is computed, then mirrored while the tile is in cache.
+    const B = 64;
+    const squared = metric === 'sqeuclidean';
+    for (let bi = 0; bi < n; bi += B) {
+      const ei = Math.min(bi + B, n);
+      for (let bj = bi; bj < n; bj += B) {
+        const ej = Math.min(bj + B, n);
+        for (let i = bi; i < ei; i++) {
+          const from = Math.max(bj, i + 1);
+          if (from >= ej) continue;
+          const ri = i * n;
+          euclideanRow(x.data, x.cols, i, from, ej, out, ri, squared);
+          for (let j = from; j < ej; j++) out[j * n + i] = out[ri + j]!;
+        }
+      }
     }
+    return out;
   } else {
     const norms = metric === 'cosine' ? rowNorms(x) : null;
     const targets = identity(n);
