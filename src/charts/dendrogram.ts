@@ -182,6 +182,24 @@ export function dendrogramSpec(
         : { x: heightField('h'), y: { value: 0 }, y2: { value: length } },
     },
   ];
+  if (vertical) {
+    // the cut's label sits on the line, at its right end (for left/right it is in the subtitle,
+    // where it cannot collide with the leaves)
+    layers.push({
+      data: {
+        values: [{ h: round6(input.cut), text: `k = ${input.k}, h = ${input.cut.toPrecision(4)}` }],
+      },
+      mark: {
+        type: 'text',
+        align: 'right',
+        baseline: orientation === 'top' ? 'bottom' : 'top',
+        dy: orientation === 'top' ? -3 : 3,
+        color: '#e45756',
+        fontSize: 11,
+      },
+      encoding: { y: heightField('h'), x: { value: length - 2 }, text: { field: 'text' } },
+    });
+  }
   if (input.contracted && input.contracted.length > 0) {
     const values = input.contracted.map((c) => ({
       x: c.x,

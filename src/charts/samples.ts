@@ -78,7 +78,8 @@ export function round6(x: number): number {
 /**
  * Build the sample table. The silhouette position `spos` is the rank of the sample when samples
  * are ordered by cluster, then by silhouette value descending, then by index (over the samples in
- * the table).
+ * the table), plus a gap of max(1, round(2% of those samples)) before each cluster but the
+ * first, so that neighbouring clusters stay apart in the silhouette plot.
  */
 export function sampleTable(input: SampleTableInput, k: number): SampleTable {
   const n = input.ids.length;
@@ -92,8 +93,11 @@ export function sampleTable(input: SampleTableInput, k: number): SampleTable {
     const order = idx
       .filter((i) => !Number.isNaN(sil[i]!))
       .sort((a, b) => input.clusters[a]! - input.clusters[b]! || sil[b]! - sil[a]! || a - b);
+    const gap = Math.max(1, Math.round(0.02 * order.length));
+    let offset = 0;
     order.forEach((i, r) => {
-      spos.set(i, r);
+      if (r > 0 && input.clusters[i] !== input.clusters[order[r - 1]!]) offset += gap;
+      spos.set(i, r + offset);
     });
   }
   const rows: SampleRecord[] = idx.map((i) => {

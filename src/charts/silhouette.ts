@@ -14,7 +14,7 @@ import { round6 } from './samples.js';
 export interface SilhouetteOptions {
   /** Title of the row id in tooltips. Default: 'row'. */
   idName?: string;
-  /** Chart width in pixels. Default: 360. Height: 1.2 px per sample, within [160, 600]. */
+  /** Chart width in pixels. Default: 360. Height: 1.2 px per sample (at least 24 per cluster), within [160, 600]. */
   width?: number;
 }
 
@@ -40,14 +40,19 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
     min = Math.min(min, r.silhouette);
   }
   const mean = n > 0 ? sum / n : 0;
+  let extent = 0;
+  for (const g of groups.values()) extent = Math.max(extent, g.hi);
+  const height = Math.min(600, Math.max(160, Math.round(1.2 * extent), 24 * groups.size));
+  // a group thinner than a line of text keeps its label in the tooltip and the description only
   const labels = [...groups.entries()]
     .sort((a, b) => a[1].lo - b[1].lo)
     .map(([cluster, g]) => ({
       cluster,
       mid: (g.lo + g.hi) / 2,
       text: `${cluster} (n=${g.n}, mean ${(g.sum / g.n).toFixed(2)})`,
+      px: (height * (g.hi - g.lo)) / Math.max(1, extent),
     }));
-  const height = Math.max(160, Math.min(600, Math.round(1.2 * n)));
+  const shown = labels.filter((l) => l.px >= 11).map(({ px: _px, ...l }) => l);
   const xDomain = [Math.floor(Math.min(min, 0) * 10) / 10, 1];
   const x = {
     field: 'silhouette',
@@ -59,7 +64,7 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
     field: 'spos',
     type: 'quantitative',
     axis: null,
-    scale: { domain: [0, n], reverse: true, nice: false, zero: true },
+    scale: { domain: [0, extent], reverse: true, nice: false, zero: true },
   };
   const big = table.rows.length > 5000;
   const sampled = table.rows.length < table.total;
@@ -114,7 +119,7 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
         encoding: { x: { datum: round6(mean), type: 'quantitative' } },
       },
       {
-        data: { values: labels },
+        data: { values: shown },
         mark: { type: 'text', align: 'right', dx: -4, fontSize: 11 },
         encoding: {
           x: { datum: xDomain[0], type: 'quantitative' },

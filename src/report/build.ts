@@ -441,17 +441,19 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   );
   if (table.hasSilhouette) add('silhouette', silhouetteSpec(table, { idName }), renderer);
   const sizes = Array.from(km.sizes);
-  add(
-    'profiles',
-    profilesSpec({
-      features: dataset.columns,
-      k,
-      meanZ: clusterMeans(Z, km.labels, k),
-      mean: clusterMeans(X, km.labels, k),
-      sizes,
-      anovaF: F,
-    }),
-  );
+  if (k >= 2) {
+    add(
+      'profiles',
+      profilesSpec({
+        features: dataset.columns,
+        k,
+        meanZ: clusterMeans(Z, km.labels, k),
+        mean: clusterMeans(X, km.labels, k),
+        sizes,
+        anovaF: F,
+      }),
+    );
+  }
   const agreement: AgreementTable[] = [
     {
       rowsName: 'k-means',

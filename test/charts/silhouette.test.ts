@@ -8,20 +8,20 @@ type Json = any;
 describe('silhouetteSpec', () => {
   it('silhouetteSpec(table) sorts samples within cluster and draws the mean', () => {
     const t = tinyTable();
-    // cluster C1: a .7, b .8, c .2 -> b, a, c; C2: d .9, e .6, f .75 -> d, f, e
+    // cluster C1: a .7, b .8, c .2 -> b, a, c; C2: d .9, e .6, f .75 -> d, f, e, after a gap of 1
     expect(t.rows.map((r) => [r.id, r.spos])).toEqual([
       ['a', 1],
       ['b', 0],
       ['c', 2],
-      ['d', 3],
-      ['e', 5],
-      ['f', 4],
+      ['d', 4],
+      ['e', 6],
+      ['f', 5],
     ]);
     const s = silhouetteSpec(t) as Json;
     expect(s.layer[1].encoding.x.datum).toBeCloseTo((0.7 + 0.8 + 0.2 + 0.9 + 0.6 + 0.75) / 6, 6);
     expect(s.layer[2].data.values).toEqual([
       { cluster: 'C1', mid: 1.5, text: 'C1 (n=3, mean 0.57)' },
-      { cluster: 'C2', mid: 4.5, text: 'C2 (n=3, mean 0.75)' },
+      { cluster: 'C2', mid: 5.5, text: 'C2 (n=3, mean 0.75)' },
     ]);
   });
 
