@@ -234,6 +234,33 @@ function clusterMeans(m: FeatureMatrix, labels: Int32Array, k: number): number[]
 }
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+const fmt4 = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x));
+
+/** Mean, sample standard deviation, min and max of every column. */
+function featureSummary(
+  m: FeatureMatrix,
+): { mean: number; sd: number; min: number; max: number }[] {
+  const out = [];
+  for (let j = 0; j < m.cols; j++) {
+    let mean = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < m.rows; i++) {
+      const v = m.data[i * m.cols + j]!;
+      mean += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    mean /= m.rows;
+    let ss = 0;
+    for (let i = 0; i < m.rows; i++) {
+      const dv = m.data[i * m.cols + j]! - mean;
+      ss += dv * dv;
+    }
+    out.push({ mean, sd: m.rows > 1 ? Math.sqrt(ss / (m.rows - 1)) : 0, min, max });
+  }
+  return out;
+}
 
 /** Run the analysis on `dataset` and build the report's charts and document. */
 export function buildReport(dataset: Dataset, options: ReportOptions = {}): Report {
@@ -569,6 +596,18 @@ function buildDocument(
           ['held-out label', dataset.labelColumn ?? 'none'],
           ['row ids', dataset.idColumn ?? 'data row number (1-based)'],
         ],
+      },
+      {
+        kind: 'table',
+        head: ['feature', 'mean', 'sd (n-1)', 'min', 'max', 'ANOVA F'],
+        rows: featureSummary(dataset.features).map((f, j) => [
+          a.features[j]!,
+          fmt4(f.mean),
+          fmt4(f.sd),
+          fmt4(f.min),
+          fmt4(f.max),
+          Number.isFinite(a.anovaF[j]!) ? fmt(a.anovaF[j]!, 1) : 'n/a',
+        ]),
       },
       { kind: 'text', text: 'Preprocessing log:' },
       {
