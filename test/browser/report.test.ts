@@ -91,6 +91,10 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
     const projection = counts.find((c) => c.name === 'projection')!;
     expect(projection.marks).toBeGreaterThanOrEqual(150);
+    const actions = await r.page
+      .locator('figure[data-chart="scree"] .vega-actions a')
+      .evaluateAll((links) => links.map((a) => a.textContent));
+    expect(actions).toEqual(['Save as SVG', 'Save as PNG']);
     await r.page.close();
   });
 

@@ -54,6 +54,23 @@ describe('clusterlens report', () => {
     expect(readFileSync(out, 'utf8')).not.toContain('<script');
   });
 
+  it('report on a terminal shows progress with timings on stderr, and nothing when piped', async () => {
+    const { run } = await import('../../src/cli/main.js');
+    let stderr = '';
+    const io = {
+      stdout: { write: () => true },
+      stderr: { isTTY: true, write: (t: string) => ((stderr += t), true) },
+    };
+    const out = join(folder, 'tty.html');
+    const code = await run(
+      ['report', 'datasets/iris.csv', '--label', 'species', '--k', '2', '--out', out],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^clusterlens: loading \(\d+\.\d s\)\n/);
+    expect(stderr).toMatch(/clusterlens: done \(\d+\.\d s\)\n$/);
+  });
+
   it('report iris --k two exits 1 with one line naming the flag', async () => {
     const r = await cli([
       'report',
