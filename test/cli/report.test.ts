@@ -59,7 +59,13 @@ describe('clusterlens report', () => {
     let stderr = '';
     const io = {
       stdout: { write: () => true },
-      stderr: { isTTY: true, write: (t: string) => ((stderr += t), true) },
+      stderr: {
+        isTTY: true,
+        write: (t: string) => {
+          stderr += t;
+          return true;
+        },
+      },
     };
     const out = join(folder, 'tty.html');
     const code = await run(
