@@ -8,7 +8,8 @@
  *
  * Definitions (n rows, d columns, Z = (X - 1 mean^T) diag(scale)^-1):
  *   C = Z^T Z / (n - 1)                               (d x d; covariance when centred)
- *   C v_c = lambda_c v_c, lambda_1 >= lambda_2 >= ... >= 0   (clipped at 0)
+ *   C v_c = lambda_c v_c, lambda_1 >= lambda_2 >= ... >= 0   (values below the rounding level
+ *   of the solver, m eps lambda_1 for an m x m eigenproblem, and negative ones are set to 0)
  *   explainedVariance_c = lambda_c   (n - 1 denominator, as scikit-learn's explained_variance_)
  *   explainedVarianceRatio_c = lambda_c / trace(C)    (over the total variance, every component)
  *   singularValues_c = sqrt(lambda_c (n - 1))         (the singular values of Z)
@@ -661,7 +662,7 @@ function fitFromCovariance(
     for (let i = 0; i < dk; i++) vectors[c * d + keep[i]!] = small.vectors[c * dk + i]!;
   }
   for (let c = found; c < available; c++) vectors[c * d + inert[c - found]!] = 1;
-  clip(values);
+  clip(values, dk * Number.EPSILON);
   const k = selectCount(o, values, total, Math.min(n, d));
   return {
     components: orient(vectors.slice(0, k * d), k, d),
@@ -736,6 +737,7 @@ function fitFromData(
       values[c] = (s[src]! * s[src]!) / nm1;
       for (let j = 0; j < d; j++) vectors[c * d + j] = vm.get(j, src);
     }
+    clip(values, (d * Number.EPSILON) ** 2);
     k = selectCount(o, values, total, d);
   } else {
     // Gram matrix K = Z Z^T / (n - 1) (n x n): its eigenvalues are those of C.
@@ -753,11 +755,10 @@ function fitFromData(
     } else {
       ({ values, vectors: u } = symmetricEigen(g, n));
     }
-    clip(values);
+    clip(values, n * Number.EPSILON);
     k = selectCount(o, values, total, n);
     vectors = componentsFromGram(z, n, d, u, values, k, nm1);
   }
-  clip(values);
   return {
     components: orient(vectors.slice(0, k * d), k, d),
     k,
@@ -856,8 +857,15 @@ function componentsFromGram(
   return v;
 }
 
-function clip(values: Float64Array): void {
-  for (let c = 0; c < values.length; c++) if (!(values[c]! > 0)) values[c] = 0;
+/**
+ * Values at rounding level become 0: negative ones and those <= relativeFloor * values[0]. For an
+ * m x m symmetric eigenproblem the floor is m * eps (the accuracy of a backward-stable solver on a
+ * matrix of norm lambda_1: a rank-deficient covariance otherwise shows noise of about
+ * 1e-16 lambda_1 as variance); for squared singular values it is (m * eps)^2.
+ */
+function clip(values: Float64Array, relativeFloor: number): void {
+  const floor = relativeFloor * Math.max(values[0] ?? 0, 0);
+  for (let c = 0; c < values.length; c++) if (!(values[c]! > floor)) values[c] = 0;
 }
 
 function checkTotal(total: number): void {
@@ -1062,7 +1070,7 @@ export function pcaFromMlPca(
   const components = new Float64Array(k * d);
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) components[c * d + j] = u.get(j, c);
   const values = Float64Array.from(m.S.slice(0, k));
-  clip(values);
+  clip(values, 0);
   let total = 0;
   for (const s of m.S) total += Math.max(s, 0);
   const mean = new Float64Array(d);
