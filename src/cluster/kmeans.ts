@@ -434,8 +434,55 @@ export function nearestLabels(
   out: Int32Array = new Int32Array(n),
 ): Int32Array {
   for (let i = 0; i < n; i++) {
-    nearestTwo(X, i * d, d, C, k);
-    out[i] = nBest;
+    const p = i * d;
+    let best = 0;
+    let bd = Infinity;
+    let c = 0;
+    for (; c + 4 <= k; c += 4) {
+      const q0 = c * d;
+      const q1 = q0 + d;
+      const q2 = q1 + d;
+      const q3 = q2 + d;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const x = X[p + j]!;
+        const e0 = x - C[q0 + j]!;
+        const e1 = x - C[q1 + j]!;
+        const e2 = x - C[q2 + j]!;
+        const e3 = x - C[q3 + j]!;
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+        s2 += e2 * e2;
+        s3 += e3 * e3;
+      }
+      if (s0 < bd) {
+        bd = s0;
+        best = c;
+      }
+      if (s1 < bd) {
+        bd = s1;
+        best = c + 1;
+      }
+      if (s2 < bd) {
+        bd = s2;
+        best = c + 2;
+      }
+      if (s3 < bd) {
+        bd = s3;
+        best = c + 3;
+      }
+    }
+    for (; c < k; c++) {
+      const s = dist2(X, p, C, c * d, d);
+      if (s < bd) {
+        bd = s;
+        best = c;
+      }
+    }
+    out[i] = best;
   }
   return out;
 }

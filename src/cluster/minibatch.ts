@@ -349,9 +349,12 @@ class Model implements MiniBatchKMeansModel {
     let i = 0;
     let stopped = false;
     for (; i < nSteps; i++) {
+      // randint(0, n, batch): masked rejection on 32-bit draws (as numpy), rows copied in place
       for (let t = 0; t < batch; t++) {
-        const r = rng.randint(n);
-        bx.set(data.subarray(r * d, r * d + d), t * d);
+        const r = rng.interval(n - 1);
+        const src = r * d;
+        const dst = t * d;
+        for (let j = 0; j < d; j++) bx[dst + j] = data[src + j]!;
         if (bw) bw[t] = w![r]!;
       }
       const reassign = this.shouldReassign();

@@ -21,9 +21,10 @@
  *   sil-<n>          silhouette score of the first n rows of over-100k (labels of a k = 8 fit)
  * Every implementation runs in its own child process, so its peak resident memory (maxRSS) is
  * its own; `data MB` is the RSS right after loading. Times are medians of process CPU time (and
- * wall time) with a GC before each repetition, after one untimed warm-up run when there are
- * several repetitions (its CPU time is shown as 'first run': JavaScript engines compile hot code
- * after a few calls); ml-kmeans' conversion to number[][] is not timed.
+ * wall time) with a GC before each repetition, after untimed warm-up runs when there are several
+ * repetitions (5 at n <= 10,000, else 1; JavaScript engines optimise hot code only after a few
+ * calls): the first run's CPU time is shown apart. ml-kmeans' conversion to number[][] is not
+ * timed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -198,8 +199,10 @@ function child(impl: string, caseName: string, reps: number): void {
   const wallMs: number[] = [];
   let coldMs = 0;
   let note = '';
-  // one more run than timed when reps > 1: the first (JIT warm-up) is reported as 'cold'
-  const runs = reps > 1 ? reps + 1 : 1;
+  // untimed warm-up runs when reps > 1 (5 for small data, whose runs are too short for the JIT
+  // to optimise the kernels in one); the first run's CPU time is reported as 'first run'
+  const warm = reps > 1 ? (c.rows <= 10_000 ? 5 : 1) : 0;
+  const runs = reps + warm;
   for (let r = 0; r < runs; r++) {
     gc();
     const c0 = process.cpuUsage();
@@ -230,7 +233,7 @@ function child(impl: string, caseName: string, reps: number): void {
       const f = mlKMeans(rows!, K, { seed: 0 });
       note = `${f.iterations} it`;
     } else if (impl === 'clusterlens minibatch') {
-      const m = miniBatchKMeans(X, { k: K, seed: r });
+      const m = miniBatchKMeans(X, { k: K, seed: Math.max(0, r - warm) });
       note = `${m.steps} steps, inertia ${m.inertia.toFixed(0)}`;
     } else if (impl === 'clusterlens silhouette') {
       note = silhouetteScore(X, labels!).toFixed(8);
@@ -240,7 +243,7 @@ function child(impl: string, caseName: string, reps: number): void {
     const cu = process.cpuUsage(c0);
     const cpu = (cu.user + cu.system) / 1000;
     if (r === 0) coldMs = cpu;
-    if (r === 0 && runs > 1) continue;
+    if (r < warm) continue;
     wallMs.push(performance.now() - w0);
     cpuMs.push(cpu);
   }

@@ -51,7 +51,7 @@ def main():
             km = KMeans(8, n_init=1, random_state=0).fit(X)
             note = f"{km.n_iter_} it, inertia {km.inertia_:.4f}"
         elif impl == "minibatch":
-            mb = MiniBatchKMeans(8, batch_size=1024, n_init=3, random_state=r).fit(X)
+            mb = MiniBatchKMeans(8, batch_size=1024, n_init=3, random_state=max(0, r - (runs - reps))).fit(X)
             note = f"{mb.n_steps_} steps, inertia {mb.inertia_:.0f}"
         elif impl == "silhouette":
             note = f"{silhouette_score(X, labels):.8f}"
