@@ -313,42 +313,49 @@ export function symmetricEigen(a: Float64Array, m: number): Eigenpairs {
   const diag = new Float64Array(m);
   const off = new Float64Array(m); // off[i] = T[i+1][i]
   const beta = new Float64Array(m);
-  // 1. Tridiagonalise; v of step k is kept in row k of s, columns k+1 .. m-1.
-  const p = new Float64Array(m);
+  // 1. Tridiagonalise; v of step k is kept in row k of s, columns k+1 .. m-1. The rank-2 update
+  //    of step k is fused with the product S v of step k + 1: as soon as row k+1 is updated it
+  //    yields the next reflector, and every later row is dotted with it while still in cache.
+  let p = new Float64Array(m);
+  let pNext = new Float64Array(m);
+  if (m >= 3) {
+    reflector(s, m, 0, diag, off, beta);
+    if (beta[0] !== 0) {
+      for (let i = 1; i < m; i++) p[i] = beta[0]! * dot(s, i * m + 1, s, 1, m - 1);
+    }
+  }
   for (let k = 0; k + 2 < m; k++) {
     const ok = k * m;
-    let norm2 = 0;
-    for (let j = k + 1; j < m; j++) norm2 += s[ok + j]! * s[ok + j]!;
-    diag[k] = s[ok + k]!;
-    const x0 = s[ok + k + 1]!;
-    const norm = Math.sqrt(norm2);
-    const alpha = x0 >= 0 ? -norm : norm;
-    const vnorm2 = 2 * (norm2 - alpha * x0);
-    off[k] = alpha;
-    if (norm2 === 0 || vnorm2 === 0) {
-      beta[k] = 0;
-      continue;
+    const bk = beta[k]!;
+    const next = k + 3 < m; // is there a step k + 1?
+    const k1 = k + 1;
+    if (bk !== 0) {
+      // w = p - (beta / 2)(v^T p) v, kept in p.
+      let vp = 0;
+      for (let i = k1; i < m; i++) vp += s[ok + i]! * p[i]!;
+      const half = (bk / 2) * vp;
+      for (let i = k1; i < m; i++) p[i] = p[i]! - half * s[ok + i]!;
+      for (let i = k1; i < m; i++) {
+        const oi = i * m;
+        const vi = s[ok + i]!;
+        const wi = p[i]!;
+        for (let j = k1; j < m; j++) s[oi + j] = s[oi + j]! - vi * p[j]! - wi * s[ok + j]!;
+        if (!next) continue;
+        if (i === k1) reflector(s, m, k1, diag, off, beta);
+        else if (beta[k1] !== 0)
+          pNext[i] = beta[k1]! * dot(s, oi + k1 + 1, s, k1 * m + k1 + 1, m - k1 - 1);
+      }
+    } else if (next) {
+      reflector(s, m, k1, diag, off, beta);
+      if (beta[k1] !== 0) {
+        for (let i = k1 + 1; i < m; i++) {
+          pNext[i] = beta[k1]! * dot(s, i * m + k1 + 1, s, k1 * m + k1 + 1, m - k1 - 1);
+        }
+      }
     }
-    s[ok + k + 1] = x0 - alpha; // v = x - alpha e_1
-    const bk = 2 / vnorm2;
-    beta[k] = bk;
-    // p = beta S v over the trailing block (rows k+1 .., columns k+1 ..).
-    let vp = 0;
-    for (let i = k + 1; i < m; i++) {
-      const oi = i * m;
-      let t = 0;
-      for (let j = k + 1; j < m; j++) t += s[oi + j]! * s[ok + j]!;
-      p[i] = bk * t;
-      vp += s[ok + i]! * p[i]!;
-    }
-    const half = (bk / 2) * vp;
-    for (let i = k + 1; i < m; i++) p[i] = p[i]! - half * s[ok + i]!; // p is now w
-    for (let i = k + 1; i < m; i++) {
-      const oi = i * m;
-      const vi = s[ok + i]!;
-      const wi = p[i]!;
-      for (let j = k + 1; j < m; j++) s[oi + j] = s[oi + j]! - vi * p[j]! - wi * s[ok + j]!;
-    }
+    const swap = p;
+    p = pNext;
+    pNext = swap;
   }
   if (m >= 2) {
     diag[m - 2] = s[(m - 2) * m + m - 2]!;
@@ -356,19 +363,35 @@ export function symmetricEigen(a: Float64Array, m: number): Eigenpairs {
   }
   if (m >= 1) diag[m - 1] = s[(m - 1) * m + m - 1]!;
 
-  // 2. E = H_{m-3} ... H_0, row-major.
+  // 2. E = H_{m-3} ... H_0, row-major; two rows at a time share the loads of v.
   const e = new Float64Array(m * m);
   for (let i = 0; i < m; i++) e[i * m + i] = 1;
   for (let k = m - 3; k >= 0; k--) {
     const bk = beta[k]!;
     if (bk === 0) continue;
     const ok = k * m;
-    for (let i = k + 1; i < m; i++) {
+    let i = k + 1;
+    for (; i + 1 < m; i += 2) {
       const oi = i * m;
-      let t = 0;
-      for (let j = k + 1; j < m; j++) t += e[oi + j]! * s[ok + j]!;
-      t *= bk;
-      if (t === 0) continue;
+      const oi1 = oi + m;
+      let t0 = 0;
+      let t1 = 0;
+      for (let j = k + 1; j < m; j++) {
+        const vj = s[ok + j]!;
+        t0 += e[oi + j]! * vj;
+        t1 += e[oi1 + j]! * vj;
+      }
+      t0 *= bk;
+      t1 *= bk;
+      for (let j = k + 1; j < m; j++) {
+        const vj = s[ok + j]!;
+        e[oi + j] = e[oi + j]! - t0 * vj;
+        e[oi1 + j] = e[oi1 + j]! - t1 * vj;
+      }
+    }
+    if (i < m) {
+      const oi = i * m;
+      const t = bk * dot(e, oi + k + 1, s, ok + k + 1, m - k - 1);
       for (let j = k + 1; j < m; j++) e[oi + j] = e[oi + j]! - t * s[ok + j]!;
     }
   }
@@ -492,4 +515,34 @@ function applyRotations(
     }
     e[o] = r0;
   }
+}
+
+/**
+ * The Householder reflector of step k from row k of `s` (x = s[k][k+1 ..]): beta = 2 / |v|^2 with
+ * v = x - alpha e_1 stored over x, alpha = -sign(x_0) |x| (no cancellation in v_0), and
+ * diag[k] = s[k][k], off[k] = alpha. beta = 0 when x is already zero.
+ */
+function reflector(
+  s: Float64Array,
+  m: number,
+  k: number,
+  diag: Float64Array,
+  off: Float64Array,
+  beta: Float64Array,
+): void {
+  const ok = k * m;
+  let norm2 = 0;
+  for (let j = k + 1; j < m; j++) norm2 += s[ok + j]! * s[ok + j]!;
+  diag[k] = s[ok + k]!;
+  const x0 = s[ok + k + 1]!;
+  const norm = Math.sqrt(norm2);
+  const alpha = x0 >= 0 ? -norm : norm;
+  const vnorm2 = 2 * (norm2 - alpha * x0);
+  off[k] = alpha;
+  if (norm2 === 0 || vnorm2 === 0) {
+    beta[k] = 0;
+    return;
+  }
+  s[ok + k + 1] = x0 - alpha;
+  beta[k] = 2 / vnorm2;
 }
