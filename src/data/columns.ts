@@ -149,7 +149,7 @@ export class TableBuilder {
       seen.set(name, j);
     });
     const { label, id, features, exclude } = this.options;
-    const available = () => header.map((h) => `'${h}'`).join(', ');
+    const available = () => listNames(header);
     const known = (option: string, name: string) => {
       if (!seen.has(name)) {
         throw new OptionError(
@@ -249,7 +249,9 @@ export class TableBuilder {
         continue;
       }
       // FEATURE or AUTO: parse as a number. Number() accepts more than decimal numbers (hex,
-      // binary, octal, 'Infinity', white space only), so those cases are checked after it.
+      // binary, octal, 'Infinity', Unicode white space, nothing at all), so it is only trusted
+      // for a cell that starts with a digit, a sign or '.' and has no radix prefix; the rest
+      // goes through the strict path.
       const fast = plainDecimal(text);
       if (!Number.isNaN(fast)) {
         buffer[o + slot[j]!] = fast;
@@ -257,7 +259,11 @@ export class TableBuilder {
       }
       const v = Number(text);
       const c0 = text.charCodeAt(0);
-      if (v - v === 0 && c0 > 32 && !(c0 === 48 && text.length > 2 && isRadixPrefix(text))) {
+      if (
+        v - v === 0 &&
+        ((c0 >= 48 && c0 <= 57) || c0 === 45 || c0 === 43 || c0 === 46) &&
+        !(c0 === 48 && text.length > 2 && isRadixPrefix(text))
+      ) {
         buffer[o + slot[j]!] = v;
       } else {
         this.slowCell(j, i, text, fieldLines?.[j] ?? line);
@@ -345,6 +351,14 @@ export class TableBuilder {
     const columns: ColumnInfo[] = [];
     const leftOut: { column: string; reason: string }[] = [];
     const featureIndex: number[] = [];
+    // One warning per left-out column for the first few, then one for the rest (a wide file of
+    // text would otherwise print thousands of lines).
+    let warned = 0;
+    const unwarned: string[] = [];
+    const leftOutWarning = (name: string, message: string) => {
+      if (warned++ < WARNED_COLUMNS) warn(message);
+      else unwarned.push(name);
+    };
     for (let j = 0; j < d; j++) {
       const name = header[j]!;
       const kind = this.kinds[j];
@@ -378,7 +392,8 @@ export class TableBuilder {
         info.type = 'text';
         info.reason = `not numeric (line ${this.firstTextLine[j]}: '${clip(this.firstText[j]!)}')`;
         leftOut.push({ column: name, reason: info.reason });
-        warn(
+        leftOutWarning(
+          name,
           `${file === undefined ? '' : `${file}, `}column '${name}' is ${info.reason}; it is ` +
             'left out of the features. Name it in --exclude (or as --label) to silence this.',
         );
@@ -395,7 +410,8 @@ export class TableBuilder {
         info.type = 'empty';
         info.reason = 'no values (every cell is missing)';
         leftOut.push({ column: name, reason: info.reason });
-        warn(
+        leftOutWarning(
+          name,
           `${file === undefined ? '' : `${file}, `}column '${name}' has no values; it is left ` +
             'out of the features.',
         );
@@ -409,6 +425,12 @@ export class TableBuilder {
         );
       }
       featureIndex.push(j);
+    }
+    if (unwarned.length > 0) {
+      warn(
+        `${file === undefined ? '' : `${file}: `}${unwarned.length} more columns are not numeric ` +
+          `or have no values, and are left out of the features: ${listNames(unwarned)}.`,
+      );
     }
     // Keep the order of `features` when it was given.
     if (features !== undefined) {
@@ -673,6 +695,23 @@ function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
+/** Left-out columns warned about one by one; the rest share one warning. */
+const WARNED_COLUMNS = 10;
+
+/** At most this many names are listed in a message. */
+const LISTED = 20;
+
+/** "'a', 'b', 'c'", or the first 20 and how many more. */
+function listNames(names: readonly string[]): string {
+  const listed = names.slice(0, LISTED).map((name) => `'${clip(name)}'`);
+  if (names.length > LISTED) listed.push(`... (${names.length - LISTED} more)`);
+  return listed.join(', ');
+}
+
 function describeColumns(columns: ColumnInfo[]): string {
-  return columns.map((c) => `'${c.name}' (${c.type === 'unread' ? c.role : c.type})`).join(', ');
+  const listed = columns
+    .slice(0, LISTED)
+    .map((c) => `'${clip(c.name)}' (${c.type === 'unread' ? c.role : c.type})`);
+  if (columns.length > LISTED) listed.push(`... (${columns.length - LISTED} more)`);
+  return listed.join(', ');
 }

@@ -14,10 +14,16 @@
  * Streaming: `loadCsv` reads the file in 1 MiB chunks and hashes them as they come; the tokenizer
  * keeps only the unfinished field of a chunk, and numeric columns accumulate into Float64Arrays
  * (columns.ts), so the text of the file is never held in memory as a whole.
+ *
+ * Limits: a field longer than `MAX_FIELD_LENGTH` characters is a `DataError` naming the line where
+ * it starts (in practice a quote that is never closed, which would otherwise swallow the rest of
+ * the file until JavaScript's largest string overflows). Bytes that are not UTF-8 are a
+ * `DataError` naming the byte offset and the line.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { DataError, OptionError } from '../util/errors.js';
+import { Utf8Checker, invalidUtf8Message } from './utf8.js';
 import {
   type ColumnOptions,
   type LoadedTable,
@@ -45,6 +51,12 @@ const FIELD_START = 0;
 const UNQUOTED = 1;
 const QUOTED = 2;
 const QUOTE_IN_QUOTED = 3; // a quote seen inside a quoted field: closing, or first of '""'
+
+/**
+ * Longest field the tokenizer accepts, in UTF-16 code units (256 Mi; JavaScript strings end at
+ * about 512 Mi).
+ */
+export const MAX_FIELD_LENGTH = 2 ** 28;
 
 /**
  * A streaming RFC 4180 tokenizer. `push` text chunks (split anywhere, also inside a field or
@@ -75,7 +87,11 @@ export class CsvTokenizer {
   private recordLine = 1;
   private fieldLine = 1;
   private first = true;
+  private readonly maxField: number;
 
+  /**
+   * @param maxFieldLength longest field accepted (see `MAX_FIELD_LENGTH`); smaller in tests.
+   */
   constructor(
     delimiter: string,
     onRecord: (
@@ -85,10 +101,17 @@ export class CsvTokenizer {
       fieldLines: readonly number[] | undefined,
     ) => void,
     file?: string,
+    maxFieldLength = MAX_FIELD_LENGTH,
   ) {
     this.delimiter = delimiter.charCodeAt(0);
     this.onRecord = onRecord;
     this.file = file;
+    this.maxField = maxFieldLength;
+  }
+
+  /** The 1-based physical line the tokenizer has reached. */
+  get currentLine(): number {
+    return this.line;
   }
 
   private fail(message: string, line: number): never {
@@ -116,7 +139,7 @@ export class CsvTokenizer {
   /** Tokenize the next chunk of text. */
   push(chunk: string): void {
     let start = 0;
-    if (this.first) {
+    if (this.first && chunk.length > 0) {
       this.first = false;
       if (chunk.charCodeAt(0) === 0xfeff) start = 1;
     }
@@ -230,6 +253,22 @@ export class CsvTokenizer {
     if (state === UNQUOTED || state === QUOTED) {
       carry += chunk.slice(start, length);
     }
+    if (carry.length > this.maxField) {
+      this.count = count;
+      this.line = line;
+      if (state === UNQUOTED) {
+        this.fail(
+          `a field of more than ${this.maxField} characters without a delimiter or line break. ` +
+            'Check the delimiter (--format tsv for tab-separated files).',
+          line,
+        );
+      }
+      this.fail(
+        `the quoted field that starts on line ${this.fieldLine} runs over more than ` +
+          `${this.maxField} characters: its closing quote (") is probably missing.`,
+        this.fieldLine,
+      );
+    }
     this.state = state;
     this.carry = carry;
     this.line = line;
@@ -277,6 +316,7 @@ function csvTable(
   options: CsvOptions,
   source: TableSource,
   keepMissing: boolean,
+  maxFieldLength = MAX_FIELD_LENGTH,
 ): { tokenizer: CsvTokenizer; builder: TableBuilder } {
   const { delimiter: _d, file: _f, ...columnOptions } = options;
   const builder = new TableBuilder(columnOptions, source, keepMissing);
@@ -288,6 +328,7 @@ function csvTable(
       else builder.setHeader(fields.slice(0, count), line);
     },
     source.file,
+    maxFieldLength,
   );
   return { tokenizer, builder };
 }
@@ -306,13 +347,34 @@ export function parseCsvTable(
   if (typeof text !== 'string') {
     throw new TypeError(`parseCsv expects the CSV text as a string. Got ${typeof text} instead.`);
   }
+  return parseCsvChunks([text], options, keepMissing);
+}
+
+/**
+ * `parseCsvTable` over text given in pieces split anywhere (the result does not depend on where);
+ * the SHA-256 is that of the whole text. `maxFieldLength` is for tests.
+ */
+export function parseCsvChunks(
+  chunks: Iterable<string>,
+  options: CsvOptions = {},
+  keepMissing = false,
+  maxFieldLength = MAX_FIELD_LENGTH,
+): LoadedTable {
   checkLoaderOptions('parseCsv', options, CSV_EXTRA_OPTIONS);
   const format = options.delimiter === '\t' ? 'tsv' : 'csv';
-  const { tokenizer, builder } = csvTable(options, { file: options.file, format }, keepMissing);
-  tokenizer.push(text);
+  const { tokenizer, builder } = csvTable(
+    options,
+    { file: options.file, format },
+    keepMissing,
+    maxFieldLength,
+  );
+  const hash = createHash('sha256');
+  for (const chunk of chunks) {
+    tokenizer.push(chunk);
+    hash.update(chunk, 'utf8');
+  }
   tokenizer.end();
-  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
-  return builder.finish(sha256);
+  return builder.finish(hash.digest('hex'));
 }
 
 /** Read and parse a CSV (or, with delimiter '\t', TSV) file, streaming. */
@@ -320,11 +382,15 @@ export async function loadCsv(path: string, options: CsvOptions = {}): Promise<D
   return (await loadCsvTable(path, options)).dataset;
 }
 
-/** `loadCsv` that also describes every column (for `inspect`). */
+/**
+ * `loadCsv` that also describes every column (for `inspect`). `chunkSize` (bytes read at a time)
+ * is for tests.
+ */
 export async function loadCsvTable(
   path: string,
   options: CsvOptions = {},
   keepMissing = false,
+  chunkSize = 1 << 20,
 ): Promise<LoadedTable> {
   checkLoaderOptions('loadCsv', options, CSV_EXTRA_OPTIONS);
   const tsv =
@@ -334,48 +400,57 @@ export async function loadCsvTable(
     { file: path, format: tsv ? 'tsv' : 'csv' },
     keepMissing,
   );
-  const sha256 = await streamText(path, (text) => tokenizer.push(text));
+  const sha256 = await streamText(path, (text) => tokenizer.push(text), chunkSize);
   tokenizer.end();
   return builder.finish(sha256);
 }
 
 /**
- * Read a UTF-8 file in chunks, handing the decoded text to `onText`; returns the SHA-256 of the
- * bytes. A missing file, a folder or bytes that are not UTF-8 are `DataError`s.
+ * Read a UTF-8 file in chunks of `chunkSize` bytes, handing the decoded text to `onText`; returns
+ * the SHA-256 of the bytes. A missing file, a folder or bytes that are not UTF-8 are `DataError`s
+ * (for bytes, naming the offset and line of the first bad one).
  */
-export async function streamText(path: string, onText: (text: string) => void): Promise<string> {
+export async function streamText(
+  path: string,
+  onText: (text: string) => void,
+  chunkSize = 1 << 20,
+): Promise<string> {
   const hash = createHash('sha256');
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-  let offset = 0;
+  let text: string;
   try {
-    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+    const stream = createReadStream(path, { highWaterMark: chunkSize });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
-      onText(decodeChunk(decoder, chunk, path, offset, true));
-      offset += chunk.length;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        throw await notUtf8(path);
+      }
+      onText(text);
     }
-    onText(decodeChunk(decoder, undefined, path, offset, false));
+    try {
+      text = decoder.decode();
+    } catch {
+      throw await notUtf8(path);
+    }
+    onText(text);
   } catch (error) {
     throw fileError(error, path);
   }
   return hash.digest('hex');
 }
 
-function decodeChunk(
-  decoder: TextDecoder,
-  chunk: Buffer | undefined,
-  path: string,
-  offset: number,
-  stream: boolean,
-): string {
-  try {
-    return decoder.decode(chunk, { stream });
-  } catch {
-    throw new DataError(
-      `the file is not UTF-8 text (invalid bytes near byte ${offset}). Save it as UTF-8.`,
-      { file: path },
-    );
-  }
+/** The `DataError` for a file that is not UTF-8, naming the first bad bytes (read again). */
+async function notUtf8(path: string): Promise<DataError> {
+  const checker = new Utf8Checker();
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) if (!checker.push(chunk)) break;
+  stream.destroy();
+  checker.end();
+  const place: { file: string; line?: number } = { file: path };
+  if (checker.problem !== undefined) place.line = checker.problem.line;
+  return new DataError(invalidUtf8Message(checker.problem), place);
 }
 
 /** Turn a file-system error into a `DataError` naming the file; other errors pass through. */

@@ -3,15 +3,19 @@
  * and `loadJson(path, options)`.
  *
  * Each object is a row; the columns are the keys of all objects, in order of first appearance.
- * Values: numbers are numbers; `null` and an absent key are missing; strings are read like CSV
- * cells (so "5.1" is a number and "NA" is missing); booleans, objects and arrays are text.
- * Errors name the file and the line where the object starts (for NDJSON, its line).
+ * Values: numbers are numbers (-0 stays -0); a number beyond the range of a double (1e999,
+ * which `JSON.parse` reads as Infinity) is an error naming its cell, as in CSV; `null` and an
+ * absent key are missing; strings are read like CSV cells (so "5.1" is a number and "NA" is
+ * missing); booleans, objects and arrays are text.
+ * Errors name the file and the line where the object starts (for NDJSON, its line); a syntax
+ * error names the line of the error when `JSON.parse` gives its position, else the line where the
+ * element that does not parse starts.
  *
- * JSON text is parsed as a whole (`JSON.parse`), so these loaders hold the file in memory; use
- * CSV for data that does not fit.
+ * JSON text is parsed as a whole (`JSON.parse`), so these loaders hold the file in memory, and a
+ * file over `MAX_JSON_BYTES` is refused before it is read; use CSV for data that does not fit.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { DataError } from '../util/errors.js';
 import {
   type ColumnOptions,
@@ -21,6 +25,13 @@ import {
 } from './columns.js';
 import type { Dataset } from './dataset.js';
 import { fileError } from './csv.js';
+import { findInvalidUtf8, invalidUtf8Message } from './utf8.js';
+
+/**
+ * Largest JSON file the loaders read: the longest string V8 builds on 64-bit machines
+ * (2^29 - 24 UTF-16 code units), so the decoded text can always be held.
+ */
+export const MAX_JSON_BYTES = 2 ** 29 - 24;
 
 /** Options of `parseJson` and `loadJson`: the column options plus the format. */
 export interface JsonOptions extends ColumnOptions {
@@ -74,7 +85,11 @@ export function parseJsonTable(
     builder.setHeader(names, records[0]!.line);
     const fields: string[] = new Array(names.length);
     for (const { value, line } of records) {
-      for (let j = 0; j < names.length; j++) fields[j] = cellText(value[names[j]!]);
+      for (let j = 0; j < names.length; j++) {
+        // Own properties only: a row without the key '__proto__' or 'constructor' is missing it.
+        const name = names[j]!;
+        fields[j] = Object.hasOwn(value, name) ? cellText(value[name]) : '';
+      }
       builder.addRecord(fields, names.length, line);
     }
   }
@@ -95,15 +110,28 @@ export async function loadJsonTable(
   checkLoaderOptions('loadJson', options, JSON_EXTRA_OPTIONS);
   let bytes: Buffer;
   try {
+    const { size } = await stat(path);
+    if (size > MAX_JSON_BYTES) {
+      throw new DataError(
+        `the file is ${(size / 2 ** 20).toFixed(0)} MiB, more than the JSON loader can read ` +
+          `(${MAX_JSON_BYTES} bytes: JSON is parsed whole, as one string). Convert it to CSV, ` +
+          'which is read in pieces.',
+        { file: path },
+      );
+    }
     bytes = await readFile(path);
   } catch (error) {
     throw fileError(error, path);
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // ignoreBOM: the BOM is left in the text, which parseJsonTable skips (as for parseJson).
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new DataError('the file is not UTF-8 text. Save it as UTF-8.', { file: path });
+    const problem = findInvalidUtf8(bytes);
+    const place: { file: string; line?: number } = { file: path };
+    if (problem !== undefined) place.line = problem.line;
+    throw new DataError(invalidUtf8Message(problem), place);
   }
   const format = options.format ?? (/\.(ndjson|jsonl)$/i.test(path) ? 'ndjson' : 'json');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -126,7 +154,10 @@ function jsonRecords(text: string, place: Place): JsonRecord[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new DataError(`not valid JSON (${jsonMessage(error)}).`, place(lineOfError(text, error)));
+    throw new DataError(
+      `not valid JSON (${jsonMessage(error)}).`,
+      place(lineOfError(text, error) ?? lineOfBadElement(text)),
+    );
   }
   if (!Array.isArray(parsed)) {
     throw new DataError(
@@ -215,18 +246,81 @@ function jsonMessage(error: unknown): string {
 
 /** Line of a JSON.parse error, from the position in its message. */
 function lineOfError(text: string, error: unknown): number | undefined {
-  const match = /position (\d+)/.exec((error as Error).message);
-  if (!match) return undefined;
-  const position = Number(match[1]);
+  const message = (error as Error).message;
+  const match = /position (\d+)/.exec(message);
+  // The text ends too soon: the error is on the last line that has something on it.
+  const position = match
+    ? Number(match[1])
+    : /end of JSON/.test(message)
+      ? text.trimEnd().length
+      : -1;
+  if (position < 0) return undefined;
   let line = 1;
-  for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  for (let i = 0; i < position && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  }
   return line;
+}
+
+/**
+ * The 1-based line where the first top-level array element that does not parse on its own
+ * starts, or undefined (for a syntax error outside the elements, or text that is not an array).
+ */
+function lineOfBadElement(text: string): number | undefined {
+  let i = 0;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  if (text[i] !== '[') return undefined;
+  let depth = 0;
+  let inString = false;
+  let start = i + 1;
+  const check = (end: number): boolean => {
+    const element = text.slice(start, end);
+    if (element.trim() === '') return true;
+    try {
+      JSON.parse(element);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const lineAt = (offset: number): number => {
+    let s = start;
+    while (s < offset && /\s/.test(text[s]!)) s++;
+    let line = 1;
+    for (let k = 0; k < s; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 10 || (c === 13 && text.charCodeAt(k + 1) !== 10)) line++;
+    }
+    return line;
+  };
+  for (i++; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+      continue;
+    }
+    if (c === 34) inString = true;
+    else if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && depth > 0) depth--;
+    else if (depth === 0 && (c === 44 || c === 93)) {
+      if (!check(i)) return lineAt(i);
+      if (c === 93) return undefined;
+      start = i + 1;
+    }
+  }
+  return check(text.length) ? undefined : lineAt(text.length);
 }
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'NaN';
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return Object.is(value, -0) ? '-0' : String(value);
+    // JSON.parse reads a literal beyond the double range as Infinity: report it as too large.
+    return value > 0 ? '1e999' : '-1e999';
+  }
   if (typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
