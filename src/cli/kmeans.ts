@@ -43,7 +43,7 @@ export function register(program: Command, context: CliContext): void {
     .option('--n-init <n>', 'restarts; the run of lowest inertia is kept (default: 10)')
     .option('--seed <n>', 'seed of the initialisation (default: 0)')
     .addOption(
-      new Option('--algorithm <name>', 'k-means algorithm (default: hamerly)').choices([
+      new Option('--algorithm <name>', 'k-means algorithm (default: auto)').choices([
         ...KMEANS_ALGORITHMS,
         'minibatch',
       ]),
@@ -94,7 +94,7 @@ export async function kmeansCommand(
   const spec = parseK(flags.k ?? '');
   const nInit = integerFlag('--n-init', flags.nInit, 10);
   const seed = integerFlag('--seed', flags.seed, 0);
-  const algorithm = flags.algorithm ?? 'hamerly';
+  const algorithm = flags.algorithm ?? 'auto';
   const scaling = flags.scale ?? 'none';
   if (flags.out !== undefined) checkOutputPath(flags.out);
   if (algorithm === 'minibatch' && 'range' in spec) {
@@ -125,6 +125,7 @@ export async function kmeansCommand(
     inertia: number;
     iterations: number;
     converged: boolean;
+    algorithm: string;
   };
   if (algorithm === 'minibatch') {
     const m = miniBatchKMeans(X, { k, seed });
@@ -134,6 +135,7 @@ export async function kmeansCommand(
       inertia: m.inertia,
       iterations: m.iterations,
       converged: m.converged,
+      algorithm: 'minibatch',
     };
   } else if (choice !== null) {
     model = choice.fits[choice.table.findIndex((r) => r.k === k)]!;
@@ -151,6 +153,7 @@ export async function kmeansCommand(
       rows,
       columns: dataset.columns,
       options: { k: flags.k, nInit, seed, algorithm, scale: scaling },
+      algorithm: model.algorithm,
       k,
       inertia: model.inertia,
       iterations: model.iterations,
@@ -167,7 +170,7 @@ export async function kmeansCommand(
   if (choice !== null) text += `${formatChoice(choice)}\n`;
   text +=
     `${rows} rows, ${cols} columns${scaling === 'none' ? '' : `, scaled (${scaling})`}; ` +
-    `k = ${k}, ${algorithm}${algorithm === 'minibatch' ? '' : `, ${nInit} runs`}, seed ${seed}\n` +
+    `k = ${k}, ${model.algorithm}${algorithm === 'minibatch' ? '' : `, ${nInit} runs`}, seed ${seed}\n` +
     `inertia ${fmt(model.inertia)}, ${model.iterations} iterations` +
     `${model.converged ? '' : ' (not converged)'}\n\n`;
   text += formatSizes(dataset, model.labels, sizes);

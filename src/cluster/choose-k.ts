@@ -75,7 +75,7 @@ export interface ChooseKOptions {
   nInit?: number;
   /** Seed of every fit and of the reference sets. Default: 0. */
   seed?: number;
-  /** k-means algorithm. Default: 'hamerly'. */
+  /** k-means algorithm (see `kmeans`). Default: 'auto'. */
   algorithm?: KMeansAlgorithm;
   /** Maximum iterations of each fit. Default: 300. */
   maxIterations?: number;
@@ -146,7 +146,7 @@ const defaults = {
   k: [2, 10] as readonly number[],
   nInit: 10,
   seed: DEFAULT_SEED,
-  algorithm: 'hamerly' as KMeansAlgorithm,
+  algorithm: 'auto' as KMeansAlgorithm,
   maxIterations: 300,
   tolerance: 1e-4,
   gap: true,

@@ -40,7 +40,7 @@ describe('clusterlens kmeans', () => {
         r.k === 3 && r.seed === 0 && r.algorithm === 'lloyd' && r.init === 'k-means++',
     );
     expect(c.out()).toMatch(
-      /150 rows, 4 columns, scaled \(standard\); k = 3, hamerly, 10 runs, seed 0/,
+      /150 rows, 4 columns, scaled \(standard\); k = 3, lloyd, 10 runs, seed 0/,
     );
     expect(c.out()).toContain(`${ref.iterations} iterations`);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');

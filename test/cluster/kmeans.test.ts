@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KMEANS_ALGORITHMS, kmeans } from '../../src/cluster/kmeans.js';
+import { setSimdEnabled, simdSupported } from '../../src/cluster/kmeans-simd.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 import { RandomState } from '../../src/util/random.js';
@@ -231,6 +232,39 @@ describe('kmeans: Lloyd, Hamerly and Elkan agree', () => {
   });
 });
 
+describe('kmeans: the WebAssembly SIMD Lloyd pass', () => {
+  it("kmeans(X, {k, algorithm: 'lloyd'}) is the same with and without WebAssembly", () => {
+    const rng = new RandomState(21);
+    const X = Array.from({ length: 2000 }, () =>
+      Array.from({ length: 7 }, () => rng.randint(5) + 0.1 * rng.gauss()),
+    );
+    for (const k of [1, 2, 3, 8, 9]) {
+      const simd = kmeans(X, { k, nInit: 3, algorithm: 'lloyd', maxIterations: 40 });
+      const previous = setSimdEnabled(false);
+      try {
+        const js = kmeans(X, { k, nInit: 3, algorithm: 'lloyd', maxIterations: 40 });
+        expect(simd.toJSON()).toEqual(js.toJSON());
+      } finally {
+        setSimdEnabled(previous);
+      }
+    }
+  });
+
+  it("kmeans(X, {k, algorithm: 'auto'}) runs Lloyd in WebAssembly, or Hamerly with weights or without it", () => {
+    const X = fixture.datasets.wine.X as number[][];
+    expect(kmeans(X, { k: 3 }).algorithm).toBe(simdSupported() ? 'lloyd' : 'hamerly');
+    const w = X.map(() => 1);
+    expect(kmeans(X, { k: 3, sampleWeight: w }).algorithm).toBe('hamerly');
+    const previous = setSimdEnabled(false);
+    try {
+      expect(kmeans(X, { k: 3 }).algorithm).toBe('hamerly');
+    } finally {
+      setSimdEnabled(previous);
+    }
+    expect(simdSupported()).toBe(true); // Node 20 has WebAssembly SIMD
+  });
+});
+
 describe('kmeans: contract', () => {
   const X = fixture.datasets.iris.X as number[][];
 
@@ -258,7 +292,7 @@ describe('kmeans: contract', () => {
     const json = JSON.parse(JSON.stringify(fit));
     expect(json.labels).toEqual(Array.from(fit.labels));
     expect(json.sizes.reduce((s: number, v: number) => s + v, 0)).toBe(150);
-    expect(json).toMatchObject({ k: 4, nInit: 10, algorithm: 'hamerly', seed: 1 });
+    expect(json).toMatchObject({ k: 4, nInit: 10, algorithm: 'lloyd', seed: 1 });
   });
 
   it('kmeans(X, {k}) warns once when X has fewer distinct rows than k', () => {
@@ -298,7 +332,7 @@ describe('kmeans: contract', () => {
     expect(() => kmeans(X, { k: 2, init: [[1, 2, 3, 4]] })).toThrow(/must have k=2 rows/);
     expect(() => kmeans(X, { k: 1, init: [[1, 2]] })).toThrow(/4 values per row/);
     expect(() => kmeans(X, { k: 2, algorithm: 'full' as 'lloyd' })).toThrow(
-      "The 'algorithm' option of kmeans must be one of 'hamerly', 'lloyd', 'elkan'. Got 'full' instead.",
+      "The 'algorithm' option of kmeans must be one of 'auto', 'hamerly', 'lloyd', 'elkan'. Got 'full' instead.",
     );
     expect(() => kmeans(X, { k: 2, nint: 3 } as never)).toThrow(/no option 'nint'/);
     expect(() => kmeans(X, { k: 2, sampleWeight: [1, 2] })).toThrow(/one weight per row/);
