@@ -10,8 +10,9 @@
  *   1M    n = 1,000,000 x d = 50, the same law
  *   img   2,000 x 784 image-like: rank 20 plus noise, clipped to [0, 1], 30 constant columns
  *
- * Every implementation runs in its own child process (node for JS, python for scikit-learn), so
- * its peak resident memory (VmHWM of /proc/self/status) is its own; `dataMB` is the RSS right after the
+ * Every implementation runs in its own child processes (node for JS, python for scikit-learn):
+ * one for the timed repetitions, one that fits once for the peak resident memory of a single run
+ * (VmHWM of /proc/self/status); `dataMB` is the RSS right after the
  * data was loaded. Times are medians of process CPU time (and wall time) over the repetitions,
  * with a GC between them. The data is generated once with RandomState and cached as raw float64
  * in $TMPDIR/clusterlens-bench, where the Python script reads the same bytes.
@@ -267,8 +268,16 @@ function main(words: string[]): void {
     for (const [impl, reps] of Object.entries(c.impls)) {
       if (impl.startsWith('sklearn') && !hasSklearn) continue;
       const m = runChild(impl, c, reps);
-      if (typeof m === 'string') console.log(`${impl}: ${m}`);
-      else results.push(m);
+      if (typeof m === 'string') {
+        console.log(`${impl}: ${m}`);
+        continue;
+      }
+      // Peak memory of one run: a separate child process that fits once.
+      if (reps > 1) {
+        const once = runChild(impl, c, 1);
+        if (typeof once !== 'string') m.peakMB = once.peakMB;
+      }
+      results.push(m);
     }
     const base = results.find((m) => m.impl === 'sklearn full');
     const rnd = results.find((m) => m.impl === 'sklearn randomized');
