@@ -12,9 +12,8 @@
  *
  * Every implementation runs in its own child processes (node for JS, python for scikit-learn):
  * one for the timed repetitions, one that fits once for the peak resident memory of a single run
- * (VmHWM of /proc/self/status); `dataMB` is the RSS right after the
- * data was loaded. Times are medians of process CPU time (and wall time) over the repetitions,
- * with a GC between them. The data is generated once with RandomState and cached as raw float64
+ * (VmHWM of /proc/self/status); `dataMB` is the RSS right after the data was loaded. Times are
+ * medians of process CPU time (and wall time) over the repetitions, with a GC between them. The data is generated once with RandomState and cached as raw float64
  * in $TMPDIR/clusterlens-bench, where the Python script reads the same bytes.
  */
 import { spawnSync } from 'node:child_process';
