@@ -88,6 +88,43 @@ describe('symmetricEigen against ml-matrix EVD (symmetricEigenMl)', () => {
     });
   }
 
+  it('symmetricEigen(matrices with zero rows and repeated eigenvalues) keeps orthonormal vectors and small residuals', () => {
+    const m = 7;
+    const cases: Float64Array[] = [];
+    const identity = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) identity[i * m + i] = 1;
+    cases.push(identity);
+    // Row and column 2 zero, the rest a rank-2 matrix: eigenvalues with multiplicity.
+    const rng = new RandomState(77);
+    const u = Array.from({ length: m }, (_, i) => (i === 2 ? 0 : rng.gauss()));
+    const w = Array.from({ length: m }, (_, i) => (i === 2 ? 0 : rng.gauss()));
+    const lowRank = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) lowRank[i * m + j] = u[i]! * u[j]! + 2 * w[i]! * w[j]!;
+    }
+    cases.push(lowRank);
+    cases.push(new Float64Array(m * m));
+    for (const a of cases) {
+      const { values, vectors } = symmetricEigen(a, m);
+      const scale = Math.max(1, Math.abs(values[0]!));
+      for (let c = 0; c < m; c++) {
+        for (let e = c; e < m; e++) {
+          let dotCE = 0;
+          for (let j = 0; j < m; j++) dotCE += vectors[c * m + j]! * vectors[e * m + j]!;
+          expect(Math.abs(dotCE - (c === e ? 1 : 0))).toBeLessThan(1e-14);
+        }
+        let r2 = 0;
+        for (let i = 0; i < m; i++) {
+          let s = 0;
+          for (let j = 0; j < m; j++) s += a[i * m + j]! * vectors[c * m + j]!;
+          r2 += (s - values[c]! * vectors[c * m + i]!) ** 2;
+        }
+        expect(Math.sqrt(r2) / scale).toBeLessThan(1e-14);
+      }
+      for (let c = 1; c < m; c++) expect(values[c]!).toBeLessThanOrEqual(values[c - 1]!);
+    }
+  });
+
   it('symmetricEigen(diagonal) returns the sorted diagonal and unit vectors', () => {
     const a = Float64Array.from([1, 0, 0, 0, 3, 0, 0, 0, 2]);
     const { values, vectors } = symmetricEigen(a, 3);
