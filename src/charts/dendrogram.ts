@@ -13,7 +13,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './vl.js';
 import { PICK } from './projection.js';
-import { NEUTRAL, clusterScale } from './palette.js';
+import { NEUTRAL, clusterScale, labelGreys } from './palette.js';
 import { round6 } from './samples.js';
 
 /** The layout to draw (scipy's `dendrogram` output plus the cut). */
@@ -35,6 +35,22 @@ export interface DendrogramInput {
   samples: number;
   /** Linkage method, for the title. */
   method: string;
+  /**
+   * The held-out label under each leaf, drawn as a grey strip under the leaves (top and bottom
+   * orientations): the most common label of the leaf's samples, and the share of them that have
+   * it (1 for a single sample). Default: none.
+   */
+  strip?: { name: string; domain: readonly string[]; leaves: readonly DendrogramStripLeaf[] };
+}
+
+/** The held-out label of one leaf of the dendrogram. */
+export interface DendrogramStripLeaf {
+  /** Most common label among the leaf's samples (the first in `domain` order on a tie). */
+  label: string;
+  /** Share of the leaf's samples with that label. */
+  share: number;
+  /** Samples in the leaf. */
+  size: number;
 }
 
 /** The scipy orientations. */
@@ -216,6 +232,41 @@ export function dendrogramSpec(
     });
   }
   const truncated = input.leafLabels.length < input.samples;
+  const tree = {
+    width: vertical ? length : depth,
+    height: vertical ? depth : length,
+    layer: layers,
+  };
+  const strip = vertical && input.strip ? input.strip : undefined;
+  const stripUnit = strip && {
+    width: length,
+    height: 14,
+    data: {
+      values: strip.leaves.map((l, i) => ({
+        x: 10 * i,
+        x2: 10 * i + 10,
+        label: l.label,
+        share: round6(l.share),
+        size: l.size,
+      })),
+    },
+    mark: { type: 'rect', stroke: null },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: leafScale, axis: null },
+      x2: { field: 'x2' },
+      color: {
+        field: 'label',
+        type: 'nominal',
+        title: strip.name,
+        scale: { domain: [...strip.domain], range: labelGreys(strip.domain.length) },
+      },
+      tooltip: [
+        { field: 'label', type: 'nominal', title: strip.name },
+        { field: 'share', type: 'quantitative', title: 'share of the leaf', format: '.0%' },
+        { field: 'size', type: 'quantitative', title: 'samples' },
+      ],
+    },
+  };
   return topLevel({
     description:
       `Dendrogram of ${input.samples} samples (${input.method} linkage)` +
@@ -223,14 +274,21 @@ export function dendrogramSpec(
       `; ${cutText}.`,
     title: {
       text: `Dendrogram (${input.method} linkage)`,
-      subtitle: `Dashed: ${cutText}.` + (truncated ? ' Leaves marked (n) hold n samples.' : ''),
+      subtitle:
+        `Dashed: ${cutText}.` +
+        (truncated ? ' Leaves marked (n) hold n samples.' : '') +
+        (strip ? ` Grey strip: the most common ${strip.name} of each leaf.` : ''),
     },
     params: [
       { name: 'leafLabels', value: [...input.leafLabels] },
       { name: 'leafColors', value: leafColors },
     ],
-    width: vertical ? length : depth,
-    height: vertical ? depth : length,
-    layer: layers,
+    ...(stripUnit
+      ? {
+          vconcat: orientation === 'top' ? [tree, stripUnit] : [stripUnit, tree],
+          spacing: 2,
+          resolve: { scale: { color: 'independent' } },
+        }
+      : tree),
   });
 }

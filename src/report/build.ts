@@ -219,6 +219,40 @@ function standardize(m: FeatureMatrix): FeatureMatrix {
   return out;
 }
 
+/**
+ * The most common held-out label of each dendrogram leaf (a sample, or a truncated subtree
+ * given by its node id in Z), with its share; ties go to the first label in name order.
+ */
+function stripLeaves(
+  hc: HClustResult,
+  leaves: readonly number[],
+  rows: Int32Array,
+  codes: Int32Array,
+  names: readonly string[],
+): { label: string; share: number; size: number }[] {
+  const n = hc.n;
+  const Z = hc.Z;
+  const counts = new Int32Array(names.length);
+  const stack: number[] = [];
+  return leaves.map((leaf) => {
+    counts.fill(0);
+    let size = 0;
+    stack.push(leaf);
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      if (v < n) {
+        counts[codes[rows[v]!]!]!++;
+        size++;
+      } else {
+        stack.push(Z[4 * (v - n)]!, Z[4 * (v - n) + 1]!);
+      }
+    }
+    let best = 0;
+    for (let c = 1; c < names.length; c++) if (counts[c]! > counts[best]!) best = c;
+    return { label: names[best]!, share: counts[best]! / size, size };
+  });
+}
+
 /** Per-cluster column means of `m`. */
 function clusterMeans(m: FeatureMatrix, labels: Int32Array, k: number): number[][] {
   const sums: number[][] = [];
@@ -462,6 +496,15 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         ...(layout.contracted.length <= 300 ? { contracted: layout.contracted } : {}),
         samples: hRows.length,
         method: hc.method,
+        ...(labelCodes
+          ? {
+              strip: {
+                name: labelName,
+                domain: labelNames,
+                leaves: stripLeaves(hc, layout.leaves, hRows, labelCodes, labelNames),
+              },
+            }
+          : {}),
       },
       { orientation: o.orientation },
     ),

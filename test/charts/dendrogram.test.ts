@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dendrogramSegments, dendrogramSpec } from '../../src/charts/dendrogram.js';
-import { dendrogramInput } from './examples.js';
+import { dendrogramInput, stripInput } from './examples.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON
 type Json = any;
@@ -45,5 +45,25 @@ describe('dendrogramSpec', () => {
     expect(rules.encoding.y.axis.orient).toBe('right');
     expect(rules.encoding.x.scale.reverse).toBe(true);
     expect(s.width).toBe(300);
+  });
+});
+
+describe('dendrogramSpec with a label strip', () => {
+  it("dendrogramSpec({strip}) puts a grey strip of each leaf's label under the leaves, on the same x", () => {
+    const s = dendrogramSpec({ ...dendrogramInput, strip: stripInput }) as Json;
+    const [tree, strip] = s.vconcat;
+    expect(tree.layer[0].encoding.x.scale).toEqual(strip.encoding.x.scale);
+    expect(strip.data.values[1]).toEqual({ x: 10, x2: 20, label: 'x', share: 0.666667, size: 3 });
+    expect(strip.encoding.color.scale.range).toEqual(['#404040', '#c8c8c8']);
+    expect(s.params.map((p: Json) => p.name)).toEqual(['leafLabels', 'leafColors']);
+  });
+
+  it("dendrogramSpec({strip}, {orientation: 'left'}) leaves the strip out", () => {
+    const s = dendrogramSpec(
+      { ...dendrogramInput, strip: stripInput },
+      { orientation: 'left' },
+    ) as Json;
+    expect(s.vconcat).toBeUndefined();
+    expect(s.layer).toBeDefined();
   });
 });

@@ -31,6 +31,17 @@ export const dendrogramInput = {
   method: 'ward',
 };
 
+export const stripInput = {
+  name: HOSTILE[1]!,
+  domain: ['x', HOSTILE[0]!],
+  leaves: [
+    { label: 'x', share: 1, size: 1 },
+    { label: 'x', share: 2 / 3, size: 3 },
+    { label: HOSTILE[0]!, share: 1, size: 1 },
+    { label: HOSTILE[0]!, share: 1, size: 1 },
+  ],
+};
+
 export const chooseKInput = {
   table: [
     {
@@ -136,5 +147,10 @@ export function exampleSpecs(): Record<string, TopLevelSpec> {
   };
   for (const o of ORIENTATIONS)
     out[`dendrogram-${o}`] = dendrogramSpec(dendrogramInput, { orientation: o });
+  out['dendrogram-strip'] = dendrogramSpec({ ...dendrogramInput, strip: stripInput });
+  out['dendrogram-strip-bottom'] = dendrogramSpec(
+    { ...dendrogramInput, strip: stripInput },
+    { orientation: 'bottom' },
+  );
   return out;
 }
