@@ -80,7 +80,7 @@ describe('buildReport', () => {
 
   it('buildReport(iris) summarises each feature as pandas describe() does (sd with n-1)', () => {
     const data = report.document.sections[0]!;
-    const table = data.blocks[1] as { kind: 'table'; rows: string[][] };
+    const table = data.blocks[1] as unknown as { kind: 'table'; rows: string[][] };
     // pandas: iris.sepal_length.describe() -> mean 5.843333, std 0.828066, min 4.3, max 7.9
     expect(table.rows[0]).toEqual(['sepal_length', '5.843', '0.8281', '4.3', '7.9', '218.6']);
   });
