@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { PCA } from 'ml-pca';
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
@@ -229,6 +230,50 @@ describe('pca: solvers agree with each other', () => {
     expect(Array.from(a.scores.data)).toEqual(Array.from(b.scores.data));
     expect(a.components).toEqual(b.components);
     expect(maxAbsDiff(a.components, c.components)).toBeLessThan(1e-10);
+  });
+});
+
+describe('pca: properties on random small matrices (fast-check, seed 20261129)', () => {
+  it('pca(X) with every component reconstructs X, and the covariance and SVD solvers agree', () => {
+    const matrix = fc
+      .record({ n: fc.integer({ min: 2, max: 12 }), d: fc.integer({ min: 1, max: 6 }) })
+      .chain(({ n, d }) =>
+        fc.array(
+          fc.array(
+            fc.integer({ min: -100_000, max: 100_000 }).map((v) => v / 1000),
+            { minLength: d, maxLength: d },
+          ),
+          { minLength: n, maxLength: n },
+        ),
+      );
+    fc.assert(
+      fc.property(matrix, fc.boolean(), (x, scale) => {
+        const fit = withCollectedWarnings(() => {
+          try {
+            return {
+              cov: pca(x, { scale, solver: 'covariance' }),
+              svd: pca(x, { scale, solver: 'svd' }),
+            };
+          } catch (error) {
+            if (error instanceof DataError) return undefined; // every column constant
+            throw error;
+          }
+        }).value;
+        if (fit === undefined) return;
+        const { cov, svd } = fit;
+        const size = Math.max(1, maxAbs(x));
+        expect(maxAbsDiff(rowsOf(cov.inverseTransform(cov.scores)), x) / size).toBeLessThan(1e-12);
+        expect(maxAbsDiff(cov.explainedVarianceRatio, svd.explainedVarianceRatio)).toBeLessThan(
+          1e-12,
+        );
+        // Ratios add up to 1 over all min(n, d) components, unless the rank is capped by n - 1.
+        let sum = 0;
+        for (const r of cov.explainedVarianceRatio) sum += r;
+        expect(sum).toBeLessThanOrEqual(1 + 1e-12);
+        if (x.length > x[0]!.length) expect(sum).toBeCloseTo(1, 12);
+      }),
+      { seed: 20261129, numRuns: 200 },
+    );
   });
 });
 
