@@ -24,6 +24,7 @@ import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/da
 import { OptionError } from '../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKnownOptions } from '../util/validate.js';
+import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
 
 /** The named initialisations of k-means. */
 export const KMEANS_INITS = ['k-means++', 'random'] as const;
@@ -86,13 +87,16 @@ export function kmeansPlusPlusIndices(
   k: number,
   rng: RandomState,
   localTrials = 2 + Math.floor(Math.log(k)),
+  kernel: LloydKernel | null = null,
 ): Int32Array {
   const { rows: n, cols: d, data } = X;
   const L = localTrials;
   const indices = new Int32Array(k);
-  let closest: Float64Array = new Float64Array(n);
+  // the WebAssembly kernel (kmeans-simd.ts) evaluates the candidates when it holds X
+  const simd = kernel !== null && kernel.X === data && kernel.trials === L;
+  let closest: Float64Array = simd ? kernel.closest : new Float64Array(n);
   const cand: Float64Array[] = [];
-  for (let t = 0; t < L; t++) cand.push(new Float64Array(n));
+  if (!simd) for (let t = 0; t < L; t++) cand.push(new Float64Array(n));
   const cumsum = new Float64Array(n);
   const candIds = new Int32Array(L);
   const pots = new Float64Array(L);
@@ -129,6 +133,18 @@ export function kmeansPlusPlusIndices(
         else hi = mid;
       }
       candIds[t] = Math.min(lo, n - 1);
+    }
+    if (simd) {
+      kernel.evaluate(candIds);
+      let best = 0;
+      for (let t = 0; t < L; t++) {
+        pots[t] = pairwiseSum(kernel.candidates[t]!, 0, n);
+        if (pots[t]! < pots[best]!) best = t;
+      }
+      pot = pots[best]!;
+      closest.set(kernel.candidates[best]!);
+      indices[c] = candIds[best]!;
+      continue;
     }
     // distances of every row to the candidates, four candidates per pass over X
     for (let t0 = 0; t0 < L; t0 += 4) {
@@ -289,7 +305,17 @@ export function kmeansPlusPlus(
     options.localTrials ?? 2 + Math.floor(Math.log(k)),
     1,
   );
-  const indices = kmeansPlusPlusIndices(M, k, new RandomState(seed), trials);
+  // with WebAssembly SIMD the candidates are evaluated in a copy of X in the kernel's memory
+  const kernel =
+    trials === 2 + Math.floor(Math.log(k)) ? createLloydKernel(M.rows, M.cols, k) : null;
+  if (kernel) kernel.X.set(M.data);
+  const indices = kmeansPlusPlusIndices(
+    kernel ? { rows: M.rows, cols: M.cols, data: kernel.X } : M,
+    k,
+    new RandomState(seed),
+    trials,
+    kernel,
+  );
   const centroids: number[][] = [];
   for (let c = 0; c < k; c++) {
     const p = indices[c]! * M.cols;

@@ -7,9 +7,14 @@
  * labels and sums are bit for bit those of the JavaScript Lloyd pass; then the nearest centre
  * (lowest index on ties), whether the label changed, and the row added to its centre's sum.
  *
+ * The same module evaluates the candidates of greedy k-means++ (kmeans-init.ts): for L =
+ * 2 + floor(ln k) candidate rows, min(||x_i - c_t||^2, D(i)) for every row, two candidates per
+ * lane pair, again bit for bit the JavaScript values.
+ *
  * Memory (one `WebAssembly.Memory` per fit, little-endian f64/i32):
  *   [X: n*d f64][centres transposed: d*kp f64][labels: n i32][sums: k*d f64][weights: k f64]
- * with kp = k rounded up to even; the padding centre is +Infinity (never nearest).
+ *   [candidates transposed: d*Lp f64][D: n f64][potentials: L*n f64]
+ * with kp, Lp = k, L rounded up to even; the padding centre is +Infinity (never nearest).
  * X lives in this memory for the whole fit: `kmeans` writes the centred copy of the data there
  * instead of into a JavaScript array, so the data is not copied twice.
  *
@@ -76,6 +81,7 @@ const f64x2Lane = (lane: number) => [0xfd, ...uleb(0x21), lane];
 const F64X2_ADD = [0xfd, ...uleb(0xf0)];
 const F64X2_SUB = [0xfd, ...uleb(0xf1)];
 const F64X2_MUL = [0xfd, ...uleb(0xf2)];
+const SELECT = [0x1b];
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const IF = [0x04, 0x40];
@@ -147,15 +153,91 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
     [...uleb(2 + pairs), V128],
   ]);
   const code = [...locals, ...b, ...END];
-  const params = vec(new Array<number[]>(7).fill([I32]));
+  const cand = candidatesCode(trials(k));
+  const params7 = vec(new Array<number[]>(7).fill([I32]));
+  const params6 = vec(new Array<number[]>(6).fill([I32]));
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...params, ...vec([[I32]])]])),
+    ...section(
+      1,
+      vec([
+        [0x60, ...params7, ...vec([[I32]])],
+        [0x60, ...params6, ...vec([])],
+      ]),
+    ),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0)])),
-    ...section(7, vec([[...name('pass'), 0x00, ...uleb(0)]])),
-    ...section(10, vec([[...uleb(code.length), ...code]])),
+    ...section(3, vec([uleb(0), uleb(1)])),
+    ...section(
+      7,
+      vec([
+        [...name('pass'), 0x00, ...uleb(0)],
+        [...name('candidates'), 0x00, ...uleb(1)],
+      ]),
+    ),
+    ...section(
+      10,
+      vec([
+        [...uleb(code.length), ...code],
+        [...uleb(cand.length), ...cand],
+      ]),
+    ),
   ]);
+}
+
+/** Candidates per k-means++ step: 2 + floor(ln k), as kmeans-init.ts. */
+function trials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
+}
+
+/**
+ * Body of `candidates(x, n, d, ct, closest, out)`: for every row i and candidate t < L,
+ * out[t n + i] = min(||x_i - c_t||^2, closest[i]) (the k-means++ potential with candidate t),
+ * two candidates per lane pair; ct holds the candidates transposed (d x Lp).
+ */
+function candidatesCode(L: number): number[] {
+  const Lp = L + (L & 1);
+  const pairs = Lp / 2;
+  const P = { x: 0, n: 1, d: 2, ct: 3, closest: 4, out: 5 };
+  const Lc = { i: 6, j: 7, p: 8, q: 9, o: 10, stride: 11, cl: 12, v: 13 };
+  const XS = 14;
+  const E = 15;
+  const ACC = 16;
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  emit(get(P.n), i32(3), I32_SHL, set(Lc.stride), i32(0), set(Lc.i));
+  emit(BLOCK, LOOP);
+  emit(get(Lc.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+  emit(get(P.x), get(Lc.i), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(Lc.p));
+  for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(ACC + c));
+  emit(get(P.ct), set(Lc.q), i32(0), set(Lc.j));
+  emit(BLOCK, LOOP);
+  emit(get(Lc.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+  emit(get(Lc.p), get(Lc.j), i32(3), I32_SHL, I32_ADD, f64Load(), F64X2_SPLAT, set(XS));
+  for (let c = 0; c < pairs; c++) {
+    emit(get(XS), get(Lc.q), v128Load(c * 16), F64X2_SUB, tee(E), get(E), F64X2_MUL);
+    emit(get(ACC + c), F64X2_ADD, set(ACC + c));
+  }
+  emit(get(Lc.q), i32(Lp * 8), I32_ADD, set(Lc.q));
+  emit(get(Lc.j), i32(1), I32_ADD, set(Lc.j), br(0));
+  emit(END, END);
+  emit(get(P.closest), get(Lc.i), i32(3), I32_SHL, I32_ADD, f64Load(), set(Lc.cl));
+  emit(get(P.out), get(Lc.i), i32(3), I32_SHL, I32_ADD, set(Lc.o));
+  for (let t = 0; t < L; t++) {
+    // out[t n + i] = v < cl ? v : cl
+    emit(get(Lc.o), get(Lc.stride), i32(t), I32_MUL, I32_ADD);
+    emit(get(ACC + (t >> 1)), f64x2Lane(t & 1), tee(Lc.v), get(Lc.cl), get(Lc.v), get(Lc.cl));
+    emit(F64_LT, SELECT, f64Store());
+  }
+  emit(get(Lc.i), i32(1), I32_ADD, set(Lc.i), br(0));
+  emit(END, END);
+  const locals = vec([
+    [...uleb(6), I32],
+    [...uleb(2), F64],
+    [...uleb(2 + pairs), V128],
+  ]);
+  return [...locals, ...b, ...END];
 }
 
 const modules = new Map<number, WebAssembly.Module>();
@@ -197,6 +279,14 @@ export interface LloydKernel {
    * count written to `sums` and `counts`. Returns the number of labels that changed.
    */
   pass(centres: Float64Array, sums: Float64Array, counts: Float64Array): number;
+  /** Candidates per k-means++ step (2 + floor(ln k)). */
+  readonly trials: number;
+  /** k-means++ distances to the nearest chosen centre; a view on the kernel's memory. */
+  readonly closest: Float64Array;
+  /** k-means++ potentials with each candidate (`trials` rows of n); views on the memory. */
+  readonly candidates: Float64Array[];
+  /** Fill `candidates` for the candidate rows `ids` of X (length `trials`). */
+  evaluate(ids: Int32Array): void;
 }
 
 const PAGE = 65536;
@@ -210,7 +300,12 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
   const labelsOff = ctOff + d * kp * 8;
   const sumsOff = labelsOff + Math.ceil((n * 4) / 16) * 16;
   const weightsOff = sumsOff + k * d * 8;
-  const total = weightsOff + k * 8;
+  const L = trials(k);
+  const Lp = L + (L & 1);
+  const candCtOff = weightsOff + Math.ceil((k * 8) / 16) * 16;
+  const closestOff = candCtOff + d * Lp * 8;
+  const candOff = closestOff + n * 8;
+  const total = candOff + L * n * 8;
   const pages = Math.ceil(total / PAGE);
   if (pages > 65536) return null;
   let memory: WebAssembly.Memory;
@@ -227,7 +322,12 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
     return null; // out of memory for the module: JavaScript will do
   }
   const fn = instance.exports.pass as (...args: number[]) => number;
+  const candFn = instance.exports.candidates as (...args: number[]) => void;
   const buffer = memory.buffer;
+  const candCt = new Float64Array(buffer, candCtOff, d * Lp);
+  const closest = new Float64Array(buffer, closestOff, n);
+  const candidates: Float64Array[] = [];
+  for (let t = 0; t < L; t++) candidates.push(new Float64Array(buffer, candOff + t * n * 8, n));
   const X = new Float64Array(buffer, 0, n * d);
   const ct = new Float64Array(buffer, ctOff, d * kp);
   const labels = new Int32Array(buffer, labelsOff, n);
@@ -247,6 +347,16 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
       outSums.set(sums);
       outCounts.set(weights);
       return changed;
+    },
+    trials: L,
+    closest,
+    candidates,
+    evaluate(ids) {
+      for (let j = 0; j < d; j++) {
+        for (let t = 0; t < L; t++) candCt[j * Lp + t] = X[ids[t]! * d + j]!;
+        if (Lp > L) candCt[j * Lp + L] = 0;
+      }
+      candFn(0, n, d, candCtOff, closestOff, candOff);
     },
   };
 }

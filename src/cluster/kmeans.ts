@@ -252,8 +252,9 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   for (let run = 0; run < nInit; run++) {
     let start: Float64Array;
     if (initCentres) start = initCentres.slice();
-    else if (o.init === 'k-means++') start = gatherRows(C, kmeansPlusPlusIndices(C, k, rng));
-    else start = gatherRows(C, randomInitIndices(n, k, rng));
+    else if (o.init === 'k-means++') {
+      start = gatherRows(C, kmeansPlusPlusIndices(C, k, rng, undefined, kernel));
+    } else start = gatherRows(C, randomInitIndices(n, k, rng));
     const result = runKMeans(resolved, C, weights, start, k, maxIterations, tol, kernel);
     if (
       best === null ||

@@ -1,5 +1,6 @@
 /**
- * k-means benchmark: clusterlens `kmeans` (Hamerly, Lloyd, Elkan), k-means++, mini-batch and the
+ * k-means benchmark: clusterlens `kmeans` (Hamerly, Lloyd in WebAssembly SIMD and in JavaScript
+ * ('lloyd-js'), Elkan), k-means++ (SIMD and JavaScript), mini-batch and the
  * silhouette, against ml-kmeans 7.0.1 and scikit-learn 1.2.1 (`test/bench/kmeans_sklearn.py`,
  * when /usr/bin/python3 has it), single thread (OMP_NUM_THREADS=1).
  *
@@ -34,6 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { kmeans as mlKMeans } from 'ml-kmeans';
 import { kmeans } from '../../src/cluster/kmeans.js';
 import { kmeansPlusPlus } from '../../src/cluster/kmeans-init.js';
+import { setSimdEnabled } from '../../src/cluster/kmeans-simd.js';
 import { miniBatchKMeans } from '../../src/cluster/minibatch.js';
 import { featureMatrix, toRows } from '../../src/data/dataset.js';
 import { silhouetteScore } from '../../src/metrics/silhouette.js';
@@ -66,6 +68,7 @@ function cases(): Case[] {
         impls: {
           'clusterlens hamerly': r,
           'clusterlens lloyd': r,
+          'clusterlens lloyd-js': r,
           'clusterlens elkan': r,
           'ml-kmeans': n >= 1_000_000 ? 1 : Math.min(r, 3),
           'sklearn lloyd': r,
@@ -77,7 +80,7 @@ function cases(): Case[] {
       name: `init-${size}`,
       data: `unif-${size}`,
       rows: n,
-      impls: { 'clusterlens kmeans++': r, 'sklearn kmeans++': r },
+      impls: { 'clusterlens kmeans++': r, 'clusterlens kmeans++-js': r, 'sklearn kmeans++': r },
     });
     out.push({
       name: `default-${size}`,
@@ -208,7 +211,11 @@ function child(impl: string, caseName: string, reps: number): void {
     const c0 = process.cpuUsage();
     const w0 = performance.now();
     if (impl.startsWith('clusterlens') && caseName.startsWith('fit')) {
-      const algorithm = impl.split(' ')[1] as 'hamerly';
+      let algorithm = impl.split(' ')[1] as 'hamerly';
+      if (algorithm === ('lloyd-js' as 'hamerly')) {
+        setSimdEnabled(false);
+        algorithm = 'lloyd' as 'hamerly';
+      }
       const f = kmeans(X, {
         k: K,
         init,
@@ -224,7 +231,8 @@ function child(impl: string, caseName: string, reps: number): void {
         maxIterations: c.maxIterations!,
       });
       note = `${f.iterations} it`;
-    } else if (impl === 'clusterlens kmeans++') {
+    } else if (impl === 'clusterlens kmeans++' || impl === 'clusterlens kmeans++-js') {
+      if (impl.endsWith('-js')) setSimdEnabled(false);
       note = Array.from(kmeansPlusPlus(X, { k: K, seed: 0 }).indices).join(' ');
     } else if (impl === 'clusterlens default') {
       const f = kmeans(X, { k: K, nInit: 1, seed: 0 });

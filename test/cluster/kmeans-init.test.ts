@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kmeansPlusPlus, pairwiseSum } from '../../src/cluster/kmeans-init.js';
+import { setSimdEnabled } from '../../src/cluster/kmeans-simd.js';
 import { OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
 
@@ -34,6 +35,22 @@ describe('kmeansPlusPlus', () => {
       }
     });
   }
+
+  it('kmeansPlusPlus(X, {k, seed}) is the same with and without WebAssembly', () => {
+    const rng = new RandomState(5);
+    const X = Array.from({ length: 3000 }, () => [rng.gauss(), rng.gauss() * 3, rng.randint(4)]);
+    for (const k of [2, 5, 8, 21]) {
+      const simd = kmeansPlusPlus(X, { k, seed: k });
+      const previous = setSimdEnabled(false);
+      try {
+        expect(Array.from(simd.indices)).toEqual(
+          Array.from(kmeansPlusPlus(X, { k, seed: k }).indices),
+        );
+      } finally {
+        setSimdEnabled(previous);
+      }
+    }
+  });
 
   it('kmeansPlusPlus(X, {k: 1, seed}) takes row randint(n) of RandomState(seed)', () => {
     const X = Array.from({ length: 37 }, (_, i) => [i, i % 5]);
