@@ -720,6 +720,20 @@ function buildDocument(
         },
       ],
     });
+  } else {
+    sections.push({
+      id: 'choose-k',
+      title: 'Choosing k',
+      blocks: [
+        {
+          kind: 'text',
+          text:
+            `k = ${a.k} was given. The criteria of k (which fit k-means about 100 times) are ` +
+            `computed for data of at most ${o.chooseKMaxRows} rows, or on a seeded sample of ` +
+            'that many rows with --k auto.',
+        },
+      ],
+    });
   }
   const ratios = Array.from(a.pca.explainedVarianceRatio);
   let cum = 0;
