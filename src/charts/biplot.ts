@@ -156,15 +156,23 @@ export function biplotSpec(
           tooltip: arrowTip,
         },
       },
-      {
+      // labels beyond the tips: left-aligned on arrows that point right, right-aligned otherwise
+      ...[true, false].map((right) => ({
         data: { values: arrows },
-        mark: { type: 'text', dy: -10, fontWeight: 'bold', fontSize: 11 },
+        transform: [{ filter: right ? 'datum.x >= 0' : 'datum.x < 0' }],
+        mark: {
+          type: 'text',
+          align: right ? 'left' : 'right',
+          dx: right ? 7 : -7,
+          fontWeight: 'bold',
+          fontSize: 11,
+        },
         encoding: {
           x: { ...x, field: 'x' },
           y: { ...y, field: 'y' },
           text: { field: 'feature' },
         },
-      },
+      })),
     ],
   });
 }

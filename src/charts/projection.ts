@@ -152,6 +152,7 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
           scale: { scheme: 'greys', type: 'sqrt' },
           legend: null,
         },
+        tooltip: [{ field: 'count', type: 'quantitative', title: 'samples in this cell' }],
       },
     });
   }

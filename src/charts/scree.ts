@@ -10,14 +10,14 @@ import { round6 } from './samples.js';
 export interface ScreeOptions {
   /** Draw a dashed rule at this cumulative ratio. Default: 0.9. */
   threshold?: number;
-  /** Chart width and height in pixels. Default: 360 x 240. */
+  /** Chart width and height in pixels. Default: max(360, 36 per component) x 240. */
   width?: number;
   height?: number;
 }
 
 /** The scree spec for the explained variance ratios of the components, in order. */
 export function screeSpec(ratios: ArrayLike<number>, options: ScreeOptions = {}): TopLevelSpec {
-  const o = { threshold: 0.9, width: 360, height: 240, ...options };
+  const o = { threshold: 0.9, width: Math.max(360, 36 * ratios.length), height: 240, ...options };
   const values: { pc: string; ratio: number; cumulative: number }[] = [];
   let cum = 0;
   for (let i = 0; i < ratios.length; i++) {

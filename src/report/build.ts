@@ -630,7 +630,7 @@ function buildDocument(
     blocks: [
       {
         kind: 'table',
-        head: ['', ''],
+        head: ['property', 'value'],
         rows: [
           ['file', manifest.input.file],
           ['rows read', String(src.rowsRead)],
@@ -855,7 +855,7 @@ function buildDocument(
     blocks: [
       {
         kind: 'table',
-        head: ['', ''],
+        head: ['property', 'value'],
         rows: [
           ['input', manifest.input.file],
           ['SHA-256', manifest.input.sha256],
