@@ -240,6 +240,47 @@ function candidatesCode(L: number): number[] {
   return [...locals, ...b, ...END];
 }
 
+/**
+ * The byte encoders above, for other kernels assembled the same way (the silhouette).
+ * @internal
+ */
+export const wasm = {
+  uleb,
+  name,
+  section,
+  vec,
+  get,
+  set,
+  tee,
+  i32,
+  f64Load,
+  f64Store,
+  v128Load,
+  f64x2Lane,
+  br,
+  brIf,
+  types: { I32, F64, V128 },
+  op: {
+    I32_EQZ,
+    I32_LT_U,
+    I32_ADD,
+    I32_MUL,
+    I32_SHL,
+    I32_LOAD,
+    F64_ADD,
+    F64_SUB: [0xa1],
+    F64_MUL: [0xa2],
+    F64_SQRT: [0x9f],
+    V128_ZERO,
+    F64X2_ADD,
+    F64X2_SUB,
+    F64X2_MUL,
+    BLOCK,
+    LOOP,
+    END,
+  },
+};
+
 const modules = new Map<number, WebAssembly.Module>();
 let supported: boolean | undefined;
 let enabled = true;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { setSimdEnabled } from '../../src/cluster/kmeans-simd.js';
 import { silhouetteSamples, silhouetteScore } from '../../src/metrics/silhouette.js';
 import { DataError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
@@ -57,6 +58,25 @@ describe('silhouette: hand-worked cases', () => {
     expect(() => silhouetteScore([[0], [1], [2]], [0, 1, 1], { sampleSize: 1 })).toThrow(
       "The 'sampleSize' option of silhouetteScore must be an integer in [2, 3]. Got 1 instead.",
     );
+  });
+});
+
+describe('silhouette: the WebAssembly SIMD sums', () => {
+  it('silhouetteSamples(X, labels) agrees with and without WebAssembly (odd and even d)', () => {
+    const rng = new RandomState(17);
+    for (const d of [1, 2, 3, 8, 13]) {
+      const X = Array.from({ length: 300 }, () => Array.from({ length: d }, () => rng.gauss()));
+      const labels = Array.from({ length: 300 }, (_, i) => i % 4);
+      const simd = silhouetteSamples(X, labels);
+      const previous = setSimdEnabled(false);
+      try {
+        const js = silhouetteSamples(X, labels);
+        for (let i = 0; i < 300; i++)
+          expect(Math.abs(simd[i]! - js[i]!)).toBeLessThanOrEqual(1e-13);
+      } finally {
+        setSimdEnabled(previous);
+      }
+    }
   });
 });
 
