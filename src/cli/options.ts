@@ -3,6 +3,8 @@
  * options of `loadDataset`:
  *
  *   --label COL --id COL --features A,B,.. --exclude A,B,.. --missing error|drop|mean|median
+ *   --max-memory SIZE   the memory budget of the O(n^2) steps (512M, 8G, ...; see
+ *                       src/util/memory.ts), set for the run before the command's action starts
  *
  * Use in a command file:
  *
@@ -14,6 +16,7 @@ import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/missing.js';
+import { type MemoryBudget, memoryBudget, parseSize, setMemoryBudget } from '../util/memory.js';
 
 /** The parsed loading flags, as commander hands them to an action. */
 export interface LoadingFlags {
@@ -22,6 +25,8 @@ export interface LoadingFlags {
   features?: string;
   exclude?: string;
   missing?: MissingPolicy;
+  /** The --max-memory size as typed ('512M'). */
+  maxMemory?: string;
 }
 
 /** Add the shared loading flags to a command; returns the command. */
@@ -36,7 +41,24 @@ export function addLoadingOptions(command: Command): Command {
         '--missing <policy>',
         'missing feature values: stop with an error, drop the rows, or impute (default: error)',
       ).choices(MISSING_POLICIES),
-    );
+    )
+    .option(
+      '--max-memory <size>',
+      'memory the O(n^2) steps may use, e.g. 512M or 8G (default: 80% of the available memory)',
+    )
+    .hook('preAction', (_command, action) => {
+      // Every run sets the budget, so an in-process run never inherits an earlier run's.
+      setMemoryBudget(budgetFromFlags(action.opts<LoadingFlags>()));
+    });
+}
+
+/**
+ * The memory budget the flags ask for: --max-memory parsed (an `OptionError` for a size that is
+ * not one), or undefined for the default (the available memory minus a margin).
+ */
+export function budgetFromFlags(flags: LoadingFlags): MemoryBudget | undefined {
+  if (flags.maxMemory === undefined) return undefined;
+  return memoryBudget(parseSize(flags.maxMemory, '--max-memory'), '--max-memory');
 }
 
 /** Translate parsed loading flags into `loadDataset` options. */

@@ -62,9 +62,9 @@
  * generic algorithm (O(n^2) in practice); plus the distance matrix, O(n^2 d). The features
  * layout needs O(n^2 d) time for all methods.
  */
-import { freemem } from 'node:os';
 import { type MatrixLike, toFeatureMatrix, type FeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
+import { formatBytes, memoryBudget } from '../util/memory.js';
 import { checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import {
   type DistanceInput,
@@ -152,7 +152,8 @@ export interface HClustOptions {
   /**
    * Bytes the working memory may take. Before allocating, hclust estimates what it needs and
    * throws an `OptionError` saying so when it would not fit.
-   * Default: 80% of the memory the operating system reports as available.
+   * Default: the process budget (`memoryBudget()` of src/util/memory.ts: the CLI's
+   * --max-memory, else 80% of the memory available to the process, control group included).
    */
   memoryLimit?: number;
 }
@@ -197,10 +198,14 @@ export function hclust(
     'condensed',
     'features',
   ] as const);
-  const memoryLimit =
+  const budget =
     o.memoryLimit === undefined
-      ? Math.floor(0.8 * freemem())
-      : checkNumber('hclust', 'memoryLimit', o.memoryLimit, { min: 0 });
+      ? memoryBudget()
+      : {
+          bytes: checkNumber('hclust', 'memoryLimit', o.memoryLimit, { min: 0 }),
+          source: 'the memoryLimit option',
+        };
+  const memoryLimit = budget.bytes;
   if (metric !== 'precomputed' && metric !== 'euclidean' && EUCLIDEAN_ONLY.includes(method)) {
     throw new OptionError(
       `hclust: method '${method}' is defined on Euclidean geometry and needs metric 'euclidean' ` +
@@ -230,6 +235,7 @@ export function hclust(
     layoutOption,
     memoryLimit,
     input,
+    budget.source,
   );
   const Z = runLinkage(plan, method, metric, features, input, n);
   const distances =
@@ -252,7 +258,8 @@ function gb(bytes: number): string {
 
 /**
  * Choose the layout and estimate the memory it needs; throw before allocating anything when
- * the chosen (or the only possible) layout does not fit.
+ * the chosen (or the only possible) layout does not fit. `budgetSource` says where the limit
+ * comes from, for the message.
  */
 export function planLinkage(
   n: number,
@@ -261,7 +268,9 @@ export function planLinkage(
   layout: 'auto' | LinkageLayout,
   memoryLimit: number,
   input: DistanceInput | null = null,
+  budgetSource = 'the memoryLimit option',
 ): LinkagePlan {
+  const limit = `${formatBytes(memoryLimit)} (${budgetSource})`;
   const small = 64 * n + 8 * n * (d + 1) * 2; // Z, sizes, ids, chains, centroids
   const squareBytes = 8 * n * n + small;
   const condensedBytes = 4 * n * (n - 1) + small;
@@ -293,9 +302,11 @@ export function planLinkage(
     throw new OptionError(
       `hclust: method '${method}' on n=${n} points needs ${gb(condensedBytes)} for its distance ` +
         `matrix (condensed layout; the faster square layout needs ${gb(squareBytes)}), but the ` +
-        `memory limit is ${gb(memoryLimit)}. Methods 'ward', 'single', 'centroid' and 'median' ` +
-        `work from Euclidean feature data in O(n*d) memory; otherwise cluster a sample of the rows ` +
-        `or raise 'memoryLimit' if more memory is really available.`,
+        `memory limit is ${limit}. Instead: methods 'ward', 'single', 'centroid' and 'median' ` +
+        `work from the stored Euclidean feature data in O(n*d) memory; or cluster a sample of ` +
+        `the rows; or cluster in two stages (k-means into a few hundred centres, then ` +
+        `hierarchical clustering of the centres); or raise the limit ('memoryLimit', ` +
+        `--max-memory) if more memory is really available.`,
     );
   }
   const bytes = readOnly ? small : layout === 'square' ? squareBytes : condensedBytes;
@@ -303,9 +314,7 @@ export function planLinkage(
   if (!lengthOk || bytes > memoryLimit) {
     throw new OptionError(
       `hclust: layout '${layout}' for n=${n} points needs ${gb(bytes)}` +
-        (lengthOk
-          ? `, but the memory limit is ${gb(memoryLimit)}`
-          : ', more than a typed array can hold') +
+        (lengthOk ? `, but the memory limit is ${limit}` : ', more than a typed array can hold') +
         `. Use layout 'auto' (or 'condensed', which needs half as much).`,
     );
   }
