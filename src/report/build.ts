@@ -253,6 +253,66 @@ function stripLeaves(
   });
 }
 
+/**
+ * Kaufman and Rousseeuw's reading of the mean silhouette ("Finding Groups in Data", Wiley 1990,
+ * p. 88): > 0.70 strong, > 0.50 reasonable, > 0.25 weak and possibly artificial, else none.
+ */
+export function silhouetteStructure(mean: number): string {
+  if (Number.isNaN(mean)) return 'not computed';
+  if (mean > 0.7) return 'a strong structure';
+  if (mean > 0.5) return 'a reasonable structure';
+  if (mean > 0.25) return 'a weak structure that could be artificial';
+  return 'no substantial structure';
+}
+
+/** The findings an analyst reads first, one per row, each pointing to its section. */
+function summaryTable(
+  dataset: Dataset,
+  o: ResolvedReportOptions,
+  a: ReportAnalysis,
+): { kind: 'table'; head: string[]; rows: string[][] } {
+  const order = Array.from(a.anovaF.keys())
+    .filter((j) => Number.isFinite(a.anovaF[j]!))
+    .sort((x, y) => a.anovaF[y]! - a.anovaF[x]! || x - y);
+  const rows: string[][] = [
+    [
+      'number of clusters',
+      o.k === 'auto'
+        ? `k = ${a.k}, recommended: ${a.kChoice?.reason ?? ''}`
+        : `k = ${a.k}, given` +
+          (a.kChoice ? `; the criteria recommend k = ${a.kChoice.recommended}` : ''),
+    ],
+    [
+      'separation',
+      `mean silhouette ${fmt(a.silhouetteMean)}: ${silhouetteStructure(a.silhouetteMean)} ` +
+        '(Kaufman and Rousseeuw)' +
+        (a.silhouetteRows < a.n ? `, on a seeded sample of ${a.silhouetteRows} rows` : ''),
+    ],
+    [
+      'k-means vs hierarchical',
+      `adjusted Rand index ${fmt(a.ariHclust)} (${a.hclust.method} linkage` +
+        (a.hclustRows.length < a.n ? `, on a seeded sample of ${a.hclustRows.length} rows` : '') +
+        '); 1 = the two methods find the same groups',
+    ],
+  ];
+  if (a.ariLabel !== undefined) {
+    rows.push([
+      `k-means vs ${dataset.labelColumn ?? 'label'}`,
+      `adjusted Rand index ${fmt(a.ariLabel)} (the label was held out of every fit)`,
+    ]);
+  }
+  if (order.length > 0 && a.k >= 2) {
+    rows.push([
+      'features that separate the clusters most',
+      order
+        .slice(0, 3)
+        .map((j) => `${a.features[j]} (F = ${fmt(a.anovaF[j]!, 1)})`)
+        .join(', '),
+    ]);
+  }
+  return { kind: 'table', head: ['finding', 'value'], rows };
+}
+
 /** Per-cluster column means of `m`. */
 function clusterMeans(m: FeatureMatrix, labels: Int32Array, k: number): number[][] {
   const sums: number[][] = [];
@@ -624,6 +684,7 @@ function buildDocument(
   const src = dataset.source;
   const sections: ReportSection[] = [];
   const constant = a.scaling.constantColumns.map((j) => a.features[j]!);
+  sections.push({ id: 'summary', title: 'Summary', blocks: [summaryTable(dataset, o, a)] });
   sections.push({
     id: 'data',
     title: 'Data',

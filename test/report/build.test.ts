@@ -10,6 +10,7 @@ import {
   buildReport,
   type Report,
   resolveReportOptions,
+  silhouetteStructure,
   writeReport,
 } from '../../src/report/build.js';
 import { renderHtml } from '../../src/report/html.js';
@@ -79,10 +80,37 @@ describe('buildReport', () => {
   });
 
   it('buildReport(iris) summarises each feature as pandas describe() does (sd with n-1)', () => {
-    const data = report.document.sections[0]!;
+    const data = report.document.sections[1]!;
     const table = data.blocks[1] as unknown as { kind: 'table'; rows: string[][] };
     // pandas: iris.sepal_length.describe() -> mean 5.843333, std 0.828066, min 4.3, max 7.9
     expect(table.rows[0]).toEqual(['sepal_length', '5.843', '0.8281', '4.3', '7.9', '218.6']);
+  });
+
+  it('buildReport(iris, {k: 3}) summarises the findings first', () => {
+    const summary = report.document.sections[0]!.blocks[0] as unknown as { rows: string[][] };
+    expect(summary.rows.map((r) => r[0])).toEqual([
+      'number of clusters',
+      'separation',
+      'k-means vs hierarchical',
+      'k-means vs species',
+      'features that separate the clusters most',
+    ]);
+    expect(summary.rows[0]![1]).toBe('k = 3, given; the criteria recommend k = 2');
+    expect(summary.rows[1]![1]).toMatch(
+      /^mean silhouette 0\.460: a weak structure that could be artificial/,
+    );
+    expect(summary.rows[4]![1]).toBe(
+      'petal_length (F = 860.6), petal_width (F = 525.7), sepal_length (F = 218.6)',
+    );
+  });
+
+  it('silhouetteStructure(mean) reads the mean silhouette as Kaufman and Rousseeuw', () => {
+    expect([0.8, 0.6, 0.3, 0.1].map(silhouetteStructure)).toEqual([
+      'a strong structure',
+      'a reasonable structure',
+      'a weak structure that could be artificial',
+      'no substantial structure',
+    ]);
   });
 
   it('buildReport(iris) does not mutate the dataset', () => {
@@ -97,6 +125,7 @@ describe('buildReport', () => {
 
   it('buildReport(iris) has the sections of the report, in order', () => {
     expect(report.document.sections.map((s) => s.id)).toEqual([
+      'summary',
       'data',
       'choose-k',
       'pca',
