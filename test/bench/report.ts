@@ -135,7 +135,7 @@ for (const c of cases) {
 
 const openTimes: Record<string, string> = {};
 const missing = browserMissing();
-if (missing) console.log(missing);
+if (missing) console.log(`no open times: ${missing}`);
 else {
   const browser = await launch();
   for (const r of reports) {

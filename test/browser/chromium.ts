@@ -15,7 +15,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function browserMissing(): string | undefined {
   if (existsSync(CHROMIUM)) return undefined;
   return (
-    `browser tests skipped: ${CHROMIUM} not found. Install Chromium with ` +
+    `${CHROMIUM} not found. Install Chromium with ` +
     '`sudo apt-get install chromium` (or set CHROMIUM_PATH).'
   );
 }
