@@ -29,6 +29,37 @@ export { SCALE_METHODS, scale } from './data/scale.js';
 export type { CsvCell } from './report/write.js';
 export { checkOutputPath, toCsv, writeCsv, writeFileAtomic } from './report/write.js';
 
+// charts
+export type { AgreementTable } from './charts/agreement.js';
+export { agreementSpec } from './charts/agreement.js';
+export { biplotArrows, biplotSpec } from './charts/biplot.js';
+export type { KScores } from './charts/choose-k.js';
+export { chooseKSpec } from './charts/choose-k.js';
+export type { DendrogramInput, Orientation } from './charts/dendrogram.js';
+export { dendrogramSegments, dendrogramSpec } from './charts/dendrogram.js';
+export { exploreSpec } from './charts/explore.js';
+export { crossTable, hungarian, matchClusters, relabel } from './charts/match.js';
+export { clusterColors, clusterIds, clusterScale, TABLEAU10 } from './charts/palette.js';
+export { anovaF, profilesSpec, selectionProfileSpec } from './charts/profiles.js';
+export { binDensity, projectionSpec } from './charts/projection.js';
+export type { SampleRecord, SampleTable, SampleTableInput } from './charts/samples.js';
+export { sampleTable } from './charts/samples.js';
+export { screeSpec } from './charts/scree.js';
+export { silhouetteSpec } from './charts/silhouette.js';
+
+// report
+export type {
+  Report,
+  ReportAnalysis,
+  ReportOptions,
+  WriteReportOptions,
+  WrittenReport,
+} from './report/build.js';
+export { buildReport, writeReport } from './report/build.js';
+export type { ReportBlock, ReportChart, ReportDocument, ReportSection } from './report/html.js';
+export { renderHtml } from './report/html.js';
+export type { Manifest } from './report/manifest.js';
+
 // errors, warnings, randomness
 export { DataError, OptionError, isUserError } from './util/errors.js';
 export type { Logger } from './util/log.js';
