@@ -29,6 +29,26 @@ export { SCALE_METHODS, scale } from './data/scale.js';
 export type { CsvCell } from './report/write.js';
 export { checkOutputPath, toCsv, writeCsv, writeFileAtomic } from './report/write.js';
 
+// hierarchical clustering
+export type { DendrogramLayout, DendrogramOptions } from './cluster/dendrogram.js';
+export { dendrogram } from './cluster/dendrogram.js';
+export type { Metric, PdistOptions } from './cluster/distance.js';
+export { METRICS, pdist } from './cluster/distance.js';
+export type {
+  HClustOptions,
+  LinkageAlias,
+  LinkageLayout,
+  LinkageMethod,
+} from './cluster/linkage.js';
+export {
+  hclust,
+  LINKAGE_ALIASES,
+  LINKAGE_METHODS,
+  resolveLinkageMethod,
+} from './cluster/linkage.js';
+export type { Cophenetic, CutSpec, HClustJSON, HClustResult, RHclust } from './cluster/tree.js';
+export { fromLinkage } from './cluster/tree.js';
+
 // charts
 export type { AgreementTable } from './charts/agreement.js';
 export { agreementSpec } from './charts/agreement.js';
