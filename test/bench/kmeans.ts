@@ -320,7 +320,10 @@ function main(words: string[]): void {
       else results.push(m);
     }
     const sk = results.find((m) => m.impl.startsWith('sklearn'));
-    const ours = results.find((m) => m.impl.startsWith('clusterlens'));
+    // ml-kmeans is compared with what `kmeans` runs by default ('auto': Lloyd in WebAssembly)
+    const ours =
+      results.find((m) => m.impl === 'clusterlens lloyd') ??
+      results.find((m) => m.impl.startsWith('clusterlens'));
     console.log(
       '| implementation | runs | CPU ms | wall ms | first run CPU ms | peak MB | data MB | / sklearn | ml-kmeans / clusterlens | result |',
     );

@@ -61,8 +61,8 @@ def main():
         c = (time.process_time() - c0) * 1000
         if r == 0:
             cold = c
-            if runs > 1:
-                continue
+        if r < runs - reps:
+            continue
         cpu.append(c)
         wall.append((time.perf_counter() - w0) * 1000)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
