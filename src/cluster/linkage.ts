@@ -40,6 +40,23 @@
  * Centroid, median and ward are defined on Euclidean geometry: their updates are exact for
  * Euclidean distances between points (for ward: sqrt(2 na nb / (na + nb)) |ca - cb|).
  *
+ * Weights (the `weights` option, initial cluster sizes w_i >= 1): observation i stands for w_i
+ * identical points, as a k-means centre stands for its cluster. The result is the upper part of
+ * the unweighted tree of the data with row i repeated w_i times, once each row's copies have
+ * merged (at height 0): the Lance-Williams updates start from the sizes w_i, and the initial
+ * dissimilarity between observations a and b (sizes wa, wb, distance d) is the one the method
+ * gives between the two groups of copies:
+ *
+ *   ward      sqrt(2 wa wb / (wa + wb)) d      (Ward's distance between the two groups)
+ *   ward.D    2 wa wb / (wa + wb) d
+ *   centroid  d, then centroids weighted by size (the group's centroid is the point itself)
+ *   average   d, then means weighted by size
+ *   median, weighted, single, complete
+ *             d, and the sizes play no part (their updates ignore sizes); only the size column
+ *             of Z changes
+ *
+ * Column 4 of Z then counts represented points (sum of weights), not observations.
+ *
  * Output: Z, a Float64Array of (n-1) x 4, row-major. Row k is [a, b, h, s]: the clusters with
  * ids a < b merged at height h into a cluster of s points, which gets id n + k. Ids < n are
  * points. For single and the NN-chain methods, the merges are sorted by height with a stable
@@ -156,15 +173,30 @@ export interface HClustOptions {
    * --max-memory, else 80% of the memory available to the process, control group included).
    */
   memoryLimit?: number;
+  /**
+   * Initial cluster sizes: observation i stands for `weights[i]` identical points (integers
+   * >= 1, for instance the sizes of k-means clusters whose centres are the rows of `X`). The
+   * result is the upper part of the tree that the unweighted method gives on the data with row
+   * i repeated `weights[i]` times, after those copies have merged at height 0 (see "Weights" in
+   * the file header), and column 4 of Z counts the represented points. Without weights every
+   * row counts once.
+   * Default: undefined (every weight 1).
+   */
+  weights?: ArrayLike<number>;
 }
 
-const defaults: Required<Omit<HClustOptions, 'memoryLimit'>> & { memoryLimit: number | undefined } =
-  {
-    method: 'ward',
-    metric: 'euclidean',
-    layout: 'auto',
-    memoryLimit: undefined,
-  };
+type ResolvedHClustOptions = Required<Omit<HClustOptions, 'memoryLimit' | 'weights'>> & {
+  memoryLimit: number | undefined;
+  weights: ArrayLike<number> | undefined;
+};
+
+const defaults: ResolvedHClustOptions = {
+  method: 'ward',
+  metric: 'euclidean',
+  layout: 'auto',
+  memoryLimit: undefined,
+  weights: undefined,
+};
 
 /** The options without the keys whose value is undefined (so that they take their default). */
 function definedOnly<T extends object>(options: T): Partial<T> {
@@ -227,6 +259,7 @@ export function hclust(
   if (n < 2) {
     throw new DataError(`hclust needs at least 2 observations; got n=${n}.`);
   }
+  const sizes = o.weights === undefined ? null : checkWeights(o.weights, n);
 
   const plan = planLinkage(
     n,
@@ -237,7 +270,7 @@ export function hclust(
     input,
     budget.source,
   );
-  const Z = runLinkage(plan, method, metric, features, input, n);
+  const Z = runLinkage(plan, method, metric, features, input, n, sizes);
   const distances =
     features !== null
       ? () => condensedDistances(features, metric as Metric)
@@ -354,18 +387,20 @@ function runLinkage(
   features: FeatureMatrix | null,
   input: DistanceInput | null,
   n: number,
+  sizes: Int32Array | null,
 ): Float64Array {
   const code = METHOD_CODE[method];
+  const size0 = sizes ?? new Int32Array(n).fill(1);
   if (plan.layout === 'features') {
     const x = features!;
     switch (method) {
       case 'single':
-        return sortAndRelabel(mstFeatures(x, metric as Metric), n);
+        return sortAndRelabel(mstFeatures(x, metric as Metric), n, sizes);
       case 'ward':
-        return sortAndRelabel(wardFeatures(x), n);
+        return sortAndRelabel(wardFeatures(x, size0), n, sizes);
       case 'centroid':
       case 'median':
-        return genericFeatures(x, method === 'median');
+        return genericFeatures(x, method === 'median', size0);
       default:
         throw new Error(`unreachable: features layout for ${method}`);
     }
@@ -374,20 +409,93 @@ function runLinkage(
     return sortAndRelabel(
       input.square ? mstSquare(input.square, n) : mstCondensed(input.condensed!, n),
       n,
+      sizes,
     );
   }
   if (plan.layout === 'square') {
     const D = features ? squareDistances(features, metric as Metric) : squareFromInput(input!);
-    if (method === 'single') return sortAndRelabel(mstSquare(D, n), n);
-    if (method === 'centroid' || method === 'median') return genericSquare(D, n, code);
-    return sortAndRelabel(nnChainSquare(D, n, code), n);
+    if (sizes !== null) weightSquare(D, n, code, sizes);
+    if (method === 'single') return sortAndRelabel(mstSquare(D, n), n, sizes);
+    if (method === 'centroid' || method === 'median') return genericSquare(D, n, code, size0);
+    return sortAndRelabel(nnChainSquare(D, n, code, size0), n, sizes);
   }
   const D = features
     ? condensedDistances(features, metric as Metric)
     : (input!.condensed?.slice() ?? condensedFromInput(input!));
-  if (method === 'single') return sortAndRelabel(mstCondensed(D, n), n);
-  if (method === 'centroid' || method === 'median') return genericCondensed(D, n, code);
-  return sortAndRelabel(nnChainCondensed(D, n, code), n);
+  if (sizes !== null) weightCondensed(D, n, code, sizes);
+  if (method === 'single') return sortAndRelabel(mstCondensed(D, n), n, sizes);
+  if (method === 'centroid' || method === 'median') return genericCondensed(D, n, code, size0);
+  return sortAndRelabel(nnChainCondensed(D, n, code, size0), n, sizes);
+}
+
+/** Largest total weight: sizes are held in 32-bit integers. */
+const MAX_TOTAL_WEIGHT = 2 ** 31 - 1;
+
+/** The weights as initial sizes: n integers >= 1 whose sum fits in an Int32. */
+function checkWeights(weights: ArrayLike<number>, n: number): Int32Array {
+  if (weights === null || typeof weights !== 'object' || typeof weights.length !== 'number') {
+    throw new OptionError(
+      `The 'weights' option of hclust must be an array of integers >= 1. Got ${typeof weights} instead.`,
+    );
+  }
+  if (weights.length !== n) {
+    throw new OptionError(
+      `The 'weights' option of hclust must have one entry per observation: n=${n}, got ${weights.length} weights.`,
+    );
+  }
+  const out = new Int32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    if (typeof w !== 'number' || !Number.isInteger(w) || w < 1) {
+      throw new OptionError(
+        `The 'weights' option of hclust must hold integers >= 1. Got ${String(w)} at index ${i} instead.`,
+      );
+    }
+    total += w;
+    out[i] = w;
+  }
+  if (total > MAX_TOTAL_WEIGHT) {
+    throw new OptionError(
+      `The 'weights' option of hclust must sum to at most ${MAX_TOTAL_WEIGHT}. Got ${total} instead.`,
+    );
+  }
+  return out;
+}
+
+/**
+ * The dissimilarity between two weighted observations of sizes a and b at distance d, as the
+ * method sees the two groups of a and b copies once each group has merged: ward
+ * sqrt(2ab/(a+b)) d, ward.D 2ab/(a+b) d, every other method d. Returns the factor on d
+ * (1 for the others), or 0 when the method needs no change.
+ */
+function weightFactor(code: number, a: number, b: number): number {
+  if (code === WARD) return Math.sqrt((2 * a * b) / (a + b));
+  if (code === WARD_D) return (2 * a * b) / (a + b);
+  return 0;
+}
+
+function weightSquare(D: Float64Array, n: number, code: number, w: Int32Array): void {
+  if (code !== WARD && code !== WARD_D) return;
+  for (let i = 0; i < n; i++) {
+    const a = w[i]!;
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      if (j !== i) D[row + j] = D[row + j]! * weightFactor(code, a, w[j]!);
+    }
+  }
+}
+
+function weightCondensed(D: Float64Array, n: number, code: number, w: Int32Array): void {
+  if (code !== WARD && code !== WARD_D) return;
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    const a = w[i]!;
+    for (let j = i + 1; j < n; j++) {
+      D[p] = D[p]! * weightFactor(code, a, w[j]!);
+      p++;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -597,7 +705,11 @@ function positionSorted(a: Int32Array, m: number, v: number): number {
  * merge time) by height with a stable sort, then give clusters scipy's ids with a union-find:
  * each row's a < b are the current roots, s the merged size. In place; returns Z.
  */
-export function sortAndRelabel(Z: Float64Array, n: number): Float64Array {
+export function sortAndRelabel(
+  Z: Float64Array,
+  n: number,
+  weights: Int32Array | null = null,
+): Float64Array {
   const m = n - 1;
   const idx = new Array<number>(m);
   for (let k = 0; k < m; k++) idx[k] = k;
@@ -605,6 +717,7 @@ export function sortAndRelabel(Z: Float64Array, n: number): Float64Array {
   const rows = Z.slice();
   const parent = identity(2 * n - 1);
   const size = new Int32Array(2 * n - 1).fill(1);
+  if (weights !== null) size.set(weights);
   let next = n;
   const find = (v: number): number => {
     let r = v;
@@ -749,9 +862,9 @@ function mstFeatures(x: FeatureMatrix, metric: Metric): Float64Array {
 // larger index. O(n^2) time (every step either grows the chain, at most 3n times, or merges),
 // O(n) extra memory.
 
-function nnChainSquare(D: Float64Array, n: number, code: number): Float64Array {
+function nnChainSquare(D: Float64Array, n: number, code: number, size0: Int32Array): Float64Array {
   const Z = new Float64Array(4 * (n - 1));
-  const size = new Int32Array(n).fill(1);
+  const size = size0.slice();
   const active = identity(n);
   let m = n;
   const chain = new Int32Array(n);
@@ -805,10 +918,15 @@ function nnChainSquare(D: Float64Array, n: number, code: number): Float64Array {
   return Z;
 }
 
-function nnChainCondensed(D: Float64Array, n: number, code: number): Float64Array {
+function nnChainCondensed(
+  D: Float64Array,
+  n: number,
+  code: number,
+  size0: Int32Array,
+): Float64Array {
   const Z = new Float64Array(4 * (n - 1));
   const off = condensedOffsets(n);
-  const size = new Int32Array(n).fill(1);
+  const size = size0.slice();
   const active = identity(n);
   let m = n;
   const chain = new Int32Array(n);
@@ -875,12 +993,12 @@ function nnChainCondensed(D: Float64Array, n: number, code: number): Float64Arra
  * na nb / (na + nb) |ca - cb|^2, height sqrt(2 key) (equal to the Lance-Williams ward height).
  * Memory O(n d): the centroids (n x d) and sizes. Time O(n^2 d).
  */
-function wardFeatures(x: FeatureMatrix): Float64Array {
+function wardFeatures(x: FeatureMatrix, size0: Int32Array): Float64Array {
   const n = x.rows;
   const d = x.cols;
   const C = x.data.slice();
   const Z = new Float64Array(4 * (n - 1));
-  const size = new Int32Array(n).fill(1);
+  const size = size0.slice();
   const active = identity(n);
   let m = n;
   const chain = new Int32Array(n);
@@ -1117,9 +1235,10 @@ function genericCore(
   ) => void,
   lowerBounds: (y: number, active: Int32Array, m: number, out: Float64Array) => void,
   height: (v: number) => number,
+  size0: Int32Array,
 ): Float64Array {
   const Z = new Float64Array(4 * (n - 1));
-  const size = new Int32Array(n).fill(1);
+  const size = size0.slice();
   const clusterId = identity(n);
   const neighbor = new Int32Array(n - 1);
   const minDist = new Float64Array(n - 1);
@@ -1196,7 +1315,7 @@ function genericCore(
   return Z;
 }
 
-function genericSquare(D: Float64Array, n: number, code: number): Float64Array {
+function genericSquare(D: Float64Array, n: number, code: number, size0: Int32Array): Float64Array {
   return genericCore(
     n,
     (a, b) => D[a * n + b]!,
@@ -1226,10 +1345,16 @@ function genericSquare(D: Float64Array, n: number, code: number): Float64Array {
       }
     },
     (v) => v,
+    size0,
   );
 }
 
-function genericCondensed(D: Float64Array, n: number, code: number): Float64Array {
+function genericCondensed(
+  D: Float64Array,
+  n: number,
+  code: number,
+  size0: Int32Array,
+): Float64Array {
   const off = condensedOffsets(n);
   return genericCore(
     n,
@@ -1268,6 +1393,7 @@ function genericCondensed(D: Float64Array, n: number, code: number): Float64Arra
       }
     },
     (v) => v,
+    size0,
   );
 }
 
@@ -1276,7 +1402,7 @@ function genericCondensed(D: Float64Array, n: number, code: number): Float64Arra
  * with squared Euclidean distances between cluster centroids computed on demand; heights are
  * their square roots. Memory O(n d).
  */
-function genericFeatures(x: FeatureMatrix, median: boolean): Float64Array {
+function genericFeatures(x: FeatureMatrix, median: boolean, size0: Int32Array): Float64Array {
   const n = x.rows;
   const d = x.cols;
   const C = x.data.slice();
@@ -1325,5 +1451,6 @@ function genericFeatures(x: FeatureMatrix, median: boolean): Float64Array {
       }
     },
     (v) => Math.sqrt(v),
+    size0,
   );
 }

@@ -301,3 +301,133 @@ describe('hclust: memory plan', () => {
     expectSameZ(r.linkage, hclust(X, { method: 'ward' }).linkage, 1e-12);
   });
 });
+
+/**
+ * The upper part of a tree over repeated rows: for every merge of two clusters that hold copies
+ * of different original rows, the set of original rows of the result (as a sorted key) -> its
+ * height and size. `origin[i]` is the original row of leaf i.
+ */
+function upperPart(Z: number[][], origin: readonly number[]): Map<string, [number, number]> {
+  const n = origin.length;
+  const sets: Set<number>[] = origin.map((o) => new Set([o]));
+  const key = (s: Set<number>) => [...s].sort((a, b) => a - b).join(',');
+  const out = new Map<string, [number, number]>();
+  for (let k = 0; k < Z.length; k++) {
+    const [a, b, h, s] = Z[k]!;
+    const A = sets[a!]!;
+    const B = sets[b!]!;
+    const union = new Set([...A, ...B]);
+    sets[n + k] = union;
+    if (key(A) === key(B)) {
+      // Copies of one row merge at height 0, before anything else touches them.
+      expect(A.size).toBe(1);
+      expect(Math.abs(h!)).toBeLessThan(1e-12); // naive centroid means round
+      continue;
+    }
+    expect(out.has(key(union))).toBe(false);
+    out.set(key(union), [h!, s!]);
+  }
+  return out;
+}
+
+function expectSameUpperPart(
+  got: Map<string, [number, number]>,
+  want: Map<string, [number, number]>,
+  rel: number,
+  what: string,
+): void {
+  expect([...got.keys()].sort(), what).toEqual([...want.keys()].sort());
+  for (const [k, [h, s]] of want) {
+    const [gh, gs] = got.get(k)!;
+    expect(gs, `${what}: size of {${k}}`).toBe(s);
+    if (!(Math.abs(gh - h) <= rel * Math.abs(h))) {
+      throw new Error(`${what}: height of {${k}}: got ${gh}, want ${h}`);
+    }
+  }
+}
+
+describe('hclust(X, {weights}) equals the unweighted tree of the rows repeated weight times', () => {
+  const methods = [
+    'single',
+    'complete',
+    'average',
+    'weighted',
+    'centroid',
+    'median',
+    'ward',
+    'ward.D',
+  ] as const;
+  for (const seed of [11, 12, 13, 14]) {
+    it(`hclust(C, {method, weights, layout}) on 12 random centres with weights 1..5 (seed ${seed}): upper part of the repeated rows' tree (naive reference and hclust), every method and layout`, () => {
+      const rs = new RandomState(seed);
+      const C = Array.from({ length: 12 }, () => [rs.gauss(), rs.gauss(), rs.uniform(0, 3)]);
+      const weights = C.map(() => 1 + rs.randint(5));
+      const repeated: number[][] = [];
+      const origin: number[] = [];
+      C.forEach((row, i) => {
+        for (let c = 0; c < weights[i]!; c++) {
+          repeated.push(row);
+          origin.push(i);
+        }
+      });
+      const identityOrigin = C.map((_, i) => i);
+      const frozenW = Object.freeze([...weights]);
+      for (const method of methods) {
+        const fast = upperPart(hclust(repeated, { method }).linkage, origin);
+        if (method !== 'ward.D') {
+          const naive = upperPart(naiveLinkage(repeated, method), origin);
+          expectSameUpperPart(fast, naive, 1e-12, `${method}: fast vs naive on repeated rows`);
+        }
+        for (const layout of ['square', 'condensed', 'features'] as const) {
+          if (layout === 'features' && !['single', 'ward', 'centroid', 'median'].includes(method)) {
+            continue;
+          }
+          const weighted = hclust(C, { method, layout, weights: frozenW });
+          expectSameUpperPart(
+            upperPart(weighted.linkage, identityOrigin),
+            fast,
+            1e-12,
+            `${method} ${layout} seed ${seed}`,
+          );
+        }
+        // Precomputed Euclidean distances between the centres give the same tree.
+        const D = C.map((p) => C.map((q) => Math.hypot(...p.map((v, j) => v - q[j]!))));
+        const pre = hclust(D, { method, metric: 'precomputed', weights });
+        expectSameUpperPart(
+          upperPart(pre.linkage, identityOrigin),
+          fast,
+          1e-12,
+          `${method} precomputed seed ${seed}`,
+        );
+      }
+      expect(weights).toEqual(frozenW);
+    });
+  }
+
+  it("hclust(X, {method: 'ward', weights}) merges two weighted points at sqrt(2ab/(a+b)) |ca - cb| (hand-worked)", () => {
+    // Sizes 1 and 3 at distance 2: sqrt(2 * 3 / 4) * 2 = sqrt(6).
+    const r = hclust([[0], [2]], { method: 'ward', weights: [1, 3] });
+    expect(r.linkage[0]![2]).toBeCloseTo(Math.sqrt(6), 14);
+    expect(r.linkage[0]![3]).toBe(4);
+    // Average: the point at 0 (size 1) and the pair {2 (size 3), 3 (size 1)}: (3 * 2 + 1 * 3) / 4.
+    const a = hclust([[0], [2], [3]], { method: 'average', weights: [1, 3, 1] });
+    expect(a.linkage.map((row) => row[2])).toEqual([1, 9 / 4]);
+    expect(a.linkage.map((row) => row[3])).toEqual([4, 5]);
+  });
+
+  it('hclust(X, {weights: [1, 1, 1]}) gives the unweighted tree bit for bit', () => {
+    const X = data('iris_std');
+    for (const method of methods) {
+      const w = new Array(X.length).fill(1);
+      expect(hclust(X, { method, weights: w }).linkage).toEqual(hclust(X, { method }).linkage);
+    }
+  });
+
+  it('hclust(X, {weights}) rejects weights of the wrong length, non-integers and values < 1', () => {
+    const X = [[0], [1], [3]];
+    expect(() => hclust(X, { weights: [1, 2] })).toThrow(/one entry per observation: n=3, got 2/);
+    expect(() => hclust(X, { weights: [1, 2.5, 1] })).toThrow(/integers >= 1. Got 2.5 at index 1/);
+    expect(() => hclust(X, { weights: [1, 0, 1] })).toThrow(OptionError);
+    expect(() => hclust(X, { weights: [1, Number.NaN, 1] })).toThrow(OptionError);
+  });
+});
