@@ -43,6 +43,7 @@ import {
   checkNumber,
 } from '../util/validate.js';
 import { checkWeights, inertiaOf, meanVariance, nearestLabels } from './kmeans.js';
+import { createGatherKernel } from './kmeans-simd.js';
 import {
   explicitCentres,
   gatherRows,
@@ -342,20 +343,30 @@ class Model implements MiniBatchKMeansModel {
     this.sinceReassign = 0;
 
     const nSteps = Math.floor((o.maxIterations * n) / batch);
-    const bx = new Float64Array(batch * d);
+    // with WebAssembly, the batch rows are gathered from a copy of X in its memory
+    const kernel = nSteps > 0 ? createGatherKernel(n, d, batch) : null;
+    if (kernel) kernel.X.set(data);
+    const bx = kernel ? kernel.batch : new Float64Array(batch * d);
     const bw = w ? new Float64Array(batch) : null;
     const bl = new Int32Array(batch);
     const diff = new Float64Array(k * d);
     let i = 0;
     let stopped = false;
     for (; i < nSteps; i++) {
-      // randint(0, n, batch): masked rejection on 32-bit draws (as numpy), rows copied in place
-      for (let t = 0; t < batch; t++) {
-        const r = rng.interval(n - 1);
-        const src = r * d;
-        const dst = t * d;
-        for (let j = 0; j < d; j++) bx[dst + j] = data[src + j]!;
-        if (bw) bw[t] = w![r]!;
+      // randint(0, n, batch): masked rejection on 32-bit draws (as numpy)
+      if (kernel) {
+        const idx = kernel.indices;
+        for (let t = 0; t < batch; t++) idx[t] = rng.interval(n - 1);
+        if (bw) for (let t = 0; t < batch; t++) bw[t] = w![idx[t]!]!;
+        kernel.gather();
+      } else {
+        for (let t = 0; t < batch; t++) {
+          const r = rng.interval(n - 1);
+          const src = r * d;
+          const dst = t * d;
+          for (let j = 0; j < d; j++) bx[dst + j] = data[src + j]!;
+          if (bw) bw[t] = w![r]!;
+        }
       }
       const reassign = this.shouldReassign();
       const batchInertia = this.step(bx, batch, bw, bl, centres, next, rng, reassign);

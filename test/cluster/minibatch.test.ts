@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { setSimdEnabled } from '../../src/cluster/kmeans-simd.js';
 import { createMiniBatchKMeans, miniBatchKMeans } from '../../src/cluster/minibatch.js';
 import { OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
@@ -89,6 +90,21 @@ describe('miniBatchKMeans: parity with scikit-learn 1.2.1 MiniBatchKMeans', () =
     const a = miniBatchKMeans(X, { k: 8, batchSize: 20, seed: 2, reassignmentRatio: 0.3 });
     const b = miniBatchKMeans(X, { k: 8, batchSize: 20, seed: 2, reassignmentRatio: 0 });
     expect(a.centroids).not.toEqual(b.centroids);
+  });
+});
+
+describe('miniBatchKMeans: the WebAssembly row gather', () => {
+  it('miniBatchKMeans(X, {k, sampleWeight}) is the same with and without WebAssembly', () => {
+    const X = base.datasets.wine.X as number[][];
+    const w = X.map((_, i) => 1 + (i % 3));
+    const simd = miniBatchKMeans(X, { k: 4, batchSize: 25, seed: 3, sampleWeight: w });
+    const previous = setSimdEnabled(false);
+    try {
+      const js = miniBatchKMeans(X, { k: 4, batchSize: 25, seed: 3, sampleWeight: w });
+      expect(simd.toJSON()).toEqual(js.toJSON());
+    } finally {
+      setSimdEnabled(previous);
+    }
   });
 });
 
