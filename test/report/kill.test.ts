@@ -21,6 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeStaleTemporaries, writeFileAtomic } from '../../src/report/write.js';
 import { RandomState } from '../../src/util/random.js';
 
 const MAIN = resolve('dist/cli/main.js');
@@ -185,5 +186,25 @@ describe.skipIf(!built)('SIGKILL during the write of an output', () => {
     });
     expect(temporaries(dir)).toEqual([]);
     expect(temporaries(join(dir, 'r.vl'))).toEqual([]);
+  });
+});
+
+describe('removeStaleTemporaries(target)', () => {
+  it('writeFileAtomic(path) removes the temporary files of processes that no longer run', async () => {
+    const dir = join(folder, 'stale');
+    mkdirSync(dir);
+    const target = join(dir, 'out.csv');
+    // A process id that cannot be running (above Linux's pid_max of 2^22), this process, and
+    // the parent (running): only the first is stale.
+    const stale = '.tmp-out.csv-99999999-0123456789ab';
+    const mine = `.tmp-out.csv-${process.pid}-0123456789ab`;
+    const parent = `.tmp-out.csv-${process.ppid}-0123456789ab`;
+    const other = '.tmp-other.csv-99999999-0123456789ab';
+    const unrelated = '.tmp-out.csv-notes';
+    for (const name of [stale, mine, parent, other, unrelated]) writeFileSync(join(dir, name), 'x');
+    await writeFileAtomic(target, 'a,b\n');
+    expect(readdirSync(dir).sort()).toEqual([mine, parent, other, unrelated, 'out.csv'].sort());
+    removeStaleTemporaries(join(dir, 'other.csv'));
+    expect(readdirSync(dir)).not.toContain(other);
   });
 });
