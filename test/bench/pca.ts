@@ -2,8 +2,8 @@
  * PCA benchmark: clusterlens `pca` against ml-pca 4.1.1 (same Node process type, same data) and
  * scikit-learn 1.2.1 (`test/bench/pca_sklearn.py`, when /usr/bin/python3 has it), single thread.
  *
- *   npx tsx test/bench/pca.ts            all cases
- *   npx tsx test/bench/pca.ts 100k img   only the cases whose name contains a word
+ *   npm run bench -- pca            all cases (or: npx tsx test/bench/pca.ts)
+ *   npm run bench -- pca 100k img   only the cases whose name contains a word
  *
  * Cases (k = 10 components, scores of every row computed: fit_transform):
  *   100k  n = 100,000 x d = 50, correlated Gaussian (Z A + 5)
