@@ -413,6 +413,11 @@ export interface GatherKernel {
   readonly indices: Int32Array;
   /** batch[t] = X[indices[t]] for t < m. */
   gather(): void;
+  /**
+   * Nearest of the k centres (lowest index on ties) for every batch row, by the Lloyd pass
+   * (bit for bit the JavaScript labels); the returned view is overwritten by the next call.
+   */
+  nearest(centres: Float64Array): Int32Array;
 }
 
 const gatherModules = new Map<number, WebAssembly.Module>();
@@ -453,15 +458,26 @@ function gatherModule(d: number): Uint8Array<ArrayBuffer> {
 }
 
 /** A gather kernel for n x d data and batches of m rows, or null (no SIMD, > 4 GiB, d > 512). */
-export function createGatherKernel(n: number, d: number, m: number): GatherKernel | null {
+export function createGatherKernel(
+  n: number,
+  d: number,
+  m: number,
+  k: number,
+): GatherKernel | null {
   if (!simdSupported() || d > 512) return null;
+  const kp = k + (k & 1);
   const batchOff = n * d * 8;
   const indicesOff = batchOff + m * d * 8;
-  const total = indicesOff + m * 4;
+  const ctOff = indicesOff + Math.ceil((m * 4) / 16) * 16;
+  const labelsOff = ctOff + d * kp * 8;
+  const sumsOff = labelsOff + Math.ceil((m * 4) / 16) * 16;
+  const weightsOff = sumsOff + k * d * 8;
+  const total = weightsOff + k * 8;
   const pages = Math.ceil(total / PAGE);
   if (pages > 65536) return null;
   let memory: WebAssembly.Memory;
   let instance: WebAssembly.Instance;
+  let lloydInstance: WebAssembly.Instance;
   try {
     memory = new WebAssembly.Memory({ initial: pages });
     let module = gatherModules.get(d);
@@ -470,17 +486,38 @@ export function createGatherKernel(n: number, d: number, m: number): GatherKerne
       gatherModules.set(d, module);
     }
     instance = new WebAssembly.Instance(module, { env: { memory } });
+    let lloyd = modules.get(k);
+    if (lloyd === undefined) {
+      lloyd = new WebAssembly.Module(lloydModule(k));
+      modules.set(k, lloyd);
+    }
+    lloydInstance = new WebAssembly.Instance(lloyd, { env: { memory } });
   } catch {
     return null;
   }
   const fn = instance.exports.gather as (...args: number[]) => void;
+  const pass = lloydInstance.exports.pass as (...args: number[]) => number;
   const buffer = memory.buffer;
+  const ct = new Float64Array(buffer, ctOff, d * kp);
+  const labels = new Int32Array(buffer, labelsOff, m);
+  const sums = new Float64Array(buffer, sumsOff, k * d);
+  const weights = new Float64Array(buffer, weightsOff, k);
   return {
     X: new Float64Array(buffer, 0, n * d),
     batch: new Float64Array(buffer, batchOff, m * d),
     indices: new Int32Array(buffer, indicesOff, m),
     gather() {
       fn(0, indicesOff, m, batchOff);
+    },
+    nearest(centres) {
+      for (let j = 0; j < d; j++) {
+        for (let c = 0; c < k; c++) ct[j * kp + c] = centres[c * d + j]!;
+        if (kp > k) ct[j * kp + k] = Number.POSITIVE_INFINITY;
+      }
+      sums.fill(0);
+      weights.fill(0);
+      pass(batchOff, m, d, ctOff, labelsOff, sumsOff, weightsOff);
+      return labels;
     },
   };
 }

@@ -43,7 +43,7 @@ import {
   checkNumber,
 } from '../util/validate.js';
 import { checkWeights, inertiaOf, meanVariance, nearestLabels } from './kmeans.js';
-import { createGatherKernel } from './kmeans-simd.js';
+import { createGatherKernel, type GatherKernel } from './kmeans-simd.js';
 import {
   explicitCentres,
   gatherRows,
@@ -344,7 +344,7 @@ class Model implements MiniBatchKMeansModel {
 
     const nSteps = Math.floor((o.maxIterations * n) / batch);
     // with WebAssembly, the batch rows are gathered from a copy of X in its memory
-    const kernel = nSteps > 0 ? createGatherKernel(n, d, batch) : null;
+    const kernel = nSteps > 0 ? createGatherKernel(n, d, batch, k) : null;
     if (kernel) kernel.X.set(data);
     const bx = kernel ? kernel.batch : new Float64Array(batch * d);
     const bw = w ? new Float64Array(batch) : null;
@@ -369,7 +369,7 @@ class Model implements MiniBatchKMeansModel {
         }
       }
       const reassign = this.shouldReassign();
-      const batchInertia = this.step(bx, batch, bw, bl, centres, next, rng, reassign);
+      const batchInertia = this.step(bx, batch, bw, bl, centres, next, rng, reassign, kernel);
       let change = 0;
       if (tol > 0) {
         for (let t = 0; t < k * d; t++) {
@@ -426,10 +426,12 @@ class Model implements MiniBatchKMeansModel {
     out: Float64Array,
     rng: RandomState,
     reassign: boolean,
+    kernel: GatherKernel | null = null,
   ): number {
     const { k, counts } = this;
     const d = this.d > 0 ? this.d : bx.length / m;
-    nearestLabels(bx, m, d, centres, k, bl);
+    if (kernel) bl.set(kernel.nearest(centres));
+    else nearestLabels(bx, m, d, centres, k, bl);
     const inertia = inertiaOf(bx, m, d, bw, centres, bl);
     for (let c = 0; c < k; c++) {
       let wsum = 0;
