@@ -418,6 +418,8 @@ export interface GatherKernel {
    * (bit for bit the JavaScript labels); the returned view is overwritten by the next call.
    */
   nearest(centres: Float64Array): Int32Array;
+  /** The same for every row of X (a new array). */
+  nearestAll(centres: Float64Array): Int32Array;
 }
 
 const gatherModules = new Map<number, WebAssembly.Module>();
@@ -472,7 +474,8 @@ export function createGatherKernel(
   const labelsOff = ctOff + d * kp * 8;
   const sumsOff = labelsOff + Math.ceil((m * 4) / 16) * 16;
   const weightsOff = sumsOff + k * d * 8;
-  const total = weightsOff + k * 8;
+  const allLabelsOff = weightsOff + Math.ceil((k * 8) / 16) * 16;
+  const total = allLabelsOff + n * 4;
   const pages = Math.ceil(total / PAGE);
   if (pages > 65536) return null;
   let memory: WebAssembly.Memory;
@@ -518,6 +521,18 @@ export function createGatherKernel(
       weights.fill(0);
       pass(batchOff, m, d, ctOff, labelsOff, sumsOff, weightsOff);
       return labels;
+    },
+    nearestAll(centres) {
+      for (let j = 0; j < d; j++) {
+        for (let c = 0; c < k; c++) ct[j * kp + c] = centres[c * d + j]!;
+        if (kp > k) ct[j * kp + k] = Number.POSITIVE_INFINITY;
+      }
+      sums.fill(0);
+      weights.fill(0);
+      const all = new Int32Array(buffer, allLabelsOff, n);
+      all.fill(-1);
+      pass(0, n, d, ctOff, allLabelsOff, sumsOff, weightsOff);
+      return all.slice();
     },
   };
 }

@@ -393,7 +393,7 @@ class Model implements MiniBatchKMeansModel {
     this.iterations = Math.ceil((this.steps * batch) / n);
     this.converged = stopped;
     if (o.computeLabels) {
-      this.labels = nearestLabels(data, n, d, centres, k);
+      this.labels = kernel ? kernel.nearestAll(centres) : nearestLabels(data, n, d, centres, k);
       this.inertia = inertiaOf(data, n, d, w, centres, this.labels);
     } else {
       this.labels = null;
