@@ -49,6 +49,26 @@ export {
 export type { Cophenetic, CutSpec, HClustJSON, HClustResult, RHclust } from './cluster/tree.js';
 export { fromLinkage } from './cluster/tree.js';
 
+// decomposition
+export type {
+  PcaFittedSolver,
+  PcaJSON,
+  PcaModel,
+  PcaOptions,
+  PcaResult,
+  PcaSolver,
+} from './decomposition/pca.js';
+export {
+  isPcaSolver,
+  PCA_SOLVERS,
+  PcaAccumulator,
+  pca,
+  pcaAccumulator,
+  pcaFromJSON,
+  pcaFromMlPca,
+  toMlPcaModel,
+} from './decomposition/pca.js';
+
 // charts
 export type { AgreementTable } from './charts/agreement.js';
 export { agreementSpec } from './charts/agreement.js';
