@@ -7,6 +7,10 @@
  * labels and sums are bit for bit those of the JavaScript Lloyd pass; then the nearest centre
  * (lowest index on ties), whether the label changed, and the row added to its centre's sum.
  *
+ * Also here: the row gather of mini-batch k-means (`createGatherKernel`), whose memory holds a
+ * copy of X, one batch and the Lloyd pass for the batch and final labels; and the assembler
+ * helpers the silhouette kernel (metrics/silhouette.ts) is built with.
+ *
  * The same module evaluates the candidates of greedy k-means++ (kmeans-init.ts): for L =
  * 2 + floor(ln k) candidate rows, min(||x_i - c_t||^2, D(i)) for every row, two candidates per
  * lane pair, again bit for bit the JavaScript values.

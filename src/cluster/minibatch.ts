@@ -29,7 +29,10 @@
  * - X is not centred (as scikit-learn's MiniBatchKMeans); sample weights weight the means.
  *
  * Cost: O(steps * batchSize * k * d) plus one final labelling pass O(n k d); memory O(k d +
- * batchSize d) beyond X and the labels.
+ * batchSize d) beyond X and the labels. With WebAssembly SIMD (kmeans-simd.ts) the batch rows
+ * are gathered, and all labels computed, in WebAssembly from a copy of X in its memory (n d
+ * doubles more at the peak; random-row gathers are several times faster there than in a
+ * JavaScript loop); the results are the same either way.
  */
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
