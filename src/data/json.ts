@@ -84,11 +84,23 @@ export function parseJsonTable(
     const names = [...keys.keys()];
     builder.setHeader(names, records[0]!.line);
     const fields: string[] = new Array(names.length);
+    const overflowSeen = new Set<string>();
     for (const { value, line } of records) {
       for (let j = 0; j < names.length; j++) {
         // Own properties only: a row without the key '__proto__' or 'constructor' is missing it.
         const name = names[j]!;
-        fields[j] = Object.hasOwn(value, name) ? cellText(value[name]) : '';
+        const cell = Object.hasOwn(value, name) ? value[name] : null;
+        if (typeof cell === 'number' && !Number.isFinite(cell)) {
+          // JSON.parse read a literal beyond the double range as Infinity: hand the builder the
+          // literal (found in the text, for the first such cell of a column), which it reports
+          // as too large, as it does in CSV.
+          const first = !overflowSeen.has(name);
+          overflowSeen.add(name);
+          fields[j] =
+            (first && overflowLiteral(text, line, name, cell)) || `${cell < 0 ? '-' : ''}1e999`;
+        } else {
+          fields[j] = cellText(cell);
+        }
       }
       builder.addRecord(fields, names.length, line);
     }
@@ -313,14 +325,35 @@ function lineOfBadElement(text: string): number | undefined {
   return check(text.length) ? undefined : lineAt(text.length);
 }
 
+/**
+ * The number literal of `key` in the object that starts on `line`, when it reads as `value`
+ * (±Infinity); undefined when it cannot be found (a key written with escapes, say).
+ */
+function overflowLiteral(
+  text: string,
+  line: number,
+  key: string,
+  value: number,
+): string | undefined {
+  let offset = 0;
+  for (let l = 1; l < line && offset < text.length; offset++) {
+    const c = text.charCodeAt(offset);
+    if (c === 10 || (c === 13 && text.charCodeAt(offset + 1) !== 10)) l++;
+  }
+  const quoted = JSON.stringify(key);
+  for (let at = text.indexOf(quoted, offset); at !== -1; at = text.indexOf(quoted, at + 1)) {
+    const match = /^\s*:\s*(-?\d[\d.eE+-]*)/.exec(
+      text.slice(at + quoted.length, at + quoted.length + 400),
+    );
+    if (match !== null && Number(match[1]) === value) return match[1];
+  }
+  return undefined;
+}
+
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') {
-    if (Number.isFinite(value)) return Object.is(value, -0) ? '-0' : String(value);
-    // JSON.parse reads a literal beyond the double range as Infinity: report it as too large.
-    return value > 0 ? '1e999' : '-1e999';
-  }
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }

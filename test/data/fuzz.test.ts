@@ -772,12 +772,13 @@ describe('parseJson / loadJson on the awkward cases', () => {
     const d = parseJson('[{"a": -0, "b": 1}, {"a": 0, "b": -0.0}]');
     expect(Object.is(d.features.data[0], -0)).toBe(true);
     expect(Object.is(d.features.data[3], -0)).toBe(true);
-    for (const [text, format] of [
-      ['[{"a": 1},\n {"a": 1e999}]', 'json'],
-      ['{"a": 1}\n{"a": -1e400}', 'ndjson'],
+    for (const [text, format, literal] of [
+      ['[{"a": 1},\n {"a": 1e999}]', 'json', '1e999'],
+      ['{"a": 1}\n{"a": -1e400}', 'ndjson', '-1e400'],
+      ['{"a": 1}\n{"b": 1, "a": 2E+309}\n{"a": 1e500}', 'ndjson', '2E+309'],
     ] as const) {
       expect(() => parseJson(text, { format, file: 'o.json' })).toThrow(
-        /^o\.json, line 2, column 'a': '-?1e999' is too large for a double-precision number/,
+        `o.json, line 2, column 'a': '${literal}' is too large for a double-precision number.`,
       );
     }
   });
@@ -857,6 +858,48 @@ describe('parseJson / loadJson on the awkward cases', () => {
     expect(error).toBeInstanceOf(DataError);
     expect(error.message).toMatch(/more than the JSON loader can read .* Convert it to CSV/);
     truncateSync(path, 0);
+  });
+});
+
+describe('loadDataset on random and mutated files', () => {
+  it('loadDataset(path) picks the loader by extension and gives the oracle dataset or a DataError', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.tuple(tableArb, fc.constantFrom('csv', 'tsv')),
+          fc.tuple(jsonTableArb, fc.constantFrom('json', 'ndjson')),
+        ),
+        fc.option(mutationArb),
+        async ([table, ext], mutations) => {
+          let text =
+            ext === 'csv' || ext === 'tsv'
+              ? csvText(table as { header: string[]; rows: string[][] }, {
+                  delimiter: ext === 'tsv' ? '\t' : ',',
+                  eols: ['\r\n', '\n'],
+                  bom: true,
+                  quoteAll: false,
+                  blankAfter: [],
+                  finalEol: true,
+                })
+              : jsonText(table as { keys: string[]; rows: unknown[][] }, ext as 'json', '\n', true);
+          if (mutations !== null) text = mutate(text, mutations);
+          // Lone surrogates cannot be written as UTF-8: the file would hold U+FFFD instead.
+          text = text.replace(/[\ud800-\udfff]/g, '\ufffd');
+          const path = file(ext, text);
+          const expected =
+            ext === 'csv' || ext === 'tsv'
+              ? expectedCsv(text, ext === 'tsv' ? '\t' : ',', 'drop')
+              : expectedJson(text, ext as 'json', 'drop');
+          check(
+            await outcomeAsync(() => loadDataset(path, { missing: 'drop' })),
+            expected,
+            path,
+            text,
+          );
+        },
+      ),
+      params(31, 120),
+    );
   });
 });
 
