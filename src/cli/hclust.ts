@@ -1,6 +1,13 @@
 /**
  * `clusterlens hclust <file> [--method ward] [--metric euclidean] [--scale standard]
- *                            (--k 4 | --height 2.5) [--out labels.csv] [--json]` + the loading flags.
+ *                            (--k 4 | --height 2.5) [--two-stage [centres] | --sample N]
+ *                            [--seed 0] [--out labels.csv] [--json]` + the loading flags.
+ *
+ * For data too large for the O(n^2) distance matrix (hclust refuses before allocating and says
+ * so): `--two-stage [centres]` runs k-means into `centres` (default 256) centres, then the tree
+ * of the centres weighted by their sizes (twoStage); `--sample N` builds the tree of a seeded
+ * sample of N rows and gives every other row the cluster of the nearest cluster centroid
+ * (sampledHclust). `--seed` seeds both.
  *
  * Prints the method, the cut and the size of each cluster (and the cophenetic correlation up to
  * 10,000 rows), or with `--json` the linkage matrix Z (scipy's convention), the leaf order and
@@ -11,6 +18,8 @@
 import { type Command, Option } from 'commander';
 import { LINKAGE_ALIASES, LINKAGE_METHODS, hclust } from '../cluster/linkage.js';
 import { METRICS, type Metric } from '../cluster/distance.js';
+import { sampledHclust } from '../cluster/sampled.js';
+import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
 import type { CutSpec, HClustResult } from '../cluster/tree.js';
 import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
@@ -32,6 +41,10 @@ export interface HclustFlags extends LoadingFlags {
   height?: string;
   out?: string;
   json?: boolean;
+  /** `true` (the flag alone) or the number of centres as typed. */
+  twoStage?: boolean | string;
+  sample?: string;
+  seed?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -59,6 +72,17 @@ export function register(program: Command, context: CliContext): void {
     )
     .addOption(new Option('--k <n>', 'cut into exactly n clusters').conflicts('height'))
     .option('--height <h>', 'cut at this height (merges at or below it are kept)')
+    .addOption(
+      new Option(
+        '--two-stage [centres]',
+        `for large data: k-means into this many centres (default ${DEFAULT_CENTRES}), then the tree of the centres weighted by their sizes`,
+      ).conflicts('sample'),
+    )
+    .option(
+      '--sample <n>',
+      'for large data: the tree of a seeded sample of n rows; other rows join the nearest cluster centroid',
+    )
+    .option('--seed <n>', 'seed of --two-stage and --sample (default: 0)')
     .option('--out <file>', 'write the cluster labels as CSV')
     .option('--json', 'print the linkage matrix, leaf order and labels as JSON')
     .action(async (file: string, flags: HclustFlags) => {
@@ -75,20 +99,56 @@ export async function hclustCommand(
   if (flags.k === undefined && flags.height === undefined) {
     throw new OptionError('hclust needs --k <n> or --height <h> to cut the tree.');
   }
+  const method = (flags.method ?? 'ward') as 'ward';
+  const metric = flags.metric ?? 'euclidean';
+  // Options first, so that a mistyped flag fails before any work.
+  const seed = flags.seed === undefined ? 0 : integerFlag('--seed', flags.seed, 0);
+  const twoStageOn = flags.twoStage !== undefined && flags.twoStage !== false;
+  const centres =
+    flags.twoStage === undefined || typeof flags.twoStage === 'boolean'
+      ? DEFAULT_CENTRES
+      : integerFlag('--two-stage', flags.twoStage, 2);
+  const sample = flags.sample === undefined ? undefined : integerFlag('--sample', flags.sample, 2);
+  if (twoStageOn && metric !== 'euclidean') {
+    throw new OptionError(
+      `--two-stage needs --metric euclidean (its first stage is k-means); got '${metric}'.`,
+    );
+  }
   if (flags.out !== undefined) checkOutputPath(flags.out);
   const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
-  const method = (flags.method ?? 'ward') as 'ward';
-  const metric = flags.metric ?? 'euclidean';
   const scaling = flags.scale ?? 'none';
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
   const X = scaling === 'none' ? dataset : scale(dataset, { method: scaling }).scaled;
-  const tree = hclust(X, { method, metric });
   const spec: CutSpec =
     flags.k !== undefined
       ? { k: numberFlag('--k', flags.k) }
       : { height: numberFlag('--height', flags.height!) };
-  const labels = tree.cut(spec);
+  let tree: HClustResult;
+  let labels: Int32Array;
+  let large: LargeDataRun | undefined;
+  if (twoStageOn) {
+    const r = twoStage(X, { centres, method, seed, ...spec });
+    tree = r.tree;
+    labels = r.labels;
+    large = {
+      twoStage: {
+        centres: r.sizes.length,
+        firstStage: r.stage1,
+        inertia: r.inertia,
+        sizes: Array.from(r.sizes),
+        assignment: Array.from(r.assignment),
+      },
+    };
+  } else if (sample !== undefined) {
+    const r = sampledHclust(X, { sample, method, metric, seed, ...spec });
+    tree = r.tree;
+    labels = r.labels;
+    large = { sample: { rows: Array.from(r.rows) } };
+  } else {
+    tree = hclust(X, { method, metric });
+    labels = tree.cut(spec);
+  }
   if (flags.out !== undefined) await writeLabels(flags.out, dataset, labels);
   const { stdout } = context.io;
   if (flags.json) {
@@ -96,15 +156,43 @@ export async function hclustCommand(
       file,
       sha256: dataset.source.sha256,
       rows,
-      options: { method: tree.method, metric, scale: scaling, ...spec },
+      options: {
+        method: tree.method,
+        metric,
+        scale: scaling,
+        ...spec,
+        ...(twoStageOn ? { twoStage: centres, seed } : {}),
+        ...(sample !== undefined ? { sample, seed } : {}),
+      },
       linkage: tree.linkage,
       order: tree.order,
       labels: Array.from(labels),
+      ...large,
     };
     stdout.write(`${JSON.stringify(out)}\n`);
   } else {
-    stdout.write(formatSummary(dataset, tree, spec, labels, scaling));
+    stdout.write(formatSummary(dataset, tree, spec, labels, scaling, large));
   }
+}
+
+/** What --two-stage or --sample add to the JSON output. */
+interface LargeDataRun {
+  twoStage?: {
+    centres: number;
+    firstStage: 'kmeans' | 'distinct';
+    inertia: number;
+    sizes: number[];
+    assignment: number[];
+  };
+  sample?: { rows: number[] };
+}
+
+function integerFlag(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new OptionError(`${flag} must be an integer >= ${min}. Got '${text}' instead.`);
+  }
+  return value;
 }
 
 function numberFlag(flag: string, text: string): number {
@@ -140,6 +228,7 @@ export function formatSummary(
   spec: CutSpec,
   labels: Int32Array,
   scaling: ScaleMethod,
+  large?: LargeDataRun,
 ): string {
   let k = 0;
   for (const l of labels) if (l + 1 > k) k = l + 1;
@@ -150,8 +239,21 @@ export function formatSummary(
     `${dataset.features.rows} rows, ${dataset.features.cols} columns` +
     `${scaling === 'none' ? '' : `, scaled (${scaling})`}; method ${tree.method}, metric ` +
     `${tree.metric}; cut at ${cut}`;
+  if (large?.twoStage) {
+    const t = large.twoStage;
+    head +=
+      t.firstStage === 'kmeans'
+        ? `\ntwo stages: k-means into ${t.centres} centres (inertia ${t.inertia.toPrecision(6)}), ` +
+          'then the tree of the centres weighted by their sizes'
+        : `\ntwo stages: the ${t.centres} distinct rows as centres, weighted by their counts`;
+  }
+  if (large?.sample) {
+    head +=
+      `\ntree of a seeded sample of ${large.sample.rows.length} rows; the other rows joined ` +
+      'the nearest cluster centroid';
+  }
   if (!tree.isMonotonic()) head += '; the tree has inversions (a merge below an earlier one)';
-  if (dataset.features.rows <= COPHENETIC_MAX_ROWS) {
+  if (large?.twoStage === undefined && tree.n <= COPHENETIC_MAX_ROWS) {
     head += `\ncophenetic correlation ${tree.cophenetic().correlation.toFixed(4)}`;
   }
   const classes = dataset.labels === undefined ? [] : [...new Set(dataset.labels)].sort();

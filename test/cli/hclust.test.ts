@@ -102,3 +102,122 @@ describe('clusterlens hclust', () => {
     ).toBe(1);
   });
 });
+
+describe('clusterlens hclust on data too large for the distance matrix', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { cli } = await import('./helpers.js');
+  const { RandomState } = await import('../../src/util/random.js');
+  const { hclust } = await import('../../src/cluster/linkage.js');
+  const dir = mkdtempSync(join(tmpdir(), 'clusterlens-hclust-large-'));
+  const data = join(dir, 'blobs.csv');
+  const rs = new RandomState(9);
+  const rows: number[][] = [];
+  for (let i = 0; i < 900; i++) {
+    const c = i % 3;
+    rows.push([10 * c + rs.gauss(), 10 * (c === 2 ? 1 : 0) + rs.gauss()]);
+  }
+  writeFileSync(data, `x,y\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+  // 900 rows: the condensed matrix alone is 3.1 MiB, over a 1M budget.
+
+  it('clusterlens hclust big.csv --method average --k 3 --max-memory 1M refuses in one line, saying what it needs, the budget, what is free and what to do', async () => {
+    const r = await cli(['hclust', data, '--method', 'average', '--k', '3', '--max-memory', '1M']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.endsWith('\n')).toBe(true);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /^clusterlens: error: hclust: method 'average' on n=900 points needs 3\.\d+ MiB for its distance matrix .*about .* s\), but the memory limit is 1 MiB \(--max-memory\)\. Instead: .*--method ward.*--sample N.*--two-stage \[centres\].*--max-memory; .* is available now/,
+    );
+  });
+
+  it('clusterlens hclust big.csv --method average --k 3 --two-stage 30 --json fits in the same budget', async () => {
+    const r = await cli([
+      'hclust',
+      data,
+      '--method',
+      'average',
+      '--k',
+      '3',
+      '--two-stage',
+      '30',
+      '--seed',
+      '4',
+      '--json',
+      '--max-memory',
+      '1M',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.options).toMatchObject({ method: 'average', k: 3, twoStage: 30, seed: 4 });
+    expect(out.twoStage.centres).toBe(30);
+    expect(out.twoStage.sizes.reduce((a: number, b: number) => a + b, 0)).toBe(900);
+    expect(out.linkage).toHaveLength(29);
+    expect(out.linkage.at(-1)[3]).toBe(900);
+    expect(out.labels).toHaveLength(900);
+    // The three blobs (rows i % 3) are found exactly.
+    expect(out.labels.slice(0, 6)).toEqual([0, 1, 2, 0, 1, 2]);
+    for (let i = 0; i < 900; i++) expect(out.labels[i]).toBe(out.labels[i % 3]);
+    // Same run, same bytes.
+    const again = await cli([
+      'hclust',
+      data,
+      '--method',
+      'average',
+      '--k',
+      '3',
+      '--two-stage',
+      '30',
+      '--seed',
+      '4',
+      '--json',
+    ]);
+    expect(again.stdout).toBe(r.stdout);
+    // The flag alone means 256 centres.
+    const plain = await cli(['hclust', data, '--k', '3', '--two-stage']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout).toContain('two stages: k-means into 256 centres');
+  });
+
+  it('clusterlens hclust big.csv --method average --k 3 --sample 200 --json clusters a seeded sample, the rest by nearest centroid', async () => {
+    const r = await cli([
+      'hclust',
+      data,
+      '--method',
+      'average',
+      '--k',
+      '3',
+      '--sample',
+      '200',
+      '--json',
+      '--max-memory',
+      '1M',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.options).toMatchObject({ sample: 200, seed: 0 });
+    expect(out.sample.rows).toHaveLength(200);
+    expect(out.linkage).toHaveLength(199);
+    const sampled = hclust(
+      out.sample.rows.map((i: number) => rows[i]!),
+      { method: 'average' },
+    );
+    expect(out.linkage).toEqual(sampled.linkage);
+    for (let i = 0; i < 900; i++) expect(out.labels[i]).toBe(out.labels[i % 3]);
+  });
+
+  it('clusterlens hclust --two-stage and --sample reject bad values before reading the data', async () => {
+    const absent = join(dir, 'absent.csv');
+    const cases: [string[], RegExp][] = [
+      [['--two-stage', '1'], /--two-stage must be an integer >= 2. Got '1'/],
+      [['--sample', 'x'], /--sample must be an integer >= 2/],
+      [['--two-stage', '--metric', 'cityblock'], /--two-stage needs --metric euclidean/],
+      [['--two-stage', '10', '--sample', '10'], /cannot be used with option/],
+      [['--seed', '-1'], /--seed must be an integer >= 0/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await cli(['hclust', absent, '--k', '2', ...flags]);
+      expect(r.code, flags.join(' ')).toBe(1);
+      expect(r.stderr, flags.join(' ')).toMatch(message);
+    }
+  });
+});

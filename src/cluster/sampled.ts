@@ -1,0 +1,132 @@
+/**
+ * Hierarchical clustering of a seeded sample of the rows, for data too large for the O(n^2)
+ * distance matrix, with every other row given the cluster of the nearest cluster centroid.
+ *
+ * Pipeline of `sampledHclust(X, options)`:
+ *
+ *   resolve options -> convert X -> draw `sample` distinct rows (numpy's legacy
+ *   `choice(n, sample, replace=False)` with the seed, sorted) -> hclust of the sample -> cut
+ *   (k or height) -> centroid of each flat cluster (mean of its sampled rows) -> every row
+ *   outside the sample gets the cluster of the nearest centroid (Euclidean; ties to the lower
+ *   cluster number)
+ *
+ * Sampled rows keep the tree's cluster, so `labels` restricted to `rows` equals
+ * `tree.cut(spec)`. With `sample >= n` every row is in the sample and the result is `hclust(X)`
+ * cut. Complexity: hclust of the sample (O(s^2) memory and time) plus O(n k d) for the rest.
+ */
+import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
+import { OptionError } from '../util/errors.js';
+import { DEFAULT_SEED, RandomState } from '../util/random.js';
+import { checkInteger, checkKnownOptions, checkNumber } from '../util/validate.js';
+import type { Metric } from './distance.js';
+import { type HClustOptions, hclust } from './linkage.js';
+import type { CutSpec, HClustResult } from './tree.js';
+
+/** Options of `sampledHclust`. Give exactly one of `k` and `height`. */
+export interface SampledHclustOptions {
+  /** Number of rows in the sample, an integer >= 2. */
+  sample: number;
+  /** Linkage method (the names and aliases of `hclust`). Default: 'ward'. */
+  method?: HClustOptions['method'];
+  /** Distance between rows for the tree (see `hclust`). Default: 'euclidean'. */
+  metric?: Metric;
+  /** Cut into exactly k clusters (1 <= k <= sample). */
+  k?: number;
+  /** Cut at this height. */
+  height?: number;
+  /** Seed of the sample. Default: 0. */
+  seed?: number;
+  /** Working-memory limit of hclust in bytes. Default: the process budget. */
+  memoryLimit?: number;
+}
+
+/** The result of `sampledHclust`. */
+export interface SampledHclustResult {
+  /** Cluster of every row (0-based; the numbering of `tree.cut` on the sample). */
+  labels: Int32Array;
+  /** The tree of the sampled rows (leaf i is row `rows[i]`). */
+  tree: HClustResult;
+  /** The sampled rows, ascending. */
+  rows: Int32Array;
+  /** Centroids of the flat clusters (k x d), from their sampled rows. */
+  centroids: FeatureMatrix;
+}
+
+const known = ['sample', 'method', 'metric', 'k', 'height', 'seed', 'memoryLimit'];
+
+/** A seeded sample of `size` distinct rows of 0..n-1, ascending (all rows when size >= n). */
+export function sampleRows(n: number, size: number, seed: number = DEFAULT_SEED): Int32Array {
+  if (n <= size) return Int32Array.from({ length: n }, (_, i) => i);
+  return new RandomState(seed).choiceWithoutReplacement(n, size).sort();
+}
+
+/**
+ * Hierarchical clustering of a seeded sample of `sample` rows (see the file header); the other
+ * rows take the cluster of the nearest centroid. Never mutates `X`; deterministic for a seed.
+ */
+export function sampledHclust(X: MatrixLike, options: SampledHclustOptions): SampledHclustResult {
+  checkKnownOptions('sampledHclust', options, known);
+  const size = checkInteger('sampledHclust', 'sample', options.sample, 2);
+  const seed = checkInteger('sampledHclust', 'seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
+  if ((options.k === undefined) === (options.height === undefined)) {
+    throw new OptionError("sampledHclust needs exactly one of the options 'k' and 'height'.");
+  }
+  const spec: CutSpec =
+    options.k !== undefined
+      ? { k: checkInteger('sampledHclust', 'k', options.k, 1) }
+      : { height: checkNumber('sampledHclust', 'height', options.height, { min: 0 }) };
+  const x = toFeatureMatrix(X, { fn: 'sampledHclust' });
+  const { rows: n, cols: d, data } = x;
+  const rows = sampleRows(n, size, seed);
+  const s = rows.length;
+  if ('k' in spec && spec.k > s) {
+    throw new OptionError(`sampledHclust: k=${spec.k} should be <= the sample size (${s}).`);
+  }
+  const sub: FeatureMatrix = { rows: s, cols: d, data: new Float64Array(s * d) };
+  for (let t = 0; t < s; t++) sub.data.set(data.subarray(rows[t]! * d, (rows[t]! + 1) * d), t * d);
+  const tree = hclust(sub, {
+    ...(options.method === undefined ? {} : { method: options.method }),
+    ...(options.metric === undefined ? {} : { metric: options.metric }),
+    ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+  });
+  const cut = tree.cut(spec);
+  let k = 0;
+  for (let t = 0; t < s; t++) if (cut[t]! + 1 > k) k = cut[t]! + 1;
+  const centroids: FeatureMatrix = { rows: k, cols: d, data: new Float64Array(k * d) };
+  const count = new Float64Array(k);
+  for (let t = 0; t < s; t++) {
+    const c = cut[t]!;
+    count[c]!++;
+    const o = t * d;
+    for (let j = 0; j < d; j++) centroids.data[c * d + j]! += sub.data[o + j]!;
+  }
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) centroids.data[c * d + j]! /= count[c]!;
+  const labels = new Int32Array(n);
+  const inSample = new Int32Array(n).fill(-1);
+  for (let t = 0; t < s; t++) inSample[rows[t]!] = t;
+  const C = centroids.data;
+  for (let i = 0; i < n; i++) {
+    const t = inSample[i]!;
+    if (t >= 0) {
+      labels[i] = cut[t]!;
+      continue;
+    }
+    const o = i * d;
+    let best = Infinity;
+    let bestC = 0;
+    for (let c = 0; c < k; c++) {
+      let sum = 0;
+      const oc = c * d;
+      for (let j = 0; j < d; j++) {
+        const e = data[o + j]! - C[oc + j]!;
+        sum += e * e;
+      }
+      if (sum < best) {
+        best = sum;
+        bestC = c;
+      }
+    }
+    labels[i] = bestC;
+  }
+  return { labels, tree, rows, centroids };
+}
