@@ -15,6 +15,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   watch,
   writeFileSync,
 } from 'node:fs';
@@ -25,8 +26,16 @@ import { removeStaleTemporaries, writeFileAtomic } from '../../src/report/write.
 import { RandomState } from '../../src/util/random.js';
 
 const MAIN = resolve('dist/cli/main.js');
-const built = existsSync(MAIN);
-if (!built) console.log(`kill tests skipped: ${MAIN} is missing; run 'npm run build' first.`);
+const WRITER = resolve('dist/report/write.js');
+const built =
+  existsSync(MAIN) &&
+  existsSync(WRITER) &&
+  statSync(WRITER).mtimeMs >= statSync(resolve('src/report/write.ts')).mtimeMs;
+if (!built) {
+  console.log(
+    `kill tests skipped: ${MAIN} is missing or older than src; run 'npm run build' first.`,
+  );
+}
 
 const folder = mkdtempSync(join(tmpdir(), 'clusterlens-kill-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
