@@ -1,6 +1,12 @@
 /**
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
- *  [--k 3|auto] [--method ward] [--seed 0] [--out reports/NAME.html] [--static]`
+ *  [--k 3|auto] [--method ward] [--seed 0] [--out reports/NAME.html] [--static]
+ *  [--two-stage [centres] | --sample N]`
+ *
+ * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
+ * sample of 5000 rows above that size; `--sample N` sets that size. `--two-stage [centres]`
+ * builds the tree from all rows instead: k-means into `centres` (default 256) centres, then the
+ * tree of the centres weighted by their sizes; the dendrogram's leaves are centres marked '(n)'.
  *
  * The main job: load, scale, choose k, run k-means, hierarchical clustering and PCA, and write
  * the one-file HTML report with its .vl/ specs, .json results and .labels.csv. Progress and
@@ -9,6 +15,7 @@
 import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ORIENTATIONS } from '../charts/dendrogram.js';
+import { DEFAULT_CENTRES } from '../cluster/two-stage.js';
 import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
 import {
   buildReport,
@@ -29,6 +36,8 @@ interface ReportFlags extends LoadingFlags {
   out?: string;
   static?: boolean;
   orientation: (typeof ORIENTATIONS)[number];
+  twoStage?: boolean | string;
+  sample?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -51,6 +60,16 @@ export function register(program: Command, context: CliContext): void {
     .option('--out <path>', 'output HTML file (default: reports/<file name>.html)')
     .option('--static', 'charts as inline SVG, no JavaScript (no tooltips or linked views)')
     .addOption(
+      new Option(
+        '--two-stage [centres]',
+        `hierarchical clustering of all rows in two stages: k-means into this many centres (default ${DEFAULT_CENTRES}), then the tree of the centres weighted by their sizes`,
+      ).conflicts('sample'),
+    )
+    .option(
+      '--sample <n>',
+      'rows in the seeded samples of the O(n^2) steps: hierarchical clustering, silhouettes, criteria of k (default: 5000)',
+    )
+    .addOption(
       new Option('--orientation <side>', 'where the dendrogram root is')
         .choices(ORIENTATIONS)
         .default('top'),
@@ -66,6 +85,16 @@ export function register(program: Command, context: CliContext): void {
         seed: parseSeed(flags.seed),
         orientation: flags.orientation,
       };
+      if (flags.twoStage !== undefined && flags.twoStage !== false) {
+        options.twoStage =
+          flags.twoStage === true ? DEFAULT_CENTRES : integerFlag('--two-stage', flags.twoStage, 2);
+      }
+      if (flags.sample !== undefined) {
+        const sample = integerFlag('--sample', flags.sample, 3);
+        options.hclustMaxRows = sample;
+        options.silhouetteMaxRows = sample;
+        options.chooseKMaxRows = sample;
+      }
       const out = flags.out ?? join('reports', `${basename(file, extname(file))}.html`);
       // Fail on options and on the output path before any work.
       resolveReportOptions(options);
@@ -90,6 +119,14 @@ function parseK(text: string): number | 'auto' {
     throw new OptionError(`--k must be an integer >= 1 or 'auto'. Got '${text}' instead.`);
   }
   return k;
+}
+
+function integerFlag(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new OptionError(`${flag} must be an integer >= ${min}. Got '${text}' instead.`);
+  }
+  return value;
 }
 
 function parseSeed(text: string): number {

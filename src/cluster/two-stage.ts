@@ -57,7 +57,11 @@ export interface TwoStageOptions {
 
 /** The result of `twoStage`. */
 export interface TwoStageResult {
-  /** Cluster of every row (0-based, numbered by first appearance in row order). */
+  /**
+   * Cluster of every row: its centre's cluster in `centreLabels` (0-based, numbered by first
+   * appearance in centre order, the rule of `cut`; with distinct rows as centres, the centres are
+   * in order of first appearance, so this is also first appearance in row order).
+   */
   labels: Int32Array;
   /** The tree of the centres, weighted by their sizes (column 4 of Z counts rows). */
   tree: HClustResult;
@@ -209,23 +213,10 @@ function partition(x: FeatureMatrix, m: number, seed: number, nInit: number): Pa
   return { kind: 'kmeans', centres, sizes, assignment, inertia: km.inertia };
 }
 
-/**
- * Row labels from centre labels, renumbered by first appearance in row order (the convention of
- * `cut`), so that equal partitions of the rows get equal labels.
- */
+/** Row labels from centre labels: each row takes its centre's label. */
 function spread(centreLabels: Int32Array, assignment: Int32Array): Int32Array {
   const n = assignment.length;
   const out = new Int32Array(n);
-  const rename = new Int32Array(centreLabels.length).fill(-1);
-  let next = 0;
-  for (let i = 0; i < n; i++) {
-    const l = centreLabels[assignment[i]!]!;
-    let r = rename[l]!;
-    if (r < 0) {
-      r = next++;
-      rename[l] = r;
-    }
-    out[i] = r;
-  }
+  for (let i = 0; i < n; i++) out[i] = centreLabels[assignment[i]!]!;
   return out;
 }

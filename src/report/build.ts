@@ -36,6 +36,7 @@ import { dendrogram } from '../cluster/dendrogram.js';
 import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
 import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js';
 import type { HClustResult } from '../cluster/tree.js';
+import { twoStage } from '../cluster/two-stage.js';
 import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
 import { pca, type PcaResult } from '../decomposition/pca.js';
@@ -75,6 +76,13 @@ export interface ReportOptions {
   chooseKMaxRows?: number;
   /** Above this many rows, hierarchical clustering runs on a seeded sample of them. Default: 5000. */
   hclustMaxRows?: number;
+  /**
+   * Hierarchical clustering in two stages on all rows instead of on a sample: k-means into this
+   * many centres, then the tree of the centres weighted by their sizes (`twoStage`); the
+   * dendrogram's leaves are centres marked '(n)' with their row counts. `false`: off.
+   * Default: false.
+   */
+  twoStage?: number | false;
   /** Above this many rows, silhouettes are computed on a seeded sample. Default: 5000. */
   silhouetteMaxRows?: number;
   /** Above this many rows, charts draw with the canvas renderer. Default: 5000. */
@@ -98,6 +106,7 @@ const defaults: Required<Omit<ReportOptions, 'title'>> & { title: string | undef
   lastp: 30,
   chooseKMaxRows: 5000,
   hclustMaxRows: 5000,
+  twoStage: false as number | false,
   silhouetteMaxRows: 5000,
   canvasAbove: 5000,
   densityAbove: 20000,
@@ -122,6 +131,10 @@ export interface ReportAnalysis {
   hclust: HClustResult;
   /** Rows the hierarchical clustering saw (all rows unless sampled). */
   hclustRows: Int32Array;
+  /** With the `twoStage` option: the centre of every row and the rows per centre. */
+  twoStage:
+    | { assignment: Int32Array; sizes: Int32Array; stage1: 'kmeans' | 'distinct' }
+    | undefined;
   /** Hierarchical labels per row, matched to the k-means ids; -1 for rows not clustered. */
   hclustLabels: Int32Array;
   pca: PcaResult;
@@ -167,6 +180,7 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   checkInteger(fn, 'lastp', o.lastp, 2);
   checkInteger(fn, 'chooseKMaxRows', o.chooseKMaxRows, 3);
   checkInteger(fn, 'hclustMaxRows', o.hclustMaxRows, 2);
+  if (o.twoStage !== false) checkInteger(fn, 'twoStage', o.twoStage, 2);
   checkInteger(fn, 'silhouetteMaxRows', o.silhouetteMaxRows, 2);
   checkInteger(fn, 'canvasAbove', o.canvasAbove, 0);
   checkInteger(fn, 'densityAbove', o.densityAbove, 1);
@@ -219,6 +233,17 @@ function standardize(m: FeatureMatrix): FeatureMatrix {
   return out;
 }
 
+/** Counts of each held-out label among the rows of each two-stage centre. */
+function centreLabelCounts(
+  two: NonNullable<ReportAnalysis['twoStage']>,
+  codes: Int32Array,
+  labels: number,
+): Int32Array[] {
+  const out = Array.from(two.sizes, () => new Int32Array(labels));
+  for (let i = 0; i < codes.length; i++) out[two.assignment[i]!]![codes[i]!]!++;
+  return out;
+}
+
 /**
  * The most common held-out label of each dendrogram leaf (a sample, or a truncated subtree
  * given by its node id in Z), with its share; ties go to the first label in name order.
@@ -226,7 +251,7 @@ function standardize(m: FeatureMatrix): FeatureMatrix {
 function stripLeaves(
   hc: HClustResult,
   leaves: readonly number[],
-  rows: Int32Array,
+  rows: Int32Array | Int32Array[],
   codes: Int32Array,
   names: readonly string[],
 ): { label: string; share: number; size: number }[] {
@@ -240,6 +265,19 @@ function stripLeaves(
     stack.push(leaf);
     while (stack.length > 0) {
       const v = stack.pop()!;
+      if (Array.isArray(rows)) {
+        // a centre of a two-stage tree: the label counts of its rows
+        if (v < n) {
+          const c = rows[v]!;
+          for (let l = 0; l < c.length; l++) {
+            counts[l]! += c[l]!;
+            size += c[l]!;
+          }
+        } else {
+          stack.push(Z[4 * (v - n)]!, Z[4 * (v - n) + 1]!);
+        }
+        continue;
+      }
       if (v < n) {
         counts[codes[rows[v]!]!]!++;
         size++;
@@ -292,6 +330,11 @@ function summaryTable(
       'k-means vs hierarchical',
       `adjusted Rand index ${fmt(a.ariHclust)} (${a.hclust.method} linkage` +
         (a.hclustRows.length < a.n ? `, on a seeded sample of ${a.hclustRows.length} rows` : '') +
+        (a.twoStage
+          ? `, in two stages: the tree of ${a.twoStage.sizes.length} ` +
+            (a.twoStage.stage1 === 'kmeans' ? 'k-means centres' : 'distinct rows') +
+            ' weighted by their sizes'
+          : '') +
         '); 1 = the two methods find the same groups',
     ],
   ];
@@ -390,11 +433,31 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   // chooseK fitted every candidate with the same options and seed: reuse its fit when it saw all rows
   const reuse = kRows.length === n ? kChoice?.fits.find((f) => f.k === k) : undefined;
   const km = reuse ?? kmeans(Xs, { k, seed: o.seed });
-  const hRows = sampleRows(n, o.hclustMaxRows, o.seed);
-  const Xh = hRows.length === n ? Xs : takeRows(Xs, hRows);
-  const hc = hclust(Xh, { method: o.method as never });
-  const hk = Math.min(k, hRows.length);
-  const hRaw = hc.cut({ k: hk });
+  let hRows: Int32Array;
+  let hc: HClustResult;
+  let hk: number;
+  let hRaw: Int32Array;
+  let two: ReportAnalysis['twoStage'];
+  if (o.twoStage !== false) {
+    // every row, through its centre: the tree's leaves are centres
+    hRows = sampleRows(n, n, o.seed);
+    hk = Math.min(k, o.twoStage);
+    const ts = twoStage(Xs, {
+      centres: o.twoStage,
+      method: o.method as never,
+      k: hk,
+      seed: o.seed,
+    });
+    hc = ts.tree;
+    hRaw = ts.labels;
+    two = { assignment: ts.assignment, sizes: ts.sizes, stage1: ts.stage1 };
+  } else {
+    hRows = sampleRows(n, o.hclustMaxRows, o.seed);
+    const Xh = hRows.length === n ? Xs : takeRows(Xs, hRows);
+    hc = hclust(Xh, { method: o.method as never });
+    hk = Math.min(k, hRows.length);
+    hRaw = hc.cut({ k: hk });
+  }
   const kmOnH = hRows.length === n ? km.labels : Int32Array.from(hRows, (i) => km.labels[i]!);
   const map = matchClusters(kmOnH, hRaw, k, hk);
   const hMatched = relabel(hRaw, map);
@@ -446,6 +509,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     kmeans: km,
     hclust: hc,
     hclustRows: hRows,
+    twoStage: two,
     hclustLabels,
     pca: p,
     silhouette,
@@ -534,8 +598,12 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       renderer,
     );
   }
-  const leafIds = hRows.length === n ? ids : Array.from(hRows, (i) => ids[i]!);
-  const truncate = hRows.length > o.truncateAbove;
+  const leafIds = two
+    ? Array.from(two.sizes, (size) => `(${size})`)
+    : hRows.length === n
+      ? ids
+      : Array.from(hRows, (i) => ids[i]!);
+  const truncate = hc.n > o.truncateAbove;
   const layout = dendrogram(hc, {
     truncateMode: truncate ? 'lastp' : 'none',
     p: Math.max(o.lastp, hk),
@@ -561,7 +629,13 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
               strip: {
                 name: labelName,
                 domain: labelNames,
-                leaves: stripLeaves(hc, layout.leaves, hRows, labelCodes, labelNames),
+                leaves: stripLeaves(
+                  hc,
+                  layout.leaves,
+                  two ? centreLabelCounts(two, labelCodes, labelNames.length) : hRows,
+                  labelCodes,
+                  labelNames,
+                ),
               },
             }
           : {}),
@@ -655,6 +729,16 @@ function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Recor
     hierarchical: {
       method: a.hclust.method,
       rows: a.hclustRows.length === a.n ? 'all' : Array.from(a.hclustRows),
+      ...(a.twoStage
+        ? {
+            twoStage: {
+              centres: a.twoStage.sizes.length,
+              firstStage: a.twoStage.stage1,
+              sizes: Array.from(a.twoStage.sizes),
+              assignment: Array.from(a.twoStage.assignment),
+            },
+          }
+        : {}),
       linkage: a.hclust.linkage,
       order: a.hclust.order,
       labels: Array.from(a.hclustLabels, (l) => (l < 0 ? null : clusterId(l))),

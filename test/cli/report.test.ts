@@ -114,4 +114,51 @@ describe('clusterlens report', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/does not exist/);
   });
+
+  it('report iris --two-stage 20 and --sample 60 reach the analysis; bad values exit 1', async () => {
+    const two = join(folder, 'two.html');
+    const r = await cli([
+      'report',
+      'datasets/iris.csv',
+      '--k',
+      '3',
+      '--two-stage',
+      '20',
+      '--out',
+      two,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(two.replace(/\.html$/, '.json'), 'utf8'));
+    expect(json.hierarchical.twoStage.centres).toBe(20);
+    expect(json.hierarchical.linkage).toHaveLength(19);
+    const sampled = join(folder, 'sampled.html');
+    const s = await cli([
+      'report',
+      'datasets/iris.csv',
+      '--k',
+      '3',
+      '--sample',
+      '60',
+      '--out',
+      sampled,
+    ]);
+    expect(s.code, s.stderr).toBe(0);
+    const sj = JSON.parse(readFileSync(sampled.replace(/\.html$/, '.json'), 'utf8'));
+    expect(sj.hierarchical.rows).toHaveLength(60);
+    expect(sj.metrics.silhouetteRows).toBe(60);
+    for (const [flags, message] of [
+      [['--two-stage', '1'], "--two-stage must be an integer >= 2. Got '1' instead."],
+      [['--sample', '2'], "--sample must be an integer >= 3. Got '2' instead."],
+    ] as const) {
+      const bad = await cli([
+        'report',
+        'datasets/iris.csv',
+        ...flags,
+        '--out',
+        join(folder, 'b.html'),
+      ]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe(`clusterlens: error: ${message}\n`);
+    }
+  });
 });

@@ -168,6 +168,40 @@ describe('buildReport', () => {
     expect(projection.hconcat[0]!.layer.length).toBe(2); // density under the points
   });
 
+  it('buildReport(iris, {k: 3, twoStage: 20}) clusters every row through 20 weighted k-means centres', () => {
+    const r = buildReport(iris, { k: 3, twoStage: 20 });
+    const a = r.analysis;
+    expect(a.twoStage!.stage1).toBe('kmeans');
+    expect(a.twoStage!.sizes.length).toBe(20);
+    expect(a.twoStage!.sizes.reduce((x, y) => x + y, 0)).toBe(150);
+    expect(a.hclust.n).toBe(20);
+    expect(a.hclust.linkage.at(-1)![3]).toBe(150);
+    expect(a.hclustRows.length).toBe(150);
+    expect(Array.from(a.hclustLabels).every((l) => l >= 0)).toBe(true);
+    // rows of one centre share a cluster
+    for (let i = 0; i < 150; i++) {
+      const first = a.twoStage!.assignment.indexOf(a.twoStage!.assignment[i]!);
+      expect(a.hclustLabels[i]).toBe(a.hclustLabels[first]);
+    }
+    // the dendrogram's leaves are the centres, marked with their row counts
+    const spec = r.charts.find((c) => c.name === 'dendrogram')!.spec as unknown as {
+      params: { name: string; value: string[] }[];
+      description: string;
+    };
+    const leaves = spec.params.find((p) => p.name === 'leafLabels')!.value;
+    expect(leaves).toHaveLength(20);
+    expect(leaves.every((l) => /^\(\d+\)$/.test(l))).toBe(true);
+    expect(leaves.reduce((s, l) => s + Number(l.slice(1, -1)), 0)).toBe(150);
+    const json = r.toJSON() as { hierarchical: { twoStage: { centres: number; sizes: number[] } } };
+    expect(json.hierarchical.twoStage.centres).toBe(20);
+    expect(r.document.sections.map((s) => JSON.stringify(s)).join('')).toContain(
+      'in two stages: the tree of 20 k-means centres weighted by their sizes',
+    );
+    expect(() => resolveReportOptions({ twoStage: 1 })).toThrow(
+      "The 'twoStage' option of buildReport must be an integer >= 2. Got 1 instead.",
+    );
+  });
+
   it('resolveReportOptions rejects bad options with the one error template', () => {
     expect(() => resolveReportOptions({ k: 0 })).toThrow(
       new OptionError("The 'k' option of buildReport must be an integer >= 1. Got 0 instead."),
