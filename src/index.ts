@@ -13,9 +13,9 @@ export type {
   LoadedTable,
 } from './data/columns.js';
 export type { CsvOptions } from './data/csv.js';
-export { loadCsv, parseCsv } from './data/csv.js';
+export { loadCsv, MAX_FIELD_LENGTH, parseCsv } from './data/csv.js';
 export type { JsonOptions } from './data/json.js';
-export { loadJson, parseJson } from './data/json.js';
+export { loadJson, MAX_JSON_BYTES, parseJson } from './data/json.js';
 export type { LoadOptions } from './data/load.js';
 export { DATA_FORMATS, loadDataset, loadTable } from './data/load.js';
 export type { MissingPolicy } from './data/missing.js';
@@ -27,7 +27,14 @@ export { SCALE_METHODS, scale } from './data/scale.js';
 
 // writing files
 export type { CsvCell } from './report/write.js';
-export { checkOutputPath, toCsv, writeCsv, writeFileAtomic } from './report/write.js';
+export {
+  checkOutputFolder,
+  checkOutputPath,
+  removeStaleTemporaries,
+  toCsv,
+  writeCsv,
+  writeFileAtomic,
+} from './report/write.js';
 
 // hierarchical clustering
 export type { DendrogramLayout, DendrogramOptions } from './cluster/dendrogram.js';
@@ -104,4 +111,15 @@ export type { Manifest } from './report/manifest.js';
 export { DataError, OptionError, isUserError } from './util/errors.js';
 export type { Logger } from './util/log.js';
 export { setLogger } from './util/log.js';
+export type { AvailableMemory, MemoryBudget, MemoryCheck } from './util/memory.js';
+export {
+  availableMemory,
+  checkMemory,
+  estimate,
+  formatBytes,
+  MEMORY_MARGIN,
+  memoryBudget,
+  parseSize,
+  setMemoryBudget,
+} from './util/memory.js';
 export { DEFAULT_SEED, RandomState } from './util/random.js';
