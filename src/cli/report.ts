@@ -19,11 +19,11 @@ import { DEFAULT_CENTRES } from '../cluster/two-stage.js';
 import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
 import {
   buildReport,
+  checkReportOutputs,
   type ReportOptions,
   resolveReportOptions,
   writeReport,
 } from '../report/build.js';
-import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
 import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
@@ -98,7 +98,7 @@ export function register(program: Command, context: CliContext): void {
       const out = flags.out ?? join('reports', `${basename(file, extname(file))}.html`);
       // Fail on options and on the output path before any work.
       resolveReportOptions(options);
-      checkOutputPath(out);
+      checkReportOutputs(out);
       step('loading');
       const dataset = await loadFromFlags(file, flags);
       step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);

@@ -48,7 +48,7 @@ import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
-import { checkOutputPath, toCsv, writeFileAtomic } from './write.js';
+import { checkOutputFolder, checkOutputPath, toCsv, writeFileAtomic } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
 
 /** Options of `buildReport`. */
@@ -1036,6 +1036,19 @@ export interface WrittenReport {
 }
 
 /**
+ * Check, before any work, that every file of a report at `path` can be written: NAME.html,
+ * NAME.json, NAME.labels.csv and the NAME.vl/ folder. Returns NAME (the path without .html).
+ */
+export function checkReportOutputs(path: string): string {
+  checkOutputPath(path);
+  const base = join(dirname(path), basename(path).replace(/\.html?$/i, ''));
+  checkOutputPath(`${base}.json`);
+  checkOutputPath(`${base}.labels.csv`);
+  checkOutputFolder(`${base}.vl`, 'the specs folder');
+  return base;
+}
+
+/**
  * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
  * chart, NAME.json (the results) and NAME.labels.csv (id, k-means and hierarchical cluster, PC1,
  * PC2). Each file is written atomically.
@@ -1045,8 +1058,7 @@ export async function writeReport(
   report: Report,
   options: WriteReportOptions = {},
 ): Promise<WrittenReport> {
-  checkOutputPath(path);
-  const base = join(dirname(path), basename(path).replace(/\.html?$/i, ''));
+  const base = checkReportOutputs(path);
   const html = await renderHtml(report.document, { static: options.static ?? false });
   const specDir = `${base}.vl`;
   await mkdir(specDir, { recursive: true });

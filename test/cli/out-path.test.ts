@@ -54,6 +54,24 @@ describe('--out of every command', () => {
   }
 });
 
+describe('clusterlens report checks its other outputs first', () => {
+  const SIBLINGS: [string, (base: string) => void, RegExp][] = [
+    ['NAME.vl is a file', (base) => writeFileSync(`${base}.vl`, 'x'), /must be a folder/],
+    ['NAME.json is a folder', (base) => mkdirSync(`${base}.json`), /is a folder/],
+    ['NAME.labels.csv is a folder', (base) => mkdirSync(`${base}.labels.csv`), /is a folder/],
+  ];
+  for (const [what, make, message] of SIBLINGS) {
+    it(`clusterlens report --out NAME.html fails before reading the data when ${what}`, async () => {
+      const base = join(mkdtempSync(join(folder, 'sib-')), 'r');
+      make(base);
+      const { code, stderr } = await cli(['report', absent, '--out', `${base}.html`]);
+      expect(code, stderr).toBe(1);
+      expect(stderr).toMatch(message);
+      expect(stderr).not.toMatch(/no-such-data/);
+    });
+  }
+});
+
 const MAIN = resolve('dist/cli/main.js');
 const asRoot = process.getuid?.() === 0;
 describe('--out in a folder that is not writable', () => {
