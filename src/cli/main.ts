@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../util/errors.js';
 import { setLogger } from '../util/log.js';
+import { setMemoryBudget } from '../util/memory.js';
 import type { CliContext, CliIO, CommandModule } from './command.js';
 
 /** The commands, in the order `--help` lists them. One line each. */
@@ -58,6 +59,7 @@ export async function run(
       if (!quiet) io.stderr.write(`${PREFIX}warning: ${oneLine(message)}\n`);
     },
   });
+  const previousBudget = setMemoryBudget(undefined);
   try {
     const program = await buildProgram(context, commands);
     await program.parseAsync(argv as string[], { from: 'user' });
@@ -66,6 +68,7 @@ export async function run(
     return report(error, context);
   } finally {
     setLogger(previousLogger);
+    setMemoryBudget(previousBudget);
   }
 }
 
