@@ -16,6 +16,16 @@
  * its value, so it is scaled to exactly 0; nothing is divided by zero. A robust scale of 0 (a
  * column that is constant on its middle half) is likewise replaced by 1, with a warning.
  *
+ * Extreme magnitudes. A column whose largest |x| is above 2^500 (~3e150) or below 2^-500
+ * (~3e-151, subnormals included) is first divided by the power of two u[j] nearest below its
+ * largest |x| (exact: only the exponent changes), its parameters are computed on x / u[j], and
+ * it is transformed as (x / u[j] - center[j] / u[j]) / (scale[j] / u[j]). So the sums, squares
+ * and differences of values near 1e300 do not overflow to Infinity and those of values near
+ * 1e-300 do not underflow to 0: the scaled data is finite and as accurate as for ordinary
+ * values. Other columns are computed exactly as before (u[j] = 1). The reported center and
+ * scale are the true ones, u[j] times the computed ones (a range wider than the largest double,
+ * as between -1.7e308 and 1.7e308, is reported as Infinity, but the scaled data stays right).
+ *
  * Cost: O(n d) for standard and minmax; robust sorts each column, O(n d log n).
  */
 import { OptionError } from '../util/errors.js';
@@ -87,6 +97,11 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
 
   const center = new Float64Array(d);
   const factor = new Float64Array(d).fill(1);
+  // Per column: the power of two the values are divided by (1 unless extreme), and the center
+  // and scale of the divided values, which the transform uses.
+  const unit = new Float64Array(d).fill(1);
+  const centerU = new Float64Array(d);
+  const factorU = new Float64Array(d).fill(1);
   const constantColumns: number[] = [];
   const column = new Float64Array(n);
   for (let j = 0; j < d; j++) {
@@ -102,12 +117,20 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
     if (min === max) {
       constantColumns.push(j);
       center[j] = min;
+      centerU[j] = min;
       warn(
         `scale: column ${columnName(names, j)} is constant (every value is ${min}); it is ` +
           'scaled to 0.',
       );
       continue;
     }
+    const u = powerOfTwoUnit(Math.max(Math.abs(min), Math.abs(max)));
+    if (u !== 1) {
+      for (let i = 0; i < n; i++) column[i] = column[i]! / u;
+      min /= u;
+      max /= u;
+    }
+    unit[j] = u;
     switch (how) {
       case 'standard': {
         // Two-pass: the mean, then the mean squared deviation (population variance).
@@ -146,6 +169,10 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
         break;
       }
     }
+    centerU[j] = center[j]!;
+    factorU[j] = factor[j]!;
+    center[j] = center[j]! * u;
+    factor[j] = factor[j]! * u;
   }
   const apply = (input: MatrixLike, fn: string): FeatureMatrix => {
     const y = toFeatureMatrix(input, { fn });
@@ -153,7 +180,9 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
     const out = featureMatrix(y.rows, d);
     for (let i = 0; i < y.rows; i++) {
       const o = i * d;
-      for (let j = 0; j < d; j++) out.data[o + j] = (y.data[o + j]! - center[j]!) / factor[j]!;
+      for (let j = 0; j < d; j++) {
+        out.data[o + j] = (y.data[o + j]! / unit[j]! - centerU[j]!) / factorU[j]!;
+      }
     }
     return out;
   };
@@ -171,7 +200,9 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
       const out = featureMatrix(y.rows, d);
       for (let i = 0; i < y.rows; i++) {
         const o = i * d;
-        for (let j = 0; j < d; j++) out.data[o + j] = y.data[o + j]! * factor[j]! + center[j]!;
+        for (let j = 0; j < d; j++) {
+          out.data[o + j] = (y.data[o + j]! * factorU[j]! + centerU[j]!) * unit[j]!;
+        }
       }
       return out;
     },
@@ -182,6 +213,12 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
       constantColumns: constantColumns.slice(),
     }),
   };
+}
+
+/** Largest |x| outside [2^-500, 2^500] is brought to [1, 2) by this power of two; else 1. */
+function powerOfTwoUnit(maxAbs: number): number {
+  if (maxAbs === 0 || (maxAbs <= 2 ** 500 && maxAbs >= 2 ** -500)) return 1;
+  return 2 ** Math.floor(Math.log2(maxAbs));
 }
 
 function checkColumns(y: FeatureMatrix, d: number, fn: string): void {
