@@ -57,6 +57,14 @@
  *
  * Column 4 of Z then counts represented points (sum of weights), not observations.
  *
+ * Extreme magnitudes: when the largest |value| of the data (or of the precomputed distances) is
+ * above 2^500 or below 2^-500, the algorithms run on the values divided by the power of two
+ * that brings it into [1, 2) (exact), and the heights are multiplied back (squared for
+ * 'sqeuclidean', not at all for 'cosine'). Values near 1e300 thus give finite heights instead of
+ * Infinity, values near 1e-300 give their true heights instead of 0, and ordinary data runs
+ * unchanged. A height beyond the largest double (data spanning more than ~1.8e308) is a
+ * DataError.
+ *
  * Output: Z, a Float64Array of (n-1) x 4, row-major. Row k is [a, b, h, s]: the clusters with
  * ids a < b merged at height h into a cluster of s points, which gets id n + k. Ids < n are
  * points. For single and the NN-chain methods, the merges are sorted by height with a stable
@@ -260,6 +268,24 @@ export function hclust(
     throw new DataError(`hclust needs at least 2 observations; got n=${n}.`);
   }
   const sizes = o.weights === undefined ? null : checkWeights(o.weights, n);
+  // Extreme magnitudes: work on the data divided by a power of two (exact), so that squares of
+  // values near 1e300 do not overflow and those near 1e-300 do not underflow; heights are
+  // multiplied back (see "Extreme magnitudes" in the file header).
+  let unit = 1;
+  if (features !== null) {
+    unit = extremeUnit(features.data);
+    if (unit !== 1) features = divided(features, unit);
+  } else {
+    unit = extremeUnit(input!.square ?? input!.condensed!);
+    if (unit !== 1) {
+      input = {
+        n,
+        square: input!.square ? divideArray(input!.square, unit) : null,
+        condensed: input!.condensed ? divideArray(input!.condensed, unit) : null,
+      };
+    }
+  }
+  const heightUnit = metric === 'cosine' ? 1 : metric === 'sqeuclidean' ? unit * unit : unit;
 
   const plan = planLinkage(
     n,
@@ -271,10 +297,25 @@ export function hclust(
     budget.source,
   );
   const Z = runLinkage(plan, method, metric, features, input, n, sizes);
+  if (heightUnit !== 1) {
+    for (let k = 0; k < n - 1; k++) {
+      const h = Z[4 * k + 2]! * heightUnit;
+      if (!Number.isFinite(h)) {
+        throw new DataError(
+          `hclust: a merge height (${Z[4 * k + 2]} x ${heightUnit}) exceeds the largest double ` +
+            `(${Number.MAX_VALUE.toPrecision(3)}): the data spans more than floating point can ` +
+            'hold. Divide it by a constant (or scale it) first.',
+        );
+      }
+      Z[4 * k + 2] = h;
+    }
+  }
+  const fx = features;
+  const fi = input;
   const distances =
-    features !== null
-      ? () => condensedDistances(features, metric as Metric)
-      : () => condensedFromInput(input!);
+    fx !== null
+      ? () => times(condensedDistances(fx, metric as Metric), heightUnit)
+      : () => times(condensedFromInput(fi!), heightUnit);
   return makeHClustResult(Z, n, { method, metric, layout: plan.layout, distances });
 }
 
@@ -459,6 +500,36 @@ function runLinkage(
   if (method === 'single') return sortAndRelabel(mstCondensed(D, n), n, sizes);
   if (method === 'centroid' || method === 'median') return genericCondensed(D, n, code, size0);
   return sortAndRelabel(nnChainCondensed(D, n, code, size0), n, sizes);
+}
+
+/**
+ * The power of two that brings the largest |value| into [1, 2) when it lies outside
+ * [2^-500, 2^500], else 1: inside that range every square and sum of squares of the distances
+ * of up to ~2^100 terms stays a normal double.
+ */
+function extremeUnit(values: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]!);
+    if (a > max) max = a;
+  }
+  if (max === 0 || (max <= 2 ** 500 && max >= 2 ** -500)) return 1;
+  return 2 ** Math.floor(Math.log2(max));
+}
+
+function divideArray(values: Float64Array, unit: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]! / unit;
+  return out;
+}
+
+function divided(x: FeatureMatrix, unit: number): FeatureMatrix {
+  return { rows: x.rows, cols: x.cols, data: divideArray(x.data, unit) };
+}
+
+function times(values: Float64Array, unit: number): Float64Array {
+  if (unit !== 1) for (let i = 0; i < values.length; i++) values[i] = values[i]! * unit;
+  return values;
 }
 
 /** Largest total weight: sizes are held in 32-bit integers. */
