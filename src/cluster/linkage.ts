@@ -89,6 +89,7 @@
  */
 import { type MatrixLike, toFeatureMatrix, type FeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
+import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { availableMemory, formatBytes, memoryBudget } from '../util/memory.js';
 import { checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import {
@@ -273,15 +274,15 @@ export function hclust(
   // multiplied back (see "Extreme magnitudes" in the file header).
   let unit = 1;
   if (features !== null) {
-    unit = extremeUnit(features.data);
+    unit = magnitudeUnit(features.data);
     if (unit !== 1) features = divided(features, unit);
   } else {
-    unit = extremeUnit(input!.square ?? input!.condensed!);
+    unit = magnitudeUnit(input!.square ?? input!.condensed!);
     if (unit !== 1) {
       input = {
         n,
-        square: input!.square ? divideArray(input!.square, unit) : null,
-        condensed: input!.condensed ? divideArray(input!.condensed, unit) : null,
+        square: input!.square ? divideBy(input!.square, unit) : null,
+        condensed: input!.condensed ? divideBy(input!.condensed, unit) : null,
       };
     }
   }
@@ -502,29 +503,8 @@ function runLinkage(
   return sortAndRelabel(nnChainCondensed(D, n, code, size0), n, sizes);
 }
 
-/**
- * The power of two that brings the largest |value| into [1, 2) when it lies outside
- * [2^-500, 2^500], else 1: inside that range every square and sum of squares of the distances
- * of up to ~2^100 terms stays a normal double.
- */
-function extremeUnit(values: Float64Array): number {
-  let max = 0;
-  for (let i = 0; i < values.length; i++) {
-    const a = Math.abs(values[i]!);
-    if (a > max) max = a;
-  }
-  if (max === 0 || (max <= 2 ** 500 && max >= 2 ** -500)) return 1;
-  return 2 ** Math.floor(Math.log2(max));
-}
-
-function divideArray(values: Float64Array, unit: number): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i]! / unit;
-  return out;
-}
-
 function divided(x: FeatureMatrix, unit: number): FeatureMatrix {
-  return { rows: x.rows, cols: x.cols, data: divideArray(x.data, unit) };
+  return { rows: x.rows, cols: x.cols, data: divideBy(x.data, unit) };
 }
 
 function times(values: Float64Array, unit: number): Float64Array {

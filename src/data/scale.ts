@@ -30,6 +30,7 @@
  */
 import { OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
+import { magnitudeUnit } from '../util/magnitude.js';
 import { checkKeyword, checkKnownOptions } from '../util/validate.js';
 import {
   type FeatureMatrix,
@@ -124,7 +125,7 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
       );
       continue;
     }
-    const u = powerOfTwoUnit(Math.max(Math.abs(min), Math.abs(max)));
+    const u = magnitudeUnit([min, max]);
     if (u !== 1) {
       for (let i = 0; i < n; i++) column[i] = column[i]! / u;
       min /= u;
@@ -213,12 +214,6 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
       constantColumns: constantColumns.slice(),
     }),
   };
-}
-
-/** Largest |x| outside [2^-500, 2^500] is brought to [1, 2) by this power of two; else 1. */
-function powerOfTwoUnit(maxAbs: number): number {
-  if (maxAbs === 0 || (maxAbs <= 2 ** 500 && maxAbs >= 2 ** -500)) return 1;
-  return 2 ** Math.floor(Math.log2(maxAbs));
 }
 
 function checkColumns(y: FeatureMatrix, d: number, fn: string): void {

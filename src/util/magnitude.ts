@@ -1,0 +1,40 @@
+/**
+ * Extreme magnitudes: squares of values near 1e300 overflow to Infinity and those of values
+ * near 1e-300 underflow to 0. Algorithms that square differences run on the values divided by
+ * a power of two (exact: only the exponent changes, unless the result is subnormal) and scale
+ * their results back:
+ *
+ *   const unit = magnitudeUnit(x.data);          // 1 for ordinary data: nothing changes
+ *   const y = unit === 1 ? x.data : divideBy(x.data, unit);
+ *   ... distances d(y) ...  ->  d(x) = unit * d(y), squared distances unit^2 * ...
+ *
+ * When the largest |value| is inside [2^-500, 2^500] (about 3e-151 to 3e150) nothing is
+ * rescaled, so ordinary data keeps its exact, bit-for-bit results: a squared difference is then
+ * at most 2^1002 and a sum of up to 2^22 (4 million) of them stays below the largest double
+ * (2^1024), and squares of values down to 2^-500 stay normal (2^-1000 > 2^-1022).
+ */
+
+/** Bounds of the largest |value| inside which no rescaling is needed. */
+export const MAGNITUDE_LOW = 2 ** -500;
+export const MAGNITUDE_HIGH = 2 ** 500;
+
+/**
+ * The power of two that brings the largest |value| into [1, 2) when it lies outside
+ * [2^-500, 2^500], else 1 (also for all-zero or empty input).
+ */
+export function magnitudeUnit(values: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]!);
+    if (a > max) max = a;
+  }
+  if (max === 0 || (max <= MAGNITUDE_HIGH && max >= MAGNITUDE_LOW)) return 1;
+  return 2 ** Math.floor(Math.log2(max));
+}
+
+/** A new array of the values divided by `unit`. */
+export function divideBy(values: ArrayLike<number>, unit: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]! / unit;
+  return out;
+}
