@@ -44,6 +44,7 @@ import type { kmeans as mlKMeans } from 'ml-kmeans';
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { assertUnreachable, DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
+import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
@@ -203,6 +204,21 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
     throw new DataError(`kmeans needs at least one row and one column; got ${n} x ${d}.`);
   }
   if (n < k) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
+  // Values beyond 2^±500: fit the data divided by a power of two (exact), then scale back, so
+  // squared distances neither overflow nor underflow (src/util/magnitude.ts).
+  const unit = magnitudeUnit(M.data);
+  if (unit !== 1) {
+    const scaledInit = Array.isArray(o.init)
+      ? (o.init as readonly (readonly number[])[]).map((row) =>
+          Array.isArray(row) ? row.map((v: number) => v / unit) : row,
+        )
+      : o.init;
+    const inner = kmeans({ rows: n, cols: d, data: divideBy(M.data, unit) }, {
+      ...options,
+      init: scaledInit,
+    } as KMeansOptions);
+    return rescaledResult(inner, unit, d);
+  }
   let nInit = checkInteger(fn, 'nInit', o.nInit, 1);
   const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
   const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
@@ -281,6 +297,39 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
     );
   }
   return makeResult(kept, k, d, nInit, resolved, seed, sizes);
+}
+
+/**
+ * A fit of X / unit as a fit of X: centroids times unit, inertia times unit^2 (Infinity, with a
+ * warning, when the true inertia is beyond the largest double), `predict` divides its input.
+ */
+function rescaledResult(inner: KMeansResult, unit: number, d: number): KMeansResult {
+  const centroids = inner.centroids.map((row) => row.map((v) => v * unit));
+  const inertia = inner.inertia * unit * unit;
+  if (!Number.isFinite(inertia)) {
+    warn(
+      `kmeans: the inertia (${inner.inertia} x ${unit}^2) is beyond the largest double; labels ` +
+        'and centroids are exact. Divide the data by a constant for a finite inertia.',
+    );
+  }
+  return {
+    ...inner,
+    centroids,
+    inertia,
+    predict(X: MatrixLike): Int32Array {
+      const M = toFeatureMatrix(X, { fn: 'predict' });
+      if (M.cols !== d) {
+        throw new DataError(`predict expects ${d} columns (as the fitted data); got ${M.cols}.`);
+      }
+      return inner.predict({ rows: M.rows, cols: d, data: divideBy(M.data, unit) });
+    },
+    toJSON(): KMeansJSON {
+      return { ...inner.toJSON(), centroids: centroids.map((row) => row.slice()), inertia };
+    },
+    toMlKMeans(): MlKMeansLike {
+      return { ...inner.toMlKMeans(), centroids: centroids.map((row) => row.slice()) };
+    },
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
