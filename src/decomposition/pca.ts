@@ -62,6 +62,7 @@ import {
 } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
+import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
 import {
   checkBoolean,
@@ -466,15 +467,55 @@ export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
   const d = x.cols;
   checkShape('pca', o, n, d);
   const solver = chooseSolver(o, n, d);
+  // Values beyond 2^±500: fit the data divided by a power of two (exact), then give the
+  // parameters back in the data's units (src/util/magnitude.ts), so that squares of values near
+  // 1e300 do not overflow and those near 1e-300 do not underflow.
+  const unit = magnitudeUnit(x.data);
+  const xs = unit === 1 ? x : { rows: n, cols: d, data: divideBy(x.data, unit) };
   let parts: PcaParts;
   if (solver === 'covariance' || (solver === 'randomized' && n >= d)) {
     const acc = new CovarianceAccumulator(d);
-    acc.addFinite(x);
+    acc.addFinite(xs);
     parts = fitFromCovariance(acc, o, solver, columns);
   } else {
-    parts = fitFromData(x, o, solver, columns);
+    parts = fitFromData(xs, o, solver, columns);
   }
-  return new FittedPcaWithScores(parts, x);
+  if (unit !== 1) parts = inDataUnits(parts, unit, x);
+  const result = new FittedPcaWithScores(parts, x);
+  if (unit !== 1 && !result.scores.data.every(Number.isFinite)) {
+    throw new DataError(
+      `pca: the scores of values as extreme as these (largest |x| about ${unit.toPrecision(3)}) ` +
+        'are beyond the range of doubles. Divide the data by a constant first.',
+    );
+  }
+  return result;
+}
+
+/**
+ * Parts fitted on X / unit, in the units of X: the centre (and, with scaling, the divisors)
+ * times unit; without scaling the variances times unit^2. A variance that this puts beyond the
+ * range of normal doubles is a `DataError` (its value cannot be represented).
+ */
+function inDataUnits(p: PcaParts, unit: number, x: FeatureMatrix): PcaParts {
+  const mean = p.mean.map((v) => v * unit);
+  if (p.scaled) {
+    return { ...p, mean, scale: p.scale.map((v) => v * unit) };
+  }
+  const unit2 = unit * unit;
+  const values = p.values.map((v) => v * unit2);
+  const totalVariance = p.totalVariance * unit2;
+  const bad = (v: number, before: number): boolean =>
+    !Number.isFinite(v) || (before > 0 && v < 2.2250738585072014e-308);
+  if (bad(totalVariance, p.totalVariance) || values.some((v, c) => bad(v, p.values[c]!))) {
+    let max = 0;
+    for (let i = 0; i < x.data.length; i++) max = Math.max(max, Math.abs(x.data[i]!));
+    throw new DataError(
+      `pca: the variances of values as extreme as these (largest |x| = ${max}) are beyond the ` +
+        'range of doubles (about 2.2e-308 to 1.8e308). Use scale: true (--scale standard) or ' +
+        'divide the data by a constant first.',
+    );
+  }
+  return { ...p, mean, values, totalVariance };
 }
 
 function resolveOptions(fn: string, options: PcaOptions): ResolvedPcaOptions {
