@@ -10,6 +10,7 @@
  * Parity: scikit-learn 1.2.1's `davies_bouldin_score` (label rule 2 <= k <= n-1).
  */
 import { type MatrixLike, toFeatureMatrix, toLabels } from '../data/dataset.js';
+import { withOrdinaryMagnitude } from '../util/magnitude.js';
 import { DataError } from '../util/errors.js';
 import { encodeLabels, type LabelsLike } from './contingency.js';
 import { checkNumberOfLabels } from './silhouette.js';
@@ -17,7 +18,8 @@ import { checkNumberOfLabels } from './silhouette.js';
 /** Davies-Bouldin index of X under `labels`. */
 export function daviesBouldin(X: MatrixLike, labels: LabelsLike): number {
   const fn = 'daviesBouldin';
-  const M = toFeatureMatrix(X, { fn });
+  // scale-invariant: extreme values are divided by a power of two first (util/magnitude.ts)
+  const M = withOrdinaryMagnitude(toFeatureMatrix(X, { fn }));
   const l = toLabels(labels, fn);
   const { rows: n, cols: d, data } = M;
   if (l.length !== n) {

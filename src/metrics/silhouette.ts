@@ -21,6 +21,7 @@
  * distances (`metric='precomputed'` with scipy's `cdist`) to the last bit.
  */
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix, toLabels } from '../data/dataset.js';
+import { withOrdinaryMagnitude } from '../util/magnitude.js';
 import { DataError } from '../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKnownOptions } from '../util/validate.js';
@@ -40,7 +41,8 @@ export interface SilhouetteScoreOptions {
 
 /** Silhouette coefficient of every row of X under `labels`. */
 export function silhouetteSamples(X: MatrixLike, labels: LabelsLike): Float64Array {
-  const M = toFeatureMatrix(X, { fn: 'silhouetteSamples' });
+  // scale-invariant: extreme values are divided by a power of two first (util/magnitude.ts)
+  const M = withOrdinaryMagnitude(toFeatureMatrix(X, { fn: 'silhouetteSamples' }));
   const l = toLabels(labels, 'silhouetteSamples');
   checkSameLength(M, l, 'silhouetteSamples');
   return samples(M.data, M.rows, M.cols, l, 'silhouetteSamples');
@@ -54,7 +56,7 @@ export function silhouetteScore(
 ): number {
   const fn = 'silhouetteScore';
   checkKnownOptions(fn, options, ['sampleSize', 'seed']);
-  const M = toFeatureMatrix(X, { fn });
+  const M = withOrdinaryMagnitude(toFeatureMatrix(X, { fn }));
   const l = toLabels(labels, fn);
   checkSameLength(M, l, fn);
   let data = M.data;

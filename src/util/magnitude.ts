@@ -38,3 +38,15 @@ export function divideBy(values: ArrayLike<number>, unit: number): Float64Array 
   for (let i = 0; i < values.length; i++) out[i] = values[i]! / unit;
   return out;
 }
+
+/**
+ * The matrix itself, or, when its values are extreme (see `magnitudeUnit`), a copy divided by
+ * the power of two: for results that do not change when every value is multiplied by the same
+ * positive number (silhouettes, Calinski-Harabasz, Davies-Bouldin, labels of k-means).
+ */
+export function withOrdinaryMagnitude<M extends { rows: number; cols: number; data: Float64Array }>(
+  m: M,
+): { rows: number; cols: number; data: Float64Array } {
+  const unit = magnitudeUnit(m.data);
+  return unit === 1 ? m : { rows: m.rows, cols: m.cols, data: divideBy(m.data, unit) };
+}
