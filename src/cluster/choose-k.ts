@@ -38,6 +38,8 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
+import { warn } from '../util/log.js';
+import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
   checkBoolean,
@@ -49,7 +51,13 @@ import {
 import { calinskiHarabasz } from '../metrics/calinski-harabasz.js';
 import { daviesBouldin } from '../metrics/davies-bouldin.js';
 import { silhouetteScore } from '../metrics/silhouette.js';
-import { KMEANS_ALGORITHMS, type KMeansAlgorithm, type KMeansResult, kmeans } from './kmeans.js';
+import {
+  KMEANS_ALGORITHMS,
+  type KMeansAlgorithm,
+  type KMeansResult,
+  kmeans,
+  rescaledResult,
+} from './kmeans.js';
 
 /** The reference distributions of the gap statistic. */
 export const GAP_REFERENCES = ['uniform', 'pca'] as const;
@@ -176,7 +184,13 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   const fn = 'chooseK';
   checkKnownOptions(fn, options, Object.keys(defaults));
   const o = { ...defaults, ...definedOnly(options) };
-  const M = toFeatureMatrix(X, { fn });
+  const X0 = toFeatureMatrix(X, { fn });
+  // Values beyond 2^±500: every criterion is computed on the data divided by a power of two
+  // (src/util/magnitude.ts); the fits and inertias are given back in the data's units, log W
+  // of the gap statistic shifted by 2 ln(unit).
+  const unit = magnitudeUnit(X0.data);
+  const M = unit === 1 ? X0 : { rows: X0.rows, cols: X0.cols, data: divideBy(X0.data, unit) };
+  const logUnit2 = 2 * Math.log(unit);
   const n = M.rows;
   if (n === 0 || M.cols === 0) {
     throw new DataError(`chooseK needs at least one row and one column; got ${n} x ${M.cols}.`);
@@ -197,10 +211,12 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   const table: ChooseKRow[] = [];
   const fits: KMeansResult[] = [];
   const silhouetteRows = Math.min(n, silRows);
+  const scaledInertia: number[] = [];
   for (const k of ks) {
     const fit = kmeans(M, { k, ...fitOptions });
-    fits.push(fit);
-    const row: ChooseKRow = { k, inertia: fit.inertia };
+    scaledInertia.push(fit.inertia);
+    fits.push(unit === 1 ? fit : rescaledResult(fit, unit, M.cols, true));
+    const row: ChooseKRow = { k, inertia: fits[fits.length - 1]!.inertia };
     const distinct = fit.sizes.filter((s) => s > 0).length;
     if (distinct >= 2 && distinct <= n - 1) {
       row.silhouette = silhouetteScore(
@@ -218,8 +234,8 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
     // on a seeded subset of the rows when n is large (the data is then refitted on the subset)
     const G = n > gapRows ? subset(M, gapRows, seed) : M;
     const refs = referenceSets(G, B, reference, seed);
-    for (const row of table) {
-      const w = G === M ? row.inertia : kmeans(G, { k: row.k, ...fitOptions }).inertia;
+    for (const [t, row] of table.entries()) {
+      const w = G === M ? scaledInertia[t]! : kmeans(G, { k: row.k, ...fitOptions }).inertia;
       const logs = new Float64Array(B);
       for (let b = 0; b < B; b++) {
         logs[b] = Math.log(kmeans(refs[b]!, { k: row.k, ...fitOptions }).inertia);
@@ -230,17 +246,24 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
       let v = 0;
       for (let b = 0; b < B; b++) v += (logs[b]! - mean) ** 2;
       const sd = Math.sqrt(v / B);
-      row.logW = Math.log(w);
-      row.expectedLogW = mean;
-      row.gap = mean - row.logW;
+      row.logW = Math.log(w) + logUnit2;
+      row.expectedLogW = mean + logUnit2;
+      row.gap = mean - Math.log(w);
       row.gapSe = sd * Math.sqrt(1 + 1 / B);
     }
   }
 
   const picks: Partial<Record<ChooseKCriterion, number>> = {};
+  if (table.some((r) => !Number.isFinite(r.inertia))) {
+    warn(
+      'chooseK: the inertias of these values are beyond the largest double and are reported ' +
+        'as Infinity; every criterion is computed exactly on the data divided by ' +
+        `${unit} (the elbow included).`,
+    );
+  }
   const elbow = elbowPick(
     table.map((r) => r.k),
-    table.map((r) => r.inertia),
+    scaledInertia,
   );
   if (elbow !== undefined) picks.inertia = elbow;
   const best = (key: 'silhouette' | 'calinskiHarabasz' | 'daviesBouldin', sign: number) => {

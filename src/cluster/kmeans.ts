@@ -301,12 +301,18 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
 
 /**
  * A fit of X / unit as a fit of X: centroids times unit, inertia times unit^2 (Infinity, with a
- * warning, when the true inertia is beyond the largest double), `predict` divides its input.
+ * warning unless `quiet`, when the true inertia is beyond the largest double), `predict`
+ * divides its input. @internal
  */
-function rescaledResult(inner: KMeansResult, unit: number, d: number): KMeansResult {
+export function rescaledResult(
+  inner: KMeansResult,
+  unit: number,
+  d: number,
+  quiet = false,
+): KMeansResult {
   const centroids = inner.centroids.map((row) => row.map((v) => v * unit));
   const inertia = inner.inertia * unit * unit;
-  if (!Number.isFinite(inertia)) {
+  if (!Number.isFinite(inertia) && !quiet) {
     warn(
       `kmeans: the inertia (${inner.inertia} x ${unit}^2) is beyond the largest double; labels ` +
         'and centroids are exact. Divide the data by a constant for a finite inertia.',
