@@ -77,7 +77,10 @@ export type ChooseKCriterion = (typeof CHOOSE_K_CRITERIA)[number];
 
 /** Options of `chooseK`. */
 export interface ChooseKOptions {
-  /** Candidate k: [min, max] (inclusive, 1 <= min < max) or a list. Default: [2, 10]. */
+  /**
+   * Candidate k: [min, max] (inclusive, 1 <= min < max) or a list.
+   * Default: [2, 10], or [2, n - 1] when n <= 10.
+   */
   k?: readonly [number, number] | readonly number[];
   /** Restarts of each k-means fit. Default: 10. */
   nInit?: number;
@@ -195,7 +198,17 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   if (n === 0 || M.cols === 0) {
     throw new DataError(`chooseK needs at least one row and one column; got ${n} x ${M.cols}.`);
   }
-  const ks = candidates(o.k, n, fn);
+  if (n > 1 && allRowsEqual(M)) {
+    throw new DataError(
+      `chooseK: all ${n} rows are identical; there is no clustering to choose between.`,
+    );
+  }
+  // The default range stops at n - 1 (k = n explains nothing); a given range is checked as is.
+  const ks = candidates(
+    options.k === undefined ? [2, Math.max(2, Math.min(10, n - 1))] : o.k,
+    n,
+    fn,
+  );
   const nInit = checkInteger(fn, 'nInit', o.nInit, 1);
   const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
@@ -299,6 +312,14 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
     silhouetteRows,
     toJSON: () => ({ table, picks, recommended, reason, disagree, silhouetteRows }),
   };
+}
+
+function allRowsEqual(M: FeatureMatrix): boolean {
+  const { rows: n, cols: d, data } = M;
+  for (let i = 1; i < n; i++) {
+    for (let j = 0; j < d; j++) if (data[i * d + j] !== data[j]) return false;
+  }
+  return true;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
