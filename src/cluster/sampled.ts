@@ -16,6 +16,7 @@
  */
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { OptionError } from '../util/errors.js';
+import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKnownOptions, checkNumber } from '../util/validate.js';
 import type { Metric } from './distance.js';
@@ -76,14 +77,20 @@ export function sampledHclust(X: MatrixLike, options: SampledHclustOptions): Sam
       ? { k: checkInteger('sampledHclust', 'k', options.k, 1) }
       : { height: checkNumber('sampledHclust', 'height', options.height, { min: 0 }) };
   const x = toFeatureMatrix(X, { fn: 'sampledHclust' });
-  const { rows: n, cols: d, data } = x;
+  const { rows: n, cols: d } = x;
+  // Centroid distances on values beyond 2^±500 are compared on the data divided by a power of
+  // two (src/util/magnitude.ts); the centroids are reported in the data's units.
+  const unit = magnitudeUnit(x.data);
+  const data = unit === 1 ? x.data : divideBy(x.data, unit);
   const rows = sampleRows(n, size, seed);
   const s = rows.length;
   if ('k' in spec && spec.k > s) {
     throw new OptionError(`sampledHclust: k=${spec.k} should be <= the sample size (${s}).`);
   }
   const sub: FeatureMatrix = { rows: s, cols: d, data: new Float64Array(s * d) };
-  for (let t = 0; t < s; t++) sub.data.set(data.subarray(rows[t]! * d, (rows[t]! + 1) * d), t * d);
+  for (let t = 0; t < s; t++) {
+    sub.data.set(x.data.subarray(rows[t]! * d, (rows[t]! + 1) * d), t * d);
+  }
   const tree = hclust(sub, {
     ...(options.method === undefined ? {} : { method: options.method }),
     ...(options.metric === undefined ? {} : { metric: options.metric }),
@@ -97,8 +104,7 @@ export function sampledHclust(X: MatrixLike, options: SampledHclustOptions): Sam
   for (let t = 0; t < s; t++) {
     const c = cut[t]!;
     count[c]!++;
-    const o = t * d;
-    for (let j = 0; j < d; j++) centroids.data[c * d + j]! += sub.data[o + j]!;
+    for (let j = 0; j < d; j++) centroids.data[c * d + j]! += data[rows[t]! * d + j]!;
   }
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) centroids.data[c * d + j]! /= count[c]!;
   const labels = new Int32Array(n);
@@ -128,5 +134,6 @@ export function sampledHclust(X: MatrixLike, options: SampledHclustOptions): Sam
     }
     labels[i] = bestC;
   }
+  if (unit !== 1) for (let i = 0; i < C.length; i++) C[i] = C[i]! * unit;
   return { labels, tree, rows, centroids };
 }
