@@ -467,10 +467,12 @@ export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
   const d = x.cols;
   checkShape('pca', o, n, d);
   const solver = chooseSolver(o, n, d);
-  // Values beyond 2^±500: fit the data divided by a power of two (exact), then give the
+  // Extreme values: fit the data divided by a power of two (exact), then give the
   // parameters back in the data's units (src/util/magnitude.ts), so that squares of values near
   // 1e300 do not overflow and those near 1e-300 do not underflow.
-  const unit = magnitudeUnit(x.data);
+  // The eigensolvers work on squares of the covariances (fourth powers of the data), hence the
+  // narrower range [2^-60, 2^60]; a power of two changes no digit of the results.
+  const unit = magnitudeUnit(x.data, 2 ** -60, 2 ** 60);
   const xs = unit === 1 ? x : { rows: n, cols: d, data: divideBy(x.data, unit) };
   let parts: PcaParts;
   if (solver === 'covariance' || (solver === 'randomized' && n >= d)) {

@@ -43,6 +43,7 @@ import { pca, type PcaResult } from '../decomposition/pca.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
+import { magnitudeUnit } from '../util/magnitude.js';
 import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { mkdir } from 'node:fs/promises';
@@ -212,22 +213,40 @@ function sampleRows(n: number, max: number, seed: number): Int32Array {
   return new RandomState(seed).choiceWithoutReplacement(n, max).sort();
 }
 
+/**
+ * The power of two each column is divided by before squaring (1 unless its values are beyond
+ * 2^±500; src/util/magnitude.ts), so that sums of squares of values near 1e300 or 1e-300 stay
+ * finite and exact.
+ */
+function columnUnits(m: FeatureMatrix): Float64Array {
+  const { rows, cols, data } = m;
+  const units = new Float64Array(cols);
+  const column = new Float64Array(rows);
+  for (let j = 0; j < cols; j++) {
+    for (let i = 0; i < rows; i++) column[i] = data[i * cols + j]!;
+    units[j] = magnitudeUnit(column);
+  }
+  return units;
+}
+
 /** z-scores (population standard deviation; constant columns give 0). */
 function standardize(m: FeatureMatrix): FeatureMatrix {
   const { rows, cols, data } = m;
   const out = featureMatrix(rows, cols);
+  const units = columnUnits(m);
   for (let j = 0; j < cols; j++) {
+    const u = units[j]!;
     let mean = 0;
-    for (let i = 0; i < rows; i++) mean += data[i * cols + j]!;
+    for (let i = 0; i < rows; i++) mean += data[i * cols + j]! / u;
     mean /= rows;
     let ss = 0;
     for (let i = 0; i < rows; i++) {
-      const d = data[i * cols + j]! - mean;
+      const d = data[i * cols + j]! / u - mean;
       ss += d * d;
     }
     const sd = Math.sqrt(ss / rows);
     for (let i = 0; i < rows; i++) {
-      out.data[i * cols + j] = sd > 0 ? (data[i * cols + j]! - mean) / sd : 0;
+      out.data[i * cols + j] = sd > 0 ? (data[i * cols + j]! / u - mean) / sd : 0;
     }
   }
   return out;
@@ -378,23 +397,26 @@ function featureSummary(
   m: FeatureMatrix,
 ): { mean: number; sd: number; min: number; max: number }[] {
   const out = [];
+  const units = columnUnits(m);
   for (let j = 0; j < m.cols; j++) {
+    const u = units[j]!;
     let mean = 0;
     let min = Infinity;
     let max = -Infinity;
     for (let i = 0; i < m.rows; i++) {
       const v = m.data[i * m.cols + j]!;
-      mean += v;
+      mean += v / u;
       if (v < min) min = v;
       if (v > max) max = v;
     }
     mean /= m.rows;
     let ss = 0;
     for (let i = 0; i < m.rows; i++) {
-      const dv = m.data[i * m.cols + j]! - mean;
+      const dv = m.data[i * m.cols + j]! / u - mean;
       ss += dv * dv;
     }
-    out.push({ mean, sd: m.rows > 1 ? Math.sqrt(ss / (m.rows - 1)) : 0, min, max });
+    const sd = m.rows > 1 ? Math.sqrt(ss / (m.rows - 1)) : 0;
+    out.push({ mean: mean * u, sd: sd * u, min, max });
   }
   return out;
 }
@@ -488,7 +510,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       silhouetteMean = sum / sRows.length;
     }
   }
-  const F = anovaF(X.data, n, d, km.labels, k);
+  // F is unchanged by scaling a column; the z-scores keep sums of squares finite at any magnitude
+  const F = anovaF(Z.data, n, d, km.labels, k);
   const ariHclust = adjustedRandIndex(kmOnH, hMatched);
   let labelCodes: Int32Array | undefined;
   let labelNames: string[] = [];

@@ -20,15 +20,21 @@ export const MAGNITUDE_HIGH = 2 ** 500;
 
 /**
  * The power of two that brings the largest |value| into [1, 2) when it lies outside
- * [2^-500, 2^500], else 1 (also for all-zero or empty input).
+ * [low, high] (default [2^-500, 2^500]), else 1 (also for all-zero or empty input). Algorithms
+ * that raise values to the fourth power (an eigensolver on a covariance matrix) pass a narrower
+ * range.
  */
-export function magnitudeUnit(values: ArrayLike<number>): number {
+export function magnitudeUnit(
+  values: ArrayLike<number>,
+  low = MAGNITUDE_LOW,
+  high = MAGNITUDE_HIGH,
+): number {
   let max = 0;
   for (let i = 0; i < values.length; i++) {
     const a = Math.abs(values[i]!);
     if (a > max) max = a;
   }
-  if (max === 0 || (max <= MAGNITUDE_HIGH && max >= MAGNITUDE_LOW)) return 1;
+  if (max === 0 || (max <= high && max >= low)) return 1;
   return 2 ** Math.floor(Math.log2(max));
 }
 
