@@ -16,7 +16,14 @@
  * appearance in row order). No timings in outputs, so reruns are byte-identical.
  */
 import { type Command, Option } from 'commander';
-import { LINKAGE_ALIASES, LINKAGE_METHODS, hclust } from '../cluster/linkage.js';
+import {
+  formatSeconds,
+  hclust,
+  LINKAGE_ALIASES,
+  LINKAGE_METHODS,
+  planLinkage,
+  resolveLinkageMethod,
+} from '../cluster/linkage.js';
 import { METRICS, type Metric } from '../cluster/distance.js';
 import { sampledHclust } from '../cluster/sampled.js';
 import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
@@ -25,6 +32,7 @@ import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
 import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
+import { formatBytes, memoryBudget } from '../util/memory.js';
 import type { CliContext } from './command.js';
 import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
 import { formatTable } from './table.js';
@@ -146,6 +154,21 @@ export async function hclustCommand(
     labels = r.labels;
     large = { sample: { rows: Array.from(r.rows) } };
   } else {
+    // the estimate of the O(n^2) step, on a terminal; hclust itself refuses what does not fit
+    try {
+      const plan = planLinkage(
+        rows,
+        cols,
+        resolveLinkageMethod(method),
+        'auto',
+        memoryBudget().bytes,
+      );
+      context.progress(
+        `hclust: layout ${plan.layout}, about ${formatBytes(plan.bytes)} and ${formatSeconds(plan.seconds)}`,
+      );
+    } catch {
+      // reported by hclust below, with what to do instead
+    }
     tree = hclust(X, { method, metric });
     labels = tree.cut(spec);
   }

@@ -155,7 +155,7 @@ describe('clusterlens hclust on data too large for the distance matrix', async (
     expect(out.linkage.at(-1)[3]).toBe(900);
     expect(out.labels).toHaveLength(900);
     // The three blobs (rows i % 3) are found exactly.
-    expect(out.labels.slice(0, 6)).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(new Set(out.labels.slice(0, 3)).size).toBe(3);
     for (let i = 0; i < 900; i++) expect(out.labels[i]).toBe(out.labels[i % 3]);
     // Same run, same bytes.
     const again = await cli([
