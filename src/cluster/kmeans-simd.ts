@@ -2,7 +2,8 @@
  * The Lloyd pass of k-means in WebAssembly SIMD, generated at run time for a given k.
  *
  * One pass = for every row x_i: the squared distances to the k centres, two centres per 128-bit
- * lane pair (f64x2), each lane summing (x_ij - c_j)^2 over j in order, exactly as the
+ * lane pair (f64x2) and two rows per block (each centre pair loaded once for both), each lane
+ * summing (x_ij - c_j)^2 over j in order, exactly as the
  * JavaScript kernels do (separate multiply and add, no fused multiply-add), so the distances,
  * labels and sums are bit for bit those of the JavaScript Lloyd pass; then the nearest centre
  * (lowest index on ties), whether the label changed, and the row added to its centre's sum.
@@ -102,60 +103,79 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
   const kp = k + (k & 1);
   const pairs = kp / 2;
   const P = { x: 0, n: 1, d: 2, ct: 3, labels: 4, sums: 5, weights: 6 };
-  const L = { i: 7, j: 8, p: 9, q: 10, best: 11, changed: 12, t: 13, bd: 14, v: 15 };
-  const XS = 16;
-  const E = 17;
-  const ACC = 18; // pairs accumulators
+  const L = { i: 7, j: 8, q: 9, best: 10, changed: 11, t: 12, pa: 15, qs: 16, bd: 17, v: 18 };
+  const ROW = [13, 14]; // row pointers of the block
+  const XS = [19, 20];
+  const E = 21;
+  const CV = 22;
+  const ACC = 23; // 2 * pairs accumulators: ACC + r * pairs + c
   const b: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) b.push(...part);
   };
+  /** Rows i .. i+R-1 (R = 1 or 2): each centre pair is loaded once for the R rows. */
+  const rows = (R: number) => {
+    for (let r = 0; r < R; r++) {
+      emit(get(P.x), get(L.i), i32(r), I32_ADD, get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD);
+      emit(set(ROW[r]!));
+      for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(ACC + r * pairs + c));
+    }
+    emit(get(P.ct), set(L.q), i32(0), set(L.j));
+    emit(BLOCK, LOOP);
+    emit(get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+    for (let r = 0; r < R; r++) {
+      emit(get(ROW[r]!), get(L.j), i32(3), I32_SHL, I32_ADD, f64Load(), F64X2_SPLAT, set(XS[r]!));
+    }
+    for (let c = 0; c < pairs; c++) {
+      emit(get(L.q), v128Load(c * 16), set(CV));
+      for (let r = 0; r < R; r++) {
+        // acc = (x - c)^2 + acc, two centres per lane pair
+        const acc = ACC + r * pairs + c;
+        emit(get(XS[r]!), get(CV), F64X2_SUB, tee(E), get(E), F64X2_MUL);
+        emit(get(acc), F64X2_ADD, set(acc));
+      }
+    }
+    emit(get(L.q), i32(kp * 8), I32_ADD, set(L.q));
+    emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0));
+    emit(END, END);
+    for (let r = 0; r < R; r++) {
+      // nearest centre, in index order, strict <
+      emit(f64(Number.POSITIVE_INFINITY), set(L.bd), i32(0), set(L.best));
+      for (let c = 0; c < k; c++) {
+        emit(get(ACC + r * pairs + (c >> 1)), f64x2Lane(c & 1), tee(L.v), get(L.bd), F64_LT, IF);
+        emit(get(L.v), set(L.bd), i32(c), set(L.best), END);
+      }
+      // label changed?
+      emit(get(P.labels), get(L.i), i32(r), I32_ADD, i32(2), I32_SHL, I32_ADD, tee(L.t));
+      emit(I32_LOAD, get(L.best), I32_NE, IF, get(L.t), get(L.best), I32_STORE);
+      emit(get(L.changed), i32(1), I32_ADD, set(L.changed), END);
+      // sums[best] += row, weights[best] += 1 (rows in order)
+      emit(get(P.sums), get(L.best), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(L.qs));
+      emit(get(ROW[r]!), set(L.pa), i32(0), set(L.j));
+      emit(BLOCK, LOOP);
+      emit(get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+      emit(get(L.qs), get(L.qs), f64Load(), get(L.pa), f64Load(), F64_ADD, f64Store());
+      emit(get(L.qs), i32(8), I32_ADD, set(L.qs), get(L.pa), i32(8), I32_ADD, set(L.pa));
+      emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0));
+      emit(END, END);
+      emit(get(P.weights), get(L.best), i32(3), I32_SHL, I32_ADD, tee(L.t));
+      emit(get(L.t), f64Load(), f64(1), F64_ADD, f64Store());
+    }
+  };
   emit(i32(0), set(L.i), i32(0), set(L.changed));
   emit(BLOCK, LOOP);
-  emit(get(L.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
-  // p = x + 8 i d
-  emit(get(P.x), get(L.i), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(L.p));
-  for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(ACC + c));
-  emit(get(P.ct), set(L.q), i32(0), set(L.j));
-  emit(BLOCK, LOOP);
-  emit(get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(L.p), get(L.j), i32(3), I32_SHL, I32_ADD, f64Load(), F64X2_SPLAT, set(XS));
-  for (let c = 0; c < pairs; c++) {
-    // acc_c = acc_c + (x - c)^2, two centres per lane pair
-    emit(get(XS), get(L.q), v128Load(c * 16), F64X2_SUB, tee(E), get(E), F64X2_MUL);
-    emit(get(ACC + c), F64X2_ADD, set(ACC + c));
-  }
-  emit(get(L.q), i32(kp * 8), I32_ADD, set(L.q));
-  emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0));
+  emit(get(L.i), i32(1), I32_ADD, get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+  rows(2);
+  emit(get(L.i), i32(2), I32_ADD, set(L.i), br(0));
   emit(END, END);
-  // nearest centre, in index order, strict <
-  emit(f64(Number.POSITIVE_INFINITY), set(L.bd), i32(0), set(L.best));
-  for (let c = 0; c < k; c++) {
-    emit(get(ACC + (c >> 1)), f64x2Lane(c & 1), tee(L.v), get(L.bd), F64_LT, IF);
-    emit(get(L.v), set(L.bd), i32(c), set(L.best), END);
-  }
-  // label changed?
-  emit(get(P.labels), get(L.i), i32(2), I32_SHL, I32_ADD, tee(L.t), I32_LOAD, get(L.best), I32_NE);
-  emit(IF, get(L.t), get(L.best), I32_STORE);
-  emit(get(L.changed), i32(1), I32_ADD, set(L.changed), END);
-  // sums[best] += row, weights[best] += 1
-  emit(get(P.sums), get(L.best), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(L.q));
-  emit(i32(0), set(L.j));
-  emit(BLOCK, LOOP);
-  emit(get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(L.q), get(L.q), f64Load(), get(L.p), f64Load(), F64_ADD, f64Store());
-  emit(get(L.q), i32(8), I32_ADD, set(L.q), get(L.p), i32(8), I32_ADD, set(L.p));
-  emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0));
-  emit(END, END);
-  emit(get(P.weights), get(L.best), i32(3), I32_SHL, I32_ADD, tee(L.t));
-  emit(get(L.t), f64Load(), f64(1), F64_ADD, f64Store());
-  emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
-  emit(END, END);
+  emit(get(L.i), get(P.n), I32_LT_U, IF);
+  rows(1);
+  emit(END);
   emit(get(L.changed));
   const locals = vec([
-    [...uleb(7), I32],
+    [...uleb(10), I32],
     [...uleb(2), F64],
-    [...uleb(2 + pairs), V128],
+    [...uleb(4 + 2 * pairs), V128],
   ]);
   const code = [...locals, ...b, ...END];
   const cand = candidatesCode(trials(k));
