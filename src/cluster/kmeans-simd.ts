@@ -3,10 +3,10 @@
  *
  * One pass = for every row x_i: the squared distances to the k centres, two centres per 128-bit
  * lane pair (f64x2) and two rows per block (each centre pair loaded once for both), each lane
- * summing (x_ij - c_j)^2 over j in order, exactly as the
- * JavaScript kernels do (separate multiply and add, no fused multiply-add), so the distances,
- * labels and sums are bit for bit those of the JavaScript Lloyd pass; then the nearest centre
- * (lowest index on ties), whether the label changed, and the row added to its centre's sum.
+ * summing (x_ij - c_j)^2 over j in order, exactly as the JavaScript kernels do (separate
+ * multiply and add, no fused multiply-add), so the distances, labels and sums are bit for bit
+ * those of the JavaScript Lloyd pass; then the nearest centre (lowest index on ties), whether
+ * the label changed, and the row added to its centre's sum.
  *
  * Also here: the row gather of mini-batch k-means (`createGatherKernel`), whose memory holds a
  * copy of X, one batch and the Lloyd pass for the batch and final labels; and the assembler
