@@ -27,6 +27,8 @@
  *   minimum (the first step is ignored), or when tolerance > 0 and the squared centre change
  *   is <= tolerance * mean column variance.
  * - X is not centred (as scikit-learn's MiniBatchKMeans); sample weights weight the means.
+ * - values beyond 2^±500 are fitted divided by a power of two and the centroids and inertia
+ *   scaled back (src/util/magnitude.ts), so their squares neither overflow nor underflow.
  *
  * Cost: O(steps * batchSize * k * d) plus one final labelling pass O(n k d); memory O(k d +
  * batchSize d) beyond X and the labels. With WebAssembly SIMD (kmeans-simd.ts) the batch rows
@@ -37,6 +39,7 @@
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
+import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
   checkBoolean,
@@ -209,7 +212,14 @@ export function miniBatchKMeans(
   const o = resolve(fn, options);
   const M = toFeatureMatrix(X, { fn });
   const model = new Model(o, M.cols);
-  model.fit(M, o, fn);
+  // values beyond 2^±500 are fitted divided by a power of two (src/util/magnitude.ts)
+  const unit = magnitudeUnit(M.data);
+  model.fit(
+    unit === 1 ? M : { rows: M.rows, cols: M.cols, data: divideBy(M.data, unit) },
+    o,
+    fn,
+    unit,
+  );
   return model;
 }
 
@@ -235,6 +245,8 @@ class Model implements MiniBatchKMeansModel {
   private batchSize = 0;
   private sinceReassign = 0;
   private partialRng: RandomState | null = null;
+  /** The data are fitted divided by this power of two (1 for ordinary magnitudes). */
+  private unit = 1;
   private readonly o: Resolved;
   // early stopping state
   private ewa: number | null = null;
@@ -252,7 +264,8 @@ class Model implements MiniBatchKMeansModel {
     const out: number[][] = [];
     if (this.centres.length === 0) return out;
     for (let c = 0; c < this.k; c++) {
-      out.push(Array.from(this.centres.subarray(c * this.d, (c + 1) * this.d)));
+      const row = Array.from(this.centres.subarray(c * this.d, (c + 1) * this.d));
+      out.push(this.unit === 1 ? row : row.map((v) => v * this.unit));
     }
     return out;
   }
@@ -292,7 +305,11 @@ class Model implements MiniBatchKMeansModel {
   ): Float64Array {
     const { k } = this;
     const d = M.cols;
-    if (typeof this.o.init !== 'string') return explicitCentres(this.o.init, k, d, fn);
+    if (typeof this.o.init !== 'string') {
+      const C = explicitCentres(this.o.init, k, d, fn);
+      if (this.unit !== 1) for (let t = 0; t < C.length; t++) C[t]! /= this.unit;
+      return C;
+    }
     let S = M;
     if (initSize < M.rows) {
       const idx = new Int32Array(initSize);
@@ -306,7 +323,8 @@ class Model implements MiniBatchKMeansModel {
     return gatherRows(S, idx);
   }
 
-  fit(M: FeatureMatrix, o: Resolved, fn: string): void {
+  fit(M: FeatureMatrix, o: Resolved, fn: string, unit = 1): void {
+    this.unit = unit;
     const { rows: n, cols: d, data } = M;
     const { k } = this;
     if (n === 0 || d === 0)
@@ -397,10 +415,10 @@ class Model implements MiniBatchKMeansModel {
     this.converged = stopped;
     if (o.computeLabels) {
       this.labels = kernel ? kernel.nearestAll(centres) : nearestLabels(data, n, d, centres, k);
-      this.inertia = inertiaOf(data, n, d, w, centres, this.labels);
+      this.inertia = inertiaOf(data, n, d, w, centres, this.labels) * unit * unit;
     } else {
       this.labels = null;
-      this.inertia = (this.ewa ?? Number.NaN) * n;
+      this.inertia = (this.ewa ?? Number.NaN) * n * unit * unit;
     }
   }
 
@@ -524,8 +542,11 @@ class Model implements MiniBatchKMeansModel {
 
   partialFit(X: MatrixLike, sampleWeight?: ArrayLike<number>): MiniBatchKMeansModel {
     const fn = 'partialFit';
-    const M = toFeatureMatrix(X, { fn });
-    const { rows: n, cols: d } = M;
+    const M0 = toFeatureMatrix(X, { fn });
+    const { rows: n, cols: d } = M0;
+    // the first chunk fixes the power of two the data are divided by (src/util/magnitude.ts)
+    if (this.centres.length === 0) this.unit = magnitudeUnit(M0.data);
+    const M = this.unit === 1 ? M0 : { rows: n, cols: d, data: divideBy(M0.data, this.unit) };
     if (n === 0 || d === 0)
       throw new DataError(`${fn} needs at least one row and one column; got ${n} x ${d}.`);
     if (this.centres.length > 0 && d !== this.d) {
@@ -546,7 +567,7 @@ class Model implements MiniBatchKMeansModel {
     this.step(M.data, n, w, labels, this.centres, this.centres, rng, reassign);
     if (this.o.computeLabels) {
       this.labels = nearestLabels(M.data, n, d, this.centres, this.k);
-      this.inertia = inertiaOf(M.data, n, d, w, this.centres, this.labels);
+      this.inertia = inertiaOf(M.data, n, d, w, this.centres, this.labels) * this.unit * this.unit;
     }
     this.steps++;
     return this;
@@ -558,7 +579,8 @@ class Model implements MiniBatchKMeansModel {
       throw new OptionError('predict needs a fitted model (call partialFit first).');
     if (M.cols !== this.d)
       throw new DataError(`predict expects ${this.d} columns (as the fitted data); got ${M.cols}.`);
-    return nearestLabels(M.data, M.rows, this.d, this.centres, this.k);
+    const data = this.unit === 1 ? M.data : divideBy(M.data, this.unit);
+    return nearestLabels(data, M.rows, this.d, this.centres, this.k);
   }
 
   toJSON(): MiniBatchKMeansJSON {
