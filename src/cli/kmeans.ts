@@ -130,7 +130,7 @@ export async function kmeansCommand(
   if (algorithm === 'minibatch') {
     const m = miniBatchKMeans(X, { k, seed });
     model = {
-      labels: m.labels!,
+      labels: m.labels,
       centroids: m.centroids,
       inertia: m.inertia,
       iterations: m.iterations,

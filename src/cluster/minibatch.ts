@@ -97,7 +97,7 @@ export interface MiniBatchKMeansJSON {
   iterations: number;
   converged: boolean;
   inertia: number;
-  labels: number[] | null;
+  labels: number[];
   seed: number;
 }
 
@@ -115,8 +115,8 @@ export interface MiniBatchKMeansModel {
   readonly iterations: number;
   /** True if the fit stopped early (no improvement, or tolerance). */
   readonly converged: boolean;
-  /** Labels of the rows of the last fit or chunk (null with computeLabels: false). */
-  readonly labels: Int32Array | null;
+  /** Labels of the rows of the last fit or chunk (empty with computeLabels: false). */
+  readonly labels: Int32Array;
   /**
    * Inertia of the last fit (all rows, final centres) or chunk (after its step); with
    * computeLabels: false, the smoothed batch inertia times n.
@@ -240,7 +240,7 @@ class Model implements MiniBatchKMeansModel {
   steps = 0;
   iterations = 0;
   converged = false;
-  labels: Int32Array | null = null;
+  labels: Int32Array = new Int32Array(0);
   inertia = Number.NaN;
   private batchSize = 0;
   private sinceReassign = 0;
@@ -417,7 +417,7 @@ class Model implements MiniBatchKMeansModel {
       this.labels = kernel ? kernel.nearestAll(centres) : nearestLabels(data, n, d, centres, k);
       this.inertia = inertiaOf(data, n, d, w, centres, this.labels) * unit * unit;
     } else {
-      this.labels = null;
+      this.labels = new Int32Array(0);
       this.inertia = (this.ewa ?? Number.NaN) * n * unit * unit;
     }
   }
@@ -592,7 +592,7 @@ class Model implements MiniBatchKMeansModel {
       iterations: this.iterations,
       converged: this.converged,
       inertia: this.inertia,
-      labels: this.labels ? Array.from(this.labels) : null,
+      labels: Array.from(this.labels),
       seed: this.o.seed,
     };
   }
