@@ -36,6 +36,47 @@ export {
   writeFileAtomic,
 } from './report/write.js';
 
+// k-means and choosing k
+export type {
+  ChooseKCriterion,
+  ChooseKJSON,
+  ChooseKOptions,
+  ChooseKResult,
+  ChooseKRow,
+  GapReference,
+} from './cluster/choose-k.js';
+export { CHOOSE_K_CRITERIA, chooseK, GAP_REFERENCES } from './cluster/choose-k.js';
+export type {
+  KMeansAlgorithm,
+  KMeansJSON,
+  KMeansOptions,
+  KMeansResult,
+  MlKMeansLike,
+} from './cluster/kmeans.js';
+export { KMEANS_ALGORITHMS, kmeans } from './cluster/kmeans.js';
+export type {
+  KMeansInitMethod,
+  KMeansPlusPlusOptions,
+  KMeansPlusPlusResult,
+} from './cluster/kmeans-init.js';
+export { KMEANS_INITS, kmeansPlusPlus } from './cluster/kmeans-init.js';
+export type {
+  MiniBatchKMeansJSON,
+  MiniBatchKMeansModel,
+  MiniBatchKMeansOptions,
+} from './cluster/minibatch.js';
+export { createMiniBatchKMeans, miniBatchKMeans } from './cluster/minibatch.js';
+
+// metrics
+export { calinskiHarabasz } from './metrics/calinski-harabasz.js';
+export type { ContingencyMatrix, LabelsLike } from './metrics/contingency.js';
+export { contingencyMatrix } from './metrics/contingency.js';
+export { daviesBouldin } from './metrics/davies-bouldin.js';
+export { adjustedMutualInfo, mutualInfo, normalizedMutualInfo } from './metrics/mutual-info.js';
+export { adjustedRandIndex } from './metrics/rand.js';
+export type { SilhouetteScoreOptions } from './metrics/silhouette.js';
+export { silhouetteSamples, silhouetteScore } from './metrics/silhouette.js';
+
 // hierarchical clustering
 export type { DendrogramLayout, DendrogramOptions } from './cluster/dendrogram.js';
 export { dendrogram } from './cluster/dendrogram.js';
