@@ -202,7 +202,7 @@ export async function hclustCommand(
 interface LargeDataRun {
   twoStage?: {
     centres: number;
-    firstStage: 'kmeans' | 'distinct';
+    firstStage: 'kmeans' | 'minibatch' | 'distinct';
     inertia: number;
     sizes: number[];
     assignment: number[];
@@ -265,8 +265,9 @@ export function formatSummary(
   if (large?.twoStage) {
     const t = large.twoStage;
     head +=
-      t.firstStage === 'kmeans'
-        ? `\ntwo stages: k-means into ${t.centres} centres (inertia ${t.inertia.toPrecision(6)}), ` +
+      t.firstStage !== 'distinct'
+        ? `\ntwo stages: ${t.firstStage === 'minibatch' ? 'mini-batch k-means' : 'k-means'} into ` +
+          `${t.centres} centres (inertia ${t.inertia.toPrecision(6)}), ` +
           'then the tree of the centres weighted by their sizes'
         : `\ntwo stages: the ${t.centres} distinct rows as centres, weighted by their counts`;
   }

@@ -134,7 +134,7 @@ export interface ReportAnalysis {
   hclustRows: Int32Array;
   /** With the `twoStage` option: the centre of every row and the rows per centre. */
   twoStage:
-    | { assignment: Int32Array; sizes: Int32Array; stage1: 'kmeans' | 'distinct' }
+    | { assignment: Int32Array; sizes: Int32Array; stage1: 'kmeans' | 'minibatch' | 'distinct' }
     | undefined;
   /** Hierarchical labels per row, matched to the k-means ids; -1 for rows not clustered. */
   hclustLabels: Int32Array;
@@ -351,7 +351,11 @@ function summaryTable(
         (a.hclustRows.length < a.n ? `, on a seeded sample of ${a.hclustRows.length} rows` : '') +
         (a.twoStage
           ? `, in two stages: the tree of ${a.twoStage.sizes.length} ` +
-            (a.twoStage.stage1 === 'kmeans' ? 'k-means centres' : 'distinct rows') +
+            (a.twoStage.stage1 === 'distinct'
+              ? 'distinct rows'
+              : a.twoStage.stage1 === 'kmeans'
+                ? 'k-means centres'
+                : 'mini-batch k-means centres') +
             ' weighted by their sizes'
           : '') +
         '); 1 = the two methods find the same groups',

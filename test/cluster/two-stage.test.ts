@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kmeans } from '../../src/cluster/kmeans.js';
 import { hclust } from '../../src/cluster/linkage.js';
-import { twoStage } from '../../src/cluster/two-stage.js';
+import { MINIBATCH_ABOVE, twoStage } from '../../src/cluster/two-stage.js';
 import { adjustedRandIndex } from '../../src/metrics/rand.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
@@ -82,6 +82,46 @@ describe('twoStage', () => {
       labels: r.labels,
       assignment: r.assignment,
     });
+  });
+
+  it("twoStage(X, {firstStage: 'minibatch'}) uses mini-batch k-means, then the means of the rows as centres", () => {
+    const { X, truth } = blobs(
+      [
+        [0, 0],
+        [10, 0],
+        [0, 10],
+      ],
+      300,
+      1,
+      8,
+    );
+    const r = twoStage(X, { centres: 20, k: 3, firstStage: 'minibatch', seed: 2 });
+    expect(r.stage1).toBe('minibatch');
+    expect(adjustedRandIndex(r.labels, truth)).toBe(1);
+    expect(r.sizes.reduce((a, b) => a + b, 0)).toBe(900);
+    // each centre is the mean of its rows; the inertia is the sum of squares about them
+    const sums = Array.from(r.sizes, () => [0, 0]);
+    let inertia = 0;
+    X.forEach((row, i) => {
+      sums[r.assignment[i]!]![0]! += row[0]!;
+      sums[r.assignment[i]!]![1]! += row[1]!;
+    });
+    for (let c = 0; c < r.sizes.length; c++) {
+      expect(r.centres.data[2 * c]).toBeCloseTo(sums[c]![0]! / r.sizes[c]!, 12);
+      expect(r.centres.data[2 * c + 1]).toBeCloseTo(sums[c]![1]! / r.sizes[c]!, 12);
+    }
+    X.forEach((row, i) => {
+      const c = r.assignment[i]!;
+      inertia +=
+        (row[0]! - r.centres.data[2 * c]!) ** 2 + (row[1]! - r.centres.data[2 * c + 1]!) ** 2;
+    });
+    expect(r.inertia).toBeCloseTo(inertia, 8);
+    // 'auto' switches to mini-batch above MINIBATCH_ABOVE rows
+    const many = blobs([[0], [10]], (MINIBATCH_ABOVE >> 1) + 1, 1, 3);
+    const auto = twoStage(many.X, { k: 2 });
+    expect(auto.stage1).toBe('minibatch');
+    expect(adjustedRandIndex(auto.labels, many.truth)).toBe(1);
+    expect(twoStage(X, { k: 3, centres: 20 }).stage1).toBe('kmeans');
   });
 
   it('twoStage(X, {k}) drops empty k-means clusters', () => {
