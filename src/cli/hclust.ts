@@ -32,12 +32,15 @@ import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
 import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
-import { formatBytes, memoryBudget } from '../util/memory.js';
+import { estimate, formatBytes, memoryBudget } from '../util/memory.js';
 import type { CliContext } from './command.js';
 import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
 import { formatTable } from './table.js';
 
-/** Above this many rows the summary leaves out the cophenetic correlation (O(n^2) memory). */
+/**
+ * Above this many rows, or when its two condensed matrices do not fit in the memory budget, the
+ * summary leaves out the cophenetic correlation (O(n^2) memory).
+ */
 const COPHENETIC_MAX_ROWS = 10_000;
 
 /** The flags of `hclust`, as commander hands them over. */
@@ -277,7 +280,12 @@ export function formatSummary(
       'the nearest cluster centroid';
   }
   if (!tree.isMonotonic()) head += '; the tree has inversions (a merge below an earlier one)';
-  if (large?.twoStage === undefined && tree.n <= COPHENETIC_MAX_ROWS) {
+  // the cophenetic correlation holds two condensed matrices: only when they fit in the budget
+  if (
+    large?.twoStage === undefined &&
+    tree.n <= COPHENETIC_MAX_ROWS &&
+    2 * estimate.condensedDistances(tree.n) <= memoryBudget().bytes
+  ) {
     head += `\ncophenetic correlation ${tree.cophenetic().correlation.toFixed(4)}`;
   }
   const classes = dataset.labels === undefined ? [] : [...new Set(dataset.labels)].sort();

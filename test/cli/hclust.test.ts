@@ -205,6 +205,14 @@ describe('clusterlens hclust on data too large for the distance matrix', async (
     for (let i = 0; i < 900; i++) expect(out.labels[i]).toBe(out.labels[i % 3]);
   });
 
+  it('clusterlens hclust big.csv --k 3 --max-memory 1M runs ward from the stored data and leaves out the cophenetic correlation (6.2 MiB)', async () => {
+    const small = await cli(['hclust', data, '--k', '3', '--max-memory', '1M']);
+    expect(small.code, small.stderr).toBe(0);
+    expect(small.stdout).not.toContain('cophenetic');
+    const ample = await cli(['hclust', data, '--k', '3']);
+    expect(ample.stdout).toMatch(/cophenetic correlation 0\.\d{4}/);
+  });
+
   it('clusterlens hclust --two-stage and --sample reject bad values before reading the data', async () => {
     const absent = join(dir, 'absent.csv');
     const cases: [string[], RegExp][] = [
