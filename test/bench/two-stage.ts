@@ -7,9 +7,10 @@
  * the full tree and against the true blobs.
  *
  *   npx tsx test/bench/two-stage.ts [--sizes 5000,20000] [--big 200000,1000000] [--method ward]
- *                                   [--centres 256] [--reps 3]
+ *                                   [--centres 256] [--reps 3] [--spread 1]
  *
- * Sizes in --big run only twoStage (the full distance matrix of 2e5 rows would need 320 GB).
+ * --spread is the standard deviation of the blobs (the centres are uniform in [-10, 10]^10); 4
+ * makes them overlap. Sizes in --big run only twoStage (the full distance matrix of 2e5 rows would need 320 GB).
  */
 import { hclust } from '../../src/cluster/linkage.js';
 import { twoStage } from '../../src/cluster/two-stage.js';
@@ -25,7 +26,7 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1]! : fallback;
 }
 
-function blobs(n: number, seed: number) {
+function blobs(n: number, seed: number, spread: number) {
   const rs = new RandomState(seed);
   const centres = Array.from({ length: K }, () =>
     Array.from({ length: D }, () => rs.uniform(-10, 10)),
@@ -35,7 +36,7 @@ function blobs(n: number, seed: number) {
   for (let i = 0; i < n; i++) {
     const c = i % K;
     truth[i] = c;
-    for (let j = 0; j < D; j++) data[i * D + j] = centres[c]![j]! + rs.gauss();
+    for (let j = 0; j < D; j++) data[i * D + j] = centres[c]![j]! + spread * rs.gauss();
   }
   return { X: { rows: n, cols: D, data }, truth };
 }
@@ -61,13 +62,16 @@ const big = arg('big', '200000,1000000').split(',').filter(Boolean).map(Number);
 const method = arg('method', 'ward') as 'ward';
 const centres = Number(arg('centres', '256'));
 const reps = Number(arg('reps', '3'));
+const spread = Number(arg('spread', '1'));
 
-console.log(`method ${method}, ${centres} centres, d = ${D}, ${K} blobs, median of ${reps} runs`);
+console.log(
+  `method ${method}, ${centres} centres, d = ${D}, ${K} blobs of sd ${spread}, median of ${reps} runs`,
+);
 console.log(
   'n        full hclust  two-stage  ratio   full needs   ARI(two-stage, full)  ARI(two-stage, truth)  ARI(full, truth)',
 );
 for (const n of [...sizes, ...big]) {
-  const { X, truth } = blobs(n, 1);
+  const { X, truth } = blobs(n, 1, spread);
   const two = time(() => twoStage(X, { centres, method, k: K, seed: 0 }), reps);
   const ariTruth = adjustedRandIndex(two.value.labels, truth);
   if (sizes.includes(n)) {
