@@ -44,6 +44,7 @@ import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
 import { magnitudeUnit } from '../util/magnitude.js';
+import { checkMemory, estimate, memoryBudget } from '../util/memory.js';
 import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { mkdir } from 'node:fs/promises';
@@ -505,6 +506,16 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     const lsil = sRows.length === n ? km.labels : Int32Array.from(sRows, (i) => km.labels[i]!);
     const distinct = new Set(lsil).size;
     if (distinct >= 2 && distinct < sRows.length) {
+      // O(n^2 d) time but O(n (k + d)) memory: the rows and the per-cluster sums
+      checkMemory({
+        what: `silhouettes of ${sRows.length} rows`,
+        bytes: estimate.block(sRows.length, k + d + 2),
+        budget: memoryBudget(),
+        options: [
+          'compute them on a seeded sample of the rows (--sample N)',
+          'raise the budget with --max-memory if more memory is really available',
+        ],
+      });
       const s = silhouetteSamples(Xsil, lsil);
       let sum = 0;
       sRows.forEach((row, t) => {

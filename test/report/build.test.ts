@@ -15,6 +15,7 @@ import {
 } from '../../src/report/build.js';
 import { renderHtml } from '../../src/report/html.js';
 import { OptionError } from '../../src/util/errors.js';
+import { setMemoryBudget } from '../../src/util/memory.js';
 
 // scikit-learn 1.2.1 / scipy 1.10.1 values: test/fixtures/report/make_iris_report.py
 const ref = JSON.parse(readFileSync('test/fixtures/report/iris-report.json', 'utf8')) as {
@@ -200,6 +201,17 @@ describe('buildReport', () => {
     expect(() => resolveReportOptions({ twoStage: 1 })).toThrow(
       "The 'twoStage' option of buildReport must be an integer >= 2. Got 1 instead.",
     );
+  });
+
+  it('buildReport(iris) refuses the silhouettes before computing them when they exceed the memory budget', () => {
+    const previous = setMemoryBudget({ bytes: 5000, source: '--max-memory' });
+    try {
+      expect(() => buildReport(iris, { k: 3, twoStage: 20 })).toThrow(
+        /^silhouettes of 150 rows would need about 10\.5 KiB of memory, but the budget is 4\.88 KiB \(--max-memory\)\. Instead: .*--sample N/,
+      );
+    } finally {
+      setMemoryBudget(previous);
+    }
   });
 
   it('resolveReportOptions rejects bad options with the one error template', () => {
