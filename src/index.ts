@@ -87,15 +87,23 @@ export type {
   LinkageAlias,
   LinkageLayout,
   LinkageMethod,
+  LinkagePlan,
 } from './cluster/linkage.js';
 export {
+  estimateLinkageSeconds,
+  formatSeconds,
   hclust,
+  planLinkage,
   LINKAGE_ALIASES,
   LINKAGE_METHODS,
   resolveLinkageMethod,
 } from './cluster/linkage.js';
 export type { Cophenetic, CutSpec, HClustJSON, HClustResult, RHclust } from './cluster/tree.js';
 export { fromLinkage } from './cluster/tree.js';
+export type { SampledHclustOptions, SampledHclustResult } from './cluster/sampled.js';
+export { sampledHclust, sampleRows } from './cluster/sampled.js';
+export type { FirstStage, TwoStageOptions, TwoStageResult } from './cluster/two-stage.js';
+export { DEFAULT_CENTRES, FIRST_STAGES, MINIBATCH_ABOVE, twoStage } from './cluster/two-stage.js';
 
 // decomposition
 export type {
@@ -163,4 +171,5 @@ export {
   parseSize,
   setMemoryBudget,
 } from './util/memory.js';
+export { divideBy, magnitudeUnit } from './util/magnitude.js';
 export { DEFAULT_SEED, RandomState } from './util/random.js';
