@@ -91,7 +91,6 @@ export type {
 } from './cluster/linkage.js';
 export {
   estimateLinkageSeconds,
-  formatSeconds,
   hclust,
   planLinkage,
   LINKAGE_ALIASES,
@@ -171,5 +170,4 @@ export {
   parseSize,
   setMemoryBudget,
 } from './util/memory.js';
-export { divideBy, magnitudeUnit } from './util/magnitude.js';
 export { DEFAULT_SEED, RandomState } from './util/random.js';
