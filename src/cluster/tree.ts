@@ -306,8 +306,8 @@ export function copheneticDistances(Z: Float64Array, n: number): Float64Array {
     const h = Z[4 * r + 2]!;
     for (let i = head[a]!; i !== -1; i = next[i]!) {
       for (let j = head[b]!; j !== -1; j = next[j]!) {
-        const lo = Math.min(i , j);
-        const hi = Math.max(i , j);
+        const lo = Math.min(i, j);
+        const hi = Math.max(i, j);
         out[n * lo - (lo * (lo + 1)) / 2 + (hi - lo - 1)] = h;
       }
     }
