@@ -12,6 +12,7 @@
  * the one-file HTML report with its .vl/ specs, .json results and .labels.csv. Progress and
  * timings go to stderr, only when it is a terminal; stdout gets the paths of the written files.
  */
+import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ORIENTATIONS } from '../charts/dendrogram.js';
@@ -27,6 +28,9 @@ import {
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
 import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
+
+/** Where reports go without --out (created when missing). */
+const DEFAULT_FOLDER = 'reports';
 
 interface ReportFlags extends LoadingFlags {
   scale: ScaleMethod;
@@ -95,9 +99,11 @@ export function register(program: Command, context: CliContext): void {
         options.silhouetteMaxRows = sample;
         options.chooseKMaxRows = sample;
       }
-      const out = flags.out ?? join('reports', `${basename(file, extname(file))}.html`);
+      const out = flags.out ?? join(DEFAULT_FOLDER, `${basename(file, extname(file))}.html`);
       // Fail on options and on the output path before any work.
       resolveReportOptions(options);
+      // The default folder is ours to create; a folder named in --out must exist.
+      if (flags.out === undefined) mkdirSync(DEFAULT_FOLDER, { recursive: true });
       checkReportOutputs(out);
       step('loading');
       const dataset = await loadFromFlags(file, flags);

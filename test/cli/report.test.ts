@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './helpers.js';
 
@@ -35,6 +36,18 @@ describe('clusterlens report', () => {
     expect(json.k).toBe(3);
     expect(json.manifest.options.k).toBe(3);
     expect(json.manifest.options.scale).toBe('standard');
+  });
+
+  it('report iris without --out creates reports/ in the working folder', () => {
+    const cwd = mkdtempSync(join(folder, 'cwd-'));
+    const r = spawnSync(
+      process.execPath,
+      [resolve('dist/cli/main.js'), 'report', resolve('datasets/iris.csv'), '--k', '2', '-q'],
+      { cwd, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(existsSync(join(cwd, 'reports', 'iris.html'))).toBe(true);
   });
 
   it('report iris --static writes a report without scripts', async () => {
