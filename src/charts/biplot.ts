@@ -157,22 +157,25 @@ export function biplotSpec(
         },
       },
       // labels beyond the tips: left-aligned on arrows that point right, right-aligned otherwise
-      ...[true, false].map((right) => ({
-        data: { values: arrows },
-        transform: [{ filter: right ? 'datum.x >= 0' : 'datum.x < 0' }],
-        mark: {
-          type: 'text',
-          align: right ? 'left' : 'right',
-          dx: right ? 7 : -7,
-          fontWeight: 'bold',
-          fontSize: 11,
-        },
-        encoding: {
-          x: { ...x, field: 'x' },
-          y: { ...y, field: 'y' },
-          text: { field: 'feature' },
-        },
-      })),
+      // (a side without arrows gets no layer: an empty layer makes Vega warn of infinite extents)
+      ...[true, false]
+        .map((right) => ({ right, values: arrows.filter((a) => a.x >= 0 === right) }))
+        .filter((side) => side.values.length > 0)
+        .map(({ right, values }) => ({
+          data: { values },
+          mark: {
+            type: 'text',
+            align: right ? 'left' : 'right',
+            dx: right ? 7 : -7,
+            fontWeight: 'bold',
+            fontSize: 11,
+          },
+          encoding: {
+            x: { ...x, field: 'x' },
+            y: { ...y, field: 'y' },
+            text: { field: 'feature' },
+          },
+        })),
     ],
   });
 }
