@@ -34,7 +34,13 @@ import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import { estimate, formatBytes, memoryBudget } from '../util/memory.js';
 import type { CliContext } from './command.js';
-import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
+import {
+  type LoadingFlags,
+  addLoadingOptions,
+  integerFlag,
+  numberFlag,
+  loadFromFlags,
+} from './options.js';
 import { formatTable } from './table.js';
 
 /**
@@ -211,22 +217,6 @@ interface LargeDataRun {
     assignment: number[];
   };
   sample?: { rows: number[] };
-}
-
-function integerFlag(flag: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new OptionError(`${flag} must be an integer >= ${min}. Got '${text}' instead.`);
-  }
-  return value;
-}
-
-function numberFlag(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new OptionError(`${flag} must be a number. Got '${text}' instead.`);
-  }
-  return value;
 }
 
 /** The labels as CSV: id, label (when given), cluster. */

@@ -10,12 +10,16 @@
  *
  *   const cmd = addLoadingOptions(program.command('kmeans').argument('<file>'));
  *   cmd.action(async (file, flags) => { const data = await loadFromFlags(file, flags); ... });
+ *
+ * Also the parsers of the numeric flags the commands share (`integerFlag`, `numberFlag`), which
+ * throw an `OptionError` naming the flag.
  */
 import { statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/missing.js';
+import { OptionError } from '../util/errors.js';
 import { type MemoryBudget, memoryBudget, parseSize, setMemoryBudget } from '../util/memory.js';
 
 /** The parsed loading flags, as commander hands them to an action. */
@@ -106,4 +110,22 @@ export function splitList(text: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/** An integer flag (`--sample 500`): digits only, a safe integer, at least `min`. */
+export function integerFlag(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
+    throw new OptionError(`${flag} must be an integer >= ${min}. Got '${text}' instead.`);
+  }
+  return value;
+}
+
+/** A number flag (`--height 2.5`): any finite number, not blank. */
+export function numberFlag(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) {
+    throw new OptionError(`${flag} must be a number. Got '${text}' instead.`);
+  }
+  return value;
 }

@@ -11,9 +11,8 @@ import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { PCA_SOLVERS, type PcaOptions, type PcaResult, pca } from '../decomposition/pca.js';
 import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
-import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
-import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
+import { type LoadingFlags, addLoadingOptions, numberFlag, loadFromFlags } from './options.js';
 import { formatTable } from './table.js';
 
 /** The flags of `pca`, as commander hands them over. */
@@ -91,14 +90,6 @@ export async function pcaCommand(
   } else {
     stdout.write(formatSummary(dataset, result));
   }
-}
-
-function numberFlag(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new OptionError(`${flag} must be a number. Got '${text}' instead.`);
-  }
-  return value;
 }
 
 /** The scores as CSV: id, label (when given), PC1..PCk. */

@@ -27,7 +27,7 @@ import {
 } from '../report/build.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
-import { type LoadingFlags, addLoadingOptions, loadFromFlags } from './options.js';
+import { type LoadingFlags, addLoadingOptions, integerFlag, loadFromFlags } from './options.js';
 
 /** Where reports go without --out (created when missing). */
 const DEFAULT_FOLDER = 'reports';
@@ -125,14 +125,6 @@ function parseK(text: string): number | 'auto' {
     throw new OptionError(`--k must be an integer >= 1 or 'auto'. Got '${text}' instead.`);
   }
   return k;
-}
-
-function integerFlag(flag: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new OptionError(`${flag} must be an integer >= ${min}. Got '${text}' instead.`);
-  }
-  return value;
 }
 
 function parseSeed(text: string): number {
