@@ -30,7 +30,7 @@ import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
 import type { CutSpec, HClustResult } from '../cluster/tree.js';
 import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
-import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
+import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import { estimate, formatBytes, memoryBudget } from '../util/memory.js';
 import type { CliContext } from './command.js';
@@ -40,6 +40,7 @@ import {
   integerFlag,
   numberFlag,
   loadFromFlags,
+  writeLabels,
 } from './options.js';
 import { formatTable } from './table.js';
 
@@ -217,24 +218,6 @@ interface LargeDataRun {
     assignment: number[];
   };
   sample?: { rows: number[] };
-}
-
-/** The labels as CSV: id, label (when given), cluster. */
-async function writeLabels(path: string, dataset: Dataset, labels: Int32Array): Promise<void> {
-  const header: string[] = [];
-  if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
-  if (dataset.labels !== undefined) header.push(dataset.labelColumn ?? 'label');
-  header.push('cluster');
-  function* rows(): Generator<CsvCell[]> {
-    for (let i = 0; i < labels.length; i++) {
-      const row: CsvCell[] = [];
-      if (dataset.ids !== undefined) row.push(dataset.ids[i]);
-      if (dataset.labels !== undefined) row.push(dataset.labels[i]);
-      row.push(labels[i]);
-      yield row;
-    }
-  }
-  await writeCsv(path, header, rows());
 }
 
 /** Header line and the table of cluster sizes (with the label column's counts when given). */

@@ -15,10 +15,10 @@ import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmea
 import { miniBatchKMeans } from '../cluster/minibatch.js';
 import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
-import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
+import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
-import { addLoadingOptions, type LoadingFlags, loadFromFlags } from './options.js';
+import { addLoadingOptions, type LoadingFlags, loadFromFlags, writeLabels } from './options.js';
 import { formatTable } from './table.js';
 
 /** The flags of `kmeans`, as commander hands them over. */
@@ -214,22 +214,4 @@ function formatSizes(dataset: Dataset, labels: Int32Array, sizes: number[]): str
     sizes.map((s, c) => [String(c), String(s), ...counts.map((row) => String(row[c]))]),
     [false, true, ...classes.map(() => true)],
   );
-}
-
-/** The labels as CSV: id, label (when given), cluster. */
-async function writeLabels(path: string, dataset: Dataset, labels: Int32Array): Promise<void> {
-  const header: string[] = [];
-  if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
-  if (dataset.labels !== undefined) header.push(dataset.labelColumn ?? 'label');
-  header.push('cluster');
-  function* rows(): Generator<CsvCell[]> {
-    for (let i = 0; i < labels.length; i++) {
-      const row: CsvCell[] = [];
-      if (dataset.ids !== undefined) row.push(dataset.ids[i]);
-      if (dataset.labels !== undefined) row.push(dataset.labels[i]);
-      row.push(labels[i]);
-      yield row;
-    }
-  }
-  await writeCsv(path, header, rows());
 }
