@@ -42,7 +42,7 @@ import {
   loadFromFlags,
   writeLabels,
 } from './options.js';
-import { formatTable } from './table.js';
+import { formatClusterSizes } from './table.js';
 
 /**
  * Above this many rows, or when its two condensed matrices do not fit in the memory budget, the
@@ -261,18 +261,5 @@ export function formatSummary(
   ) {
     head += `\ncophenetic correlation ${tree.cophenetic().correlation.toFixed(4)}`;
   }
-  const classes = dataset.labels === undefined ? [] : [...new Set(dataset.labels)].sort();
-  const counts = classes.map((c) => {
-    const row = new Array<number>(k).fill(0);
-    dataset.labels!.forEach((v, i) => {
-      if (v === c) row[labels[i]!]!++;
-    });
-    return row;
-  });
-  const table = formatTable(
-    ['cluster', 'size', ...classes],
-    sizes.map((s, c) => [String(c), String(s), ...counts.map((row) => String(row[c]))]),
-    [false, true, ...classes.map(() => true)],
-  );
-  return `${head}\n\n${table}`;
+  return `${head}\n\n${formatClusterSizes(dataset, labels, sizes)}`;
 }

@@ -13,13 +13,12 @@ import { type Command, Option } from 'commander';
 import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
 import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmeans.js';
 import { miniBatchKMeans } from '../cluster/minibatch.js';
-import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
 import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
 import { addLoadingOptions, type LoadingFlags, loadFromFlags, writeLabels } from './options.js';
-import { formatTable } from './table.js';
+import { formatClusterSizes, formatTable } from './table.js';
 
 /** The flags of `kmeans`, as commander hands them over. */
 export interface KMeansFlags extends LoadingFlags {
@@ -173,7 +172,7 @@ export async function kmeansCommand(
     `k = ${k}, ${model.algorithm}${algorithm === 'minibatch' ? '' : `, ${nInit} runs`}, seed ${seed}\n` +
     `inertia ${fmt(model.inertia)}, ${model.iterations} iterations` +
     `${model.converged ? '' : ' (not converged)'}\n\n`;
-  text += formatSizes(dataset, model.labels, sizes);
+  text += formatClusterSizes(dataset, model.labels, sizes);
   stdout.write(text);
 }
 
@@ -199,19 +198,4 @@ function formatChoice(choice: ChooseKResult): string {
     [true, true, true, true, true, true, true],
   );
   return `${table}\n* = the criterion's pick (inertia: elbow; gap: 1-SE rule)\nrecommended: ${choice.reason}\n`;
-}
-
-/** Cluster sizes, with the label column's counts when given. */
-function formatSizes(dataset: Dataset, labels: Int32Array, sizes: number[]): string {
-  const classes = dataset.labels === undefined ? [] : [...new Set(dataset.labels)].sort();
-  const counts = classes.map((c) => {
-    const row = new Array<number>(sizes.length).fill(0);
-    for (let i = 0; i < labels.length; i++) if (dataset.labels![i] === c) row[labels[i]!]!++;
-    return row;
-  });
-  return formatTable(
-    ['cluster', 'size', ...classes],
-    sizes.map((s, c) => [String(c), String(s), ...counts.map((row) => String(row[c]))]),
-    [false, true, ...classes.map(() => true)],
-  );
 }

@@ -1,4 +1,5 @@
 /** Plain-text tables for the CLI: columns padded to their widest cell, two spaces apart. */
+import type { Dataset } from '../data/dataset.js';
 
 /**
  * Format rows of cells as an aligned text table with a header line; `rightAlign[j]` aligns
@@ -16,4 +17,22 @@ export function formatTable(
       .join('  ')
       .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
+
+/**
+ * The table of cluster sizes (`sizes[c]` rows in cluster c), with a column per class of the
+ * label column counting its rows in each cluster when the dataset has one.
+ */
+export function formatClusterSizes(dataset: Dataset, labels: Int32Array, sizes: number[]): string {
+  const classes = dataset.labels === undefined ? [] : [...new Set(dataset.labels)].sort();
+  const counts = classes.map((c) => {
+    const row = new Array<number>(sizes.length).fill(0);
+    for (let i = 0; i < labels.length; i++) if (dataset.labels![i] === c) row[labels[i]!]!++;
+    return row;
+  });
+  return formatTable(
+    ['cluster', 'size', ...classes],
+    sizes.map((s, c) => [String(c), String(s), ...counts.map((row) => String(row[c]))]),
+    [false, true, ...classes.map(() => true)],
+  );
 }
