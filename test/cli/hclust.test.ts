@@ -4,34 +4,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type HclustFlags, hclustCommand } from '../../src/cli/hclust.js';
 import { run } from '../../src/cli/main.js';
+import { collectingContext } from './helpers.js';
 
 // R 4.2.2 cutree(hclust(dist(X), 'ward.D2'), k) on the standardized penguins, from
 // test/fixtures/hclust/make_fixtures.py.
 const rx = JSON.parse(readFileSync('test/fixtures/hclust/r.json', 'utf8'));
 
-function context() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    ctx: {
-      io: {
-        stdout: { write: (t: string) => out.push(t) },
-        stderr: { write: (t: string) => err.push(t) },
-      },
-      verbose: false,
-      quiet: false,
-      progress() {},
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
-
 describe('clusterlens hclust', () => {
   it('clusterlens hclust penguins.csv --scale standard --k 3 --out labels.csv writes R cutree labels of ward.D2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clusterlens-hclust-'));
     const path = join(dir, 'labels.csv');
-    const c = context();
+    const c = collectingContext();
     const flags: HclustFlags = {
       label: 'species',
       exclude: 'island,sex',
@@ -54,7 +37,7 @@ describe('clusterlens hclust', () => {
   });
 
   it('clusterlens hclust iris.csv --method average --height 1 --json prints Z, order and labels', async () => {
-    const c = context();
+    const c = collectingContext();
     await hclustCommand(
       'datasets/iris.csv',
       { label: 'species', method: 'average', height: '1', json: true },
@@ -74,7 +57,7 @@ describe('clusterlens hclust', () => {
   });
 
   it('clusterlens hclust without --k or --height is a user error', async () => {
-    const c = context();
+    const c = collectingContext();
     await expect(hclustCommand('datasets/iris.csv', {}, c.ctx)).rejects.toThrow(
       /--k <n> or --height <h>/,
     );

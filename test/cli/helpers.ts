@@ -1,5 +1,5 @@
 import { run } from '../../src/cli/main.js';
-import type { CommandModule } from '../../src/cli/command.js';
+import type { CliContext, CliIO, CommandModule } from '../../src/cli/command.js';
 
 /** Output of one in-process CLI run. */
 export interface RunResult {
@@ -21,4 +21,25 @@ export async function cli(
   };
   const code = await run(argv, io, commands);
   return { code, stdout, stderr };
+}
+
+/** Collected output streams and a quiet `CliContext` over them, to call a command directly. */
+export function collectingContext(): {
+  io: CliIO;
+  ctx: CliContext;
+  out: () => string;
+  err: () => string;
+} {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = {
+    stdout: { write: (t: string) => out.push(t) },
+    stderr: { write: (t: string) => err.push(t) },
+  };
+  return {
+    io,
+    ctx: { io, verbose: false, quiet: false, progress() {} },
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
 }

@@ -3,33 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kmeansCommand, parseK } from '../../src/cli/kmeans.js';
-import { cli } from './helpers.js';
+import { cli, collectingContext } from './helpers.js';
 
 // scikit-learn 1.2.1 KMeans on the standardized iris (test/fixtures/kmeans/make_kmeans.py).
 const fixture = JSON.parse(readFileSync('test/fixtures/kmeans/kmeans.json', 'utf8'));
-
-function context() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    ctx: {
-      io: {
-        stdout: { write: (t: string) => out.push(t) },
-        stderr: { write: (t: string) => err.push(t) },
-      },
-      verbose: false,
-      quiet: false,
-      progress() {},
-    },
-    out: () => out.join(''),
-  };
-}
 
 describe('clusterlens kmeans', () => {
   it('clusterlens kmeans iris.csv --label species --scale standard --k 3 --out labels.csv writes KMeans labels', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clusterlens-kmeans-'));
     const path = join(dir, 'labels.csv');
-    const c = context();
+    const c = collectingContext();
     await kmeansCommand(
       'datasets/iris.csv',
       { label: 'species', scale: 'standard', k: '3', out: path },
@@ -49,7 +32,7 @@ describe('clusterlens kmeans', () => {
   });
 
   it('clusterlens kmeans wine.csv --label cultivar --scale standard --k 2..5 --json prints the k table and the recommended fit', async () => {
-    const c = context();
+    const c = collectingContext();
     await kmeansCommand(
       'datasets/wine.csv',
       { label: 'cultivar', scale: 'standard', k: '2..5', nInit: '3', json: true },
@@ -64,7 +47,7 @@ describe('clusterlens kmeans', () => {
   });
 
   it('clusterlens kmeans penguins.csv --k 2..4 prints the criteria, picks and recommendation', async () => {
-    const c = context();
+    const c = collectingContext();
     await kmeansCommand(
       'datasets/penguins.csv',
       { label: 'species', exclude: 'island,sex', scale: 'standard', k: '2..4', nInit: '2' },

@@ -4,29 +4,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { pca } from '../../src/decomposition/pca.js';
+import { collectingContext } from './helpers.js';
 
 const sk = JSON.parse(
   readFileSync(new URL('../fixtures/pca/sklearn.json', import.meta.url), 'utf8'),
 );
 
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t) },
-    },
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
-
 describe('clusterlens pca', () => {
   it('clusterlens pca iris.csv --label species --scale --out scores.csv writes the scores of pca()', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clusterlens-pca-'));
     const path = join(dir, 'scores.csv');
-    const c = io();
+    const c = collectingContext();
     const status = await run(
       ['pca', 'datasets/iris.csv', '--label', 'species', '--scale', '--out', path],
       c.io,
@@ -46,7 +34,7 @@ describe('clusterlens pca', () => {
   });
 
   it('clusterlens pca wine.csv --label cultivar --variance 0.95 --json prints the model', async () => {
-    const c = io();
+    const c = collectingContext();
     const status = await run(
       [
         'pca',
@@ -76,7 +64,7 @@ describe('clusterlens pca', () => {
       ['pca', 'datasets/iris.csv', '--label', 'species', '--components', 'two'],
       ['pca', 'datasets/iris.csv', '--components', '2', '--variance', '0.9'],
     ]) {
-      const c = io();
+      const c = collectingContext();
       expect(await run(args, c.io)).toBe(1);
       expect(c.err().trim().split('\n').length).toBe(1);
     }
