@@ -29,6 +29,7 @@ import {
   toFeatureMatrix,
 } from '../data/dataset.js';
 import { DataError } from '../util/errors.js';
+import { createGramKernel, type GramKernel } from './simd.js';
 
 /** Rows per block: the centred block (d x blockRows) stays in cache while it is multiplied. */
 const DEFAULT_BLOCK_ROWS = 256;
@@ -51,6 +52,8 @@ export class CovarianceAccumulator {
   private readonly blockRows: number;
   private block: Float64Array;
   private blockMean: Float64Array;
+  /** The WebAssembly SIMD co-moment kernel (simd.ts), or null: JavaScript. */
+  private gram: GramKernel | null = null;
 
   /** @param cols number of columns, or -1 to take it from the first chunk. */
   constructor(cols = -1, blockRows = DEFAULT_BLOCK_ROWS) {
@@ -71,8 +74,9 @@ export class CovarianceAccumulator {
     this.comoment = new Float64Array(d * d);
     this.min = new Float64Array(d).fill(Infinity);
     this.max = new Float64Array(d).fill(-Infinity);
-    this.block = new Float64Array(d * this.blockRows);
     this.blockMean = new Float64Array(d);
+    this.gram = createGramKernel(d, this.blockRows);
+    this.block = this.gram === null ? new Float64Array(d * this.blockRows) : new Float64Array(0);
   }
 
   /**
@@ -117,6 +121,10 @@ export class CovarianceAccumulator {
 
   /** Centre rows [r0, r0 + b) on their mean, add their co-moment, merge (Chan et al.). */
   private addBlock(data: Float64Array, r0: number, b: number): void {
+    if (this.gram !== null) {
+      this.addBlockSimd(data, r0, b, this.gram);
+      return;
+    }
     const d = this.cols;
     const t = this.block;
     const bm = this.blockMean;
@@ -146,7 +154,32 @@ export class CovarianceAccumulator {
       for (let i = 0; i < b; i++) t[o + i] = t[o + i]! - mj;
     }
     accumulateUpper(t, d, b, this.comoment);
+    this.mergeBlock(b);
+  }
 
+  /**
+   * The same as the JavaScript path with the co-moment from the SIMD kernel (simd.ts), and the
+   * same numbers: the block sums run over the rows in the same order, and the kernel sums each
+   * cell over the rows in order from zero, as `accumulateUpper`.
+   */
+  private addBlockSimd(data: Float64Array, r0: number, b: number, g: GramKernel): void {
+    const d = this.cols;
+    const dp = g.stride;
+    g.centre(data, r0, b, this.blockMean, this.min, this.max);
+    const s = g.gram(b);
+    const m = this.comoment;
+    for (let i = 0; i < d; i++) {
+      const o = i * d;
+      const os = i * dp;
+      for (let j = i; j < d; j++) m[o + j] += s[os + j]!;
+    }
+    this.mergeBlock(b);
+  }
+
+  /** Merge the block (its mean in blockMean, its co-moment already added) into the totals. */
+  private mergeBlock(b: number): void {
+    const d = this.cols;
+    const bm = this.blockMean;
     const na = this.count;
     const n = na + b;
     const mean = this.mean;

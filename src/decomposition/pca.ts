@@ -73,6 +73,7 @@ import {
 } from '../util/validate.js';
 import { CovarianceAccumulator, columnMoments } from './covariance.js';
 import { crossDots, symmetricEigen, topEigen } from './eigen.js';
+import { createProjectKernel } from './simd.js';
 
 /** The solvers of `pca`. */
 export const PCA_SOLVERS = ['auto', 'covariance', 'svd', 'randomized'] as const;
@@ -338,9 +339,15 @@ class FittedPca implements PcaModel {
     const s = out.data;
     // Rows are centred and scaled PROJECT_BLOCK at a time into a scratch block, then multiplied by
     // the components with the tiled dot-product kernel (rows of both operands are contiguous).
-    const z = new Float64Array(Math.min(n, PROJECT_BLOCK) * d);
+    // With WebAssembly SIMD, both steps run in the kernel's memory (simd.ts; the same numbers).
+    const kernel = createProjectKernel(d, this.#v, k, Math.min(n, PROJECT_BLOCK), mean, inv);
+    const z = new Float64Array(kernel === null ? Math.min(n, PROJECT_BLOCK) * d : 0);
     for (let r0 = 0; r0 < n; r0 += PROJECT_BLOCK) {
       const b = Math.min(PROJECT_BLOCK, n - r0);
+      if (kernel !== null) {
+        kernel.scores(data, r0, b, s, r0 * k);
+        continue;
+      }
       for (let i = 0; i < b; i++) {
         const o = (r0 + i) * d;
         const oz = i * d;

@@ -1,0 +1,467 @@
+/**
+ * The two hot products of PCA in WebAssembly SIMD (f64x2), assembled at run time:
+ *
+ * - `gram`: the co-moment of one centred block of rows (covariance.ts),
+ *     S[i][j] = sum_{r < b} z[r][i] z[r][j]   for j >= i (and some cells below the diagonal),
+ *   with the block row-major, stride dp = d rounded up to even (the padding column is zero).
+ * - `project`: the scores of one block of centred, scaled rows (pca.ts),
+ *     out[i][c] = sum_{t < d} z[i][t] v[c][t]  for the k components v_c,
+ *   with the components transposed (d x kp, kp = k rounded up to even, the padding is zero).
+ *
+ * Each f64x2 lane holds one output cell (two neighbouring columns j, j+1, or two neighbouring
+ * components c, c+1), and sums its products in the order of the index summed over, from +0, with
+ * a separate multiply and add (no fused multiply-add): every cell is therefore bit for bit the
+ * value of the JavaScript kernels (`accumulateUpper` in covariance.ts, `crossDots` in eigen.ts),
+ * which sum in the same order. Register tiles: `gram` takes three rows i by three column pairs
+ * (nine accumulators, three broadcasts and one load per step: 18 multiply-adds for six loads);
+ * `project` two rows by up to four component pairs.
+ *
+ * The module is assembled from bytes here (no toolchain, no binary in the repository), with the
+ * encoders of cluster/kmeans-simd.ts. When the runtime lacks WebAssembly SIMD, or the memory
+ * cannot be allocated, the `create*` functions return null and the callers use JavaScript.
+ * Instruction encodings: WebAssembly Core Specification 2.0, section 5.4 (SIMD: 5.4.8).
+ */
+import { simdSupported, wasm } from '../cluster/kmeans-simd.js';
+
+const { uleb, name, section, vec, get, set, tee, i32, v128Load, br, brIf } = wasm;
+const { I32, V128 } = wasm.types;
+const { I32_EQZ, I32_LT_U, I32_ADD, V128_ZERO, F64X2_ADD, F64X2_SUB, F64X2_MUL } = wasm.op;
+const { BLOCK, LOOP, END } = wasm.op;
+const I32_GT_U = [0x4b];
+const I32_GE_U = [0x4f];
+const F64_CONVERT_I32_U = [0xb8];
+const F64X2_DIV = [0xfd, ...uleb(0xf3)];
+const F64X2_PMIN = [0xfd, ...uleb(0xf6)];
+const F64X2_PMAX = [0xfd, ...uleb(0xf7)];
+const I32_AND = [0x71];
+const F64X2_SPLAT = [0xfd, ...uleb(0x14)];
+const v128Store = (offset = 0) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)];
+/** f64.load then f64x2.splat: one scalar broadcast to both lanes. */
+const splatLoad = (offset: number) => [0x2b, 3, ...uleb(offset), ...F64X2_SPLAT];
+
+/** Register tile of `gram`: rows i per tile and column pairs per tile. */
+const GRAM_ROWS = 3;
+const GRAM_PAIRS = 3;
+/** Register tile of `project`: rows per tile and component pairs per tile. */
+const PROJECT_ROWS = 2;
+const PROJECT_PAIRS = 4;
+
+/** Locals shared by both functions (after their parameters). */
+interface Frame {
+  /** i32 locals. */
+  i0: number;
+  jp: number;
+  t: number;
+  pa: number;
+  pb: number;
+  po: number;
+  /** v128 locals: broadcasts, one loaded pair, accumulators. */
+  spl: number;
+  vb: number;
+  acc: number;
+}
+
+/**
+ * One register tile: acc[ri][c] = sum_{t < len} splat(A[pa + ri*aRow + t*aStep]) * B[pb + t*bStep
+ * + 16c] (byte addresses), then stored at po + ri*oRow + 16c. pa, pb and po are set by the caller.
+ */
+function tile(
+  f: Frame,
+  R: number,
+  C: number,
+  len: number[],
+  aRow: number,
+  aStep: number,
+  bStep: number,
+  oRow: number,
+): number[] {
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  for (let a = 0; a < R * C; a++) emit(V128_ZERO, set(f.acc + a));
+  emit(i32(0), set(f.t));
+  emit(BLOCK, LOOP);
+  emit(get(f.t), len, I32_LT_U, I32_EQZ, brIf(1));
+  for (let ri = 0; ri < R; ri++) emit(get(f.pa), splatLoad(ri * aRow), set(f.spl + ri));
+  for (let c = 0; c < C; c++) {
+    emit(get(f.pb), v128Load(c * 16), set(f.vb));
+    for (let ri = 0; ri < R; ri++) {
+      const acc = f.acc + ri * C + c;
+      emit(get(f.spl + ri), get(f.vb), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+    }
+  }
+  emit(get(f.pa), i32(aStep), I32_ADD, set(f.pa));
+  emit(get(f.pb), i32(bStep), I32_ADD, set(f.pb));
+  emit(get(f.t), i32(1), I32_ADD, set(f.t), br(0));
+  emit(END, END);
+  for (let ri = 0; ri < R; ri++) {
+    for (let c = 0; c < C; c++)
+      emit(get(f.po), get(f.acc + ri * C + c), v128Store(ri * oRow + c * 16));
+  }
+  return b;
+}
+
+/**
+ * Body of `gram(z, b, s)` for stride dp: S = s[i*dp + j] (byte offsets z, s). Row tiles of R
+ * rows i0..i0+R-1, and for each the column pairs from the pair holding i0 to dp - 1.
+ */
+function gramCode(dp: number): number[] {
+  const P = { z: 0, b: 1, s: 2 };
+  const f: Frame = { i0: 3, jp: 4, t: 5, pa: 6, pb: 7, po: 8, spl: 9, vb: 13, acc: 14 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  const row = dp * 8;
+  /** Tiles of R rows while i0 + R <= dp. */
+  const rowTiles = (R: number) => {
+    emit(BLOCK, LOOP);
+    emit(get(f.i0), i32(R), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+    emit(get(f.i0), i32(-2), I32_AND, set(f.jp));
+    for (const C of [GRAM_PAIRS, 1]) {
+      emit(BLOCK, LOOP);
+      emit(get(f.jp), i32(2 * C), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+      // pa = z + 8 i0, pb = z + 8 jp, po = s + 8 (i0 dp + jp)
+      emit(get(P.z), get(f.i0), i32(8), wasm.op.I32_MUL, I32_ADD, set(f.pa));
+      emit(get(P.z), get(f.jp), i32(8), wasm.op.I32_MUL, I32_ADD, set(f.pb));
+      emit(get(P.s), get(f.i0), i32(row), wasm.op.I32_MUL, I32_ADD);
+      emit(get(f.jp), i32(8), wasm.op.I32_MUL, I32_ADD, set(f.po));
+      emit(tile(f, R, C, get(P.b), 8, row, row, row));
+      emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
+      emit(END, END);
+    }
+    emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
+    emit(END, END);
+  };
+  emit(i32(0), set(f.i0));
+  rowTiles(GRAM_ROWS);
+  rowTiles(1);
+  const locals = vec([
+    [...uleb(6), I32],
+    [...uleb(4 + 1 + GRAM_ROWS * GRAM_PAIRS), V128],
+  ]);
+  return [...locals, ...b, ...END];
+}
+
+/**
+ * Body of `project(z, b, vt, out)` for d columns and kp (even) components: out[i*kp + c] (byte
+ * offsets). Row tiles of R rows, and for each the component pairs, C at a time.
+ */
+function projectCode(d: number, kp: number): number[] {
+  const P = { z: 0, b: 1, vt: 2, out: 3 };
+  const f: Frame = { i0: 4, jp: 5, t: 6, pa: 7, pb: 8, po: 9, spl: 10, vb: 14, acc: 15 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  const MUL = wasm.op.I32_MUL;
+  const rowTiles = (R: number) => {
+    emit(BLOCK, LOOP);
+    emit(get(f.i0), i32(R), I32_ADD, get(P.b), I32_GT_U, brIf(1));
+    emit(i32(0), set(f.jp));
+    for (const C of [PROJECT_PAIRS, 1]) {
+      emit(BLOCK, LOOP);
+      emit(get(f.jp), i32(2 * C), I32_ADD, i32(kp), I32_GT_U, brIf(1));
+      // pa = z + 8 d i0, pb = vt + 8 jp, po = out + 8 (i0 kp + jp)
+      emit(get(P.z), get(f.i0), i32(8 * d), MUL, I32_ADD, set(f.pa));
+      emit(get(P.vt), get(f.jp), i32(8), MUL, I32_ADD, set(f.pb));
+      emit(get(P.out), get(f.i0), i32(8 * kp), MUL, I32_ADD);
+      emit(get(f.jp), i32(8), MUL, I32_ADD, set(f.po));
+      emit(tile(f, R, C, i32(d), 8 * d, 8, 8 * kp, 8 * kp));
+      emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
+      emit(END, END);
+    }
+    emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
+    emit(END, END);
+  };
+  emit(i32(0), set(f.i0));
+  rowTiles(PROJECT_ROWS);
+  rowTiles(1);
+  const locals = vec([
+    [...uleb(6), I32],
+    [...uleb(4 + 1 + PROJECT_ROWS * PROJECT_PAIRS), V128],
+  ]);
+  return [...locals, ...b, ...END];
+}
+
+/**
+ * Body of `prep(x, b, z, st)` for d columns (dp = d rounded up to even): the block statistics
+ * and the centred block of the co-moment, two columns per lane pair, in row order as the
+ * JavaScript path: st[j] = sum_r x[r][j] / b (the block mean), st[dp + j] = min(st[dp + j],
+ * x[r][j]) and st[2dp + j] = max(..) by `v < lo ? v : lo` and `hi < v ? v : hi` (pmin, pmax: the
+ * strict comparisons of the JavaScript loop), and z[r][j] = x[r][j] - mean_j. The rows x are
+ * packed (stride d); with d odd the last pair reads one value past its row (the next row's first,
+ * or the slack after the block), whose results land in the padding column and are never read.
+ */
+function prepCode(d: number, dp: number): number[] {
+  const P = { x: 0, b: 1, z: 2, st: 3 };
+  const Lc = { j: 4, r: 5, px: 6, pz: 7, m: 8, sum: 9, lo: 10, hi: 11, v: 12 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  const MUL = wasm.op.I32_MUL;
+  emit(i32(0), set(Lc.j));
+  emit(BLOCK, LOOP);
+  emit(get(Lc.j), i32(dp), I32_GE_U, brIf(1));
+  // st pointer of the pair: st + 8 j
+  emit(V128_ZERO, set(Lc.sum));
+  emit(get(P.st), get(Lc.j), i32(8), MUL, I32_ADD, tee(Lc.m), v128Load(dp * 8), set(Lc.lo));
+  emit(get(Lc.m), v128Load(2 * dp * 8), set(Lc.hi));
+  emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px), i32(0), set(Lc.r));
+  emit(BLOCK, LOOP);
+  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+  emit(get(Lc.sum), get(Lc.px), v128Load(0), tee(Lc.v), F64X2_ADD, set(Lc.sum));
+  emit(get(Lc.lo), get(Lc.v), F64X2_PMIN, set(Lc.lo));
+  emit(get(Lc.hi), get(Lc.v), F64X2_PMAX, set(Lc.hi));
+  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+  emit(END, END);
+  emit(get(Lc.m), get(Lc.lo), v128Store(dp * 8), get(Lc.m), get(Lc.hi), v128Store(2 * dp * 8));
+  emit(get(Lc.sum), get(P.b), F64_CONVERT_I32_U, F64X2_SPLAT, F64X2_DIV, set(Lc.sum));
+  emit(get(Lc.m), get(Lc.sum), v128Store(0));
+  // z[r][j..j+1] = x[r][j..j+1] - mean
+  emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px));
+  emit(get(P.z), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.pz), i32(0), set(Lc.r));
+  emit(BLOCK, LOOP);
+  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+  emit(get(Lc.pz), get(Lc.px), v128Load(0), get(Lc.sum), F64X2_SUB, v128Store(0));
+  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+  emit(get(Lc.pz), i32(dp * 8), I32_ADD, set(Lc.pz));
+  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+  emit(END, END);
+  emit(get(Lc.j), i32(2), I32_ADD, set(Lc.j), br(0));
+  emit(END, END);
+  const locals = vec([
+    [...uleb(5), I32],
+    [...uleb(4), V128],
+  ]);
+  return [...locals, ...b, ...END];
+}
+
+/**
+ * Body of `scale(x, b, z, ms)` for d columns: z[r][j] = (x[r][j] - ms[j]) * ms[dp + j] for the b
+ * packed rows (stride d), two columns per lane pair in row order; with d odd the last pair of a
+ * row also writes the first value of the next row (rewritten when that row is done) or the
+ * slack after the block.
+ */
+function scaleCode(d: number, dp: number): number[] {
+  const P = { x: 0, b: 1, z: 2, ms: 3 };
+  const Lc = { r: 4, j: 5, px: 6, pz: 7 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  emit(get(P.x), set(Lc.px), get(P.z), set(Lc.pz), i32(0), set(Lc.r));
+  emit(BLOCK, LOOP);
+  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+  for (let j = 0; j < dp; j += 2) {
+    emit(get(Lc.pz), get(Lc.px), v128Load(j * 8), get(P.ms), v128Load(j * 8), F64X2_SUB);
+    emit(get(P.ms), v128Load((dp + j) * 8), F64X2_MUL, v128Store(j * 8));
+  }
+  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+  emit(get(Lc.pz), i32(d * 8), I32_ADD, set(Lc.pz));
+  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+  emit(END, END);
+  return [...vec([[...uleb(4), I32]]), ...b, ...END];
+}
+
+function module(fns: { name: string; params: number; code: number[] }[]): Uint8Array<ArrayBuffer> {
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(
+      1,
+      vec(fns.map((f) => [0x60, ...vec(new Array<number[]>(f.params).fill([I32])), ...vec([])])),
+    ),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec(fns.map((_, t) => uleb(t)))),
+    ...section(7, vec(fns.map((f, t) => [...name(f.name), 0x00, ...uleb(t)]))),
+    ...section(10, vec(fns.map((f) => [...uleb(f.code.length), ...f.code]))),
+  ]);
+}
+
+const PAGE = 65536;
+const modules = new Map<string, WebAssembly.Module>();
+let enabled = true;
+
+/**
+ * Turn the PCA kernels off (false) or on again; returns the previous setting. For tests and
+ * benchmarks that compare them with the JavaScript kernels; results are the same either way.
+ * @internal
+ */
+export function setPcaSimdEnabled(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on;
+  return previous;
+}
+
+/** The functions of a (cached) module bound to a new memory of `bytes`, or null. */
+function instantiate(
+  key: string,
+  build: () => Uint8Array<ArrayBuffer>,
+  bytes: number,
+): { memory: WebAssembly.Memory; fns: Record<string, (...args: number[]) => void> } | null {
+  if (!enabled || !simdSupported()) return null;
+  const pages = Math.ceil(Math.max(bytes, 1) / PAGE);
+  if (pages > 65536) return null;
+  try {
+    let m = modules.get(key);
+    if (m === undefined) {
+      m = new WebAssembly.Module(build());
+      modules.set(key, m);
+    }
+    const memory = new WebAssembly.Memory({ initial: pages });
+    const instance = new WebAssembly.Instance(m, { env: { memory } });
+    return {
+      memory,
+      fns: instance.exports as Record<string, (...args: number[]) => void>,
+    };
+  } catch {
+    return null; // no memory for it: JavaScript will do
+  }
+}
+
+/** The co-moment kernel of blocks of up to `blockRows` rows of d columns. @internal */
+export interface GramKernel {
+  /** Row stride of `block` (d rounded up to even); cells of the padding column are not read. */
+  readonly stride: number;
+  /** The centred block, row-major (blockRows x stride), filled by the caller. */
+  readonly block: Float64Array;
+  /**
+   * S[i*stride + j] = sum_{r < b} block[r][i] block[r][j] for j >= i (cells below the diagonal
+   * hold partial products: do not read them). The returned view is overwritten by the next call.
+   */
+  gram(b: number): Float64Array;
+  /**
+   * Fill `block` with rows [r0, r0 + b) of `data` (d columns) centred on their mean, written to
+   * `mean`; `min` and `max` are updated with the block's values. The same numbers as the
+   * JavaScript loops (sums over the rows in order, strict comparisons).
+   */
+  centre(
+    data: Float64Array,
+    r0: number,
+    b: number,
+    mean: Float64Array,
+    min: Float64Array,
+    max: Float64Array,
+  ): void;
+}
+
+/** A co-moment kernel for d columns, or null without WebAssembly SIMD. @internal */
+export function createGramKernel(d: number, blockRows: number): GramKernel | null {
+  const dp = d + (d & 1);
+  const sOff = blockRows * dp * 8;
+  const xOff = sOff + dp * dp * 8;
+  // the raw rows, and 16 bytes of slack for the last pair of an odd d
+  const stOff = xOff + Math.ceil((blockRows * d * 8 + 8) / 16) * 16;
+  const k = instantiate(
+    `gram ${d}`,
+    () =>
+      module([
+        { name: 'gram', params: 3, code: gramCode(dp) },
+        { name: 'prep', params: 4, code: prepCode(d, dp) },
+      ]),
+    stOff + 3 * dp * 8,
+  );
+  if (k === null) return null;
+  const { buffer } = k.memory;
+  const { gram, prep } = k.fns as Record<'gram' | 'prep', (...args: number[]) => void>;
+  const block = new Float64Array(buffer, 0, blockRows * dp);
+  const s = new Float64Array(buffer, sOff, dp * dp);
+  const x = new Float64Array(buffer, xOff, blockRows * d);
+  const st = new Float64Array(buffer, stOff, 3 * dp);
+  return {
+    stride: dp,
+    block,
+    gram(b) {
+      gram(0, b, sOff);
+      return s;
+    },
+    centre(data, r0, b, mean, min, max) {
+      x.set(data.subarray(r0 * d, (r0 + b) * d));
+      st.set(min, dp);
+      st.set(max, 2 * dp);
+      prep(xOff, b, 0, stOff);
+      for (let j = 0; j < d; j++) {
+        mean[j] = st[j]!;
+        min[j] = st[dp + j]!;
+        max[j] = st[2 * dp + j]!;
+      }
+    },
+  };
+}
+
+/** The scores kernel: blocks of up to `blockRows` rows against k components. @internal */
+export interface ProjectKernel {
+  /** The centred and scaled rows (blockRows x d, row-major), filled by the caller. */
+  readonly block: Float64Array;
+  /** out[o + i*k + c] = sum_{t < d} block[i][t] v[c][t] for the first b rows. */
+  project(b: number, out: Float64Array, o: number): void;
+  /**
+   * `project` of rows [r0, r0 + b) of `data` (d columns), each value centred and scaled into
+   * `block` first: (x - mean_j) * inverseScale_j, as the JavaScript loop.
+   */
+  scores(data: Float64Array, r0: number, b: number, out: Float64Array, o: number): void;
+}
+
+/**
+ * A scores kernel for d columns, the k components v (k x d, row-major), the centre `mean` and the
+ * `inverseScale` (length d each), or null without WebAssembly SIMD. @internal
+ */
+export function createProjectKernel(
+  d: number,
+  v: Float64Array,
+  k: number,
+  blockRows: number,
+  mean: Float64Array = new Float64Array(d),
+  inverseScale: Float64Array = new Float64Array(d).fill(1),
+): ProjectKernel | null {
+  const kp = k + (k & 1);
+  const dp = d + (d & 1);
+  // block and raw rows, each with 8 bytes of slack for the last pair of an odd d
+  const rowsBytes = Math.ceil((blockRows * d * 8 + 8) / 16) * 16;
+  const xOff = rowsBytes;
+  const msOff = 2 * rowsBytes;
+  const vtOffAligned = msOff + 2 * dp * 8;
+  const outOff = vtOffAligned + d * kp * 8;
+  const kern = instantiate(
+    `project ${d} ${kp}`,
+    () =>
+      module([
+        { name: 'project', params: 4, code: projectCode(d, kp) },
+        { name: 'scale', params: 4, code: scaleCode(d, dp) },
+      ]),
+    outOff + blockRows * kp * 8,
+  );
+  if (kern === null) return null;
+  const { buffer } = kern.memory;
+  const run = kern.fns.project!;
+  const scale = kern.fns.scale!;
+  const block = new Float64Array(buffer, 0, blockRows * d);
+  const x = new Float64Array(buffer, xOff, blockRows * d);
+  const ms = new Float64Array(buffer, msOff, 2 * dp);
+  ms.set(mean);
+  ms.set(inverseScale, dp);
+  const vt = new Float64Array(buffer, vtOffAligned, d * kp);
+  for (let t = 0; t < d; t++) for (let c = 0; c < k; c++) vt[t * kp + c] = v[c * d + t]!;
+  const res = new Float64Array(buffer, outOff, blockRows * kp);
+  const project = (b: number, out: Float64Array, o: number) => {
+    run(0, b, vtOffAligned, outOff);
+    if (kp === k) out.set(res.subarray(0, b * k), o);
+    else {
+      for (let i = 0; i < b; i++) {
+        for (let c = 0; c < k; c++) out[o + i * k + c] = res[i * kp + c]!;
+      }
+    }
+  };
+  return {
+    block,
+    project,
+    scores(data, r0, b, out, o) {
+      x.set(data.subarray(r0 * d, (r0 + b) * d));
+      scale(xOff, b, 0, msOff);
+      project(b, out, o);
+    },
+  };
+}
