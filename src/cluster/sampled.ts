@@ -18,10 +18,10 @@ import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/da
 import { OptionError } from '../util/errors.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
-import { checkInteger, checkKnownOptions, checkNumber } from '../util/validate.js';
+import { checkInteger, checkKnownOptions } from '../util/validate.js';
 import type { Metric } from './distance.js';
 import { type HClustOptions, hclust } from './linkage.js';
-import type { CutSpec, HClustResult } from './tree.js';
+import { cutSpecFromOptions, type HClustResult } from './tree.js';
 
 /** Options of `sampledHclust`. Give exactly one of `k` and `height`. */
 export interface SampledHclustOptions {
@@ -69,13 +69,7 @@ export function sampledHclust(X: MatrixLike, options: SampledHclustOptions): Sam
   checkKnownOptions('sampledHclust', options, known);
   const size = checkInteger('sampledHclust', 'sample', options.sample, 2);
   const seed = checkInteger('sampledHclust', 'seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
-  if ((options.k === undefined) === (options.height === undefined)) {
-    throw new OptionError("sampledHclust needs exactly one of the options 'k' and 'height'.");
-  }
-  const spec: CutSpec =
-    options.k !== undefined
-      ? { k: checkInteger('sampledHclust', 'k', options.k, 1) }
-      : { height: checkNumber('sampledHclust', 'height', options.height, { min: 0 }) };
+  const spec = cutSpecFromOptions('sampledHclust', options.k, options.height);
   const x = toFeatureMatrix(X, { fn: 'sampledHclust' });
   const { rows: n, cols: d } = x;
   // Centroid distances on values beyond 2^±500 are compared on the data divided by a power of

@@ -229,6 +229,24 @@ function labelsFromRoots(parent: Int32Array, n: number): Int32Array {
   return labels;
 }
 
+/**
+ * The cut asked for by the `k` and `height` options of a function that fits and cuts in one
+ * call: exactly one of them (an `OptionError` naming `fn` otherwise), k an integer >= 1, height
+ * a number >= 0.
+ */
+export function cutSpecFromOptions(
+  fn: string,
+  k: number | undefined,
+  height: number | undefined,
+): CutSpec {
+  if ((k === undefined) === (height === undefined)) {
+    throw new OptionError(`${fn} needs exactly one of the options 'k' and 'height'.`);
+  }
+  return k !== undefined
+    ? { k: checkInteger(fn, 'k', k, 1) }
+    : { height: checkNumber(fn, 'height', height, { min: 0 }) };
+}
+
 /** Flat clusters of a Z matrix; see `HClustResult.cut`. */
 export function cutTree(Z: Float64Array, n: number, spec: CutSpec): Int32Array {
   if (typeof spec !== 'object' || spec === null) {

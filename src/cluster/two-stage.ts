@@ -29,11 +29,11 @@ import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/da
 import { DataError, OptionError } from '../util/errors.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
-import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
+import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { kmeans } from './kmeans.js';
 import { miniBatchKMeans } from './minibatch.js';
 import { type HClustOptions, hclust, resolveLinkageMethod } from './linkage.js';
-import type { CutSpec, HClustResult } from './tree.js';
+import { type CutSpec, cutSpecFromOptions, type HClustResult } from './tree.js';
 
 /** Default number of stage-1 centres. */
 export const DEFAULT_CENTRES = 256;
@@ -129,13 +129,7 @@ export function twoStage(X: MatrixLike, options: TwoStageOptions): TwoStageResul
   const seed = checkInteger('twoStage', 'seed', o.seed, 0, 0xffffffff);
   const nInit = checkInteger('twoStage', 'nInit', o.nInit, 1);
   const firstStage = checkKeyword('twoStage', 'firstStage', o.firstStage, FIRST_STAGES);
-  if ((o.k === undefined) === (o.height === undefined)) {
-    throw new OptionError("twoStage needs exactly one of the options 'k' and 'height'.");
-  }
-  const spec: CutSpec =
-    o.k !== undefined
-      ? { k: checkInteger('twoStage', 'k', o.k, 1) }
-      : { height: checkNumber('twoStage', 'height', o.height, { min: 0 }) };
+  const spec = cutSpecFromOptions('twoStage', o.k, o.height);
   const x = toFeatureMatrix(X, { fn: 'twoStage' });
 
   const mini = firstStage === 'minibatch' || (firstStage === 'auto' && x.rows > MINIBATCH_ABOVE);
