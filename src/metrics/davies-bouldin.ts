@@ -11,9 +11,8 @@
  */
 import { type MatrixLike, toFeatureMatrix, toLabels } from '../data/dataset.js';
 import { withOrdinaryMagnitude } from '../util/magnitude.js';
-import { DataError } from '../util/errors.js';
 import { encodeLabels, type LabelsLike } from './contingency.js';
-import { checkNumberOfLabels } from './silhouette.js';
+import { checkNumberOfLabels, checkSameLength } from './silhouette.js';
 
 /** Davies-Bouldin index of X under `labels`. */
 export function daviesBouldin(X: MatrixLike, labels: LabelsLike): number {
@@ -22,9 +21,7 @@ export function daviesBouldin(X: MatrixLike, labels: LabelsLike): number {
   const M = withOrdinaryMagnitude(toFeatureMatrix(X, { fn }));
   const l = toLabels(labels, fn);
   const { rows: n, cols: d, data } = M;
-  if (l.length !== n) {
-    throw new DataError(`${fn} needs one label per row: X has ${n} rows, labels has ${l.length}.`);
-  }
+  checkSameLength(M, l, fn);
   const { codes, classes } = encodeLabels(l);
   const k = classes.length;
   checkNumberOfLabels(k, n, fn);

@@ -81,7 +81,8 @@ export function silhouetteScore(
   return sum / rows;
 }
 
-function checkSameLength(M: FeatureMatrix, labels: Int32Array, fn: string): void {
+/** One label per row of M, or a `DataError` stating both lengths. @internal */
+export function checkSameLength(M: FeatureMatrix, labels: Int32Array, fn: string): void {
   if (labels.length !== M.rows) {
     throw new DataError(
       `${fn} needs one label per row: X has ${M.rows} rows, labels has ${labels.length}.`,
