@@ -20,6 +20,7 @@ import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKnownOptions } from '../util/validate.js';
 import type { Metric } from './distance.js';
+import { nearestLabels } from './kmeans.js';
 import { type HClustOptions, hclust } from './linkage.js';
 import { cutSpecFromOptions, type HClustResult } from './tree.js';
 
@@ -101,33 +102,10 @@ export function sampledHclust(X: MatrixLike, options: SampledHclustOptions): Sam
     for (let j = 0; j < d; j++) centroids.data[c * d + j]! += data[rows[t]! * d + j]!;
   }
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) centroids.data[c * d + j]! /= count[c]!;
-  const labels = new Int32Array(n);
-  const inSample = new Int32Array(n).fill(-1);
-  for (let t = 0; t < s; t++) inSample[rows[t]!] = t;
   const C = centroids.data;
-  for (let i = 0; i < n; i++) {
-    const t = inSample[i]!;
-    if (t >= 0) {
-      labels[i] = cut[t]!;
-      continue;
-    }
-    const o = i * d;
-    let best = Infinity;
-    let bestC = 0;
-    for (let c = 0; c < k; c++) {
-      let sum = 0;
-      const oc = c * d;
-      for (let j = 0; j < d; j++) {
-        const e = data[o + j]! - C[oc + j]!;
-        sum += e * e;
-      }
-      if (sum < best) {
-        best = sum;
-        bestC = c;
-      }
-    }
-    labels[i] = bestC;
-  }
+  // every row to its nearest centroid (lowest index on ties), then the sample rows keep their cut
+  const labels = nearestLabels(data, n, d, C, k);
+  for (let t = 0; t < s; t++) labels[rows[t]!] = cut[t]!;
   if (unit !== 1) for (let i = 0; i < C.length; i++) C[i] = C[i]! * unit;
   return { labels, tree, rows, centroids };
 }
