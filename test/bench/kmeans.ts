@@ -40,6 +40,7 @@ import { miniBatchKMeans } from '../../src/cluster/minibatch.js';
 import { featureMatrix, toRows } from '../../src/data/dataset.js';
 import { silhouetteScore } from '../../src/metrics/silhouette.js';
 import { RandomState } from '../../src/util/random.js';
+import { median, runMeasured } from './shared/measure.js';
 
 const D = 16;
 const K = 8;
@@ -166,12 +167,6 @@ function loadData(data: string): Float64Array {
   return new Float64Array(new Uint8Array(buf).buffer);
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 interface Measure {
   impl: string;
   cpuMs: number[];
@@ -261,46 +256,29 @@ function child(impl: string, caseName: string, reps: number): void {
 }
 
 function runChild(impl: string, c: Case, reps: number): Measure | string {
-  const env = {
-    ...process.env,
-    OMP_NUM_THREADS: '1',
-    OPENBLAS_NUM_THREADS: '1',
-    MKL_NUM_THREADS: '1',
-  };
-  const r = impl.startsWith('sklearn')
-    ? spawnSync(
-        '/usr/bin/python3',
-        [
-          PY,
-          impl.split(' ')[1]!,
-          dataPath(c.data),
-          String(c.rows),
-          String(D),
-          initPath(c.data),
-          labelsPath(),
-          String(c.maxIterations ?? 300),
-          String(reps),
-        ],
-        { env, encoding: 'utf8', maxBuffer: 1 << 24 },
-      )
-    : spawnSync(
-        process.execPath,
-        [
-          '--expose-gc',
-          '--max-old-space-size=16000',
-          '--import',
-          'tsx',
-          SELF,
-          '--child',
-          impl,
-          c.name,
-          String(reps),
-        ],
-        { env, encoding: 'utf8', maxBuffer: 1 << 24 },
-      );
-  if (r.status !== 0)
-    return `failed (${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' ')}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
+  return impl.startsWith('sklearn')
+    ? runMeasured<Measure>('/usr/bin/python3', [
+        PY,
+        impl.split(' ')[1]!,
+        dataPath(c.data),
+        String(c.rows),
+        String(D),
+        initPath(c.data),
+        labelsPath(),
+        String(c.maxIterations ?? 300),
+        String(reps),
+      ])
+    : runMeasured<Measure>(process.execPath, [
+        '--expose-gc',
+        '--max-old-space-size=16000',
+        '--import',
+        'tsx',
+        SELF,
+        '--child',
+        impl,
+        c.name,
+        String(reps),
+      ]);
 }
 
 function main(words: string[]): void {

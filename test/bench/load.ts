@@ -32,6 +32,7 @@ import { parse } from 'csv-parse';
 import { csvParseRows } from 'd3-dsv';
 import { loadCsv } from '../../src/data/csv.js';
 import { RandomState } from '../../src/util/random.js';
+import { median } from './shared/measure.js';
 
 const COLS = 16;
 const IMPLS = ['clusterlens', 'csv-parse', 'd3-dsv', 'pandas'] as const;
@@ -150,12 +151,6 @@ function child(impl: Impl, path: string): Measure | undefined {
     return undefined;
   }
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as Measure;
-}
-
-function median(values: number[]): number {
-  const s = values.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 async function main(): Promise<void> {

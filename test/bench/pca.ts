@@ -26,6 +26,7 @@ import { PCA } from 'ml-pca';
 import { featureMatrix } from '../../src/data/dataset.js';
 import { pca, pcaAccumulator } from '../../src/decomposition/pca.js';
 import { RandomState } from '../../src/util/random.js';
+import { median, runMeasured } from './shared/measure.js';
 
 interface Case {
   name: string;
@@ -137,12 +138,6 @@ function loadData(c: Case): Float64Array {
   return new Float64Array(new Uint8Array(buf).buffer);
 }
 
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 interface Measure {
   impl: string;
   cpuMs: number[];
@@ -213,44 +208,27 @@ function peakRssMB(): number {
 }
 
 function runChild(impl: string, c: Case, reps: number): Measure | string {
-  const env = {
-    ...process.env,
-    OMP_NUM_THREADS: '1',
-    OPENBLAS_NUM_THREADS: '1',
-    MKL_NUM_THREADS: '1',
-  };
-  const r = impl.startsWith('sklearn')
-    ? spawnSync(
-        '/usr/bin/python3',
-        [
-          PY,
-          dataPath(c),
-          String(c.rows),
-          String(c.cols),
-          String(c.k),
-          impl.split(' ')[1]!,
-          String(reps),
-        ],
-        { env, encoding: 'utf8', maxBuffer: 1 << 24 },
-      )
-    : spawnSync(
-        process.execPath,
-        [
-          '--expose-gc',
-          '--max-old-space-size=16000',
-          '--import',
-          'tsx',
-          SELF,
-          '--child',
-          impl,
-          c.name,
-          String(reps),
-        ],
-        { env, encoding: 'utf8', maxBuffer: 1 << 24 },
-      );
-  if (r.status !== 0)
-    return `failed (${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' ')}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
+  return impl.startsWith('sklearn')
+    ? runMeasured<Measure>('/usr/bin/python3', [
+        PY,
+        dataPath(c),
+        String(c.rows),
+        String(c.cols),
+        String(c.k),
+        impl.split(' ')[1]!,
+        String(reps),
+      ])
+    : runMeasured<Measure>(process.execPath, [
+        '--expose-gc',
+        '--max-old-space-size=16000',
+        '--import',
+        'tsx',
+        SELF,
+        '--child',
+        impl,
+        c.name,
+        String(reps),
+      ]);
 }
 
 function main(words: string[]): void {

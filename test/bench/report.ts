@@ -25,16 +25,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RandomState } from '../../src/util/random.js';
 import { browserMissing, launch, openReport } from '../browser/chromium.js';
+import { median } from './shared/measure.js';
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 5;
 const dir = join(tmpdir(), 'clusterlens-bench-report');
 mkdirSync(dir, { recursive: true });
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** n rows of d features in k Gaussian blobs (sd 1.5, centres uniform in [-8, 8]^d), as CSV. */
 function writeBlobs(path: string, n: number, d: number, k: number): void {
