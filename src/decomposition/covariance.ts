@@ -4,8 +4,9 @@
  *   M = sum_i (x_i - mean)(x_i - mean)^T        (d x d; covariance = M / (n - 1))
  *
  * of a stream of row chunks. Rows are taken in blocks of `blockRows`; each block is centred on its
- * own mean, its co-moment is added with a register-blocked kernel, and the block is merged into
- * the running totals with the pairwise update of Chan, Golub and LeVeque:
+ * own mean, its co-moment is added with a register-blocked kernel (in WebAssembly SIMD when the
+ * runtime has it, simd.ts: the same numbers, bit for bit), and the block is merged into the
+ * running totals with the pairwise update of Chan, Golub and LeVeque:
  *
  *   n = na + nb,   delta = mean_b - mean_a,
  *   mean = mean_a + delta * nb / n,

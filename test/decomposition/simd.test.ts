@@ -83,6 +83,42 @@ describe('PCA SIMD kernels', () => {
     }
   });
 
+  it('scores(data, r0, b, out, o) centres, scales and projects rows r0.. as the JavaScript loop', () => {
+    for (const d of [1, 3, 8, 13, 50]) {
+      for (const k of [1, 4, 9]) {
+        const v = uniform(k, d, 3 * d + k);
+        const mean = uniform(1, d, 500 + d);
+        const inv = uniform(1, d, 600 + d).map((t) => 2 + t);
+        const p = createProjectKernel(d, v, k, 7, mean, inv)!;
+        const n = 19;
+        const data = uniform(n, d, 700 + d);
+        const out = new Float64Array(n * k);
+        for (let r0 = 0; r0 < n; r0 += 7) p.scores(data, r0, Math.min(7, n - r0), out, r0 * k);
+        for (let i = 0; i < n; i++) {
+          for (let c = 0; c < k; c++) {
+            let ref = 0;
+            for (let t = 0; t < d; t++)
+              ref += (data[i * d + t]! - mean[t]!) * inv[t]! * v[c * d + t]!;
+            expect(out[i * k + c]).toBe(ref);
+          }
+        }
+      }
+    }
+  });
+
+  it('new CovarianceAccumulator().add(X) keeps the same minima and maxima of signed zeros', () => {
+    const x = [
+      [0, -0, 1],
+      [-0, 0, -0],
+      [0, -0, 0],
+    ];
+    const simd = new CovarianceAccumulator().add(x);
+    const js = withoutSimd(() => new CovarianceAccumulator().add(x));
+    expect(simd.min).toEqual(js.min);
+    expect(simd.max).toEqual(js.max);
+    expect(simd.symmetricComoment()).toEqual(js.symmetricComoment());
+  });
+
   it('new CovarianceAccumulator(-1, b).add(X) is the same with and without SIMD, bit for bit', () => {
     for (const d of COLS) {
       for (const [n, block] of [
