@@ -76,7 +76,8 @@ export function parseK(text: string): { k: number } | { range: [number, number] 
   return { k: Number(text) };
 }
 
-function integerFlag(flag: string, text: string | undefined, fallback: number): number {
+/** `--n-init`, `--seed`: digits only, or `fallback` when the flag is absent. */
+function nonNegativeFlag(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   if (!/^\s*\d+\s*$/.test(text)) {
     throw new OptionError(`${flag} must be a non-negative integer. Got '${text}' instead.`);
@@ -91,8 +92,8 @@ export async function kmeansCommand(
   context: CliContext,
 ): Promise<void> {
   const spec = parseK(flags.k ?? '');
-  const nInit = integerFlag('--n-init', flags.nInit, 10);
-  const seed = integerFlag('--seed', flags.seed, 0);
+  const nInit = nonNegativeFlag('--n-init', flags.nInit, 10);
+  const seed = nonNegativeFlag('--seed', flags.seed, 0);
   const algorithm = flags.algorithm ?? 'auto';
   const scaling = flags.scale ?? 'none';
   if (flags.out !== undefined) checkOutputPath(flags.out);
