@@ -1,16 +1,19 @@
 /**
- * Benchmark of hclust against scipy (pdist + linkage, test/bench/hclust_scipy.py) and ml-hclust's
- * agnes, on the same data: blobs of n points in d = 10 dimensions (10 centres, seeded).
+ * Benchmark of hclust against scipy (pdist + linkage, test/bench/hclust_scipy.py), fastcluster
+ * (pdist + fastcluster.linkage, test/bench/hclust_fastcluster.py) and ml-hclust's agnes, on the
+ * same data: blobs of n points in d = 10 dimensions (10 centres, seeded).
  *
  *   npx tsx test/bench/hclust.ts [--sizes 2000,5000,10000,20000] [--methods single,ward,...]
  *                                [--reps 3] [--ml-max 2000] [--vector 50000]
  *
- * Every measurement runs in a fresh process (clusterlens, scipy, ml-hclust interleaved per size,
+ * Every measurement runs in a fresh process (clusterlens, scipy, fastcluster, ml-hclust interleaved
+ * per size,
  * method and repetition, so load changes on a shared machine hit all alike) and reports process
  * CPU time (user + system: `process.cpuUsage()`, `time.process_time()`), distance matrix included,
  * and the peak RSS. Cells are medians over the repetitions. The last column says whether
  * clusterlens' Z equals scipy's bit for bit. `--vector` also times the O(n d)-memory layout for
- * ward and single at that n (clusterlens only: fastcluster is not installed here).
+ * ward and single at that n, against fastcluster's `linkage_vector` (also O(n d) memory) and, with
+ * the same repetitions, medians and interleaving.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -111,10 +114,17 @@ function runWorker(args: string[]): Sample & { layout?: string } {
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-function runScipy(path: string, n: number, method: string, zOut: string): Sample {
+function runPython(
+  script: string,
+  path: string,
+  n: number,
+  method: string,
+  zOut: string,
+  ...rest: string[]
+): Sample {
   const out = execFileSync(
     '/usr/bin/python3',
-    [join(HERE, 'hclust_scipy.py'), path, String(n), String(D), method, zOut],
+    [join(HERE, script), path, String(n), String(D), method, zOut, ...rest],
     {
       encoding: 'utf8',
     },
@@ -141,25 +151,36 @@ async function main(): Promise<void> {
   const reps = Number(arg('reps', '3'));
   const mlMax = Number(arg('ml-max', '2000'));
   const vector = arg('vector', '');
-  let hasScipy = true;
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import scipy'], { stdio: 'ignore' });
-  } catch {
-    hasScipy = false;
-  }
+  const pythonHas = (module: string): string | null => {
+    try {
+      return execFileSync(
+        '/usr/bin/python3',
+        ['-c', `import ${module}; print(${module}.__version__)`],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      ).trim();
+    } catch {
+      return null;
+    }
+  };
+  const scipyVersion = pythonHas('scipy');
+  const fastclusterVersion = scipyVersion ? pythonHas('fastcluster') : null;
+  const hasScipy = scipyVersion !== null;
+  const hasFc = fastclusterVersion !== null;
   console.log(
-    `node ${process.version}; scipy ${hasScipy ? 'yes' : 'not installed'}; d = ${D}; CPU seconds, medians of ${reps}`,
+    `node ${process.version}; scipy ${scipyVersion ?? 'not installed'}; fastcluster ${fastclusterVersion ?? 'not installed'}; ` +
+      `d = ${D}; CPU seconds (distances included), medians of ${reps}`,
   );
   console.log('');
   console.log(
-    '| n | method | clusterlens | scipy | clusterlens / scipy | ml-hclust | ml-hclust / clusterlens | RSS MB clusterlens | RSS MB scipy | Z == scipy |',
+    '| n | method | clusterlens | scipy | fastcluster | clusterlens / scipy | clusterlens / fastcluster | ml-hclust | ml-hclust / clusterlens | RSS MB clusterlens | RSS MB scipy | RSS MB fastcluster | Z == scipy |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const n of sizes) {
     const path = dataFile(n);
     for (const method of methods) {
       const js: Sample[] = [];
       const py: Sample[] = [];
+      const fc: Sample[] = [];
       const ml: Sample[] = [];
       let identical = true;
       for (let r = 0; r < reps; r++) {
@@ -167,32 +188,48 @@ async function main(): Promise<void> {
         const zPy = join(DIR, 'z_py.f64');
         js.push(runWorker(['js', path, String(n), method, zJs]));
         if (hasScipy) {
-          py.push(runScipy(path, n, method, zPy));
+          py.push(runPython('hclust_scipy.py', path, n, method, zPy));
           identical &&= sameBytes(zJs, zPy);
         }
+        if (hasFc) fc.push(runPython('hclust_fastcluster.py', path, n, method, zPy));
         if (n <= mlMax && ML_METHOD[method] !== undefined && r === 0) {
           ml.push(runWorker(['ml', path, String(n), method, '-']));
         }
       }
       const j = median(js.map((s) => s.cpu));
       const p = hasScipy ? median(py.map((s) => s.cpu)) : undefined;
+      const f = hasFc ? median(fc.map((s) => s.cpu)) : undefined;
       const m = ml.length ? median(ml.map((s) => s.cpu)) : undefined;
       console.log(
-        `| ${n} | ${method} | ${fmt(j)} | ${fmt(p)} | ${p ? fmt(j / p, 2) : '—'} | ${fmt(m)} | ${m ? fmt(m / j, 0) : '—'} | ` +
-          `${fmt(median(js.map((s) => s.rssMB)), 0)} | ${hasScipy ? fmt(median(py.map((s) => s.rssMB)), 0) : '—'} | ${hasScipy ? (identical ? 'yes' : 'NO') : '—'} |`,
+        `| ${n} | ${method} | ${fmt(j)} | ${fmt(p)} | ${fmt(f)} | ${p ? fmt(j / p, 2) : '—'} | ${f ? fmt(j / f, 2) : '—'} | ${fmt(m)} | ${m ? fmt(m / j, 0) : '—'} | ` +
+          `${fmt(median(js.map((s) => s.rssMB)), 0)} | ${hasScipy ? fmt(median(py.map((s) => s.rssMB)), 0) : '—'} | ${hasFc ? fmt(median(fc.map((s) => s.rssMB)), 0) : '—'} | ${hasScipy ? (identical ? 'yes' : 'NO') : '—'} |`,
       );
     }
   }
   if (vector) {
     console.log('');
-    console.log('| n | method | layout | clusterlens CPU s | RSS MB |');
-    console.log('|---|---|---|---|---|');
+    console.log(
+      '| n | method | layout | clusterlens | fastcluster linkage_vector | clusterlens / fastcluster | RSS MB clusterlens | RSS MB fastcluster |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const n of vector.split(',').map(Number)) {
       const path = dataFile(n);
       for (const method of ['ward', 'single']) {
-        const s = runWorker(['js', path, String(n), method, join(DIR, 'z_vec.f64'), 'features']);
+        const js: Sample[] = [];
+        const fc: Sample[] = [];
+        for (let r = 0; r < reps; r++) {
+          js.push(runWorker(['js', path, String(n), method, join(DIR, 'z_vec.f64'), 'features']));
+          if (hasFc) {
+            fc.push(
+              runPython('hclust_fastcluster.py', path, n, method, join(DIR, 'z_fc.f64'), 'vector'),
+            );
+          }
+        }
+        const j = median(js.map((s) => s.cpu));
+        const f = hasFc ? median(fc.map((s) => s.cpu)) : undefined;
         console.log(
-          `| ${n} | ${method} | features (O(n d)) | ${fmt(s.cpu)} | ${fmt(s.rssMB, 0)} |`,
+          `| ${n} | ${method} | features (O(n d)) | ${fmt(j)} | ${fmt(f)} | ${f ? fmt(j / f, 2) : '—'} | ` +
+            `${fmt(median(js.map((s) => s.rssMB)), 0)} | ${hasFc ? fmt(median(fc.map((s) => s.rssMB)), 0) : '—'} |`,
         );
       }
     }
