@@ -40,6 +40,7 @@ import {
   integerFlag,
   numberFlag,
   loadFromFlags,
+  seedFlag,
   writeLabels,
 } from './options.js';
 import { formatClusterSizes } from './table.js';
@@ -120,7 +121,7 @@ export async function hclustCommand(
   const method = (flags.method ?? 'ward') as 'ward';
   const metric = flags.metric ?? 'euclidean';
   // Options first, so that a mistyped flag fails before any work.
-  const seed = flags.seed === undefined ? 0 : integerFlag('--seed', flags.seed, 0);
+  const seed = seedFlag(flags.seed);
   const twoStageOn = flags.twoStage !== undefined && flags.twoStage !== false;
   const centres =
     flags.twoStage === undefined || typeof flags.twoStage === 'boolean'

@@ -17,7 +17,13 @@ import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
 import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
-import { addLoadingOptions, type LoadingFlags, loadFromFlags, writeLabels } from './options.js';
+import {
+  addLoadingOptions,
+  type LoadingFlags,
+  loadFromFlags,
+  seedFlag,
+  writeLabels,
+} from './options.js';
 import { formatClusterSizes, formatTable } from './table.js';
 
 /** The flags of `kmeans`, as commander hands them over. */
@@ -76,7 +82,7 @@ export function parseK(text: string): { k: number } | { range: [number, number] 
   return { k: Number(text) };
 }
 
-/** `--n-init`, `--seed`: digits only, or `fallback` when the flag is absent. */
+/** `--n-init`: digits only, or `fallback` when the flag is absent. */
 function nonNegativeFlag(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   if (!/^\s*\d+\s*$/.test(text)) {
@@ -93,7 +99,7 @@ export async function kmeansCommand(
 ): Promise<void> {
   const spec = parseK(flags.k ?? '');
   const nInit = nonNegativeFlag('--n-init', flags.nInit, 10);
-  const seed = nonNegativeFlag('--seed', flags.seed, 0);
+  const seed = seedFlag(flags.seed);
   const algorithm = flags.algorithm ?? 'auto';
   const scaling = flags.scale ?? 'none';
   if (flags.out !== undefined) checkOutputPath(flags.out);

@@ -123,6 +123,16 @@ export function integerFlag(flag: string, text: string, min: number): number {
   return value;
 }
 
+/** `--seed`: an integer in [0, 2^32 - 1] (what RandomState accepts), or `fallback` when absent. */
+export function seedFlag(text: string | undefined, fallback = 0): number {
+  if (text === undefined) return fallback;
+  const seed = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || seed > 0xffffffff) {
+    throw new OptionError(`--seed must be an integer in [0, 4294967295]. Got '${text}' instead.`);
+  }
+  return seed;
+}
+
 /** A number flag (`--height 2.5`): any finite number, not blank. */
 export function numberFlag(flag: string, text: string): number {
   const value = Number(text);

@@ -12,7 +12,13 @@ import type { Dataset } from '../data/dataset.js';
 import { PCA_SOLVERS, type PcaOptions, type PcaResult, pca } from '../decomposition/pca.js';
 import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
 import type { CliContext } from './command.js';
-import { type LoadingFlags, addLoadingOptions, numberFlag, loadFromFlags } from './options.js';
+import {
+  type LoadingFlags,
+  addLoadingOptions,
+  loadFromFlags,
+  numberFlag,
+  seedFlag,
+} from './options.js';
 import { formatTable } from './table.js';
 
 /** The flags of `pca`, as commander hands them over. */
@@ -59,22 +65,25 @@ export async function pcaCommand(
   flags: PcaFlags,
   context: CliContext,
 ): Promise<void> {
+  // Fail on flags and on the output path before any work.
   if (flags.out !== undefined) checkOutputPath(flags.out);
+  const variance =
+    flags.variance === undefined ? undefined : numberFlag('--variance', flags.variance);
+  const components =
+    flags.components === undefined ? undefined : numberFlag('--components', flags.components);
+  const seed = flags.seed === undefined ? undefined : seedFlag(flags.seed);
   const dataset = await loadFromFlags(file, flags);
   context.progress(`pca: ${dataset.features.rows} rows x ${dataset.features.cols} columns`);
   const options: PcaOptions = {
     scale: flags.scale === true,
     whiten: flags.whiten === true,
   };
-  if (flags.variance !== undefined) options.variance = numberFlag('--variance', flags.variance);
+  if (variance !== undefined) options.variance = variance;
   else {
-    options.components =
-      flags.components !== undefined
-        ? numberFlag('--components', flags.components)
-        : Math.min(2, dataset.features.cols, dataset.features.rows);
+    options.components = components ?? Math.min(2, dataset.features.cols, dataset.features.rows);
   }
   if (flags.solver !== undefined) options.solver = flags.solver;
-  if (flags.seed !== undefined) options.seed = numberFlag('--seed', flags.seed);
+  if (seed !== undefined) options.seed = seed;
   const result = pca(dataset, options);
   if (flags.out !== undefined) await writeScores(flags.out, dataset, result);
   const { stdout } = context.io;

@@ -27,7 +27,13 @@ import {
 } from '../report/build.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
-import { type LoadingFlags, addLoadingOptions, integerFlag, loadFromFlags } from './options.js';
+import {
+  addLoadingOptions,
+  integerFlag,
+  type LoadingFlags,
+  loadFromFlags,
+  seedFlag,
+} from './options.js';
 
 /** Where reports go without --out (created when missing). */
 const DEFAULT_FOLDER = 'reports';
@@ -86,7 +92,7 @@ export function register(program: Command, context: CliContext): void {
         scale: flags.scale,
         k: parseK(flags.k),
         method: flags.method,
-        seed: parseSeed(flags.seed),
+        seed: seedFlag(flags.seed),
         orientation: flags.orientation,
       };
       if (flags.twoStage !== undefined && flags.twoStage !== false) {
@@ -125,12 +131,4 @@ function parseK(text: string): number | 'auto' {
     throw new OptionError(`--k must be an integer >= 1 or 'auto'. Got '${text}' instead.`);
   }
   return k;
-}
-
-function parseSeed(text: string): number {
-  const seed = Number(text);
-  if (!/^\d+$/.test(text.trim()) || seed > 0xffffffff) {
-    throw new OptionError(`--seed must be an integer in [0, 4294967295]. Got '${text}' instead.`);
-  }
-  return seed;
 }

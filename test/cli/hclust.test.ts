@@ -203,7 +203,7 @@ describe('clusterlens hclust on data too large for the distance matrix', async (
       [['--sample', 'x'], /--sample must be an integer >= 2/],
       [['--two-stage', '--metric', 'cityblock'], /--two-stage needs --metric euclidean/],
       [['--two-stage', '10', '--sample', '10'], /cannot be used with option/],
-      [['--seed', '-1'], /--seed must be an integer >= 0/],
+      [['--seed', '-1'], /--seed must be an integer in \[0, 4294967295\]/],
     ];
     for (const [flags, message] of cases) {
       const r = await cli(['hclust', absent, '--k', '2', ...flags]);

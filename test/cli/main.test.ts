@@ -164,3 +164,14 @@ describe('the built bin (dist/cli/main.js)', () => {
     );
   });
 });
+
+describe('--seed of every command', () => {
+  for (const command of ['kmeans', 'hclust', 'pca', 'report']) {
+    it(`clusterlens ${command} --seed 4294967296 fails with one message before reading the data`, async () => {
+      const extra = command === 'kmeans' || command === 'hclust' ? ['--k', '2'] : [];
+      const r = await cli([command, 'no-such-file.csv', ...extra, '--seed', '4294967296']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/--seed must be an integer in \[0, 4294967295\]/);
+    });
+  }
+});
