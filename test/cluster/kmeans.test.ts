@@ -176,7 +176,8 @@ describe('kmeans: hand-worked cases', () => {
 describe('kmeans: Lloyd, Hamerly and Elkan agree', () => {
   it('kmeans(X, {k, init: rows, algorithm}) gives identical results for the three algorithms', () => {
     // Integer-valued data has many exact ties; the three algorithms must break them alike.
-    const seed = Date.now() % 100000;
+    // A fixed seed keeps the run reproducible; set KMEANS_FC_SEED to explore others.
+    const seed = Number(process.env.KMEANS_FC_SEED ?? 20261129);
     console.log(`kmeans algorithm agreement: fast-check seed ${seed}`);
     fc.assert(
       fc.property(
@@ -197,6 +198,11 @@ describe('kmeans: Lloyd, Hamerly and Elkan agree', () => {
           }
           const init: number[][] = [];
           for (let c = 0; c < k; c++) init.push(X[rng.randint(n)]!.slice());
+          // With fewer distinct rows than k (warned), several centres coincide and empty clusters
+          // are relocated among rows at distance 0: Elkan ranks them by its upper bounds, Lloyd by
+          // exact distances, as scikit-learn does, so they may pick different rows (e.g. data
+          // seed 10378369, k = 9, d = 1, integers). The claim is made for k <= distinct rows.
+          fc.pre(new Set(X.map((row) => row.join(','))).size >= k);
           const results = KMEANS_ALGORITHMS.map(
             (algorithm) =>
               withCollectedWarnings(() =>
