@@ -39,7 +39,8 @@ describe('mutual information', () => {
   });
 
   it('normalizedMutualInfo and adjustedMutualInfo are symmetric and ignore label names', () => {
-    const seed = Date.now() % 100000;
+    // A fixed seed keeps the run reproducible; set FC_SEED to explore others.
+    const seed = Number(process.env.FC_SEED ?? 20261129);
     console.log(`mutual information property: fast-check seed ${seed}`);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 }), (dataSeed) => {

@@ -82,7 +82,8 @@ describe('silhouette: the WebAssembly SIMD sums', () => {
 
 describe('silhouette: against a naive implementation', () => {
   it('silhouetteSamples(X, labels) equals the definition on random data', () => {
-    const seed = Date.now() % 100000;
+    // A fixed seed keeps the run reproducible; set FC_SEED to explore others.
+    const seed = Number(process.env.FC_SEED ?? 20261129);
     console.log(`silhouette property: fast-check seed ${seed}`);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 31 }), (dataSeed) => {
