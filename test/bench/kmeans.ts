@@ -40,7 +40,7 @@ import { miniBatchKMeans } from '../../src/cluster/minibatch.js';
 import { featureMatrix, toRows } from '../../src/data/dataset.js';
 import { silhouetteScore } from '../../src/metrics/silhouette.js';
 import { RandomState } from '../../src/util/random.js';
-import { median, runMeasured } from './shared/measure.js';
+import { median, runMeasured, runMeasuredChild } from './shared/measure.js';
 
 const D = 16;
 const K = 8;
@@ -268,17 +268,7 @@ function runChild(impl: string, c: Case, reps: number): Measure | string {
         String(c.maxIterations ?? 300),
         String(reps),
       ])
-    : runMeasured<Measure>(process.execPath, [
-        '--expose-gc',
-        '--max-old-space-size=16000',
-        '--import',
-        'tsx',
-        SELF,
-        '--child',
-        impl,
-        c.name,
-        String(reps),
-      ]);
+    : runMeasuredChild<Measure>(SELF, [impl, c.name, String(reps)]);
 }
 
 function main(words: string[]): void {

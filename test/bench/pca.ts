@@ -26,7 +26,7 @@ import { PCA } from 'ml-pca';
 import { featureMatrix } from '../../src/data/dataset.js';
 import { pca, pcaAccumulator } from '../../src/decomposition/pca.js';
 import { RandomState } from '../../src/util/random.js';
-import { median, runMeasured } from './shared/measure.js';
+import { median, runMeasured, runMeasuredChild } from './shared/measure.js';
 
 interface Case {
   name: string;
@@ -218,17 +218,7 @@ function runChild(impl: string, c: Case, reps: number): Measure | string {
         impl.split(' ')[1]!,
         String(reps),
       ])
-    : runMeasured<Measure>(process.execPath, [
-        '--expose-gc',
-        '--max-old-space-size=16000',
-        '--import',
-        'tsx',
-        SELF,
-        '--child',
-        impl,
-        c.name,
-        String(reps),
-      ]);
+    : runMeasuredChild<Measure>(SELF, [impl, c.name, String(reps)]);
 }
 
 function main(words: string[]): void {

@@ -28,3 +28,19 @@ export function runMeasured<T>(command: string, args: string[]): T | string {
     return `failed (${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' ')}`;
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
+
+/**
+ * Run the benchmark file `self` again as a measured child (`--child ...args`) under tsx, with GC
+ * exposed and a large heap, as `runMeasured` does.
+ */
+export function runMeasuredChild<T>(self: string, args: string[]): T | string {
+  return runMeasured<T>(process.execPath, [
+    '--expose-gc',
+    '--max-old-space-size=16000',
+    '--import',
+    'tsx',
+    self,
+    '--child',
+    ...args,
+  ]);
+}
