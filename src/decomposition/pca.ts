@@ -44,16 +44,22 @@
  *   copy (ml-matrix SVD; it does not square the condition number, but is slow: O(n d^2) with a
  *   large constant and n d memory). When n < d, through the n x n Gram matrix Z Z^T = U S^2 U^T,
  *   V = Z^T U S^-1 (O(n^2 d + 9 n^3)).
- * - 'randomized': the k largest eigenpairs of C (n >= d) or of the Gram matrix (n < d) by seeded
- *   block subspace iteration with k + 10 vectors, run until every residual ||C v - lambda v|| is
- *   below tolerance * lambda_1 (see eigen.ts `topEigen`); `iterations` reports the count.
- *   Needs `components` (a count), not `variance`.
+ * - 'randomized': the k largest eigenpairs of C (n >= d) or of the Gram matrix (n < d) by block
+ *   Lanczos from a seeded Gaussian start block of 2 vectors (krylov.ts), each product
+ *   Z^T (Z V) / (n - 1) made from a centred, scaled copy of the data in WebAssembly memory
+ *   (simd.ts `createNormalKernel`) without forming C; run until every residual ||C v - lambda v||
+ *   is below tolerance * lambda_1. `iterations` reports the block products. The basis holds at
+ *   most max(3k + 20, min(n, d) / 4) vectors; when that is not enough (or the data has fewer free
+ *   directions than k + 4) the fit forms C (or the Gram matrix) and runs seeded block subspace
+ *   iteration on it instead (eigen.ts `topEigen`). `pcaAccumulator` has only C: subspace
+ *   iteration. Needs `components` (a count), not `variance`.
  * - 'auto': 'randomized' when `components` is given, m = min(n, d) > 200 and
  *   components <= m / 10; otherwise 'covariance' when n >= d, else 'svd' (Gram).
  */
 import type { PCAModel as MlPcaModel } from 'ml-pca';
 import { Matrix, SVD } from 'ml-matrix';
 import {
+  assertFinite,
   type FeatureMatrix,
   type MatrixLike,
   featureMatrix,
@@ -62,7 +68,7 @@ import {
 } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
-import { divideBy, magnitudeUnit } from '../util/magnitude.js';
+import { divideBy, finiteMagnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
 import {
   checkBoolean,
@@ -73,7 +79,8 @@ import {
 } from '../util/validate.js';
 import { CovarianceAccumulator, columnMoments } from './covariance.js';
 import { crossDots, symmetricEigen, topEigen } from './eigen.js';
-import { createProjectKernel } from './simd.js';
+import { blockLanczos } from './krylov.js';
+import { createNormalKernel, createProjectKernel } from './simd.js';
 
 /** The solvers of `pca`. */
 export const PCA_SOLVERS = ['auto', 'covariance', 'svd', 'randomized'] as const;
@@ -468,7 +475,7 @@ class FittedPcaWithScores extends FittedPca implements PcaResult {
  */
 export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
   const o = resolveOptions('pca', options);
-  const x = toFeatureMatrix(X, { fn: 'pca' });
+  const x = toFeatureMatrix(X, { fn: 'pca', allowNonFinite: true });
   const columns = isDataset(X) ? X.columns : undefined;
   const n = x.rows;
   const d = x.cols;
@@ -479,10 +486,16 @@ export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
   // 1e300 do not overflow and those near 1e-300 do not underflow.
   // The eigensolvers work on squares of the covariances (fourth powers of the data), hence the
   // narrower range [2^-60, 2^60]; a power of two changes no digit of the results.
-  const unit = magnitudeUnit(x.data, 2 ** -60, 2 ** 60);
+  const unit = finiteMagnitudeUnit(x.data, 2 ** -60, 2 ** 60);
+  if (unit === null) {
+    assertFinite(x, 'pca', columns);
+    throw new Error('pca: a non-finite value was not found again.'); // unreachable
+  }
   const xs = unit === 1 ? x : { rows: n, cols: d, data: divideBy(x.data, unit) };
-  let parts: PcaParts;
-  if (solver === 'covariance' || (solver === 'randomized' && n >= d)) {
+  let parts: PcaParts | null = solver === 'randomized' ? fitKrylov(xs, o, columns) : null;
+  if (parts !== null) {
+    // fitted on the data by block Lanczos
+  } else if (solver === 'covariance' || (solver === 'randomized' && n >= d)) {
     const acc = new CovarianceAccumulator(d);
     acc.addFinite(xs);
     parts = fitFromCovariance(acc, o, solver, columns);
@@ -827,6 +840,149 @@ function fitFromData(
     iterations,
     converged,
   };
+}
+
+/** Vectors per block of the Krylov solver. */
+const KRYLOV_BLOCK = 2;
+
+/**
+ * The 'randomized' fit on the data itself: block Lanczos (krylov.ts) on C = Z^T Z / (n - 1) when
+ * n >= d, or on the Gram matrix Z Z^T / (n - 1) when n < d, each product made from a centred and
+ * scaled copy of the data (never forming C). The basis holds at most max(3k + 20, min(n, d) / 4)
+ * vectors: past that, forming C is cheaper, and null sends the fit there (as it does when the
+ * data has fewer free directions than the basis needs, or when n < d and a wanted eigenvalue is
+ * at rounding level).
+ */
+function fitKrylov(
+  x: FeatureMatrix,
+  o: ResolvedPcaOptions,
+  columns: string[] | undefined,
+): PcaParts | null {
+  const { rows: n, cols: d } = x;
+  const k = o.components ?? Math.min(n, d);
+  const b = KRYLOV_BLOCK;
+  const wide = n < d;
+  const dim = wide ? n : d;
+  // A = Z (n x d), or Z^T (d x n) when n < d; A^T A / (n - 1) is the operator. When n >= d the
+  // rows are copied as they are and centred and scaled in place (with the moments, in the kernel).
+  const kern = wide ? createNormalKernel(d, n, b) : createNormalKernel(n, d, b);
+  try {
+    const { a, v: kv, w: kw, stride } = kern;
+    if (!wide) {
+      if (stride === d) a.set(x.data);
+      else for (let i = 0; i < n; i++) a.set(x.data.subarray(i * d, (i + 1) * d), i * stride);
+    }
+    const mo = wide ? columnMoments(x) : kern.moments();
+    const free = wide ? n : d - countInert(mo, o);
+    if (k + 2 * b > free) return null;
+    const { centre, divisor, constant, inert } = prepare(
+      n,
+      mo.mean,
+      mo.sumSquares,
+      mo.min,
+      mo.max,
+      o,
+      columns,
+    );
+    const inv = new Float64Array(d);
+    for (let j = 0; j < d; j++) inv[j] = 1 / divisor[j]!;
+    let total = 0;
+    if (wide) {
+      for (let i = 0; i < n; i++) {
+        const oi = i * d;
+        for (let j = 0; j < d; j++) {
+          const z = (x.data[oi + j]! - centre[j]!) * inv[j]!;
+          total += z * z;
+          a[j * stride + i] = z;
+        }
+      }
+    } else {
+      kern.centre(centre, inv);
+      // sum of z^2 by column, from the moments: about the mean, or about 0 without centring
+      for (let j = 0; j < d; j++) {
+        if (inert.includes(j)) continue;
+        const ss = o.center ? mo.sumSquares[j]! : mo.sumSquares[j]! + n * mo.mean[j]! * mo.mean[j]!;
+        total += ss * inv[j]! * inv[j]!;
+      }
+    }
+    const nm1 = n - 1;
+    total /= nm1;
+    checkTotal(total);
+    const op = {
+      dim,
+      apply(vin: Float64Array, bb: number, out: Float64Array) {
+        for (let c = 0; c < bb; c++) kv.set(vin.subarray(c * dim, (c + 1) * dim), c * stride);
+        kern.apply();
+        for (let c = 0; c < bb; c++) {
+          const oc = c * stride;
+          for (let t = 0; t < dim; t++) out[c * dim + t] = kw[oc + t]! / nm1;
+        }
+      },
+    };
+    const maxBasis = Math.min(
+      Math.max(3 * k + 20, Math.floor(Math.min(n, d) / 4)),
+      o.maxIterations * b,
+    );
+    const top = blockLanczos(op, k, {
+      block: b,
+      seed: o.seed,
+      tolerance: o.tolerance,
+      maxBasis,
+      zeros: wide ? [] : inert,
+    });
+    if (!top.converged) return null;
+    const values = top.values;
+    clip(values, Math.min(n, d) * Number.EPSILON);
+    let vectors = top.vectors;
+    if (wide) {
+      if (!(values[k - 1]! > 0)) return null;
+      // v_c = Z^T u_c / sqrt(lambda_c (n - 1)): rows of A dotted with u_c.
+      const v = new Float64Array(k * d);
+      const rowsOfA = stride === n ? a : compact(a, d, n, stride);
+      crossDots(rowsOfA, d, top.vectors, k, n, v, 1, d);
+      for (let c = 0; c < k; c++) {
+        const f = 1 / Math.sqrt(values[c]! * nm1);
+        for (let j = 0; j < d; j++) v[c * d + j] = v[c * d + j]! * f;
+      }
+      vectors = v;
+    }
+    return {
+      components: orient(vectors, k, d),
+      k,
+      values,
+      totalVariance: total,
+      mean: centre,
+      scale: divisor,
+      nSamples: n,
+      nFeatures: d,
+      columns,
+      constantColumns: constant,
+      center: o.center,
+      scaled: o.scale,
+      whiten: o.whiten,
+      solver: 'randomized',
+      iterations: top.iterations,
+      converged: true,
+    };
+  } finally {
+    kern.release();
+  }
+}
+
+/** The rows x cols matrix stored with row stride `stride`, packed. */
+function compact(a: Float64Array, rows: number, cols: number, stride: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) out.set(a.subarray(i * stride, i * stride + cols), i * cols);
+  return out;
+}
+
+/** The number of columns `prepare` finds inert, without its warning. */
+function countInert(mo: { min: Float64Array; max: Float64Array }, o: ResolvedPcaOptions): number {
+  let count = 0;
+  for (let j = 0; j < mo.min.length; j++) {
+    if (mo.min[j] === mo.max[j] && (o.center || mo.min[j] === 0)) count++;
+  }
+  return count;
 }
 
 /** Z Z^T / (n - 1) for row-major Z (n x d): dot products of contiguous rows, in 3 x 3 tiles. */

@@ -301,6 +301,8 @@ function instantiate(
   key: string,
   build: () => Uint8Array<ArrayBuffer>,
   bytes: number,
+  memoryFor: (pages: number) => WebAssembly.Memory = (pages) =>
+    new WebAssembly.Memory({ initial: pages }),
 ): { memory: WebAssembly.Memory; fns: Record<string, (...args: number[]) => void> } | null {
   if (!enabled || !simdSupported()) return null;
   const pages = Math.ceil(Math.max(bytes, 1) / PAGE);
@@ -311,7 +313,7 @@ function instantiate(
       m = new WebAssembly.Module(build());
       modules.set(key, m);
     }
-    const memory = new WebAssembly.Memory({ initial: pages });
+    const memory = memoryFor(pages);
     const instance = new WebAssembly.Instance(m, { env: { memory } });
     return {
       memory,
@@ -462,6 +464,411 @@ export function createProjectKernel(
       x.set(data.subarray(r0 * d, (r0 + b) * d));
       scale(xOff, b, 0, msOff);
       project(b, out, o);
+    },
+  };
+}
+
+/**
+ * One idle memory of the normal-product kernel, kept for the next kernel of a size it can hold
+ * (up to twice the size needed) so that repeated fits do not map, fault in and unmap a fresh copy
+ * of the data each time, as a C allocator reuses a freed block. It is kept only up to
+ * SPARE_LIMIT bytes, and dropped once the process has been idle for a second (an unref'd timer).
+ */
+let spare: WebAssembly.Memory | null = null;
+let spareTimer: ReturnType<typeof setTimeout> | undefined;
+const SPARE_LIMIT = 256 * 2 ** 20;
+
+function takeSpare(pages: number): WebAssembly.Memory {
+  const m = spare;
+  if (
+    m !== null &&
+    m.buffer.byteLength >= pages * PAGE &&
+    m.buffer.byteLength <= 2 * pages * PAGE
+  ) {
+    spare = null;
+    return m;
+  }
+  return new WebAssembly.Memory({ initial: pages });
+}
+
+function giveSpare(m: WebAssembly.Memory): void {
+  if (m.buffer.byteLength > SPARE_LIMIT) return;
+  spare = m;
+  if (spareTimer !== undefined) clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => {
+    spare = null;
+    spareTimer = undefined;
+  }, 1000);
+  spareTimer.unref?.();
+}
+
+/** Register tiles of the normal-product kernel: rows (or column pairs) by vectors. */
+const NORMAL_ROWS = 4;
+const NORMAL_VECTORS = 2;
+/** Rows of A per block of the normal-product kernel (both passes find the block in cache). */
+const NORMAL_BLOCK = 32;
+
+/**
+ * Body of `nproject(a, rb, v, tb)` for rows of stride dp (even) and wp (even) vectors of length
+ * dp (v[c*dp + t]): tb[i*wp + c] = sum_t a[i][t] v[c][t] for i < rb, in tiles of R rows by two
+ * vectors. Lane 0 sums the even t in order, lane 1 the odd t; the cell is lane 0 + lane 1.
+ */
+function nprojectCode(dp: number, wp: number): number[] {
+  const P = { a: 0, rb: 1, v: 2, tb: 3 };
+  const R = NORMAL_ROWS;
+  const C = NORMAL_VECTORS;
+  const L = { i0: 4, c0: 5, t: 6, pa: 7, pv: 8, av: 9, vv: 9 + R, acc: 9 + R + C };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  const MUL = wasm.op.I32_MUL;
+  const { f64Store, f64x2Lane } = wasm;
+  const F64_ADD = wasm.op.F64_ADD;
+  const rowTiles = (rows: number) => {
+    emit(BLOCK, LOOP);
+    emit(get(L.i0), i32(rows), I32_ADD, get(P.rb), I32_GT_U, brIf(1));
+    emit(i32(0), set(L.c0));
+    emit(BLOCK, LOOP);
+    emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
+    for (let a = 0; a < rows * C; a++) emit(V128_ZERO, set(L.acc + a));
+    emit(get(P.a), get(L.i0), i32(dp * 8), MUL, I32_ADD, set(L.pa));
+    emit(get(P.v), get(L.c0), i32(dp * 8), MUL, I32_ADD, set(L.pv));
+    emit(i32(0), set(L.t));
+    emit(BLOCK, LOOP);
+    emit(get(L.t), i32(dp / 2), I32_GE_U, brIf(1));
+    for (let r = 0; r < rows; r++) emit(get(L.pa), v128Load(r * dp * 8), set(L.av + r));
+    for (let c = 0; c < C; c++) emit(get(L.pv), v128Load(c * dp * 8), set(L.vv + c));
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < C; c++) {
+        const acc = L.acc + r * C + c;
+        emit(get(L.av + r), get(L.vv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+      }
+    }
+    emit(get(L.pa), i32(16), I32_ADD, set(L.pa));
+    emit(get(L.pv), i32(16), I32_ADD, set(L.pv));
+    emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0));
+    emit(END, END);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < C; c++) {
+        const acc = L.acc + r * C + c;
+        // tb + 8 ((i0 + r) wp + c0 + c) = lane 0 + lane 1
+        emit(get(P.tb), get(L.i0), i32(wp * 8), MUL, I32_ADD, get(L.c0), i32(8), MUL, I32_ADD);
+        emit(get(acc), f64x2Lane(0), get(acc), f64x2Lane(1), F64_ADD);
+        emit(f64Store((r * wp + c) * 8));
+      }
+    }
+    emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
+    emit(END, END);
+    emit(get(L.i0), i32(rows), I32_ADD, set(L.i0), br(0));
+    emit(END, END);
+  };
+  emit(i32(0), set(L.i0));
+  rowTiles(R);
+  rowTiles(1);
+  const locals = vec([
+    [...uleb(5), I32],
+    [...uleb(R + C + R * C), V128],
+  ]);
+  return [...locals, ...b, ...END];
+}
+
+/**
+ * Body of `naccum(a, rb, tb, w)`: w[c][t] += sum_{i < rb} a[i][t] tb[i*wp + c] (rows of stride
+ * dp, w[c*dp + t]), the products added in row order to the value already in w; tiles of R column
+ * pairs by two vectors (a pair of columns per lane pair, one broadcast of tb per vector).
+ */
+function naccumCode(dp: number, wp: number): number[] {
+  const P = { a: 0, rb: 1, tb: 2, w: 3 };
+  const R = NORMAL_ROWS;
+  const C = NORMAL_VECTORS;
+  const L = { t0: 4, c0: 5, i: 6, pa: 7, pt: 8, pw: 9, av: 10, sv: 10 + R, acc: 10 + R + C };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  const MUL = wasm.op.I32_MUL;
+  const colTiles = (pairs: number) => {
+    emit(BLOCK, LOOP);
+    emit(get(L.t0), i32(2 * pairs), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+    emit(i32(0), set(L.c0));
+    emit(BLOCK, LOOP);
+    emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
+    // pw = w + 8 (c0 dp + t0)
+    emit(get(P.w), get(L.c0), i32(dp * 8), MUL, I32_ADD, get(L.t0), i32(8), MUL, I32_ADD);
+    emit(set(L.pw));
+    for (let r = 0; r < pairs; r++) {
+      for (let c = 0; c < C; c++) {
+        emit(get(L.pw), v128Load(c * dp * 8 + r * 16), set(L.acc + r * C + c));
+      }
+    }
+    emit(get(P.a), get(L.t0), i32(8), MUL, I32_ADD, set(L.pa));
+    emit(get(P.tb), get(L.c0), i32(8), MUL, I32_ADD, set(L.pt));
+    emit(i32(0), set(L.i));
+    emit(BLOCK, LOOP);
+    emit(get(L.i), get(P.rb), I32_GE_U, brIf(1));
+    for (let r = 0; r < pairs; r++) emit(get(L.pa), v128Load(r * 16), set(L.av + r));
+    for (let c = 0; c < C; c++) emit(get(L.pt), splatLoad(c * 8), set(L.sv + c));
+    for (let r = 0; r < pairs; r++) {
+      for (let c = 0; c < C; c++) {
+        const acc = L.acc + r * C + c;
+        emit(get(L.av + r), get(L.sv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+      }
+    }
+    emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
+    emit(get(L.pt), i32(wp * 8), I32_ADD, set(L.pt));
+    emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
+    emit(END, END);
+    for (let r = 0; r < pairs; r++) {
+      for (let c = 0; c < C; c++) {
+        emit(get(L.pw), get(L.acc + r * C + c), v128Store(c * dp * 8 + r * 16));
+      }
+    }
+    emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
+    emit(END, END);
+    emit(get(L.t0), i32(2 * pairs), I32_ADD, set(L.t0), br(0));
+    emit(END, END);
+  };
+  emit(i32(0), set(L.t0));
+  colTiles(R);
+  colTiles(1);
+  const locals = vec([
+    [...uleb(6), I32],
+    [...uleb(R + C + R * C), V128],
+  ]);
+  return [...locals, ...b, ...END];
+}
+
+/**
+ * Body of `nstats(a, n, st)` (mode 'stats'), `nsquares(a, n, st)` ('squares') or `ncentre(a, n,
+ * st)` ('centre') for n rows of stride dp, walking the rows in order with a column pair per lane
+ * pair: 'stats' adds each row to st[0..dp) (sums) and takes st[dp..2dp) = pmin (strict <) and
+ * st[2dp..3dp) = pmax (strict >), as the JavaScript loops of `columnMoments`; 'squares' adds
+ * (a - st[j])^2 to st[dp + j]; 'centre' rewrites a[i][j] = (a[i][j] - st[j]) * st[dp + j].
+ */
+function nrowsCode(dp: number, mode: 'stats' | 'squares' | 'centre'): number[] {
+  const P = { a: 0, n: 1, st: 2 };
+  const L = { i: 3, pa: 4, v: 5, s: 6 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  emit(get(P.a), set(L.pa), i32(0), set(L.i));
+  emit(BLOCK, LOOP);
+  emit(get(L.i), get(P.n), I32_GE_U, brIf(1));
+  for (let j = 0; j < dp; j += 2) {
+    const at = j * 8;
+    emit(get(L.pa), v128Load(at), set(L.v));
+    if (mode === 'stats') {
+      emit(get(P.st), get(P.st), v128Load(at), get(L.v), F64X2_ADD, v128Store(at));
+      emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.v), F64X2_PMIN);
+      emit(v128Store(at + dp * 8));
+      emit(get(P.st), get(P.st), v128Load(at + 2 * dp * 8), get(L.v), F64X2_PMAX);
+      emit(v128Store(at + 2 * dp * 8));
+    } else if (mode === 'squares') {
+      emit(get(L.v), get(P.st), v128Load(at), F64X2_SUB, tee(L.s), get(L.s), F64X2_MUL, set(L.s));
+      emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.s), F64X2_ADD);
+      emit(v128Store(at + dp * 8));
+    } else {
+      emit(get(L.pa), get(L.v), get(P.st), v128Load(at), F64X2_SUB);
+      emit(get(P.st), v128Load(at + dp * 8), F64X2_MUL, v128Store(at));
+    }
+  }
+  emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
+  emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
+  emit(END, END);
+  const locals = vec([
+    [...uleb(2), I32],
+    [...uleb(2), V128],
+  ]);
+  return [...locals, ...b, ...END];
+}
+
+/**
+ * The products of the Krylov solver of PCA: W = A^T (A V) for a matrix A (rows x cols) held in
+ * the kernel's memory and up to `width` vectors V of length cols. For blocks of 32 rows A_b in
+ * order: T_b = A_b V, then W += A_b^T T_b (rows in order). Rows, vectors and products have the
+ * stride cols rounded up to even, whose padding entry is zero. @internal
+ */
+export interface NormalKernel {
+  readonly rows: number;
+  readonly cols: number;
+  /** Row stride of a, v and w: cols rounded up to even. */
+  readonly stride: number;
+  /** Vectors per product: width rounded up to even (unused vectors stay zero). */
+  readonly width: number;
+  /** A, row-major (rows x stride; the padding column stays zero), filled by the caller. */
+  readonly a: Float64Array;
+  /** The vectors (width x stride: v[c * stride + t]), set by the caller (padding zero). */
+  readonly v: Float64Array;
+  /** W = A^T A V (width x stride), written by `apply`. */
+  readonly w: Float64Array;
+  /** True when the kernel runs in WebAssembly SIMD. */
+  readonly simd: boolean;
+  apply(): void;
+  /** Done with the kernel: its memory may serve the next one (no view may be used after). */
+  release(): void;
+  /**
+   * The column moments of the rows in `a`, with the sums, comparisons and divisions of
+   * `columnMoments` (covariance.ts) in the same order: the same numbers.
+   */
+  moments(): { mean: Float64Array; sumSquares: Float64Array; min: Float64Array; max: Float64Array };
+  /** a[i][j] = (a[i][j] - centre[j]) * inverseScale[j] for every row. */
+  centre(centre: Float64Array, inverseScale: Float64Array): void;
+}
+
+/**
+ * The normal-product kernel, in WebAssembly SIMD, or in JavaScript without it (or when the
+ * memory cannot be had); both sum in the same order, so they give the same bits. @internal
+ */
+export function createNormalKernel(rows: number, cols: number, width: number): NormalKernel {
+  const wp = width + (width & 1);
+  const dp = cols + (cols & 1);
+  const aBytes = rows * dp * 8;
+  const vOff = aBytes;
+  const wOff = vOff + wp * dp * 8;
+  const tOff = wOff + wp * dp * 8;
+  const stOff = tOff + NORMAL_BLOCK * wp * 8;
+  const total = stOff + 3 * dp * 8;
+  const kern =
+    total < 2 ** 31
+      ? instantiate(
+          `normal ${dp} ${wp}`,
+          () =>
+            module([
+              { name: 'nproject', params: 4, code: nprojectCode(dp, wp) },
+              { name: 'naccum', params: 4, code: naccumCode(dp, wp) },
+              { name: 'nstats', params: 3, code: nrowsCode(dp, 'stats') },
+              { name: 'nsquares', params: 3, code: nrowsCode(dp, 'squares') },
+              { name: 'ncentre', params: 3, code: nrowsCode(dp, 'centre') },
+            ]),
+          total,
+          takeSpare,
+        )
+      : null;
+  const base = { rows, cols, stride: dp, width: wp };
+  if (kern !== null) {
+    const { buffer } = kern.memory;
+    const { nproject, naccum, nstats, nsquares, ncentre } = kern.fns as Record<
+      'nproject' | 'naccum' | 'nstats' | 'nsquares' | 'ncentre',
+      (...a: number[]) => void
+    >;
+    const w = new Float64Array(buffer, wOff, wp * dp);
+    const st = new Float64Array(buffer, stOff, 3 * dp);
+    const column = (from: number) => st.slice(from, from + cols);
+    const a = new Float64Array(buffer, 0, rows * dp);
+    const v = new Float64Array(buffer, vOff, wp * dp);
+    // A reused memory holds old values: zero what is read before it is written (the padding
+    // column of A and the vectors).
+    if (dp !== cols) for (let i = 0; i < rows; i++) a[i * dp + cols] = 0;
+    v.fill(0);
+    return {
+      ...base,
+      simd: true,
+      a,
+      v,
+      w,
+      release() {
+        giveSpare(kern.memory);
+      },
+      apply() {
+        w.fill(0);
+        for (let r0 = 0; r0 < rows; r0 += NORMAL_BLOCK) {
+          const at = r0 * dp * 8;
+          const rb = Math.min(NORMAL_BLOCK, rows - r0);
+          nproject(at, rb, vOff, tOff);
+          naccum(at, rb, tOff, wOff);
+        }
+      },
+      moments() {
+        st.fill(0, 0, dp);
+        st.fill(Infinity, dp, 2 * dp);
+        st.fill(-Infinity, 2 * dp, 3 * dp);
+        nstats(0, rows, stOff);
+        const min = column(dp);
+        const max = column(2 * dp);
+        for (let j = 0; j < dp; j++) st[j] = st[j]! / rows;
+        const mean = column(0);
+        st.fill(0, dp, 2 * dp);
+        nsquares(0, rows, stOff);
+        return { mean, sumSquares: column(dp), min, max };
+      },
+      centre(centre, inverseScale) {
+        st.fill(0, 0, dp);
+        st.set(centre);
+        st.fill(1, dp, 2 * dp);
+        st.set(inverseScale, dp);
+        ncentre(0, rows, stOff);
+      },
+    };
+  }
+  const a = new Float64Array(rows * dp);
+  const v = new Float64Array(wp * dp);
+  const w = new Float64Array(wp * dp);
+  const tb = new Float64Array(NORMAL_BLOCK * wp);
+  return {
+    ...base,
+    simd: false,
+    a,
+    v,
+    w,
+    release() {},
+    apply() {
+      w.fill(0);
+      for (let r0 = 0; r0 < rows; r0 += NORMAL_BLOCK) {
+        const rb = Math.min(NORMAL_BLOCK, rows - r0);
+        for (let i = 0; i < rb; i++) {
+          const oi = (r0 + i) * dp;
+          for (let c = 0; c < wp; c++) {
+            const oc = c * dp;
+            let even = 0;
+            let odd = 0;
+            for (let t = 0; t < dp; t += 2) {
+              even += a[oi + t]! * v[oc + t]!;
+              odd += a[oi + t + 1]! * v[oc + t + 1]!;
+            }
+            tb[i * wp + c] = even + odd;
+          }
+        }
+        for (let c = 0; c < wp; c++) {
+          const oc = c * dp;
+          for (let i = 0; i < rb; i++) {
+            const s = tb[i * wp + c]!;
+            const oi = (r0 + i) * dp;
+            for (let t = 0; t < dp; t++) w[oc + t] += a[oi + t]! * s;
+          }
+        }
+      }
+    },
+    moments() {
+      const mean = new Float64Array(cols);
+      const sumSquares = new Float64Array(cols);
+      const min = new Float64Array(cols).fill(Infinity);
+      const max = new Float64Array(cols).fill(-Infinity);
+      for (let i = 0; i < rows; i++) {
+        const o = i * dp;
+        for (let j = 0; j < cols; j++) {
+          const x = a[o + j]!;
+          mean[j] += x;
+          if (x < min[j]!) min[j] = x;
+          if (x > max[j]!) max[j] = x;
+        }
+      }
+      for (let j = 0; j < cols; j++) mean[j] = mean[j]! / rows;
+      for (let i = 0; i < rows; i++) {
+        const o = i * dp;
+        for (let j = 0; j < cols; j++) {
+          const e = a[o + j]! - mean[j]!;
+          sumSquares[j] += e * e;
+        }
+      }
+      return { mean, sumSquares, min, max };
+    },
+    centre(centre, inverseScale) {
+      for (let i = 0; i < rows; i++) {
+        const o = i * dp;
+        for (let j = 0; j < cols; j++) a[o + j] = (a[o + j]! - centre[j]!) * inverseScale[j]!;
+      }
     },
   };
 }

@@ -38,6 +38,28 @@ export function magnitudeUnit(
   return 2 ** Math.floor(Math.log2(max));
 }
 
+/**
+ * `magnitudeUnit` and a finiteness check in one pass: null when a value is NaN or infinite (the
+ * caller then reports it, e.g. with `assertFinite`).
+ */
+export function finiteMagnitudeUnit(
+  values: ArrayLike<number>,
+  low = MAGNITUDE_LOW,
+  high = MAGNITUDE_HIGH,
+): number | null {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]!);
+    if (!(a <= max)) {
+      if (a > max) max = a;
+      else return null; // NaN
+    }
+  }
+  if (max === Infinity) return null;
+  if (max === 0 || (max <= high && max >= low)) return 1;
+  return 2 ** Math.floor(Math.log2(max));
+}
+
 /** A new array of the values divided by `unit`. */
 export function divideBy(values: ArrayLike<number>, unit: number): Float64Array {
   const out = new Float64Array(values.length);
