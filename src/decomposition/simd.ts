@@ -301,8 +301,6 @@ function instantiate(
   key: string,
   build: () => Uint8Array<ArrayBuffer>,
   bytes: number,
-  memoryFor: (pages: number) => WebAssembly.Memory = (pages) =>
-    new WebAssembly.Memory({ initial: pages }),
 ): { memory: WebAssembly.Memory; fns: Record<string, (...args: number[]) => void> } | null {
   if (!enabled || !simdSupported()) return null;
   const pages = Math.ceil(Math.max(bytes, 1) / PAGE);
@@ -313,7 +311,7 @@ function instantiate(
       m = new WebAssembly.Module(build());
       modules.set(key, m);
     }
-    const memory = memoryFor(pages);
+    const memory = new WebAssembly.Memory({ initial: pages });
     const instance = new WebAssembly.Instance(m, { env: { memory } });
     return {
       memory,
@@ -469,34 +467,35 @@ export function createProjectKernel(
 }
 
 /**
- * One idle memory of the normal-product kernel, kept for the next kernel of a size it can hold
- * (up to twice the size needed) so that repeated fits do not map, fault in and unmap a fresh copy
- * of the data each time, as a C allocator reuses a freed block. It is kept only up to
- * SPARE_LIMIT bytes, and dropped once the process has been idle for a second (an unref'd timer).
+ * Idle instances of the normal-product kernel (a module's functions and memory), one per module,
+ * each kept for the next kernel of the same module whose size it can hold (up to twice the size
+ * needed): repeated fits then neither map, fault in and unmap a fresh copy of the data each time
+ * (as a C allocator reuses a freed block) nor call new function objects. Kept only up to SPARE_LIMIT bytes, and dropped once the process
+ * has been idle for a second (an unref'd timer).
  */
-let spare: WebAssembly.Memory | null = null;
+interface Instance {
+  memory: WebAssembly.Memory;
+  fns: Record<string, (...args: number[]) => void>;
+}
+const spares = new Map<string, Instance>();
 let spareTimer: ReturnType<typeof setTimeout> | undefined;
 const SPARE_LIMIT = 256 * 2 ** 20;
 
-function takeSpare(pages: number): WebAssembly.Memory {
-  const m = spare;
-  if (
-    m !== null &&
-    m.buffer.byteLength >= pages * PAGE &&
-    m.buffer.byteLength <= 2 * pages * PAGE
-  ) {
-    spare = null;
-    return m;
-  }
-  return new WebAssembly.Memory({ initial: pages });
+function takeSpare(key: string, bytes: number): Instance | null {
+  const s = spares.get(key);
+  if (s === undefined || !enabled) return null;
+  const have = s.memory.buffer.byteLength;
+  if (have < bytes || have > 2 * Math.max(bytes, PAGE)) return null;
+  spares.delete(key);
+  return s;
 }
 
-function giveSpare(m: WebAssembly.Memory): void {
-  if (m.buffer.byteLength > SPARE_LIMIT) return;
-  spare = m;
+function giveSpare(key: string, instance: Instance): void {
+  if (instance.memory.buffer.byteLength > SPARE_LIMIT) return;
+  spares.set(key, instance);
   if (spareTimer !== undefined) clearTimeout(spareTimer);
   spareTimer = setTimeout(() => {
-    spare = null;
+    spares.clear();
     spareTimer = undefined;
   }, 1000);
   spareTimer.unref?.();
@@ -730,10 +729,12 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
   const tOff = wOff + wp * dp * 8;
   const stOff = tOff + NORMAL_BLOCK * wp * 8;
   const total = stOff + 3 * dp * 8;
+  const key = `normal ${dp} ${wp}`;
   const kern =
     total < 2 ** 31
-      ? instantiate(
-          `normal ${dp} ${wp}`,
+      ? (takeSpare(key, total) ??
+        instantiate(
+          key,
           () =>
             module([
               { name: 'nproject', params: 4, code: nprojectCode(dp, wp) },
@@ -743,8 +744,7 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
               { name: 'ncentre', params: 3, code: nrowsCode(dp, 'centre') },
             ]),
           total,
-          takeSpare,
-        )
+        ))
       : null;
   const base = { rows, cols, stride: dp, width: wp };
   if (kern !== null) {
@@ -769,7 +769,7 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
       v,
       w,
       release() {
-        giveSpare(kern.memory);
+        giveSpare(key, kern);
       },
       apply() {
         w.fill(0);
