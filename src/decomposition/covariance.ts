@@ -348,16 +348,17 @@ export interface ColumnMoments {
 
 /**
  * Column moments by two passes over the rows (sum, then squared deviations from the mean), the
- * textbook-accurate algorithm when the data is in memory. O(n d), no d x d storage.
+ * textbook-accurate algorithm when the data is in memory. O(n d), no d x d storage. Rows start
+ * `stride` values apart (default: packed).
  */
-export function columnMoments(x: FeatureMatrix): ColumnMoments {
+export function columnMoments(x: FeatureMatrix, stride = x.cols): ColumnMoments {
   const { rows: n, cols: d, data } = x;
   const mean = new Float64Array(d);
   const sumSquares = new Float64Array(d);
   const min = new Float64Array(d).fill(Infinity);
   const max = new Float64Array(d).fill(-Infinity);
   for (let i = 0; i < n; i++) {
-    const o = i * d;
+    const o = i * stride;
     for (let j = 0; j < d; j++) {
       const v = data[o + j]!;
       mean[j] += v;
@@ -367,7 +368,7 @@ export function columnMoments(x: FeatureMatrix): ColumnMoments {
   }
   for (let j = 0; j < d; j++) mean[j] = mean[j]! / n;
   for (let i = 0; i < n; i++) {
-    const o = i * d;
+    const o = i * stride;
     for (let j = 0; j < d; j++) {
       const e = data[o + j]! - mean[j]!;
       sumSquares[j] += e * e;

@@ -251,7 +251,8 @@ export function crossDots(
   }
 }
 
-function dot(x: Float64Array, ox: number, y: Float64Array, oy: number, n: number): number {
+/** sum_i x[ox + i] y[oy + i] for i < n. */
+export function dot(x: Float64Array, ox: number, y: Float64Array, oy: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += x[ox + i]! * y[oy + i]!;
   return s;

@@ -21,7 +21,7 @@
  * needed: on PCA data one product of b vectors reads the data once.
  */
 import { RandomState } from '../util/random.js';
-import { symmetricEigen } from './eigen.js';
+import { dot, symmetricEigen } from './eigen.js';
 
 /** A symmetric operator on vectors of length `dim`. */
 export interface BlockOperator {
@@ -238,10 +238,4 @@ function normalize(x: Float64Array, ox: number, dim: number): void {
 
 function norm(x: Float64Array, ox: number, dim: number): number {
   return Math.sqrt(dot(x, ox, x, ox, dim));
-}
-
-function dot(x: Float64Array, ox: number, y: Float64Array, oy: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[ox + i]! * y[oy + i]!;
-  return s;
 }

@@ -22,6 +22,7 @@
  * Instruction encodings: WebAssembly Core Specification 2.0, section 5.4 (SIMD: 5.4.8).
  */
 import { simdSupported, wasm } from '../cluster/kmeans-simd.js';
+import { columnMoments } from './covariance.js';
 
 const { uleb, name, section, vec, get, set, tee, i32, v128Load, br, brIf } = wasm;
 const { I32, V128 } = wasm.types;
@@ -841,28 +842,7 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
       }
     },
     moments() {
-      const mean = new Float64Array(cols);
-      const sumSquares = new Float64Array(cols);
-      const min = new Float64Array(cols).fill(Infinity);
-      const max = new Float64Array(cols).fill(-Infinity);
-      for (let i = 0; i < rows; i++) {
-        const o = i * dp;
-        for (let j = 0; j < cols; j++) {
-          const x = a[o + j]!;
-          mean[j] += x;
-          if (x < min[j]!) min[j] = x;
-          if (x > max[j]!) max[j] = x;
-        }
-      }
-      for (let j = 0; j < cols; j++) mean[j] = mean[j]! / rows;
-      for (let i = 0; i < rows; i++) {
-        const o = i * dp;
-        for (let j = 0; j < cols; j++) {
-          const e = a[o + j]! - mean[j]!;
-          sumSquares[j] += e * e;
-        }
-      }
-      return { mean, sumSquares, min, max };
+      return columnMoments({ rows, cols, data: a }, dp);
     },
     centre(centre, inverseScale) {
       for (let i = 0; i < rows; i++) {
