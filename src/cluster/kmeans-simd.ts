@@ -73,6 +73,8 @@ const I32_LT_U = [0x49];
 const I32_ADD = [0x6a];
 const I32_MUL = [0x6c];
 const I32_SHL = [0x74];
+const I32_SHR_U = [0x76];
+const I32_CTZ = [0x68];
 const F64_LT = [0x63];
 const F64_ADD = [0xa0];
 const f64Load = (offset = 0) => [0x2b, 3, ...uleb(offset)];
@@ -87,6 +89,13 @@ const f64x2Lane = (lane: number) => [0xfd, ...uleb(0x21), lane];
 const F64X2_ADD = [0xfd, ...uleb(0xf0)];
 const F64X2_SUB = [0xfd, ...uleb(0xf1)];
 const F64X2_MUL = [0xfd, ...uleb(0xf2)];
+const F64X2_PMIN = [0xfd, ...uleb(0xf6)];
+const F64X2_EQ = [0xfd, ...uleb(0x47)];
+const I16X8_NARROW_I32X4_S = [0xfd, ...uleb(0x85)];
+const I8X16_NARROW_I16X8_S = [0xfd, ...uleb(0x65)];
+const I8X16_BITMASK = [0xfd, ...uleb(0x64)];
+/** i8x16.shuffle of one vector with itself: its two f64 lanes swapped. */
+const SWAP_LANES = [0xfd, ...uleb(0x0d), 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7];
 const SELECT = [0x1b];
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
@@ -103,12 +112,13 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
   const kp = k + (k & 1);
   const pairs = kp / 2;
   const P = { x: 0, n: 1, d: 2, ct: 3, labels: 4, sums: 5, weights: 6 };
-  const L = { i: 7, j: 8, q: 9, best: 10, changed: 11, t: 12, pa: 15, qs: 16, bd: 17, v: 18 };
+  const L = { i: 7, j: 8, q: 9, best: 10, changed: 11, t: 12, pa: 15, qs: 16 };
   const ROW = [13, 14]; // row pointers of the block
-  const XS = [19, 20];
-  const E = 21;
-  const CV = 22;
-  const ACC = 23; // 2 * pairs accumulators: ACC + r * pairs + c
+  const XS = [17, 18];
+  const E = 19;
+  const CV = 20;
+  const ACC = 21; // 2 * pairs accumulators: ACC + r * pairs + c
+  const MIN = ACC + 2 * pairs;
   const b: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) b.push(...part);
@@ -139,25 +149,53 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
     emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0));
     emit(END, END);
     for (let r = 0; r < R; r++) {
-      // nearest centre, in index order, strict <
-      emit(f64(Number.POSITIVE_INFINITY), set(L.bd), i32(0), set(L.best));
-      for (let c = 0; c < k; c++) {
-        emit(get(ACC + r * pairs + (c >> 1)), f64x2Lane(c & 1), tee(L.v), get(L.bd), F64_LT, IF);
-        emit(get(L.v), set(L.bd), i32(c), set(L.best), END);
+      // nearest centre, lowest index on ties: the minimum in both lanes (pairwise tree of
+      // pmin, then the lanes swapped), then the first centre equal to it, from the byte mask
+      // of the comparisons (8 centres per i8x16 mask, 2 bits each)
+      const acc = (c: number) => ACC + r * pairs + c;
+      const tree = (lo: number, hi: number) => {
+        if (hi - lo === 1) {
+          emit(get(acc(lo)));
+          return;
+        }
+        const mid = (lo + hi) >> 1;
+        tree(lo, mid);
+        tree(mid, hi);
+        emit(F64X2_PMIN);
+      };
+      tree(0, pairs);
+      emit(set(MIN), get(MIN), get(MIN), get(MIN), SWAP_LANES, F64X2_PMIN, set(MIN));
+      const equal = (c: number) => {
+        if (c < pairs) emit(get(acc(c)), get(MIN), F64X2_EQ);
+        else emit(V128_ZERO);
+      };
+      emit(i32(0), set(L.best));
+      for (let g = Math.ceil(pairs / 4) - 1; g >= 0; g--) {
+        equal(4 * g);
+        equal(4 * g + 1);
+        emit(I16X8_NARROW_I32X4_S);
+        equal(4 * g + 2);
+        equal(4 * g + 3);
+        emit(I16X8_NARROW_I32X4_S, I8X16_NARROW_I16X8_S, I8X16_BITMASK, tee(L.t));
+        emit(I32_CTZ, i32(1), I32_SHR_U, i32(8 * g), I32_ADD, get(L.best), get(L.t), SELECT);
+        emit(set(L.best));
       }
       // label changed?
       emit(get(P.labels), get(L.i), i32(r), I32_ADD, i32(2), I32_SHL, I32_ADD, tee(L.t));
       emit(I32_LOAD, get(L.best), I32_NE, IF, get(L.t), get(L.best), I32_STORE);
       emit(get(L.changed), i32(1), I32_ADD, set(L.changed), END);
-      // sums[best] += row, weights[best] += 1 (rows in order)
+      // sums[best] += row (two columns per lane pair), weights[best] += 1 (rows in order)
       emit(get(P.sums), get(L.best), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(L.qs));
       emit(get(ROW[r]!), set(L.pa), i32(0), set(L.j));
       emit(BLOCK, LOOP);
-      emit(get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-      emit(get(L.qs), get(L.qs), f64Load(), get(L.pa), f64Load(), F64_ADD, f64Store());
-      emit(get(L.qs), i32(8), I32_ADD, set(L.qs), get(L.pa), i32(8), I32_ADD, set(L.pa));
-      emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0));
+      emit(get(L.j), i32(1), I32_ADD, get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+      emit(get(L.qs), get(L.qs), v128Load(), get(L.pa), v128Load(), F64X2_ADD, V128_STORE());
+      emit(get(L.qs), i32(16), I32_ADD, set(L.qs), get(L.pa), i32(16), I32_ADD, set(L.pa));
+      emit(get(L.j), i32(2), I32_ADD, set(L.j), br(0));
       emit(END, END);
+      emit(get(L.j), get(P.d), I32_LT_U, IF);
+      emit(get(L.qs), get(L.qs), f64Load(), get(L.pa), f64Load(), F64_ADD, f64Store());
+      emit(END);
       emit(get(P.weights), get(L.best), i32(3), I32_SHL, I32_ADD, tee(L.t));
       emit(get(L.t), f64Load(), f64(1), F64_ADD, f64Store());
     }
@@ -174,8 +212,7 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
   emit(get(L.changed));
   const locals = vec([
     [...uleb(10), I32],
-    [...uleb(2), F64],
-    [...uleb(4 + 2 * pairs), V128],
+    [...uleb(5 + 2 * pairs), V128],
   ]);
   const code = [...locals, ...b, ...END];
   const cand = candidatesCode(trials(k));

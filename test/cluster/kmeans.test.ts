@@ -245,14 +245,28 @@ describe('kmeans: the WebAssembly SIMD Lloyd pass', () => {
     const X = Array.from({ length: 2001 }, () =>
       Array.from({ length: 7 }, () => rng.randint(5) + 0.1 * rng.gauss()),
     );
-    for (const k of [1, 2, 3, 8, 9]) {
-      const simd = kmeans(X, { k, nInit: 3, algorithm: 'lloyd', maxIterations: 40 });
-      const previous = setSimdEnabled(false);
-      try {
-        const js = kmeans(X, { k, nInit: 3, algorithm: 'lloyd', maxIterations: 40 });
-        expect(simd.toJSON()).toEqual(js.toJSON());
-      } finally {
-        setSimdEnabled(previous);
+    // integer rows: many rows exactly as far from two centres (the lowest index must win)
+    const grid = Array.from({ length: 1001 }, () =>
+      Array.from({ length: 3 }, () => rng.randint(4)),
+    );
+    const cases: [number[][], number][] = [
+      ...[1, 2, 3, 8, 9, 16, 17].map((k): [number[][], number] => [X, k]),
+      ...[2, 5, 8, 11].map((k): [number[][], number] => [grid, k]),
+    ];
+    for (const [data, k] of cases) {
+      const init = Array.from({ length: k }, (_, c) => data[(c * 37) % data.length]!.slice());
+      for (const options of [
+        { k, nInit: 3, algorithm: 'lloyd', maxIterations: 40 },
+        { k, init, algorithm: 'lloyd', maxIterations: 2 },
+      ] as const) {
+        const simd = kmeans(data, options);
+        const previous = setSimdEnabled(false);
+        try {
+          const js = kmeans(data, options);
+          expect(simd.toJSON()).toEqual(js.toJSON());
+        } finally {
+          setSimdEnabled(previous);
+        }
       }
     }
   });
