@@ -316,6 +316,7 @@ export function kmeansPlusPlus(
     trials,
     kernel,
   );
+  kernel?.release();
   const centroids: number[][] = [];
   for (let c = 0; c < k; c++) {
     const p = indices[c]! * M.cols;

@@ -29,6 +29,8 @@
  * Instruction encodings: WebAssembly Core Specification 2.0, section 5.4 (SIMD: 5.4.8).
  */
 
+import { giveSpare, takeSpare } from '../util/spare.js';
+
 const I32 = 0x7f;
 const F64 = 0x7c;
 const V128 = 0x7b;
@@ -77,6 +79,8 @@ const I32_SHR_U = [0x76];
 const I32_CTZ = [0x68];
 const F64_LT = [0x63];
 const F64_ADD = [0xa0];
+const F64_SUB = [0xa1];
+const F64_MUL = [0xa2];
 const f64Load = (offset = 0) => [0x2b, 3, ...uleb(offset)];
 const f64Store = (offset = 0) => [0x39, 3, ...uleb(offset)];
 const I32_LOAD = [0x28, 2, 0];
@@ -218,6 +222,8 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
   const cand = candidatesCode(trials(k));
   const params7 = vec(new Array<number[]>(7).fill([I32]));
   const params6 = vec(new Array<number[]>(6).fill([I32]));
+  const params4 = vec(new Array<number[]>(4).fill([I32]));
+  const bodies = [code, cand, columnsCode('sum'), columnsCode('squares'), columnsCode('centre')];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(
@@ -225,25 +231,58 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
       vec([
         [0x60, ...params7, ...vec([[I32]])],
         [0x60, ...params6, ...vec([])],
+        [0x60, ...params4, ...vec([])],
       ]),
     ),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0), uleb(1)])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2)])),
     ...section(
       7,
       vec([
         [...name('pass'), 0x00, ...uleb(0)],
         [...name('candidates'), 0x00, ...uleb(1)],
+        [...name('sum'), 0x00, ...uleb(2)],
+        [...name('squares'), 0x00, ...uleb(3)],
+        [...name('centre'), 0x00, ...uleb(4)],
       ]),
     ),
-    ...section(
-      10,
-      vec([
-        [...uleb(code.length), ...code],
-        [...uleb(cand.length), ...cand],
-      ]),
-    ),
+    ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
   ]);
+}
+
+/**
+ * Body of a column pass `f(x, n, d, v)` over the rows of x in order, two columns per lane pair:
+ * 'sum' v[j] += x_ij, 'squares' v[j] += x_ij * x_ij (sequential sums per column, the bits of
+ * the JavaScript loops), 'centre' x_ij = x_ij - v[j].
+ */
+function columnsCode(kind: 'sum' | 'squares' | 'centre'): number[] {
+  const P = { x: 0, n: 1, d: 2, v: 3 };
+  const L = { i: 4, j: 5, p: 6, q: 7 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  /** One step at p (row) and q (v): `load` and `store` of the width, `op` of the width. */
+  const step = (load: number[], store: number[], add: number[], sub: number[], mul: number[]) => {
+    if (kind === 'centre') emit(get(L.p), get(L.p), load, get(L.q), load, sub, store);
+    else {
+      emit(get(L.q), get(L.q), load, get(L.p), load);
+      if (kind === 'squares') emit(get(L.p), load, mul);
+      emit(add, store);
+    }
+  };
+  emit(get(P.x), set(L.p), i32(0), set(L.i), BLOCK, LOOP);
+  emit(get(L.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+  emit(get(P.v), set(L.q), i32(0), set(L.j), BLOCK, LOOP);
+  emit(get(L.j), i32(1), I32_ADD, get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+  step(v128Load(), V128_STORE(), F64X2_ADD, F64X2_SUB, F64X2_MUL);
+  emit(get(L.p), i32(16), I32_ADD, set(L.p), get(L.q), i32(16), I32_ADD, set(L.q));
+  emit(get(L.j), i32(2), I32_ADD, set(L.j), br(0), END, END);
+  emit(get(L.j), get(P.d), I32_LT_U, IF);
+  step(f64Load(), f64Store(), F64_ADD, F64_SUB, F64_MUL);
+  emit(get(L.p), i32(8), I32_ADD, set(L.p), END);
+  emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0), END, END);
+  return [...vec([[...uleb(4), I32]]), ...b, ...END];
 }
 
 /** Candidates per k-means++ step: 2 + floor(ln k), as kmeans-init.ts. */
@@ -330,8 +369,8 @@ export const wasm = {
     I32_SHL,
     I32_LOAD,
     F64_ADD,
-    F64_SUB: [0xa1],
-    F64_MUL: [0xa2],
+    F64_SUB,
+    F64_MUL,
     F64_SQRT: [0x9f],
     V128_ZERO,
     F64X2_ADD,
@@ -390,6 +429,21 @@ export interface LloydKernel {
   readonly candidates: Float64Array[];
   /** Fill `candidates` for the candidate rows `ids` of X (length `trials`). */
   evaluate(ids: Int32Array): void;
+  /**
+   * Copy `data` (n x d) into X, centred: the column means (sequential sums over the rows, then
+   * divided by n, as `columnMeans`), and, if asked, the population variances of the columns
+   * (sums of the squared centred values divided by n, as `meanVariance`).
+   */
+  centre(data: Float64Array, variances: boolean): { mean: Float64Array; variance: Float64Array | null };
+  /** Done with the kernel: its memory may serve the next one (no view may be used after). */
+  release(): void;
+}
+
+/** A Lloyd kernel's memory and instance, kept for the next fit (util/spare.ts). */
+interface LloydSpare {
+  memory: WebAssembly.Memory;
+  k: number;
+  instance: WebAssembly.Instance;
 }
 
 const PAGE = 65536;
@@ -411,21 +465,25 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
   const total = candOff + L * n * 8;
   const pages = Math.ceil(total / PAGE);
   if (pages > 65536) return null;
-  let memory: WebAssembly.Memory;
-  let instance: WebAssembly.Instance;
+  let spare = takeSpare<LloydSpare>('lloyd', total);
   try {
-    memory = new WebAssembly.Memory({ initial: pages });
-    let module = modules.get(k);
-    if (module === undefined) {
-      module = new WebAssembly.Module(lloydModule(k));
-      modules.set(k, module);
+    if (spare === null || spare.k !== k) {
+      const memory = spare?.memory ?? new WebAssembly.Memory({ initial: pages });
+      let module = modules.get(k);
+      if (module === undefined) {
+        module = new WebAssembly.Module(lloydModule(k));
+        modules.set(k, module);
+      }
+      spare = { memory, k, instance: new WebAssembly.Instance(module, { env: { memory } }) };
     }
-    instance = new WebAssembly.Instance(module, { env: { memory } });
   } catch {
     return null; // out of memory for the module: JavaScript will do
   }
+  const { memory, instance } = spare;
+  const kept = spare;
   const fn = instance.exports.pass as (...args: number[]) => number;
   const candFn = instance.exports.candidates as (...args: number[]) => void;
+  const columns = instance.exports as Record<'sum' | 'squares' | 'centre', (...a: number[]) => void>;
   const buffer = memory.buffer;
   const candCt = new Float64Array(buffer, candCtOff, d * Lp);
   const closest = new Float64Array(buffer, closestOff, n);
@@ -460,6 +518,25 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
         if (Lp > L) candCt[j * Lp + L] = 0;
       }
       candFn(0, n, d, candCtOff, closestOff, candOff);
+    },
+    release() {
+      giveSpare('lloyd', kept);
+    },
+    centre(data, variances) {
+      X.set(data);
+      const v = sums.subarray(0, d);
+      v.fill(0);
+      columns.sum(0, n, d, sumsOff);
+      const mean = v.slice();
+      for (let j = 0; j < d; j++) mean[j]! /= n;
+      v.set(mean);
+      columns.centre(0, n, d, sumsOff);
+      if (!variances) return { mean, variance: null };
+      v.fill(0);
+      columns.squares(0, n, d, sumsOff);
+      const variance = v.slice();
+      for (let j = 0; j < d; j++) variance[j]! /= n;
+      return { mean, variance };
     },
   };
 }

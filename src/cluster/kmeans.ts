@@ -41,10 +41,16 @@
  * margin of 1e-10, so near-ties are always decided by exact distances, as in 'lloyd'.
  */
 import type { kmeans as mlKMeans } from 'ml-kmeans';
-import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
+import {
+  assertFinite,
+  type FeatureMatrix,
+  isDataset,
+  type MatrixLike,
+  toFeatureMatrix,
+} from '../data/dataset.js';
 import { assertUnreachable, DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
-import { divideBy, magnitudeUnit } from '../util/magnitude.js';
+import { divideBy, finiteMagnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
@@ -197,16 +203,21 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   }
   checkKnownOptions(fn, options, KNOWN);
   const o = { ...defaults, ...stripUndefined(options) };
-  const M = toFeatureMatrix(X, { fn });
+  const M = toFeatureMatrix(X, { fn, allowNonFinite: true });
   const { rows: n, cols: d } = M;
   const k = checkInteger(fn, 'k', o.k, 1);
   if (n === 0 || d === 0) {
     throw new DataError(`kmeans needs at least one row and one column; got ${n} x ${d}.`);
   }
-  if (n < k) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
   // Values beyond 2^±500: fit the data divided by a power of two (exact), then scale back, so
-  // squared distances neither overflow nor underflow (src/util/magnitude.ts).
-  const unit = magnitudeUnit(M.data);
+  // squared distances neither overflow nor underflow (src/util/magnitude.ts). The same pass
+  // finds NaN and infinities, which assertFinite then reports by row and column.
+  const unit = finiteMagnitudeUnit(M.data);
+  if (unit === null) {
+    assertFinite(M, fn, isDataset(X) ? X.columns : undefined);
+    throw new Error('kmeans: a non-finite value was not found again.'); // unreachable
+  }
+  if (n < k) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
   if (unit !== 1) {
     const scaledInit = Array.isArray(o.init)
       ? (o.init as readonly (readonly number[])[]).map((row) =>
@@ -240,9 +251,6 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   const weights =
     options.sampleWeight === undefined ? null : checkWeights(options.sampleWeight, n, fn);
 
-  // the absolute tolerance, from the variances of X as given
-  const mean = columnMeans(M);
-  const tol = tolerance === 0 ? 0 : meanVariance(M, mean) * tolerance;
   // the WebAssembly Lloyd kernel holds the centred data in its own memory
   const kernel =
     (algorithm === 'auto' || algorithm === 'lloyd') && weights === null
@@ -250,11 +258,24 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
       : null;
   const resolved: Exclude<KMeansAlgorithm, 'auto'> =
     algorithm === 'auto' ? (kernel ? 'lloyd' : 'hamerly') : algorithm;
-  // centre X (a copy; the input is never written)
-  const Xc = kernel ? kernel.X : new Float64Array(M.data.length);
-  for (let i = 0; i < n; i++) {
-    const p = i * d;
-    for (let j = 0; j < d; j++) Xc[p + j] = M.data[p + j]! - mean[j]!;
+  // centre X (a copy; the input is never written); the absolute tolerance, from the variances
+  // of X as given
+  let mean: Float64Array;
+  let tol = 0;
+  let Xc: Float64Array;
+  if (kernel) {
+    const moments = kernel.centre(M.data, tolerance !== 0);
+    mean = moments.mean;
+    if (moments.variance) tol = (pairwiseSum(moments.variance, 0, d) / d) * tolerance;
+    Xc = kernel.X;
+  } else {
+    mean = columnMeans(M);
+    if (tolerance !== 0) tol = meanVariance(M, mean) * tolerance;
+    Xc = new Float64Array(M.data.length);
+    for (let i = 0; i < n; i++) {
+      const p = i * d;
+      for (let j = 0; j < d; j++) Xc[p + j] = M.data[p + j]! - mean[j]!;
+    }
   }
   const C: FeatureMatrix = { rows: n, cols: d, data: Xc };
   if (initCentres) {
@@ -279,6 +300,7 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
       best = result;
     }
   }
+  kernel?.release();
   const kept = best!;
   for (let c = 0; c < k; c++) {
     for (let j = 0; j < d; j++) kept.centres[c * d + j]! += mean[j]!;

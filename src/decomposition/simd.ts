@@ -23,6 +23,7 @@
  */
 import { simdSupported, wasm } from '../cluster/kmeans-simd.js';
 import { columnMoments } from './covariance.js';
+import { giveSpare, takeSpare } from '../util/spare.js';
 
 const { uleb, name, section, vec, get, set, tee, i32, v128Load, br, brIf } = wasm;
 const { I32, V128 } = wasm.types;
@@ -467,39 +468,10 @@ export function createProjectKernel(
   };
 }
 
-/**
- * Idle instances of the normal-product kernel (a module's functions and memory), one per module,
- * each kept for the next kernel of the same module whose size it can hold (up to twice the size
- * needed): repeated fits then neither map, fault in and unmap a fresh copy of the data each time
- * (as a C allocator reuses a freed block) nor call new function objects. Kept only up to SPARE_LIMIT bytes, and dropped once the process
- * has been idle for a second (an unref'd timer).
- */
+/** An instance of a kernel module: its memory and its functions (kept as a spare, util/spare.ts). */
 interface Instance {
   memory: WebAssembly.Memory;
   fns: Record<string, (...args: number[]) => void>;
-}
-const spares = new Map<string, Instance>();
-let spareTimer: ReturnType<typeof setTimeout> | undefined;
-const SPARE_LIMIT = 256 * 2 ** 20;
-
-function takeSpare(key: string, bytes: number): Instance | null {
-  const s = spares.get(key);
-  if (s === undefined || !enabled) return null;
-  const have = s.memory.buffer.byteLength;
-  if (have < bytes || have > 2 * Math.max(bytes, PAGE)) return null;
-  spares.delete(key);
-  return s;
-}
-
-function giveSpare(key: string, instance: Instance): void {
-  if (instance.memory.buffer.byteLength > SPARE_LIMIT) return;
-  spares.set(key, instance);
-  if (spareTimer !== undefined) clearTimeout(spareTimer);
-  spareTimer = setTimeout(() => {
-    spares.clear();
-    spareTimer = undefined;
-  }, 1000);
-  spareTimer.unref?.();
 }
 
 /** Register tiles of the normal-product kernel: rows (or column pairs) by vectors. */
@@ -733,7 +705,7 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
   const key = `normal ${dp} ${wp}`;
   const kern =
     total < 2 ** 31
-      ? (takeSpare(key, total) ??
+      ? ((enabled ? takeSpare<Instance>(key, total) : null) ??
         instantiate(
           key,
           () =>
