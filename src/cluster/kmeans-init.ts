@@ -20,7 +20,13 @@
  * Cost: O(n d L k) time, O(n L) memory (one distance row per candidate). Each pass over X
  * evaluates up to four candidates so that every row is loaded once per four candidates.
  */
-import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
+import {
+  assertFinite,
+  type FeatureMatrix,
+  isDataset,
+  type MatrixLike,
+  toFeatureMatrix,
+} from '../data/dataset.js';
 import { OptionError } from '../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKnownOptions } from '../util/validate.js';
@@ -103,15 +109,24 @@ export function kmeansPlusPlusIndices(
 
   const first = rng.randint(n);
   indices[0] = first;
-  const c0 = first * d;
-  for (let i = 0; i < n; i++) {
-    const p = i * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const t = data[p + j]! - data[c0 + j]!;
-      s += t * t;
+  if (simd) {
+    // the distances to the first centre: the kernel's potentials with every candidate the
+    // first centre and no centre chosen yet
+    candIds.fill(first);
+    closest.fill(Number.POSITIVE_INFINITY);
+    kernel.evaluate(candIds);
+    closest.set(kernel.candidates[0]!);
+  } else {
+    const c0 = first * d;
+    for (let i = 0; i < n; i++) {
+      const p = i * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const t = data[p + j]! - data[c0 + j]!;
+        s += t * t;
+      }
+      closest[i] = s;
     }
-    closest[i] = s;
   }
   let pot = pairwiseSum(closest, 0, n);
 
@@ -295,9 +310,8 @@ export function kmeansPlusPlus(
 ): KMeansPlusPlusResult {
   const fn = 'kmeansPlusPlus';
   checkKnownOptions(fn, options, ['k', 'seed', 'localTrials']);
-  const M = toFeatureMatrix(X, { fn });
+  const M = toFeatureMatrix(X, { fn, allowNonFinite: true });
   const k = checkInteger(fn, 'k', options.k, 1);
-  if (M.rows < k) throw new OptionError(`n_samples=${M.rows} should be >= k=${k}.`);
   const seed = checkInteger(fn, 'seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
   const trials = checkInteger(
     fn,
@@ -305,10 +319,17 @@ export function kmeansPlusPlus(
     options.localTrials ?? 2 + Math.floor(Math.log(k)),
     1,
   );
-  // with WebAssembly SIMD the candidates are evaluated in a copy of X in the kernel's memory
+  // with WebAssembly SIMD the candidates are evaluated in a copy of X in the kernel's memory,
+  // and the copy finds non-finite values
   const kernel =
-    trials === 2 + Math.floor(Math.log(k)) ? createLloydKernel(M.rows, M.cols, k) : null;
-  if (kernel) kernel.X.set(M.data);
+    trials === 2 + Math.floor(Math.log(k)) && M.rows >= k
+      ? createLloydKernel(M.rows, M.cols, k)
+      : null;
+  if (kernel === null || !(kernel.load(M.data) < Number.POSITIVE_INFINITY)) {
+    kernel?.release();
+    assertFinite(M, fn, isDataset(X) ? X.columns : undefined);
+  }
+  if (M.rows < k) throw new OptionError(`n_samples=${M.rows} should be >= k=${k}.`);
   const indices = kmeansPlusPlusIndices(
     kernel ? { rows: M.rows, cols: M.cols, data: kernel.X } : M,
     k,

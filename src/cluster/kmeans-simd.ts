@@ -74,12 +74,13 @@ const I32_NE = [0x47];
 const I32_LT_U = [0x49];
 const I32_ADD = [0x6a];
 const I32_MUL = [0x6c];
+const I32_AND = [0x71];
 const I32_SHL = [0x74];
 const I32_SHR_U = [0x76];
 const I32_CTZ = [0x68];
-const F64_LT = [0x63];
 const F64_ADD = [0xa0];
 const F64_SUB = [0xa1];
+const F64_MAX = [0xa5];
 const F64_MUL = [0xa2];
 const f64Load = (offset = 0) => [0x2b, 3, ...uleb(offset)];
 const f64Store = (offset = 0) => [0x39, 3, ...uleb(offset)];
@@ -89,11 +90,21 @@ const v128Load = (offset = 0) => [0xfd, ...uleb(0x00), 3, ...uleb(offset)];
 const V128_STORE = (offset = 0) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)];
 const V128_ZERO = [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)];
 const F64X2_SPLAT = [0xfd, ...uleb(0x14)];
+const load64Splat = (offset = 0) => [0xfd, ...uleb(0x0a), 3, ...uleb(offset)];
+const v128Store64Lane = (lane: number, offset = 0) => [
+  0xfd,
+  ...uleb(0x5b),
+  3,
+  ...uleb(offset),
+  lane,
+];
 const f64x2Lane = (lane: number) => [0xfd, ...uleb(0x21), lane];
 const F64X2_ADD = [0xfd, ...uleb(0xf0)];
 const F64X2_SUB = [0xfd, ...uleb(0xf1)];
 const F64X2_MUL = [0xfd, ...uleb(0xf2)];
 const F64X2_PMIN = [0xfd, ...uleb(0xf6)];
+const F64X2_ABS = [0xfd, ...uleb(0xec)];
+const F64X2_PMAX = [0xfd, ...uleb(0xf7)];
 const F64X2_EQ = [0xfd, ...uleb(0x47)];
 const I16X8_NARROW_I32X4_S = [0xfd, ...uleb(0x85)];
 const I8X16_NARROW_I16X8_S = [0xfd, ...uleb(0x65)];
@@ -223,7 +234,14 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
   const params7 = vec(new Array<number[]>(7).fill([I32]));
   const params6 = vec(new Array<number[]>(6).fill([I32]));
   const params4 = vec(new Array<number[]>(4).fill([I32]));
-  const bodies = [code, cand, columnsCode('sum'), columnsCode('squares'), columnsCode('centre')];
+  const bodies = [
+    code,
+    cand,
+    columnsCode('sum'),
+    columnsCode('squares'),
+    columnsCode('centre'),
+    maxAbsCode(),
+  ];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(
@@ -232,10 +250,11 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
         [0x60, ...params7, ...vec([[I32]])],
         [0x60, ...params6, ...vec([])],
         [0x60, ...params4, ...vec([])],
+        [0x60, ...vec([[I32], [I32]]), ...vec([[F64]])],
       ]),
     ),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2)])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2), uleb(3)])),
     ...section(
       7,
       vec([
@@ -244,10 +263,54 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
         [...name('sum'), 0x00, ...uleb(2)],
         [...name('squares'), 0x00, ...uleb(3)],
         [...name('centre'), 0x00, ...uleb(4)],
+        [...name('maxabs'), 0x00, ...uleb(5)],
       ]),
     ),
     ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
   ]);
+}
+
+/**
+ * Body of `maxabs(x, count) -> f64`: the largest |x_i| of count doubles, or NaN if one is NaN
+ * or infinite. Four values per step: f64x2.pmax of the magnitudes (one instruction, unlike
+ * f64x2.max), and the sums of x - x, which stay 0 unless a value is not finite.
+ */
+function maxAbsCode(): number[] {
+  const P = { x: 0, count: 1 };
+  const L = { end: 2, s: 3, m: 4, t: 5, z: 6, y: 7, v: 8 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  emit(get(P.x), get(P.count), i32(-4), I32_AND, i32(3), I32_SHL, I32_ADD, set(L.end));
+  emit(V128_ZERO, set(L.m), V128_ZERO, set(L.t), V128_ZERO, set(L.z), V128_ZERO, set(L.y));
+  emit(BLOCK, LOOP);
+  emit(get(P.x), get(L.end), I32_LT_U, I32_EQZ, brIf(1));
+  for (const [off, m, z] of [
+    [0, L.m, L.z],
+    [16, L.t, L.y],
+  ] as const) {
+    emit(get(P.x), v128Load(off), tee(L.v), F64X2_ABS, get(m), F64X2_PMAX, set(m));
+    emit(get(z), get(L.v), get(L.v), F64X2_SUB, F64X2_ADD, set(z));
+  }
+  emit(get(P.x), i32(32), I32_ADD, set(P.x), br(0), END, END);
+  emit(get(L.m), get(L.t), F64X2_PMAX, set(L.m), get(L.z), get(L.y), F64X2_ADD, set(L.z));
+  // the last count mod 4 values, one at a time (z in lane 0)
+  emit(get(P.count), i32(3), I32_AND, i32(3), I32_SHL, get(P.x), I32_ADD, set(L.end));
+  emit(get(L.m), f64x2Lane(0), get(L.m), f64x2Lane(1), F64_MAX, set(L.s));
+  emit(BLOCK, LOOP);
+  emit(get(P.x), get(L.end), I32_LT_U, I32_EQZ, brIf(1));
+  emit(get(P.x), load64Splat(), tee(L.v), F64X2_ABS, f64x2Lane(0), get(L.s), F64_MAX, set(L.s));
+  emit(get(L.z), get(L.v), get(L.v), F64X2_SUB, F64X2_ADD, set(L.z));
+  emit(get(P.x), i32(8), I32_ADD, set(P.x), br(0), END, END);
+  // max + 0, or NaN when a sum of x - x is NaN
+  emit(get(L.s), get(L.z), f64x2Lane(0), F64_ADD, get(L.z), f64x2Lane(1), F64_ADD);
+  const locals = vec([
+    [...uleb(1), I32],
+    [...uleb(1), F64],
+    [...uleb(5), V128],
+  ]);
+  return [...locals, ...b, ...END];
 }
 
 /**
@@ -293,50 +356,71 @@ function trials(k: number): number {
 /**
  * Body of `candidates(x, n, d, ct, closest, out)`: for every row i and candidate t < L,
  * out[t n + i] = min(||x_i - c_t||^2, closest[i]) (the k-means++ potential with candidate t),
- * two candidates per lane pair; ct holds the candidates transposed (d x Lp).
+ * two candidates per lane pair and two rows per block (each candidate pair loaded once for both
+ * rows); ct holds the candidates transposed (d x Lp). The minimum is f64x2.pmin (d < cl ? d :
+ * cl, no branch), each lane stored to its candidate's row of out.
  */
 function candidatesCode(L: number): number[] {
   const Lp = L + (L & 1);
   const pairs = Lp / 2;
   const P = { x: 0, n: 1, d: 2, ct: 3, closest: 4, out: 5 };
-  const Lc = { i: 6, j: 7, p: 8, q: 9, o: 10, stride: 11, cl: 12, v: 13 };
-  const XS = 14;
+  const Lc = { i: 6, j: 7, q: 8, o: 9, stride: 10 };
+  const ROW = [11, 12];
+  const XS = [13, 14];
   const E = 15;
-  const ACC = 16;
+  const CV = 16;
+  const CL = 17;
+  const ACC = 18; // ACC + r * pairs + c
   const b: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) b.push(...part);
   };
+  const rows = (R: number) => {
+    for (let r = 0; r < R; r++) {
+      emit(get(P.x), get(Lc.i), i32(r), I32_ADD, get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD);
+      emit(set(ROW[r]!));
+      for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(ACC + r * pairs + c));
+    }
+    emit(get(P.ct), set(Lc.q), i32(0), set(Lc.j));
+    emit(BLOCK, LOOP);
+    emit(get(Lc.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+    for (let r = 0; r < R; r++) {
+      emit(get(ROW[r]!), get(Lc.j), i32(3), I32_SHL, I32_ADD, load64Splat(), set(XS[r]!));
+    }
+    for (let c = 0; c < pairs; c++) {
+      emit(get(Lc.q), v128Load(c * 16), set(CV));
+      for (let r = 0; r < R; r++) {
+        const acc = ACC + r * pairs + c;
+        emit(get(XS[r]!), get(CV), F64X2_SUB, tee(E), get(E), F64X2_MUL);
+        emit(get(acc), F64X2_ADD, set(acc));
+      }
+    }
+    emit(get(Lc.q), i32(Lp * 8), I32_ADD, set(Lc.q));
+    emit(get(Lc.j), i32(1), I32_ADD, set(Lc.j), br(0));
+    emit(END, END);
+    for (let r = 0; r < R; r++) {
+      emit(get(Lc.i), i32(r), I32_ADD, i32(3), I32_SHL, tee(Lc.o));
+      emit(get(P.closest), I32_ADD, load64Splat(), set(CL));
+      emit(get(P.out), get(Lc.o), I32_ADD, set(Lc.o));
+      for (let t = 0; t < L; t++) {
+        // out[t n + i] = d < cl ? d : cl
+        emit(get(Lc.o), get(Lc.stride), i32(t), I32_MUL, I32_ADD);
+        emit(get(CL), get(ACC + r * pairs + (t >> 1)), F64X2_PMIN, v128Store64Lane(t & 1));
+      }
+    }
+  };
   emit(get(P.n), i32(3), I32_SHL, set(Lc.stride), i32(0), set(Lc.i));
   emit(BLOCK, LOOP);
-  emit(get(Lc.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(P.x), get(Lc.i), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(Lc.p));
-  for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(ACC + c));
-  emit(get(P.ct), set(Lc.q), i32(0), set(Lc.j));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(Lc.p), get(Lc.j), i32(3), I32_SHL, I32_ADD, f64Load(), F64X2_SPLAT, set(XS));
-  for (let c = 0; c < pairs; c++) {
-    emit(get(XS), get(Lc.q), v128Load(c * 16), F64X2_SUB, tee(E), get(E), F64X2_MUL);
-    emit(get(ACC + c), F64X2_ADD, set(ACC + c));
-  }
-  emit(get(Lc.q), i32(Lp * 8), I32_ADD, set(Lc.q));
-  emit(get(Lc.j), i32(1), I32_ADD, set(Lc.j), br(0));
+  emit(get(Lc.i), i32(1), I32_ADD, get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+  rows(2);
+  emit(get(Lc.i), i32(2), I32_ADD, set(Lc.i), br(0));
   emit(END, END);
-  emit(get(P.closest), get(Lc.i), i32(3), I32_SHL, I32_ADD, f64Load(), set(Lc.cl));
-  emit(get(P.out), get(Lc.i), i32(3), I32_SHL, I32_ADD, set(Lc.o));
-  for (let t = 0; t < L; t++) {
-    // out[t n + i] = v < cl ? v : cl
-    emit(get(Lc.o), get(Lc.stride), i32(t), I32_MUL, I32_ADD);
-    emit(get(ACC + (t >> 1)), f64x2Lane(t & 1), tee(Lc.v), get(Lc.cl), get(Lc.v), get(Lc.cl));
-    emit(F64_LT, SELECT, f64Store());
-  }
-  emit(get(Lc.i), i32(1), I32_ADD, set(Lc.i), br(0));
-  emit(END, END);
+  emit(get(Lc.i), get(P.n), I32_LT_U, IF);
+  rows(1);
+  emit(END);
   const locals = vec([
-    [...uleb(6), I32],
-    [...uleb(2), F64],
-    [...uleb(2 + pairs), V128],
+    [...uleb(7), I32],
+    [...uleb(5 + 2 * pairs), V128],
   ]);
   return [...locals, ...b, ...END];
 }
@@ -430,11 +514,16 @@ export interface LloydKernel {
   /** Fill `candidates` for the candidate rows `ids` of X (length `trials`). */
   evaluate(ids: Int32Array): void;
   /**
-   * Copy `data` (n x d) into X, centred: the column means (sequential sums over the rows, then
-   * divided by n, as `columnMeans`), and, if asked, the population variances of the columns
-   * (sums of the squared centred values divided by n, as `meanVariance`).
+   * Copy `data` (n x d) into X; returns the largest |value|, or NaN when a value is not
+   * finite.
    */
-  centre(data: Float64Array, variances: boolean): { mean: Float64Array; variance: Float64Array | null };
+  load(data: Float64Array): number;
+  /**
+   * Centre X in place: the column means (sequential sums over the rows, then divided by n, as
+   * `columnMeans`), and, if asked, the population variances of the columns (sums of the
+   * squared centred values divided by n, as `meanVariance`).
+   */
+  centre(variances: boolean): { mean: Float64Array; variance: Float64Array | null };
   /** Done with the kernel: its memory may serve the next one (no view may be used after). */
   release(): void;
 }
@@ -483,7 +572,11 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
   const kept = spare;
   const fn = instance.exports.pass as (...args: number[]) => number;
   const candFn = instance.exports.candidates as (...args: number[]) => void;
-  const columns = instance.exports as Record<'sum' | 'squares' | 'centre', (...a: number[]) => void>;
+  const columns = instance.exports as Record<
+    'sum' | 'squares' | 'centre',
+    (...a: number[]) => void
+  >;
+  const maxabs = instance.exports.maxabs as (x: number, count: number) => number;
   const buffer = memory.buffer;
   const candCt = new Float64Array(buffer, candCtOff, d * Lp);
   const closest = new Float64Array(buffer, closestOff, n);
@@ -522,8 +615,11 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
     release() {
       giveSpare('lloyd', kept);
     },
-    centre(data, variances) {
+    load(data) {
       X.set(data);
+      return maxabs(0, n * d);
+    },
+    centre(variances) {
       const v = sums.subarray(0, d);
       v.fill(0);
       columns.sum(0, n, d, sumsOff);

@@ -50,7 +50,7 @@ import {
 } from '../data/dataset.js';
 import { assertUnreachable, DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
-import { divideBy, finiteMagnitudeUnit } from '../util/magnitude.js';
+import { divideBy, finiteMagnitudeUnit, unitOfMax } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
@@ -209,16 +209,34 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   if (n === 0 || d === 0) {
     throw new DataError(`kmeans needs at least one row and one column; got ${n} x ${d}.`);
   }
+  let nInit = checkInteger(fn, 'nInit', o.nInit, 1);
+  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
+  const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
+  const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
+  const explicit = typeof o.init !== 'string' && Array.isArray(o.init) ? o.init : null;
+  if (explicit === null) checkKeyword(fn, 'init', o.init, KMEANS_INITS);
+  const weights =
+    options.sampleWeight === undefined ? null : checkWeights(options.sampleWeight, n, fn);
+  // the WebAssembly Lloyd kernel holds the centred data in its own memory
+  const kernel =
+    (algorithm === 'auto' || algorithm === 'lloyd') && weights === null && n >= k
+      ? createLloydKernel(n, d, k)
+      : null;
+
   // Values beyond 2^±500: fit the data divided by a power of two (exact), then scale back, so
   // squared distances neither overflow nor underflow (src/util/magnitude.ts). The same pass
-  // finds NaN and infinities, which assertFinite then reports by row and column.
-  const unit = finiteMagnitudeUnit(M.data);
+  // (in the kernel when there is one) finds NaN and infinities, which assertFinite then reports
+  // by row and column.
+  const unit = kernel ? unitOfMax(kernel.load(M.data)) : finiteMagnitudeUnit(M.data);
   if (unit === null) {
+    kernel?.release();
     assertFinite(M, fn, isDataset(X) ? X.columns : undefined);
     throw new Error('kmeans: a non-finite value was not found again.'); // unreachable
   }
   if (n < k) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
   if (unit !== 1) {
+    kernel?.release();
     const scaledInit = Array.isArray(o.init)
       ? (o.init as readonly (readonly number[])[]).map((row) =>
           Array.isArray(row) ? row.map((v: number) => v / unit) : row,
@@ -230,16 +248,9 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
     } as KMeansOptions);
     return rescaledResult(inner, unit, d);
   }
-  let nInit = checkInteger(fn, 'nInit', o.nInit, 1);
-  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
-  const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
-  const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
-  const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
   let initCentres: Float64Array | null = null;
-  if (typeof o.init === 'string' || !Array.isArray(o.init)) {
-    checkKeyword(fn, 'init', o.init, KMEANS_INITS);
-  } else {
-    initCentres = explicitCentres(o.init, k, d, fn);
+  if (explicit) {
+    initCentres = explicitCentres(explicit, k, d, fn);
     if (options.nInit !== undefined && nInit !== 1) {
       warn(
         `Explicit initial centres were given: kmeans performs only one run instead of ` +
@@ -248,14 +259,6 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
     }
     nInit = 1;
   }
-  const weights =
-    options.sampleWeight === undefined ? null : checkWeights(options.sampleWeight, n, fn);
-
-  // the WebAssembly Lloyd kernel holds the centred data in its own memory
-  const kernel =
-    (algorithm === 'auto' || algorithm === 'lloyd') && weights === null
-      ? createLloydKernel(n, d, k)
-      : null;
   const resolved: Exclude<KMeansAlgorithm, 'auto'> =
     algorithm === 'auto' ? (kernel ? 'lloyd' : 'hamerly') : algorithm;
   // centre X (a copy; the input is never written); the absolute tolerance, from the variances
@@ -264,7 +267,7 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   let tol = 0;
   let Xc: Float64Array;
   if (kernel) {
-    const moments = kernel.centre(M.data, tolerance !== 0);
+    const moments = kernel.centre(tolerance !== 0);
     mean = moments.mean;
     if (moments.variance) tol = (pairwiseSum(moments.variance, 0, d) / d) * tolerance;
     Xc = kernel.X;

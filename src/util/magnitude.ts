@@ -55,7 +55,15 @@ export function finiteMagnitudeUnit(
       else return null; // NaN
     }
   }
-  if (max === Infinity) return null;
+  return unitOfMax(max, low, high);
+}
+
+/**
+ * `magnitudeUnit` from the largest |value| (found by a kernel): null when it is NaN or
+ * infinite (some value was).
+ */
+export function unitOfMax(max: number, low = MAGNITUDE_LOW, high = MAGNITUDE_HIGH): number | null {
+  if (!(max < Infinity)) return null;
   if (max === 0 || (max <= high && max >= low)) return 1;
   return 2 ** Math.floor(Math.log2(max));
 }
