@@ -81,6 +81,7 @@ const I32_CTZ = [0x68];
 const F64_ADD = [0xa0];
 const F64_SUB = [0xa1];
 const F64_MAX = [0xa5];
+const F64_GT = [0x64];
 const F64_MUL = [0xa2];
 const f64Load = (offset = 0) => [0x2b, 3, ...uleb(offset)];
 const f64Store = (offset = 0) => [0x39, 3, ...uleb(offset)];
@@ -654,6 +655,24 @@ export interface GatherKernel {
   nearest(centres: Float64Array): Int32Array;
   /** The same for every row of X (a new array). */
   nearestAll(centres: Float64Array): Int32Array;
+  /**
+   * out[c] += batch row t (k x d, row-major), t in order, c its label from the last `nearest`,
+   * for the clusters with active[c] > 0.
+   */
+  accumulate(out: Float64Array, active: Float64Array): void;
+  /** Copy `data` (n x d) into X. */
+  load(data: Float64Array): void;
+  /** Done with the kernel: its memory may serve the next one (no view may be used after). */
+  release(): void;
+}
+
+/** A gather kernel's memory and instances, kept for the next fit (util/spare.ts). */
+interface GatherSpare {
+  memory: WebAssembly.Memory;
+  d: number;
+  k: number;
+  gather: WebAssembly.Instance;
+  lloyd: WebAssembly.Instance;
 }
 
 const gatherModules = new Map<number, WebAssembly.Module>();
@@ -682,15 +701,66 @@ function gatherModule(d: number): Uint8Array<ArrayBuffer> {
   emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0), END, END);
   const locals = vec([[...uleb(3), I32]]);
   const code = [...locals, ...b, ...END];
-  const params = vec(new Array<number[]>(4).fill([I32]));
+  const acc = accumulateCode(d);
+  const params4 = vec(new Array<number[]>(4).fill([I32]));
+  const params5 = vec(new Array<number[]>(5).fill([I32]));
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec([[0x60, ...params, ...vec([])]])),
+    ...section(
+      1,
+      vec([
+        [0x60, ...params4, ...vec([])],
+        [0x60, ...params5, ...vec([])],
+      ]),
+    ),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0)])),
-    ...section(7, vec([[...name('gather'), 0x00, ...uleb(0)]])),
-    ...section(10, vec([[...uleb(code.length), ...code]])),
+    ...section(3, vec([uleb(0), uleb(1)])),
+    ...section(
+      7,
+      vec([
+        [...name('gather'), 0x00, ...uleb(0)],
+        [...name('accumulate'), 0x00, ...uleb(1)],
+      ]),
+    ),
+    ...section(
+      10,
+      vec([
+        [...uleb(code.length), ...code],
+        [...uleb(acc.length), ...acc],
+      ]),
+    ),
   ]);
+}
+
+/**
+ * Body of `accumulate(rows, m, labels, out, active)` for rows of d doubles: out[c] += rows[t]
+ * for t < m in order, c = labels[t], when active[c] > 0 (f64); two columns per lane pair, the
+ * sums of the JavaScript loop.
+ */
+function accumulateCode(d: number): number[] {
+  const P = { rows: 0, m: 1, labels: 2, out: 3, active: 4 };
+  const L = { t: 5, c: 6, src: 7, dst: 8 };
+  const row = d * 8;
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  emit(get(P.rows), set(L.src), i32(0), set(L.t), BLOCK, LOOP);
+  emit(get(L.t), get(P.m), I32_LT_U, I32_EQZ, brIf(1));
+  emit(get(P.labels), get(L.t), i32(2), I32_SHL, I32_ADD, I32_LOAD, set(L.c));
+  emit(get(P.active), get(L.c), i32(3), I32_SHL, I32_ADD, f64Load(), f64(0), F64_GT, IF);
+  emit(get(P.out), get(L.c), i32(row), I32_MUL, I32_ADD, set(L.dst));
+  for (let q = 0; q + 2 <= d; q += 2) {
+    emit(get(L.dst), get(L.dst), v128Load(q * 8), get(L.src), v128Load(q * 8), F64X2_ADD);
+    emit(V128_STORE(q * 8));
+  }
+  if (d % 2 === 1) {
+    const o = (d - 1) * 8;
+    emit(get(L.dst), get(L.dst), f64Load(o), get(L.src), f64Load(o), F64_ADD, f64Store(o));
+  }
+  emit(END, get(L.src), i32(row), I32_ADD, set(L.src));
+  emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0), END, END);
+  return [...vec([[...uleb(4), I32]]), ...b, ...END];
 }
 
 /** A gather kernel for n x d data and batches of m rows, or null (no SIMD, > 4 GiB, d > 512). */
@@ -712,35 +782,56 @@ export function createGatherKernel(
   const total = allLabelsOff + n * 4;
   const pages = Math.ceil(total / PAGE);
   if (pages > 65536) return null;
-  let memory: WebAssembly.Memory;
-  let instance: WebAssembly.Instance;
-  let lloydInstance: WebAssembly.Instance;
+  let spare = takeSpare<GatherSpare>('gather', total);
   try {
-    memory = new WebAssembly.Memory({ initial: pages });
-    let module = gatherModules.get(d);
-    if (module === undefined) {
-      module = new WebAssembly.Module(gatherModule(d));
-      gatherModules.set(d, module);
+    if (spare === null || spare.d !== d || spare.k !== k) {
+      const memory = spare?.memory ?? new WebAssembly.Memory({ initial: pages });
+      let module = gatherModules.get(d);
+      if (module === undefined) {
+        module = new WebAssembly.Module(gatherModule(d));
+        gatherModules.set(d, module);
+      }
+      let lloyd = modules.get(k);
+      if (lloyd === undefined) {
+        lloyd = new WebAssembly.Module(lloydModule(k));
+        modules.set(k, lloyd);
+      }
+      spare = {
+        memory,
+        d,
+        k,
+        gather: new WebAssembly.Instance(module, { env: { memory } }),
+        lloyd: new WebAssembly.Instance(lloyd, { env: { memory } }),
+      };
     }
-    instance = new WebAssembly.Instance(module, { env: { memory } });
-    let lloyd = modules.get(k);
-    if (lloyd === undefined) {
-      lloyd = new WebAssembly.Module(lloydModule(k));
-      modules.set(k, lloyd);
-    }
-    lloydInstance = new WebAssembly.Instance(lloyd, { env: { memory } });
   } catch {
     return null;
   }
+  const { memory, gather: instance, lloyd: lloydInstance } = spare;
+  const kept = spare;
   const fn = instance.exports.gather as (...args: number[]) => void;
+  const acc = instance.exports.accumulate as (...args: number[]) => void;
   const pass = lloydInstance.exports.pass as (...args: number[]) => number;
   const buffer = memory.buffer;
   const ct = new Float64Array(buffer, ctOff, d * kp);
   const labels = new Int32Array(buffer, labelsOff, m);
   const sums = new Float64Array(buffer, sumsOff, k * d);
   const weights = new Float64Array(buffer, weightsOff, k);
+  const X = new Float64Array(buffer, 0, n * d);
   return {
-    X: new Float64Array(buffer, 0, n * d),
+    X,
+    load(data) {
+      X.set(data);
+    },
+    release() {
+      giveSpare('gather', kept);
+    },
+    accumulate(out, active) {
+      sums.set(out);
+      weights.set(active);
+      acc(batchOff, m, labelsOff, sumsOff, weightsOff);
+      out.set(sums);
+    },
     batch: new Float64Array(buffer, batchOff, m * d),
     indices: new Int32Array(buffer, indicesOff, m),
     gather() {

@@ -36,10 +36,16 @@
  * doubles more at the peak; random-row gathers are several times faster there than in a
  * JavaScript loop); the results are the same either way.
  */
-import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
+import {
+  assertFinite,
+  type FeatureMatrix,
+  isDataset,
+  type MatrixLike,
+  toFeatureMatrix,
+} from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
-import { divideBy, magnitudeUnit } from '../util/magnitude.js';
+import { divideBy, finiteMagnitudeUnit, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
   checkBoolean,
@@ -210,10 +216,15 @@ export function miniBatchKMeans(
 ): MiniBatchKMeansModel {
   const fn = 'miniBatchKMeans';
   const o = resolve(fn, options);
-  const M = toFeatureMatrix(X, { fn });
+  const M = toFeatureMatrix(X, { fn, allowNonFinite: true });
+  // values beyond 2^±500 are fitted divided by a power of two (src/util/magnitude.ts); the
+  // same pass finds NaN and infinities, which assertFinite reports by row and column
+  const unit = finiteMagnitudeUnit(M.data);
+  if (unit === null) {
+    assertFinite(M, fn, isDataset(X) ? X.columns : undefined);
+    throw new Error(`${fn}: a non-finite value was not found again.`); // unreachable
+  }
   const model = new Model(o, M.cols);
-  // values beyond 2^±500 are fitted divided by a power of two (src/util/magnitude.ts)
-  const unit = magnitudeUnit(M.data);
   model.fit(
     unit === 1 ? M : { rows: M.rows, cols: M.cols, data: divideBy(M.data, unit) },
     o,
@@ -248,6 +259,8 @@ class Model implements MiniBatchKMeansModel {
   /** The data are fitted divided by this power of two (1 for ordinary magnitudes). */
   private unit = 1;
   private readonly o: Resolved;
+  /** Weight of each cluster in the current batch (scratch of `step`). */
+  private wsum = new Float64Array(0);
   // early stopping state
   private ewa: number | null = null;
   private ewaMin: number | null = null;
@@ -366,7 +379,7 @@ class Model implements MiniBatchKMeansModel {
     const nSteps = Math.floor((o.maxIterations * n) / batch);
     // with WebAssembly, the batch rows are gathered from a copy of X in its memory
     const kernel = nSteps > 0 ? createGatherKernel(n, d, batch, k) : null;
-    if (kernel) kernel.X.set(data);
+    kernel?.load(data);
     const bx = kernel ? kernel.batch : new Float64Array(batch * d);
     const bw = w ? new Float64Array(batch) : null;
     const bl = new Int32Array(batch);
@@ -420,6 +433,7 @@ class Model implements MiniBatchKMeansModel {
       this.labels = new Int32Array(0);
       this.inertia = (this.ewa ?? Number.NaN) * n * unit * unit;
     }
+    kernel?.release();
   }
 
   /** scikit-learn's `_random_reassign`: due when a count is 0 or 10k rows went by. */
@@ -454,29 +468,41 @@ class Model implements MiniBatchKMeansModel {
     if (kernel) bl.set(kernel.nearest(centres));
     else nearestLabels(bx, m, d, centres, k, bl);
     const inertia = inertiaOf(bx, m, d, bw, centres, bl);
+    // the count-weighted update, rows in order within each cluster (as one scan per cluster)
+    const wsum = this.wsum.length === k ? this.wsum : (this.wsum = new Float64Array(k));
+    wsum.fill(0);
+    for (let t = 0; t < m; t++) wsum[bl[t]!]! += bw ? bw[t]! : 1;
     for (let c = 0; c < k; c++) {
-      let wsum = 0;
-      for (let t = 0; t < m; t++) if (bl[t] === c) wsum += bw ? bw[t]! : 1;
       const q = c * d;
-      if (wsum > 0) {
+      if (wsum[c]! > 0) {
         const cnt = counts[c]!;
         for (let j = 0; j < d; j++) out[q + j] = centres[q + j]! * cnt;
-        for (let t = 0; t < m; t++) {
-          if (bl[t] !== c) continue;
-          const p = t * d;
-          if (bw) {
-            const wt = bw[t]!;
-            for (let j = 0; j < d; j++) out[q + j]! += bx[p + j]! * wt;
-          } else {
-            for (let j = 0; j < d; j++) out[q + j]! += bx[p + j]!;
-          }
-        }
-        counts[c]! += wsum;
-        const alpha = 1 / counts[c]!;
-        for (let j = 0; j < d; j++) out[q + j]! *= alpha;
       } else if (out !== centres) {
         for (let j = 0; j < d; j++) out[q + j] = centres[q + j]!;
       }
+    }
+    if (kernel && !bw) {
+      kernel.accumulate(out, wsum);
+    } else {
+      for (let t = 0; t < m; t++) {
+        const c = bl[t]!;
+        if (!(wsum[c]! > 0)) continue;
+        const p = t * d;
+        const q = c * d;
+        if (bw) {
+          const wt = bw[t]!;
+          for (let j = 0; j < d; j++) out[q + j]! += bx[p + j]! * wt;
+        } else {
+          for (let j = 0; j < d; j++) out[q + j]! += bx[p + j]!;
+        }
+      }
+    }
+    for (let c = 0; c < k; c++) {
+      if (!(wsum[c]! > 0)) continue;
+      counts[c]! += wsum[c]!;
+      const alpha = 1 / counts[c]!;
+      const q = c * d;
+      for (let j = 0; j < d; j++) out[q + j]! *= alpha;
     }
     const ratio = this.o.reassignmentRatio;
     if (reassign && ratio > 0) {
