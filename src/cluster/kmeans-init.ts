@@ -95,7 +95,7 @@ export function kmeansPlusPlusIndices(
   localTrials = 2 + Math.floor(Math.log(k)),
   kernel: LloydKernel | null = null,
 ): Int32Array {
-  const { rows: n, cols: d, data } = X;
+  const { rows: n, data } = X;
   const L = localTrials;
   const indices = new Int32Array(k);
   // the WebAssembly kernel (kmeans-simd.ts) evaluates the candidates when it holds X
@@ -117,37 +117,15 @@ export function kmeansPlusPlusIndices(
     kernel.evaluate(candIds);
     closest.set(kernel.candidates[0]!);
   } else {
-    const c0 = first * d;
-    for (let i = 0; i < n; i++) {
-      const p = i * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const t = data[p + j]! - data[c0 + j]!;
-        s += t * t;
-      }
-      closest[i] = s;
-    }
+    firstDistances(X, first, closest);
   }
   let pot = pairwiseSum(closest, 0, n);
 
   for (let c = 1; c < k; c++) {
-    // running sum of D (sequential, as np.cumsum)
-    let run = 0;
-    for (let i = 0; i < n; i++) {
-      run += closest[i]!;
-      cumsum[i] = run;
-    }
+    runningSum(closest, cumsum);
     for (let t = 0; t < L; t++) {
-      const target = rng.randomSample() * pot;
       // first i with cumsum[i] >= target (searchsorted 'left'), clipped to n - 1
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (cumsum[mid]! < target) lo = mid + 1;
-        else hi = mid;
-      }
-      candIds[t] = Math.min(lo, n - 1);
+      candIds[t] = Math.min(searchLeft(cumsum, rng.randomSample() * pot), n - 1);
     }
     if (simd) {
       kernel.evaluate(candIds);
@@ -161,58 +139,7 @@ export function kmeansPlusPlusIndices(
       indices[c] = candIds[best]!;
       continue;
     }
-    // distances of every row to the candidates, four candidates per pass over X
-    for (let t0 = 0; t0 < L; t0 += 4) {
-      const m = Math.min(4, L - t0);
-      if (m === 4) {
-        const a0 = candIds[t0]! * d;
-        const a1 = candIds[t0 + 1]! * d;
-        const a2 = candIds[t0 + 2]! * d;
-        const a3 = candIds[t0 + 3]! * d;
-        const o0 = cand[t0]!;
-        const o1 = cand[t0 + 1]!;
-        const o2 = cand[t0 + 2]!;
-        const o3 = cand[t0 + 3]!;
-        for (let i = 0; i < n; i++) {
-          const p = i * d;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          for (let j = 0; j < d; j++) {
-            const x = data[p + j]!;
-            const e0 = x - data[a0 + j]!;
-            const e1 = x - data[a1 + j]!;
-            const e2 = x - data[a2 + j]!;
-            const e3 = x - data[a3 + j]!;
-            s0 += e0 * e0;
-            s1 += e1 * e1;
-            s2 += e2 * e2;
-            s3 += e3 * e3;
-          }
-          const cl = closest[i]!;
-          o0[i] = Math.min(s0, cl);
-          o1[i] = Math.min(s1, cl);
-          o2[i] = Math.min(s2, cl);
-          o3[i] = Math.min(s3, cl);
-        }
-      } else {
-        for (let t = t0; t < t0 + m; t++) {
-          const a = candIds[t]! * d;
-          const o = cand[t]!;
-          for (let i = 0; i < n; i++) {
-            const p = i * d;
-            let s = 0;
-            for (let j = 0; j < d; j++) {
-              const e = data[p + j]! - data[a + j]!;
-              s += e * e;
-            }
-            const cl = closest[i]!;
-            o[i] = Math.min(s, cl);
-          }
-        }
-      }
-    }
+    evaluateCandidates(X, candIds, closest, cand);
     let best = 0;
     for (let t = 0; t < L; t++) {
       pots[t] = pairwiseSum(cand[t]!, 0, n);
@@ -225,6 +152,112 @@ export function kmeansPlusPlusIndices(
     indices[c] = candIds[best]!;
   }
   return indices;
+}
+
+// The loops over the rows live in the small functions below: a loop over n in the body of
+// `kmeansPlusPlusIndices` would have V8 compile (on stack replacement) and throw away that
+// whole function on every call, milliseconds of compilation per call.
+
+/** Squared distances of every row to row `first`. */
+function firstDistances(X: FeatureMatrix, first: number, out: Float64Array): void {
+  const { rows: n, cols: d, data } = X;
+  const c0 = first * d;
+  for (let i = 0; i < n; i++) {
+    const p = i * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = data[p + j]! - data[c0 + j]!;
+      s += t * t;
+    }
+    out[i] = s;
+  }
+}
+
+/** out[i] = a[0] + ... + a[i], added in order (as np.cumsum). */
+function runningSum(a: Float64Array, out: Float64Array): void {
+  let run = 0;
+  for (let i = 0; i < a.length; i++) {
+    run += a[i]!;
+    out[i] = run;
+  }
+}
+
+/** The first i with sorted[i] >= target (np.searchsorted, side 'left'); length if none. */
+function searchLeft(sorted: Float64Array, target: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The k-means++ potentials in JavaScript: cand[t][i] = min(||x_i - x_{ids[t]}||^2, closest[i])
+ * for every candidate t.
+ */
+function evaluateCandidates(
+  X: FeatureMatrix,
+  candIds: Int32Array,
+  closest: Float64Array,
+  cand: Float64Array[],
+): void {
+  const { rows: n, cols: d, data } = X;
+  const L = candIds.length;
+  // distances of every row to the candidates, four candidates per pass over X
+  for (let t0 = 0; t0 < L; t0 += 4) {
+    const m = Math.min(4, L - t0);
+    if (m === 4) {
+      const a0 = candIds[t0]! * d;
+      const a1 = candIds[t0 + 1]! * d;
+      const a2 = candIds[t0 + 2]! * d;
+      const a3 = candIds[t0 + 3]! * d;
+      const o0 = cand[t0]!;
+      const o1 = cand[t0 + 1]!;
+      const o2 = cand[t0 + 2]!;
+      const o3 = cand[t0 + 3]!;
+      for (let i = 0; i < n; i++) {
+        const p = i * d;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let j = 0; j < d; j++) {
+          const x = data[p + j]!;
+          const e0 = x - data[a0 + j]!;
+          const e1 = x - data[a1 + j]!;
+          const e2 = x - data[a2 + j]!;
+          const e3 = x - data[a3 + j]!;
+          s0 += e0 * e0;
+          s1 += e1 * e1;
+          s2 += e2 * e2;
+          s3 += e3 * e3;
+        }
+        const cl = closest[i]!;
+        o0[i] = Math.min(s0, cl);
+        o1[i] = Math.min(s1, cl);
+        o2[i] = Math.min(s2, cl);
+        o3[i] = Math.min(s3, cl);
+      }
+    } else {
+      for (let t = t0; t < t0 + m; t++) {
+        const a = candIds[t]! * d;
+        const o = cand[t]!;
+        for (let i = 0; i < n; i++) {
+          const p = i * d;
+          let s = 0;
+          for (let j = 0; j < d; j++) {
+            const e = data[p + j]! - data[a + j]!;
+            s += e * e;
+          }
+          const cl = closest[i]!;
+          o[i] = Math.min(s, cl);
+        }
+      }
+    }
+  }
 }
 
 /** Row indices of the 'random' initialisation: the first k of `permutation(n)`. @internal */

@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KMEANS_ALGORITHMS, kmeans } from '../../src/cluster/kmeans.js';
-import { setSimdEnabled, simdSupported } from '../../src/cluster/kmeans-simd.js';
+import {
+  columnMeans,
+  KMEANS_ALGORITHMS,
+  kmeans,
+  meanVariance,
+} from '../../src/cluster/kmeans.js';
+import { pairwiseSum } from '../../src/cluster/kmeans-init.js';
+import {
+  createLloydKernel,
+  setSimdEnabled,
+  simdSupported,
+} from '../../src/cluster/kmeans-simd.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 import { RandomState } from '../../src/util/random.js';
@@ -283,6 +293,48 @@ describe('kmeans: the WebAssembly SIMD Lloyd pass', () => {
       setSimdEnabled(previous);
     }
     expect(simdSupported()).toBe(true); // Node 20 has WebAssembly SIMD
+  });
+
+  it('kernel.load(data) gives the largest magnitude, or NaN when a value is not finite', () => {
+    for (const n of [1, 2, 3, 5, 8, 9]) {
+      for (const d of [1, 2, 3]) {
+        const kernel = createLloydKernel(n, d, 1)!;
+        const base = Float64Array.from({ length: n * d }, (_, i) => Math.sin(i + 1) * (i + 1));
+        expect(kernel.load(base)).toBe(Math.max(...Array.from(base, Math.abs)));
+        const big = base.slice();
+        big[n * d - 1] = -1e300; // in the last, scalar step when n * d is not a multiple of 4
+        expect(kernel.load(big)).toBe(1e300);
+        for (let p = 0; p < n * d; p++) {
+          for (const v of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+            const x = base.slice();
+            x[p] = v;
+            expect(kernel.load(x)).toBeNaN();
+          }
+        }
+        kernel.release();
+      }
+    }
+  });
+
+  it('kernel.centre() gives the bits of columnMeans, meanVariance and the JavaScript centring', () => {
+    const rng = new RandomState(5);
+    for (const [n, d] of [
+      [1, 1],
+      [7, 3],
+      [1000, 16],
+      [999, 5],
+    ] as const) {
+      const data = Float64Array.from({ length: n * d }, () => 1e3 * rng.gauss() + 17);
+      const M = { rows: n, cols: d, data };
+      const kernel = createLloydKernel(n, d, 2)!;
+      kernel.load(data);
+      const { mean, variance } = kernel.centre(true);
+      const want = columnMeans(M);
+      expect(Array.from(mean)).toEqual(Array.from(want));
+      expect(pairwiseSum(variance!, 0, d) / d).toBe(meanVariance(M, want));
+      for (let i = 0; i < n * d; i++) expect(kernel.X[i]).toBe(data[i]! - want[i % d]!);
+      kernel.release();
+    }
   });
 });
 
