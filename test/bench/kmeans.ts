@@ -22,9 +22,10 @@
  *   sil-<n>          silhouette score of the first n rows of over-100k (labels of a k = 8 fit)
  * Every implementation runs in its own child process, so its peak resident memory (maxRSS) is
  * its own; `data MB` is the RSS right after loading. Times are medians of process CPU time (and
- * wall time) with a GC before each repetition, after untimed warm-up runs when there are several
- * repetitions (15 at n <= 10,000, else 1; JavaScript engines optimise hot code only after a few
- * calls): the first run's CPU time is shown apart. ml-kmeans' conversion to number[][] is not
+ * wall time), with a forced GC only before the first and before the timed runs (`settle` in
+ * shared/measure.ts says why), after untimed warm-up runs when there are several repetitions
+ * (15 at n <= 10,000, else 1; JavaScript engines optimise hot code only after a few calls): the
+ * first run's CPU time is shown apart. ml-kmeans' conversion to number[][] is not
  * timed.
  */
 import { spawnSync } from 'node:child_process';
@@ -40,7 +41,7 @@ import { miniBatchKMeans } from '../../src/cluster/minibatch.js';
 import { featureMatrix, toRows } from '../../src/data/dataset.js';
 import { silhouetteScore } from '../../src/metrics/silhouette.js';
 import { RandomState } from '../../src/util/random.js';
-import { median, runMeasured, runMeasuredChild } from './shared/measure.js';
+import { median, runMeasured, runMeasuredChild, settle } from './shared/measure.js';
 
 const D = 16;
 const K = 8;
@@ -202,7 +203,7 @@ function child(impl: string, caseName: string, reps: number): void {
   const warm = reps > 1 ? (c.rows <= 10_000 ? 15 : 1) : 0;
   const runs = reps + warm;
   for (let r = 0; r < runs; r++) {
-    gc();
+    if (r === 0 || r === warm) settle(gc);
     const c0 = process.cpuUsage();
     const w0 = performance.now();
     if (impl.startsWith('clusterlens') && caseName.startsWith('fit')) {

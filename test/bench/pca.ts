@@ -14,8 +14,10 @@
  * one for the timed repetitions, one that fits once for the peak resident memory of a single run
  * (VmHWM of /proc/self/status); `dataMB` is the RSS right after the data was loaded. Times are
  * medians of process CPU time (and wall time) over the repetitions, after untimed warm-up runs
- * (`warmUps`; the CPU time of the very first run is shown too), with a GC before each. The data is generated once with RandomState and cached as raw float64
- * in $TMPDIR/clusterlens-bench, where the Python script reads the same bytes.
+ * (`warmUps`; the CPU time of the very first run is shown too), with a forced GC only before
+ * the first and before the timed runs (`settle` in shared/measure.ts says why). The data is
+ * generated once with RandomState and cached as raw float64 in $TMPDIR/clusterlens-bench, where
+ * the Python script reads the same bytes.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -27,7 +29,7 @@ import { PCA } from 'ml-pca';
 import { featureMatrix } from '../../src/data/dataset.js';
 import { pca, pcaAccumulator } from '../../src/decomposition/pca.js';
 import { RandomState } from '../../src/util/random.js';
-import { median, runMeasured, runMeasuredChild } from './shared/measure.js';
+import { median, runMeasured, runMeasuredChild, settle } from './shared/measure.js';
 
 interface Case {
   name: string;
@@ -160,15 +162,6 @@ function warmUps(c: Case, reps: number): number {
   return c.rows * c.cols <= 2_000_000 ? 5 : 1;
 }
 
-/**
- * A full GC, then 100 ms of sleep in which V8's background threads finish that collection's
- * concurrent sweeping: the next timed run is not charged with the CPU time of the harness's GC.
- */
-function settle(gc: () => void): void {
-  gc();
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-}
-
 /** Child process: run one implementation `reps` times and print a Measure as JSON. */
 function child(impl: string, caseName: string, reps: number): void {
   const c = CASES.find((x) => x.name === caseName)!;
@@ -185,7 +178,7 @@ function child(impl: string, caseName: string, reps: number): void {
   let firstCpuMs = 0;
   const warm = warmUps(c, reps);
   for (let r = 0; r < warm + reps; r++) {
-    settle(gc);
+    if (r === 0 || r === warm) settle(gc);
     const c0 = process.cpuUsage();
     const w0 = performance.now();
     if (impl === 'clusterlens auto' || impl === 'clusterlens covariance') {

@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  columnMeans,
-  KMEANS_ALGORITHMS,
-  kmeans,
-  meanVariance,
-} from '../../src/cluster/kmeans.js';
+import { columnMeans, KMEANS_ALGORITHMS, kmeans, meanVariance } from '../../src/cluster/kmeans.js';
 import { pairwiseSum } from '../../src/cluster/kmeans-init.js';
-import {
-  createLloydKernel,
-  setSimdEnabled,
-  simdSupported,
-} from '../../src/cluster/kmeans-simd.js';
+import { createLloydKernel, setSimdEnabled, simdSupported } from '../../src/cluster/kmeans-simd.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 import { RandomState } from '../../src/util/random.js';
