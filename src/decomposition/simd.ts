@@ -719,7 +719,9 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
           total,
         ))
       : null;
-  const base = { rows, cols, stride: dp, width: wp };
+  // no spread of a shared `base` into the two literals below: an object built by spread gets a
+  // hidden class of its own that V8 may drop and rebuild between fits, and the code that calls
+  // the kernel's methods would then be discarded and recompiled
   if (kern !== null) {
     const { buffer } = kern.memory;
     const { nproject, naccum, nstats, nsquares, ncentre } = kern.fns as Record<
@@ -736,7 +738,10 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
     if (dp !== cols) for (let i = 0; i < rows; i++) a[i * dp + cols] = 0;
     v.fill(0);
     return {
-      ...base,
+      rows,
+      cols,
+      stride: dp,
+      width: wp,
       simd: true,
       a,
       v,
@@ -780,7 +785,10 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
   const w = new Float64Array(wp * dp);
   const tb = new Float64Array(NORMAL_BLOCK * wp);
   return {
-    ...base,
+    rows,
+    cols,
+    stride: dp,
+    width: wp,
     simd: false,
     a,
     v,
