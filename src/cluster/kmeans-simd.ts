@@ -82,6 +82,7 @@ const f64 = (v: number) => [0x44, ...Array.from(new Uint8Array(new Float64Array(
 const I32_EQZ = [0x45];
 const I32_NE = [0x47];
 const I32_LT_U = [0x49];
+const I32_GT_U = [0x4b];
 const I32_ADD = [0x6a];
 const I32_MUL = [0x6c];
 const I32_AND = [0x71];
@@ -252,6 +253,7 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
     columnsCode('squares'),
     columnsCode('centre'),
     maxAbsCode(),
+    inertiaCode(),
   ];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
@@ -262,10 +264,11 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
         [0x60, ...params6, ...vec([])],
         [0x60, ...params4, ...vec([])],
         [0x60, ...vec([[I32], [I32]]), ...vec([[F64]])],
+        [0x60, ...vec(new Array<number[]>(5).fill([I32])), ...vec([[F64]])],
       ]),
     ),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2), uleb(3)])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2), uleb(3), uleb(4)])),
     ...section(
       7,
       vec([
@@ -275,6 +278,7 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
         [...name('squares'), 0x00, ...uleb(3)],
         [...name('centre'), 0x00, ...uleb(4)],
         [...name('maxabs'), 0x00, ...uleb(5)],
+        [...name('inertia'), 0x00, ...uleb(6)],
       ]),
     ),
     ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
@@ -320,6 +324,54 @@ function maxAbsCode(): number[] {
     [...uleb(1), I32],
     [...uleb(1), F64],
     [...uleb(5), V128],
+  ]);
+  return [...locals, ...b, ...END];
+}
+
+/**
+ * Body of `inertia(x, n, d, c, labels) -> f64`: the sum over the rows, in order, of
+ * ||x_i - c_{labels[i]}||^2 with c row-major (k x d), each distance summed as `inertiaOf`
+ * (kmeans.ts) does: four squares at a time, ((e0^2 + e1^2) + e2^2) + e3^2 added to the running
+ * distance, then the last d mod 4 one by one. Scalar: the same bits as the JavaScript.
+ */
+function inertiaCode(): number[] {
+  const P = { x: 0, n: 1, d: 2, c: 3, labels: 4 };
+  const L = { i: 5, j: 6, p: 7, q: 8, s: 9, r: 10, e: 11 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  const square = (off: number) => {
+    emit(get(L.p), f64Load(off), get(L.q), f64Load(off), F64_SUB, tee(L.e), get(L.e), F64_MUL);
+  };
+  emit(get(P.x), set(L.p), i32(0), set(L.i), BLOCK, LOOP);
+  emit(get(L.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+  emit(get(P.c), get(P.labels), get(L.i), i32(2), I32_SHL, I32_ADD, I32_LOAD);
+  emit(get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(L.q));
+  emit(f64(0), set(L.r), i32(0), set(L.j), BLOCK, LOOP);
+  emit(get(L.j), i32(4), I32_ADD, get(P.d), I32_GT_U, brIf(1));
+  emit(get(L.r));
+  square(0);
+  square(8);
+  emit(F64_ADD);
+  square(16);
+  emit(F64_ADD);
+  square(24);
+  emit(F64_ADD, F64_ADD, set(L.r));
+  emit(get(L.p), i32(32), I32_ADD, set(L.p), get(L.q), i32(32), I32_ADD, set(L.q));
+  emit(get(L.j), i32(4), I32_ADD, set(L.j), br(0), END, END);
+  emit(BLOCK, LOOP, get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+  emit(get(L.r));
+  square(0);
+  emit(F64_ADD, set(L.r));
+  emit(get(L.p), i32(8), I32_ADD, set(L.p), get(L.q), i32(8), I32_ADD, set(L.q));
+  emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0), END, END);
+  emit(get(L.s), get(L.r), F64_ADD, set(L.s));
+  emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0), END, END);
+  emit(get(L.s));
+  const locals = vec([
+    [...uleb(4), I32],
+    [...uleb(3), F64],
   ]);
   return [...locals, ...b, ...END];
 }
@@ -535,6 +587,11 @@ export interface LloydKernel {
    * squared centred values divided by n, as `meanVariance`).
    */
   centre(variances: boolean): { mean: Float64Array; variance: Float64Array | null };
+  /**
+   * The inertia of X with the labels of the last pass and `centres` (k x d, row-major): the
+   * sum and its order as `inertiaOf` (kmeans.ts), unweighted.
+   */
+  inertia(centres: Float64Array): number;
   /** Done with the kernel: its memory may serve the next one (no view may be used after). */
   release(): void;
 }
@@ -588,6 +645,7 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
     (...a: number[]) => void
   >;
   const maxabs = instance.exports.maxabs as (x: number, count: number) => number;
+  const inertiaFn = instance.exports.inertia as (...a: number[]) => number;
   const buffer = memory.buffer;
   const candCt = new Float64Array(buffer, candCtOff, d * Lp);
   const closest = new Float64Array(buffer, closestOff, n);
@@ -625,6 +683,10 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
     },
     release() {
       giveSpare('lloyd', kept);
+    },
+    inertia(centres) {
+      sums.set(centres);
+      return inertiaFn(0, n, d, sumsOff, labelsOff);
     },
     load(data) {
       X.set(data);
@@ -665,6 +727,8 @@ export interface GatherKernel {
   nearest(centres: Float64Array): Int32Array;
   /** The same for every row of X (a new array). */
   nearestAll(centres: Float64Array): Int32Array;
+  /** The inertia of X with the labels of the last `nearestAll`, as `inertiaOf` (unweighted). */
+  inertiaAll(centres: Float64Array): number;
   /**
    * out[c] += batch row t (k x d, row-major), t in order, c its label from the last `nearest`,
    * for the clusters with active[c] > 0.
@@ -822,6 +886,7 @@ export function createGatherKernel(
   const fn = instance.exports.gather as (...args: number[]) => void;
   const acc = instance.exports.accumulate as (...args: number[]) => void;
   const pass = lloydInstance.exports.pass as (...args: number[]) => number;
+  const inertiaFn = lloydInstance.exports.inertia as (...a: number[]) => number;
   const buffer = memory.buffer;
   const ct = new Float64Array(buffer, ctOff, d * kp);
   const labels = new Int32Array(buffer, labelsOff, m);
@@ -868,6 +933,10 @@ export function createGatherKernel(
       all.fill(-1);
       pass(0, n, d, ctOff, allLabelsOff, sumsOff, weightsOff);
       return all.slice();
+    },
+    inertiaAll(centres) {
+      sums.set(centres);
+      return inertiaFn(0, n, d, sumsOff, allLabelsOff);
     },
   };
 }

@@ -864,7 +864,7 @@ function lloyd(
   return {
     labels: useKernel ? labels.slice() : labels,
     centres,
-    inertia: inertiaOf(X, n, d, w, centres, labels),
+    inertia: useKernel ? kernel.inertia(centres) : inertiaOf(X, n, d, w, centres, labels),
     iterations,
     converged,
   };

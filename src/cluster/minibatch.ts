@@ -428,7 +428,9 @@ class Model implements MiniBatchKMeansModel {
     this.converged = stopped;
     if (o.computeLabels) {
       this.labels = kernel ? kernel.nearestAll(centres) : nearestLabels(data, n, d, centres, k);
-      this.inertia = inertiaOf(data, n, d, w, centres, this.labels) * unit * unit;
+      const inertia =
+        kernel && !w ? kernel.inertiaAll(centres) : inertiaOf(data, n, d, w, centres, this.labels);
+      this.inertia = inertia * unit * unit;
     } else {
       this.labels = new Int32Array(0);
       this.inertia = (this.ewa ?? Number.NaN) * n * unit * unit;

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { columnMeans, KMEANS_ALGORITHMS, kmeans, meanVariance } from '../../src/cluster/kmeans.js';
+import {
+  columnMeans,
+  inertiaOf,
+  KMEANS_ALGORITHMS,
+  kmeans,
+  meanVariance,
+} from '../../src/cluster/kmeans.js';
 import { pairwiseSum } from '../../src/cluster/kmeans-init.js';
 import { createLloydKernel, setSimdEnabled, simdSupported } from '../../src/cluster/kmeans-simd.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
@@ -304,6 +310,24 @@ describe('kmeans: the WebAssembly SIMD Lloyd pass', () => {
         }
         kernel.release();
       }
+    }
+  });
+
+  it('kernel.inertia(centres) gives the bits of inertiaOf', () => {
+    const rng = new RandomState(9);
+    for (const d of [1, 2, 3, 4, 5, 8, 9]) {
+      const n = 301;
+      const k = 5;
+      const data = Float64Array.from({ length: n * d }, () => 100 * rng.gauss());
+      const centres = Float64Array.from({ length: k * d }, () => 100 * rng.gauss());
+      const kernel = createLloydKernel(n, d, k)!;
+      kernel.load(data);
+      kernel.pass(centres, new Float64Array(k * d), new Float64Array(k));
+      const labels = kernel.labels.slice();
+      expect(new Set(labels).size).toBeGreaterThan(1);
+      const moved = centres.map((v) => v + 1);
+      expect(kernel.inertia(moved)).toBe(inertiaOf(data, n, d, null, moved, labels));
+      kernel.release();
     }
   });
 
