@@ -84,8 +84,8 @@ const I32_NE = [0x47];
 const I32_LT_U = [0x49];
 const I32_GT_U = [0x4b];
 const I32_ADD = [0x6a];
+const I32_SUB = [0x6b];
 const I32_MUL = [0x6c];
-const I32_AND = [0x71];
 const I32_SHL = [0x74];
 const I32_SHR_U = [0x76];
 const I32_CTZ = [0x68];
@@ -245,14 +245,13 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
   const cand = candidatesCode(trials(k));
   const params7 = vec(new Array<number[]>(7).fill([I32]));
   const params6 = vec(new Array<number[]>(6).fill([I32]));
-  const params4 = vec(new Array<number[]>(4).fill([I32]));
+  const params5 = vec(new Array<number[]>(5).fill([I32]));
   const bodies = [
     code,
     cand,
-    columnsCode('sum'),
-    columnsCode('squares'),
+    columnsCode('scan'),
     columnsCode('centre'),
-    maxAbsCode(),
+    columnsCode('centreSquares'),
     inertiaCode(),
   ];
   return new Uint8Array([
@@ -262,70 +261,24 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
       vec([
         [0x60, ...params7, ...vec([[I32]])],
         [0x60, ...params6, ...vec([])],
-        [0x60, ...params4, ...vec([])],
-        [0x60, ...vec([[I32], [I32]]), ...vec([[F64]])],
-        [0x60, ...vec(new Array<number[]>(5).fill([I32])), ...vec([[F64]])],
+        [0x60, ...params5, ...vec([[F64]])],
       ]),
     ),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2), uleb(3), uleb(4)])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2), uleb(2)])),
     ...section(
       7,
       vec([
         [...name('pass'), 0x00, ...uleb(0)],
         [...name('candidates'), 0x00, ...uleb(1)],
-        [...name('sum'), 0x00, ...uleb(2)],
-        [...name('squares'), 0x00, ...uleb(3)],
-        [...name('centre'), 0x00, ...uleb(4)],
-        [...name('maxabs'), 0x00, ...uleb(5)],
-        [...name('inertia'), 0x00, ...uleb(6)],
+        [...name('scan'), 0x00, ...uleb(2)],
+        [...name('centre'), 0x00, ...uleb(3)],
+        [...name('centreSquares'), 0x00, ...uleb(4)],
+        [...name('inertia'), 0x00, ...uleb(5)],
       ]),
     ),
     ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
   ]);
-}
-
-/**
- * Body of `maxabs(x, count) -> f64`: the largest |x_i| of count doubles, or NaN if one is NaN
- * or infinite. Four values per step: f64x2.pmax of the magnitudes (one instruction, unlike
- * f64x2.max), and the sums of x - x, which stay 0 unless a value is not finite.
- */
-function maxAbsCode(): number[] {
-  const P = { x: 0, count: 1 };
-  const L = { end: 2, s: 3, m: 4, t: 5, z: 6, y: 7, v: 8 };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
-  emit(get(P.x), get(P.count), i32(-4), I32_AND, i32(3), I32_SHL, I32_ADD, set(L.end));
-  emit(V128_ZERO, set(L.m), V128_ZERO, set(L.t), V128_ZERO, set(L.z), V128_ZERO, set(L.y));
-  emit(BLOCK, LOOP);
-  emit(get(P.x), get(L.end), I32_LT_U, I32_EQZ, brIf(1));
-  for (const [off, m, z] of [
-    [0, L.m, L.z],
-    [16, L.t, L.y],
-  ] as const) {
-    emit(get(P.x), v128Load(off), tee(L.v), F64X2_ABS, get(m), F64X2_PMAX, set(m));
-    emit(get(z), get(L.v), get(L.v), F64X2_SUB, F64X2_ADD, set(z));
-  }
-  emit(get(P.x), i32(32), I32_ADD, set(P.x), br(0), END, END);
-  emit(get(L.m), get(L.t), F64X2_PMAX, set(L.m), get(L.z), get(L.y), F64X2_ADD, set(L.z));
-  // the last count mod 4 values, one at a time (z in lane 0)
-  emit(get(P.count), i32(3), I32_AND, i32(3), I32_SHL, get(P.x), I32_ADD, set(L.end));
-  emit(get(L.m), f64x2Lane(0), get(L.m), f64x2Lane(1), F64_MAX, set(L.s));
-  emit(BLOCK, LOOP);
-  emit(get(P.x), get(L.end), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(P.x), load64Splat(), tee(L.v), F64X2_ABS, f64x2Lane(0), get(L.s), F64_MAX, set(L.s));
-  emit(get(L.z), get(L.v), get(L.v), F64X2_SUB, F64X2_ADD, set(L.z));
-  emit(get(P.x), i32(8), I32_ADD, set(P.x), br(0), END, END);
-  // max + 0, or NaN when a sum of x - x is NaN
-  emit(get(L.s), get(L.z), f64x2Lane(0), F64_ADD, get(L.z), f64x2Lane(1), F64_ADD);
-  const locals = vec([
-    [...uleb(1), I32],
-    [...uleb(1), F64],
-    [...uleb(5), V128],
-  ]);
-  return [...locals, ...b, ...END];
 }
 
 /**
@@ -377,38 +330,66 @@ function inertiaCode(): number[] {
 }
 
 /**
- * Body of a column pass `f(x, n, d, v)` over the rows of x in order, two columns per lane pair:
- * 'sum' v[j] += x_ij, 'squares' v[j] += x_ij * x_ij (sequential sums per column, the bits of
- * the JavaScript loops), 'centre' x_ij = x_ij - v[j].
+ * Body of a column pass `f(x, n, d, v, s) -> f64` over the rows of x in order, two columns per
+ * lane pair, with the order of additions of the JavaScript loops (sequential sums per column):
+ * - 'scan': v[j] += x_ij; returns the largest |x_ij|, or NaN if a value is not finite (the
+ *   magnitudes by f64x2.pmax, one instruction unlike f64x2.max; sums of x - x, which stay 0
+ *   unless a value is NaN or infinite): the finiteness check, the magnitude of
+ *   util/magnitude.ts and the column sums in one read of the data;
+ * - 'centre': x_ij = x_ij - v[j];
+ * - 'centreSquares': the same, and s[j] += x_ij * x_ij of the centred value.
  */
-function columnsCode(kind: 'sum' | 'squares' | 'centre'): number[] {
-  const P = { x: 0, n: 1, d: 2, v: 3 };
-  const L = { i: 4, j: 5, p: 6, q: 7 };
+function columnsCode(kind: 'scan' | 'centre' | 'centreSquares'): number[] {
+  const P = { x: 0, n: 1, d: 2, v: 3, s: 4 };
+  const L = { i: 5, j: 6, p: 7, q: 8, delta: 9, max: 10, m: 11, z: 12, t: 13 };
   const b: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) b.push(...part);
   };
-  /** One step at p (row) and q (v): `load` and `store` of the width, `op` of the width. */
-  const step = (load: number[], store: number[], add: number[], sub: number[], mul: number[]) => {
-    if (kind === 'centre') emit(get(L.p), get(L.p), load, get(L.q), load, sub, store);
-    else {
-      emit(get(L.q), get(L.q), load, get(L.p), load);
-      if (kind === 'squares') emit(get(L.p), load, mul);
-      emit(add, store);
+  /** One step at p (row), q (v) and q + delta (s), `wide` two columns, else one. */
+  const step = (wide: boolean) => {
+    const load = wide ? v128Load() : f64Load();
+    const store = wide ? V128_STORE() : f64Store();
+    const [add, sub, mul] = wide ? [F64X2_ADD, F64X2_SUB, F64X2_MUL] : [F64_ADD, F64_SUB, F64_MUL];
+    if (kind === 'scan') {
+      emit(get(L.q), get(L.q), load, get(L.p), load, add, store);
+      emit(get(L.p), wide ? v128Load() : load64Splat(), tee(L.t), F64X2_ABS, get(L.m), F64X2_PMAX);
+      emit(set(L.m), get(L.z), get(L.t), get(L.t), F64X2_SUB, F64X2_ADD, set(L.z));
+      return;
     }
+    // e = x - v, stored; with squares, s += e * e
+    emit(get(L.p), get(L.p), load, get(L.q), load, sub);
+    if (kind === 'centre') {
+      emit(store);
+      return;
+    }
+    emit(tee(wide ? L.t : L.max), store);
+    const e = wide ? L.t : L.max;
+    emit(get(L.q), get(L.delta), I32_ADD, get(L.q), get(L.delta), I32_ADD, load);
+    emit(get(e), get(e), mul, add, store);
   };
+  emit(get(P.s), get(P.v), I32_SUB, set(L.delta));
+  emit(V128_ZERO, set(L.m), V128_ZERO, set(L.z));
   emit(get(P.x), set(L.p), i32(0), set(L.i), BLOCK, LOOP);
   emit(get(L.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
   emit(get(P.v), set(L.q), i32(0), set(L.j), BLOCK, LOOP);
   emit(get(L.j), i32(1), I32_ADD, get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-  step(v128Load(), V128_STORE(), F64X2_ADD, F64X2_SUB, F64X2_MUL);
+  step(true);
   emit(get(L.p), i32(16), I32_ADD, set(L.p), get(L.q), i32(16), I32_ADD, set(L.q));
   emit(get(L.j), i32(2), I32_ADD, set(L.j), br(0), END, END);
   emit(get(L.j), get(P.d), I32_LT_U, IF);
-  step(f64Load(), f64Store(), F64_ADD, F64_SUB, F64_MUL);
+  step(false);
   emit(get(L.p), i32(8), I32_ADD, set(L.p), END);
   emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0), END, END);
-  return [...vec([[...uleb(4), I32]]), ...b, ...END];
+  // the largest magnitude + 0, or NaN when a sum of x - x is NaN
+  emit(get(L.m), f64x2Lane(0), get(L.m), f64x2Lane(1), F64_MAX);
+  emit(get(L.z), f64x2Lane(0), F64_ADD, get(L.z), f64x2Lane(1), F64_ADD);
+  const locals = vec([
+    [...uleb(5), I32],
+    [...uleb(1), F64],
+    [...uleb(3), V128],
+  ]);
+  return [...locals, ...b, ...END];
 }
 
 /** Candidates per k-means++ step: 2 + floor(ln k), as kmeans-init.ts. */
@@ -578,13 +559,13 @@ export interface LloydKernel {
   evaluate(ids: Int32Array): void;
   /**
    * Copy `data` (n x d) into X; returns the largest |value|, or NaN when a value is not
-   * finite.
+   * finite. The same read sums the columns, for `centre`.
    */
   load(data: Float64Array): number;
   /**
-   * Centre X in place: the column means (sequential sums over the rows, then divided by n, as
-   * `columnMeans`), and, if asked, the population variances of the columns (sums of the
-   * squared centred values divided by n, as `meanVariance`).
+   * Centre X (as loaded) in place: the column means (sequential sums over the rows, then
+   * divided by n, as `columnMeans`), and, if asked, the population variances of the columns
+   * (sums of the squared centred values divided by n, as `meanVariance`), in the same pass.
    */
   centre(variances: boolean): { mean: Float64Array; variance: Float64Array | null };
   /**
@@ -641,10 +622,11 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
   const fn = instance.exports.pass as (...args: number[]) => number;
   const candFn = instance.exports.candidates as (...args: number[]) => void;
   const columns = instance.exports as Record<
-    'sum' | 'squares' | 'centre',
-    (...a: number[]) => void
+    'scan' | 'centre' | 'centreSquares',
+    (...a: number[]) => number
   >;
-  const maxabs = instance.exports.maxabs as (x: number, count: number) => number;
+  /** Column sums of the data after `load`. */
+  const colSums = new Float64Array(d);
   const inertiaFn = instance.exports.inertia as (...a: number[]) => number;
   const buffer = memory.buffer;
   const candCt = new Float64Array(buffer, candCtOff, d * Lp);
@@ -690,20 +672,24 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
     },
     load(data) {
       X.set(data);
-      return maxabs(0, n * d);
-    },
-    centre(variances) {
       const v = sums.subarray(0, d);
       v.fill(0);
-      columns.sum(0, n, d, sumsOff);
-      const mean = v.slice();
+      const max = columns.scan(0, n, d, sumsOff, sumsOff);
+      colSums.set(v);
+      return max;
+    },
+    centre(variances) {
+      // the mean in `sums`, the sums of squares in `candCt` (d * Lp >= 2d doubles)
+      const mean = colSums.slice();
       for (let j = 0; j < d; j++) mean[j]! /= n;
-      v.set(mean);
-      columns.centre(0, n, d, sumsOff);
-      if (!variances) return { mean, variance: null };
-      v.fill(0);
-      columns.squares(0, n, d, sumsOff);
-      const variance = v.slice();
+      sums.set(mean);
+      if (!variances) {
+        columns.centre(0, n, d, sumsOff, candCtOff);
+        return { mean, variance: null };
+      }
+      candCt.fill(0, 0, d);
+      columns.centreSquares(0, n, d, sumsOff, candCtOff);
+      const variance = candCt.slice(0, d);
       for (let j = 0; j < d; j++) variance[j]! /= n;
       return { mean, variance };
     },
