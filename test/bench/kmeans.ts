@@ -24,7 +24,7 @@
  * its own; `data MB` is the RSS right after loading. Times are medians of process CPU time (and
  * wall time), with a forced GC only before the first and before the timed runs (`settle` in
  * shared/measure.ts says why), after untimed warm-up runs when there are several repetitions
- * (15 at n <= 10,000, else 1; JavaScript engines optimise hot code only after a few calls): the
+ * (50 at n <= 10,000, else 1; JavaScript engines optimise hot code only after a few calls): the
  * first run's CPU time is shown apart. ml-kmeans' conversion to number[][] is not
  * timed.
  */
@@ -198,9 +198,9 @@ function child(impl: string, caseName: string, reps: number): void {
   const wallMs: number[] = [];
   let coldMs = 0;
   let note = '';
-  // untimed warm-up runs when reps > 1 (15 for small data, whose runs are too short for the JIT
+  // untimed warm-up runs when reps > 1 (50 for small data, whose runs are too short for the JIT
   // to optimise the kernels in one); the first run's CPU time is reported as 'first run'
-  const warm = reps > 1 ? (c.rows <= 10_000 ? 15 : 1) : 0;
+  const warm = reps > 1 ? (c.rows <= 10_000 ? 50 : 1) : 0;
   const runs = reps + warm;
   for (let r = 0; r < runs; r++) {
     if (r === 0 || r === warm) settle(gc);

@@ -37,8 +37,8 @@ def main():
     cpu, wall = [], []
     cold = 0.0
     note = ""
-    # untimed warm-up runs when reps > 1, as kmeans.ts (15 at n <= 10,000, else 1)
-    runs = reps + (15 if rows <= 10000 else 1) if reps > 1 else 1
+    # untimed warm-up runs when reps > 1, as kmeans.ts (50 at n <= 10,000, else 1)
+    runs = reps + (50 if rows <= 10000 else 1) if reps > 1 else 1
     for r in range(runs):
         gc.collect()
         c0, w0 = time.process_time(), time.perf_counter()
