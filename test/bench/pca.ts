@@ -154,12 +154,13 @@ interface Measure {
 
 /**
  * Untimed warm-up runs before the timed ones (when reps > 1; the same count for every
- * implementation, Python included): 5 for the 2,000 x 784 case, whose runs are short enough for
- * the JIT to be still compiling during the first few, else 1.
+ * implementation, Python included): 20 for the 2,000 x 784 case, whose runs are short enough for
+ * V8 to be still compiling and recompiling during the first ten or so (the CPU time of the very
+ * first run is reported apart), else 1.
  */
 function warmUps(c: Case, reps: number): number {
   if (reps <= 1) return 0;
-  return c.rows * c.cols <= 2_000_000 ? 5 : 1;
+  return c.rows * c.cols <= 2_000_000 ? 20 : 1;
 }
 
 /** Child process: run one implementation `reps` times and print a Measure as JSON. */
