@@ -602,6 +602,7 @@ function prepare(
   max: Float64Array,
   o: ResolvedPcaOptions,
   columns: string[] | undefined,
+  quiet = false,
 ): { centre: Float64Array; divisor: Float64Array; constant: number[]; inert: number[] } {
   const d = mean.length;
   const centre = new Float64Array(d);
@@ -621,6 +622,12 @@ function prepare(
       if (ss > 0) divisor[j] = Math.sqrt(ss / n);
     }
   }
+  if (!quiet) warnInert(inert, o, columns);
+  return { centre, divisor, constant, inert };
+}
+
+/** The warning that names the inert columns (see `prepare`), if there are any. */
+function warnInert(inert: number[], o: ResolvedPcaOptions, columns: string[] | undefined): void {
   if (inert.length > 0) {
     const names = inert
       .slice(0, MAX_NAMED)
@@ -639,7 +646,6 @@ function prepare(
         (o.scale ? '; scaling divides them by 1, not 0.' : '.'),
     );
   }
-  return { centre, divisor, constant, inert };
 }
 
 /** The 'covariance' and 'randomized' (n >= d) fits, from accumulated moments. */
@@ -873,8 +879,7 @@ function fitKrylov(
       else for (let i = 0; i < n; i++) a.set(x.data.subarray(i * d, (i + 1) * d), i * stride);
     }
     const mo = wide ? columnMoments(x) : kern.moments();
-    const free = wide ? n : d - countInert(mo, o);
-    if (k + 2 * b > free) return null;
+    // quiet: a fit that falls back to the covariance solver warns there, once
     const { centre, divisor, constant, inert } = prepare(
       n,
       mo.mean,
@@ -883,7 +888,10 @@ function fitKrylov(
       mo.max,
       o,
       columns,
+      true,
     );
+    const free = wide ? n : d - inert.length;
+    if (k + 2 * b > free) return null;
     const inv = new Float64Array(d);
     for (let j = 0; j < d; j++) inv[j] = 1 / divisor[j]!;
     let total = 0;
@@ -946,6 +954,7 @@ function fitKrylov(
       }
       vectors = v;
     }
+    warnInert(inert, o, columns);
     return {
       components: orient(vectors, k, d),
       k,
@@ -974,15 +983,6 @@ function compact(a: Float64Array, rows: number, cols: number, stride: number): F
   const out = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) out.set(a.subarray(i * stride, i * stride + cols), i * cols);
   return out;
-}
-
-/** The number of columns `prepare` finds inert, without its warning. */
-function countInert(mo: { min: Float64Array; max: Float64Array }, o: ResolvedPcaOptions): number {
-  let count = 0;
-  for (let j = 0; j < mo.min.length; j++) {
-    if (mo.min[j] === mo.max[j] && (o.center || mo.min[j] === 0)) count++;
-  }
-  return count;
 }
 
 /** Z Z^T / (n - 1) for row-major Z (n x d): dot products of contiguous rows, in 3 x 3 tiles. */

@@ -5,6 +5,7 @@ import { blockLanczos } from '../../src/decomposition/krylov.js';
 import { pca } from '../../src/decomposition/pca.js';
 import { createNormalKernel, setPcaSimdEnabled } from '../../src/decomposition/simd.js';
 import { RandomState } from '../../src/util/random.js';
+import { withCollectedWarnings } from '../../src/util/log.js';
 import { maxAbs, maxAbsDiff } from './helpers.js';
 
 function withoutSimd<T>(f: () => T): T {
@@ -236,10 +237,32 @@ describe("pca(X, {solver: 'randomized'}) by block Lanczos on the data", () => {
     for (let i = 0; i < 50; i++) {
       for (let j = 0; j < 12; j++) x.data[i * 12 + j] = j < 4 ? rng.gauss() : 1;
     }
-    const rnd = pca(x, { components: 2, solver: 'randomized' });
-    const ref = pca(x, { components: 2, solver: 'covariance' });
+    const { value: rnd, warnings } = withCollectedWarnings(() =>
+      pca(x, { components: 2, solver: 'randomized' }),
+    );
+    // the constant columns are named once, by the covariance fit it fell back to
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/columns 5, 6, 7, 8, 9, 10, 11, 12 have zero variance/);
+    const ref = withCollectedWarnings(() => pca(x, { components: 2, solver: 'covariance' })).value;
     expect(rnd.solver).toBe('randomized');
     expect(maxAbsDiff(rnd.explainedVariance, ref.explainedVariance)).toBeLessThan(1e-12);
     expect(maxAbsDiff(rnd.components, ref.components)).toBeLessThan(1e-9);
+  });
+
+  it('names zero-variance columns once when block Lanczos stops at its basis cap and falls back', () => {
+    const rng = new RandomState(6);
+    const x = featureMatrix(200, 40);
+    for (let i = 0; i < 200; i++) {
+      for (let j = 0; j < 40; j++) x.data[i * 40 + j] = j === 7 ? 3 : rng.gauss() * (1 + j / 10);
+    }
+    // maxIterations 2: a basis of at most 4 vectors, too few for 3 components
+    const capped = withCollectedWarnings(() =>
+      pca(x, { components: 3, solver: 'randomized', maxIterations: 2 }),
+    );
+    const free = withCollectedWarnings(() => pca(x, { components: 3, solver: 'randomized' }));
+    expect(free.value.iterations).toBeGreaterThan(2);
+    expect(capped.warnings.filter((m) => /column 8 has zero variance/.test(m))).toHaveLength(1);
+    expect(free.warnings.filter((m) => /column 8 has zero variance/.test(m))).toHaveLength(1);
+    expect(capped.value.solver).toBe('randomized');
   });
 });
