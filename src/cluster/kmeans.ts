@@ -42,15 +42,15 @@
  */
 import type { kmeans as mlKMeans } from 'ml-kmeans';
 import {
-  assertFinite,
   type FeatureMatrix,
+  finiteUnitOf,
   isDataset,
   type MatrixLike,
   toFeatureMatrix,
 } from '../data/dataset.js';
 import { assertUnreachable, DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
-import { divideBy, finiteMagnitudeUnit, unitOfMax } from '../util/magnitude.js';
+import { divideBy } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
@@ -228,12 +228,9 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   // squared distances neither overflow nor underflow (src/util/magnitude.ts). The same pass
   // (in the kernel when there is one) finds NaN and infinities, which assertFinite then reports
   // by row and column.
-  const unit = kernel ? unitOfMax(kernel.load(M.data)) : finiteMagnitudeUnit(M.data);
-  if (unit === null) {
-    kernel?.release();
-    assertFinite(M, fn, isDataset(X) ? X.columns : undefined);
-    throw new Error('kmeans: a non-finite value was not found again.'); // unreachable
-  }
+  const max = kernel ? kernel.load(M.data) : undefined;
+  if (kernel && !(max! < Number.POSITIVE_INFINITY)) kernel.release();
+  const unit = finiteUnitOf(M, fn, isDataset(X) ? X.columns : undefined, { max });
   if (n < k) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
   if (unit !== 1) {
     kernel?.release();

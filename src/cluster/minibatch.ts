@@ -37,15 +37,15 @@
  * JavaScript loop); the results are the same either way.
  */
 import {
-  assertFinite,
   type FeatureMatrix,
+  finiteUnitOf,
   isDataset,
   type MatrixLike,
   toFeatureMatrix,
 } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
-import { divideBy, finiteMagnitudeUnit, magnitudeUnit } from '../util/magnitude.js';
+import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
   checkBoolean,
@@ -219,11 +219,7 @@ export function miniBatchKMeans(
   const M = toFeatureMatrix(X, { fn, allowNonFinite: true });
   // values beyond 2^±500 are fitted divided by a power of two (src/util/magnitude.ts); the
   // same pass finds NaN and infinities, which assertFinite reports by row and column
-  const unit = finiteMagnitudeUnit(M.data);
-  if (unit === null) {
-    assertFinite(M, fn, isDataset(X) ? X.columns : undefined);
-    throw new Error(`${fn}: a non-finite value was not found again.`); // unreachable
-  }
+  const unit = finiteUnitOf(M, fn, isDataset(X) ? X.columns : undefined);
   const model = new Model(o, M.cols);
   model.fit(
     unit === 1 ? M : { rows: M.rows, cols: M.cols, data: divideBy(M.data, unit) },

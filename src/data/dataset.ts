@@ -8,6 +8,7 @@
  */
 import { Matrix } from 'ml-matrix';
 import { DataError } from '../util/errors.js';
+import { finiteMagnitudeUnit, unitOfMax } from '../util/magnitude.js';
 
 /** A dense row-major matrix of doubles: element (i, j) is `data[i * cols + j]`. */
 export interface FeatureMatrix {
@@ -167,6 +168,29 @@ export function assertFinite(x: FeatureMatrix, fn = 'clusterlens', columns?: str
       );
     }
   }
+}
+
+/**
+ * `magnitudeUnit` of x's values (util/magnitude.ts) once they are known to be finite: NaN or an
+ * infinity is the `DataError` of `assertFinite`, naming its row and column. `max` is the largest
+ * |value| when a kernel has already found it (NaN if a value is not finite); else one pass here
+ * finds both.
+ */
+export function finiteUnitOf(
+  x: FeatureMatrix,
+  fn: string,
+  columns: string[] | undefined,
+  range: { low?: number; high?: number; max?: number } = {},
+): number {
+  const unit =
+    range.max === undefined
+      ? finiteMagnitudeUnit(x.data, range.low, range.high)
+      : unitOfMax(range.max, range.low, range.high);
+  if (unit === null) {
+    assertFinite(x, fn, columns);
+    throw new Error(`${fn}: a non-finite value was not found again.`); // unreachable
+  }
+  return unit;
 }
 
 /** A deep copy. */

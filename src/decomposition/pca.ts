@@ -59,16 +59,16 @@
 import type { PCAModel as MlPcaModel } from 'ml-pca';
 import { Matrix, SVD } from 'ml-matrix';
 import {
-  assertFinite,
   type FeatureMatrix,
   type MatrixLike,
   featureMatrix,
+  finiteUnitOf,
   isDataset,
   toFeatureMatrix,
 } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
-import { divideBy, finiteMagnitudeUnit } from '../util/magnitude.js';
+import { divideBy } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
 import {
   checkBoolean,
@@ -486,11 +486,7 @@ export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
   // 1e300 do not overflow and those near 1e-300 do not underflow.
   // The eigensolvers work on squares of the covariances (fourth powers of the data), hence the
   // narrower range [2^-60, 2^60]; a power of two changes no digit of the results.
-  const unit = finiteMagnitudeUnit(x.data, 2 ** -60, 2 ** 60);
-  if (unit === null) {
-    assertFinite(x, 'pca', columns);
-    throw new Error('pca: a non-finite value was not found again.'); // unreachable
-  }
+  const unit = finiteUnitOf(x, 'pca', columns, { low: 2 ** -60, high: 2 ** 60 });
   const xs = unit === 1 ? x : { rows: n, cols: d, data: divideBy(x.data, unit) };
   let parts: PcaParts | null = solver === 'randomized' ? fitKrylov(xs, o, columns) : null;
   if (parts !== null) {
