@@ -104,6 +104,7 @@ import {
   toDistanceInput,
 } from './distance.js';
 import { squareEuclideanSimd } from './distance-simd.js';
+import { mstEuclideanSimd, wardEuclideanSimd } from './linkage-simd.js';
 import { type HClustResult, makeHClustResult } from './tree.js';
 
 /** The linkage methods, by their canonical name. */
@@ -483,10 +484,14 @@ function runLinkage(
   if (plan.layout === 'features') {
     const x = features!;
     switch (method) {
-      case 'single':
-        return sortAndRelabel(mstFeatures(x, metric as Metric), n, sizes);
+      case 'single': {
+        // the scans in WebAssembly SIMD for Euclidean data (the same rows), else JavaScript
+        const euclidean = metric === 'euclidean' || metric === 'sqeuclidean';
+        const Z = euclidean ? mstEuclideanSimd(x, metric === 'sqeuclidean') : null;
+        return sortAndRelabel(Z ?? mstFeatures(x, metric as Metric), n, sizes);
+      }
       case 'ward':
-        return sortAndRelabel(wardFeatures(x, size0), n, sizes);
+        return sortAndRelabel(wardEuclideanSimd(x, size0) ?? wardFeatures(x, size0), n, sizes);
       case 'centroid':
       case 'median':
         return genericFeatures(x, method === 'median', size0);

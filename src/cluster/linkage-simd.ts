@@ -1,0 +1,364 @@
+/**
+ * The row scans of hierarchical clustering on stored data (O(n d) memory, no distance matrix)
+ * in WebAssembly SIMD: single linkage by Prim's algorithm and ward by the nearest-neighbour
+ * chain over centroids (linkage.ts has the algorithms and their JavaScript form).
+ *
+ * Both spend their time in one scan: from one point (or centroid) to every other active one, a
+ * squared Euclidean distance, then a minimum in index order. Here the data is stored transposed
+ * (column j of all points at j * cap), so two points sit in one f64x2 lane pair; each lane sums
+ * (q_j - x_j)^2 over j in order with a separate multiply and add, and takes the square root
+ * (correctly rounded, as Math.sqrt): the distances are bit for bit those of distance.ts. The
+ * running minimum is per lane (strict <, so the first of equal values in the lane wins), and
+ * the two lanes are merged at the end preferring the lower position on a tie: the point found is
+ * the one the JavaScript loop finds.
+ *
+ * Positions are in index order. A point that leaves the scan (joined the tree, merged away)
+ * gets a penalty of +Infinity added to its value, so it never wins; when a quarter of the
+ * positions are such holes, the arrays are compacted in order (JavaScript, O(n d)).
+ *
+ * Memory (little-endian f64): [xt: d * cap][values: cap][penalty: cap][query: d][out: 2]
+ * with cap = n rounded up to even (the padding position has penalty +Infinity). `values` is the
+ * best distance so far (single) or the cluster sizes (ward).
+ */
+import type { FeatureMatrix } from '../data/dataset.js';
+import { simdSupported, wasm } from './kmeans-simd.js';
+
+const PAGE = 65536;
+const w = wasm;
+const o = w.op;
+const F64X2_SQRT = [0xfd, ...w.uleb(0xef)];
+const F64X2_DIV = [0xfd, ...w.uleb(0xf3)];
+const F64X2_PMIN = [0xfd, ...w.uleb(0xf6)];
+const F64X2_LT = [0xfd, ...w.uleb(0x49)];
+const F64X2_SPLAT = [0xfd, ...w.uleb(0x14)];
+const I64X2_ADD = [0xfd, ...w.uleb(0xce)];
+const BITSELECT = [0xfd, ...w.uleb(0x52)];
+const load64Splat = (offset = 0) => [0xfd, ...w.uleb(0x0a), 3, ...w.uleb(offset)];
+const v128Store = (offset = 0) => [0xfd, ...w.uleb(0x0b), 3, ...w.uleb(offset)];
+const i32x4Lane = (lane: number) => [0xfd, ...w.uleb(0x1b), lane];
+/** v128.const of two i64 lanes. */
+const i64x2 = (a: number, b: number) => [
+  0xfd,
+  ...w.uleb(0x0c),
+  ...Array.from(new Uint8Array(new BigInt64Array([BigInt(a), BigInt(b)]).buffer)),
+];
+const I32_LT_S = [0x48];
+const I32_AND = [0x71];
+const I32_OR = [0x72];
+const F64_LT = [0x63];
+const F64_EQ = [0x61];
+const SELECT = [0x1b];
+
+type ScanKind = 'single' | 'single-squared' | 'ward';
+
+/**
+ * `scan(xt, cap8, m, q, values, pen, out, np, cur) -> i32` for d columns: over positions
+ * 0..m-1 (m rounded up to even), v = the value of the position (below), and the lowest position
+ * with the smallest v < cur, or -1; its v is written to out.
+ *  single:          values[i] = min(values[i], dist(q, x_i)) + pen[i]; v = values[i]
+ *  ward:            v = ((np * size_i) / (np + size_i)) * ||q - x_i||^2 + pen[i]
+ * (np and cur are ignored by single, which starts from cur = +Infinity.)
+ */
+function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
+  const P = { xt: 0, cap8: 1, m: 2, q: 3, values: 4, pen: 5, out: 6, np: 7, cur: 8 };
+  // locals: 4 i32, then 7 v128, then 2 f64
+  const L = { pos: 9, end: 10, a: 11, take: 12 };
+  const V = { s: 13, e: 14, v: 15, minV: 16, minP: 17, posV: 18, npV: 19 };
+  const F = { v0: 20, v1: 21 };
+  const b: number[] = [];
+  const emit = (...parts: number[][]) => {
+    for (const part of parts) b.push(...part);
+  };
+  // end = 8 * (m rounded up to even)
+  emit(w.get(P.m), w.i32(1), o.I32_ADD, w.i32(-2), I32_AND, w.i32(3), o.I32_SHL, w.set(L.end));
+  emit(w.get(P.cur), F64X2_SPLAT, w.set(V.minV), i64x2(-1, -1), w.set(V.minP));
+  emit(i64x2(0, 1), w.set(V.posV), w.get(P.np), F64X2_SPLAT, w.set(V.npV));
+  emit(w.i32(0), w.set(L.pos), o.BLOCK, o.LOOP);
+  emit(w.get(L.pos), w.get(L.end), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
+  // s = sum over j of (q_j - x_j)^2, two positions per lane pair
+  emit(w.get(P.xt), w.get(L.pos), o.I32_ADD, w.set(L.a), o.V128_ZERO, w.set(V.s));
+  for (let j = 0; j < d; j++) {
+    emit(w.get(P.q), load64Splat(j * 8), w.get(L.a), w.v128Load(), o.F64X2_SUB, w.set(V.e));
+    emit(w.get(V.s), w.get(V.e), w.get(V.e), o.F64X2_MUL, o.F64X2_ADD, w.set(V.s));
+    if (j < d - 1) emit(w.get(L.a), w.get(P.cap8), o.I32_ADD, w.set(L.a));
+  }
+  const at = (base: number) => [...w.get(base), ...w.get(L.pos), ...o.I32_ADD];
+  if (kind === 'ward') {
+    // v = ((np * n_i) / (np + n_i)) * s + pen
+    emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_MUL);
+    emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_ADD, F64X2_DIV);
+    emit(w.get(V.s), o.F64X2_MUL, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v));
+  } else {
+    // values = pmin(values, dist) + pen (pmin(b, v) = v < b ? v : b: the JavaScript update)
+    emit(at(P.values), at(P.values), w.v128Load(), w.get(V.s));
+    if (kind === 'single') emit(F64X2_SQRT);
+    emit(F64X2_PMIN, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v), w.get(V.v), v128Store());
+  }
+  // per lane: the first position with a v below the lane's minimum so far
+  emit(w.get(V.posV), w.get(V.minP), w.get(V.v), w.get(V.minV), F64X2_LT, BITSELECT);
+  emit(w.set(V.minP), w.get(V.minV), w.get(V.v), F64X2_PMIN, w.set(V.minV));
+  emit(w.get(V.posV), i64x2(2, 2), I64X2_ADD, w.set(V.posV));
+  emit(w.get(L.pos), w.i32(16), o.I32_ADD, w.set(L.pos), w.br(0), o.END, o.END);
+  // lane 1 wins if smaller, or as small at a lower position (-1, none found, is never lower
+  // than a found position: a found value is below the starting one, which the other lane has)
+  emit(w.get(V.minV), w.f64x2Lane(0), w.set(F.v0), w.get(V.minV), w.f64x2Lane(1), w.set(F.v1));
+  emit(w.get(F.v1), w.get(F.v0), F64_LT);
+  emit(w.get(F.v1), w.get(F.v0), F64_EQ, w.get(V.minP), i32x4Lane(2), w.get(V.minP), i32x4Lane(0));
+  emit(I32_LT_S, I32_AND, I32_OR, w.set(L.take));
+  emit(w.get(P.out), w.get(F.v1), w.get(F.v0), w.get(L.take), SELECT, w.f64Store(0));
+  emit(w.get(V.minP), i32x4Lane(2), w.get(V.minP), i32x4Lane(0), w.get(L.take), SELECT);
+  const { I32, F64, V128 } = w.types;
+  const locals = w.vec([
+    [...w.uleb(4), I32],
+    [...w.uleb(7), V128],
+    [...w.uleb(2), F64],
+  ]);
+  const code = [...locals, ...b, ...o.END];
+  const params = w.vec([...new Array<number[]>(7).fill([I32]), [F64], [F64]]);
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...w.section(1, w.vec([[0x60, ...params, ...w.vec([[I32]])]])),
+    ...w.section(2, w.vec([[...w.name('env'), ...w.name('memory'), 0x02, 0x00, ...w.uleb(1)]])),
+    ...w.section(3, w.vec([w.uleb(0)])),
+    ...w.section(7, w.vec([[...w.name('scan'), 0x00, ...w.uleb(0)]])),
+    ...w.section(10, w.vec([[...w.uleb(code.length), ...code]])),
+  ]);
+}
+
+const modules = new Map<string, WebAssembly.Module>();
+
+/** Points (or centroids) in scan order, with the scan in WebAssembly (see the file header). */
+class ScanKernel {
+  /** Positions in use (holes included); positions >= m have penalty +Infinity. */
+  m: number;
+  /** Positions that left the scan since the last compaction. */
+  holes = 0;
+  /** Original index at each position, and position of each original index. */
+  readonly ids: Int32Array;
+  readonly posOf: Int32Array;
+  readonly cap: number;
+  readonly xt: Float64Array;
+  readonly values: Float64Array;
+  readonly pen: Float64Array;
+  readonly query: Float64Array;
+  readonly out: Float64Array;
+  private readonly fn: (...args: number[]) => number;
+  private readonly offsets: { xt: number; values: number; pen: number; query: number; out: number };
+
+  constructor(
+    x: FeatureMatrix,
+    memory: WebAssembly.Memory,
+    fn: (...args: number[]) => number,
+    cap: number,
+  ) {
+    const { rows: n, cols: d, data } = x;
+    const xtOff = 0;
+    const valuesOff = xtOff + d * cap * 8;
+    const penOff = valuesOff + cap * 8;
+    const queryOff = penOff + cap * 8;
+    const outOff = queryOff + d * 8;
+    const buffer = memory.buffer;
+    this.offsets = { xt: xtOff, values: valuesOff, pen: penOff, query: queryOff, out: outOff };
+    this.fn = fn;
+    this.cap = cap;
+    this.m = n;
+    this.xt = new Float64Array(buffer, xtOff, d * cap);
+    this.values = new Float64Array(buffer, valuesOff, cap);
+    this.pen = new Float64Array(buffer, penOff, cap);
+    this.query = new Float64Array(buffer, queryOff, d);
+    this.out = new Float64Array(buffer, outOff, 2);
+    this.ids = new Int32Array(n);
+    this.posOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      this.ids[i] = i;
+      this.posOf[i] = i;
+    }
+    transpose(data, n, d, this.xt, cap);
+    this.pen.fill(Number.POSITIVE_INFINITY, n, cap);
+  }
+
+  /**
+   * The scan from the query: the lowest position whose value is the smallest below `cur`, or
+   * -1; that value is in out[0].
+   */
+  scan(np: number, cur: number): number {
+    const f = this.offsets;
+    return this.fn(f.xt, this.cap * 8, this.m, f.query, f.values, f.pen, f.out, np, cur);
+  }
+
+  /** The position leaves the scan. */
+  remove(pos: number): void {
+    this.pen[pos] = Number.POSITIVE_INFINITY;
+    this.holes++;
+  }
+
+  /** The query: the column values at `pos`. */
+  queryFrom(pos: number): void {
+    const { xt, query, cap } = this;
+    for (let j = 0; j < query.length; j++) query[j] = xt[j * cap + pos]!;
+  }
+
+  /** Drop the holes when they are a quarter of the positions, keeping the order. */
+  compactIfSparse(): void {
+    if (this.holes * 4 <= this.m) return;
+    const { xt, values, pen, ids, posOf, cap } = this;
+    const d = this.query.length;
+    let t = 0;
+    for (let pos = 0; pos < this.m; pos++) {
+      if (pen[pos] !== 0) continue;
+      if (t !== pos) {
+        for (let j = 0; j < d; j++) xt[j * cap + t] = xt[j * cap + pos]!;
+        values[t] = values[pos]!;
+        ids[t] = ids[pos]!;
+      }
+      posOf[ids[t]!] = t;
+      t++;
+    }
+    pen.fill(0, 0, t);
+    pen.fill(Number.POSITIVE_INFINITY, t, cap);
+    this.m = t;
+    this.holes = 0;
+  }
+}
+
+/** xt[j * cap + i] = data[i * d + j]. */
+function transpose(data: Float64Array, n: number, d: number, xt: Float64Array, cap: number): void {
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) xt[j * cap + i] = data[o + j]!;
+  }
+}
+
+function createScanKernel(x: FeatureMatrix, kind: ScanKind): ScanKernel | null {
+  const { rows: n, cols: d } = x;
+  if (n < 2 || d < 1 || d > 256 || !simdSupported()) return null;
+  const cap = n + (n & 1);
+  const total = (d * cap + 2 * cap + d + 2) * 8;
+  const pages = Math.ceil(total / PAGE);
+  if (pages > 65536) return null;
+  try {
+    const key = `${kind} ${d}`;
+    let module = modules.get(key);
+    if (module === undefined) {
+      module = new WebAssembly.Module(scanModule(d, kind));
+      modules.set(key, module);
+    }
+    const memory = new WebAssembly.Memory({ initial: pages });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return new ScanKernel(x, memory, instance.exports.scan as (...a: number[]) => number, cap);
+  } catch {
+    return null; // no memory for it: JavaScript will do
+  }
+}
+
+/**
+ * Single linkage of the rows of x by Prim's algorithm (Euclidean, or squared Euclidean), the
+ * unsorted rows of `mstFeatures` in linkage.ts, bit for bit; null without WebAssembly SIMD (or
+ * memory for it), and the caller runs the JavaScript form. @internal
+ */
+export function mstEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64Array | null {
+  const n = x.rows;
+  const k = createScanKernel(x, squared ? 'single-squared' : 'single');
+  if (k === null) return null;
+  k.values.fill(Number.POSITIVE_INFINITY);
+  const Z = new Float64Array(4 * (n - 1));
+  let p = 0;
+  for (let step = 0; step < n - 1; step++) {
+    const pp = k.posOf[p]!;
+    k.remove(pp);
+    k.queryFrom(pp);
+    const ypos = k.scan(0, Number.POSITIVE_INFINITY);
+    if (ypos < 0) return null; // only infinite distances: the JavaScript form handles it
+    const y = k.ids[ypos]!;
+    Z[4 * step] = p;
+    Z[4 * step + 1] = y;
+    Z[4 * step + 2] = k.out[0]!;
+    p = y;
+    k.compactIfSparse();
+  }
+  return Z;
+}
+
+/**
+ * Ward linkage of the rows of x (initial cluster sizes size0) by the nearest-neighbour chain
+ * over centroids: the unsorted rows of `wardFeatures` in linkage.ts, bit for bit; null without
+ * WebAssembly SIMD (or memory for it). @internal
+ */
+export function wardEuclideanSimd(x: FeatureMatrix, size0: Int32Array): Float64Array | null {
+  const n = x.rows;
+  const d = x.cols;
+  const k = createScanKernel(x, 'ward');
+  if (k === null) return null;
+  const { xt, values: size, posOf, ids, cap } = k;
+  for (let i = 0; i < n; i++) size[i] = size0[i]!;
+  const Z = new Float64Array(4 * (n - 1));
+  const chain = new Int32Array(n);
+  let len = 0;
+  /** ((n_a n_b) / (n_a + n_b)) ||c_a - c_b||^2, as `key` in wardFeatures. */
+  const key = (a: number, b: number): number => {
+    const pa = posOf[a]!;
+    const pb = posOf[b]!;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = xt[j * cap + pa]! - xt[j * cap + pb]!;
+      s += t * t;
+    }
+    const na = size[pa]!;
+    const nb = size[pb]!;
+    return ((na * nb) / (na + nb)) * s;
+  };
+  for (let step = 0; step < n - 1; step++) {
+    if (len === 0) {
+      let pos = 0;
+      while (k.pen[pos] !== 0) pos++;
+      chain[0] = ids[pos]!;
+      len = 1;
+    }
+    let p = 0;
+    let q = 0;
+    let cur = Number.POSITIVE_INFINITY;
+    for (;;) {
+      p = chain[len - 1]!;
+      if (len > 1) {
+        q = chain[len - 2]!;
+        cur = key(p, q);
+      } else {
+        cur = Number.POSITIVE_INFINITY;
+      }
+      const pp = posOf[p]!;
+      k.queryFrom(pp);
+      k.pen[pp] = Number.POSITIVE_INFINITY;
+      const qpos = k.scan(size[pp]!, cur);
+      k.pen[pp] = 0;
+      if (qpos >= 0) {
+        q = ids[qpos]!;
+        cur = k.out[0]!;
+      }
+      if (len > 1 && q === chain[len - 2]) break;
+      chain[len++] = q;
+    }
+    len -= 2;
+    if (p > q) {
+      const t = p;
+      p = q;
+      q = t;
+    }
+    const pp = posOf[p]!;
+    const pq = posOf[q]!;
+    const np = size[pp]!;
+    const nq = size[pq]!;
+    Z[4 * step] = p;
+    Z[4 * step + 1] = q;
+    Z[4 * step + 2] = Math.sqrt(2 * cur);
+    Z[4 * step + 3] = np + nq;
+    const s = np + nq;
+    for (let j = 0; j < d; j++) {
+      xt[j * cap + pq] = (np * xt[j * cap + pp]! + nq * xt[j * cap + pq]!) / s;
+    }
+    size[pp] = 0;
+    size[pq] = s;
+    k.remove(pp);
+    k.compactIfSparse();
+  }
+  return Z;
+}
