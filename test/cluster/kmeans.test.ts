@@ -9,6 +9,7 @@ import {
   meanVariance,
 } from '../../src/cluster/kmeans.js';
 import { pairwiseSum } from '../../src/cluster/kmeans-init.js';
+import { miniBatchKMeans } from '../../src/cluster/minibatch.js';
 import { createLloydKernel, setSimdEnabled, simdSupported } from '../../src/cluster/kmeans-simd.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
@@ -290,6 +291,32 @@ describe('kmeans: the WebAssembly SIMD Lloyd pass', () => {
       setSimdEnabled(previous);
     }
     expect(simdSupported()).toBe(true); // Node 20 has WebAssembly SIMD
+  });
+
+  it("a fit that reuses the previous fit's kernel memory gives the JavaScript result", () => {
+    const rng = new RandomState(31);
+    const make = (n: number, d: number) =>
+      Array.from({ length: n }, () => Array.from({ length: d }, () => rng.gauss() * 5));
+    // the second and third fit take the first's memory (it holds them, and not twice over)
+    const shapes: [number, number, number][] = [
+      [1200, 5, 4],
+      [900, 5, 4],
+      [1000, 4, 6],
+      [1200, 5, 4],
+    ];
+    for (const [n, d, k] of shapes) {
+      const X = make(n, d);
+      const simd = kmeans(X, { k, nInit: 2, seed: 1 });
+      const mb = miniBatchKMeans(X, { k, batchSize: 100, seed: 1 });
+      const previous = setSimdEnabled(false);
+      try {
+        const js = kmeans(X, { k, nInit: 2, seed: 1, algorithm: 'lloyd' });
+        expect({ ...simd.toJSON(), algorithm: 'lloyd' }).toEqual(js.toJSON());
+        expect(mb.toJSON()).toEqual(miniBatchKMeans(X, { k, batchSize: 100, seed: 1 }).toJSON());
+      } finally {
+        setSimdEnabled(previous);
+      }
+    }
   });
 
   it('kernel.load(data) gives the largest magnitude, or NaN when a value is not finite', () => {
