@@ -1,9 +1,10 @@
 /**
  * The row scans of hierarchical clustering on stored data (O(n d) memory, no distance matrix)
- * in WebAssembly SIMD: single linkage by Prim's algorithm and ward by the nearest-neighbour
- * chain over centroids (linkage.ts has the algorithms and their JavaScript form).
+ * in WebAssembly SIMD: single linkage by Prim's algorithm, ward by the nearest-neighbour chain
+ * over centroids, centroid and median by the generic algorithm's nearest-neighbour searches and
+ * lower bounds (linkage.ts has the algorithms and their JavaScript form).
  *
- * Both spend their time in one scan: from one point (or centroid) to every other active one, a
+ * All spend their time in one scan: from one point (or centroid) to every other active one, a
  * squared Euclidean distance, then a minimum in index order. Here the data is stored transposed
  * (column j of all points at j * cap), so two points sit in one f64x2 lane pair; each lane sums
  * (q_j - x_j)^2 over j in order with a separate multiply and add, and takes the square root
@@ -18,7 +19,8 @@
  *
  * Memory (little-endian f64): [xt: d * cap][values: cap][penalty: cap][query: d][out: 2]
  * with cap = n rounded up to even (the padding position has penalty +Infinity). `values` is the
- * best distance so far (single) or the cluster sizes (ward).
+ * best distance so far (single), the cluster sizes (ward) or the distances of the last scan
+ * (centroid, median).
  */
 import type { FeatureMatrix } from '../data/dataset.js';
 import { simdSupported, wasm } from './kmeans-simd.js';
@@ -32,6 +34,8 @@ const F64X2_PMIN = [0xfd, ...w.uleb(0xf6)];
 const F64X2_LT = [0xfd, ...w.uleb(0x49)];
 const F64X2_SPLAT = [0xfd, ...w.uleb(0x14)];
 const I64X2_ADD = [0xfd, ...w.uleb(0xce)];
+const I64X2_SPLAT = [0xfd, ...w.uleb(0x12)];
+const I64_EXTEND_I32_U = [0xad];
 const BITSELECT = [0xfd, ...w.uleb(0x52)];
 const load64Splat = (offset = 0) => [0xfd, ...w.uleb(0x0a), 3, ...w.uleb(offset)];
 const v128Store = (offset = 0) => [0xfd, ...w.uleb(0x0b), 3, ...w.uleb(offset)];
@@ -49,22 +53,23 @@ const F64_LT = [0x63];
 const F64_EQ = [0x61];
 const SELECT = [0x1b];
 
-type ScanKind = 'single' | 'single-squared' | 'ward';
+type ScanKind = 'single' | 'single-squared' | 'ward' | 'generic';
 
 /**
- * `scan(xt, cap8, m, q, values, pen, out, np, cur) -> i32` for d columns: over positions
- * 0..m-1 (m rounded up to even), v = the value of the position (below), and the lowest position
- * with the smallest v < cur, or -1; its v is written to out.
+ * `scan(xt, cap8, m, q, values, pen, out, np, cur, from) -> i32` for d columns: over positions
+ * from..m-1 (from even, m rounded up to even), v = the value of the position (below), and the
+ * lowest position with the smallest v < cur, or -1; its v is written to out.
  *  single:          values[i] = min(values[i], dist(q, x_i)) + pen[i]; v = values[i]
  *  ward:            v = ((np * size_i) / (np + size_i)) * ||q - x_i||^2 + pen[i]
- * (np and cur are ignored by single, which starts from cur = +Infinity.)
+ *  generic:         values[i] = v = ||q - x_i||^2 + pen[i]
+ * (np is used by ward only.)
  */
 function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
-  const P = { xt: 0, cap8: 1, m: 2, q: 3, values: 4, pen: 5, out: 6, np: 7, cur: 8 };
+  const P = { xt: 0, cap8: 1, m: 2, q: 3, values: 4, pen: 5, out: 6, np: 7, cur: 8, from: 9 };
   // locals: 4 i32, then 7 v128, then 2 f64
-  const L = { pos: 9, end: 10, a: 11, take: 12 };
-  const V = { s: 13, e: 14, v: 15, minV: 16, minP: 17, posV: 18, npV: 19 };
-  const F = { v0: 20, v1: 21 };
+  const L = { pos: 10, end: 11, a: 12, take: 13 };
+  const V = { s: 14, e: 15, v: 16, minV: 17, minP: 18, posV: 19, npV: 20 };
+  const F = { v0: 21, v1: 22 };
   const b: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) b.push(...part);
@@ -72,8 +77,9 @@ function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
   // end = 8 * (m rounded up to even)
   emit(w.get(P.m), w.i32(1), o.I32_ADD, w.i32(-2), I32_AND, w.i32(3), o.I32_SHL, w.set(L.end));
   emit(w.get(P.cur), F64X2_SPLAT, w.set(V.minV), i64x2(-1, -1), w.set(V.minP));
-  emit(i64x2(0, 1), w.set(V.posV), w.get(P.np), F64X2_SPLAT, w.set(V.npV));
-  emit(w.i32(0), w.set(L.pos), o.BLOCK, o.LOOP);
+  emit(w.get(P.from), I64_EXTEND_I32_U, I64X2_SPLAT, i64x2(0, 1), I64X2_ADD, w.set(V.posV));
+  emit(w.get(P.np), F64X2_SPLAT, w.set(V.npV));
+  emit(w.get(P.from), w.i32(3), o.I32_SHL, w.set(L.pos), o.BLOCK, o.LOOP);
   emit(w.get(L.pos), w.get(L.end), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
   // s = sum over j of (q_j - x_j)^2, two positions per lane pair
   emit(w.get(P.xt), w.get(L.pos), o.I32_ADD, w.set(L.a), o.V128_ZERO, w.set(V.s));
@@ -88,6 +94,10 @@ function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
     emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_MUL);
     emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_ADD, F64X2_DIV);
     emit(w.get(V.s), o.F64X2_MUL, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v));
+  } else if (kind === 'generic') {
+    // values = v = s + pen
+    emit(at(P.values), w.get(V.s), at(P.pen), w.v128Load(), o.F64X2_ADD);
+    emit(w.set(V.v), w.get(V.v), v128Store());
   } else {
     // values = pmin(values, dist) + pen (pmin(b, v) = v < b ? v : b: the JavaScript update)
     emit(at(P.values), at(P.values), w.v128Load(), w.get(V.s));
@@ -114,7 +124,7 @@ function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
     [...w.uleb(2), F64],
   ]);
   const code = [...locals, ...b, ...o.END];
-  const params = w.vec([...new Array<number[]>(7).fill([I32]), [F64], [F64]]);
+  const params = w.vec([...new Array<number[]>(7).fill([I32]), [F64], [F64], [I32]]);
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...w.section(1, w.vec([[0x60, ...params, ...w.vec([[I32]])]])),
@@ -178,12 +188,12 @@ class ScanKernel {
   }
 
   /**
-   * The scan from the query: the lowest position whose value is the smallest below `cur`, or
-   * -1; that value is in out[0].
+   * The scan from the query over positions [from, to) (from even): the lowest position whose
+   * value is the smallest below `cur`, or -1; that value is in out[0].
    */
-  scan(np: number, cur: number): number {
+  scan(np: number, cur: number, from = 0, to = this.m): number {
     const f = this.offsets;
-    return this.fn(f.xt, this.cap * 8, this.m, f.query, f.values, f.pen, f.out, np, cur);
+    return this.fn(f.xt, this.cap * 8, to, f.query, f.values, f.pen, f.out, np, cur, from);
   }
 
   /** The position leaves the scan. */
@@ -361,4 +371,81 @@ export function wardEuclideanSimd(x: FeatureMatrix, size0: Int32Array): Float64A
     k.compactIfSparse();
   }
   return Z;
+}
+
+/** The distance callbacks of the generic algorithm (linkage.ts `genericCore`) on centroids. */
+export interface CentroidScans {
+  /** Squared distance between the centroids of clusters a and b. */
+  dist(a: number, b: number): number;
+  /** out = [the active cluster above x nearest to x (first on ties) or -1, its distance]. */
+  nearestAbove(x: number, active: Int32Array, m: number, out: Float64Array): void;
+  /** Cluster x (nx points) merged into y (ny points): y's centroid, x leaves. */
+  merge(x: number, y: number, h: number, nx: number, ny: number): void;
+  /** out[t] = squared distance from y to active[t], for the active clusters below y. */
+  lowerBounds(y: number, active: Int32Array, m: number, out: Float64Array): void;
+}
+
+/**
+ * Centroid (or, with `median`, midpoint) linkage's scans over the centroids of x in WebAssembly
+ * SIMD: the values of `genericFeatures` in linkage.ts, bit for bit; null without WebAssembly
+ * SIMD (or memory for it). @internal
+ */
+export function centroidScans(x: FeatureMatrix, median: boolean): CentroidScans | null {
+  const d = x.cols;
+  const k = createScanKernel(x, 'generic');
+  if (k === null) return null;
+  const { xt, posOf, ids, pen, values, cap } = k;
+  const inf = Number.POSITIVE_INFINITY;
+  return {
+    dist(a, b) {
+      const pa = posOf[a]!;
+      const pb = posOf[b]!;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const t = xt[j * cap + pa]! - xt[j * cap + pb]!;
+        s += t * t;
+      }
+      return s;
+    },
+    nearestAbove(p, _active, _m, out) {
+      // from the even position at or before p's; p (and that one) penalised meanwhile
+      const pp = posOf[p]!;
+      const from = pp - (pp & 1);
+      const before = pen[from]!;
+      pen[from] = inf;
+      pen[pp] = inf;
+      k.queryFrom(pp);
+      const pos = k.scan(0, inf, from);
+      pen[from] = before;
+      pen[pp] = 0;
+      out[0] = pos >= 0 ? ids[pos]! : -1;
+      out[1] = k.out[0]!;
+    },
+    merge(p, q, _h, np, nq) {
+      const pp = posOf[p]!;
+      const pq = posOf[q]!;
+      if (median) {
+        for (let j = 0; j < d; j++) {
+          xt[j * cap + pq] = 0.5 * (xt[j * cap + pp]! + xt[j * cap + pq]!);
+        }
+      } else {
+        const s = np + nq;
+        for (let j = 0; j < d; j++) {
+          xt[j * cap + pq] = (np * xt[j * cap + pp]! + nq * xt[j * cap + pq]!) / s;
+        }
+      }
+      k.remove(pp);
+      k.compactIfSparse();
+    },
+    lowerBounds(q, active, m, out) {
+      const pq = posOf[q]!;
+      k.queryFrom(pq);
+      k.scan(0, inf, 0, pq);
+      for (let t = 0; t < m; t++) {
+        const z = active[t]!;
+        if (z >= q) break;
+        out[t] = values[posOf[z]!]!;
+      }
+    },
+  };
 }

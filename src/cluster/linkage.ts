@@ -104,7 +104,7 @@ import {
   toDistanceInput,
 } from './distance.js';
 import { squareEuclideanSimd } from './distance-simd.js';
-import { mstEuclideanSimd, wardEuclideanSimd } from './linkage-simd.js';
+import { centroidScans, mstEuclideanSimd, wardEuclideanSimd } from './linkage-simd.js';
 import { type HClustResult, makeHClustResult } from './tree.js';
 
 /** The linkage methods, by their canonical name. */
@@ -1508,6 +1508,12 @@ function genericCondensed(
 function genericFeatures(x: FeatureMatrix, median: boolean, size0: Int32Array): Float64Array {
   const n = x.rows;
   const d = x.cols;
+  // the scans in WebAssembly SIMD (the same values), else JavaScript
+  const scans = centroidScans(x, median);
+  if (scans !== null) {
+    const { dist, nearestAbove, merge, lowerBounds } = scans;
+    return genericCore(n, dist, nearestAbove, merge, lowerBounds, Math.sqrt, size0);
+  }
   const C = x.data.slice();
   const sq = (a: number, b: number): number => {
     const oa = a * d;

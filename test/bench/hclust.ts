@@ -12,7 +12,7 @@
  * CPU time (user + system: `process.cpuUsage()`, `time.process_time()`), distance matrix included,
  * and the peak RSS. Cells are medians over the repetitions. The last column says whether
  * clusterlens' Z equals scipy's bit for bit. `--vector` also times the O(n d)-memory layout for
- * ward and single at that n, against fastcluster's `linkage_vector` (also O(n d) memory) and, with
+ * ward, single, centroid and median at that n, against fastcluster's `linkage_vector` (also O(n d) memory) and, with
  * the same repetitions, medians and interleaving.
  */
 import { execFileSync } from 'node:child_process';
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|---|---|---|');
     for (const n of vector.split(',').map(Number)) {
       const path = dataFile(n);
-      for (const method of ['ward', 'single']) {
+      for (const method of ['ward', 'single', 'centroid', 'median']) {
         const js: Sample[] = [];
         const fc: Sample[] = [];
         for (let r = 0; r < reps; r++) {

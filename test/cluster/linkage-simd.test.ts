@@ -35,7 +35,7 @@ describe('hclust on stored data: the WebAssembly scans', () => {
     const x = featureMatrix(n, d);
     for (let i = 0; i < n * d; i++) x.data[i] = grid ? rng.randint(4) : rng.gauss() * 3;
 
-    it(`single and ward (${kind}, n = ${n}, d = ${d}) give the JavaScript linkage bit for bit`, () => {
+    it(`single, ward, centroid, median (${kind}, n = ${n}, d = ${d}) give the JavaScript linkage bit for bit`, () => {
       for (const metric of ['euclidean', 'sqeuclidean'] as const) {
         const [a, b] = both(
           () => hclust(x, { method: 'single', metric, layout: 'features' }).linkage,
@@ -47,6 +47,12 @@ describe('hclust on stored data: the WebAssembly scans', () => {
       const weights = Array.from({ length: n }, (_, i) => 1 + (i % 3));
       const [c, e] = both(() => hclust(x, { method: 'ward', layout: 'features', weights }).linkage);
       expect(c).toEqual(e);
+      for (const method of ['centroid', 'median'] as const) {
+        const [f, g] = both(() => hclust(x, { method, layout: 'features' }).linkage);
+        expect(f).toEqual(g);
+        const [h, i] = both(() => hclust(x, { method, layout: 'features', weights }).linkage);
+        expect(h).toEqual(i);
+      }
     });
   }
 });
