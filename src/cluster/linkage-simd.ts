@@ -24,6 +24,7 @@
  */
 import type { FeatureMatrix } from '../data/dataset.js';
 import { simdSupported, wasm } from './kmeans-simd.js';
+import type { WardClusters } from './linkage.js';
 
 const PAGE = 65536;
 const w = wasm;
@@ -290,77 +291,64 @@ export function mstEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64Arr
 }
 
 /**
- * Ward linkage of the rows of x (initial cluster sizes size0) by the nearest-neighbour chain
- * over centroids: the unsorted rows of `wardFeatures` in linkage.ts, bit for bit; null without
- * WebAssembly SIMD (or memory for it). @internal
+ * Ward's clusters (linkage.ts `WardClusters`) with the nearest-cluster scan in WebAssembly SIMD:
+ * the keys of the JavaScript `WardCentroids`, bit for bit; null without WebAssembly SIMD (or
+ * memory for it). @internal
  */
-export function wardEuclideanSimd(x: FeatureMatrix, size0: Int32Array): Float64Array | null {
-  const n = x.rows;
-  const d = x.cols;
+export function wardCentroidsSimd(x: FeatureMatrix, size0: Int32Array): WardClusters | null {
   const k = createScanKernel(x, 'ward');
   if (k === null) return null;
-  const { xt, values: size, posOf, ids, cap } = k;
-  for (let i = 0; i < n; i++) size[i] = size0[i]!;
-  const Z = new Float64Array(4 * (n - 1));
-  const chain = new Int32Array(n);
-  let len = 0;
-  /** ((n_a n_b) / (n_a + n_b)) ||c_a - c_b||^2, as `key` in wardFeatures. */
-  const key = (a: number, b: number): number => {
+  for (let i = 0; i < x.rows; i++) k.values[i] = size0[i]!;
+  return new WardScans(k, x.cols);
+}
+
+class WardScans implements WardClusters {
+  constructor(
+    private readonly k: ScanKernel,
+    private readonly d: number,
+  ) {}
+
+  first(): number {
+    const { pen, ids } = this.k;
+    let pos = 0;
+    while (pen[pos] !== 0) pos++;
+    return ids[pos]!;
+  }
+
+  size(i: number): number {
+    return this.k.values[this.k.posOf[i]!]!;
+  }
+
+  key(a: number, b: number): number {
+    const { xt, values: size, posOf, cap } = this.k;
     const pa = posOf[a]!;
     const pb = posOf[b]!;
     let s = 0;
-    for (let j = 0; j < d; j++) {
+    for (let j = 0; j < this.d; j++) {
       const t = xt[j * cap + pa]! - xt[j * cap + pb]!;
       s += t * t;
     }
     const na = size[pa]!;
     const nb = size[pb]!;
     return ((na * nb) / (na + nb)) * s;
-  };
-  for (let step = 0; step < n - 1; step++) {
-    if (len === 0) {
-      let pos = 0;
-      while (k.pen[pos] !== 0) pos++;
-      chain[0] = ids[pos]!;
-      len = 1;
-    }
-    let p = 0;
-    let q = 0;
-    let cur = Number.POSITIVE_INFINITY;
-    for (;;) {
-      p = chain[len - 1]!;
-      if (len > 1) {
-        q = chain[len - 2]!;
-        cur = key(p, q);
-      } else {
-        cur = Number.POSITIVE_INFINITY;
-      }
-      const pp = posOf[p]!;
-      k.queryFrom(pp);
-      k.pen[pp] = Number.POSITIVE_INFINITY;
-      const qpos = k.scan(size[pp]!, cur);
-      k.pen[pp] = 0;
-      if (qpos >= 0) {
-        q = ids[qpos]!;
-        cur = k.out[0]!;
-      }
-      if (len > 1 && q === chain[len - 2]) break;
-      chain[len++] = q;
-    }
-    len -= 2;
-    if (p > q) {
-      const t = p;
-      p = q;
-      q = t;
-    }
+  }
+
+  nearest(p: number, cur: number, found: Float64Array): void {
+    const { k } = this;
+    const pp = k.posOf[p]!;
+    k.queryFrom(pp);
+    k.pen[pp] = Number.POSITIVE_INFINITY;
+    const pos = k.scan(k.values[pp]!, cur);
+    k.pen[pp] = 0;
+    found[0] = pos >= 0 ? k.ids[pos]! : -1;
+    found[1] = pos >= 0 ? k.out[0]! : cur;
+  }
+
+  merge(p: number, q: number, np: number, nq: number): void {
+    const { k, d } = this;
+    const { xt, values: size, posOf, cap } = k;
     const pp = posOf[p]!;
     const pq = posOf[q]!;
-    const np = size[pp]!;
-    const nq = size[pq]!;
-    Z[4 * step] = p;
-    Z[4 * step + 1] = q;
-    Z[4 * step + 2] = Math.sqrt(2 * cur);
-    Z[4 * step + 3] = np + nq;
     const s = np + nq;
     for (let j = 0; j < d; j++) {
       xt[j * cap + pq] = (np * xt[j * cap + pp]! + nq * xt[j * cap + pq]!) / s;
@@ -370,7 +358,6 @@ export function wardEuclideanSimd(x: FeatureMatrix, size0: Int32Array): Float64A
     k.remove(pp);
     k.compactIfSparse();
   }
-  return Z;
 }
 
 /** The distance callbacks of the generic algorithm (linkage.ts `genericCore`) on centroids. */
