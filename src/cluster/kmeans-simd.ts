@@ -101,7 +101,6 @@ const I32_STORE = [0x36, 2, 0];
 const v128Load = (offset = 0) => [0xfd, ...uleb(0x00), 3, ...uleb(offset)];
 const V128_STORE = (offset = 0) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)];
 const V128_ZERO = [0xfd, ...uleb(0x0c), ...new Array<number>(16).fill(0)];
-const F64X2_SPLAT = [0xfd, ...uleb(0x14)];
 const load64Splat = (offset = 0) => [0xfd, ...uleb(0x0a), 3, ...uleb(offset)];
 const v128Store64Lane = (lane: number, offset = 0) => [
   0xfd,
@@ -132,6 +131,56 @@ const br = (depth: number) => [0x0c, ...uleb(depth)];
 const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 
 /**
+ * Emits the distances of the rows i .. i+R-1 (R = 1 or 2) of x (d columns) to the 2 * pairs
+ * centres stored transposed at ct (d x 2 pairs): local ACC + r * pairs + c = sum over j in order
+ * of (x_{i+r, j} - c_j)^2 for the centres 2c and 2c + 1, each centre pair loaded once for the R
+ * rows (separate multiply and add: the bits of the JavaScript loops). Uses the locals i, j, q,
+ * ROW[r] (row addresses), XS[r] (splats), CV, E.
+ */
+function blockDistances(
+  emit: (...parts: number[][]) => void,
+  R: number,
+  pairs: number,
+  l: {
+    x: number;
+    d: number;
+    ct: number;
+    i: number;
+    j: number;
+    q: number;
+    ROW: number[];
+    XS: number[];
+    CV: number;
+    E: number;
+    ACC: number;
+  },
+): void {
+  for (let r = 0; r < R; r++) {
+    emit(get(l.x), get(l.i), i32(r), I32_ADD, get(l.d), I32_MUL, i32(3), I32_SHL, I32_ADD);
+    emit(set(l.ROW[r]!));
+    for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(l.ACC + r * pairs + c));
+  }
+  emit(get(l.ct), set(l.q), i32(0), set(l.j));
+  emit(BLOCK, LOOP);
+  emit(get(l.j), get(l.d), I32_LT_U, I32_EQZ, brIf(1));
+  for (let r = 0; r < R; r++) {
+    emit(get(l.ROW[r]!), get(l.j), i32(3), I32_SHL, I32_ADD, load64Splat(), set(l.XS[r]!));
+  }
+  for (let c = 0; c < pairs; c++) {
+    emit(get(l.q), v128Load(c * 16), set(l.CV));
+    for (let r = 0; r < R; r++) {
+      // acc = (x - c)^2 + acc, two centres per lane pair
+      const acc = l.ACC + r * pairs + c;
+      emit(get(l.XS[r]!), get(l.CV), F64X2_SUB, tee(l.E), get(l.E), F64X2_MUL);
+      emit(get(acc), F64X2_ADD, set(acc));
+    }
+  }
+  emit(get(l.q), i32(pairs * 16), I32_ADD, set(l.q));
+  emit(get(l.j), i32(1), I32_ADD, set(l.j), br(0));
+  emit(END, END);
+}
+
+/**
  * The module of `pass(x, n, d, ct, labels, sums, weights) -> changed` for k centres (byte
  * offsets; sums and weights must be zero on entry).
  */
@@ -152,29 +201,7 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
   };
   /** Rows i .. i+R-1 (R = 1 or 2): each centre pair is loaded once for the R rows. */
   const rows = (R: number) => {
-    for (let r = 0; r < R; r++) {
-      emit(get(P.x), get(L.i), i32(r), I32_ADD, get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD);
-      emit(set(ROW[r]!));
-      for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(ACC + r * pairs + c));
-    }
-    emit(get(P.ct), set(L.q), i32(0), set(L.j));
-    emit(BLOCK, LOOP);
-    emit(get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-    for (let r = 0; r < R; r++) {
-      emit(get(ROW[r]!), get(L.j), i32(3), I32_SHL, I32_ADD, f64Load(), F64X2_SPLAT, set(XS[r]!));
-    }
-    for (let c = 0; c < pairs; c++) {
-      emit(get(L.q), v128Load(c * 16), set(CV));
-      for (let r = 0; r < R; r++) {
-        // acc = (x - c)^2 + acc, two centres per lane pair
-        const acc = ACC + r * pairs + c;
-        emit(get(XS[r]!), get(CV), F64X2_SUB, tee(E), get(E), F64X2_MUL);
-        emit(get(acc), F64X2_ADD, set(acc));
-      }
-    }
-    emit(get(L.q), i32(kp * 8), I32_ADD, set(L.q));
-    emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0));
-    emit(END, END);
+    blockDistances(emit, R, pairs, { ...P, ...L, ROW, XS, CV, E, ACC });
     for (let r = 0; r < R; r++) {
       // nearest centre, lowest index on ties: the minimum in both lanes (pairwise tree of
       // pmin, then the lanes swapped), then the first centre equal to it, from the byte mask
@@ -420,28 +447,7 @@ function candidatesCode(L: number): number[] {
     for (const part of parts) b.push(...part);
   };
   const rows = (R: number) => {
-    for (let r = 0; r < R; r++) {
-      emit(get(P.x), get(Lc.i), i32(r), I32_ADD, get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD);
-      emit(set(ROW[r]!));
-      for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(ACC + r * pairs + c));
-    }
-    emit(get(P.ct), set(Lc.q), i32(0), set(Lc.j));
-    emit(BLOCK, LOOP);
-    emit(get(Lc.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-    for (let r = 0; r < R; r++) {
-      emit(get(ROW[r]!), get(Lc.j), i32(3), I32_SHL, I32_ADD, load64Splat(), set(XS[r]!));
-    }
-    for (let c = 0; c < pairs; c++) {
-      emit(get(Lc.q), v128Load(c * 16), set(CV));
-      for (let r = 0; r < R; r++) {
-        const acc = ACC + r * pairs + c;
-        emit(get(XS[r]!), get(CV), F64X2_SUB, tee(E), get(E), F64X2_MUL);
-        emit(get(acc), F64X2_ADD, set(acc));
-      }
-    }
-    emit(get(Lc.q), i32(Lp * 8), I32_ADD, set(Lc.q));
-    emit(get(Lc.j), i32(1), I32_ADD, set(Lc.j), br(0));
-    emit(END, END);
+    blockDistances(emit, R, pairs, { ...P, ...Lc, ROW, XS, CV, E, ACC });
     for (let r = 0; r < R; r++) {
       emit(get(Lc.i), i32(r), I32_ADD, i32(3), I32_SHL, tee(Lc.o));
       emit(get(P.closest), I32_ADD, load64Splat(), set(CL));
