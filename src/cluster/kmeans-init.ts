@@ -109,16 +109,7 @@ export function kmeansPlusPlusIndices(
 
   const first = rng.randint(n);
   indices[0] = first;
-  if (simd) {
-    // the distances to the first centre: the kernel's potentials with every candidate the
-    // first centre and no centre chosen yet
-    candIds.fill(first);
-    closest.fill(Number.POSITIVE_INFINITY);
-    kernel.evaluate(candIds);
-    closest.set(kernel.candidates[0]!);
-  } else {
-    firstDistances(X, first, closest);
-  }
+  firstDistances(X, first, closest);
   let pot = pairwiseSum(closest, 0, n);
 
   for (let c = 1; c < k; c++) {

@@ -34,8 +34,8 @@
  *   benchmark data (n up to 1M, d = 16, k = 8) the SIMD Lloyd pass is 3-4 times faster than the
  *   bounds of Hamerly or Elkan in JavaScript (test/bench/kmeans.ts).
  * - 'hamerly' ('auto' without WebAssembly, or with sample weights): one upper and one lower
- *   bound per row; G. Hamerly, "Making k-means even
- *   faster", SIAM SDM 2010, pp. 130-140. O(n) extra memory.
+ *   bound per row; G. Hamerly, "Making k-means even faster", SIAM SDM 2010, pp. 130-140. O(n)
+ *   extra memory.
  * - 'elkan': k lower bounds per row and the centre-centre distances; C. Elkan, "Using the
  *   triangle inequality to accelerate k-means", ICML 2003, pp. 147-153. O(n k) extra memory.
  * The bounds only skip a row when it is nearer to its centre than to any other by a relative
