@@ -181,20 +181,25 @@ function blockDistances(
 }
 
 /**
- * The module of `pass(x, n, d, ct, labels, sums, weights) -> changed` for k centres (byte
- * offsets; sums and weights must be zero on entry).
+ * Body of `pass(x, n, d, ct, labels, sums, weights) -> changed` for k centres, or with
+ * `weighted` of `passWeighted(x, n, d, ct, labels, sums, weights, rw)`, whose rows count with
+ * their weights rw[i] (f64): sums[best] += x_i * rw[i], weights[best] += rw[i], as the
+ * JavaScript pass.
  */
-function lloydModule(k: number): Uint8Array<ArrayBuffer> {
+function passCode(k: number, weighted: boolean): number[] {
   const kp = k + (k & 1);
   const pairs = kp / 2;
-  const P = { x: 0, n: 1, d: 2, ct: 3, labels: 4, sums: 5, weights: 6 };
-  const L = { i: 7, j: 8, q: 9, best: 10, changed: 11, t: 12, pa: 15, qs: 16 };
-  const ROW = [13, 14]; // row pointers of the block
-  const XS = [17, 18];
-  const E = 19;
-  const CV = 20;
-  const ACC = 21; // 2 * pairs accumulators: ACC + r * pairs + c
+  const P = { x: 0, n: 1, d: 2, ct: 3, labels: 4, sums: 5, weights: 6, rw: 7 };
+  const l0 = weighted ? 8 : 7; // the first local
+  const L = { i: l0, j: l0 + 1, q: l0 + 2, best: l0 + 3, changed: l0 + 4, t: l0 + 5 };
+  const ROW = [l0 + 6, l0 + 7]; // row pointers of the block
+  const A = { pa: l0 + 8, qs: l0 + 9 };
+  const XS = [l0 + 10, l0 + 11];
+  const E = l0 + 12;
+  const CV = l0 + 13;
+  const ACC = l0 + 14; // 2 * pairs accumulators: ACC + r * pairs + c
   const MIN = ACC + 2 * pairs;
+  const WV = MIN + 1; // the row's weight in both lanes
   const b: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) b.push(...part);
@@ -238,20 +243,29 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
       emit(get(P.labels), get(L.i), i32(r), I32_ADD, i32(2), I32_SHL, I32_ADD, tee(L.t));
       emit(I32_LOAD, get(L.best), I32_NE, IF, get(L.t), get(L.best), I32_STORE);
       emit(get(L.changed), i32(1), I32_ADD, set(L.changed), END);
-      // sums[best] += row (two columns per lane pair), weights[best] += 1 (rows in order)
-      emit(get(P.sums), get(L.best), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(L.qs));
-      emit(get(ROW[r]!), set(L.pa), i32(0), set(L.j));
+      // sums[best] += row (times its weight), two columns per lane pair; weights[best] += 1
+      // (or the weight); rows in order
+      if (weighted) {
+        emit(get(P.rw), get(L.i), i32(r), I32_ADD, i32(3), I32_SHL, I32_ADD, load64Splat());
+        emit(set(WV));
+      }
+      const times = weighted ? [...get(WV), ...F64X2_MUL] : [];
+      const timesScalar = weighted ? [...get(WV), ...f64x2Lane(0), ...F64_MUL] : [];
+      emit(get(P.sums), get(L.best), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(A.qs));
+      emit(get(ROW[r]!), set(A.pa), i32(0), set(L.j));
       emit(BLOCK, LOOP);
       emit(get(L.j), i32(1), I32_ADD, get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-      emit(get(L.qs), get(L.qs), v128Load(), get(L.pa), v128Load(), F64X2_ADD, V128_STORE());
-      emit(get(L.qs), i32(16), I32_ADD, set(L.qs), get(L.pa), i32(16), I32_ADD, set(L.pa));
+      emit(get(A.qs), get(A.qs), v128Load(), get(A.pa), v128Load(), times, F64X2_ADD);
+      emit(V128_STORE(), get(A.qs), i32(16), I32_ADD, set(A.qs));
+      emit(get(A.pa), i32(16), I32_ADD, set(A.pa));
       emit(get(L.j), i32(2), I32_ADD, set(L.j), br(0));
       emit(END, END);
       emit(get(L.j), get(P.d), I32_LT_U, IF);
-      emit(get(L.qs), get(L.qs), f64Load(), get(L.pa), f64Load(), F64_ADD, f64Store());
-      emit(END);
+      emit(get(A.qs), get(A.qs), f64Load(), get(A.pa), f64Load(), timesScalar, F64_ADD);
+      emit(f64Store(), END);
       emit(get(P.weights), get(L.best), i32(3), I32_SHL, I32_ADD, tee(L.t));
-      emit(get(L.t), f64Load(), f64(1), F64_ADD, f64Store());
+      emit(get(L.t), f64Load(), weighted ? [...get(WV), ...f64x2Lane(0)] : f64(1));
+      emit(F64_ADD, f64Store());
     }
   };
   emit(i32(0), set(L.i), i32(0), set(L.changed));
@@ -266,20 +280,32 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
   emit(get(L.changed));
   const locals = vec([
     [...uleb(10), I32],
-    [...uleb(5 + 2 * pairs), V128],
+    [...uleb(6 + 2 * pairs), V128],
   ]);
-  const code = [...locals, ...b, ...END];
+  return [...locals, ...b, ...END];
+}
+
+/**
+ * The module of `pass(x, n, d, ct, labels, sums, weights) -> changed` for k centres (byte
+ * offsets; sums and weights must be zero on entry).
+ */
+function lloydModule(k: number): Uint8Array<ArrayBuffer> {
+  const code = passCode(k, false);
+  const weighted = passCode(k, true);
   const cand = candidatesCode(trials(k));
   const params7 = vec(new Array<number[]>(7).fill([I32]));
   const params6 = vec(new Array<number[]>(6).fill([I32]));
   const params5 = vec(new Array<number[]>(5).fill([I32]));
+  const params8 = vec(new Array<number[]>(8).fill([I32]));
   const bodies = [
     code,
     cand,
     columnsCode('scan'),
     columnsCode('centre'),
     columnsCode('centreSquares'),
-    inertiaCode(),
+    inertiaCode(false),
+    weighted,
+    inertiaCode(true),
   ];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
@@ -289,10 +315,12 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
         [0x60, ...params7, ...vec([[I32]])],
         [0x60, ...params6, ...vec([])],
         [0x60, ...params5, ...vec([[F64]])],
+        [0x60, ...params8, ...vec([[I32]])],
+        [0x60, ...params6, ...vec([[F64]])],
       ]),
     ),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2), uleb(2)])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(2), uleb(2), uleb(2), uleb(2), uleb(3), uleb(4)])),
     ...section(
       7,
       vec([
@@ -302,6 +330,8 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
         [...name('centre'), 0x00, ...uleb(3)],
         [...name('centreSquares'), 0x00, ...uleb(4)],
         [...name('inertia'), 0x00, ...uleb(5)],
+        [...name('passWeighted'), 0x00, ...uleb(6)],
+        [...name('inertiaWeighted'), 0x00, ...uleb(7)],
       ]),
     ),
     ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
@@ -312,11 +342,13 @@ function lloydModule(k: number): Uint8Array<ArrayBuffer> {
  * Body of `inertia(x, n, d, c, labels) -> f64`: the sum over the rows, in order, of
  * ||x_i - c_{labels[i]}||^2 with c row-major (k x d), each distance summed as `inertiaOf`
  * (kmeans.ts) does: four squares at a time, ((e0^2 + e1^2) + e2^2) + e3^2 added to the running
- * distance, then the last d mod 4 one by one. Scalar: the same bits as the JavaScript.
+ * distance, then the last d mod 4 one by one. Scalar: the same bits as the JavaScript. With
+ * `weighted`, `inertiaWeighted(x, n, d, c, labels, rw)`: each distance times rw[i].
  */
-function inertiaCode(): number[] {
-  const P = { x: 0, n: 1, d: 2, c: 3, labels: 4 };
-  const L = { i: 5, j: 6, p: 7, q: 8, s: 9, r: 10, e: 11 };
+function inertiaCode(weighted: boolean): number[] {
+  const P = { x: 0, n: 1, d: 2, c: 3, labels: 4, rw: 5 };
+  const l0 = weighted ? 6 : 5;
+  const L = { i: l0, j: l0 + 1, p: l0 + 2, q: l0 + 3, s: l0 + 4, r: l0 + 5, e: l0 + 6 };
   const b: number[] = [];
   const emit = (...parts: number[][]) => {
     for (const part of parts) b.push(...part);
@@ -346,7 +378,9 @@ function inertiaCode(): number[] {
   emit(F64_ADD, set(L.r));
   emit(get(L.p), i32(8), I32_ADD, set(L.p), get(L.q), i32(8), I32_ADD, set(L.q));
   emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0), END, END);
-  emit(get(L.s), get(L.r), F64_ADD, set(L.s));
+  emit(get(L.s), get(L.r));
+  if (weighted) emit(get(P.rw), get(L.i), i32(3), I32_SHL, I32_ADD, f64Load(), F64_MUL);
+  emit(F64_ADD, set(L.s));
   emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0), END, END);
   emit(get(L.s));
   const locals = vec([
@@ -552,7 +586,8 @@ export interface LloydKernel {
   readonly labels: Int32Array;
   /**
    * One pass against `centres` (k x d, row-major): labels updated, and each cluster's sum and
-   * count written to `sums` and `counts`. Returns the number of labels that changed.
+   * count (weighted sum and total weight, with row weights) written to `sums` and `counts`.
+   * Returns the number of labels that changed.
    */
   pass(centres: Float64Array, sums: Float64Array, counts: Float64Array): number;
   /** Candidates per k-means++ step (2 + floor(ln k)). */
@@ -576,7 +611,7 @@ export interface LloydKernel {
   centre(variances: boolean): { mean: Float64Array; variance: Float64Array | null };
   /**
    * The inertia of X with the labels of the last pass and `centres` (k x d, row-major): the
-   * sum and its order as `inertiaOf` (kmeans.ts), unweighted.
+   * sum and its order as `inertiaOf` (kmeans.ts), with the kernel's row weights if it has them.
    */
   inertia(centres: Float64Array): number;
   /** Done with the kernel: its memory may serve the next one (no view may be used after). */
@@ -592,8 +627,16 @@ interface LloydSpare {
 
 const PAGE = 65536;
 
-/** A kernel for n x d data and k centres, or null without SIMD or beyond 4 GiB. @internal */
-export function createLloydKernel(n: number, d: number, k: number): LloydKernel | null {
+/**
+ * A kernel for n x d data and k centres (rows weighted by `rowWeights` if given), or null
+ * without SIMD or beyond 4 GiB. @internal
+ */
+export function createLloydKernel(
+  n: number,
+  d: number,
+  k: number,
+  rowWeights: Float64Array | null = null,
+): LloydKernel | null {
   if (!simdSupported()) return null;
   const kp = k + (k & 1);
   const xBytes = n * d * 8;
@@ -606,7 +649,8 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
   const candCtOff = weightsOff + Math.ceil((k * 8) / 16) * 16;
   const closestOff = candCtOff + d * Lp * 8;
   const candOff = closestOff + n * 8;
-  const total = candOff + L * n * 8;
+  const rwOff = candOff + L * n * 8;
+  const total = rwOff + (rowWeights ? n * 8 : 0);
   const pages = Math.ceil(total / PAGE);
   if (pages > 65536) return null;
   let spare = takeSpare<LloydSpare>('lloyd', total);
@@ -625,7 +669,11 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
   }
   const { memory, instance } = spare;
   const kept = spare;
-  const fn = instance.exports.pass as (...args: number[]) => number;
+  // with row weights, the passes and the inertia that weigh each row
+  const fn = instance.exports[rowWeights ? 'passWeighted' : 'pass'] as (...a: number[]) => number;
+  const inertiaFn = instance.exports[rowWeights ? 'inertiaWeighted' : 'inertia'] as (
+    ...a: number[]
+  ) => number;
   const candFn = instance.exports.candidates as (...args: number[]) => void;
   const columns = instance.exports as Record<
     'scan' | 'centre' | 'centreSquares',
@@ -633,8 +681,8 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
   >;
   /** Column sums of the data after `load`. */
   const colSums = new Float64Array(d);
-  const inertiaFn = instance.exports.inertia as (...a: number[]) => number;
   const buffer = memory.buffer;
+  if (rowWeights) new Float64Array(buffer, rwOff, n).set(rowWeights);
   const candCt = new Float64Array(buffer, candCtOff, d * Lp);
   const closest = new Float64Array(buffer, closestOff, n);
   const candidates: Float64Array[] = [];
@@ -654,7 +702,7 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
       }
       sums.fill(0);
       weights.fill(0);
-      const changed = fn(0, n, d, ctOff, labelsOff, sumsOff, weightsOff);
+      const changed = fn(0, n, d, ctOff, labelsOff, sumsOff, weightsOff, rwOff);
       outSums.set(sums);
       outCounts.set(weights);
       return changed;
@@ -674,7 +722,7 @@ export function createLloydKernel(n: number, d: number, k: number): LloydKernel 
     },
     inertia(centres) {
       sums.set(centres);
-      return inertiaFn(0, n, d, sumsOff, labelsOff);
+      return inertiaFn(0, n, d, sumsOff, labelsOff, rwOff);
     },
     load(data) {
       X.set(data);

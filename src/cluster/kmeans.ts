@@ -27,15 +27,14 @@
  *
  * Algorithms (all give the same labels and centres from the same start; they differ only in how
  * many distances they compute and how):
- * - 'lloyd': every row against every centre, O(n k d) per iteration; without sample weights the
- *   pass runs in WebAssembly SIMD (kmeans-simd.ts; two centres per f64x2 lane pair, bit for bit
- *   the JavaScript result) when the runtime has it.
+ * - 'lloyd': every row against every centre, O(n k d) per iteration; the pass runs in
+ *   WebAssembly SIMD (kmeans-simd.ts; two centres per f64x2 lane pair, bit for bit the
+ *   JavaScript result, sample weights included) when the runtime has it.
  * - 'auto' (default): 'lloyd' when its WebAssembly pass is available, else 'hamerly'. On the
  *   benchmark data (n up to 1M, d = 16, k = 8) the SIMD Lloyd pass is 3-4 times faster than the
  *   bounds of Hamerly or Elkan in JavaScript (test/bench/kmeans.ts).
- * - 'hamerly' ('auto' without WebAssembly, or with sample weights): one upper and one lower
- *   bound per row; G. Hamerly, "Making k-means even faster", SIAM SDM 2010, pp. 130-140. O(n)
- *   extra memory.
+ * - 'hamerly' ('auto' without WebAssembly): one upper and one lower bound per row; G. Hamerly,
+ *   "Making k-means even faster", SIAM SDM 2010, pp. 130-140. O(n) extra memory.
  * - 'elkan': k lower bounds per row and the centre-centre distances; C. Elkan, "Using the
  *   triangle inequality to accelerate k-means", ICML 2003, pp. 147-153. O(n k) extra memory.
  * The bounds only skip a row when it is nearer to its centre than to any other by a relative
@@ -102,8 +101,8 @@ export interface KMeansOptions {
   seed?: number;
   /**
    * 'lloyd', 'hamerly' or 'elkan': the same results at different speeds. 'auto' runs Lloyd's
-   * pass in WebAssembly SIMD when the runtime has it (Node 20 does) and there are no sample
-   * weights, else Hamerly's algorithm in JavaScript.
+   * pass in WebAssembly SIMD when the runtime has it (Node 20 does), else Hamerly's algorithm
+   * in JavaScript.
    * Default: 'auto'.
    */
   algorithm?: KMeansAlgorithm;
@@ -221,8 +220,8 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
     options.sampleWeight === undefined ? null : checkWeights(options.sampleWeight, n, fn);
   // the WebAssembly Lloyd kernel holds the centred data in its own memory
   const kernel =
-    (algorithm === 'auto' || algorithm === 'lloyd') && weights === null && n >= k
-      ? createLloydKernel(n, d, k)
+    (algorithm === 'auto' || algorithm === 'lloyd') && n >= k
+      ? createLloydKernel(n, d, k, weights)
       : null;
 
   // Values beyond 2^±500: fit the data divided by a power of two (exact), then scale back, so
@@ -522,7 +521,7 @@ export function runKMeans(
 ): KMeansRun {
   switch (algorithm) {
     case 'lloyd':
-      return lloyd(X, w, start, k, maxIterations, tol, w === null ? kernel : null);
+      return lloyd(X, w, start, k, maxIterations, tol, kernel);
     case 'hamerly':
       return hamerly(X, w, start, k, maxIterations, tol);
     case 'elkan':

@@ -263,9 +263,11 @@ describe('kmeans: the WebAssembly SIMD Lloyd pass', () => {
     ];
     for (const [data, k] of cases) {
       const init = Array.from({ length: k }, (_, c) => data[(c * 37) % data.length]!.slice());
+      const sampleWeight = data.map((_, i) => 0.25 + ((i * 7) % 5) * 0.6);
       for (const options of [
         { k, nInit: 3, algorithm: 'lloyd', maxIterations: 40 },
         { k, init, algorithm: 'lloyd', maxIterations: 2 },
+        { k, nInit: 2, algorithm: 'lloyd', maxIterations: 40, sampleWeight },
       ] as const) {
         const simd = kmeans(data, options);
         const previous = setSimdEnabled(false);
@@ -279,11 +281,11 @@ describe('kmeans: the WebAssembly SIMD Lloyd pass', () => {
     }
   });
 
-  it("kmeans(X, {k, algorithm: 'auto'}) runs Lloyd in WebAssembly, or Hamerly with weights or without it", () => {
+  it("kmeans(X, {k, algorithm: 'auto'}) runs Lloyd in WebAssembly (weights or not), or Hamerly without it", () => {
     const X = fixture.datasets.wine.X as number[][];
     expect(kmeans(X, { k: 3 }).algorithm).toBe(simdSupported() ? 'lloyd' : 'hamerly');
     const w = X.map(() => 1);
-    expect(kmeans(X, { k: 3, sampleWeight: w }).algorithm).toBe('hamerly');
+    expect(kmeans(X, { k: 3, sampleWeight: w }).algorithm).toBe('lloyd');
     const previous = setSimdEnabled(false);
     try {
       expect(kmeans(X, { k: 3 }).algorithm).toBe('hamerly');
