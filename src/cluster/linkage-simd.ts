@@ -7,8 +7,9 @@
  * All spend their time in one scan: from one point (or centroid) to every other active one, a
  * squared Euclidean distance, then a minimum in index order. Here the data is stored transposed
  * (column j of all points at j * cap), so two points sit in one f64x2 lane pair; each lane sums
- * (q_j - x_j)^2 over j in order with a separate multiply and add, and takes the square root
- * (correctly rounded, as Math.sqrt): the distances are bit for bit those of distance.ts. The
+ * (q_j - x_j)^2 over j in order with a separate multiply and add (and, for single linkage, takes
+ * the square root, correctly rounded as Math.sqrt): the values are bit for bit those of the
+ * JavaScript scans (distance.ts, linkage.ts). The
  * running minimum is per lane (strict <, so the first of equal values in the lane wins), and
  * the two lanes are merged at the end preferring the lower position on a tie: the point found is
  * the one the JavaScript loop finds.
