@@ -255,8 +255,6 @@ class Model implements MiniBatchKMeansModel {
   /** The data are fitted divided by this power of two (1 for ordinary magnitudes). */
   private unit = 1;
   private readonly o: Resolved;
-  /** Weight of each cluster in the current batch (scratch of `step`). */
-  private wsum = new Float64Array(0);
   // early stopping state
   private ewa: number | null = null;
   private ewaMin: number | null = null;
@@ -467,8 +465,7 @@ class Model implements MiniBatchKMeansModel {
     else nearestLabels(bx, m, d, centres, k, bl);
     const inertia = inertiaOf(bx, m, d, bw, centres, bl);
     // the count-weighted update, rows in order within each cluster (as one scan per cluster)
-    const wsum = this.wsum.length === k ? this.wsum : (this.wsum = new Float64Array(k));
-    wsum.fill(0);
+    const wsum = new Float64Array(k);
     for (let t = 0; t < m; t++) wsum[bl[t]!]! += bw ? bw[t]! : 1;
     for (let c = 0; c < k; c++) {
       const q = c * d;
