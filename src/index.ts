@@ -69,7 +69,7 @@ export { createMiniBatchKMeans, miniBatchKMeans } from './cluster/minibatch.js';
 
 // metrics
 export { calinskiHarabasz } from './metrics/calinski-harabasz.js';
-export type { ContingencyMatrix, LabelsLike } from './metrics/contingency.js';
+export type { ContingencyMatrix, LabelOf, Labeling, LabelsLike } from './metrics/contingency.js';
 export { contingencyMatrix } from './metrics/contingency.js';
 export { daviesBouldin } from './metrics/davies-bouldin.js';
 export { adjustedMutualInfo, mutualInfo, normalizedMutualInfo } from './metrics/mutual-info.js';

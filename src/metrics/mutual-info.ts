@@ -15,13 +15,14 @@
  * `adjusted_mutual_info_score` (average_method='arithmetic', the default) and
  * `mutual_info_score`, including their special cases (both labelings a single cluster: 1; MI = 0
  * with NMI: 0), to 1e-10.
+ *
+ * Labels are integers or strings (see src/metrics/contingency.ts).
  */
 import { pairwiseSum } from '../cluster/kmeans-init.js';
 import {
   checkLabelPair,
   type EncodedLabels,
-  encodeLabels,
-  type LabelsLike,
+  type Labeling,
   type SparseContingency,
   sparseContingency,
 } from './contingency.js';
@@ -29,16 +30,14 @@ import {
 const EPS = 2.220446049250313e-16;
 
 /** Mutual information (nats) of two labelings of the same samples. */
-export function mutualInfo(labelsA: LabelsLike, labelsB: LabelsLike): number {
-  const [la, lb] = checkLabelPair(labelsA, labelsB, 'mutualInfo');
-  return miOf(sparseContingency(encodeLabels(la), encodeLabels(lb)));
+export function mutualInfo(labelsA: Labeling, labelsB: Labeling): number {
+  const [ea, eb] = checkLabelPair(labelsA, labelsB, 'mutualInfo');
+  return miOf(sparseContingency(ea, eb));
 }
 
 /** Normalized mutual information (arithmetic mean of the entropies), in [0, 1]. */
-export function normalizedMutualInfo(labelsA: LabelsLike, labelsB: LabelsLike): number {
-  const [la, lb] = checkLabelPair(labelsA, labelsB, 'normalizedMutualInfo');
-  const ea = encodeLabels(la);
-  const eb = encodeLabels(lb);
+export function normalizedMutualInfo(labelsA: Labeling, labelsB: Labeling): number {
+  const [ea, eb] = checkLabelPair(labelsA, labelsB, 'normalizedMutualInfo');
   if (ea.classes.length === eb.classes.length && ea.classes.length <= 1) return 1;
   const mi = miOf(sparseContingency(ea, eb));
   if (mi === 0) return 0;
@@ -46,10 +45,8 @@ export function normalizedMutualInfo(labelsA: LabelsLike, labelsB: LabelsLike): 
 }
 
 /** Adjusted mutual information (arithmetic mean of the entropies); 1 for equal partitions. */
-export function adjustedMutualInfo(labelsA: LabelsLike, labelsB: LabelsLike): number {
-  const [la, lb] = checkLabelPair(labelsA, labelsB, 'adjustedMutualInfo');
-  const ea = encodeLabels(la);
-  const eb = encodeLabels(lb);
+export function adjustedMutualInfo(labelsA: Labeling, labelsB: Labeling): number {
+  const [ea, eb] = checkLabelPair(labelsA, labelsB, 'adjustedMutualInfo');
   if (ea.classes.length === eb.classes.length && ea.classes.length <= 1) return 1;
   const t = sparseContingency(ea, eb);
   const mi = miOf(t);
@@ -83,7 +80,7 @@ function miOf(t: SparseContingency): number {
 }
 
 /** Entropy (nats) of an encoded labeling. */
-function entropyOf(e: EncodedLabels): number {
+function entropyOf(e: EncodedLabels<number | string>): number {
   const k = e.classes.length;
   if (k <= 1) return 0;
   const counts = new Float64Array(k);

@@ -12,12 +12,16 @@
  *
  * Parity: equal to scikit-learn 1.2.1's `adjusted_rand_score` (to 1e-15).
  */
-import { checkLabelPair, encodeLabels, type LabelsLike, sparseContingency } from './contingency.js';
+import { checkLabelPair, type Labeling, sparseContingency } from './contingency.js';
 
-/** Adjusted Rand index of two labelings of the same samples (symmetric). */
-export function adjustedRandIndex(labelsA: LabelsLike, labelsB: LabelsLike): number {
-  const [la, lb] = checkLabelPair(labelsA, labelsB, 'adjustedRandIndex');
-  const t = sparseContingency(encodeLabels(la), encodeLabels(lb));
+/**
+ * Adjusted Rand index of two labelings of the same samples (symmetric). Labels are integers or
+ * strings (see src/metrics/contingency.ts), so a clustering can be scored against a held-out
+ * label column: `adjustedRandIndex(km.labels, dataset.labels)`.
+ */
+export function adjustedRandIndex(labelsA: Labeling, labelsB: Labeling): number {
+  const [ea, eb] = checkLabelPair(labelsA, labelsB, 'adjustedRandIndex');
+  const t = sparseContingency(ea, eb);
   let sumSquares = 0n;
   for (let i = 0; i < t.nzVal.length; i++) {
     const v = BigInt(t.nzVal[i]!);
