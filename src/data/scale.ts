@@ -26,6 +26,11 @@
  * scale are the true ones, u[j] times the computed ones (a range wider than the largest double,
  * as between -1.7e308 and 1.7e308, is reported as Infinity, but the scaled data stays right).
  *
+ * Column names travel with the scaling: from a `Dataset` input (or the `columns` option) the
+ * result keeps them in `columns` and in its JSON, and for a `Dataset` input `result.dataset` is
+ * the same dataset with the scaled features (ids, labels and provenance kept), so that what is
+ * fitted on it next (`pca(result.dataset)`) still names its columns.
+ *
  * Cost: O(n d) for standard and minmax; robust sorts each column, O(n d log n).
  */
 import { OptionError } from '../util/errors.js';
@@ -33,6 +38,7 @@ import { warn } from '../util/log.js';
 import { magnitudeUnit } from '../util/magnitude.js';
 import { checkKeyword, checkKnownOptions } from '../util/validate.js';
 import {
+  type Dataset,
   type FeatureMatrix,
   type MatrixLike,
   featureMatrix,
@@ -55,7 +61,10 @@ export function isScaleMethod(value: unknown): value is ScaleMethod {
 export interface ScaleOptions {
   /** The method (see the table in the file comment). Default: 'standard'. */
   method?: ScaleMethod;
-  /** Column names for warnings. Default: the dataset's columns, else 'column 1', 'column 2', ... */
+  /**
+   * Names of the columns, one per column, for warnings and for the result's `columns`.
+   * Default: the dataset's columns; for other inputs none (warnings say 'column 1', ...).
+   */
   columns?: readonly string[];
 }
 
@@ -66,6 +75,14 @@ export interface ScaleResult {
   method: ScaleMethod;
   /** The scaled data (a new matrix; the input is not changed). */
   scaled: FeatureMatrix;
+  /** Names of the columns (the `columns` option, else a dataset's columns), if known. */
+  columns: string[] | undefined;
+  /**
+   * For a `Dataset` input: the dataset with `scaled` as its features; its columns, ids, labels
+   * and source are the input's (the `columns` option names only `columns` and the warnings).
+   * Undefined for other inputs.
+   */
+  dataset: Dataset | undefined;
   /** Subtracted from each column. */
   center: Float64Array;
   /** Each centred column is divided by this (never 0). */
@@ -77,7 +94,14 @@ export interface ScaleResult {
   /** Undo the scaling: x = x' * scale + center. */
   inverseTransform(X: MatrixLike): FeatureMatrix;
   /** The parameters as plain JSON. */
-  toJSON(): { method: ScaleMethod; center: number[]; scale: number[]; constantColumns: number[] };
+  toJSON(): {
+    method: ScaleMethod;
+    center: number[];
+    scale: number[];
+    constantColumns: number[];
+    /** Present when the names are known. */
+    columns?: string[];
+  };
 }
 
 /** Fit a scaling to `X` and return the scaled data with the fitted parameters. */
@@ -94,6 +118,7 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
   const x = toFeatureMatrix(X, { fn: 'scale' });
   const names = resolved.columns ?? (isDataset(X) ? X.columns : undefined);
   const { rows: n, cols: d, data } = x;
+  if (names !== undefined) checkNames(names, d);
   if (n === 0) throw new OptionError('scale needs at least one row. Got 0 rows.');
 
   const center = new Float64Array(d);
@@ -188,9 +213,12 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
     return out;
   };
   const scaled = apply(x, 'scale');
+  const columns = names === undefined ? undefined : [...names];
   return {
     method: how,
     scaled,
+    columns,
+    dataset: isDataset(X) ? { ...X, features: scaled, columns: [...X.columns] } : undefined,
     center,
     scale: factor,
     constantColumns,
@@ -212,8 +240,18 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
       center: Array.from(center),
       scale: Array.from(factor),
       constantColumns: constantColumns.slice(),
+      ...(columns === undefined ? {} : { columns: columns.slice() }),
     }),
   };
+}
+
+function checkNames(names: readonly string[], d: number): void {
+  if (!Array.isArray(names) || names.length !== d || names.some((v) => typeof v !== 'string')) {
+    throw new OptionError(
+      `The 'columns' option of scale must be ${d} column names (strings), one per column. Got ` +
+        `${Array.isArray(names) ? `${names.length} ${names.length === 1 ? 'name' : 'names'}` : typeof names} instead.`,
+    );
+  }
 }
 
 function checkColumns(y: FeatureMatrix, d: number, fn: string): void {

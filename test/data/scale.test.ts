@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { featureMatrix, toRows } from '../../src/data/dataset.js';
+import { loadDataset } from '../../src/data/load.js';
+import { pca } from '../../src/decomposition/pca.js';
 import { type ScaleMethod, scale } from '../../src/data/scale.js';
 import { OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
@@ -120,5 +122,50 @@ describe('scale(X, method)', () => {
       "The 'method' option of scale must be one of 'none', 'standard', 'minmax', 'robust'. Got 'zscore' instead.",
     );
     expect(() => scale([[1], [Number.NaN]])).toThrow(/finite/);
+  });
+
+  it('scale(dataset) keeps the column names: in columns, toJSON, and a dataset that pca names its columns from', async () => {
+    const data = await loadDataset('datasets/iris.csv', { label: 'species' });
+    const r = scale(data, 'standard');
+    expect(r.columns).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width']);
+    expect(r.toJSON().columns).toEqual(r.columns);
+    expect(r.dataset?.features).toBe(r.scaled);
+    expect(r.dataset?.columns).toEqual(r.columns);
+    expect(r.dataset?.labels).toBe(data.labels);
+    expect(r.dataset?.source).toBe(data.source);
+    expect(pca(r.dataset!, { components: 2 }).columns).toEqual(r.columns);
+    // the input is unchanged
+    expect(data.features.data[0]).toBe(5.1);
+    // a plain matrix has no names unless they are given
+    const plain = scale([
+      [1, 2],
+      [3, 5],
+    ]);
+    expect(plain.columns).toBeUndefined();
+    expect(plain.dataset).toBeUndefined();
+    expect('columns' in plain.toJSON()).toBe(false);
+    expect(
+      scale(
+        [
+          [1, 2],
+          [3, 5],
+        ],
+        { columns: ['x', 'y'] },
+      ).columns,
+    ).toEqual(['x', 'y']);
+  });
+
+  it('scale(X, {columns}) needs one name per column', () => {
+    expect(() =>
+      scale(
+        [
+          [1, 2],
+          [3, 5],
+        ],
+        { columns: ['x'] },
+      ),
+    ).toThrow(
+      "The 'columns' option of scale must be 2 column names (strings), one per column. Got 1 name instead.",
+    );
   });
 });
