@@ -1,6 +1,6 @@
 /**
  * `clusterlens hclust <file> [--method ward] [--metric euclidean] [--scale standard]
- *                            (--k 4 | --height 2.5) [--two-stage [centres] | --sample N]
+ *                            [--k 4 | --height 2.5] [--two-stage [centres] | --sample N]
  *                            [--seed 0] [--out labels.csv] [--json]` + the loading flags.
  *
  * For data too large for the O(n^2) distance matrix (hclust refuses before allocating and says
@@ -11,16 +11,25 @@
  *
  * Prints the method, the cut and the size of each cluster (and the cophenetic correlation up to
  * 10,000 rows), or with `--json` the linkage matrix Z (scipy's convention), the leaf order and
- * the labels, with the input's name and SHA-256. `--out` writes the labels as CSV: the id column
- * (with `--id`), the label column (with `--label`), then `cluster` (0-based, numbered by first
- * appearance in row order). No timings in outputs, so reruns are byte-identical.
+ * the labels, with the input's name and SHA-256. `--out` writes the labels file
+ * (src/report/labels-csv.ts: id, label, hierarchical; clusters numbered by first appearance in
+ * row order, C1 first). No timings in outputs, so reruns are byte-identical.
+ *
+ * Without a cut (no --k, no --height) it prints the tree's top merges instead: the last
+ * `TOP_MERGES` merges with their heights, the sizes they join and the gap to the merge below,
+ * and a suggested cut: the k whose cut falls in the largest gap between the heights of
+ * consecutive merges among them (the smallest such k on ties), with a height in the middle of
+ * that gap when the tree has no inversions. It is a reading aid, stated as such, not a
+ * criterion: `clusterlens kmeans --k 2..10` and the report compare k with five criteria.
  */
 import { type Command, Option } from 'commander';
+import { clusterId } from '../charts/palette.js';
 import {
   formatSeconds,
   hclust,
-  LINKAGE_ALIASES,
-  LINKAGE_METHODS,
+  LINKAGE_NAMES,
+  type LinkageAlias,
+  type LinkageMethod,
   planLinkage,
   resolveLinkageMethod,
 } from '../cluster/linkage.js';
@@ -30,6 +39,7 @@ import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
 import type { CutSpec, HClustResult } from '../cluster/tree.js';
 import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import { labelsRowsOf, writeLabelsCsv } from '../report/labels-csv.js';
 import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import { estimate, formatBytes, memoryBudget } from '../util/memory.js';
@@ -41,9 +51,8 @@ import {
   numberFlag,
   loadFromFlags,
   seedFlag,
-  writeLabels,
 } from './options.js';
-import { formatClusterSizes } from './table.js';
+import { formatClusterSizes, formatTable } from './table.js';
 
 /**
  * Above this many rows, or when its two condensed matrices do not fit in the memory budget, the
@@ -51,9 +60,12 @@ import { formatClusterSizes } from './table.js';
  */
 const COPHENETIC_MAX_ROWS = 10_000;
 
+/** Merges listed, and searched for the suggested cut, when no cut is given. */
+export const TOP_MERGES = 10;
+
 /** The flags of `hclust`, as commander hands them over. */
 export interface HclustFlags extends LoadingFlags {
-  method?: string;
+  method?: LinkageMethod | LinkageAlias;
   metric?: Metric;
   scale?: ScaleMethod;
   k?: string;
@@ -74,10 +86,7 @@ export function register(program: Command, context: CliContext): void {
       .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
   )
     .addOption(
-      new Option('--method <name>', 'linkage method (default: ward)').choices([
-        ...LINKAGE_METHODS,
-        ...Object.keys(LINKAGE_ALIASES),
-      ]),
+      new Option('--method <name>', 'linkage method (default: ward)').choices(LINKAGE_NAMES),
     )
     .addOption(
       new Option('--metric <name>', 'distance between rows (default: euclidean)').choices(
@@ -89,7 +98,12 @@ export function register(program: Command, context: CliContext): void {
         SCALE_METHODS as unknown as string[],
       ),
     )
-    .addOption(new Option('--k <n>', 'cut into exactly n clusters').conflicts('height'))
+    .addOption(
+      new Option(
+        '--k <n>',
+        'cut into exactly n clusters (without --k and --height: the top merges and a suggested cut)',
+      ).conflicts('height'),
+    )
     .option('--height <h>', 'cut at this height (merges at or below it are kept)')
     .addOption(
       new Option(
@@ -115,10 +129,14 @@ export async function hclustCommand(
   flags: HclustFlags,
   context: CliContext,
 ): Promise<void> {
-  if (flags.k === undefined && flags.height === undefined) {
-    throw new OptionError('hclust needs --k <n> or --height <h> to cut the tree.');
+  const method = flags.method ?? 'ward';
+  const cutGiven = flags.k !== undefined || flags.height !== undefined;
+  if (!cutGiven && flags.out !== undefined) {
+    throw new OptionError(
+      '--out writes the clusters of a cut: give --k <n> or --height <h> (without them, hclust ' +
+        'prints the top merges and a suggested cut).',
+    );
   }
-  const method = (flags.method ?? 'ward') as 'ward';
   const metric = flags.metric ?? 'euclidean';
   // Options first, so that a mistyped flag fails before any work.
   const seed = seedFlag(flags.seed);
@@ -139,10 +157,13 @@ export async function hclustCommand(
   const scaling = flags.scale ?? 'none';
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
   const X = scaling === 'none' ? dataset : scale(dataset, { method: scaling }).scaled;
+  // Without a cut, the large-data runs cut into one cluster: only their tree is shown.
   const spec: CutSpec =
     flags.k !== undefined
       ? { k: numberFlag('--k', flags.k) }
-      : { height: numberFlag('--height', flags.height!) };
+      : flags.height !== undefined
+        ? { height: numberFlag('--height', flags.height) }
+        : { k: 1 };
   let tree: HClustResult;
   let labels: Int32Array;
   let large: LargeDataRun | undefined;
@@ -183,8 +204,39 @@ export async function hclustCommand(
     tree = hclust(X, { method, metric });
     labels = tree.cut(spec);
   }
-  if (flags.out !== undefined) await writeLabels(flags.out, dataset, labels);
+  if (flags.out !== undefined) {
+    await writeLabelsCsv(flags.out, labelsRowsOf(dataset), {
+      clusterings: { hierarchical: labels },
+    });
+  }
   const { stdout } = context.io;
+  if (!cutGiven) {
+    const top = topMerges(tree);
+    const suggested = suggestCut(tree, top);
+    if (flags.json) {
+      const out = {
+        file,
+        sha256: dataset.source.sha256,
+        rows,
+        options: {
+          method: tree.method,
+          metric,
+          scale: scaling,
+          ...(twoStageOn ? { twoStage: centres, seed } : {}),
+          ...(sample !== undefined ? { sample, seed } : {}),
+        },
+        linkage: tree.linkage,
+        order: tree.order,
+        topMerges: top,
+        suggestedCut: suggested ?? null,
+        ...large,
+      };
+      stdout.write(`${JSON.stringify(out)}\n`);
+    } else {
+      stdout.write(formatTopMerges(dataset, tree, scaling, large, top, suggested));
+    }
+    return;
+  }
   if (flags.json) {
     const out = {
       file,
@@ -235,10 +287,22 @@ export function formatSummary(
   const sizes = new Array<number>(k).fill(0);
   for (const l of labels) sizes[l]!++;
   const cut = 'k' in spec ? `k = ${spec.k}` : `height ${spec.height} -> k = ${k}`;
+  const head = `${header(dataset, tree, scaling, large, `cut at ${cut}`)}\n${cophenetic(tree, large)}`;
+  return `${head}\n${formatClusterSizes(dataset, labels, sizes)}`;
+}
+
+/** The first line: data, scaling, method, metric, cut; then the large-data run and inversions. */
+function header(
+  dataset: Dataset,
+  tree: HClustResult,
+  scaling: ScaleMethod,
+  large: LargeDataRun | undefined,
+  cut: string,
+): string {
   let head =
     `${dataset.features.rows} rows, ${dataset.features.cols} columns` +
     `${scaling === 'none' ? '' : `, scaled (${scaling})`}; method ${tree.method}, metric ` +
-    `${tree.metric}; cut at ${cut}`;
+    `${tree.metric}; ${cut}`;
   if (large?.twoStage) {
     const t = large.twoStage;
     head +=
@@ -254,13 +318,133 @@ export function formatSummary(
       'the nearest cluster centroid';
   }
   if (!tree.isMonotonic()) head += '; the tree has inversions (a merge below an earlier one)';
-  // the cophenetic correlation holds two condensed matrices: only when they fit in the budget
+  return head;
+}
+
+/**
+ * The cophenetic correlation line, when its two condensed matrices fit in the budget (and the
+ * tree is of rows, not of centres); else nothing.
+ */
+function cophenetic(tree: HClustResult, large: LargeDataRun | undefined): string {
   if (
     large?.twoStage === undefined &&
     tree.n <= COPHENETIC_MAX_ROWS &&
     2 * estimate.condensedDistances(tree.n) <= memoryBudget().bytes
   ) {
-    head += `\ncophenetic correlation ${tree.cophenetic().correlation.toFixed(4)}`;
+    return `cophenetic correlation ${tree.cophenetic().correlation.toFixed(4)}\n`;
   }
-  return `${head}\n\n${formatClusterSizes(dataset, labels, sizes)}`;
+  return '';
+}
+
+/** One of the top merges (1-based merge number, as in the rows of Z). */
+export interface TopMerge {
+  /** Row of Z, 1-based: merge n-1 joins everything. */
+  merge: number;
+  height: number;
+  /** Clusters left after this merge. */
+  clusters: number;
+  /** Rows in the two clusters it joins. */
+  joins: [number, number];
+  /** Height of this merge minus that of the merge before it (null for merge 1). */
+  gap: number | null;
+}
+
+/** The suggested cut of a tree given without --k or --height. */
+export interface SuggestedCut {
+  k: number;
+  /** A height in the middle of the gap; absent when the tree has inversions. */
+  height?: number;
+  /** The gap: the heights of the merge kept last and of the first one undone. */
+  below: number;
+  above: number;
+  rule: string;
+}
+
+/** The last `count` merges of the tree, from the top one down. */
+export function topMerges(tree: HClustResult, count = TOP_MERGES): TopMerge[] {
+  const { n, Z } = tree;
+  const sizeOf = (id: number) => (id < n ? 1 : Z[4 * (id - n) + 3]!);
+  const out: TopMerge[] = [];
+  for (let j = n - 1; j >= Math.max(1, n - count); j--) {
+    const r = 4 * (j - 1);
+    out.push({
+      merge: j,
+      height: Z[r + 2]!,
+      clusters: n - j,
+      joins: [sizeOf(Z[r]!), sizeOf(Z[r + 1]!)],
+      gap: j > 1 ? Z[r + 2]! - Z[r - 2]! : null,
+    });
+  }
+  return out;
+}
+
+/**
+ * The k whose cut falls in the largest gap below one of the top merges (undoing that merge and
+ * those above it leaves k clusters); the smallest k on ties. The height, when the tree has no
+ * inversions, is in that gap, written with the fewest significant digits (at least 4) that keep
+ * it strictly inside. Undefined for a tree of 2 rows (one merge, no gap).
+ */
+export function suggestCut(tree: HClustResult, top: readonly TopMerge[]): SuggestedCut | undefined {
+  let best: TopMerge | undefined;
+  for (const m of top) if (m.gap !== null && (best === undefined || m.gap > best.gap!)) best = m;
+  if (best === undefined) return undefined;
+  const gap = best.gap!;
+  const below = best.height - gap;
+  const cut: SuggestedCut = {
+    k: best.clusters + 1,
+    below,
+    above: best.height,
+    rule: `the largest gap below one of the top ${top.length} merges`,
+  };
+  if (tree.isMonotonic() && gap > 0) {
+    const mid = below + gap / 2;
+    for (let p = 4; p <= 17; p++) {
+      const v = Number(mid.toPrecision(p));
+      if (v > below && v < best.height) {
+        cut.height = v;
+        break;
+      }
+    }
+  }
+  return cut;
+}
+
+/** The summary of a tree without a cut: its top merges and a suggested cut. */
+export function formatTopMerges(
+  dataset: Dataset,
+  tree: HClustResult,
+  scaling: ScaleMethod,
+  large: LargeDataRun | undefined,
+  top: readonly TopMerge[],
+  suggested: SuggestedCut | undefined,
+): string {
+  const h = (v: number) => String(Number(v.toPrecision(6)));
+  let text = `${header(dataset, tree, scaling, large, 'no cut (--k or --height)')}\n`;
+  text += cophenetic(tree, large);
+  const what = large?.twoStage ? 'merges of the centres' : 'merges';
+  text +=
+    `\nthe top ${top.length} of ${tree.n - 1} ${what} (clusters: how many are left after the merge):\n` +
+    formatTable(
+      ['merge', 'height', 'clusters', 'joins', 'gap below'],
+      top.map((m) => [
+        String(m.merge),
+        h(m.height),
+        String(m.clusters),
+        `${m.joins[0]} + ${m.joins[1]}`,
+        m.gap === null ? '' : h(m.gap),
+      ]),
+      [true, true, true, true, true],
+    );
+  if (suggested === undefined) {
+    text += '\nno cut suggested: the tree has a single merge.\n';
+  } else {
+    const p4 = (v: number) => String(Number(v.toPrecision(4)));
+    text +=
+      `\nsuggested cut: --k ${suggested.k}` +
+      (suggested.height === undefined ? '' : ` (or --height ${suggested.height})`) +
+      `: ${suggested.rule}, from ${p4(suggested.below)} to ${p4(suggested.above)}. A reading ` +
+      'aid, not a criterion: clusterlens kmeans --k 2..10 and the report compare k by five ' +
+      'criteria.\n';
+  }
+  return text;
 }

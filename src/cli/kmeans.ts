@@ -2,18 +2,25 @@
  * `clusterlens kmeans <file> --k 3 | --k 2..10 [--n-init 10] [--seed 0] [--algorithm hamerly]
  *                           [--scale standard] [--out labels.csv] [--json]` + the loading flags.
  *
- * With one k: fits k-means and prints k, inertia, iterations and the size of each cluster (with
- * the label column's counts when `--label` is given). With a range `a..b`: runs `chooseK` over
- * it, prints the criteria per k, each criterion's pick and the recommendation, then fits the
+ * With one k: fits k-means and prints k, inertia, iterations, the size of each cluster (with
+ * the label column's counts when `--label` is given) and the cluster means of every feature in
+ * the units of the input (means of the rows, not the centres in scaled units; the first
+ * `MEANS_SHOWN` features, all of them in --json). With a range `a..b`: runs `chooseK` over it,
+ * prints the criteria per k, each criterion's pick and the recommendation, then fits the
  * recommended k. `--algorithm minibatch` uses mini-batch k-means (one k only). `--json` prints
- * the model (and the k table) as JSON; `--out` writes the labels as CSV (id column with `--id`,
- * label column with `--label`, then `cluster`). No timings in outputs: reruns are byte-identical.
+ * the model (and the k table) as JSON: `centroids` in the coordinates of the fit (scaled with
+ * `--scale`), `means` in the units of the input. `--out` writes the labels file
+ * (src/report/labels-csv.ts: id, label, kmeans). No timings in outputs: reruns are
+ * byte-identical.
  */
 import { type Command, Option } from 'commander';
+import { clusterId } from '../charts/palette.js';
 import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
 import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmeans.js';
 import { miniBatchKMeans } from '../cluster/minibatch.js';
+import type { FeatureMatrix } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import { labelsRowsOf, writeLabelsCsv } from '../report/labels-csv.js';
 import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
@@ -22,7 +29,6 @@ import {
   type LoadingFlags,
   loadFromFlags,
   seedFlag,
-  writeLabels,
 } from './options.js';
 import { formatClusterSizes, formatTable } from './table.js';
 
@@ -148,10 +154,15 @@ export async function kmeansCommand(
   } else {
     model = kmeans(X, { k, nInit, seed, algorithm });
   }
-  if (flags.out !== undefined) await writeLabels(flags.out, dataset, model.labels);
+  if (flags.out !== undefined) {
+    await writeLabelsCsv(flags.out, labelsRowsOf(dataset), {
+      clusterings: { kmeans: model.labels },
+    });
+  }
   const { stdout } = context.io;
   const sizes = new Array<number>(k).fill(0);
   for (const l of model.labels) sizes[l]!++;
+  const means = clusterMeans(dataset.features, model.labels, k);
   if (flags.json) {
     const out = {
       file,
@@ -166,6 +177,7 @@ export async function kmeansCommand(
       converged: model.converged,
       sizes,
       centroids: model.centroids,
+      means: means.map((row) => row.map((v) => (Number.isNaN(v) ? null : v))),
       labels: Array.from(model.labels),
       chooseK: choice === null ? undefined : choice.toJSON(),
     };
@@ -180,7 +192,52 @@ export async function kmeansCommand(
     `inertia ${fmt(model.inertia)}, ${model.iterations} iterations` +
     `${model.converged ? '' : ' (not converged)'}\n\n`;
   text += formatClusterSizes(dataset, model.labels, sizes);
+  text += `\n${formatMeans(dataset.columns, means)}`;
   stdout.write(text);
+}
+
+/** Features shown in the printed table of cluster means (--json has all). */
+export const MEANS_SHOWN = 20;
+
+/**
+ * Mean of every column over the rows of each cluster, k x d, in the units of `x` (NaN for an
+ * empty cluster). A running mean, so that values near the largest double do not overflow.
+ */
+export function clusterMeans(x: FeatureMatrix, labels: Int32Array, k: number): number[][] {
+  const { rows, cols, data } = x;
+  const mean = new Float64Array(k * cols);
+  const count = new Float64Array(k);
+  for (let i = 0; i < rows; i++) {
+    const c = labels[i]!;
+    const t = ++count[c]!;
+    const o = c * cols;
+    const r = i * cols;
+    for (let j = 0; j < cols; j++) mean[o + j]! += (data[r + j]! - mean[o + j]!) / t;
+  }
+  const out: number[][] = [];
+  for (let c = 0; c < k; c++) {
+    out.push(
+      count[c] === 0
+        ? new Array<number>(cols).fill(Number.NaN)
+        : Array.from(mean.subarray(c * cols, (c + 1) * cols)),
+    );
+  }
+  return out;
+}
+
+/** The cluster means, one line per feature, one column per cluster. */
+function formatMeans(columns: readonly string[], means: number[][]): string {
+  const shown = Math.min(columns.length, MEANS_SHOWN);
+  const table = formatTable(
+    ['feature', ...means.map((_, c) => clusterId(c))],
+    columns.slice(0, shown).map((name, j) => [name, ...means.map((row) => fmt(row[j]))]),
+    [false, ...means.map(() => true)],
+  );
+  const more =
+    columns.length > shown
+      ? `... and ${columns.length - shown} more features (every one in --json)\n`
+      : '';
+  return `cluster means (units of the input):\n${table}${more}`;
 }
 
 function fmt(v: number | undefined): string {

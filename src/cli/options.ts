@@ -12,15 +12,14 @@
  *   cmd.action(async (file, flags) => { const data = await loadFromFlags(file, flags); ... });
  *
  * Also the parsers of the numeric flags the commands share (`integerFlag`, `numberFlag`), which
- * throw an `OptionError` naming the flag, and the labels file that `--out` of kmeans and hclust
- * writes (`writeLabels`).
+ * throw an `OptionError` naming the flag. (The labels file that `--out` of kmeans and hclust
+ * writes is src/report/labels-csv.ts, shared with the report.)
  */
 import { statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/missing.js';
-import { type CsvCell, writeCsv } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import { type MemoryBudget, memoryBudget, parseSize, setMemoryBudget } from '../util/memory.js';
 
@@ -140,26 +139,4 @@ export function numberFlag(flag: string, text: string): number {
     throw new OptionError(`${flag} must be a number. Got '${text}' instead.`);
   }
   return value;
-}
-
-/** The cluster labels as CSV: the id column and the label column (when given), then `cluster`. */
-export async function writeLabels(
-  path: string,
-  dataset: Dataset,
-  labels: Int32Array,
-): Promise<void> {
-  const header: string[] = [];
-  if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
-  if (dataset.labels !== undefined) header.push(dataset.labelColumn ?? 'label');
-  header.push('cluster');
-  function* rows(): Generator<CsvCell[]> {
-    for (let i = 0; i < labels.length; i++) {
-      const row: CsvCell[] = [];
-      if (dataset.ids !== undefined) row.push(dataset.ids[i]);
-      if (dataset.labels !== undefined) row.push(dataset.labels[i]);
-      row.push(labels[i]);
-      yield row;
-    }
-  }
-  await writeCsv(path, header, rows());
 }

@@ -1,4 +1,5 @@
 /** Plain-text tables for the CLI: columns padded to their widest cell, two spaces apart. */
+import { clusterId } from '../charts/palette.js';
 import type { Dataset } from '../data/dataset.js';
 
 /**
@@ -20,8 +21,9 @@ export function formatTable(
 }
 
 /**
- * The table of cluster sizes (`sizes[c]` rows in cluster c), with a column per class of the
- * label column counting its rows in each cluster when the dataset has one.
+ * The table of cluster sizes (`sizes[c]` rows in cluster c, shown as C1..Ck as in the labels
+ * file and the report), with a column per class of the label column counting its rows in each
+ * cluster when the dataset has one.
  */
 export function formatClusterSizes(dataset: Dataset, labels: Int32Array, sizes: number[]): string {
   const classes = dataset.labels === undefined ? [] : [...new Set(dataset.labels)].sort();
@@ -32,7 +34,7 @@ export function formatClusterSizes(dataset: Dataset, labels: Int32Array, sizes: 
   });
   return formatTable(
     ['cluster', 'size', ...classes],
-    sizes.map((s, c) => [String(c), String(s), ...counts.map((row) => String(row[c]))]),
+    sizes.map((s, c) => [clusterId(c), String(s), ...counts.map((row) => String(row[c]))]),
     [false, true, ...classes.map(() => true)],
   );
 }

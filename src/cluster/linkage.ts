@@ -131,6 +131,17 @@ export const LINKAGE_ALIASES = {
 /** An alias of a linkage method. */
 export type LinkageAlias = keyof typeof LINKAGE_ALIASES;
 
+/** Every name the `method` options accept: the canonical names, then the aliases. */
+export const LINKAGE_NAMES: readonly (LinkageMethod | LinkageAlias)[] = [
+  ...LINKAGE_METHODS,
+  ...(Object.keys(LINKAGE_ALIASES) as LinkageAlias[]),
+];
+
+/** True if `x` is a method name or an alias. */
+export function isLinkageName(x: unknown): x is LinkageMethod | LinkageAlias {
+  return typeof x === 'string' && (LINKAGE_NAMES as readonly string[]).includes(x);
+}
+
 /** True if `x` is a canonical method name. */
 export function isLinkageMethod(x: unknown): x is LinkageMethod {
   return typeof x === 'string' && (LINKAGE_METHODS as readonly string[]).includes(x);

@@ -1,0 +1,105 @@
+/**
+ * The labels file: one CSV format for `clusterlens kmeans --out`, `clusterlens hclust --out` and
+ * the report's NAME.labels.csv, so that the files of different runs join on their first column.
+ *
+ *   id,label,kmeans,hierarchical,PC1,PC2
+ *
+ *   id            the row's value in the id column (`--id`), else its 1-based number among the
+ *                 rows used (rows dropped by `--missing drop` are not counted: give `--id` to
+ *                 join back to the input)
+ *   label         the held-out label column's value; only when there is one (`--label`)
+ *   kmeans        the cluster of each clustering the run made, in this order: kmeans,
+ *   hierarchical  hierarchical. Clusters are named C1..Ck, as in the report and the printed
+ *                 tables; empty for a row a clustering did not place (the report's
+ *                 hierarchical clustering of a seeded sample)
+ *   PC1, PC2      the report only: scores of the first two principal components
+ *
+ * The header names are fixed (the id and label columns' own names are in the JSON outputs), so a
+ * script reads every labels file the same way. Written with `toCsv` (RFC 4180, text cells guarded
+ * against formula injection) and atomically.
+ */
+import { clusterId } from '../charts/palette.js';
+import { type CsvCell, toCsv, writeFileAtomic } from './write.js';
+
+/** The clusterings a labels file can hold, in their column order. */
+export const CLUSTERING_COLUMNS = ['kmeans', 'hierarchical'] as const;
+
+/** The name of a clustering's column. */
+export type ClusteringColumn = (typeof CLUSTERING_COLUMNS)[number];
+
+/** The rows of a labels file: how many, and their ids and held-out labels when there are some. */
+export interface LabelsRows {
+  n: number;
+  /** Row ids (a dataset's `ids`); default: the 1-based row numbers. */
+  ids?: readonly string[] | undefined;
+  /** Held-out labels (a dataset's `labels`); default: no label column. */
+  labels?: readonly string[] | undefined;
+}
+
+/** The rows of a dataset, for a labels file. */
+export function labelsRowsOf(dataset: {
+  features: { rows: number };
+  ids?: readonly string[] | undefined;
+  labels?: readonly string[] | undefined;
+}): LabelsRows {
+  return { n: dataset.features.rows, ids: dataset.ids, labels: dataset.labels };
+}
+
+/** What goes into a labels file besides the ids and labels. */
+export interface LabelsColumns {
+  /** 0-based cluster of each row per clustering (a negative value: the row was not placed). */
+  clusterings: Partial<Record<ClusteringColumn, ArrayLike<number>>>;
+  /** Numeric columns after the clusters (the report's PC1, PC2), in the order given. */
+  extra?: readonly { name: string; values: ArrayLike<number> }[];
+}
+
+/** The labels file as CSV text (see the file header). */
+export function labelsCsv(dataset: LabelsRows, columns: LabelsColumns): string {
+  const { n } = dataset;
+  for (const [name, values] of [
+    ['ids', dataset.ids],
+    ['labels', dataset.labels],
+  ] as const) {
+    if (values !== undefined && values.length !== n) {
+      throw new RangeError(`labelsCsv: ${name} has ${values.length} values for ${n} rows.`);
+    }
+  }
+  const clusterings = CLUSTERING_COLUMNS.flatMap((name) => {
+    const labels = columns.clusterings[name];
+    return labels === undefined ? [] : [{ name, labels }];
+  });
+  const extra = columns.extra ?? [];
+  for (const c of [
+    ...clusterings.map((c) => ({ name: c.name, length: c.labels.length })),
+    ...extra.map((e) => ({ name: e.name, length: e.values.length })),
+  ]) {
+    if (c.length !== n) {
+      throw new RangeError(`labelsCsv: column '${c.name}' has ${c.length} values for ${n} rows.`);
+    }
+  }
+  const header = ['id'];
+  if (dataset.labels !== undefined) header.push('label');
+  for (const c of clusterings) header.push(c.name);
+  for (const e of extra) header.push(e.name);
+  const rows: CsvCell[][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row: CsvCell[] = [dataset.ids === undefined ? i + 1 : dataset.ids[i]];
+    if (dataset.labels !== undefined) row.push(dataset.labels[i]);
+    for (const c of clusterings) {
+      const l = c.labels[i]!;
+      row.push(l < 0 ? '' : clusterId(l));
+    }
+    for (const e of extra) row.push(e.values[i]);
+    rows[i] = row;
+  }
+  return toCsv(header, rows);
+}
+
+/** Write the labels file to `path`, atomically (see the file header). */
+export function writeLabelsCsv(
+  path: string,
+  dataset: LabelsRows,
+  columns: LabelsColumns,
+): Promise<void> {
+  return writeFileAtomic(path, labelsCsv(dataset, columns));
+}
