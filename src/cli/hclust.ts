@@ -17,13 +17,12 @@
  *
  * Without a cut (no --k, no --height) it prints the tree's top merges instead: the last
  * `TOP_MERGES` merges with their heights, the sizes they join and the gap to the merge below,
- * and a suggested cut: the k whose cut falls in the largest gap between the heights of
- * consecutive merges among them (the smallest such k on ties), with a height in the middle of
- * that gap when the tree has no inversions. It is a reading aid, stated as such, not a
+ * and a suggested cut: the k whose cut falls in the largest gap below one of them (between the
+ * heights of a top merge and of the merge before it; the smallest such k on ties), with a height
+ * inside that gap when the tree has no inversions. It is a reading aid, stated as such, not a
  * criterion: `clusterlens kmeans --k 2..10` and the report compare k with five criteria.
  */
 import { type Command, Option } from 'commander';
-import { clusterId } from '../charts/palette.js';
 import {
   formatSeconds,
   hclust,

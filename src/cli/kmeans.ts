@@ -24,12 +24,7 @@ import { labelsRowsOf, writeLabelsCsv } from '../report/labels-csv.js';
 import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
-import {
-  addLoadingOptions,
-  type LoadingFlags,
-  loadFromFlags,
-  seedFlag,
-} from './options.js';
+import { addLoadingOptions, type LoadingFlags, loadFromFlags, seedFlag } from './options.js';
 import { formatClusterSizes, formatTable } from './table.js';
 
 /** The flags of `kmeans`, as commander hands them over. */

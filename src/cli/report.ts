@@ -1,6 +1,6 @@
 /**
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
- *  [--k 3|auto] [--method ward] [--seed 0] [--out reports/NAME.html] [--static]
+ *  [--k 3|auto] [--method ward] [--seed 0] [--n-init 10] [--out reports/NAME.html] [--static]
  *  [--two-stage [centres] | --sample N]`
  *
  * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
@@ -16,6 +16,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ORIENTATIONS } from '../charts/dendrogram.js';
+import { LINKAGE_NAMES, type LinkageAlias, type LinkageMethod } from '../cluster/linkage.js';
 import { DEFAULT_CENTRES } from '../cluster/two-stage.js';
 import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
 import {
@@ -41,8 +42,9 @@ const DEFAULT_FOLDER = 'reports';
 interface ReportFlags extends LoadingFlags {
   scale: ScaleMethod;
   k: string;
-  method: string;
+  method: LinkageMethod | LinkageAlias;
   seed: string;
+  nInit?: string;
   out?: string;
   static?: boolean;
   orientation: (typeof ORIENTATIONS)[number];
@@ -65,8 +67,13 @@ export function register(program: Command, context: CliContext): void {
         .default('standard'),
     )
     .option('--k <k>', "number of clusters, or 'auto' to choose it", 'auto')
-    .option('--method <method>', 'linkage method of the hierarchical clustering', 'ward')
+    .addOption(
+      new Option('--method <method>', 'linkage method of the hierarchical clustering')
+        .choices(LINKAGE_NAMES)
+        .default('ward'),
+    )
     .option('--seed <seed>', 'seed of every random choice', '0')
+    .option('--n-init <n>', 'k-means restarts, the criteria of k included (default: 10)')
     .option('--out <path>', 'output HTML file (default: reports/<file name>.html)')
     .option('--static', 'charts as inline SVG, no JavaScript (no tooltips or linked views)')
     .addOption(
@@ -95,6 +102,7 @@ export function register(program: Command, context: CliContext): void {
         seed: seedFlag(flags.seed),
         orientation: flags.orientation,
       };
+      if (flags.nInit !== undefined) options.nInit = integerFlag('--n-init', flags.nInit, 1);
       if (flags.twoStage !== undefined && flags.twoStage !== false) {
         options.twoStage =
           flags.twoStage === true ? DEFAULT_CENTRES : integerFlag('--two-stage', flags.twoStage, 2);

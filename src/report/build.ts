@@ -14,9 +14,16 @@
  *   chart     the Vega-Lite specs (src/charts) and the report document (sections of text,
  *             tables and charts)
  *
+ * Fits made by the caller: the `kmeans`, `hclust` and `pca` options take a k-means result, a
+ * tree or a PCA fit of the same rows and features (checked against the data), and the report
+ * uses them instead of fitting; a given k-means fit sets k. They must be fitted on the features
+ * as the `scale` option scales them (`scale(dataset, method).scaled`, or `.dataset`), which is
+ * what the report describes them as.
+ *
  * `writeReport(path, report)` turns the result into files (each written atomically):
- *   NAME.html, NAME.vl/<chart>.vl.json, NAME.json, NAME.labels.csv. Everything here is
- * deterministic: the same dataset and options give the same report.
+ *   NAME.html, NAME.vl/<chart>.vl.json, NAME.json, NAME.labels.csv (the labels file of
+ *   src/report/labels-csv.ts). `path` must end in .html. Everything here is deterministic: the
+ *   same dataset and options give the same report.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { agreementSpec, type AgreementTable } from '../charts/agreement.js';
@@ -34,7 +41,13 @@ import { silhouetteSpec } from '../charts/silhouette.js';
 import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
 import { dendrogram } from '../cluster/dendrogram.js';
 import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
-import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js';
+import {
+  hclust,
+  LINKAGE_NAMES,
+  type LinkageAlias,
+  type LinkageMethod,
+  resolveLinkageMethod,
+} from '../cluster/linkage.js';
 import type { HClustResult } from '../cluster/tree.js';
 import { twoStage } from '../cluster/two-stage.js';
 import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
@@ -50,21 +63,45 @@ import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
-import { checkOutputFolder, checkOutputPath, toCsv, writeFileAtomic } from './write.js';
+import { labelsCsv } from './labels-csv.js';
+import { checkOutputFolder, checkOutputPath, writeFileAtomic } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
 
 /** Options of `buildReport`. */
 export interface ReportOptions {
   /** Scaling of the features before every fit. Default: 'standard'. */
   scale?: ScaleMethod;
-  /** Number of clusters, or 'auto' to let the criteria choose among 2..kMax. Default: 'auto'. */
+  /**
+   * Number of clusters, or 'auto' to let the criteria choose among 2..kMax. Default: 'auto'
+   * (with the `kmeans` option: the fit's k).
+   */
   k?: number | 'auto';
   /** Largest k the criteria try. Default: 10 (at most n - 1). */
   kMax?: number;
-  /** Linkage method of the hierarchical clustering. Default: 'ward'. */
-  method?: string;
+  /** Linkage method of the hierarchical clustering (a name or alias of `hclust`). Default: 'ward'. */
+  method?: LinkageMethod | LinkageAlias;
   /** Seed of every random choice (k-means restarts, samples). Default: 0. */
   seed?: number;
+  /** k-means restarts of every k-means fit, the criteria of k included. Default: 10. */
+  nInit?: number;
+  /**
+   * A k-means fit of the scaled features made by the caller (one label per row, centroids with
+   * one value per feature); the report uses it instead of fitting, and its k is the report's.
+   * Default: undefined (the report fits k-means).
+   */
+  kmeans?: KMeansResult;
+  /**
+   * A tree of the rows of the scaled features made by the caller (`hclust`, `fromLinkage`; one
+   * leaf per row); the report cuts it instead of building one. Not with `twoStage`.
+   * Default: undefined (the report builds the tree).
+   */
+  hclust?: HClustResult;
+  /**
+   * A PCA fit of the scaled features made by the caller (scores of every row, one loading per
+   * feature); the report draws its components instead of fitting all of them.
+   * Default: undefined (the report fits PCA).
+   */
+  pca?: PcaResult;
   /** Where the dendrogram's root is: 'top', 'bottom', 'left', 'right'. Default: 'top'. */
   orientation?: Orientation;
   /** Above this many leaves, the dendrogram shows the last `lastp` merges. Default: 60. */
@@ -97,12 +134,25 @@ export interface ReportOptions {
   title?: string;
 }
 
-const defaults: Required<Omit<ReportOptions, 'title'>> & { title: string | undefined } = {
+/** The options that hold fits made by the caller. */
+type GivenFits = Pick<ReportOptions, 'kmeans' | 'hclust' | 'pca'>;
+
+const defaults: Required<Omit<ReportOptions, 'title' | keyof GivenFits>> & {
+  title: string | undefined;
+} & {
+  kmeans: KMeansResult | undefined;
+  hclust: HClustResult | undefined;
+  pca: PcaResult | undefined;
+} = {
   scale: 'standard',
   k: 'auto',
   kMax: 10,
   method: 'ward',
   seed: 0,
+  nInit: 10,
+  kmeans: undefined,
+  hclust: undefined,
+  pca: undefined,
   orientation: 'top',
   truncateAbove: 60,
   lastp: 30,
@@ -124,6 +174,10 @@ export interface ReportAnalysis {
   n: number;
   features: string[];
   k: number;
+  /** Where k came from: the criteria, the `k` option, or the given k-means fit. */
+  kSource: 'recommended' | 'given' | 'fit';
+  /** The fits the caller gave (the `kmeans`, `hclust` and `pca` options), used as they are. */
+  given: ('kmeans' | 'hclust' | 'pca')[];
   kChoice: ChooseKResult | undefined;
   /** Rows the criteria of k were computed on (all rows unless sampled). */
   kChoiceRows: number;
@@ -160,6 +214,8 @@ export interface Report {
   document: ReportDocument;
   /** Row ids, as the report shows them. */
   ids: string[];
+  /** The held-out label of every row, when the dataset has a label column. */
+  labels: string[] | undefined;
   /** Plain JSON results (labels, linkage, leaf order, PCA model, metrics, k table). */
   toJSON(): Record<string, unknown>;
 }
@@ -172,11 +228,9 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   checkKeyword(fn, 'scale', o.scale, SCALE_METHODS);
   if (o.k !== 'auto') checkInteger(fn, 'k', o.k, 1);
   checkInteger(fn, 'kMax', o.kMax, 2);
-  checkKeyword(fn, 'method', o.method, [
-    ...LINKAGE_METHODS,
-    ...(Object.keys(LINKAGE_ALIASES) as (keyof typeof LINKAGE_ALIASES)[]),
-  ]);
+  checkKeyword(fn, 'method', o.method, LINKAGE_NAMES);
   checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
+  checkInteger(fn, 'nInit', o.nInit, 1);
   checkKeyword(fn, 'orientation', o.orientation, ORIENTATIONS);
   checkInteger(fn, 'truncateAbove', o.truncateAbove, 2);
   checkInteger(fn, 'lastp', o.lastp, 2);
@@ -192,7 +246,88 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
       `The 'title' option of buildReport must be a string. Got ${typeof o.title} instead.`,
     );
   }
+  const isFit = (value: unknown, key: string): boolean =>
+    typeof value === 'object' && value !== null && key in value;
+  for (const [option, key, what] of [
+    ['kmeans', 'centroids', 'a k-means result (kmeans())'],
+    ['hclust', 'linkage', 'a tree (hclust(), fromLinkage())'],
+    ['pca', 'scores', 'a PCA fit (pca())'],
+  ] as const) {
+    const value = o[option];
+    if (value !== undefined && !isFit(value, key)) {
+      throw new OptionError(
+        `The '${option}' option of buildReport must be ${what}. Got ${value === null ? 'null' : typeof value} instead.`,
+      );
+    }
+  }
+  if (o.hclust !== undefined && o.twoStage !== false) {
+    throw new OptionError(
+      "buildReport takes either a tree (the 'hclust' option) or builds one in two stages (the " +
+        "'twoStage' option), not both.",
+    );
+  }
+  if (o.kmeans !== undefined && o.k !== 'auto' && o.k !== o.kmeans.k) {
+    throw new OptionError(
+      `The 'k' option of buildReport (${o.k}) differs from the k of the given k-means fit ` +
+        `(${o.kmeans.k}); leave 'k' out or give a fit with k = ${o.k}.`,
+    );
+  }
+  if (o.hclust !== undefined && options.method !== undefined) {
+    const given = o.hclust.method;
+    if (given !== 'linkage' && given !== resolveLinkageMethod(options.method, 'buildReport')) {
+      throw new OptionError(
+        `The 'method' option of buildReport ('${options.method}') differs from the method of ` +
+          `the given tree ('${given}'); leave 'method' out or give a tree of that method.`,
+      );
+    }
+  }
   return o;
+}
+
+/**
+ * Check that the fits given in the options are of this data: as many rows, as many features
+ * (and the same feature names, when a PCA fit knows them). Throws an `OptionError` naming the
+ * option and both shapes.
+ */
+function checkGivenFits(o: ResolvedReportOptions, dataset: Dataset): void {
+  const { rows: n, cols: d } = dataset.features;
+  const fail = (option: string, what: string): never => {
+    throw new OptionError(
+      `The '${option}' option of buildReport is a fit of other data: ${what}, but the data has ` +
+        `${n} rows and ${d} features. Fit it on the scaled features of this dataset.`,
+    );
+  };
+  const km = o.kmeans;
+  if (km !== undefined) {
+    if (km.labels.length !== n) fail('kmeans', `it has ${km.labels.length} labels`);
+    if (km.centroids.length !== km.k)
+      fail('kmeans', `it has ${km.centroids.length} centroids for k = ${km.k}`);
+    for (const c of km.centroids) {
+      if (c.length !== d) fail('kmeans', `its centroids have ${c.length} values`);
+    }
+    for (let i = 0; i < n; i++) {
+      const l = km.labels[i]!;
+      if (!(l >= 0 && l < km.k)) fail('kmeans', `row ${i} has label ${l}, outside 0..${km.k - 1}`);
+    }
+    if (km.k > n) fail('kmeans', `it has k = ${km.k}`);
+  }
+  const hc = o.hclust;
+  if (hc !== undefined) {
+    if (hc.n !== n) fail('hclust', `its tree has ${hc.n} leaves`);
+    const root = hc.Z[4 * (hc.n - 2) + 3];
+    if (n >= 2 && root !== n) {
+      fail('hclust', `its tree holds ${root} points in ${hc.n} leaves (a weighted tree)`);
+    }
+  }
+  const p = o.pca;
+  if (p !== undefined) {
+    if (p.nFeatures !== d) fail('pca', `it has ${p.nFeatures} features`);
+    if (p.scores.rows !== n) fail('pca', `it has scores of ${p.scores.rows} rows`);
+    if (p.components.length === 0) fail('pca', 'it has no components');
+    if (p.columns?.some((c, j) => c !== dataset.columns[j])) {
+      fail('pca', `its features are ${p.columns!.join(', ')}`);
+    }
+  }
 }
 
 /** Rows of `m` listed in `rows`, as a new matrix. */
@@ -326,7 +461,6 @@ export function silhouetteStructure(mean: number): string {
 /** The findings an analyst reads first, one per row, each pointing to its section. */
 function summaryTable(
   dataset: Dataset,
-  o: ResolvedReportOptions,
   a: ReportAnalysis,
 ): { kind: 'table'; head: string[]; rows: string[][] } {
   const order = Array.from(a.anovaF.keys())
@@ -335,9 +469,9 @@ function summaryTable(
   const rows: string[][] = [
     [
       'number of clusters',
-      o.k === 'auto'
+      a.kSource === 'recommended'
         ? `k = ${a.k}, recommended: ${a.kChoice?.reason ?? ''}`
-        : `k = ${a.k}, given` +
+        : `k = ${a.k}, ${a.kSource === 'fit' ? 'from the given k-means fit' : 'given'}` +
           (a.kChoice ? `; the criteria recommend k = ${a.kChoice.recommended}` : ''),
     ],
     [
@@ -348,7 +482,7 @@ function summaryTable(
     ],
     [
       'k-means vs hierarchical',
-      `adjusted Rand index ${fmt(a.ariHclust)} (${a.hclust.method} linkage` +
+      `adjusted Rand index ${fmt(a.ariHclust)} (${linkageName(a)}` +
         (a.hclustRows.length < a.n ? `, on a seeded sample of ${a.hclustRows.length} rows` : '') +
         (a.twoStage
           ? `, in two stages: the tree of ${a.twoStage.sizes.length} ` +
@@ -378,6 +512,11 @@ function summaryTable(
     ]);
   }
   return { kind: 'table', head: ['finding', 'value'], rows };
+}
+
+/** 'ward linkage', or 'a given linkage matrix' for a tree made by `fromLinkage`. */
+function linkageName(a: ReportAnalysis): string {
+  return a.hclust.method === 'linkage' ? 'a given linkage matrix' : `${a.hclust.method} linkage`;
 }
 
 /** Per-cluster column means of `m`. */
@@ -434,7 +573,11 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   const d = X.cols;
   if (n < 3) throw new OptionError(`A report needs at least 3 rows; the data has n=${n}.`);
   if (d < 1) throw new OptionError('A report needs at least one feature column.');
+  checkGivenFits(o, dataset);
   const ids = dataset.ids ?? Array.from({ length: n }, (_, i) => String(i + 1));
+  // k is chosen by the criteria unless it is given, as a number or by a k-means fit
+  const kSource: ReportAnalysis['kSource'] =
+    o.kmeans !== undefined ? 'fit' : o.k === 'auto' ? 'recommended' : 'given';
 
   // prepare
   const scaling = scale(dataset, { method: o.scale, columns: dataset.columns });
@@ -445,21 +588,25 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   const kRows = sampleRows(n, o.chooseKMaxRows, o.seed);
   const kMax = Math.min(o.kMax, kRows.length - 1);
   const kChoice =
-    (o.k === 'auto' || kRows.length === n) && kMax >= 2
-      ? chooseK(kRows.length === n ? Xs : takeRows(Xs, kRows), { k: [2, kMax], seed: o.seed })
+    (kSource === 'recommended' || kRows.length === n) && kMax >= 2
+      ? chooseK(kRows.length === n ? Xs : takeRows(Xs, kRows), {
+          k: [2, kMax],
+          seed: o.seed,
+          nInit: o.nInit,
+        })
       : undefined;
-  if (o.k === 'auto' && kChoice === undefined) {
+  if (kSource === 'recommended' && kChoice === undefined) {
     throw new OptionError(
       `k='auto' needs at least 3 rows to compare k = 2..; the data has n=${n}.`,
     );
   }
-  const k = o.k === 'auto' ? kChoice!.recommended : o.k;
+  const k = kSource === 'fit' ? o.kmeans!.k : o.k === 'auto' ? kChoice!.recommended : o.k;
   if (k > n) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
 
-  // fit
+  // fit, or take the caller's fits
   // chooseK fitted every candidate with the same options and seed: reuse its fit when it saw all rows
   const reuse = kRows.length === n ? kChoice?.fits.find((f) => f.k === k) : undefined;
-  const km = reuse ?? kmeans(Xs, { k, seed: o.seed });
+  const km = o.kmeans ?? reuse ?? kmeans(Xs, { k, seed: o.seed, nInit: o.nInit });
   let hRows: Int32Array;
   let hc: HClustResult;
   let hk: number;
@@ -471,17 +618,22 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     hk = Math.min(k, o.twoStage);
     const ts = twoStage(Xs, {
       centres: o.twoStage,
-      method: o.method as never,
+      method: o.method,
       k: hk,
       seed: o.seed,
     });
     hc = ts.tree;
     hRaw = ts.labels;
     two = { assignment: ts.assignment, sizes: ts.sizes, stage1: ts.stage1 };
+  } else if (o.hclust !== undefined) {
+    hRows = sampleRows(n, n, o.seed);
+    hc = o.hclust;
+    hk = Math.min(k, n);
+    hRaw = hc.cut({ k: hk });
   } else {
     hRows = sampleRows(n, o.hclustMaxRows, o.seed);
     const Xh = hRows.length === n ? Xs : takeRows(Xs, hRows);
-    hc = hclust(Xh, { method: o.method as never });
+    hc = hclust(Xh, { method: o.method });
     hk = Math.min(k, hRows.length);
     hRaw = hc.cut({ k: hk });
   }
@@ -495,7 +647,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   const kAll = Math.max(k, ...Array.from(map, (m) => m + 1));
 
   // project
-  const p = pca(Xs, { components: Math.min(n, d) });
+  const p = o.pca ?? pca(Xs, { components: Math.min(n, d) });
 
   // evaluate
   const sRows = sampleRows(n, o.silhouetteMaxRows, o.seed);
@@ -541,6 +693,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     n,
     features: [...dataset.columns],
     k,
+    kSource,
+    given: (['kmeans', 'hclust', 'pca'] as const).filter((f) => o[f] !== undefined),
     kChoice,
     kChoiceRows: kRows.length,
     scaling: scaling.toJSON(),
@@ -604,7 +758,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         table: kChoice.table,
         picks: kChoice.picks,
         chosen: k,
-        recommended: o.k === 'auto',
+        recommended: kSource === 'recommended',
       }),
     );
   }
@@ -718,10 +872,13 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   }
   add('agreement', agreementSpec(agreement));
 
+  // the fits given by the caller are named, not copied, in the manifest
+  const { kmeans: _k, hclust: _h, pca: _p, ...plain } = o;
   const manifest = buildManifest({
     source: dataset.source,
     options: {
-      ...o,
+      ...plain,
+      ...(analysis.given.length > 0 ? { given: analysis.given } : {}),
       title: o.title ?? null,
       label: dataset.labelColumn ?? null,
       id: dataset.idColumn ?? null,
@@ -741,6 +898,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     charts: chartList,
     document,
     ids,
+    labels: dataset.labels,
     toJSON() {
       return reportJSON(analysis, manifest, ids);
     },
@@ -806,7 +964,7 @@ function buildDocument(
   const src = dataset.source;
   const sections: ReportSection[] = [];
   const constant = a.scaling.constantColumns.map((j) => a.features[j]!);
-  sections.push({ id: 'summary', title: 'Summary', blocks: [summaryTable(dataset, o, a)] });
+  sections.push({ id: 'summary', title: 'Summary', blocks: [summaryTable(dataset, a)] });
   sections.push({
     id: 'data',
     title: 'Data',
@@ -872,9 +1030,10 @@ function buildDocument(
         {
           kind: 'text',
           text:
-            (o.k === 'auto'
+            (a.kSource === 'recommended'
               ? `k = ${a.k} is recommended: ${kc.reason}`
-              : `k = ${a.k} was given; the criteria are shown for comparison: ${kc.reason}`) +
+              : `k = ${a.k} ${a.kSource === 'fit' ? 'comes from the given k-means fit' : 'was given'}; ` +
+                `the criteria are shown for comparison: ${kc.reason}`) +
             (a.kChoiceRows < a.n
               ? ` The criteria were computed on a seeded sample of ${a.kChoiceRows} of ${a.n} rows.`
               : ''),
@@ -911,9 +1070,10 @@ function buildDocument(
         {
           kind: 'text',
           text:
-            `k = ${a.k} was given. The criteria of k (which fit k-means about 100 times) are ` +
-            `computed for data of at most ${o.chooseKMaxRows} rows, or on a seeded sample of ` +
-            'that many rows with --k auto.',
+            `k = ${a.k} ${a.kSource === 'fit' ? 'comes from the given k-means fit' : 'was given'}. ` +
+            'The criteria of k (which fit k-means about 100 times) are computed for data of at ' +
+            `most ${o.chooseKMaxRows} rows, or on a seeded sample of that many rows when k is ` +
+            'chosen by them.',
         },
       ],
     });
@@ -927,7 +1087,8 @@ function buildDocument(
       {
         kind: 'text',
         text:
-          `PCA of the ${o.scale === 'none' ? 'unscaled' : `${o.scale}-scaled`} features. ` +
+          `PCA of the ${o.scale === 'none' ? 'unscaled' : `${o.scale}-scaled`} features` +
+          `${a.given.includes('pca') ? ' (the given fit)' : ''}. ` +
           `PC1 and PC2 together explain ${fmt(100 * ((ratios[0] ?? 0) + (ratios[1] ?? 0)), 1)}% of the variance.`,
       },
       ...chart('scree'),
@@ -955,7 +1116,8 @@ function buildDocument(
         {
           kind: 'text',
           text:
-            `k-means with k = ${a.k} (${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
+            `k-means with k = ${a.k} (${a.given.includes('kmeans') ? 'the given fit: ' : ''}` +
+            `${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
             Array.from(a.kmeans.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ') +
             '.' +
             (table.rows.length < table.total
@@ -981,7 +1143,8 @@ function buildDocument(
       {
         kind: 'text',
         text:
-          `${a.hclust.method} linkage on the ${o.scale === 'none' ? 'unscaled' : 'scaled'} features` +
+          `${linkageName(a)}${a.given.includes('hclust') ? ' (the given tree)' : ''} on ` +
+          `the ${o.scale === 'none' ? 'unscaled' : 'scaled'} features` +
           (sampledH ? ` of a seeded sample of ${a.hclustRows.length} of ${a.n} rows` : '') +
           `, cut into ${a.k} clusters. Hierarchical clusters are renamed after the k-means cluster ` +
           'they overlap most (Hungarian matching), so the same group has the same colour.',
@@ -1053,8 +1216,8 @@ function buildDocument(
     title: o.title ?? `clusterlens report: ${manifest.input.file}`,
     subtitle:
       `${a.n} rows, ${a.features.length} features, k = ${a.k}` +
-      (a.kChoice && o.k === 'auto' ? ' (recommended)' : '') +
-      `, ${o.scale} scaling, ${a.hclust.method} linkage, seed ${o.seed}.`,
+      (a.kChoice && a.kSource === 'recommended' ? ' (recommended)' : '') +
+      `, ${o.scale} scaling, ${linkageName(a)}, seed ${o.seed}.`,
     sections,
   };
 }
@@ -1076,10 +1239,17 @@ export interface WrittenReport {
 /**
  * Check, before any work, that every file of a report at `path` can be written: NAME.html,
  * NAME.json, NAME.labels.csv and the NAME.vl/ folder. Returns NAME (the path without .html).
+ * A path that does not end in .html is an `OptionError`: the other files are named after it.
  */
 export function checkReportOutputs(path: string): string {
   checkOutputPath(path);
-  const base = join(dirname(path), basename(path).replace(/\.html?$/i, ''));
+  if (!/\.html$/i.test(path)) {
+    throw new OptionError(
+      `A report is written to a path ending in .html (its JSON, labels and specs go next to it, ` +
+        `named after it); got '${path}'.`,
+    );
+  }
+  const base = join(dirname(path), basename(path).replace(/\.html$/i, ''));
   checkOutputPath(`${base}.json`);
   checkOutputPath(`${base}.labels.csv`);
   checkOutputFolder(`${base}.vl`, 'the specs folder');
@@ -1088,8 +1258,9 @@ export function checkReportOutputs(path: string): string {
 
 /**
  * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
- * chart, NAME.json (the results) and NAME.labels.csv (id, k-means and hierarchical cluster, PC1,
- * PC2). Each file is written atomically.
+ * chart, NAME.json (the results) and NAME.labels.csv (the labels file of src/report/labels-csv.ts:
+ * id, label, kmeans, hierarchical, PC1, PC2). Each file is written atomically. `path` must end
+ * in .html (an `OptionError` otherwise).
  */
 export async function writeReport(
   path: string,
@@ -1110,15 +1281,25 @@ export async function writeReport(
   await writeFileAtomic(json, `${JSON.stringify(report.toJSON(), null, 1)}\n`);
   const a = report.analysis;
   const kc = a.pca.scores.cols;
-  const rows = report.ids.map((id, i) => [
-    id,
-    clusterId(a.kmeans.labels[i]!),
-    a.hclustLabels[i]! < 0 ? '' : clusterId(a.hclustLabels[i]!),
-    a.pca.scores.data[i * kc]!,
-    kc > 1 ? a.pca.scores.data[i * kc + 1]! : '',
-  ]);
+  const pcColumn = (c: number) => {
+    const values = new Float64Array(a.n).fill(Number.NaN); // NaN: an empty cell
+    if (c < kc) for (let i = 0; i < a.n; i++) values[i] = a.pca.scores.data[i * kc + c]!;
+    return values;
+  };
   const labels = `${base}.labels.csv`;
-  await writeFileAtomic(labels, toCsv(['id', 'kmeans', 'hierarchical', 'PC1', 'PC2'], rows));
+  await writeFileAtomic(
+    labels,
+    labelsCsv(
+      { n: a.n, ids: report.ids, labels: report.labels },
+      {
+        clusterings: { kmeans: a.kmeans.labels, hierarchical: a.hclustLabels },
+        extra: [
+          { name: 'PC1', values: pcColumn(0) },
+          { name: 'PC2', values: pcColumn(1) },
+        ],
+      },
+    ),
+  );
   await writeFileAtomic(path, html);
   return { html: path, specs, json, labels };
 }

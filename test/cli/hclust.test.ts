@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type HclustFlags, hclustCommand } from '../../src/cli/hclust.js';
 import { run } from '../../src/cli/main.js';
-import { collectingContext } from './helpers.js';
+import { cli, collectingContext } from './helpers.js';
 
 // R 4.2.2 cutree(hclust(dist(X), 'ward.D2'), k) on the standardized penguins, from
 // test/fixtures/hclust/make_fixtures.py.
@@ -28,12 +28,14 @@ describe('clusterlens hclust', () => {
     );
     expect(c.out()).toMatch(/cophenetic correlation 0\.\d{4}/);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-    expect(lines[0]).toBe('species,cluster');
+    expect(lines[0]).toBe('id,label,hierarchical');
+    expect(lines[1]).toBe('1,Adelie,C1');
     const want = rx.hclust.find(
       (h: { data: string; method: string }) => h.data === 'penguins_std' && h.method === 'ward.D2',
     );
     const cut = want.cuts.find((x: { k: number }) => x.k === 3).labels;
-    expect(lines.slice(1).map((l) => Number(l.split(',')[1]))).toEqual(cut);
+    // cluster C(l + 1) is label l
+    expect(lines.slice(1).map((l) => Number(l.split(',')[2]!.slice(1)) - 1)).toEqual(cut);
   });
 
   it('clusterlens hclust iris.csv --method average --height 1 --json prints Z, order and labels', async () => {
@@ -56,14 +58,17 @@ describe('clusterlens hclust', () => {
     expect(out.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('clusterlens hclust without --k or --height is a user error', async () => {
+  it('clusterlens hclust with a bad --k, or --out without a cut, is a user error', async () => {
     const c = collectingContext();
-    await expect(hclustCommand('datasets/iris.csv', {}, c.ctx)).rejects.toThrow(
-      /--k <n> or --height <h>/,
-    );
     await expect(
       hclustCommand('datasets/iris.csv', { label: 'species', k: 'x' }, c.ctx),
     ).rejects.toThrow(/--k must be a number/);
+    const r = await cli(['hclust', 'datasets/iris.csv', '--label', 'species', '--out', 'x.csv']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'clusterlens: error: --out writes the clusters of a cut: give --k <n> or --height <h> ' +
+        '(without them, hclust prints the top merges and a suggested cut).\n',
+    );
   });
 
   it('run(["hclust", ...]) is registered and exits 1 on a user error', async () => {

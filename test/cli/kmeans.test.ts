@@ -27,8 +27,10 @@ describe('clusterlens kmeans', () => {
     );
     expect(c.out()).toContain(`${ref.iterations} iterations`);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-    expect(lines[0]).toBe('species,cluster');
-    expect(lines.slice(1).map((l) => Number(l.split(',')[1]))).toEqual(ref.labels);
+    expect(lines[0]).toBe('id,label,kmeans');
+    expect(lines[1]).toMatch(/^1,setosa,C\d$/);
+    // cluster C(l + 1) is label l
+    expect(lines.slice(1).map((l) => Number(l.split(',')[2]!.slice(1)) - 1)).toEqual(ref.labels);
   });
 
   it('clusterlens kmeans wine.csv --label cultivar --scale standard --k 2..5 --json prints the k table and the recommended fit', async () => {

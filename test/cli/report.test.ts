@@ -105,7 +105,7 @@ describe('clusterlens report', () => {
     );
   });
 
-  it('report iris --method wrad exits 1 naming the option', async () => {
+  it('report iris --method wrad exits 1 naming the flag', async () => {
     const r = await cli([
       'report',
       'datasets/iris.csv',
@@ -118,7 +118,7 @@ describe('clusterlens report', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
-      /^clusterlens: error: The 'method' option of buildReport must be one of .*'ward'.* Got 'wrad' instead\.\n$/,
+      /^clusterlens: error: option '--method <method>' argument 'wrad' is invalid\. Allowed choices are single, .*ward.*\n$/,
     );
   });
 

@@ -218,10 +218,14 @@ describe('buildReport', () => {
     expect(() => resolveReportOptions({ k: 0 })).toThrow(
       new OptionError("The 'k' option of buildReport must be an integer >= 1. Got 0 instead."),
     );
+    // @ts-expect-error: the method is typed as the linkage names; a JavaScript caller is checked
     expect(() => resolveReportOptions({ method: 'wrad' })).toThrow(
       /'method' option of buildReport/,
     );
-    expect(() => resolveReportOptions({ nInit: 3 } as never)).toThrow(/has no option 'nInit'/);
+    expect(() => resolveReportOptions({ nStarts: 3 } as never)).toThrow(/has no option 'nStarts'/);
+    expect(() => resolveReportOptions({ nInit: 0 })).toThrow(
+      "The 'nInit' option of buildReport must be an integer >= 1. Got 0 instead.",
+    );
   });
 });
 
@@ -242,9 +246,9 @@ describe('writeReport', () => {
     );
     expect(readdirSync(dir).filter((f) => f.startsWith('.tmp'))).toEqual([]);
     const csv = readFileSync(written.labels, 'utf8').split('\n');
-    expect(csv[0]).toBe('id,kmeans,hierarchical,PC1,PC2');
+    expect(csv[0]).toBe('id,label,kmeans,hierarchical,PC1,PC2');
     expect(csv.length).toBe(152);
-    expect(csv[1]).toMatch(/^1,C\d,C\d,-?\d/);
+    expect(csv[1]).toMatch(/^1,setosa,C\d,C\d,-?\d/);
     const json = JSON.parse(readFileSync(written.json, 'utf8'));
     expect(json.hierarchical.linkage.length).toBe(149);
     expect(json.kmeans.labels.length).toBe(150);
