@@ -4,7 +4,8 @@
  *
  *   run(argv, io) -> exit status   0 success
  *                                  1 user error: DataError, OptionError or a usage error of the
- *                                    flags; one line on stderr, no stack (unless --verbose)
+ *                                    flags; one line on stderr, no stack (unless --verbose); the
+ *                                    options it names are printed as flags (flags.ts)
  *                                  2 anything else (a bug): one line, the stack with --verbose
  *
  * Adding a command: write src/cli/<name>.ts exporting `register(program, context)` (see
@@ -18,6 +19,7 @@ import { isUserError } from '../util/errors.js';
 import { setLogger } from '../util/log.js';
 import { setMemoryBudget } from '../util/memory.js';
 import type { CliContext, CliIO, CommandModule } from './command.js';
+import { cliName } from './flags.js';
 
 /** The commands, in the order `--help` lists them. One line each. */
 const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
@@ -55,8 +57,10 @@ export async function run(
     },
   };
   const previousLogger = setLogger({
-    warn(message) {
-      if (!quiet) io.stderr.write(`${PREFIX}warning: ${oneLine(message)}\n`);
+    warn(message, text) {
+      if (!quiet) {
+        io.stderr.write(`${PREFIX}warning: ${oneLine(text?.render(cliName) ?? message)}\n`);
+      }
     },
   });
   const previousBudget = setMemoryBudget(undefined);
@@ -115,7 +119,7 @@ function report(error: unknown, context: CliContext): number {
     return error.exitCode;
   }
   if (isUserError(error)) {
-    stderr.write(`${PREFIX}error: ${oneLine(error.message)}\n`);
+    stderr.write(`${PREFIX}error: ${oneLine(error.render(cliName))}\n`);
     if (context.verbose && error.stack) stderr.write(`${error.stack}\n`);
     return 1;
   }

@@ -89,6 +89,7 @@
  */
 import { type MatrixLike, toFeatureMatrix, type FeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
+import { message, option } from '../util/message.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { availableMemory, formatBytes, memoryBudget } from '../util/memory.js';
 import { checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
@@ -419,17 +420,13 @@ export function planLinkage(
     if (featuresPossible) return plan('features', small);
     if (condensedOk && condensedBytes <= memoryLimit) return plan('condensed', condensedBytes);
     const seconds = estimateLinkageSeconds(n, d, 'condensed');
+    const sample = option('sample', 'N', { placeholder: true, library: 'sampledHclust()' });
+    const two = option('twoStage', '[centres]', { placeholder: true, library: 'twoStage()' });
+    const raise = option('memoryLimit', undefined, {
+      library: "the 'memoryLimit' option, or setMemoryBudget() for every step",
+    });
     throw new OptionError(
-      `hclust: method '${method}' on n=${n} points needs ${formatBytes(condensedBytes)} for its ` +
-        `distance matrix (condensed layout; the faster square layout needs ` +
-        `${formatBytes(squareBytes)}; and about ${formatSeconds(seconds)}), but the memory ` +
-        `limit is ${limit}. Instead: methods 'ward', 'single', 'centroid' and 'median' work ` +
-        `from the stored Euclidean feature data in O(n*d) memory (--method ward); or cluster a ` +
-        `seeded sample of the rows (--sample N); or cluster in two stages, k-means into a few ` +
-        `hundred centres then hierarchical clustering of the centres weighted by their sizes ` +
-        `(--two-stage [centres], twoStage()); or raise the limit ('memoryLimit', --max-memory; ` +
-        `${formatBytes(availableMemory().bytes)} is available now) if more memory is really ` +
-        `available.`,
+      message`hclust: method '${method}' on n=${n} points needs ${formatBytes(condensedBytes)} for its distance matrix (condensed layout; the faster square layout needs ${formatBytes(squareBytes)}; and about ${formatSeconds(seconds)}), but the memory limit is ${limit}. Instead: methods 'ward', 'single', 'centroid' and 'median' work from the stored Euclidean feature data in O(n*d) memory (${option('method', 'ward')}); or cluster a seeded sample of the rows (${sample}); or cluster in two stages, k-means into a few hundred centres then hierarchical clustering of the centres weighted by their sizes (${two}); or raise the limit (${raise}; ${formatBytes(availableMemory().bytes)} is available now) if more memory is really available.`,
     );
   }
   const bytes = readOnly ? small : layout === 'square' ? squareBytes : condensedBytes;

@@ -27,6 +27,7 @@
  */
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
+import { message, option } from '../util/message.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
@@ -141,8 +142,7 @@ export function twoStage(X: MatrixLike, options: TwoStageOptions): TwoStageResul
   }
   if ('k' in spec && spec.k > stage1.sizes.length) {
     throw new OptionError(
-      `twoStage: k=${spec.k} should be <= the number of centres (${stage1.sizes.length}); ` +
-        `raise 'centres' (--two-stage N) or lower k.`,
+      message`twoStage: k=${spec.k} should be <= the number of centres (${stage1.sizes.length}); raise ${option('centres', 'N', { placeholder: true })} or lower ${option('k')}.`,
     );
   }
   const tree = hclust(stage1.centres, {

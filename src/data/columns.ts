@@ -20,6 +20,7 @@
  * keeps only its first text cell for messages. Only label and id columns keep strings.
  */
 import { DataError, OptionError } from '../util/errors.js';
+import { type MessageLike, message, option } from '../util/message.js';
 import { checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { warn } from '../util/log.js';
 import { type Dataset, type DatasetSource, type FeatureMatrix, featureMatrix } from './dataset.js';
@@ -355,8 +356,8 @@ export class TableBuilder {
     // text would otherwise print thousands of lines).
     let warned = 0;
     const unwarned: string[] = [];
-    const leftOutWarning = (name: string, message: string) => {
-      if (warned++ < WARNED_COLUMNS) warn(message);
+    const leftOutWarning = (name: string, text: MessageLike) => {
+      if (warned++ < WARNED_COLUMNS) warn(text);
       else unwarned.push(name);
     };
     for (let j = 0; j < d; j++) {
@@ -394,8 +395,7 @@ export class TableBuilder {
         leftOut.push({ column: name, reason: info.reason });
         leftOutWarning(
           name,
-          `${file === undefined ? '' : `${file}, `}column '${name}' is ${info.reason}; it is ` +
-            'left out of the features. Name it in --exclude (or as --label) to silence this.',
+          message`${file === undefined ? '' : `${file}, `}column '${name}' is ${info.reason}; it is left out of the features. Name it in ${option('exclude')} (or as ${option('label')}) to silence this.`,
         );
         continue;
       }
@@ -439,8 +439,7 @@ export class TableBuilder {
     }
     if (featureIndex.length === 0) {
       throw new DataError(
-        `no numeric feature columns. Columns: ${describeColumns(columns)}. Name numeric ` +
-          'columns with --features, or check the delimiter.',
+        message`no numeric feature columns. Columns: ${describeColumns(columns)}. Name numeric columns with ${option('features')}, or check the delimiter.`,
         this.place(),
       );
     }
@@ -468,9 +467,7 @@ export class TableBuilder {
         if (at !== -1) {
           const text = this.firstMissingText[at]!;
           throw new DataError(
-            `missing value (${text.trim() === '' ? 'empty cell' : `'${text}'`}) in a feature ` +
-              'column. Use --missing drop|mean|median to drop the rows or impute the values, ' +
-              'or leave the column out with --exclude.',
+            message`missing value (${text.trim() === '' ? 'empty cell' : `'${text}'`}) in a feature column. Use ${option('missing', ['drop', 'mean', 'median'])} to drop the rows or impute the values, or leave the column out with ${option('exclude')}.`,
             this.place(line, header[at]),
           );
         }
@@ -485,8 +482,7 @@ export class TableBuilder {
         for (let i = 0; i < n; i++) if (keep[i] === 0) rowsDropped++;
         if (rowsDropped === n) {
           throw new DataError(
-            `every one of the ${n} rows has a missing feature value, so --missing drop leaves ` +
-              'no data. Use --missing mean|median, or leave the emptiest columns out with --exclude.',
+            message`every one of the ${n} rows has a missing feature value, so ${option('missing', 'drop')} leaves no data. Use ${option('missing', ['mean', 'median'])}, or leave the emptiest columns out with ${option('exclude')}.`,
             this.place(),
           );
         }

@@ -23,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { DataError, OptionError } from '../util/errors.js';
+import { type MessageLike, message, option } from '../util/message.js';
 import { Utf8Checker, invalidUtf8Message } from './utf8.js';
 import {
   type ColumnOptions,
@@ -114,7 +115,7 @@ export class CsvTokenizer {
     return this.line;
   }
 
-  private fail(message: string, line: number): never {
+  private fail(message: MessageLike, line: number): never {
     const place: { file?: string; line: number; column: number } = {
       line,
       column: this.count + 1,
@@ -258,8 +259,7 @@ export class CsvTokenizer {
       this.line = line;
       if (state === UNQUOTED) {
         this.fail(
-          `a field of more than ${this.maxField} characters without a delimiter or line break. ` +
-            'Check the delimiter (--format tsv for tab-separated files).',
+          message`a field of more than ${this.maxField} characters without a delimiter or line break. Check the delimiter (${option('delimiter')}).`,
           line,
         );
       }

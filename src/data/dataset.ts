@@ -9,6 +9,7 @@
 import { Matrix } from 'ml-matrix';
 import { DataError } from '../util/errors.js';
 import { finiteMagnitudeUnit, unitOfMax } from '../util/magnitude.js';
+import { message, option } from '../util/message.js';
 
 /** A dense row-major matrix of doubles: element (i, j) is `data[i * cols + j]`. */
 export interface FeatureMatrix {
@@ -162,8 +163,7 @@ export function assertFinite(x: FeatureMatrix, fn = 'clusterlens', columns?: str
       const row = Math.floor(k / cols);
       const col = k % cols;
       throw new DataError(
-        `${fn} needs finite numbers, but the value is ${v}. Remove or impute it ` +
-          `(the loaders offer --missing drop|mean|median).`,
+        message`${fn} needs finite numbers, but the value is ${v}. Remove or impute it (the loaders offer ${option('missing', ['drop', 'mean', 'median'])}).`,
         { row, column: columns?.[col] ?? col + 1 },
       );
     }

@@ -30,6 +30,7 @@ import {
   toFeatureMatrix,
 } from '../data/dataset.js';
 import { DataError } from '../util/errors.js';
+import { message, option } from '../util/message.js';
 import { createGramKernel, type GramKernel } from './simd.js';
 
 /** Rows per block: the centred block (d x blockRows) stays in cache while it is multiplied. */
@@ -94,8 +95,7 @@ export class CovarianceAccumulator {
       if (v - v !== 0) {
         const col = k % x.cols;
         throw new DataError(
-          `${fn} needs finite numbers, but the value is ${v}. Remove or impute it ` +
-            `(the loaders offer --missing drop|mean|median).`,
+          message`${fn} needs finite numbers, but the value is ${v}. Remove or impute it (the loaders offer ${option('missing', ['drop', 'mean', 'median'])}).`,
           { row: this.count + Math.floor(k / x.cols), column: this.columns?.[col] ?? col + 1 },
         );
       }

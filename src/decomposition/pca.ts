@@ -67,6 +67,7 @@ import {
   toFeatureMatrix,
 } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
+import { message, option } from '../util/message.js';
 import { warn } from '../util/log.js';
 import { divideBy } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
@@ -528,9 +529,7 @@ function inDataUnits(p: PcaParts, unit: number, x: FeatureMatrix): PcaParts {
     let max = 0;
     for (let i = 0; i < x.data.length; i++) max = Math.max(max, Math.abs(x.data[i]!));
     throw new DataError(
-      `pca: the variances of values as extreme as these (largest |x| = ${max}) are beyond the ` +
-        'range of doubles (about 2.2e-308 to 1.8e308). Use scale: true (--scale standard) or ' +
-        'divide the data by a constant first.',
+      message`pca: the variances of values as extreme as these (largest |x| = ${max}) are beyond the range of doubles (about 2.2e-308 to 1.8e308). Use ${option('scale', true)} or divide the data by a constant first.`,
     );
   }
   return { ...p, mean, values, totalVariance };

@@ -57,7 +57,8 @@ import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
 import { magnitudeUnit } from '../util/magnitude.js';
-import { checkMemory, estimate, memoryBudget } from '../util/memory.js';
+import { checkMemory, estimate, memoryBudget, RAISE_BUDGET } from '../util/memory.js';
+import { message, option } from '../util/message.js';
 import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { mkdir } from 'node:fs/promises';
@@ -664,8 +665,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         bytes: estimate.block(sRows.length, k + d + 2),
         budget: memoryBudget(),
         options: [
-          'compute them on a seeded sample of the rows (--sample N)',
-          'raise the budget with --max-memory if more memory is really available',
+          message`compute them on a seeded sample of the rows (${option('silhouetteMaxRows', 'N', { placeholder: true })})`,
+          RAISE_BUDGET,
         ],
       });
       const s = silhouetteSamples(Xsil, lsil);

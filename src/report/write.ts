@@ -29,37 +29,43 @@ import {
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { OptionError } from '../util/errors.js';
+import { type MessageLike, message, option } from '../util/message.js';
+
+/** The output named in messages: 'the file' for the library, `--out` for the CLI. */
+const OUT = message`${option('out', undefined, { library: 'the file' })}`;
 
 /**
  * Check that `path` can be written as a file; returns it resolved to an absolute path. Throws an
- * `OptionError` that names the path and the problem. `what` names the option in the message.
+ * `OptionError` that names the path and the problem. `what` names the output in the message
+ * (default: 'the file', which the CLI prints as --out).
  */
-export function checkOutputPath(path: string, what = '--out'): string {
+export function checkOutputPath(path: string, what: MessageLike = OUT): string {
   if (path === '' || path.endsWith('/') || path.endsWith(sep)) {
-    throw new OptionError(`${what} '${path}' names a folder; give a file name.`);
+    throw new OptionError(message`${what} '${path}' names a folder; give a file name.`);
   }
   const target = resolve(path);
   const folder = dirname(target);
   const folderStat = statOrUndefined(folder);
   if (folderStat === undefined) {
     throw new OptionError(
-      `Cannot write ${what} '${path}': the folder '${dirname(path)}' does not exist. ` +
-        'Create it first or choose another path.',
+      message`Cannot write ${what} '${path}': the folder '${dirname(path)}' does not exist. Create it first or choose another path.`,
     );
   }
   if (!folderStat.isDirectory()) {
-    throw new OptionError(`Cannot write ${what} '${path}': '${dirname(path)}' is not a folder.`);
+    throw new OptionError(
+      message`Cannot write ${what} '${path}': '${dirname(path)}' is not a folder.`,
+    );
   }
   try {
     accessSync(folder, constants.W_OK | constants.X_OK);
   } catch {
     throw new OptionError(
-      `Cannot write ${what} '${path}': the folder '${dirname(path)}' is not writable.`,
+      message`Cannot write ${what} '${path}': the folder '${dirname(path)}' is not writable.`,
     );
   }
   const targetStat = statOrUndefined(target);
   if (targetStat?.isDirectory()) {
-    throw new OptionError(`${what} '${path}' is a folder; give a file name.`);
+    throw new OptionError(message`${what} '${path}' is a folder; give a file name.`);
   }
   return target;
 }
@@ -69,20 +75,19 @@ export function checkOutputPath(path: string, what = '--out'): string {
  * parent folder exists and is writable. Returns it resolved; throws an `OptionError` otherwise.
  * For outputs that go next to a file (a report's NAME.vl/ folder).
  */
-export function checkOutputFolder(path: string, what = '--out'): string {
+export function checkOutputFolder(path: string, what: MessageLike = OUT): string {
   const target = resolve(path);
   const stat = statOrUndefined(target);
   if (stat !== undefined) {
     if (!stat.isDirectory()) {
       throw new OptionError(
-        `Cannot write ${what}: '${path}' must be a folder, but it is a file. Move it away or ` +
-          'choose another name.',
+        message`Cannot write ${what}: '${path}' must be a folder, but it is a file. Move it away or choose another name.`,
       );
     }
     try {
       accessSync(target, constants.W_OK | constants.X_OK);
     } catch {
-      throw new OptionError(`Cannot write ${what}: the folder '${path}' is not writable.`);
+      throw new OptionError(message`Cannot write ${what}: the folder '${path}' is not writable.`);
     }
     return target;
   }

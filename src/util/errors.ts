@@ -7,9 +7,17 @@
  *   be >= k=4"). It is a `RangeError`, so callers that only know the standard classes still can
  *   tell it apart from a `TypeError` bug.
  *
- * The CLI prints `error.message` of both on one line and exits with status 1; it never shows the
- * stack of a user error unless `--verbose` is given.
+ * Both name the options to change as the library's options (`{missing: 'drop'}`): a message
+ * built with `message` of src/util/message.ts keeps its option mentions, and the CLI prints
+ * them as its flags (`error.render(names)`; src/cli/flags.ts) on one line, exiting with status 1;
+ * it never shows the stack of a user error unless `--verbose` is given.
  */
+import {
+  type MentionRenderer,
+  type MessageLike,
+  type MessageText,
+  toMessageText,
+} from './message.js';
 
 /** Where in the input a `DataError` happened. Every field is optional. */
 export interface DataErrorPlace {
@@ -30,19 +38,41 @@ export class DataError extends Error {
   readonly line: number | undefined;
   readonly column: string | number | undefined;
   readonly row: number | undefined;
+  /** The message without the place, with its option mentions. */
+  readonly text: MessageText;
 
-  constructor(message: string, place: DataErrorPlace = {}) {
-    super(withPlace(message, place));
+  constructor(message: MessageLike, place: DataErrorPlace = {}) {
+    const text = toMessageText(message);
+    super(withPlace(text.render(), place));
+    this.text = text;
     this.file = place.file;
     this.line = place.line;
     this.column = place.column;
     this.row = place.row;
+  }
+
+  /** The message with its option mentions named by `name` (the CLI's flags). */
+  render(name?: MentionRenderer): string {
+    return withPlace(this.text.render(name), this);
   }
 }
 
 /** An option outside its domain, or one that does not fit the data. */
 export class OptionError extends RangeError {
   override readonly name = 'OptionError';
+  /** The message with its option mentions. */
+  readonly text: MessageText;
+
+  constructor(message: MessageLike) {
+    const text = toMessageText(message);
+    super(text.render());
+    this.text = text;
+  }
+
+  /** The message with its option mentions named by `name` (the CLI's flags). */
+  render(name?: MentionRenderer): string {
+    return this.text.render(name);
+  }
 }
 
 /** True for the errors a user can fix by changing the input or the options. */

@@ -3,11 +3,14 @@
  * distinct points than k). Fatal problems throw instead (see errors.ts).
  *
  * The default logger writes `clusterlens: warning: ...` to stderr. Tests swap it for a collector
- * and assert on the count; the CLI swaps it to honour `--quiet`.
+ * and assert on the count; the CLI swaps it to honour `--quiet`, and prints the options a
+ * warning names as its flags (the `text` argument; src/util/message.ts).
  */
+import { type MessageLike, type MessageText, toMessageText } from './message.js';
 
 export interface Logger {
-  warn(message: string): void;
+  /** `message` is the text as the library words it; `text` keeps its option mentions. */
+  warn(message: string, text?: MessageText): void;
 }
 
 const stderrLogger: Logger = {
@@ -31,8 +34,9 @@ export function getLogger(): Logger {
 }
 
 /** Report a warning through the current logger. */
-export function warn(message: string): void {
-  current.warn(message);
+export function warn(message: MessageLike): void {
+  const text = toMessageText(message);
+  current.warn(text.render(), text);
 }
 
 /** A logger that keeps the messages, for tests and for results that carry their warnings. */

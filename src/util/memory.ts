@@ -19,6 +19,12 @@ import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { join } from 'node:path';
 import { OptionError } from './errors.js';
+import { joinMessages, type MessageLike, message, option } from './message.js';
+
+/** The way out every refusal offers: a larger budget (`setMemoryBudget`; the CLI's --max-memory). */
+export const RAISE_BUDGET = message`raise the budget with ${option('maxMemory', undefined, {
+  library: 'setMemoryBudget(memoryBudget(bytes))',
+})} if more memory is really available`;
 
 /** Share of the available memory the default budget leaves unused. */
 export const MEMORY_MARGIN = 0.2;
@@ -27,7 +33,7 @@ export const MEMORY_MARGIN = 0.2;
 export interface MemoryBudget {
   /** Bytes a step may allocate. */
   bytes: number;
-  /** How the budget was set: 'available memory (...)', '--max-memory 512M', ... */
+  /** How the budget was set, for messages: '80% of the 3 GiB of memory available', ... */
   source: string;
 }
 
@@ -96,11 +102,11 @@ export function setMemoryBudget(budget: MemoryBudget | undefined): MemoryBudget 
 }
 
 /**
- * The budget of a memory-hungry step: `maxMemory` bytes when given (`source` names the option
- * for messages), else the process budget (`setMemoryBudget`), else the available memory minus
- * `MEMORY_MARGIN`.
+ * The budget of a memory-hungry step: `maxMemory` bytes when given (`source` says where they
+ * come from, for messages: the CLI passes '--max-memory'), else the process budget
+ * (`setMemoryBudget`), else the available memory minus `MEMORY_MARGIN`.
  */
-export function memoryBudget(maxMemory?: number, source = '--max-memory'): MemoryBudget {
+export function memoryBudget(maxMemory?: number, source = 'memoryBudget(bytes)'): MemoryBudget {
   if (maxMemory === undefined && processBudget !== undefined) return processBudget;
   if (maxMemory !== undefined) {
     if (!Number.isFinite(maxMemory) || maxMemory <= 0) {
@@ -140,9 +146,10 @@ const UNITS: Record<string, number> = {
 /**
  * A size as people write it: '512M', '8G', '1.5g', '2GiB', '500MB', '1048576'. K, M, G, T and
  * KiB, MiB, GiB, TiB are powers of 1024 (as -Xmx and docker --memory read them); KB, MB, GB, TB
- * are powers of 1000; a bare number is bytes. `flag` names the option in the error.
+ * are powers of 1000; a bare number is bytes. `flag` names what is parsed in the error (the CLI
+ * passes '--max-memory').
  */
-export function parseSize(text: string, flag = '--max-memory'): number {
+export function parseSize(text: string, flag = 'A memory size'): number {
   const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = match?.[2]?.toLowerCase();
   const multiple = unit === undefined ? undefined : UNITS[unit];
@@ -194,8 +201,11 @@ export interface MemoryCheck {
   bytes: number;
   /** The budget it must fit in (`memoryBudget()`). */
   budget: MemoryBudget;
-  /** What the user can do instead, most useful first. Default: only raising the budget. */
-  options?: readonly string[];
+  /**
+   * What the user can do instead, most useful first; options named with `option()` of
+   * src/util/message.ts are shown as flags by the CLI. Default: only raising the budget.
+   */
+  options?: readonly MessageLike[];
 }
 
 /**
@@ -206,11 +216,8 @@ export interface MemoryCheck {
 export function checkMemory(check: MemoryCheck): number {
   const { what, bytes, budget } = check;
   if (bytes <= budget.bytes) return bytes;
-  const options = check.options ?? [
-    'raise the budget with --max-memory if more memory is really available',
-  ];
+  const options = check.options ?? [RAISE_BUDGET];
   throw new OptionError(
-    `${what} would need about ${formatBytes(bytes)} of memory, but the budget is ` +
-      `${formatBytes(budget.bytes)} (${budget.source}). Instead: ${options.join('; or ')}.`,
+    message`${what} would need about ${formatBytes(bytes)} of memory, but the budget is ${formatBytes(budget.bytes)} (${budget.source}). Instead: ${joinMessages(options, '; or ')}.`,
   );
 }

@@ -287,7 +287,7 @@ describe('loadCsv(path) on a broken file', () => {
     const path = file('broken2.csv', fixed2);
     const { value: e, warnings } = await collect(() => rejected(loadCsv(path, { id: 'id' })));
     expect(e.message).toBe(
-      `${path}, line 4, column 'x': missing value (empty cell) in a feature column. Use --missing drop|mean|median to drop the rows or impute the values, or leave the column out with --exclude.`,
+      `${path}, line 4, column 'x': missing value (empty cell) in a feature column. Use {missing: 'drop' | 'mean' | 'median'} to drop the rows or impute the values, or leave the column out with the 'exclude' option.`,
     );
     expect(warnings.some((w) => w.includes("column 'name'") && w.includes('line 2'))).toBe(true);
   });
@@ -314,8 +314,8 @@ describe('loadCsv(path) on a broken file', () => {
     ]);
     expect(d.source).toMatchObject({ rowsRead: 5, rowsDropped: 2, valuesImputed: 0 });
     expect(warnings).toEqual([
-      `${path}, column 'name' is not numeric (line 2: 'Smith, J.'); it is left out of the features. Name it in --exclude (or as --label) to silence this.`,
-      `${path}, column 'code' is not numeric (line 2: 'a'); it is left out of the features. Name it in --exclude (or as --label) to silence this.`,
+      `${path}, column 'name' is not numeric (line 2: 'Smith, J.'); it is left out of the features. Name it in the 'exclude' option (or as the 'label' option) to silence this.`,
+      `${path}, column 'code' is not numeric (line 2: 'a'); it is left out of the features. Name it in the 'exclude' option (or as the 'label' option) to silence this.`,
     ]);
   });
 });

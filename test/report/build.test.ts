@@ -207,7 +207,7 @@ describe('buildReport', () => {
     const previous = setMemoryBudget({ bytes: 5000, source: '--max-memory' });
     try {
       expect(() => buildReport(iris, { k: 3, twoStage: 20 })).toThrow(
-        /^silhouettes of 150 rows would need about 10\.5 KiB of memory, but the budget is 4\.88 KiB \(--max-memory\)\. Instead: .*--sample N/,
+        /^silhouettes of 150 rows would need about 10\.5 KiB of memory, but the budget is 4\.88 KiB \(--max-memory\)\. Instead: .*\{silhouetteMaxRows: N\}.*setMemoryBudget/,
       );
     } finally {
       setMemoryBudget(previous);

@@ -35,7 +35,7 @@ describe('checkOutputPath(path)', () => {
     const path = join(folder, 'nope', 'a.csv');
     expect(() => checkOutputPath(path)).toThrow(OptionError);
     expect(() => checkOutputPath(path)).toThrow(
-      `Cannot write --out '${path}': the folder '${join(folder, 'nope')}' does not exist. Create it first or choose another path.`,
+      `Cannot write the file '${path}': the folder '${join(folder, 'nope')}' does not exist. Create it first or choose another path.`,
     );
   });
 

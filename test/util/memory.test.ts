@@ -42,7 +42,7 @@ describe('parseSize(text)', () => {
     for (const text of ['', 'M', '-1G', '8X', '1e3M', '0', '0.5', 'Infinity', '1,5G', '8 G B']) {
       expect(() => parseSize(text), text).toThrow(OptionError);
     }
-    expect(() => parseSize('lots')).toThrow(
+    expect(() => parseSize('lots', '--max-memory')).toThrow(
       "--max-memory must be a size such as 512M, 8G or 1.5GB (K, M, G, T: powers of 1024; KB, MB, GB, TB: powers of 1000). Got 'lots' instead.",
     );
   });
@@ -175,7 +175,7 @@ describe('hclust under a memory budget', () => {
     expect(message).toMatch(/needs .* for its distance matrix/);
     expect(message).toContain('the memory limit is 48.8 KiB (--max-memory)');
     expect(message).toMatch(
-      /'ward', 'single'.*stored .* data.*sample of the rows.*two stages.*--max-memory/,
+      /'ward', 'single'.*stored .* data.*sample of the rows.*two stages.*setMemoryBudget\(\)/,
     );
     // Ward works from the stored data in O(n d) memory: it still runs, with the same tree.
     const ward = hclust(X, { method: 'ward' });
