@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +88,96 @@ describe('clusterlens hclust', () => {
         io,
       ),
     ).toBe(1);
+  });
+});
+
+describe('clusterlens hclust without a cut', () => {
+  it('prints the top 10 merges from Z and suggests the k of the largest gap below one of them', async () => {
+    const argv = ['hclust', 'datasets/iris.csv', '--label', 'species', '--scale', 'standard'];
+    const j = await cli([...argv, '--json']);
+    expect(j.code, j.stderr).toBe(0);
+    const out = JSON.parse(j.stdout);
+    expect(out.labels).toBeUndefined();
+    const Z = out.linkage as number[][];
+    expect(Z).toHaveLength(149);
+    // the top merges, from the top one down, as Z has them
+    expect(out.topMerges).toHaveLength(10);
+    out.topMerges.forEach(
+      (m: { merge: number; height: number; clusters: number; gap: number }, t: number) => {
+        expect(m.merge).toBe(149 - t);
+        expect(m.height).toBe(Z[148 - t]![2]);
+        expect(m.clusters).toBe(1 + t);
+        expect(m.gap).toBe(Z[148 - t]![2]! - Z[147 - t]![2]!);
+      },
+    );
+    // the largest gap below a top merge, found again from Z
+    let best = 0;
+    for (let t = 1; t < 10; t++) {
+      const gap = (u: number) => Z[148 - u]![2]! - Z[147 - u]![2]!;
+      if (gap(t) > gap(best)) best = t;
+    }
+    expect(out.suggestedCut.k).toBe(best + 2);
+    expect(out.suggestedCut.above).toBe(Z[148 - best]![2]);
+    expect(out.suggestedCut.below).toBe(Z[147 - best]![2]);
+    const h = out.suggestedCut.height as number;
+    expect(h).toBeGreaterThan(out.suggestedCut.below);
+    expect(h).toBeLessThan(out.suggestedCut.above);
+
+    const r = await cli(argv);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe(
+      '150 rows, 4 columns, scaled (standard); method ward, metric euclidean; no cut (--k or --height)',
+    );
+    expect(r.stdout).toContain(
+      'the top 10 of 149 merges (clusters: how many are left after the merge):',
+    );
+    expect(r.stdout).toMatch(/^merge +height +clusters +joins +gap below$/m);
+    expect(r.stdout).toMatch(/^ +149 +27\.2499 +1 +49 \+ 101 +14\.6131$/m);
+    expect(r.stdout).toContain(
+      `suggested cut: --k ${best + 2} (or --height ${h}): the largest gap below one of the top 10 merges`,
+    );
+    expect(r.stdout).toContain('A reading aid, not a criterion');
+    // the suggested height cuts the tree into the suggested k
+    const cut = await cli([...argv, '--height', String(h)]);
+    expect(cut.stdout).toContain(`cut at height ${h} -> k = ${best + 2}`);
+  });
+
+  it('says so on a tree of one merge, and leaves out the height on a tree with inversions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clusterlens-hclust-'));
+    const two = join(dir, 'two.csv');
+    writeFileSync(two, 'x,y\n0,0\n1,1\n');
+    const r = await cli(['hclust', two]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('the top 1 of 1 merges');
+    expect(r.stdout).toContain('no cut suggested: the tree has a single merge.');
+    const centroid = await cli([
+      'hclust',
+      'datasets/iris.csv',
+      '--label',
+      'species',
+      '--method',
+      'centroid',
+    ]);
+    expect(centroid.stdout).toContain('the tree has inversions');
+    expect(centroid.stdout).toMatch(/suggested cut: --k \d+: the largest gap/);
+  });
+
+  it('--two-stage without a cut shows the top merges of the tree of the centres', async () => {
+    const r = await cli([
+      'hclust',
+      'datasets/iris.csv',
+      '--label',
+      'species',
+      '--scale',
+      'standard',
+      '--two-stage',
+      '20',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('two stages: k-means into 20 centres');
+    expect(r.stdout).toContain('the top 10 of 19 merges of the centres');
+    expect(r.stdout).toMatch(/suggested cut: --k \d+/);
   });
 });
 

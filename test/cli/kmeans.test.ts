@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,5 +67,73 @@ describe('clusterlens kmeans', () => {
     expect(r.stderr).toContain("--k must be an integer >= 1 or a range a..b. Got 'three' instead.");
     expect(parseK('2..10')).toEqual({ range: [2, 10] });
     expect(() => parseK('5..2')).toThrow(/1 <= a < b/);
+  });
+
+  it('clusterlens kmeans iris.csv --scale standard --k 3 prints the cluster means in the units of the input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clusterlens-kmeans-'));
+    const path = join(dir, 'labels.csv');
+    const c = collectingContext();
+    await kmeansCommand(
+      'datasets/iris.csv',
+      { label: 'species', scale: 'standard', k: '3', out: path },
+      c.ctx,
+    );
+    // the means of the rows of each cluster, from the raw file and the labels file
+    const raw = readFileSync('datasets/iris.csv', 'utf8').trimEnd().split('\n').slice(1);
+    const clusters = readFileSync(path, 'utf8').trimEnd().split('\n').slice(1);
+    const sums = new Map<string, { n: number; sum: number[] }>();
+    raw.forEach((line, i) => {
+      const values = line.split(',').slice(0, 4).map(Number);
+      const cluster = clusters[i]!.split(',')[2]!;
+      const s = sums.get(cluster) ?? { n: 0, sum: [0, 0, 0, 0] };
+      s.n++;
+      values.forEach((v, j) => (s.sum[j]! += v));
+      sums.set(cluster, s);
+    });
+    const text = c.out();
+    expect(text).toContain('cluster means (units of the input):');
+    const table = text.slice(text.indexOf('cluster means')).split('\n');
+    expect(table[1]).toMatch(/^feature +C1 +C2 +C3$/);
+    const names = ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'];
+    names.forEach((name, j) => {
+      const cells = table[2 + j]!.trim().split(/ +/);
+      expect(cells[0]).toBe(name);
+      for (const [c, cluster] of ['C1', 'C2', 'C3'].entries()) {
+        const s = sums.get(cluster)!;
+        expect(Number(cells[1 + c])).toBeCloseTo(s.sum[j]! / s.n, 4);
+      }
+    });
+    // --json: centroids in the scaled coordinates of the fit, means in the input's units, and
+    // the means are the centroids with the scaling undone
+    const j = collectingContext();
+    await kmeansCommand(
+      'datasets/iris.csv',
+      { label: 'species', scale: 'standard', k: '3', json: true },
+      j.ctx,
+    );
+    const out = JSON.parse(j.out());
+    const { scale } = await import('../../src/data/scale.js');
+    const { loadDataset } = await import('../../src/data/load.js');
+    const fitted = scale(await loadDataset('datasets/iris.csv', { label: 'species' }), 'standard');
+    const undone = fitted.inverseTransform(out.centroids as number[][]);
+    out.means.flat().forEach((m: number, i: number) => {
+      expect(Math.abs(m - undone.data[i]!)).toBeLessThanOrEqual(1e-12 * Math.abs(m));
+    });
+    expect(out.centroids[0][0]).not.toBeCloseTo(out.means[0][0], 1);
+  });
+
+  it('clusterlens kmeans on a wide table shows the first 20 means and says how many are left out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clusterlens-kmeans-'));
+    const path = join(dir, 'wide.csv');
+    const header = Array.from({ length: 25 }, (_, j) => `f${j + 1}`).join(',');
+    const rows = Array.from({ length: 12 }, (_, i) =>
+      Array.from({ length: 25 }, (_, j) => (i < 6 ? 0 : 10) + ((i * 7 + j) % 5)).join(','),
+    );
+    writeFileSync(path, `${header}\n${rows.join('\n')}\n`);
+    const c = collectingContext();
+    await kmeansCommand(path, { k: '2' }, c.ctx);
+    expect(c.out()).toMatch(/^f20 /m);
+    expect(c.out()).not.toMatch(/^f21 /m);
+    expect(c.out()).toContain('... and 5 more features (every one in --json)');
   });
 });
