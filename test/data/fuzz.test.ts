@@ -26,7 +26,7 @@ import { loadDataset } from '../../src/data/load.js';
 import { Utf8Checker, findInvalidUtf8 } from '../../src/data/utf8.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { type Logger, setLogger, withCollectedWarnings } from '../../src/util/log.js';
-import { type Expected, csvRecords, expectTable, jsonRecords } from './oracle.js';
+import { type Expected, csvRecords, expectTable, expectedDialect, jsonRecords } from './oracle.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261129);
 if (!Number.isInteger(SEED)) throw new Error(`FUZZ_SEED must be an integer, got ${SEED}`);
@@ -305,11 +305,19 @@ function check(got: Outcome, expected: Expected, file: string, input: string): v
     d.source.leftOut.map((c) => c.column),
     show(),
   ).toEqual(expected.leftOut);
+  expect(d.idColumn, show()).toBe(expected.idColumn);
+  expect(d.ids, show()).toEqual(expected.ids);
 }
 
-function expectedCsv(text: string, delimiter: string, missing: 'error' | 'drop'): Expected {
+/** The oracle's dataset for CSV text read with the given dialect options (others sniffed). */
+function expectedCsv(
+  text: string,
+  dialect: { delimiter?: string; tsv?: boolean },
+  missing: 'error' | 'drop',
+): Expected {
+  const { delimiter, decimal } = expectedDialect(text, dialect);
   const table = csvRecords(text, delimiter);
-  return 'why' in table ? { ok: false, why: table.why } : expectTable(table, missing);
+  return 'why' in table ? { ok: false, why: table.why } : expectTable(table, missing, decimal);
 }
 function expectedJson(text: string, format: 'json' | 'ndjson', missing: 'error' | 'drop') {
   const table = jsonRecords(text, format);
@@ -342,7 +350,7 @@ describe('parseCsv / loadCsv on random and mutated input', () => {
           expect(records.header).toEqual(table.header);
           expect(records.records.length).toBeLessThanOrEqual(table.rows.length);
         }
-        const expected = expectedCsv(text, spelling.delimiter, missing);
+        const expected = expectedCsv(text, { delimiter: spelling.delimiter }, missing);
         if (expected.ok) datasets++;
         const got = outcome(() =>
           parseCsv(text, { delimiter: spelling.delimiter, file: 'in.csv', missing }),
@@ -362,7 +370,7 @@ describe('parseCsv / loadCsv on random and mutated input', () => {
         const got = outcome(() =>
           parseCsv(text, { delimiter: spelling.delimiter, file: 'm.csv', missing: 'drop' }),
         );
-        check(got, expectedCsv(text, spelling.delimiter, 'drop'), 'm.csv', text);
+        check(got, expectedCsv(text, { delimiter: spelling.delimiter }, 'drop'), 'm.csv', text);
       }),
       params(2, 600),
     );
@@ -888,7 +896,7 @@ describe('loadDataset on random and mutated files', () => {
           const path = file(ext, text);
           const expected =
             ext === 'csv' || ext === 'tsv'
-              ? expectedCsv(text, ext === 'tsv' ? '\t' : ',', 'drop')
+              ? expectedCsv(text, { tsv: ext === 'tsv' }, 'drop')
               : expectedJson(text, ext as 'json', 'drop');
           check(
             await outcomeAsync(() => loadDataset(path, { missing: 'drop' })),
