@@ -21,7 +21,9 @@
  *   decides). Naming it in `features` (its name is 'unnamed_1' when the header is empty), `label`
  *   or `exclude` gives it that role instead.
  * - Elsewhere, a column named 'X', 'index', 'Unnamed: 0', '...1', 'rownames' or 'rowname' with
- *   distinct text or increasing integers becomes the id when no column is the id yet.
+ *   distinct text or increasing integers becomes the id when no column is the id yet. Such a
+ *   column that holds the row numbers 1..n or 0..n-1 (n >= 3) while another column is the id (a
+ *   second index, as pandas writes R's file back) is left out with a warning.
  * - A numeric column chosen automatically whose values are the row numbers 1..n or 0..n-1 (n >= 3)
  *   and that did not become the id stays a feature, with a warning naming it and how to leave it
  *   out.
@@ -236,14 +238,13 @@ export class TableBuilder {
       if (name === label || name === id) this.kinds[j] = KEEP;
       else if (excludeSet.has(name)) this.kinds[j] = SKIP;
       else if (featureSet?.has(name)) this.kinds[j] = FEATURE;
-      else if (likeness === ROW_NAMES && id !== undefined) {
-        // Row names, while the id option names another column: never a feature.
-        this.kinds[j] = SKIP;
-        this.rowNames[j] = ROW_NAMES;
-      } else if (likeness !== NOT_ROW_NAMES && id === undefined) {
-        this.kinds[j] = ROWS;
+      else {
         this.rowNames[j] = likeness;
-      } else this.kinds[j] = featureSet === undefined ? AUTO : SKIP;
+        // Row names while the id option names another column are never a feature.
+        if (likeness === ROW_NAMES && id !== undefined) this.kinds[j] = SKIP;
+        else if (likeness !== NOT_ROW_NAMES && id === undefined) this.kinds[j] = ROWS;
+        else this.kinds[j] = featureSet === undefined ? AUTO : SKIP;
+      }
     }
     this.slot = new Int32Array(d).fill(-1);
     this.slots = 0;
@@ -501,6 +502,26 @@ export class TableBuilder {
         info.type = 'unread';
         info.reason = `row names (the id column is '${id}')`;
         leftOut.push({ column: name, reason: info.reason });
+        continue;
+      }
+      if (
+        kind === AUTO &&
+        this.rowNames[j] === MAYBE_ROW_NAMES &&
+        n >= 3 &&
+        this.missing[j] === 0 &&
+        this.rowNumbersFrom(j) !== -1
+      ) {
+        // 'X', 'index', ... holding the row numbers while another column is the id.
+        const first = this.rowNumbersFrom(j);
+        info.role = 'left out';
+        info.reason = `row numbers ${first}..${n - 1 + first}, a second index column`;
+        leftOut.push({ column: name, reason: info.reason });
+        leftOutWarning(
+          name,
+          `${inFile}column '${name}' holds the row numbers ${first}..${n - 1 + first}, as an ` +
+            `index column does, and the id is ${idIndex === -1 ? 'not taken from it' : `'${header[idIndex]}'`}; ` +
+            'it is left out of the features. Name it in features (--features) to use it.',
+        );
         continue;
       }
       if (kind === KEEP) {

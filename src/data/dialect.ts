@@ -98,7 +98,7 @@ function consistent(r: Reading): boolean {
 }
 
 function describe(r: Reading): string {
-  if (r.records === undefined) return `${showDelimiter(r.delimiter)} does not split it as CSV`;
+  if (r.records === undefined) return `${showDelimiter(r.delimiter)} breaks the quoting`;
   if (r.min === r.max) {
     return `${showDelimiter(r.delimiter)} gives ${r.min} field${r.min === 1 ? '' : 's'}`;
   }

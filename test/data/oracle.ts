@@ -330,6 +330,15 @@ export function expectTable(
       continue;
     }
     const { column, text, overflow, present } = read[j]!;
+    const rowNumbers =
+      n >= 3 &&
+      !text &&
+      (column[0] === 0 || column[0] === 1) &&
+      column.every((v, i) => v === column[0]! + i);
+    if (MAYBE_ROW_NAME_HEADERS.includes(table.header[j]!) && rowNumbers) {
+      leftOut.push(names[j]!); // a second index column
+      continue;
+    }
     if (text || present === 0) leftOut.push(names[j]!);
     else if (overflow) return { ok: false, why: 'overflow' };
     else {
