@@ -47,7 +47,7 @@ function strings(path: string): string[] {
  * The flags a text names: '--name' not inside a word, and not a CSS custom property
  * ('var(--bg)', '--fg:#fff' in the report's style sheet).
  */
-export function flagsIn(text: string): string[] {
+function flagsIn(text: string): string[] {
   const flags: string[] = [];
   for (const m of text.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)(?![\w-])/g)) {
     const before = text.slice(Math.max(0, m.index - 4), m.index);
