@@ -519,6 +519,108 @@ describe('parseCsv / loadCsv on random and mutated input', () => {
   });
 });
 
+describe('CSV dialects told from the first lines', () => {
+  it('parseCsv(text) with no delimiter reads a table spelled with , ; tab or | as the oracle does', () => {
+    const delimiters = fc.constantFrom(',', ';', '\t', '|');
+    let sniffed = 0;
+    fc.assert(
+      fc.property(
+        tableArb,
+        spellingArb,
+        delimiters,
+        fc.option(mutationArb, { freq: 3 }),
+        (table, spelling, delimiter, mutations) => {
+          let text = csvText(table, { ...spelling, delimiter });
+          if (mutations !== null) text = mutate(text, mutations);
+          const got = outcome(() => parseCsv(text, { file: 's.csv', missing: 'drop' }));
+          check(got, expectedCsv(text, {}, 'drop'), 's.csv', text);
+          if ('dataset' in got && got.dataset.source.delimiter !== ',') sniffed++;
+        },
+      ),
+      params(7, 400),
+    );
+    // Not vacuous: other delimiters than the default are found.
+    expect(sniffed).toBeGreaterThan(40);
+  });
+
+  it('a well-formed comma table of 2 or more columns is always read with ,', () => {
+    fc.assert(
+      fc.property(tableArb, spellingArb, (table, spelling) => {
+        fc.pre(table.header.length >= 2 && table.rows.length > 0);
+        const text = csvText(table, { ...spelling, delimiter: ',' });
+        const got = outcome(() => parseCsv(text, { file: 'in.csv', missing: 'drop' }));
+        if ('dataset' in got) expect(got.dataset.source.delimiter).toBe(',');
+        const expected = expectedCsv(text, { delimiter: ',' }, 'drop');
+        check(got, expected, 'in.csv', text);
+      }),
+      params(8, 300),
+    );
+  });
+
+  it("a numeric table spelled with ';' and decimal commas (grouped thousands too) reads as with ',' and '.'", () => {
+    // Numbers, numbers with missing values, no values; names without , ; tab | or quotes.
+    const plainName = headerName.filter((h) => !/[,;\t|"\r\n]/.test(h));
+    const numericTable = fc
+      .tuple(
+        fc.uniqueArray(plainName, { minLength: 2, maxLength: 5 }),
+        fc.integer({ min: 1, max: 12 }),
+      )
+      .chain(([header, n]) =>
+        fc
+          .array(fc.constantFrom(0, 1, 5), { minLength: header.length, maxLength: header.length })
+          .chain((kinds) =>
+            fc.record({
+              header: fc.constant(header),
+              rows: fc.array(fc.tuple(...kinds.map(cellOf)), { minLength: n, maxLength: n }),
+            }),
+          ),
+      );
+    const toComma = (cell: string, group: string | null): string => {
+      let out = cell.replace('.', ',');
+      if (group !== null && /\d,/.test(out))
+        out = out.replace(/(\d)(?=(?:\d{3})+,)/g, `$1${group}`);
+      return out;
+    };
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        numericTable,
+        spellingArb,
+        fc.constantFrom(null, '.', ' ', '\u00a0', '\u202f'),
+        (table, spelling, group) => {
+          const european = {
+            header: table.header,
+            rows: table.rows.map((r) => r.map((cell) => toComma(cell, group))),
+          };
+          const a = outcome(() =>
+            parseCsv(csvText(table, { ...spelling, delimiter: ',' }), { missing: 'drop' }),
+          );
+          const textB = csvText(european, { ...spelling, delimiter: ';' });
+          const b = outcome(() => parseCsv(textB, { missing: 'drop' }));
+          const given = outcome(() => parseCsv(textB, { missing: 'drop', decimal: ',' }));
+          expect('error' in a, textB).toBe('error' in given);
+          if ('dataset' in a && 'dataset' in given) {
+            expect(given.dataset.columns).toEqual(a.dataset.columns);
+            expect(given.dataset.source.delimiter).toBe(';');
+            expect(firstDifference(given.dataset.features.data, a.dataset.features.data)).toBe(-1);
+          }
+          // Told from the first lines: ',' whenever a number there has a decimal comma.
+          if ('dataset' in b && b.dataset.source.decimal === ',') {
+            compared++;
+            if (!('dataset' in a)) throw new Error(`only the ';' file loads: ${textB}`);
+            expect(firstDifference(b.dataset.features.data, a.dataset.features.data)).toBe(-1);
+          }
+          if ('dataset' in b) {
+            expect(b.dataset.source.decimal).toBe(expectedDialect(textB).decimal);
+          }
+        },
+      ),
+      params(9, 300),
+    );
+    expect(compared).toBeGreaterThan(100);
+  });
+});
+
 describe('parseCsv / loadCsv on the awkward cases', () => {
   it("parseCsv(text) reads '-0' as -0 and '1e999' as an error naming the cell", () => {
     const d = parseCsv('a,b\n-0,1\n+0,2\n-0.0e5,3\n');
