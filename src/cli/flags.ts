@@ -14,6 +14,8 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   features: '--features',
   exclude: '--exclude',
   missing: '--missing',
+  delimiter: '--delimiter',
+  decimal: '--decimal',
   // memory: the memoryLimit option of a step, the process budget
   memoryLimit: '--max-memory',
   maxMemory: '--max-memory',
@@ -44,5 +46,7 @@ export function cliName(mention: OptionMention): string | undefined {
   const { value } = mention;
   if (value === undefined || value === true) return flag;
   if (value === false) return undefined;
-  return `${flag} ${typeof value === 'object' ? value.join('|') : String(value)}`;
+  const text = typeof value === 'object' ? value.join('|') : String(value);
+  // a value that is not a plain word is quoted, as a shell needs it and prose reads it: --decimal ','
+  return `${flag} ${/^[\w.|[\]-]+$/.test(text) ? text : `'${text}'`}`;
 }

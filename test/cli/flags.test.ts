@@ -1,145 +1,164 @@
 /**
- * Library messages name options; the CLI prints the flags that set them. Every flag the CLI
- * prints must exist, and no library message may name a flag itself.
+ * No message names a flag the CLI does not have: every `--flag` in a string of src/ (help
+ * texts, the CLI's own messages, the table of src/cli/flags.ts; comments are not strings) is an
+ * option of some command of the program main.ts builds. Library code names options, not flags
+ * (src/util/message.ts): no string outside src/cli names a flag, and every option a loader
+ * message mentions is printed as a flag that every command that loads a file has.
  */
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { cliName, OPTION_FLAGS } from '../../src/cli/flags.js';
-import { hclust } from '../../src/cluster/linkage.js';
-import { parseCsv } from '../../src/data/csv.js';
-import { DataError, OptionError } from '../../src/util/errors.js';
-import { withCollectedWarnings } from '../../src/util/log.js';
-import { joinMessages, message, option } from '../../src/util/message.js';
-import { cli } from './helpers.js';
+import { cliName } from '../../src/cli/flags.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { collectingContext } from './helpers.js';
 
-const COMMANDS = ['datasets', 'report', 'inspect', 'pca', 'hclust', 'kmeans'];
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Every flag of every command, from their --help. */
-async function cliFlags(): Promise<Set<string>> {
-  const flags = new Set<string>();
-  for (const command of COMMANDS) {
-    const { code, stdout } = await cli([command, '--help']);
-    expect(code).toBe(0);
-    for (const match of stdout.matchAll(/(?:^|[\s,])(--[a-z][a-z-]*)/gm)) flags.add(match[1]!);
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The text of every string literal and template piece of a TypeScript file. */
+function strings(path: string): string[] {
+  const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
+  const out: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
+      out.push(node.text);
+    }
+    node.forEachChild(visit);
+  };
+  visit(source);
+  return out;
+}
+
+/**
+ * The flags a text names: '--name' not inside a word, and not a CSS custom property
+ * ('var(--bg)', '--fg:#fff' in the report's style sheet).
+ */
+function flagsIn(text: string): string[] {
+  const flags: string[] = [];
+  for (const m of text.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)(?![\w-])/g)) {
+    const before = text.slice(Math.max(0, m.index - 4), m.index);
+    if (before === 'var(' || text[m.index + m[0].length] === ':') continue;
+    flags.push(m[0]);
   }
   return flags;
 }
 
-/** The .ts files under a folder. */
-function sources(folder: string): string[] {
-  return readdirSync(folder).flatMap((name) => {
-    const path = join(folder, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith('.ts') ? [path] : [];
-  });
+/** The options mentioned with `option('name', ...)` in a TypeScript file. */
+function mentionedOptions(path: string): string[] {
+  const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest);
+  const out: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'option' &&
+      node.arguments[0] !== undefined &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
+      out.push(node.arguments[0].text);
+    }
+    node.forEachChild(visit);
+  };
+  visit(source);
+  return out;
 }
 
-describe('options in messages', () => {
-  it('every flag the CLI prints for an option is a flag of a command', async () => {
-    const flags = await cliFlags();
-    expect(flags.has('--max-memory')).toBe(true);
-    for (const [name, flag] of Object.entries(OPTION_FLAGS)) {
-      expect(flags.has(flag), `${name} -> ${flag}`).toBe(true);
+/** Every flag named in a string of each file under src/. */
+function namedFlags(): Map<string, string[]> {
+  const named = new Map<string, string[]>();
+  for (const path of sourceFiles(join(root, 'src'))) {
+    for (const text of strings(path)) {
+      for (const flag of flagsIn(text)) {
+        const where = relative(root, path);
+        named.set(flag, [...(named.get(flag) ?? []), where]);
+      }
     }
-  });
+  }
+  return named;
+}
 
-  it('no library source outside src/cli names a flag of the CLI in its code', async () => {
-    const flags = [...(await cliFlags())].filter((f) => f !== '--help' && f !== '--version');
-    const offenders: string[] = [];
-    for (const file of sources('src')) {
-      if (file.startsWith(join('src', 'cli'))) continue;
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .forEach((line, i) => {
-          const code = line.trim();
-          if (code.startsWith('*') || code.startsWith('/*') || code.startsWith('//')) return;
-          for (const flag of flags) {
-            if (new RegExp(`${flag}(?![a-z-])`).test(code))
-              offenders.push(`${file}:${i + 1}: ${flag}`);
-          }
-        });
-    }
-    expect(offenders).toEqual([]);
-  });
+/** The long flags of a command (and of its parents: global flags are valid everywhere). */
+function optionsOf(command: Command): Set<string> {
+  const flags = new Set<string>();
+  for (let c: Command | null = command; c !== null; c = c.parent) {
+    for (const option of c.options) if (option.long) flags.add(option.long);
+  }
+  flags.add('--help');
+  if (command.parent === null) flags.add('--version');
+  return flags;
+}
 
-  it('a library error names the option; the CLI prints the flag for the same error', async () => {
-    const text = 'a,b\n1,2\n,3\n';
-    let error: unknown;
-    try {
-      parseCsv(text);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(DataError);
-    const e = error as DataError;
-    expect(e.message).toBe(
-      "line 3, column 'a': missing value (empty cell) in a feature column. Use {missing: 'drop' | " +
-        "'mean' | 'median'} to drop the rows or impute the values, or leave the column out with " +
-        "the 'exclude' option.",
-    );
-    expect(e.render(cliName)).toBe(
-      "line 3, column 'a': missing value (empty cell) in a feature column. Use --missing " +
-        'drop|mean|median to drop the rows or impute the values, or leave the column out with ' +
-        '--exclude.',
-    );
-    const dir = mkdtempSync(join(tmpdir(), 'clusterlens-flags-'));
-    const file = join(dir, 'm.csv');
-    writeFileSync(file, text);
-    const r = await cli(['kmeans', file, '--k', '2']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`clusterlens: error: ${file}, ${e.render(cliName)}\n`);
-  });
-
-  it('a library warning names the option; the CLI prints the flag', async () => {
-    const text = 'x,name\n1,a\n2,b\n3,c\n';
-    const { warnings } = withCollectedWarnings(() => parseCsv(text));
-    expect(warnings).toEqual([
-      "column 'name' is not numeric (line 2: 'a'); it is left out of the features. Name it in " +
-        "the 'exclude' option (or as the 'label' option) to silence this.",
+describe('flags named in messages', () => {
+  it('the check finds flags in strings and skips CSS', () => {
+    expect(flagsIn('Check the delimiter (--format tsv for tab-separated files).')).toEqual([
+      '--format',
     ]);
-    const dir = mkdtempSync(join(tmpdir(), 'clusterlens-flags-'));
-    const file = join(dir, 'w.csv');
-    writeFileSync(file, text);
-    const r = await cli(['inspect', file]);
-    expect(r.code).toBe(0);
-    expect(r.stderr).toBe(
-      `clusterlens: warning: ${file}, column 'name' is not numeric (line 2: 'a'); it is left ` +
-        'out of the features. Name it in --exclude (or as --label) to silence this.\n',
-    );
+    expect(flagsIn('a{color:var(--fg)} :root{--fg:#111} --max-memory 8G, x--y')).toEqual([
+      '--max-memory',
+    ]);
   });
 
-  it("hclust's memory refusal names functions and options in the library", () => {
-    const X = Array.from({ length: 300 }, (_, i) => [i % 7, (i * 13) % 11]);
-    let error: unknown;
-    try {
-      hclust(X, { method: 'average', memoryLimit: 10_000 });
-    } catch (e) {
-      error = e;
+  it('every --flag in a string of src/ is a flag of the CLI', async () => {
+    const program = await buildProgram(collectingContext().ctx);
+    const registered = new Set<string>();
+    for (const command of [program, ...program.commands]) {
+      for (const flag of optionsOf(command)) registered.add(flag);
     }
-    expect(error).toBeInstanceOf(OptionError);
-    const e = error as OptionError;
-    expect(e.message).not.toMatch(/--[a-z]/);
-    expect(e.message).toMatch(
-      /\{method: 'ward'\}.*\(sampledHclust\(\)\).*\(twoStage\(\)\).*the 'memoryLimit' option, or setMemoryBudget\(\)/,
-    );
-    expect(e.render(cliName)).toMatch(
-      /\(--method ward\).*\(--sample N\).*\(--two-stage \[centres\]\).*\(--max-memory; /,
-    );
+    const named = namedFlags();
+    // Not vacuous: the loaders' and the commands' messages are found.
+    for (const flag of ['--missing', '--exclude', '--delimiter', '--decimal', '--max-memory']) {
+      expect(named.has(flag), flag).toBe(true);
+    }
+    const unknown = [...named].filter(([flag]) => !registered.has(flag));
+    expect(unknown).toEqual([]);
   });
 
-  it('message`...` keeps mentions through nesting and joining; unknown options keep their library wording', () => {
-    const inner = message`use ${option('k')}`;
-    const text = joinMessages(
-      [message`${inner} or ${option('scale', true)}`, 'nothing', message`${option('nope', 3)}`],
-      '; ',
+  it('no string outside src/cli names a flag: library messages name options', () => {
+    const outside = [...namedFlags()].filter(([, files]) =>
+      files.some((f) => !f.startsWith(join('src', 'cli'))),
     );
-    expect(text.mentions().map((m) => m.option)).toEqual(['k', 'scale', 'nope']);
-    expect(text.render()).toBe("use the 'k' option or {scale: true}; nothing; {nope: 3}");
-    expect(text.render(cliName)).toBe('use --k or --scale; nothing; {nope: 3}');
-    expect(String(message`a ${option('missing', 'drop')}`)).toBe("a {missing: 'drop'}");
-    expect(message`${option('sample', 'N', { placeholder: true })}`.render()).toBe('{sample: N}');
-    expect(new OptionError(message`x ${option('out')}`).render(cliName)).toBe('x --out');
+    expect(outside).toEqual([]);
+  });
+
+  it('every option a loader message mentions is a flag of every command that loads a file', async () => {
+    const program = await buildProgram(collectingContext().ctx);
+    const loading = program.commands.filter((c) => c.options.some((o) => o.long === '--missing'));
+    expect(loading.map((c) => c.name()).sort()).toEqual([
+      'hclust',
+      'inspect',
+      'kmeans',
+      'pca',
+      'report',
+    ]);
+    const mentioned = new Set(
+      sourceFiles(join(root, 'src', 'data')).flatMap((path) => mentionedOptions(path)),
+    );
+    // Not vacuous: the loaders' messages mention these.
+    for (const name of ['missing', 'exclude', 'label', 'features', 'delimiter', 'decimal', 'id']) {
+      expect(mentioned.has(name), name).toBe(true);
+    }
+    for (const name of mentioned) {
+      const flag = cliName({ kind: 'option', option: name });
+      expect(flag, name).toBeDefined();
+      for (const command of loading) {
+        expect(optionsOf(command).has(flag!), `${command.name()} ${flag}`).toBe(true);
+      }
+    }
   });
 });

@@ -118,7 +118,7 @@ describe('clusterlens inspect', () => {
     expect(r).toEqual({
       code: 1,
       stdout: '',
-      stderr: `clusterlens: error: ${path}, line 3, column 'b': this row has 1 field, but the header has 2. Add the missing fields (an empty field is a missing value).\n`,
+      stderr: `clusterlens: error: ${path}, line 3, column 'b': this row has 1 field, but the header has 2. Add the missing fields (an empty field is a missing value). The fields are split at ','; if the file uses another delimiter, give it (--delimiter).\n`,
     });
   });
 });

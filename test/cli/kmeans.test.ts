@@ -87,7 +87,9 @@ describe('clusterlens kmeans', () => {
       const cluster = clusters[i]!.split(',')[2]!;
       const s = sums.get(cluster) ?? { n: 0, sum: [0, 0, 0, 0] };
       s.n++;
-      values.forEach((v, j) => (s.sum[j]! += v));
+      values.forEach((v, j) => {
+        s.sum[j]! += v;
+      });
       sums.set(cluster, s);
     });
     const text = c.out();

@@ -243,8 +243,11 @@ describe('parseCsv(text, options)', () => {
   });
 
   it('parseCsv(text) names an empty header cell by its position', () => {
-    const d = parseCsv(',a\n1,2\n');
-    expect(d.columns).toEqual(['unnamed_1', 'a']);
+    const d = parseCsv('a,,b\n1,2,3\n4,5,6\n');
+    expect(d.columns).toEqual(['a', 'unnamed_2', 'b']);
+    // The first column, empty-named, is row names: the id, under the name its position gives.
+    const r = parseCsv(',a\n1,2\n');
+    expect([r.columns, r.idColumn, r.ids]).toEqual([['a'], 'unnamed_1', ['1']]);
   });
 });
 
