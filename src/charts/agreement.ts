@@ -4,7 +4,7 @@
  * hierarchical clustering, and k-means against the held-out label when there is one.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { titleText, tooltipFields, topLevel } from './vl.js';
+import { fieldTitle, tooltipFields, topLevel } from './vl.js';
 
 /** One contingency table. */
 export interface AgreementTable {
@@ -39,14 +39,15 @@ function unit(t: AgreementTable, cell: number): Record<string, unknown> {
         field: 'c',
         type: 'nominal',
         sort: { field: 'ci', op: 'min' },
-        title: titleText(t.colsName),
-        axis: { labelAngle: 0 },
+        title: fieldTitle(t.colsName),
+        axis: { title: t.colsName, labelAngle: 0 },
       },
       y: {
         field: 'r',
         type: 'nominal',
         sort: { field: 'ri', op: 'min' },
-        title: titleText(t.rowsName),
+        title: fieldTitle(t.rowsName),
+        axis: { title: t.rowsName },
       },
     },
     layer: [

@@ -11,7 +11,7 @@
  * 'left' and 'right' on y.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { titleText, tooltipFields, topLevel } from './vl.js';
+import { fieldTitle, tooltipFields, topLevel } from './vl.js';
 import { PICK } from './projection.js';
 import { NEUTRAL, clusterScale, labelGreys } from './palette.js';
 import { round6 } from './samples.js';
@@ -257,7 +257,8 @@ export function dendrogramSpec(
       color: {
         field: 'label',
         type: 'nominal',
-        title: titleText(strip.name),
+        title: fieldTitle(strip.name),
+        legend: { title: strip.name },
         scale: { domain: [...strip.domain], range: labelGreys(strip.domain.length) },
       },
       tooltip: tooltipFields([

@@ -6,7 +6,7 @@
  * the caller passes a seeded sample of rows and a binned density (`binDensity`), drawn underneath.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { titleText, tooltipFields, topLevel } from './vl.js';
+import { fieldTitle, tooltipFields, topLevel } from './vl.js';
 import { clusterScale } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
@@ -121,9 +121,13 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
             shape: {
               field: 'label',
               type: 'nominal',
-              title: titleText(o.labelName),
+              title: fieldTitle(o.labelName),
               // grey symbols read on light and dark pages, and are not mistaken for a cluster
-              legend: { symbolFillColor: '#888888', symbolStrokeColor: '#888888' },
+              legend: {
+                title: o.labelName,
+                symbolFillColor: '#888888',
+                symbolStrokeColor: '#888888',
+              },
             },
           }
         : {}),
