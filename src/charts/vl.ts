@@ -41,9 +41,14 @@ const INVISIBLE = '\u200b';
  * Vega-Lite writes it into (see above).
  */
 export function fieldTitle(name: string): string {
-  const text = name.replace(/[\\\u0000-\u001f\u2028\u2029]/g, (c) =>
-    c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  let text = '';
+  for (const c of name) {
+    const code = c.charCodeAt(0);
+    if (c === '\\') text += '\\\\';
+    else if (code < 0x20 || code === 0x2028 || code === 0x2029) {
+      text += `\\u${code.toString(16).padStart(4, '0')}`;
+    } else text += c;
+  }
   return REFUSED_KEYS.has(name) ? text + INVISIBLE : text;
 }
 

@@ -219,13 +219,29 @@ function own(o: Record<string, unknown>, key: string): unknown {
   return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
-/** An array of objects as a table: the columns are their keys, in order of first appearance. */
-function recordsTable(records: Record<string, unknown>[], lines: ArrayLike<number>): JsonTable {
+/** A key that a parsed object lists first (in numeric order), wherever it is in the text. */
+const INTEGER_KEY = /^(?:0|[1-9]\d*)$/;
+
+/**
+ * An array of objects as a table: the columns are their keys, in order of first appearance in
+ * the text. `Object.keys` gives that order unless a key is integer-like ('10', '0'): then
+ * `keysInText` gives it.
+ */
+function recordsTable(
+  records: Record<string, unknown>[],
+  lines: ArrayLike<number>,
+  keysInText: () => string[],
+): JsonTable {
   const keys = new Map<string, number>();
+  let integerKeys = false;
   for (const value of records) {
-    for (const key of Object.keys(value)) if (!keys.has(key)) keys.set(key, keys.size);
+    for (const key of Object.keys(value)) {
+      if (keys.has(key)) continue;
+      keys.set(key, keys.size);
+      if (INTEGER_KEY.test(key)) integerKeys = true;
+    }
   }
-  const names = [...keys.keys()];
+  const names = integerKeys ? keysInText() : [...keys.keys()];
   return {
     names,
     rows: records.length,
@@ -255,7 +271,7 @@ function jsonTable(text: string, place: Place): JsonTable {
   const lines = elementLines(text);
   checkRecords(parsed, (k) => lines[k] ?? 1, place);
   if (parsed.length === 0) throw new DataError('the file is empty.', place());
-  return recordsTable(parsed, lines);
+  return recordsTable(parsed, lines, () => keysAtDepth(text, 2));
 }
 
 /** Every element of `values` is an object, else a DataError naming the first that is not. */
@@ -302,7 +318,11 @@ function ndjsonTable(text: string, place: Place): JsonTable {
     recordLines.push(k + 1);
   }
   if (records.length === 0) throw new DataError('the file is empty.', place());
-  return recordsTable(records, recordLines);
+  return recordsTable(records, recordLines, () => {
+    const keys = new Set<string>();
+    for (const k of recordLines) for (const key of keysAtDepth(lines[k - 1]!, 1)) keys.add(key);
+    return [...keys];
+  });
 }
 
 /** A name for pandas' index column that no column of `names` has: 'index', 'index_1', ... */
@@ -345,7 +365,16 @@ function pandasTable(top: Record<string, unknown>, text: string, place: Place): 
     const lines = memberLines(scanMembers(text), 'data');
     checkRecords(data, (k) => lines[k] ?? 1, place, "'data'");
     if (data.length === 0) throw new DataError("the file is empty ('data' has no rows).", place());
-    const table = recordsTable(data, lines);
+    // pandas lists the columns in schema.fields, in their order
+    const fields = (own(schema, 'fields') as unknown[]).map((f) =>
+      isObject(f) ? String(own(f, 'name')) : '',
+    );
+    const table = recordsTable(data, lines, () => {
+      const present = new Set(data.flatMap((r) => Object.keys(r)));
+      const inFields = fields.filter((f) => present.has(f));
+      const listed = new Set(inFields);
+      return [...inFields, ...[...present].filter((k) => !listed.has(k))];
+    });
     const primary = own(schema, 'primaryKey');
     const indexColumns = (Array.isArray(primary) ? primary : [])
       .map((name) => table.names.indexOf(String(name)))
@@ -661,6 +690,40 @@ function scanMembers(text: string): ScannedMember[] {
     }
   }
   return members;
+}
+
+/**
+ * The keys of the objects at `depth` of valid JSON `text` (1: the top-level value, 2: the
+ * elements of a top-level array), in order of first appearance in the text.
+ */
+function keysAtDepth(text: string, depth: number): string[] {
+  const keys = new Map<string, string>(); // quoted text -> key
+  const isObjectAt: boolean[] = [];
+  let level = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      const end = stringEnd(text, i);
+      if (expectKey && level === depth) {
+        const raw = text.slice(i, end + 1);
+        if (!keys.has(raw)) keys.set(raw, JSON.parse(raw));
+      }
+      i = end;
+    } else if (c === 123 || c === 91) {
+      level++;
+      isObjectAt[level] = c === 123;
+      expectKey = c === 123;
+    } else if (c === 125 || c === 93) {
+      level--;
+      expectKey = false;
+    } else if (c === 44) {
+      expectKey = isObjectAt[level] === true;
+    } else if (c === 58) {
+      expectKey = false;
+    }
+  }
+  return [...new Set(keys.values())];
 }
 
 /** Index of the closing quote of the JSON string that starts at `start`. */

@@ -47,7 +47,13 @@ export function hostileDataset(): Dataset {
 }
 
 /** Names that Object.prototype gives a meaning to. */
-export const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'];
+export const PROTOTYPE_NAMES = [
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__proto__',
+];
 
 /**
  * 48 rows in 4 groups whose names are the other kind of hostile: features, labels, ids and the

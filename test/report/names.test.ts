@@ -58,7 +58,7 @@ const FRAGMENTS = [
   'a[0]',
   'PC1',
   'k-means cluster',
-  '${x}',
+  '{x}$',
   'é',
   ' ',
 ];
