@@ -4,7 +4,7 @@
  * hierarchical clustering, and k-means against the held-out label when there is one.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { fieldTitle, tooltipFields, topLevel } from './vl.js';
+import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 
 /** One contingency table. */
 export interface AgreementTable {
@@ -40,14 +40,14 @@ function unit(t: AgreementTable, cell: number): Record<string, unknown> {
         type: 'nominal',
         sort: { field: 'ci', op: 'min' },
         title: fieldTitle(t.colsName),
-        axis: { title: t.colsName, labelAngle: 0 },
+        axis: { title: plainTitle(t.colsName), labelAngle: 0 },
       },
       y: {
         field: 'r',
         type: 'nominal',
         sort: { field: 'ri', op: 'min' },
         title: fieldTitle(t.rowsName),
-        axis: { title: t.rowsName },
+        axis: { title: plainTitle(t.rowsName) },
       },
     },
     layer: [

@@ -11,7 +11,7 @@
  * 'left' and 'right' on y.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { fieldTitle, tooltipFields, topLevel } from './vl.js';
+import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { PICK } from './projection.js';
 import { NEUTRAL, clusterScale, labelGreys } from './palette.js';
 import { round6 } from './samples.js';
@@ -258,7 +258,7 @@ export function dendrogramSpec(
         field: 'label',
         type: 'nominal',
         title: fieldTitle(strip.name),
-        legend: { title: strip.name },
+        legend: { title: plainTitle(strip.name) },
         scale: { domain: [...strip.domain], range: labelGreys(strip.domain.length) },
       },
       tooltip: tooltipFields([

@@ -6,7 +6,7 @@
  * the caller passes a seeded sample of rows and a binned density (`binDensity`), drawn underneath.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { fieldTitle, tooltipFields, topLevel } from './vl.js';
+import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { clusterScale } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
@@ -124,7 +124,7 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
               title: fieldTitle(o.labelName),
               // grey symbols read on light and dark pages, and are not mistaken for a cluster
               legend: {
-                title: o.labelName,
+                title: plainTitle(o.labelName),
                 symbolFillColor: '#888888',
                 symbolStrokeColor: '#888888',
               },

@@ -15,8 +15,11 @@
  * - the names of Object.prototype members ('constructor', 'toString', '__proto__', ...) and 'then',
  *   which Vega refuses as object keys ("Illegal property"), get an invisible U+200B (zero width
  *   space) appended, so they read the same and are not the refused key.
- * Such a title reads right only inside an expression: axes and legends are given the plain name
- * as their own title. Data values never enter an expression: the charts read them through fixed
+ * Such a title reads right only inside an expression: axes and legends get their own title,
+ * through `plainTitle`. Vega writes a plain title into an expression too, as a JSON string (which
+ * escapes all but one thing): its parser takes a string literal whose value names a member of
+ * Object.prototype ("constructor") for a signal of that name, and fails. Such a name gets the
+ * invisible U+200B too, wherever a name is a whole title. Data values never enter an expression: the charts read them through fixed
  * field names (src/charts/samples.ts) and order categories by numeric fields, not by sort arrays
  * (which Vega-Lite compiles into expressions that quote every value).
  */
@@ -35,6 +38,14 @@ const REFUSED_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), '
 
 /** Zero width space: makes a refused or repeated title a different string that reads the same. */
 const INVISIBLE = '\u200b';
+
+/**
+ * A name from the data as a title of its own (an axis, a legend): a name Vega's expression parser
+ * takes for a signal ('constructor', '__proto__', any member of Object.prototype) gets U+200B.
+ */
+export function plainTitle(name: string): string {
+  return Object.hasOwn(Object.prototype, name) ? name + INVISIBLE : name;
+}
 
 /**
  * A name from the data as the `title` of a field definition: the inside of the string literal

@@ -251,7 +251,8 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
       expect(point).toContain(title);
     }
     expect(point).toContain('then');
-    expect(point).toContain('line separator');
+    expect(point).toContain('line\u2028separator');
+    expect(point).toContain('paragraph\u2029separator');
     expect(point.match(/PC1/g)).toHaveLength(2); // the score and the feature
     expect(await tip('agreement', 'rect')).toContain('hasOwnProperty');
     expect(await tip('dendrogram', 'rect')).toContain('share of the leaf');

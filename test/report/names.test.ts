@@ -63,10 +63,15 @@ const FRAGMENTS = [
   ' ',
 ];
 
-/** A name: one to three fragments, not blank (a blank header name is renamed 'unnamed_j'). */
+/**
+ * A name: one fragment (often exactly 'constructor'), or two or three; not blank (a blank header
+ * name is renamed 'unnamed_j') and without white space around it.
+ */
 const name = fc
-  .array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 3 })
-  .map((parts) => parts.join(''))
+  .oneof(
+    fc.constantFrom(...FRAGMENTS),
+    fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 2, maxLength: 3 }).map((p) => p.join('')),
+  )
   .filter((text) => text.trim() !== '' && text.trim() === text);
 
 const caseOf = fc
