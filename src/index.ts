@@ -15,7 +15,7 @@ export type {
 export type { CsvOptions } from './data/csv.js';
 export { loadCsv, MAX_FIELD_LENGTH, parseCsv } from './data/csv.js';
 export type { JsonOptions } from './data/json.js';
-export { loadJson, MAX_JSON_BYTES, parseJson } from './data/json.js';
+export { loadJson, MAX_CELL_DEPTH, MAX_JSON_BYTES, parseJson } from './data/json.js';
 export type { LoadOptions } from './data/load.js';
 export { DATA_FORMATS, loadDataset, loadTable } from './data/load.js';
 export type { MissingPolicy } from './data/missing.js';

@@ -84,6 +84,12 @@ function orderByF(features: readonly string[], f: ArrayLike<number>): number[] {
   return features.map((_, j) => j).sort((a, b) => key(b) - key(a) || a - b);
 }
 
+/**
+ * Features in the order of `rank` (their place by F). A sort array of the names would do the same,
+ * but Vega-Lite compiles it into an expression that quotes every name (see vl.ts).
+ */
+const BY_RANK = { field: 'rank', op: 'min' };
+
 const heatColor = {
   type: 'quantitative',
   title: 'mean z-score',
@@ -99,21 +105,24 @@ export function profilesSpec(input: ProfilesInput, options: { cell?: number } = 
   const cells: Record<string, unknown>[] = [];
   for (let c = 0; c < input.k; c++) {
     if (input.sizes[c] === 0) continue;
-    for (const j of order) {
+    for (let rank = 0; rank < order.length; rank++) {
+      const j = order[rank]!;
       cells.push({
         cluster: ids[c],
         feature: input.features[j],
+        rank,
         z: round6(input.meanZ[c]![j]!),
         mean: round6(input.mean[c]![j]!),
         n: input.sizes[c],
       });
     }
   }
-  const fvals = order.map((j) => ({
+  const fvals = order.map((j, rank) => ({
     feature: input.features[j],
+    rank,
     F: Number.isFinite(input.anovaF[j]!) ? round6(input.anovaF[j]!) : null,
   }));
-  const x = { field: 'feature', type: 'nominal', sort: names, title: null };
+  const x = { field: 'feature', type: 'nominal', sort: BY_RANK, title: null };
   const width = Math.max(160, cell * names.length);
   const top = names.slice(0, Math.min(3, names.length));
   return topLevel({
@@ -187,7 +196,7 @@ export function selectionProfileSpec(
   const cell = options.cell ?? 40;
   const order = orderByF(table.features, anovaF);
   const names = order.map((j) => table.features[j]!);
-  const lookup = order.map((j) => ({ key: `z${j}`, feature: table.features[j] }));
+  const lookup = order.map((j, rank) => ({ key: `z${j}`, feature: table.features[j], rank }));
   return {
     title: {
       text: 'Profile of the selection',
@@ -206,13 +215,16 @@ export function selectionProfileSpec(
         ],
         groupby: ['cluster', 'key'],
       },
-      { lookup: 'key', from: { data: { values: lookup }, key: 'key', fields: ['feature'] } },
+      {
+        lookup: 'key',
+        from: { data: { values: lookup }, key: 'key', fields: ['feature', 'rank'] },
+      },
     ],
     encoding: {
       x: {
         field: 'feature',
         type: 'nominal',
-        sort: names,
+        sort: BY_RANK,
         title: null,
         axis: { labelAngle: -40, labelLimit: 140 },
       },

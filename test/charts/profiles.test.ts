@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anovaF, profilesSpec } from '../../src/charts/profiles.js';
+import { axisLabels, runView } from './fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON
 type Json = any;
@@ -16,7 +17,7 @@ describe('anovaF', () => {
 });
 
 describe('profilesSpec', () => {
-  it('profilesSpec(input) orders features by decreasing F and keeps names as data', () => {
+  it('profilesSpec(input) orders features by decreasing F and keeps names as data', async () => {
     const s = profilesSpec({
       features: ['a', '<b>', 'c'],
       k: 2,
@@ -32,17 +33,22 @@ describe('profilesSpec', () => {
       anovaF: [2, Number.NaN, 9],
     }) as Json;
     expect(s.vconcat[0].data.values).toEqual([
-      { feature: 'c', F: 9 },
-      { feature: 'a', F: 2 },
-      { feature: '<b>', F: null },
+      { feature: 'c', rank: 0, F: 9 },
+      { feature: 'a', rank: 1, F: 2 },
+      { feature: '<b>', rank: 2, F: null },
     ]);
-    expect(s.vconcat[1].encoding.x.sort).toEqual(['c', 'a', '<b>']);
     expect(s.vconcat[1].data.values[0]).toEqual({
       cluster: 'C1',
       feature: 'c',
+      rank: 0,
       z: -1,
       mean: 1,
       n: 4,
     });
+    // drawn in that order (by rank, not by name), in both units
+    const view = await runView(s);
+    const labels = axisLabels(view).filter((l) => l.includes('a'));
+    expect(labels).toEqual([['c', 'a', '<b>']]);
+    view.finalize();
   });
 });
