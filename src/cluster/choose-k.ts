@@ -668,17 +668,17 @@ function subset(M: FeatureMatrix, size: number, seed: number): FeatureMatrix {
 }
 
 /**
- * B reference data sets of X's shape: uniform over the bounding box of the columns, or over the
- * bounding box of the data in its principal axes (then rotated back and shifted to the mean).
+ * The box the reference sets are drawn in: the bounding box of the columns ('uniform'), or of
+ * the centred data in its principal axes V (the eigenvectors of the scatter matrix; 'pca'),
+ * with the column means. R's clusGap computes the same box from the SVD of the centred data
+ * (its columns equal to V's up to order and sign).
+ * @internal
  */
-function referenceSets(
+export function referenceBox(
   M: FeatureMatrix,
-  B: number,
   reference: GapReference,
-  seed: number,
-): FeatureMatrix[] {
+): { lo: Float64Array; hi: Float64Array; mean: Float64Array; V: Matrix | null } {
   const { rows: n, cols: d, data } = M;
-  const rng = new RandomState(seed);
   let Z = data;
   let V: Matrix | null = null;
   const mean = new Float64Array(d);
@@ -713,6 +713,22 @@ function referenceSets(
       if (v > hi[j]!) hi[j] = v;
     }
   }
+  return { lo, hi, mean, V };
+}
+
+/**
+ * B reference data sets of X's shape, uniform over `referenceBox` (rotated back and shifted to
+ * the mean for 'pca'), drawn row by row from `RandomState(seed)`.
+ */
+function referenceSets(
+  M: FeatureMatrix,
+  B: number,
+  reference: GapReference,
+  seed: number,
+): FeatureMatrix[] {
+  const { rows: n, cols: d } = M;
+  const rng = new RandomState(seed);
+  const { lo, hi, mean, V } = referenceBox(M, reference);
   const out: FeatureMatrix[] = [];
   for (let b = 0; b < B; b++) {
     const R = new Float64Array(n * d);
