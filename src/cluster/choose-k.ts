@@ -590,7 +590,7 @@ function caveatsOf(
     caveats.push({
       kind: 'n-limit',
       text:
-        `k = ${hi} is the largest k tried and the largest that ${n} rows allow (n - 1): ` +
+        `Too many clusters for the rows: k = ${hi} is the largest k tried and the largest that ${n} rows allow (n - 1); ` +
         'so many clusters of so few rows are not a finding.',
     });
   } else if (recommended === hi) {
@@ -598,7 +598,7 @@ function caveatsOf(
     caveats.push({
       kind: 'upper-edge',
       text:
-        `k = ${hi} is the largest k tried (picked by ${atEdge(hi)}), so the criteria may prefer ` +
+        `At the edge of the range: k = ${hi} is the largest k tried (picked by ${atEdge(hi)}), so the criteria may prefer ` +
         `more clusters: try a wider range, e.g. ${lo}..${wider}` +
         (rangeSource === 'default' && hi < 10
           ? `; the default range stops at ${hi} for ${n} rows (k up to sqrt(n / 2), about ` +
@@ -609,14 +609,14 @@ function caveatsOf(
     caveats.push({
       kind: 'lower-edge',
       text:
-        `k = ${lo} is the smallest k tried (picked by ${atEdge(lo)}), so the criteria may prefer ` +
+        `At the edge of the range: k = ${lo} is the smallest k tried (picked by ${atEdge(lo)}), so the criteria may prefer ` +
         `fewer clusters: try 2..${hi}.`,
     });
   } else if (recommended === 2 && lo === 2 && structure === undefined) {
     caveats.push({
       kind: 'lower-edge',
       text:
-        'k = 2 is the smallest k tried and k = 1 (no clusters) was not assessed: the gap ' +
+        'At the edge of the range: k = 2 is the smallest k tried and k = 1 (no clusters) was not assessed: the gap ' +
         'statistic and the Hopkins statistic were both turned off.',
     });
   }
