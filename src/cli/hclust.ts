@@ -29,7 +29,7 @@ import { sampledHclust } from '../cluster/sampled.js';
 import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
 import type { CutSpec, HClustResult } from '../cluster/tree.js';
 import type { Dataset } from '../data/dataset.js';
-import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import { type ScaleMethod, scale } from '../data/scale.js';
 import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import { estimate, formatBytes, memoryBudget } from '../util/memory.js';
@@ -43,6 +43,7 @@ import {
   seedFlag,
   writeLabels,
 } from './options.js';
+import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes } from './table.js';
 
 /**
@@ -84,11 +85,7 @@ export function register(program: Command, context: CliContext): void {
         METRICS as unknown as string[],
       ),
     )
-    .addOption(
-      new Option('--scale <method>', 'scale the columns first (default: none)').choices(
-        SCALE_METHODS as unknown as string[],
-      ),
-    )
+    .addOption(scaleOption())
     .addOption(new Option('--k <n>', 'cut into exactly n clusters').conflicts('height'))
     .option('--height <h>', 'cut at this height (merges at or below it are kept)')
     .addOption(
@@ -133,11 +130,12 @@ export async function hclustCommand(
       `--two-stage needs --metric euclidean (its first stage is k-means); got '${metric}'.`,
     );
   }
+  const scaling = scaleMethodOf(flags.scale);
   if (flags.out !== undefined) checkOutputPath(flags.out);
   const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
-  const scaling = flags.scale ?? 'none';
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
+  warnIfUnscaled('hclust', dataset, scaling);
   const X = scaling === 'none' ? dataset : scale(dataset, { method: scaling }).scaled;
   const spec: CutSpec =
     flags.k !== undefined

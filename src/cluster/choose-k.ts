@@ -478,7 +478,7 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
       : assessStructure(gapPicksOne, gapAtOne ?? table[0], table, hop, gapMethod, G.rows < n);
   const structure = judged?.assessment;
   const range: [number, number] = [ks[0]!, ks[ks.length - 1]!];
-  const caveats = caveatsOf(recommended, range, n, rangeSource, judged, picks);
+  const caveats = caveatsOf(recommended, range, n, rangeSource, judged);
   const json = (): ChooseKJSON => ({
     table,
     picks,
@@ -527,10 +527,11 @@ function assessStructure(
       (two?.gap !== undefined
         ? `, Gap(2) = ${formatProse(two.gap)} with s = ${formatProse(two.gapSe!)}`
         : '');
+    const rule = method === 'Tibs2001SEmax' ? 'the 1-SE rule' : `the ${method} rule`;
     parts.push(
       gapPicksOne
-        ? `the gap statistic picks k = 1 (${method} rule from k = 1; ${values})`
-        : `the gap statistic prefers clusters to k = 1 (${method} rule from k = 1; ${values})`,
+        ? `the gap statistic picks k = 1 (${rule} applied from k = 1; ${values})`
+        : `the gap statistic prefers clusters to k = 1 (${rule} applied from k = 1; ${values})`,
     );
   }
   const tendency = hop !== undefined && hop.pValue < HOPKINS_ALPHA;
@@ -570,7 +571,6 @@ function caveatsOf(
   n: number,
   rangeSource: 'default' | 'given',
   judged: { assessment: StructureAssessment; reasons: string } | undefined,
-  picks: Partial<Record<ChooseKCriterion, number>>,
 ): ChooseKCaveat[] {
   const caveats: ChooseKCaveat[] = [];
   const structure = judged?.assessment;
@@ -584,8 +584,6 @@ function caveatsOf(
     });
   }
   if (lo === hi) return caveats;
-  const atEdge = (k: number) =>
-    list(CHOOSE_K_CRITERIA.filter((c) => picks[c] === k).map((c) => NAMES[c]));
   if (recommended === hi && hi >= n - 1) {
     caveats.push({
       kind: 'n-limit',
@@ -595,21 +593,23 @@ function caveatsOf(
     });
   } else if (recommended === hi) {
     const wider = Math.min(n - 1, 2 * hi);
+    const supported = Math.floor(Math.sqrt(n / 2));
     caveats.push({
       kind: 'upper-edge',
       text:
-        `At the edge of the range: k = ${hi} is the largest k tried (picked by ${atEdge(hi)}), so the criteria may prefer ` +
+        `At the edge of the range: k = ${hi} is the largest k tried, so the criteria may prefer ` +
         `more clusters: try a wider range, e.g. ${lo}..${wider}` +
-        (rangeSource === 'default' && hi < 10
-          ? `; the default range stops at ${hi} for ${n} rows (k up to sqrt(n / 2), about ` +
-            `${Math.floor(n / hi)} rows per cluster), and more clusters than that rarely hold up.`
+        (supported >= 2 && hi >= supported
+          ? `; but ${n} rows support about sqrt(n / 2) = ${supported} clusters of ` +
+            `${Math.floor(n / supported)} rows${rangeSource === 'default' ? ' (where the default range stops)' : ''}, ` +
+            'and more clusters than that rarely hold up.'
           : '.'),
     });
   } else if (recommended === lo && lo >= 3) {
     caveats.push({
       kind: 'lower-edge',
       text:
-        `At the edge of the range: k = ${lo} is the smallest k tried (picked by ${atEdge(lo)}), so the criteria may prefer ` +
+        `At the edge of the range: k = ${lo} is the smallest k tried, so the criteria may prefer ` +
         `fewer clusters: try 2..${hi}.`,
     });
   } else if (recommended === 2 && lo === 2 && structure === undefined) {

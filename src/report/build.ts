@@ -38,11 +38,20 @@ import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js'
 import type { HClustResult } from '../cluster/tree.js';
 import { twoStage } from '../cluster/two-stage.js';
 import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
-import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import {
+  describeVarianceSpread,
+  SCALE_METHODS,
+  type ScaleMethod,
+  scale,
+  VARIANCE_RATIO_WARNING,
+  type VarianceSpread,
+  varianceSpread,
+} from '../data/scale.js';
 import { pca, type PcaResult } from '../decomposition/pca.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
+import { warn } from '../util/log.js';
 import { formatProse } from '../util/format.js';
 import { magnitudeUnit } from '../util/magnitude.js';
 import { checkMemory, estimate, memoryBudget } from '../util/memory.js';
@@ -153,6 +162,8 @@ export interface ReportAnalysis {
   silhouetteMean: number;
   silhouetteRows: number;
   anovaF: Float64Array;
+  /** With scale 'none': the variances of the features when they differ by 100 times or more. */
+  varianceSpread: VarianceSpread | undefined;
   ariHclust: number;
   ariLabel: number | undefined;
 }
@@ -388,6 +399,13 @@ function summaryTable(
         '); 1 = the two methods find the same groups',
     ],
   ];
+  if (a.varianceSpread !== undefined) {
+    const text = describeVarianceSpread(a.varianceSpread);
+    rows.splice(1, 0, [
+      'scaling',
+      `${text[0]!.toUpperCase()}${text.slice(1)}; scale 'standard' weighs the features equally.`,
+    ]);
+  }
   if (a.ariLabel !== undefined) {
     rows.push([
       `k-means vs ${dataset.labelColumn ?? 'label'}`,
@@ -468,6 +486,14 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
 
   // prepare
   const scaling = scale(dataset, { method: o.scale, columns: dataset.columns });
+  // unscaled features of very unequal variances: one of them decides the distances
+  let spread = o.scale === 'none' ? varianceSpread(X, dataset.columns) : undefined;
+  if (spread !== undefined && !(spread.ratio >= VARIANCE_RATIO_WARNING)) spread = undefined;
+  if (spread !== undefined) {
+    warn(
+      `buildReport: ${describeVarianceSpread(spread)}; scale 'standard' weighs the features equally.`,
+    );
+  }
   const Xs = scaling.scaled;
   const Z = standardize(X);
 
@@ -599,6 +625,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     silhouetteMean,
     silhouetteRows: sRows.length,
     anovaF: F,
+    varianceSpread: spread,
     ariHclust,
     ariLabel,
   };
@@ -650,6 +677,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         picks: kChoice.picks,
         chosen: k,
         recommended: o.k === 'auto' || Array.isArray(o.k),
+        ...(kChoice.structure?.gapAtOne ? { gapAtOne: kChoice.structure.gapAtOne } : {}),
       }),
     );
   }
@@ -899,7 +927,8 @@ function buildDocument(
           [
             'scaling',
             `${o.scale}` +
-              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : ''),
+              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : '') +
+              (a.varianceSpread ? `; ${describeVarianceSpread(a.varianceSpread)}` : ''),
           ],
           ...(dataset.labelColumn
             ? [
