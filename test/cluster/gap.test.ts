@@ -33,7 +33,9 @@ interface GapCase {
 
 function matrix(rows: number[][]) {
   const m = featureMatrix(rows.length, rows[0]!.length);
-  rows.forEach((r, i) => m.data.set(r, i * r.length));
+  rows.forEach((r, i) => {
+    m.data.set(r, i * r.length);
+  });
   return m;
 }
 
