@@ -115,20 +115,30 @@ export function hopkins(X: MatrixLike, options: HopkinsOptions = {}): HopkinsRes
  * @internal
  */
 export function hopkinsStatistic(
-  data: ArrayLike<number>,
+  data: Float64Array,
   n: number,
   d: number,
-  U: ArrayLike<number>,
+  U: Float64Array,
   rows: ArrayLike<number>,
   power: number,
 ): number {
   const m = rows.length;
+  const sampled = new Float64Array(m * d);
+  const skip = new Int32Array(m);
+  for (let t = 0; t < m; t++) {
+    sampled.set(data.subarray(rows[t]! * d, rows[t]! * d + d), t * d);
+    skip[t] = rows[t]!;
+  }
+  const u2 = new Float64Array(m);
+  const w2 = new Float64Array(m);
+  nearestSquared(data, n, d, U, new Int32Array(m).fill(-1), u2);
+  nearestSquared(data, n, d, sampled, skip, w2);
   // p log(distance) = (p / 2) log(squared distance)
   const logU = new Float64Array(m);
   const logW = new Float64Array(m);
   for (let t = 0; t < m; t++) {
-    logU[t] = (power / 2) * Math.log(nearestSquared(data, n, d, U, t * d, -1));
-    logW[t] = (power / 2) * Math.log(nearestSquared(data, n, d, data, rows[t]! * d, rows[t]!));
+    logU[t] = (power / 2) * Math.log(u2[t]!);
+    logW[t] = (power / 2) * Math.log(w2[t]!);
   }
   let top = -Infinity;
   for (let t = 0; t < m; t++) top = Math.max(top, logU[t]!, logW[t]!);
@@ -142,27 +152,61 @@ export function hopkinsStatistic(
   return su / (su + sw);
 }
 
-/** Squared distance from the point at `from[offset..offset+d)` to its nearest row of X other than `skip`. */
+/** Queries per scan of the rows: the rows are read from memory once per block, not per query. */
+const QUERY_BLOCK = 16;
+
+/**
+ * For each of the q points of `queries` (row-major q x d), the squared distance to its nearest row
+ * of X other than `skip[t]` (-1: none), into `out`. The rows are scanned once per block of
+ * `QUERY_BLOCK` queries; four running sums per distance, and a distance is left as soon as its
+ * partial sum passes the query's best so far (checked every 16 columns).
+ */
 function nearestSquared(
-  data: ArrayLike<number>,
+  data: Float64Array,
   n: number,
   d: number,
-  from: ArrayLike<number>,
-  offset: number,
-  skip: number,
-): number {
-  let best = Infinity;
-  for (let i = 0; i < n; i++) {
-    if (i === skip) continue;
-    let s = 0;
-    const o = i * d;
-    for (let j = 0; j < d && s < best; j++) {
-      const v = data[o + j]! - from[offset + j]!;
-      s += v * v;
+  queries: Float64Array,
+  skip: Int32Array,
+  out: Float64Array,
+): void {
+  const q = skip.length;
+  const d4 = d - (d % 4);
+  for (let t0 = 0; t0 < q; t0 += QUERY_BLOCK) {
+    const t1 = Math.min(q, t0 + QUERY_BLOCK);
+    for (let t = t0; t < t1; t++) out[t] = Infinity;
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      for (let t = t0; t < t1; t++) {
+        if (skip[t] === i) continue;
+        const p = t * d;
+        const best = out[t]!;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let j = 0;
+        while (j < d4) {
+          const a = data[o + j]! - queries[p + j]!;
+          const b = data[o + j + 1]! - queries[p + j + 1]!;
+          const c = data[o + j + 2]! - queries[p + j + 2]!;
+          const e = data[o + j + 3]! - queries[p + j + 3]!;
+          s0 += a * a;
+          s1 += b * b;
+          s2 += c * c;
+          s3 += e * e;
+          j += 4;
+          if ((j & 15) === 0 && s0 + s1 + s2 + s3 >= best) break;
+        }
+        let s = s0 + s1 + s2 + s3;
+        if (s >= best) continue;
+        for (; j < d; j++) {
+          const v = data[o + j]! - queries[p + j]!;
+          s += v * v;
+        }
+        if (s < best) out[t] = s;
+      }
     }
-    if (s < best) best = s;
   }
-  return best;
 }
 
 /** P(B >= x) for B ~ Beta(m, m). */

@@ -88,7 +88,7 @@ describe('hopkins', () => {
     const hi = [0, 1].map((j) => Math.max(...X.map((x) => x[j]!)));
     const U: number[] = [];
     for (let i = 0; i < 9; i++) for (let j = 0; j < 2; j++) U.push(rng.uniform(lo[j]!, hi[j]!));
-    expect(r.statistic).toBe(hopkinsStatistic(flat(X), 90, 2, U, rows, 2));
+    expect(r.statistic).toBe(hopkinsStatistic(flat(X), 90, 2, Float64Array.from(U), rows, 2));
     expect(r.pValue).toBe(regularizedBeta(1 - r.statistic, 9, 9));
   });
 
