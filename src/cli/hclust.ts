@@ -3,6 +3,8 @@
  *                            (--k 4 | --height 2.5) [--two-stage [centres] | --sample N]
  *                            [--seed 0] [--out labels.csv] [--json]` + the loading flags.
  *
+ * The features are scaled first (`--scale`, default standard: src/cli/scaling.ts).
+ *
  * For data too large for the O(n^2) distance matrix (hclust refuses before allocating and says
  * so): `--two-stage [centres]` runs k-means into `centres` (default 256) centres, then the tree
  * of the centres weighted by their sizes (twoStage); `--sample N` builds the tree of a seeded

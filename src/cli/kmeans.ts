@@ -6,8 +6,9 @@
  *
  * With one k: fits k-means and prints k, inertia, iterations and the size of each cluster (with
  * the label column's counts when `--label` is given). With a range `a..b`: runs `chooseK` over
- * it, prints the criteria per k, each criterion's pick and the recommendation, then fits the
- * recommended k. `--algorithm minibatch` uses mini-batch k-means (one k only). `--json` prints
+ * it, prints the criteria per k, each criterion's pick and the recommendation, the judgement of
+ * k = 1 (the gap statistic from k = 1 and the Hopkins statistic: "no clear cluster structure")
+ * and a pick at an end of the range, then fits the recommended k. `--algorithm minibatch` uses mini-batch k-means (one k only). `--json` prints
  * the model (and the k table) as JSON; `--out` writes the labels as CSV (id column with `--id`,
  * label column with `--label`, then `cluster`). No timings in outputs: reruns are byte-identical.
  */

@@ -28,7 +28,7 @@
  * `choice(n, m, replace=False)`), then the m uniform points row by row. Sums of u^p and w^p are
  * accumulated as logarithms, so p = 1000 neither overflows nor underflows.
  *
- * Cost: 2 m n d (the nearest neighbours by a scan of all rows).
+ * Cost: 2 m n d (the nearest rows by scans of all rows, 16 points per scan).
  */
 import { type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { DataError } from '../util/errors.js';
