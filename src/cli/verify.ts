@@ -34,10 +34,13 @@ export function register(program: Command, context: CliContext): void {
       context.io.stdout.write(text);
       const bad = result.files.filter((f) => f.problem !== '');
       if (bad.length > 0) {
+        const list = bad.map(
+          (f) => `${f.path} (${f.run === undefined ? f.problem : `run ${f.run}`})`,
+        );
         throw new DataError(
-          `${file}: ${bad.length} of the report's files disagree with its HTML (run ` +
-            `${result.run}): ${bad.map((f) => `${f.path} (${f.problem})`).join(', ')}. ` +
-            'Run the report again to rewrite them.',
+          `${file}: ${bad.length === 1 ? "1 of the report's files disagrees" : `${bad.length} of the report's files disagree`} ` +
+            `with its HTML (run ${result.run}): ${list.join(', ')}. Run the report again to ` +
+            'rewrite them.',
         );
       }
     });

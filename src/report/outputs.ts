@@ -37,8 +37,9 @@
  * The run id (`runId`) is a hash of what determines the outputs (input SHA-256, options,
  * versions): no clock and no randomness, so reruns give byte-identical files.
  *
- * For tests that kill a run inside the final step, the environment variable
- * CLUSTERLENS_TEST_COMMIT_DELAY_MS makes the step wait that long before each rename.
+ * For the tests that signal or kill a run while it writes, the environment variable
+ * CLUSTERLENS_TEST_WRITE_DELAY_MS makes the writes slow: each staged file, and each rename of the
+ * final step, waits that many milliseconds.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -312,9 +313,15 @@ export function runIdOf(path: string): string | undefined {
   } finally {
     closeSync(fd);
   }
-  const record = readRecord(path);
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return undefined;
+  }
+  const record = readRecord(real);
   if (record === undefined) return undefined;
-  const digest = sha256OfFile(path);
+  const digest = sha256OfFile(real);
   return record.versions.find((v) => v.sha256 === digest)?.run;
 }
 
@@ -480,9 +487,9 @@ type Signal = (typeof SIGNALS)[number];
 
 const nextTurn = () => new Promise<void>((done) => setImmediate(done));
 
-/** Milliseconds to wait before each rename of the final step (fault injection for tests). */
-function commitDelay(): number {
-  const text = process.env.CLUSTERLENS_TEST_COMMIT_DELAY_MS;
+/** Milliseconds to wait after each staged file and before each rename (slow writes for tests). */
+function writeDelay(): number {
+  const text = process.env.CLUSTERLENS_TEST_WRITE_DELAY_MS;
   const ms = text === undefined ? 0 : Number(text);
   return Number.isFinite(ms) && ms > 0 ? ms : 0;
 }
@@ -611,7 +618,8 @@ export class OutputSet {
     }
     this.staged.push(staged);
     // a signal that came during the write acts now, before the next one
-    await nextTurn();
+    const delay = writeDelay();
+    await (delay > 0 ? new Promise<void>((done) => setTimeout(done, delay)) : nextTurn());
   }
 
   /** Remove `path` in the final step, before the last rename (an earlier output not rewritten). */
@@ -664,7 +672,7 @@ export class OutputSet {
 
   /** The renames, synchronous: no signal listener runs in between. */
   private finalStep(): void {
-    const delay = commitDelay();
+    const delay = writeDelay();
     const rename = (from: string, to: string, output: Output) => {
       if (delay > 0) sleep(delay);
       try {

@@ -77,7 +77,7 @@ export function verifyReport(path: string): ReportVerification {
       problem = file.endsWith('.csv')
         ? 'no run id (its SHA-256 is not in its record: edited, or not from clusterlens)'
         : 'no run id (not written by clusterlens)';
-    } else if (found !== run) problem = `from another run (${found})`;
+    } else if (found !== run) problem = 'another run';
     files.push({ path: file, run: found, problem });
   }
   const name = basename(base);
