@@ -49,7 +49,6 @@ import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
 import {
@@ -1216,10 +1215,10 @@ export async function writeReport(
     await writeOutput(plan.html, html, run, rules, streams);
     return { html: path, specs: [], json: '', labels: '', run };
   }
-  await mkdir(plan.specFolder, { recursive: true });
   const set = new OutputSet(run, rules);
   const specs: string[] = [];
   try {
+    set.folder(plan.specFolder);
     for (const c of report.charts) {
       const output = specOutput(plan.specFolder, c.name, path);
       await set.stage(output, specText(c.spec, run));

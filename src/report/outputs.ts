@@ -48,6 +48,7 @@ import {
   constants,
   fsyncSync,
   lstatSync,
+  mkdirSync,
   openSync,
   readFileSync,
   readSync,
@@ -55,6 +56,7 @@ import {
   readlinkSync,
   realpathSync,
   renameSync,
+  rmdirSync,
   type Stats,
   statSync,
   unlinkSync,
@@ -530,6 +532,8 @@ export class OutputSet {
   private readonly staged: Staged[] = [];
   private readonly removals: string[] = [];
   private readonly temporaries = new Set<string>();
+  /** Folders this set created: removed (when empty) if the set is not committed. */
+  private readonly folders: string[] = [];
   private guarding = false;
   /** True inside the final step: signals are held back. */
   private deferring = false;
@@ -553,7 +557,10 @@ export class OutputSet {
     process.kill(process.pid, signal);
   };
 
-  private readonly onExit = () => this.removeTemporaries();
+  private readonly onExit = () => {
+    this.removeTemporaries();
+    if (!this.done) this.removeFolders();
+  };
 
   private guard(): void {
     if (this.guarding) return;
@@ -622,6 +629,31 @@ export class OutputSet {
     await (delay > 0 ? new Promise<void>((done) => setTimeout(done, delay)) : nextTurn());
   }
 
+  /**
+   * Create the folder `path` (and missing parents) for outputs of this set; a folder created here
+   * is removed again, when empty, if the set is not committed.
+   */
+  folder(path: string): void {
+    this.guard();
+    let created: string | undefined;
+    try {
+      created = mkdirSync(path, { recursive: true });
+    } catch (error) {
+      this.abort();
+      throw writeError(error, { what: `the folder '${path}'`, option: '--out' });
+    }
+    if (created !== undefined) this.folders.push(resolve(created), ...this.between(created, path));
+  }
+
+  /** The folders from `top` (exclusive) down to `path`, deepest last. */
+  private between(top: string, path: string): string[] {
+    const out: string[] = [];
+    for (let p = resolve(path); p !== resolve(top) && p !== dirname(p); p = dirname(p)) {
+      out.unshift(p);
+    }
+    return out;
+  }
+
   /** Remove `path` in the final step, before the last rename (an earlier output not rewritten). */
   remove(path: string): void {
     this.removals.push(path);
@@ -654,6 +686,7 @@ export class OutputSet {
       await nextTurn();
       this.deferring = true;
       this.finalStep();
+      this.folders.length = 0;
     } catch (error) {
       this.abort();
       throw error;
@@ -701,10 +734,11 @@ export class OutputSet {
     }
   }
 
-  /** Remove every temporary of this set (after an error or a signal). */
+  /** Remove every temporary, and the folders it created, of this set (after an error or a signal). */
   abort(): void {
     this.done = true;
     this.removeTemporaries();
+    this.removeFolders();
     this.unguard();
   }
 
@@ -717,6 +751,17 @@ export class OutputSet {
       }
     }
     this.temporaries.clear();
+  }
+
+  private removeFolders(): void {
+    for (const folder of this.folders.reverse()) {
+      try {
+        rmdirSync(folder);
+      } catch {
+        // not empty, or gone already
+      }
+    }
+    this.folders.length = 0;
   }
 
   /** Remove the temporaries that killed runs left next to this set's files. */
