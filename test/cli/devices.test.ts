@@ -131,7 +131,7 @@ if (!canUnshare) {
  * without devices (nodev) holding a block device node, which cannot be opened there; a tmpfs of
  * 1200 KiB to fill. Each run's stdout, stderr and status go to OUT/<name>.{out,err,rc}.
  */
-const SCRIPT = String.raw`
+const SCRIPT = `
 set -eu
 T="$1"; M="$2"; DATA="$3"; OUT="$T/out"
 mount -t tmpfs -o mode=755 tmpfs /dev
