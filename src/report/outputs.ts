@@ -687,6 +687,8 @@ export class OutputSet {
       this.deferring = true;
       this.finalStep();
       this.folders.length = 0;
+      // a signal that came during the step reaches its listener now, and is held back
+      await nextTurn();
     } catch (error) {
       this.abort();
       throw error;
