@@ -13,6 +13,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   createReadStream,
   existsSync,
   mkdirSync,
@@ -33,6 +34,7 @@ const built = existsSync(MAIN);
 const folder = mkdtempSync(join(tmpdir(), 'clusterlens-devices-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const iris = resolve('datasets/iris.csv');
+const asRoot = process.getuid?.() === 0;
 
 describe("'-' and /dev/stdout: standard output", () => {
   it('clusterlens kmeans --out - writes the CSV to stdout and the summary to stderr', async () => {
@@ -68,6 +70,25 @@ describe("'-' and /dev/stdout: standard output", () => {
     expect(r.stdout).toMatch(/<meta name="clusterlens-run" content="[0-9a-f]{16}">/);
     expect(r.stdout).toMatch(/<\/html>\n$/);
     for (const name of ['-.json', '-.labels.csv', '-.vl']) expect(existsSync(name)).toBe(false);
+  });
+});
+
+describe.skipIf(!built)('as an unprivileged user', () => {
+  it('--out /dev/stdout and /dev/null are written (not refused as "folder /dev is not writable")', async () => {
+    const dir = mkdtempSync(join(folder, 'user-'));
+    chmodSync(folder, 0o755);
+    chmodSync(dir, 0o755);
+    const data = join(dir, 'iris.csv');
+    writeFileSync(data, readFileSync(iris), { mode: 0o644 });
+    for (const out of ['/dev/stdout', '/dev/null']) {
+      const argv = ['kmeans', data, '--label', 'species', '--k', '3', '-q', '--out', out];
+      const r = asRoot
+        ? spawnSync(process.execPath, [MAIN, ...argv], { uid: 65534, gid: 65534, encoding: 'utf8' })
+        : await cli(argv).then((c) => ({ status: c.code, stdout: c.stdout, stderr: c.stderr }));
+      expect(r.status, r.stderr).toBe(0);
+      if (out === '/dev/stdout') expect(r.stdout.split('\n')[0]).toBe('species,cluster');
+      else expect(r.stdout).toMatch(/^150 rows, 4 columns; k = 3/);
+    }
   });
 });
 
@@ -119,7 +140,6 @@ describe.skipIf(!built || !hasMkfifo)('FIFOs', () => {
   });
 });
 
-const asRoot = process.getuid?.() === 0;
 const canUnshare =
   asRoot && spawnSync('unshare', ['-m', '--propagation', 'private', 'true']).status === 0;
 if (!canUnshare) {
