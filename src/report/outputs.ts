@@ -300,6 +300,8 @@ const MARKER_WINDOW = 4096;
  * file is missing, or it changed since.
  */
 export function runIdOf(path: string): string | undefined {
+  // only regular files: opening a FIFO to read it would wait for a writer
+  if (statOrUndefined(path)?.isFile() !== true) return undefined;
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -307,7 +309,6 @@ export function runIdOf(path: string): string | undefined {
     return undefined;
   }
   try {
-    if (!statSync(path).isFile()) return undefined;
     const head = Buffer.alloc(MARKER_WINDOW);
     const length = readSync(fd, head, 0, MARKER_WINDOW, 0);
     const match = MARKER.exec(head.toString('latin1', 0, length));

@@ -4,6 +4,7 @@
  * exits 1, or exits 0 for a consistent set. The mixed sets here are made by hand, as a kill inside
  * the final renames would leave them (test/report/kill.test.ts makes them by killing).
  */
+import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   copyFileSync,
@@ -103,6 +104,18 @@ describe('clusterlens verify', () => {
       /r\.labels\.csv +- +no run id \(its SHA-256 is not in its record: edited, or not from clusterlens\)\n/,
     );
   });
+
+  it.skipIf(spawnSync('mkfifo', ['--version']).status !== 0)(
+    'verify names a FIFO in place of the JSON without waiting on it',
+    async () => {
+      const dir = copy('three');
+      rmSync(join(dir, 'r.json'));
+      expect(spawnSync('mkfifo', [join(dir, 'r.json')]).status).toBe(0);
+      const r = await cli(['verify', join(dir, 'r.html')]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/r\.json +- +no run id \(not written by clusterlens\)\n/);
+    },
+  );
 
   it('verify lists the temporary files of a killed run; they do not make the set disagree', async () => {
     const dir = copy('three');
