@@ -2,7 +2,9 @@
  * `clusterlens inspect <file> [--json]`: what the loader makes of a file: rows, every column
  * with its role, type and missing count, and per feature column mean, std (n-1, as pandas
  * `describe`), min and max of the non-missing values. Missing values do not stop `inspect`
- * unless `--missing` is given (then the policy applies as in every other command).
+ * unless `--missing` is given (then the policy applies as in every other command). The loader's
+ * notes follow the header lines: the CSV delimiter and decimal mark and how they were found, a
+ * column of row names taken as the id.
  */
 import type { Command } from 'commander';
 import type { ColumnInfo } from '../data/columns.js';
@@ -29,6 +31,11 @@ export interface Inspection {
   rows: number;
   rowsDropped: number;
   valuesImputed: number;
+  /** CSV and TSV: the delimiter and decimal mark used. */
+  delimiter?: string;
+  decimal?: string;
+  /** What the loader decided on its own (the dialect, row names), one sentence each. */
+  notes: string[];
   columns: (ColumnInfo & { stats?: ColumnStats; classes?: Record<string, number> })[];
 }
 
@@ -82,6 +89,9 @@ export async function inspectFile(
     rows: features.rows,
     rowsDropped: source.rowsDropped,
     valuesImputed: source.valuesImputed,
+    ...(source.delimiter === undefined ? {} : { delimiter: source.delimiter }),
+    ...(source.decimal === undefined ? {} : { decimal: source.decimal }),
+    notes: source.notes ?? [],
     columns: out,
   };
 }
@@ -121,7 +131,9 @@ export function formatInspection(x: Inspection): string {
   if (x.rowsDropped > 0)
     lines.push(`${x.rowsDropped} rows dropped (missing values), ${x.rows} kept`);
   if (x.valuesImputed > 0) lines.push(`${x.valuesImputed} missing values imputed`);
-  lines.push(`sha256 ${x.sha256}`, '');
+  lines.push(`sha256 ${x.sha256}`);
+  for (const note of x.notes) lines.push(note);
+  lines.push('');
   const table = formatTable(
     ['column', 'role', 'type', 'missing', 'mean', 'std', 'min', 'max'],
     x.columns.map((c) => [

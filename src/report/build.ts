@@ -857,6 +857,7 @@ function buildDocument(
         head: ['step', 'what happened'],
         rows: [
           ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
+          ...(src.notes ?? []).map((note) => ['load', note]),
           ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
           [
             'missing values',

@@ -103,7 +103,7 @@ describe('clusterlens inspect', () => {
     const failed = await cli(['inspect', path, '--missing', 'error']);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toBe(
-      `clusterlens: error: ${path}, line 3, column 'a': missing value ('NA') in a feature column. Use --missing drop|mean|median to drop the rows or impute the values, or leave the column out with --exclude.\n`,
+      `clusterlens: error: ${path}, line 3, column 'a': missing value ('NA') in a feature column. Use missing 'drop', 'mean' or 'median' (--missing drop|mean|median) to drop the rows or impute the values, or leave the column out with exclude (--exclude).\n`,
     );
     const dropped = JSON.parse(
       (await cli(['inspect', path, '--missing', 'drop', '--json'])).stdout,
@@ -118,7 +118,7 @@ describe('clusterlens inspect', () => {
     expect(r).toEqual({
       code: 1,
       stdout: '',
-      stderr: `clusterlens: error: ${path}, line 3, column 'b': this row has 1 field, but the header has 2. Add the missing fields (an empty field is a missing value).\n`,
+      stderr: `clusterlens: error: ${path}, line 3, column 'b': this row has 1 field, but the header has 2. Add the missing fields (an empty field is a missing value). The fields are split at ','; if the file uses another delimiter, give it (the delimiter option, --delimiter).\n`,
     });
   });
 });
