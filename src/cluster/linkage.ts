@@ -551,9 +551,9 @@ export function planLinkage(
     if (condensedOk && condensed.total <= memoryLimit) return plan('condensed', condensed.total);
     const seconds = estimateLinkageSeconds(n, d, 'condensed');
     const cause = condensedOk
-      ? `needs ${formatBytes(condensed.matrix)} for its distance matrix, ` +
-        `${formatBytes(condensed.total)} in all with its copies, work arrays and result ` +
-        `(condensed layout; the faster square layout needs ${formatBytes(square.total)}; and ` +
+      ? `needs ${formatBytes(condensed.matrix)} for its distance matrix ` +
+        `(${formatBytes(condensed.total)} in all with its copies, work arrays and result; ` +
+        `condensed layout; the faster square layout needs ${formatBytes(square.total)}; and ` +
         `about ${formatSeconds(seconds)}), but the memory limit is ${limit}`
       : `needs a distance matrix of n(n-1)/2 = ${((n * (n - 1)) / 2).toExponential(2)} ` +
         `elements, more than the 2^32 (${MAX_TYPED_LENGTH.toLocaleString('en-US')}) a typed ` +
