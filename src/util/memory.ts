@@ -27,12 +27,15 @@
  *                   room is about 3 GiB, not 4.
  *   data size       RLIMIT_DATA (`ulimit -d`, "Max data size") minus VmData
  *
- * The default budget keeps `MEMORY_MARGIN` (20%) of the available memory back for everything
- * else the process holds (the JavaScript heap's own growth, buffers of the output). A budget
- * given as a number (--max-memory, a memoryLimit option) replaces the system's estimate of free
- * memory, but never goes past the hard limits: above 80% of the room under the control group,
- * the constraint, RLIMIT_AS or RLIMIT_DATA the process would be killed or its allocations would
- * fail, so the budget is capped there and the message says so.
+ * The estimates of the steps (`estimate`, hclust's `linkageBytes`) count every allocation that
+ * grows with the data. The default budget keeps back `MEMORY_MARGIN` (20%) of the available
+ * memory for everything else the process holds (buffers of the output, other steps' results),
+ * and `RUNTIME_RESERVE` (16 MiB) for the fixed costs of the runtime during a step (compiling its
+ * hot loops, growing the heap: up to 4 MiB measured above the estimate). A budget given as a
+ * number (--max-memory, a memoryLimit option) replaces the system's estimate of free memory,
+ * but never goes past the hard limits: above 80% of the room under the control group, the
+ * constraint, RLIMIT_AS or RLIMIT_DATA (less the reserve) the process would be killed or its
+ * allocations would fail, so the budget is capped there and the message says so.
  *
  * Every limit can be read under another file-system root (`MemoryProbe.root`), so that tests can
  * give fake /proc and /sys files.
@@ -44,6 +47,13 @@ import { allocationFailureOf, OptionError } from './errors.js';
 
 /** Share of the available memory the default budget leaves unused. */
 export const MEMORY_MARGIN = 0.2;
+/** Bytes the default budget also leaves for the runtime's fixed costs during a step. */
+export const RUNTIME_RESERVE = 16 * 2 ** 20;
+
+/** The budget out of `room` bytes: the share left by the margin, less the runtime's reserve. */
+function shareOf(room: number): number {
+  return Math.max(0, Math.floor((1 - MEMORY_MARGIN) * room) - RUNTIME_RESERVE);
+}
 
 /** A memory budget and where it came from (for messages). */
 export interface MemoryBudget {
@@ -349,31 +359,38 @@ export function setMemoryBudget(budget: MemoryBudget | undefined): MemoryBudget 
 
 const share = (fraction: number) => `${Math.round(fraction * 100)}%`;
 
+/** How `shareOf(room)` was reached, for messages. */
+function shareSource(room: number, description: string): string {
+  return (
+    `${share(1 - MEMORY_MARGIN)} of the ${formatBytes(room)} ${description}, less ` +
+    `${formatBytes(RUNTIME_RESERVE)} for the runtime`
+  );
+}
+
 /**
  * A budget given in bytes, capped at the hard limits of the process: `1 - MEMORY_MARGIN` of the
- * room under its control group, constraint, RLIMIT_AS and RLIMIT_DATA (the system's free memory
- * is an estimate the budget may override). The source says when the cap applies.
+ * room under its control group, constraint, RLIMIT_AS and RLIMIT_DATA, less `RUNTIME_RESERVE`
+ * (the system's free memory is an estimate the budget may override). The source says when the
+ * cap applies.
  */
 export function capBudget(budget: MemoryBudget, probe: MemoryProbe = {}): MemoryBudget {
   const given = budget.uncapped ?? budget;
   const available = availableMemory(probe);
   const hard = available.limits.find((l) => l.kind !== 'system');
   if (hard === undefined) return given;
-  const cap = Math.floor((1 - MEMORY_MARGIN) * hard.room);
+  const cap = shareOf(hard.room);
   if (given.bytes <= cap) return given;
   return {
     bytes: cap,
-    source:
-      `${share(1 - MEMORY_MARGIN)} of the ${formatBytes(hard.room)} ${hard.description}; ` +
-      `${given.source} asked for ${formatBytes(given.bytes)}`,
+    source: `${shareSource(hard.room, hard.description)}; ${given.source} asked for ${formatBytes(given.bytes)}`,
     uncapped: given,
   };
 }
 
 /**
  * The budget of a memory-hungry step: `maxMemory` bytes when given (`source` names the option
- * for messages), else the process budget (`setMemoryBudget`), else the available memory minus
- * `MEMORY_MARGIN`. A given budget is capped at the hard limits of the process (`capBudget`).
+ * for messages), else the process budget (`setMemoryBudget`), else the available memory less
+ * `MEMORY_MARGIN` and `RUNTIME_RESERVE`. A given budget is capped at the hard limits of the process (`capBudget`).
  */
 export function memoryBudget(
   maxMemory?: number,
@@ -394,8 +411,8 @@ export function memoryBudget(
   const available = availableMemory(probe);
   const tightest = available.limits[0]!;
   return {
-    bytes: Math.floor((1 - MEMORY_MARGIN) * available.bytes),
-    source: `${share(1 - MEMORY_MARGIN)} of the ${formatBytes(available.bytes)} ${tightest.description}`,
+    bytes: shareOf(available.bytes),
+    source: shareSource(available.bytes, tightest.description),
   };
 }
 

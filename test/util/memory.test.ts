@@ -6,6 +6,7 @@ import { hclust, planLinkage } from '../../src/cluster/linkage.js';
 import { OptionError } from '../../src/util/errors.js';
 import {
   MEMORY_MARGIN,
+  RUNTIME_RESERVE,
   availableMemory,
   capBudget,
   cgroupMemory,
@@ -222,16 +223,16 @@ describe('availableMemory(probe): the tightest limit of the process', () => {
     expect(a.bytes).toBe(11.5 * GiB);
     expect(a.limits[0]!.kind).toBe('cgroup');
     const budget = memoryBudget(undefined, '--max-memory', { ...host, root });
-    expect(budget.bytes).toBe(Math.floor(0.8 * 11.5 * GiB));
+    expect(budget.bytes).toBe(Math.floor(0.8 * 11.5 * GiB) - RUNTIME_RESERVE);
     expect(budget.source).toBe(
-      '80% of the 11.5 GiB left under the memory limit of control group /job (12 GiB, cgroup v2)',
+      '80% of the 11.5 GiB left under the memory limit of control group /job (12 GiB, cgroup v2), less 16 MiB for the runtime',
     );
     // hclust of 60,000 rows with average linkage does not fit there (the condensed matrix alone
     // is 13.4 GiB): refused before allocating, naming the group
     expect(() =>
       planLinkage(60_000, 4, 'average', 'auto', budget.bytes, null, budget.source),
     ).toThrow(
-      /needs 13\.4 GiB for its distance matrix.*but the memory limit is 9\.2 GiB \(80% of the 11\.5 GiB left under the memory limit of control group \/job/,
+      /needs 13\.4 GiB for its distance matrix.*but the memory limit is 9\.18 GiB \(80% of the 11\.5 GiB left under the memory limit of control group \/job/,
     );
   });
 
@@ -302,9 +303,9 @@ describe('capBudget(budget): a given budget never passes the hard limits', () =>
 
   it('memoryBudget(30 GiB) under ulimit -v 4G is 80% of the room, and says why', () => {
     const budget = memoryBudget(30 * GiB, '--max-memory', probe);
-    expect(budget.bytes).toBe(Math.floor(0.8 * 3 * GiB));
+    expect(budget.bytes).toBe(Math.floor(0.8 * 3 * GiB) - RUNTIME_RESERVE);
     expect(budget.source).toBe(
-      "80% of the 3 GiB of address space left under the process's limit (ulimit -v 4 GiB, of which the process already reserves 1 GiB); --max-memory asked for 30 GiB",
+      "80% of the 3 GiB of address space left under the process's limit (ulimit -v 4 GiB, of which the process already reserves 1 GiB), less 16 MiB for the runtime; --max-memory asked for 30 GiB",
     );
     // capping again starts from what was asked, not from the cap
     expect(capBudget(budget, probe)).toEqual(budget);
@@ -328,7 +329,9 @@ describe('capBudget(budget): a given budget never passes the hard limits', () =>
 
   it('setMemoryBudget(--max-memory 30G) is capped where it is used', () => {
     setMemoryBudget({ bytes: 30 * GiB, source: '--max-memory' });
-    expect(memoryBudget(undefined, '--max-memory', probe).bytes).toBe(Math.floor(0.8 * 3 * GiB));
+    expect(memoryBudget(undefined, '--max-memory', probe).bytes).toBe(
+      Math.floor(0.8 * 3 * GiB) - RUNTIME_RESERVE,
+    );
   });
 });
 
@@ -339,7 +342,9 @@ describe('memoryBudget() and checkMemory()', () => {
     const after = freemem();
     expect(budget.bytes).toBeLessThanOrEqual((1 - MEMORY_MARGIN) * Math.max(before, after) + 1);
     expect(budget.bytes).toBeGreaterThan(0);
-    expect(budget.source).toMatch(/^80% of the .* (of memory available|left under .*)$/);
+    expect(budget.source).toMatch(
+      /^80% of the .* (of memory available|left under .*), less 16 MiB for the runtime$/,
+    );
   });
 
   it('memoryBudget(bytes) and setMemoryBudget(budget) override the default', () => {
