@@ -100,7 +100,7 @@ describe.skipIf(!built)('memory limits of the process', () => {
       'ulimit -v 2097152 && exec "$NODE" "$CLI" hclust big.csv --id id --method average --k 3',
     );
     expect(expectOneUserError(r)).toMatch(
-      /^clusterlens: error: hclust: method 'average' on n=20000 points needs 1\.49 GiB for its distance matrix .* but the memory limit is .* \(80% of the .* of address space left under the process's limit \(ulimit -v 2 GiB, of which the process already reserves .*\)\)\. Instead: .*--method ward/,
+      /^clusterlens: error: hclust: method 'average' on n=20000 points needs 1\.49 GiB for its distance matrix .* but the memory limit is .* \(80% of the .* of address space left under the process's limit \(ulimit -v 2 GiB, of which the process already reserves .*\), less 16 MiB for the runtime\)\. Instead: .*--method ward/,
     );
   });
 
@@ -109,7 +109,7 @@ describe.skipIf(!built)('memory limits of the process', () => {
       'ulimit -v 2097152 && exec "$NODE" "$CLI" hclust big.csv --id id --method average --k 3 --max-memory 30G',
     );
     expect(expectOneUserError(r)).toMatch(
-      /but the memory limit is .* \(80% of the .* of address space left under the process's limit \(ulimit -v 2 GiB.*\); --max-memory asked for 30 GiB\)/,
+      /but the memory limit is .* \(80% of the .* of address space left under the process's limit \(ulimit -v 2 GiB.*\), less 16 MiB for the runtime; --max-memory asked for 30 GiB\)/,
     );
   });
 
@@ -118,7 +118,7 @@ describe.skipIf(!built)('memory limits of the process', () => {
       'ulimit -d 1500000 && exec "$NODE" "$CLI" hclust big.csv --id id --method average --k 3',
     );
     expect(expectOneUserError(r)).toMatch(
-      /but the memory limit is .* left under the process's data size limit \(ulimit -d 1\.43 GiB, of which the process already uses .*\)\)\. Instead: /,
+      /but the memory limit is .* left under the process's data size limit \(ulimit -d 1\.43 GiB, of which the process already uses .*\), less 16 MiB for the runtime\)\. Instead: /,
     );
   });
 
