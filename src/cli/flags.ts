@@ -28,6 +28,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   seed: '--seed',
   scale: '--scale',
   out: '--out',
+  force: '--force',
   // large data: hclust's sample and two stages, and the report's sampled steps
   sample: '--sample',
   hclustMaxRows: '--sample',

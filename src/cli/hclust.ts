@@ -3,6 +3,8 @@
  *                            [--k 4 | --height 2.5] [--two-stage [centres] | --sample N]
  *                            [--seed 0] [--out labels.csv] [--json]` + the loading flags.
  *
+ * The features are scaled first (`--scale`, default standard: src/cli/scaling.ts).
+ *
  * For data too large for the O(n^2) distance matrix (hclust refuses before allocating and says
  * so): `--two-stage [centres]` runs k-means into `centres` (default 256) centres, then the tree
  * of the centres weighted by their sizes (twoStage); `--sample N` builds the tree of a seeded
@@ -37,9 +39,8 @@ import { sampledHclust } from '../cluster/sampled.js';
 import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
 import type { CutSpec, HClustResult } from '../cluster/tree.js';
 import type { Dataset } from '../data/dataset.js';
-import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
-import { labelsRowsOf, writeLabelsCsv } from '../report/labels-csv.js';
-import { checkOutputPath } from '../report/write.js';
+import { type ScaleMethod, scale } from '../data/scale.js';
+import { labelsCsv, labelsRowsOf } from '../report/labels-csv.js';
 import { OptionError } from '../util/errors.js';
 import { estimate, formatBytes, memoryBudget } from '../util/memory.js';
 import type { CliContext } from './command.js';
@@ -50,7 +51,13 @@ import {
   numberFlag,
   loadFromFlags,
   seedFlag,
+  checkOutFlag,
+  FORCE_HELP,
+  flagOptions,
+  printSummary,
+  writeOutFlag,
 } from './options.js';
+import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
 
 /**
@@ -70,6 +77,7 @@ export interface HclustFlags extends LoadingFlags {
   k?: string;
   height?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
   /** `true` (the flag alone) or the number of centres as typed. */
   twoStage?: boolean | string;
@@ -92,11 +100,7 @@ export function register(program: Command, context: CliContext): void {
         METRICS as unknown as string[],
       ),
     )
-    .addOption(
-      new Option('--scale <method>', 'scale the columns first (default: none)').choices(
-        SCALE_METHODS as unknown as string[],
-      ),
-    )
+    .addOption(scaleOption())
     .addOption(
       new Option(
         '--k <n>',
@@ -115,7 +119,8 @@ export function register(program: Command, context: CliContext): void {
       'for large data: the tree of a seeded sample of n rows; other rows join the nearest cluster centroid',
     )
     .option('--seed <n>', 'seed of --two-stage and --sample (default: 0)')
-    .option('--out <file>', 'write the cluster labels as CSV')
+    .option('--out <file>', "write the cluster labels as CSV ('-': standard output)")
+    .option('--force', FORCE_HELP)
     .option('--json', 'print the linkage matrix, leaf order and labels as JSON')
     .action(async (file: string, flags: HclustFlags) => {
       await hclustCommand(file, flags, context);
@@ -150,11 +155,12 @@ export async function hclustCommand(
       `--two-stage needs --metric euclidean (its first stage is k-means); got '${metric}'.`,
     );
   }
-  if (flags.out !== undefined) checkOutputPath(flags.out);
+  const scaling = scaleMethodOf(flags.scale);
+  const output = checkOutFlag(file, flags);
   const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
-  const scaling = flags.scale ?? 'none';
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
+  warnIfUnscaled('hclust', dataset, scaling);
   const X = scaling === 'none' ? dataset : scale(dataset, { method: scaling }).scaled;
   // Without a cut, the large-data runs cut into one cluster: only their tree is shown.
   const spec: CutSpec =
@@ -203,10 +209,15 @@ export async function hclustCommand(
     tree = hclust(X, { method, metric });
     labels = tree.cut(spec);
   }
-  if (flags.out !== undefined) {
-    await writeLabelsCsv(flags.out, labelsRowsOf(dataset), {
-      clusterings: { hierarchical: labels },
-    });
+  if (output !== undefined) {
+    await writeOutFlag(
+      output,
+      labelsCsv(labelsRowsOf(dataset), { clusterings: { hierarchical: labels } }),
+      file,
+      flags,
+      { command: 'hclust', dataset, options: { ...flagOptions(flags), method, metric, seed } },
+      context,
+    );
   }
   const { stdout } = context.io;
   if (!cutGiven) {
@@ -256,7 +267,7 @@ export async function hclustCommand(
     };
     stdout.write(`${JSON.stringify(out)}\n`);
   } else {
-    stdout.write(formatSummary(dataset, tree, spec, labels, scaling, large));
+    printSummary(context, output, formatSummary(dataset, tree, spec, labels, scaling, large));
   }
 }
 

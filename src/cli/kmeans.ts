@@ -2,16 +2,19 @@
  * `clusterlens kmeans <file> --k 3 | --k 2..10 [--n-init 10] [--seed 0] [--algorithm hamerly]
  *                           [--scale standard] [--out labels.csv] [--json]` + the loading flags.
  *
+ * The features are scaled first (`--scale`, default standard: src/cli/scaling.ts).
+ *
  * With one k: fits k-means and prints k, inertia, iterations, the size of each cluster (with
  * the label column's counts when `--label` is given) and the cluster means of every feature in
  * the units of the input (means of the rows, not the centres in scaled units; the first
  * `MEANS_SHOWN` features, all of them in --json). With a range `a..b`: runs `chooseK` over it,
- * prints the criteria per k, each criterion's pick and the recommendation, then fits the
- * recommended k. `--algorithm minibatch` uses mini-batch k-means (one k only). `--json` prints
- * the model (and the k table) as JSON: `centroids` in the coordinates of the fit (scaled with
- * `--scale`), `means` in the units of the input. `--out` writes the labels file
- * (src/report/labels-csv.ts: id, label, kmeans). No timings in outputs: reruns are
- * byte-identical.
+ * prints the criteria per k, each criterion's pick and the recommendation, the judgement of
+ * k = 1 (the gap statistic from k = 1 and the Hopkins statistic: "no clear cluster structure")
+ * and a pick at an end of the range, then fits the recommended k. `--algorithm minibatch` uses
+ * mini-batch k-means (one k only). `--json` prints the model (and the k table) as JSON:
+ * `centroids` in the coordinates of the fit (scaled with `--scale`), `means` in the units of the
+ * input. `--out` writes the labels file (src/report/labels-csv.ts: id, label, kmeans). No
+ * timings in outputs: reruns are byte-identical.
  */
 import { type Command, Option } from 'commander';
 import { clusterId } from '../charts/palette.js';
@@ -19,12 +22,22 @@ import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
 import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmeans.js';
 import { miniBatchKMeans } from '../cluster/minibatch.js';
 import type { FeatureMatrix } from '../data/dataset.js';
-import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
-import { labelsRowsOf, writeLabelsCsv } from '../report/labels-csv.js';
-import { checkOutputPath } from '../report/write.js';
+import { type ScaleMethod, scale } from '../data/scale.js';
+import { labelsCsv, labelsRowsOf } from '../report/labels-csv.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
-import { addLoadingOptions, type LoadingFlags, loadFromFlags, seedFlag } from './options.js';
+import {
+  addLoadingOptions,
+  checkOutFlag,
+  FORCE_HELP,
+  flagOptions,
+  type LoadingFlags,
+  loadFromFlags,
+  printSummary,
+  seedFlag,
+  writeOutFlag,
+} from './options.js';
+import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
 
 /** The flags of `kmeans`, as commander hands them over. */
@@ -35,6 +48,7 @@ export interface KMeansFlags extends LoadingFlags {
   algorithm?: KMeansAlgorithm | 'minibatch';
   scale?: ScaleMethod;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -54,12 +68,9 @@ export function register(program: Command, context: CliContext): void {
         'minibatch',
       ]),
     )
-    .addOption(
-      new Option('--scale <method>', 'scale the columns first (default: none)').choices(
-        SCALE_METHODS as unknown as string[],
-      ),
-    )
-    .option('--out <file>', 'write the cluster labels as CSV')
+    .addOption(scaleOption())
+    .option('--out <file>', "write the cluster labels as CSV ('-': standard output)")
+    .option('--force', FORCE_HELP)
     .option('--json', 'print the model as JSON')
     .action(async (file: string, flags: KMeansFlags) => {
       await kmeansCommand(file, flags, context);
@@ -102,13 +113,14 @@ export async function kmeansCommand(
   const nInit = nonNegativeFlag('--n-init', flags.nInit, 10);
   const seed = seedFlag(flags.seed);
   const algorithm = flags.algorithm ?? 'auto';
-  const scaling = flags.scale ?? 'none';
-  if (flags.out !== undefined) checkOutputPath(flags.out);
+  const scaling = scaleMethodOf(flags.scale);
   if (algorithm === 'minibatch' && 'range' in spec) {
     throw new OptionError('--algorithm minibatch takes one k, not a range.');
   }
+  const output = checkOutFlag(file, flags);
   const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
+  warnIfUnscaled('kmeans', dataset, scaling);
   const X = scaling === 'none' ? dataset.features : scale(dataset, { method: scaling }).scaled;
 
   let choice: ChooseKResult | null = null;
@@ -149,10 +161,15 @@ export async function kmeansCommand(
   } else {
     model = kmeans(X, { k, nInit, seed, algorithm });
   }
-  if (flags.out !== undefined) {
-    await writeLabelsCsv(flags.out, labelsRowsOf(dataset), {
-      clusterings: { kmeans: model.labels },
-    });
+  if (output !== undefined) {
+    await writeOutFlag(
+      output,
+      labelsCsv(labelsRowsOf(dataset), { clusterings: { kmeans: model.labels } }),
+      file,
+      flags,
+      { command: 'kmeans', dataset, options: { ...flagOptions(flags), k, nInit, seed, algorithm } },
+      context,
+    );
   }
   const { stdout } = context.io;
   const sizes = new Array<number>(k).fill(0);
@@ -188,7 +205,7 @@ export async function kmeansCommand(
     `${model.converged ? '' : ' (not converged)'}\n\n`;
   text += formatClusterSizes(dataset, model.labels, sizes);
   text += `\n${formatMeans(dataset.columns, means)}`;
-  stdout.write(text);
+  printSummary(context, output, text);
 }
 
 /** Features shown in the printed table of cluster means (--json has all). */
@@ -256,5 +273,13 @@ function formatChoice(choice: ChooseKResult): string {
     ]),
     [true, true, true, true, true, true, true],
   );
-  return `${table}\n* = the criterion's pick (inertia: elbow; gap: 1-SE rule)\nrecommended: ${choice.reason}\n`;
+  const notes = [
+    ...(choice.structure ? [choice.structure.text.replace(/^no clear/, 'No clear')] : []),
+    ...choice.caveats.filter((c) => c.kind !== 'no-structure').map((c) => c.text),
+  ];
+  return (
+    `${table}\n* = the criterion's pick (inertia: elbow; gap: 1-SE rule)\n` +
+    `recommended: ${choice.reason}\n` +
+    notes.map((t) => `${t}\n`).join('')
+  );
 }

@@ -1,6 +1,6 @@
 /**
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
- *  [--k 3|auto] [--method ward] [--seed 0] [--n-init 10] [--out reports/NAME.html] [--static]
+ *  [--k 3|2..6|auto] [--method ward] [--seed 0] [--n-init 10] [--out reports/NAME.html] [--static]
  *  [--two-stage [centres] | --sample N]`
  *
  * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
@@ -11,6 +11,10 @@
  * The main job: load, scale, choose k, run k-means, hierarchical clustering and PCA, and write
  * the one-file HTML report with its .vl/ specs, .json results and .labels.csv. Progress and
  * timings go to stderr, only when it is a terminal; stdout gets the paths of the written files.
+ *
+ * The outputs are checked before any work (src/report/outputs.ts): none may be the input file,
+ * nor an existing file clusterlens did not write (unless --force), and they are committed
+ * together. `--out` naming a device, a FIFO or '-' (standard output) writes the HTML only, there.
  */
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -18,7 +22,7 @@ import { type Command, Option } from 'commander';
 import { ORIENTATIONS } from '../charts/dendrogram.js';
 import { LINKAGE_NAMES, type LinkageAlias, type LinkageMethod } from '../cluster/linkage.js';
 import { DEFAULT_CENTRES } from '../cluster/two-stage.js';
-import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
+import type { ScaleMethod } from '../data/scale.js';
 import {
   buildReport,
   checkReportOutputs,
@@ -28,8 +32,11 @@ import {
 } from '../report/build.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
+import { parseK as parseKmeansK } from './kmeans.js';
+import { scaleMethodOf, scaleOption } from './scaling.js';
 import {
   addLoadingOptions,
+  FORCE_HELP,
   integerFlag,
   type LoadingFlags,
   loadFromFlags,
@@ -40,12 +47,13 @@ import {
 const DEFAULT_FOLDER = 'reports';
 
 interface ReportFlags extends LoadingFlags {
-  scale: ScaleMethod;
+  scale?: ScaleMethod;
   k: string;
   method: LinkageMethod | LinkageAlias;
   seed: string;
   nInit?: string;
   out?: string;
+  force?: boolean;
   static?: boolean;
   orientation: (typeof ORIENTATIONS)[number];
   twoStage?: boolean | string;
@@ -61,12 +69,12 @@ export function register(program: Command, context: CliContext): void {
       )
       .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
   )
-    .addOption(
-      new Option('--scale <method>', 'scaling of the features')
-        .choices(SCALE_METHODS)
-        .default('standard'),
+    .addOption(scaleOption())
+    .option(
+      '--k <k>',
+      "number of clusters, a range a..b to choose it from, or 'auto' (2 up to sqrt(n/2), at most 10)",
+      'auto',
     )
-    .option('--k <k>', "number of clusters, or 'auto' to choose it", 'auto')
     .addOption(
       new Option('--method <method>', 'linkage method of the hierarchical clustering')
         .choices(LINKAGE_NAMES)
@@ -74,7 +82,11 @@ export function register(program: Command, context: CliContext): void {
     )
     .option('--seed <seed>', 'seed of every random choice', '0')
     .option('--n-init <n>', 'k-means restarts, the criteria of k included (default: 10)')
-    .option('--out <path>', 'output HTML file (default: reports/<file name>.html)')
+    .option(
+      '--out <path>',
+      "output HTML file (default: reports/<file name>.html); a device, FIFO or '-' (standard output) gets the HTML only",
+    )
+    .option('--force', FORCE_HELP)
     .option('--static', 'charts as inline SVG, no JavaScript (no tooltips or linked views)')
     .addOption(
       new Option(
@@ -96,7 +108,7 @@ export function register(program: Command, context: CliContext): void {
       const step = (what: string) =>
         context.progress(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       const options: ReportOptions = {
-        scale: flags.scale,
+        scale: scaleMethodOf(flags.scale),
         k: parseK(flags.k),
         method: flags.method,
         seed: seedFlag(flags.seed),
@@ -118,22 +130,34 @@ export function register(program: Command, context: CliContext): void {
       resolveReportOptions(options);
       // The default folder is ours to create; a folder named in --out must exist.
       if (flags.out === undefined) mkdirSync(DEFAULT_FOLDER, { recursive: true });
-      checkReportOutputs(out);
+      const plan = checkReportOutputs(out, { inputs: [file], force: flags.force ?? false });
       step('loading');
       const dataset = await loadFromFlags(file, flags);
       step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
       const report = buildReport(dataset, options);
       step('writing');
-      const written = await writeReport(out, report, { static: flags.static ?? false });
+      const written = await writeReport(out, report, {
+        static: flags.static ?? false,
+        force: flags.force ?? false,
+        stdout: context.io.stdout,
+      });
       step('done');
+      if (plan.html.kind === 'stdout') return;
       context.io.stdout.write(
-        `${written.html}\n${written.json}\n${written.labels}\n${written.specs.length} specs in ${out.replace(/\.html?$/i, '')}.vl/\n`,
+        plan.htmlOnly
+          ? `${written.html}\n`
+          : `${written.html}\n${written.json}\n${written.labels}\n${written.specs.length} specs in ${out.replace(/\.html?$/i, '')}.vl/\n`,
       );
     });
 }
 
-function parseK(text: string): number | 'auto' {
+/** `--k 3`, `--k auto`, or `--k 2..6` (a range to choose from, parsed as kmeans parses it). */
+function parseK(text: string): number | 'auto' | [number, number] {
   if (text === 'auto') return 'auto';
+  if (text.includes('..')) {
+    const spec = parseKmeansK(text);
+    if ('range' in spec) return spec.range;
+  }
   const k = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isInteger(k) || k < 1) {
     throw new OptionError(`--k must be an integer >= 1 or 'auto'. Got '${text}' instead.`);

@@ -38,7 +38,7 @@ import { binDensity } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
-import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
+import { type ChooseKResult, chooseK, defaultKRange } from '../cluster/choose-k.js';
 import { dendrogram } from '../cluster/dendrogram.js';
 import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
 import {
@@ -51,21 +51,44 @@ import {
 import type { HClustResult } from '../cluster/tree.js';
 import { twoStage } from '../cluster/two-stage.js';
 import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
-import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import {
+  describeVarianceSpread,
+  SCALE_METHODS,
+  type ScaleMethod,
+  scale,
+  VARIANCE_RATIO_WARNING,
+  type VarianceSpread,
+  varianceSpread,
+} from '../data/scale.js';
 import { pca, type PcaResult } from '../decomposition/pca.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
+import { warn } from '../util/log.js';
+import { formatProse } from '../util/format.js';
 import { magnitudeUnit } from '../util/magnitude.js';
 import { checkMemory, estimate, memoryBudget, RAISE_BUDGET } from '../util/memory.js';
-import { message, option } from '../util/message.js';
+import { type MessageLike, message, option } from '../util/message.js';
 import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
 import { labelsCsv } from './labels-csv.js';
-import { checkOutputFolder, checkOutputPath, writeFileAtomic } from './write.js';
+import {
+  checkOutputs,
+  type Output,
+  type OutputRules,
+  OutputSet,
+  type OutputStreams,
+  removeStaleTemporariesIn,
+  resolveOutput,
+  runId,
+  runIdOf,
+  writeOutput,
+} from './outputs.js';
+import { checkOutputFolder } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
 
 /** Options of `buildReport`. */
@@ -73,11 +96,13 @@ export interface ReportOptions {
   /** Scaling of the features before every fit. Default: 'standard'. */
   scale?: ScaleMethod;
   /**
-   * Number of clusters, or 'auto' to let the criteria choose among 2..kMax. Default: 'auto'
-   * (with the `kmeans` option: the fit's k).
+   * Number of clusters; 'auto' to let the criteria choose among the default range
+   * (`defaultKRange`: 2 .. min(10, max(3, floor(sqrt(n / 2))))) or 2..kMax; or a range
+   * [min, max] (1 <= min < max) to choose from. Default: 'auto' (with the `kmeans` option: the
+   * fit's k).
    */
-  k?: number | 'auto';
-  /** Largest k the criteria try. Default: 10 (at most n - 1). */
+  k?: number | 'auto' | readonly [number, number];
+  /** Largest k the criteria try with k 'auto'. Default: the default range's (see `k`). */
   kMax?: number;
   /** Linkage method of the hierarchical clustering (a name or alias of `hclust`). Default: 'ward'. */
   method?: LinkageMethod | LinkageAlias;
@@ -138,16 +163,16 @@ export interface ReportOptions {
 /** The options that hold fits made by the caller. */
 type GivenFits = Pick<ReportOptions, 'kmeans' | 'hclust' | 'pca'>;
 
-const defaults: Required<Omit<ReportOptions, 'title' | keyof GivenFits>> & {
+const defaults: Required<Omit<ReportOptions, 'title' | 'kMax' | keyof GivenFits>> & {
   title: string | undefined;
-} & {
+  kMax: number | undefined;
   kmeans: KMeansResult | undefined;
   hclust: HClustResult | undefined;
   pca: PcaResult | undefined;
 } = {
   scale: 'standard',
   k: 'auto',
-  kMax: 10,
+  kMax: undefined,
   method: 'ward',
   seed: 0,
   nInit: 10,
@@ -200,6 +225,8 @@ export interface ReportAnalysis {
   silhouetteMean: number;
   silhouetteRows: number;
   anovaF: Float64Array;
+  /** With scale 'none': the variances of the features when they differ by 100 times or more. */
+  varianceSpread: VarianceSpread | undefined;
   ariHclust: number;
   ariLabel: number | undefined;
 }
@@ -217,6 +244,8 @@ export interface Report {
   ids: string[];
   /** The held-out label of every row, when the dataset has a label column. */
   labels: string[] | undefined;
+  /** Path of the data file ('<memory>' for parsed text): `writeReport` never writes over it. */
+  source: string;
   /** Plain JSON results (labels, linkage, leaf order, PCA model, metrics, k table). */
   toJSON(): Record<string, unknown>;
 }
@@ -227,8 +256,17 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   checkKnownOptions(fn, options, Object.keys(defaults));
   const o = { ...defaults, ...options };
   checkKeyword(fn, 'scale', o.scale, SCALE_METHODS);
-  if (o.k !== 'auto') checkInteger(fn, 'k', o.k, 1);
-  checkInteger(fn, 'kMax', o.kMax, 2);
+  if (Array.isArray(o.k)) {
+    const [lo, hi] = o.k as readonly number[];
+    if (o.k.length !== 2) {
+      throw new OptionError(
+        `The 'k' option of buildReport must be an integer, 'auto' or a range [min, max]. Got ${JSON.stringify(o.k)} instead.`,
+      );
+    }
+    checkInteger(fn, 'k', lo, 1);
+    checkInteger(fn, 'k', hi, lo! + 1);
+  } else if (o.k !== 'auto') checkInteger(fn, 'k', o.k, 1);
+  if (o.kMax !== undefined) checkInteger(fn, 'kMax', o.kMax, 2);
   checkKeyword(fn, 'method', o.method, LINKAGE_NAMES);
   checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   checkInteger(fn, 'nInit', o.nInit, 1);
@@ -268,9 +306,10 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
     );
   }
   if (o.kmeans !== undefined && o.k !== 'auto' && o.k !== o.kmeans.k) {
+    const given = Array.isArray(o.k) ? `${o.k[0]}..${o.k[1]}` : String(o.k);
     throw new OptionError(
-      `The 'k' option of buildReport (${o.k}) differs from the k of the given k-means fit ` +
-        `(${o.kmeans.k}); leave 'k' out or give a fit with k = ${o.k}.`,
+      `The 'k' option of buildReport (${given}) differs from the k of the given k-means fit ` +
+        `(${o.kmeans.k}); leave 'k' out or give a fit with k = ${given}.`,
     );
   }
   if (o.hclust !== undefined && options.method !== undefined) {
@@ -464,16 +503,26 @@ function summaryTable(
   dataset: Dataset,
   a: ReportAnalysis,
 ): { kind: 'table'; head: string[]; rows: string[][] } {
+  // infinite F (constant within every cluster) first: the clearest separation there is
   const order = Array.from(a.anovaF.keys())
-    .filter((j) => Number.isFinite(a.anovaF[j]!))
-    .sort((x, y) => a.anovaF[y]! - a.anovaF[x]! || x - y);
+    .filter((j) => !Number.isNaN(a.anovaF[j]!))
+    .sort((x, y) => {
+      const fx = a.anovaF[x]!;
+      const fy = a.anovaF[y]!;
+      return fx === fy ? x - y : fy > fx ? 1 : -1;
+    });
+  const kc = a.kChoice;
+  const chosen = a.kSource === 'recommended';
+  // a k given by number: only the doubt about any structure concerns it
+  const caveats = (kc?.caveats ?? []).filter((c) => chosen || c.kind === 'no-structure');
   const rows: string[][] = [
     [
       'number of clusters',
-      a.kSource === 'recommended'
-        ? `k = ${a.k}, recommended: ${a.kChoice?.reason ?? ''}`
+      (chosen
+        ? `k = ${a.k}, recommended among ${kc!.range[0]}..${kc!.range[1]}: ${kc!.reason}`
         : `k = ${a.k}, ${a.kSource === 'fit' ? 'from the given k-means fit' : 'given'}` +
-          (a.kChoice ? `; the criteria recommend k = ${a.kChoice.recommended}` : ''),
+          (kc ? `; the criteria recommend k = ${kc.recommended}` : '')) +
+        caveats.map((c) => ` ${c.text}`).join(''),
     ],
     [
       'separation',
@@ -497,6 +546,13 @@ function summaryTable(
         '); 1 = the two methods find the same groups',
     ],
   ];
+  if (a.varianceSpread !== undefined) {
+    const text = describeVarianceSpread(a.varianceSpread);
+    rows.splice(1, 0, [
+      'scaling',
+      `${text[0]!.toUpperCase()}${text.slice(1)}; scale 'standard' weighs the features equally.`,
+    ]);
+  }
   if (a.ariLabel !== undefined) {
     rows.push([
       `k-means vs ${dataset.labelColumn ?? 'label'}`,
@@ -508,7 +564,11 @@ function summaryTable(
       'features that separate the clusters most',
       order
         .slice(0, 3)
-        .map((j) => `${a.features[j]} (F = ${fmt(a.anovaF[j]!, 1)})`)
+        .map((j) =>
+          a.anovaF[j] === Infinity
+            ? `${a.features[j]} (F = ∞, constant within every cluster)`
+            : `${a.features[j]} (F = ${formatProse(a.anovaF[j]!)})`,
+        )
         .join(', '),
     ]);
   }
@@ -577,31 +637,51 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   checkGivenFits(o, dataset);
   const ids = dataset.ids ?? Array.from({ length: n }, (_, i) => String(i + 1));
   // k is chosen by the criteria unless it is given, as a number or by a k-means fit
+  const choose = o.kmeans === undefined && (o.k === 'auto' || Array.isArray(o.k));
   const kSource: ReportAnalysis['kSource'] =
-    o.kmeans !== undefined ? 'fit' : o.k === 'auto' ? 'recommended' : 'given';
+    o.kmeans !== undefined ? 'fit' : choose ? 'recommended' : 'given';
 
   // prepare
   const scaling = scale(dataset, { method: o.scale, columns: dataset.columns });
+  // unscaled features of very unequal variances: one of them decides the distances
+  let spread = o.scale === 'none' ? varianceSpread(X, dataset.columns) : undefined;
+  if (spread !== undefined && !(spread.ratio >= VARIANCE_RATIO_WARNING)) spread = undefined;
+  if (spread !== undefined) {
+    warn(
+      `buildReport: ${describeVarianceSpread(spread)}; scale 'standard' weighs the features equally.`,
+    );
+  }
   const Xs = scaling.scaled;
   const Z = standardize(X);
 
-  // chooseK
+  // chooseK: over the given range, 2..kMax, or the default range for the rows it sees
   const kRows = sampleRows(n, o.chooseKMaxRows, o.seed);
-  const kMax = Math.min(o.kMax, kRows.length - 1);
+  const range: readonly [number, number] | undefined = Array.isArray(o.k)
+    ? (o.k as readonly [number, number])
+    : o.kMax !== undefined
+      ? [2, Math.min(o.kMax, kRows.length - 1)]
+      : defaultKRange(kRows.length);
+  if (Array.isArray(o.k) && range![1] > kRows.length) {
+    throw new OptionError(
+      `k = ${range![0]}..${range![1]} needs at least ${range![1]} rows` +
+        (kRows.length < n ? ` in the sample of ${kRows.length}` : '') +
+        `; the data has n=${n}. Give a range up to ${kRows.length - 1}.`,
+    );
+  }
   const kChoice =
-    (kSource === 'recommended' || kRows.length === n) && kMax >= 2
+    (choose || kRows.length === n) && range !== undefined && range[1] >= 2
       ? chooseK(kRows.length === n ? Xs : takeRows(Xs, kRows), {
-          k: [2, kMax],
+          ...(Array.isArray(o.k) || o.kMax !== undefined ? { k: range } : {}),
           seed: o.seed,
           nInit: o.nInit,
         })
       : undefined;
-  if (kSource === 'recommended' && kChoice === undefined) {
+  if (choose && kChoice === undefined) {
     throw new OptionError(
       `k='auto' needs at least 3 rows to compare k = 2..; the data has n=${n}.`,
     );
   }
-  const k = kSource === 'fit' ? o.kmeans!.k : o.k === 'auto' ? kChoice!.recommended : o.k;
+  const k = kSource === 'fit' ? o.kmeans!.k : choose ? kChoice!.recommended : (o.k as number);
   if (k > n) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
 
   // fit, or take the caller's fits
@@ -709,6 +789,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     silhouetteMean,
     silhouetteRows: sRows.length,
     anovaF: F,
+    varianceSpread: spread,
     ariHclust,
     ariLabel,
   };
@@ -760,6 +841,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         picks: kChoice.picks,
         chosen: k,
         recommended: kSource === 'recommended',
+        ...(kChoice.structure?.gapAtOne ? { gapAtOne: kChoice.structure.gapAtOne } : {}),
       }),
     );
   }
@@ -900,6 +982,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     document,
     ids,
     labels: dataset.labels,
+    source: dataset.source.path,
     toJSON() {
       return reportJSON(analysis, manifest, ids);
     },
@@ -945,7 +1028,8 @@ function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Recor
       silhouetteMean: nan(a.silhouetteMean),
       silhouetteRows: a.silhouetteRows,
       silhouette: Array.from(a.silhouette, nan),
-      anovaF: Array.from(a.anovaF, nan),
+      // JSON has no Infinity: a feature constant within every cluster is 'Infinity'
+      anovaF: Array.from(a.anovaF, (f) => (f === Infinity ? 'Infinity' : nan(f))),
       adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
     },
     chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
@@ -991,7 +1075,11 @@ function buildDocument(
           fmt4(f.sd),
           fmt4(f.min),
           fmt4(f.max),
-          Number.isFinite(a.anovaF[j]!) ? fmt(a.anovaF[j]!, 1) : 'n/a',
+          Number.isFinite(a.anovaF[j]!)
+            ? fmt(a.anovaF[j]!, 1)
+            : a.anovaF[j] === Infinity
+              ? '∞'
+              : 'n/a',
         ]),
       },
       { kind: 'text', text: 'Preprocessing log:' },
@@ -1009,7 +1097,8 @@ function buildDocument(
           [
             'scaling',
             `${o.scale}` +
-              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : ''),
+              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : '') +
+              (a.varianceSpread ? `; ${describeVarianceSpread(a.varianceSpread)}` : ''),
           ],
           ...(dataset.labelColumn
             ? [
@@ -1036,10 +1125,29 @@ function buildDocument(
               ? `k = ${a.k} is recommended: ${kc.reason}`
               : `k = ${a.k} ${a.kSource === 'fit' ? 'comes from the given k-means fit' : 'was given'}; ` +
                 `the criteria are shown for comparison: ${kc.reason}`) +
+            ` k = ${kc.range[0]}..${kc.range[1]} were tried` +
+            (kc.rangeSource === 'default'
+              ? ` (the default range for ${a.kChoiceRows} rows: from 2 up to sqrt(n / 2), at most 10).`
+              : '.') +
             (a.kChoiceRows < a.n
               ? ` The criteria were computed on a seeded sample of ${a.kChoiceRows} of ${a.n} rows.`
               : ''),
         },
+        ...(kc.structure
+          ? [
+              {
+                kind: 'text' as const,
+                text:
+                  (kc.structure.clear ? kc.structure.text : `No${kc.structure.text.slice(2)}`) +
+                  ' The gap statistic compares log W_k (W_k = the k-means inertia) with its mean over 10 ' +
+                  "reference sets drawn uniformly over the box of the data's principal axes, and " +
+                  'picks k by the 1-SE rule of Tibshirani, Walther and Hastie (2001).',
+              },
+            ]
+          : []),
+        ...kc.caveats
+          .filter((c) => c.kind !== 'no-structure')
+          .map((c) => ({ kind: 'text' as const, text: c.text })),
         ...chart('choose-k'),
         {
           kind: 'table',
@@ -1052,15 +1160,30 @@ function buildDocument(
             'gap',
             'gap s.e.',
           ],
-          rows: kc.table.map((r: KScores) => [
-            String(r.k),
-            r.inertia === undefined ? '' : fmt(r.inertia, 2),
-            r.silhouette === undefined ? '' : fmt(r.silhouette),
-            r.calinskiHarabasz === undefined ? '' : fmt(r.calinskiHarabasz, 1),
-            r.daviesBouldin === undefined ? '' : fmt(r.daviesBouldin),
-            r.gap === undefined ? '' : fmt(r.gap),
-            r.gapSe === undefined ? '' : fmt(r.gapSe),
-          ]),
+          rows: [
+            ...(kc.structure?.gapAtOne
+              ? [
+                  [
+                    '1',
+                    '',
+                    '',
+                    '',
+                    '',
+                    fmt(kc.structure.gapAtOne.gap),
+                    fmt(kc.structure.gapAtOne.gapSe),
+                  ],
+                ]
+              : []),
+            ...kc.table.map((r: KScores) => [
+              String(r.k),
+              r.inertia === undefined ? '' : fmt(r.inertia, 2),
+              r.silhouette === undefined ? '' : fmt(r.silhouette),
+              r.calinskiHarabasz === undefined ? '' : fmt(r.calinskiHarabasz, 1),
+              r.daviesBouldin === undefined ? '' : fmt(r.daviesBouldin),
+              r.gap === undefined ? '' : fmt(r.gap),
+              r.gapSe === undefined ? '' : fmt(r.gapSe),
+            ]),
+          ],
         },
       ],
     });
@@ -1219,68 +1342,26 @@ function buildDocument(
     subtitle:
       `${a.n} rows, ${a.features.length} features, k = ${a.k}` +
       (a.kChoice && a.kSource === 'recommended' ? ' (recommended)' : '') +
+      (a.kChoice?.structure?.clear === false ? ', no clear cluster structure' : '') +
       `, ${o.scale} scaling, ${linkageName(a)}, seed ${o.seed}.`,
     sections,
   };
 }
 
-/** Options of `writeReport`. */
-export interface WriteReportOptions {
-  /** Charts as inline SVG rendered in Node, and no script at all. Default: false. */
-  static?: boolean;
-}
+/** The names of the charts a report may have: its specs are NAME.vl/<name>.vl.json. */
+export const REPORT_CHARTS = [
+  'choose-k',
+  'scree',
+  'biplot',
+  'projection',
+  'dendrogram',
+  'silhouette',
+  'profiles',
+  'agreement',
+] as const;
 
-/** The files `writeReport` wrote. */
-export interface WrittenReport {
-  html: string;
-  specs: string[];
-  json: string;
-  labels: string;
-}
-
-/**
- * Check, before any work, that every file of a report at `path` can be written: NAME.html,
- * NAME.json, NAME.labels.csv and the NAME.vl/ folder. Returns NAME (the path without .html).
- * A path that does not end in .html is an `OptionError`: the other files are named after it.
- */
-export function checkReportOutputs(path: string): string {
-  checkOutputPath(path);
-  if (!/\.html$/i.test(path)) {
-    throw new OptionError(
-      `A report is written to a path ending in .html (its JSON, labels and specs go next to it, ` +
-        `named after it); got '${path}'.`,
-    );
-  }
-  const base = join(dirname(path), basename(path).replace(/\.html$/i, ''));
-  checkOutputPath(`${base}.json`);
-  checkOutputPath(`${base}.labels.csv`);
-  checkOutputFolder(`${base}.vl`, 'the specs folder');
-  return base;
-}
-
-/**
- * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
- * chart, NAME.json (the results) and NAME.labels.csv (the labels file of src/report/labels-csv.ts:
- * id, label, kmeans, hierarchical, PC1, PC2). Each file is written atomically. `path` must end
- * in .html (an `OptionError` otherwise).
- */
-export async function writeReport(
-  path: string,
-  report: Report,
-  options: WriteReportOptions = {},
-): Promise<WrittenReport> {
-  const base = checkReportOutputs(path);
-  const html = await renderHtml(report.document, { static: options.static ?? false });
-  const specDir = `${base}.vl`;
-  await mkdir(specDir, { recursive: true });
-  const specs: string[] = [];
-  for (const c of report.charts) {
-    const file = join(specDir, `${c.name}.vl.json`);
-    await writeFileAtomic(file, `${JSON.stringify(c.spec, null, 1)}\n`);
-    specs.push(file);
-  }
-  const json = `${base}.json`;
-  await writeFileAtomic(json, `${JSON.stringify(report.toJSON(), null, 1)}\n`);
+/** The report's labels file (src/report/labels-csv.ts), with the scores on PC1 and PC2. */
+function reportLabelsCsv(report: Report): string {
   const a = report.analysis;
   const kc = a.pca.scores.cols;
   const pcColumn = (c: number) => {
@@ -1288,20 +1369,176 @@ export async function writeReport(
     if (c < kc) for (let i = 0; i < a.n; i++) values[i] = a.pca.scores.data[i * kc + c]!;
     return values;
   };
-  const labels = `${base}.labels.csv`;
-  await writeFileAtomic(
-    labels,
-    labelsCsv(
-      { n: a.n, ids: report.ids, labels: report.labels },
-      {
-        clusterings: { kmeans: a.kmeans.labels, hierarchical: a.hclustLabels },
-        extra: [
-          { name: 'PC1', values: pcColumn(0) },
-          { name: 'PC2', values: pcColumn(1) },
-        ],
-      },
-    ),
+  return labelsCsv(
+    { n: a.n, ids: report.ids, labels: report.labels },
+    {
+      clusterings: { kmeans: a.kmeans.labels, hierarchical: a.hclustLabels },
+      extra: [
+        { name: 'PC1', values: pcColumn(0) },
+        { name: 'PC2', values: pcColumn(1) },
+      ],
+    },
   );
-  await writeFileAtomic(path, html);
-  return { html: path, specs, json, labels };
+}
+
+/** Options of `writeReport`. */
+export interface WriteReportOptions {
+  /** Charts as inline SVG rendered in Node, and no script at all. Default: false. */
+  static?: boolean;
+  /**
+   * Replace existing files that clusterlens did not write (never an input file). Default: false:
+   * such a file stops the write with an `OptionError` before anything is written.
+   */
+  force?: boolean;
+  /** More input files that must not be outputs (the report's own data file always is one). */
+  inputs?: readonly string[];
+  /** Where `path` '-' writes the HTML. Default: process.stdout. */
+  stdout?: OutputStreams['stdout'];
+}
+
+/** The files `writeReport` wrote. */
+export interface WrittenReport {
+  html: string;
+  specs: string[];
+  /** The results; '' when only the HTML was written (see `writeReport`). */
+  json: string;
+  /** The labels CSV; '' when only the HTML was written. */
+  labels: string;
+  /** The run id all the files carry (`clusterlens verify` compares them). */
+  run: string;
+}
+
+/** The outputs of a report, resolved and checked by `checkReportOutputs`. */
+export interface ReportOutputs {
+  /** NAME: the path without .html, as given. */
+  base: string;
+  html: Output;
+  /** Only the HTML is written: `path` is a device, a FIFO or standard output. */
+  htmlOnly: boolean;
+  json: Output | undefined;
+  labels: Output | undefined;
+  /** The NAME.vl/ folder, as given. */
+  specFolder: string;
+}
+
+/** How a file next to the report is named in messages. */
+function sibling(role: string, file: string, path: string): MessageLike {
+  return message`the report's ${role} '${file}' (next to ${option('out', undefined, { library: 'the report' })} '${path}')`;
+}
+
+/**
+ * Check, before any work, that every file of a report at `path` can be written: NAME.html,
+ * NAME.json, NAME.labels.csv, the NAME.vl/ folder and the specs in it; that none is an input
+ * file, and none an existing file clusterlens did not write unless `rules.force` (see
+ * outputs.ts). When `path` is a device, a FIFO or '-' (standard output), only the HTML is
+ * written, there; a file path must end in .html, since the other files are named after it.
+ * Throws an `OptionError` naming the file.
+ */
+export function checkReportOutputs(path: string, rules: OutputRules = {}): ReportOutputs {
+  const html = resolveOutput(path);
+  if (html.kind === 'file' && !/\.html$/i.test(path)) {
+    throw new OptionError(
+      `A report is written to a path ending in .html (its JSON, labels and specs go next to it, ` +
+        `named after it); got '${path}'.`,
+    );
+  }
+  const base = join(dirname(path), basename(path).replace(/\.html$/i, ''));
+  const specFolder = `${base}.vl`;
+  if (html.kind !== 'file') {
+    checkOutputs([html], rules);
+    return { base, html, htmlOnly: true, json: undefined, labels: undefined, specFolder };
+  }
+  const json = resolveOutput(`${base}.json`, {
+    what: sibling('JSON', `${base}.json`, path),
+    streams: false,
+  });
+  const labels = resolveOutput(`${base}.labels.csv`, {
+    what: sibling('labels', `${base}.labels.csv`, path),
+    streams: false,
+    record: true,
+  });
+  checkOutputFolder(specFolder, 'the specs folder');
+  const specs = existsSync(specFolder)
+    ? REPORT_CHARTS.map((name) => specOutput(specFolder, name, path))
+    : [];
+  checkOutputs([html, json, labels, ...specs], rules);
+  return { base, html, htmlOnly: false, json, labels, specFolder };
+}
+
+function specOutput(folder: string, name: string, path: string): Output {
+  const file = join(folder, `${name}.vl.json`);
+  return resolveOutput(file, { what: sibling('spec', file, path), streams: false });
+}
+
+/** A spec file: the Vega-Lite spec with the run id in its `usermeta`, right after `$schema`. */
+function specText(spec: TopLevelSpec, run: string): string {
+  const { $schema, usermeta, ...rest } = spec as TopLevelSpec & { usermeta?: object };
+  const marked = { $schema, usermeta: { clusterlensRun: run, ...usermeta }, ...rest };
+  return `${JSON.stringify(marked, null, 1)}\n`;
+}
+
+/**
+ * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
+ * chart, NAME.json (the results) and NAME.labels.csv (the labels file of src/report/labels-csv.ts:
+ * id, label, kmeans, hierarchical, PC1, PC2); a file path must end in .html. The files are committed together (outputs.ts): written to temporaries first, then renamed
+ * in one final step, the HTML last; every file carries the run id, so `verifyReport` finds a set
+ * mixed by a kill inside that step. Specs of charts an earlier report had and this one has not are
+ * removed. Nothing is written when an output is an input file, or an existing file clusterlens did
+ * not write (unless `force`). A `path` that is a device, a FIFO or '-' gets the HTML only.
+ */
+export async function writeReport(
+  path: string,
+  report: Report,
+  options: WriteReportOptions = {},
+): Promise<WrittenReport> {
+  if (report === null || typeof report !== 'object' || typeof report.toJSON !== 'function') {
+    throw new OptionError(
+      'writeReport(path, report) needs the report that buildReport returned. Got ' +
+        `${report === null ? 'null' : typeof report} instead.`,
+    );
+  }
+  const rules: OutputRules = {
+    inputs: [...(options.inputs ?? []), ...(report.source === '<memory>' ? [] : [report.source])],
+    force: options.force ?? false,
+  };
+  const plan = checkReportOutputs(path, rules);
+  const isStatic = options.static ?? false;
+  // the run id: what determines the files (the manifest has the input's SHA-256 and the options)
+  const results = JSON.stringify(report.toJSON(), null, 1);
+  const run = runId({
+    manifest: report.manifest,
+    static: isStatic,
+    results: createHash('sha256').update(results).digest('hex'),
+  });
+  const html = await renderHtml(report.document, { static: isStatic, run });
+  const streams = { stdout: options.stdout ?? process.stdout };
+  if (plan.htmlOnly) {
+    await writeOutput(plan.html, html, run, rules, streams);
+    return { html: path, specs: [], json: '', labels: '', run };
+  }
+  const set = new OutputSet(run, rules);
+  const specs: string[] = [];
+  try {
+    set.folder(plan.specFolder);
+    for (const c of report.charts) {
+      const output = specOutput(plan.specFolder, c.name, path);
+      await set.stage(output, specText(c.spec, run));
+      specs.push(output.path);
+    }
+    // specs of an earlier report that this one does not have (clusterlens's own files only)
+    for (const name of REPORT_CHARTS) {
+      if (report.charts.some((c) => c.name === name)) continue;
+      const old = specOutput(plan.specFolder, name, path);
+      if (runIdOf(old.target) !== undefined) set.remove(old.target);
+    }
+    await set.stage(plan.labels!, reportLabelsCsv(report));
+    await set.stage(plan.json!, `{\n "clusterlensRun": "${run}",\n${results.slice(2)}\n`);
+    await set.stage(plan.html, html);
+    await set.commit(streams);
+  } catch (error) {
+    set.abort();
+    throw error;
+  }
+  removeStaleTemporariesIn(realpathSync(plan.specFolder), (name) => name.endsWith('.vl.json'));
+  return { html: path, specs, json: plan.json!.path, labels: plan.labels!.path, run };
 }
