@@ -1437,6 +1437,7 @@ function sibling(role: string, file: string, path: string): MessageLike {
 export function checkReportOutputs(path: string, rules: OutputRules = {}): ReportOutputs {
   const html = resolveOutput(path);
   if (html.kind === 'file' && !/\.html$/i.test(path)) {
+    checkOutputs([html], rules); // writing over the input or a user's file is named first
     throw new OptionError(
       `A report is written to a path ending in .html (its JSON, labels and specs go next to it, ` +
         `named after it); got '${path}'.`,
