@@ -489,16 +489,35 @@ function featureSummary(
 
 /**
  * Bytes per row a report holds besides its copies of the data: labels, silhouettes, the
- * projection, row ids, the table of the charts and the rows of its JSON and CSV outputs.
- * Measured: about 130 bytes at 4 features (peak resident memory of `clusterlens report` on
- * 10,000 to 200,000 rows, less the copies of the data).
+ * projection, row ids and the rows of its JSON and CSV outputs. Measured: about 130 bytes at 4
+ * features (peak resident memory of `clusterlens report` on 60,000 to 200,000 rows, whose charts
+ * draw a sample, less the copies of the data).
  */
 const REPORT_BYTES_PER_ROW = 256;
+/**
+ * Bytes per charted row and column (features, plus 4 for cluster, label, projection): the
+ * objects of the charts' table and their JSON in the HTML. Measured: about 45 at 20,000 rows
+ * of 16 features, once the other terms are counted.
+ */
+const CHART_BYTES_PER_CELL = 64;
+/**
+ * The criteria of k on their rows: fixed costs (WebAssembly memories of the k-means and
+ * silhouette scans, the fits kept for reuse) and bytes per row and per row and feature.
+ * Measured peaks: 22.4 MiB at 2000 x 4, 31.6 MiB at 5000 x 4, 33.3 MiB at 5000 x 16.
+ */
+const CHOOSE_K_FIXED = 32 * 2 ** 20;
+const CHOOSE_K_BYTES_PER_ROW = 2048;
+const CHOOSE_K_BYTES_PER_CELL = 64;
 
-/** What `planReport` counts: the memory a report holds, and its largest step. */
+/** What `planReport` counts: the memory a report holds, and its steps. */
 export interface ReportPlan {
-  /** Copies of the data (scaled, z-scores, PCA scores, k-means' own), PCA model, per-row results. */
+  /**
+   * Held to the end: copies of the data (scaled, z-scores, PCA scores, k-means' own), the PCA
+   * model, per-row results, the charts' table.
+   */
   held: number;
+  /** The criteria of k on their rows (0 when they are not computed). */
+  chooseK: number;
   /** The hierarchical clustering of its rows (or sample, or centres), every allocation counted. */
   hclust: number;
   /** The sum: an upper bound of what the report allocates beyond the dataset. */
@@ -506,13 +525,14 @@ export interface ReportPlan {
 }
 
 /**
- * The memory plan of a report on n rows x d features, checked before any work: what the
- * analysis holds to the end (4 copies of the n x d data: scaled, z-scores, PCA scores and the
- * copy k-means scans; the PCA model, 3 d x d; `REPORT_BYTES_PER_ROW` per row) plus its largest
- * step, the hierarchical clustering of its sample (or of the two-stage centres), planned by
- * `planLinkage` in the budget left (`linkageBytes`: matrix, copies, work arrays, result). The
- * silhouettes check their own sample again when they run. Throws an `OptionError` saying what
- * it would need and what to do when it does not fit.
+ * The memory plan of a report on n rows x d features, checked before any work (the README's
+ * Limits paragraph has the measured peaks). It counts what the analysis holds to the end (4
+ * copies of the n x d data: scaled, z-scores, PCA scores and the copy k-means scans; the PCA
+ * model, 3 d x d; `REPORT_BYTES_PER_ROW` per row; the charts' table), the criteria of k on their
+ * sample, and the hierarchical clustering of its sample (or of the two-stage centres), planned
+ * by `planLinkage` in the budget left (`linkageBytes`: matrix, copies, work arrays, result).
+ * The silhouettes check their own sample again when they run. Throws an `OptionError` saying
+ * what it would need and what to do when the sum does not fit in `budget`.
  */
 export function planReport(
   n: number,
@@ -521,27 +541,40 @@ export function planReport(
   budget: MemoryBudget = memoryBudget(),
 ): ReportPlan {
   const o = resolveReportOptions(options);
-  const held = 4 * 8 * n * d + 3 * 8 * d * d + REPORT_BYTES_PER_ROW * n;
+  const charted = n > o.densityAbove ? Math.min(n, o.densitySample) : n;
+  const held =
+    4 * 8 * n * d +
+    3 * 8 * d * d +
+    REPORT_BYTES_PER_ROW * n +
+    CHART_BYTES_PER_CELL * charted * (d + 4);
+  const kRows = Math.min(n, o.chooseKMaxRows);
+  const choose = o.k === 'auto' || Array.isArray(o.k) || kRows === n;
+  const chooseK = choose
+    ? CHOOSE_K_FIXED + kRows * (CHOOSE_K_BYTES_PER_ROW + CHOOSE_K_BYTES_PER_CELL * d)
+    : 0;
   const rows = o.twoStage !== false ? Math.min(n, o.twoStage) : Math.min(n, o.hclustMaxRows);
   const method = resolveLinkageMethod(o.method);
   let tree: number;
   try {
-    tree = planLinkage(rows, d, method, 'auto', Math.max(0, budget.bytes - held), null).bytes;
+    const left = Math.max(0, budget.bytes - held - chooseK);
+    tree = planLinkage(rows, d, method, 'auto', left, null).bytes;
   } catch {
     // no layout fits what is left: the smallest one, for the message
-    const layouts = ['condensed', 'square'] as const;
     tree = Math.min(
-      ...layouts.map((l) => linkageBytes(rows, d, l).total),
+      linkageBytes(rows, d, 'condensed').total,
+      linkageBytes(rows, d, 'square').total,
       ...(['single', 'ward', 'centroid', 'median'].includes(method)
         ? [linkageBytes(rows, d, 'features').total]
         : []),
     );
   }
-  const plan = { held, hclust: tree, bytes: held + tree };
+  const plan = { held, chooseK, hclust: tree, bytes: held + chooseK + tree };
   checkMemory({
     what:
-      `A report on ${n} rows x ${d} features (its copies of the data and per-row results, ` +
-      `${formatBytes(held)}; the hierarchical clustering of ${rows} ` +
+      `A report on ${n} rows x ${d} features (its copies of the data, per-row results and ` +
+      `charts, ${formatBytes(held)};` +
+      (choose ? ` the criteria of k on ${kRows} rows, ${formatBytes(chooseK)};` : '') +
+      ` the hierarchical clustering of ${rows} ` +
       `${o.twoStage !== false ? 'centres' : 'rows'}, ${formatBytes(tree)})`,
     bytes: plan.bytes,
     budget,

@@ -207,7 +207,7 @@ describe('buildReport', () => {
     const previous = setMemoryBudget({ bytes: 9000, source: '--max-memory' });
     try {
       expect(() => buildReport(iris, { k: 3, twoStage: 20 })).toThrow(
-        /^A report on 150 rows x 4 features \(its copies of the data and per-row results, 56\.6 KiB; the hierarchical clustering of 20 centres, .* KiB\) would need about .* KiB of memory, but the budget is 8\.79 KiB \(--max-memory\)\. Instead: .*--sample N/,
+        /^A report on 150 rows x 4 features \(its copies of the data, per-row results and charts, .* KiB; the criteria of k on 150 rows, .* MiB; the hierarchical clustering of 20 centres, .* KiB\) would need about .* MiB of memory, but the budget is 8\.79 KiB \(--max-memory\)\. Instead: .*--sample N/,
       );
     } finally {
       setMemoryBudget(previous);

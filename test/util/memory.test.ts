@@ -541,22 +541,29 @@ describe('the plans count every allocation and name the typed-array cap', () => 
     expect(planLinkage(200_000, 4, 'ward', 'auto', 1e15).layout).toBe('features');
   });
 
-  it('planReport(n, d) counts the copies of the data, the per-row results and the tree of the sample', () => {
+  it('planReport(n, d) counts the copies of the data, the per-row results, the charts, the criteria of k and the tree of the sample', () => {
     const budget = { bytes: 2 ** 40, source: '--max-memory' };
     const plan = planReport(100_000, 8, {}, budget);
-    expect(plan.held).toBe(4 * 8 * 100_000 * 8 + 3 * 8 * 64 + 256 * 100_000);
+    // 4 copies of the data, the PCA model, 256 bytes per row, the charts' sample of 2500 rows
+    expect(plan.held).toBe(4 * 8 * 100_000 * 8 + 3 * 8 * 64 + 256 * 100_000 + 64 * 2500 * 12);
+    // the criteria of k on their sample of 5000 rows
+    expect(plan.chooseK).toBe(32 * 2 ** 20 + 5000 * (2048 + 64 * 8));
     // the default: ward on a sample of 5000 rows, in the square layout when it fits
     expect(plan.hclust).toBe(linkageBytes(5000, 8, 'square').total);
-    expect(plan.bytes).toBe(plan.held + plan.hclust);
-    // two stages: the tree of the centres
-    expect(planReport(100_000, 8, { twoStage: 300 }, budget).hclust).toBe(
-      linkageBytes(300, 8, 'square').total,
+    expect(plan.bytes).toBe(plan.held + plan.chooseK + plan.hclust);
+    // k given on more rows than the criteria's sample: no criteria; two stages: the centres' tree
+    const given = planReport(100_000, 8, { k: 4, twoStage: 300 }, budget);
+    expect(given.chooseK).toBe(0);
+    expect(given.hclust).toBe(linkageBytes(300, 8, 'square').total);
+    // every row charted up to 20,000 rows
+    expect(planReport(20_000, 8, {}, budget).held).toBe(
+      4 * 8 * 20_000 * 8 + 3 * 8 * 64 + 256 * 20_000 + 64 * 20_000 * 12,
     );
-    // a budget that holds the copies but not the square matrix of the sample: ward's features layout
-    const tight = { bytes: plan.held + 2 ** 20 * 8, source: '--max-memory' };
+    // a budget that holds the rest but not the square matrix of the sample: ward's features layout
+    const tight = { bytes: plan.held + plan.chooseK + 2 ** 20 * 8, source: '--max-memory' };
     expect(planReport(100_000, 8, {}, tight).hclust).toBe(linkageBytes(5000, 8, 'features').total);
     expect(() => planReport(100_000, 8, { method: 'average' }, tight)).toThrow(
-      /^A report on 100000 rows x 8 features \(its copies of the data and per-row results, 48\.8 MiB; the hierarchical clustering of 5000 rows, 97 MiB\) would need about 146 MiB of memory, but the budget is 56\.8 MiB \(--max-memory\)\. Instead: cluster a smaller seeded sample of the rows \(--sample N\); or use method 'ward'/,
+      /^A report on 100000 rows x 8 features \(its copies of the data, per-row results and charts, 50\.7 MiB; the criteria of k on 5000 rows, 44\.2 MiB; the hierarchical clustering of 5000 rows, 97 MiB\) would need about 192 MiB of memory, but the budget is 103 MiB \(--max-memory\)\. Instead: cluster a smaller seeded sample of the rows \(--sample N\); or use method 'ward'/,
     );
   });
 });
