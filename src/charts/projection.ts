@@ -6,7 +6,7 @@
  * the caller passes a seeded sample of rows and a binned density (`binDensity`), drawn underneath.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { topLevel } from './vl.js';
+import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { clusterScale } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
@@ -52,7 +52,7 @@ export function sampleTooltip(
   idName: string,
   labelName: string,
 ): Record<string, unknown>[] {
-  const tip: Record<string, unknown>[] = [
+  const tip: { title: string; [key: string]: unknown }[] = [
     { field: 'id', type: 'nominal', title: idName },
     { field: 'cluster', type: 'nominal', title: 'k-means cluster' },
   ];
@@ -65,7 +65,7 @@ export function sampleTooltip(
   table.features.forEach((name, j) => {
     tip.push({ field: `f${j}`, type: 'quantitative', title: name });
   });
-  return tip;
+  return tooltipFields(tip);
 }
 
 /** The projection spec; its data is the sample table, as the named dataset 'rows'. */
@@ -121,9 +121,13 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
             shape: {
               field: 'label',
               type: 'nominal',
-              title: o.labelName,
+              title: fieldTitle(o.labelName),
               // grey symbols read on light and dark pages, and are not mistaken for a cluster
-              legend: { symbolFillColor: '#888888', symbolStrokeColor: '#888888' },
+              legend: {
+                title: plainTitle(o.labelName),
+                symbolFillColor: '#888888',
+                symbolStrokeColor: '#888888',
+              },
             },
           }
         : {}),

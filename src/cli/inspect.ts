@@ -72,11 +72,11 @@ export async function inspectFile(
   });
   const classes = (values: string[] | undefined, name: string | undefined) => {
     if (values === undefined || name === undefined) return;
-    const counts: Record<string, number> = {};
-    for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-    const sorted = Object.fromEntries(
-      Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    );
+    // a Map, then an object without a prototype: a class may be named '__proto__' or 'toString'
+    const counts = new Map<string, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const sorted: Record<string, number> = Object.create(null);
+    for (const key of [...counts.keys()].sort()) sorted[key] = counts.get(key)!;
     out.find((c) => c.name === name)!.classes = sorted;
   };
   classes(dataset.labels, dataset.labelColumn);

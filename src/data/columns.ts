@@ -271,6 +271,11 @@ export class TableBuilder {
     return this.headerSet;
   }
 
+  /** False for a column that is excluded or not selected, whose cells are not read. */
+  reads(j: number): boolean {
+    return this.kinds[j] !== SKIP;
+  }
+
   /** Number of columns of the header. */
   get columnCount(): number {
     return this.header.length;

@@ -111,6 +111,28 @@ describe('clusterlens inspect', () => {
     expect([dropped.rowsRead, dropped.rows, dropped.rowsDropped]).toEqual([3, 1, 2]);
   });
 
+  it('inspect --json counts label classes named like Object.prototype members', async () => {
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'];
+    const path = join(folder, 'prototype.csv');
+    const rows = Array.from({ length: 12 }, (_, i) => `${i},${names[i % 5]}`);
+    writeFileSync(path, `x,__proto__\n${rows.join('\n')}\n`);
+    const r = await cli(['inspect', path, '--label', '__proto__', '--json']);
+    expect(r.code).toBe(0);
+    const x = JSON.parse(r.stdout) as Inspection;
+    const label = x.columns.find((c) => c.name === '__proto__')!;
+    expect(Object.entries(label.classes!)).toEqual([
+      ['__proto__', 2],
+      ['constructor', 3],
+      ['hasOwnProperty', 2],
+      ['toString', 3],
+      ['valueOf', 2],
+    ]);
+    const table = await cli(['inspect', path, '--label', '__proto__']);
+    expect(table.stdout).toContain(
+      "label '__proto__': 5 classes (__proto__ 2, constructor 3, hasOwnProperty 2, toString 3, valueOf 2)",
+    );
+  });
+
   it('inspect of a broken file exits 1 with one line naming the line and column', async () => {
     const path = join(folder, 'broken.csv');
     writeFileSync(path, '\ufeffa,b\r\n1,"x, y"\r\n2\r\n');

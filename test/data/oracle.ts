@@ -218,6 +218,8 @@ export function jsonRecords(text: string, format: 'json' | 'ndjson'): Table | { 
     } catch {
       return { why: 'syntax' };
     }
+    // a top-level object is one of pandas' layouts (json.test.ts, json-fuzz.test.ts) or an error
+    if (isObject(v)) return { why: 'an object: a pandas layout or an error' };
     if (!Array.isArray(v)) return { why: 'not an array' };
     for (const e of v) {
       if (!isObject(e)) return { why: 'element not an object' };
@@ -225,16 +227,8 @@ export function jsonRecords(text: string, format: 'json' | 'ndjson'): Table | { 
     }
   }
   if (objects.length === 0) return { why: 'empty' };
-  const keys: string[] = [];
-  const seen = new Set<string>();
-  for (const o of objects) {
-    for (const key of Object.keys(o.value)) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        keys.push(key);
-      }
-    }
-  }
+  // the keys in order of first appearance in the text (Object.keys puts '0', '10' first)
+  const keys = [...new Set(keysInText(text, format === 'json' ? 2 : 1))];
   if (keys.length === 0) return { why: 'no keys' };
   const cell = (v: unknown): Cell => {
     if (v === null || v === undefined) return '';
@@ -250,6 +244,23 @@ export function jsonRecords(text: string, format: 'json' | 'ndjson'): Table | { 
       line: o.line,
     })),
   };
+}
+
+/** The keys of the objects `depth` levels down in valid JSON text, in the order of the text. */
+function keysInText(text: string, depth: number): string[] {
+  const keys: string[] = [];
+  const open: string[] = [];
+  const tokens = text.matchAll(/"(?:[^"\\]|\\.)*"|[[\]{}:,]/g);
+  let previous = '';
+  for (const [token] of tokens) {
+    if (token === '{' || token === '[') open.push(token);
+    else if (token === '}' || token === ']') open.pop();
+    else if (token === ':' && previous.startsWith('"') && open.length === depth) {
+      keys.push(JSON.parse(previous));
+    }
+    previous = token;
+  }
+  return keys;
 }
 
 /**
