@@ -87,7 +87,7 @@ describe.skipIf(!built)('as an unprivileged user', () => {
         : await cli(argv).then((c) => ({ status: c.code, stdout: c.stdout, stderr: c.stderr }));
       expect(r.status, r.stderr).toBe(0);
       if (out === '/dev/stdout') expect(r.stdout.split('\n')[0]).toBe('species,cluster');
-      else expect(r.stdout).toMatch(/^150 rows, 4 columns; k = 3/);
+      else expect(r.stdout).toMatch(/^150 rows, 4 columns, scaled \(standard\); k = 3/);
     }
   });
 });
@@ -206,7 +206,9 @@ describe.skipIf(!built || !canUnshare)('devices, as root in a mount namespace', 
   it('--out /dev/null writes through it; the node stays a character device', () => {
     const kmeans = result('kmeans-null');
     expect(kmeans.code).toBe(0);
-    expect(kmeans.stdout).toMatch(/^150 rows, 4 columns; k = 3[\s\S]*cluster {2}size\n/);
+    expect(kmeans.stdout).toMatch(
+      /^150 rows, 4 columns, scaled \(standard\); k = 3[\s\S]*cluster {2}size\n/,
+    );
     expect(result('report-null')).toEqual({ code: 0, stdout: '/dev/null\n', stderr: '' });
     expect(readFileSync(join(t, 'out', 'types'), 'utf8')).toBe(
       '/dev/null character special file\n/dev/full character special file\n' +

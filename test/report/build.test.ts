@@ -204,10 +204,11 @@ describe('buildReport', () => {
   });
 
   it('buildReport(iris) refuses the silhouettes before computing them when they exceed the memory budget', () => {
-    const previous = setMemoryBudget({ bytes: 5000, source: '--max-memory' });
+    // enough for the tree of the 20 centres (about 7.5 KiB with its work arrays and result)
+    const previous = setMemoryBudget({ bytes: 9000, source: '--max-memory' });
     try {
       expect(() => buildReport(iris, { k: 3, twoStage: 20 })).toThrow(
-        /^silhouettes of 150 rows would need about 10\.5 KiB of memory, but the budget is 4\.88 KiB \(--max-memory\)\. Instead: .*--sample N/,
+        /^silhouettes of 150 rows would need about 10\.5 KiB of memory, but the budget is 8\.79 KiB \(--max-memory\)\. Instead: .*--sample N/,
       );
     } finally {
       setMemoryBudget(previous);
