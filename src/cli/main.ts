@@ -27,6 +27,7 @@ const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./pca.js'),
   () => import('./hclust.js'),
   () => import('./kmeans.js'),
+  () => import('./verify.js'),
 ];
 
 const PREFIX = 'clusterlens: ';

@@ -70,10 +70,23 @@ import {
 } from '../util/memory.js';
 import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
-import { checkOutputFolder, checkOutputPath, toCsv, writeFileAtomic } from './write.js';
+import {
+  checkOutputs,
+  type Output,
+  type OutputRules,
+  OutputSet,
+  type OutputStreams,
+  removeStaleTemporariesIn,
+  resolveOutput,
+  runId,
+  runIdOf,
+  writeOutput,
+} from './outputs.js';
+import { checkOutputFolder, toCsv } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
 
 /** Options of `buildReport`. */
@@ -192,6 +205,8 @@ export interface Report {
   document: ReportDocument;
   /** Row ids, as the report shows them. */
   ids: string[];
+  /** Path of the data file ('<memory>' for parsed text): `writeReport` never writes over it. */
+  source: string;
   /** Plain JSON results (labels, linkage, leaf order, PCA model, metrics, k table). */
   toJSON(): Record<string, unknown>;
 }
@@ -930,6 +945,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     charts: chartList,
     document,
     ids,
+    source: dataset.source.path,
     toJSON() {
       return reportJSON(analysis, manifest, ids);
     },
@@ -1290,66 +1306,178 @@ function buildDocument(
   };
 }
 
+/** The names of the charts a report may have: its specs are NAME.vl/<name>.vl.json. */
+export const REPORT_CHARTS = [
+  'choose-k',
+  'scree',
+  'biplot',
+  'projection',
+  'dendrogram',
+  'silhouette',
+  'profiles',
+  'agreement',
+] as const;
+
 /** Options of `writeReport`. */
 export interface WriteReportOptions {
   /** Charts as inline SVG rendered in Node, and no script at all. Default: false. */
   static?: boolean;
+  /**
+   * Replace existing files that clusterlens did not write (never an input file). Default: false:
+   * such a file stops the write with an `OptionError` before anything is written.
+   */
+  force?: boolean;
+  /** More input files that must not be outputs (the report's own data file always is one). */
+  inputs?: readonly string[];
+  /** Where `path` '-' writes the HTML. Default: process.stdout. */
+  stdout?: OutputStreams['stdout'];
 }
 
 /** The files `writeReport` wrote. */
 export interface WrittenReport {
   html: string;
   specs: string[];
+  /** The results; '' when only the HTML was written (see `writeReport`). */
   json: string;
+  /** The labels CSV; '' when only the HTML was written. */
   labels: string;
+  /** The run id all the files carry (`clusterlens verify` compares them). */
+  run: string;
+}
+
+/** The outputs of a report, resolved and checked by `checkReportOutputs`. */
+export interface ReportOutputs {
+  /** NAME: the path without .html, as given. */
+  base: string;
+  html: Output;
+  /** Only the HTML is written: `path` is a device, a FIFO or standard output. */
+  htmlOnly: boolean;
+  json: Output | undefined;
+  labels: Output | undefined;
+  /** The NAME.vl/ folder, as given. */
+  specFolder: string;
+}
+
+/** How a file next to the report is named in messages. */
+function sibling(role: string, file: string, path: string): string {
+  return `the report's ${role} '${file}' (next to --out '${path}')`;
 }
 
 /**
  * Check, before any work, that every file of a report at `path` can be written: NAME.html,
- * NAME.json, NAME.labels.csv and the NAME.vl/ folder. Returns NAME (the path without .html).
+ * NAME.json, NAME.labels.csv, the NAME.vl/ folder and the specs in it; that none is an input
+ * file, and none an existing file clusterlens did not write unless `rules.force` (see
+ * outputs.ts). When `path` is a device, a FIFO or '-' (standard output), only the HTML is
+ * written, there. Throws an `OptionError` naming the file.
  */
-export function checkReportOutputs(path: string): string {
-  checkOutputPath(path);
+export function checkReportOutputs(path: string, rules: OutputRules = {}): ReportOutputs {
+  const html = resolveOutput(path);
   const base = join(dirname(path), basename(path).replace(/\.html?$/i, ''));
-  checkOutputPath(`${base}.json`);
-  checkOutputPath(`${base}.labels.csv`);
-  checkOutputFolder(`${base}.vl`, 'the specs folder');
-  return base;
+  const specFolder = `${base}.vl`;
+  if (html.kind !== 'file') {
+    checkOutputs([html], rules);
+    return { base, html, htmlOnly: true, json: undefined, labels: undefined, specFolder };
+  }
+  const json = resolveOutput(`${base}.json`, {
+    what: sibling('JSON', `${base}.json`, path),
+    streams: false,
+  });
+  const labels = resolveOutput(`${base}.labels.csv`, {
+    what: sibling('labels', `${base}.labels.csv`, path),
+    streams: false,
+    record: true,
+  });
+  checkOutputFolder(specFolder, 'the specs folder');
+  const specs = existsSync(specFolder)
+    ? REPORT_CHARTS.map((name) => specOutput(specFolder, name, path))
+    : [];
+  checkOutputs([html, json, labels, ...specs], rules);
+  return { base, html, htmlOnly: false, json, labels, specFolder };
+}
+
+function specOutput(folder: string, name: string, path: string): Output {
+  const file = join(folder, `${name}.vl.json`);
+  return resolveOutput(file, { what: sibling('spec', file, path), streams: false });
+}
+
+/** A spec file: the Vega-Lite spec with the run id in its `usermeta`, right after `$schema`. */
+function specText(spec: TopLevelSpec, run: string): string {
+  const { $schema, usermeta, ...rest } = spec as TopLevelSpec & { usermeta?: object };
+  const marked = { $schema, usermeta: { clusterlensRun: run, ...usermeta }, ...rest };
+  return `${JSON.stringify(marked, null, 1)}\n`;
 }
 
 /**
  * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
  * chart, NAME.json (the results) and NAME.labels.csv (id, k-means and hierarchical cluster, PC1,
- * PC2). Each file is written atomically.
+ * PC2). The files are committed together (outputs.ts): written to temporaries first, then renamed
+ * in one final step, the HTML last; every file carries the run id, so `verifyReport` finds a set
+ * mixed by a kill inside that step. Specs of charts an earlier report had and this one has not are
+ * removed. Nothing is written when an output is an input file, or an existing file clusterlens did
+ * not write (unless `force`). A `path` that is a device, a FIFO or '-' gets the HTML only.
  */
 export async function writeReport(
   path: string,
   report: Report,
   options: WriteReportOptions = {},
 ): Promise<WrittenReport> {
-  const base = checkReportOutputs(path);
-  const html = await renderHtml(report.document, { static: options.static ?? false });
-  const specDir = `${base}.vl`;
-  await mkdir(specDir, { recursive: true });
-  const specs: string[] = [];
-  for (const c of report.charts) {
-    const file = join(specDir, `${c.name}.vl.json`);
-    await writeFileAtomic(file, `${JSON.stringify(c.spec, null, 1)}\n`);
-    specs.push(file);
+  if (report === null || typeof report !== 'object' || typeof report.toJSON !== 'function') {
+    throw new OptionError(
+      'writeReport(path, report) needs the report that buildReport returned. Got ' +
+        `${report === null ? 'null' : typeof report} instead.`,
+    );
   }
-  const json = `${base}.json`;
-  await writeFileAtomic(json, `${JSON.stringify(report.toJSON(), null, 1)}\n`);
-  const a = report.analysis;
-  const kc = a.pca.scores.cols;
-  const rows = report.ids.map((id, i) => [
-    id,
-    clusterId(a.kmeans.labels[i]!),
-    a.hclustLabels[i]! < 0 ? '' : clusterId(a.hclustLabels[i]!),
-    a.pca.scores.data[i * kc]!,
-    kc > 1 ? a.pca.scores.data[i * kc + 1]! : '',
-  ]);
-  const labels = `${base}.labels.csv`;
-  await writeFileAtomic(labels, toCsv(['id', 'kmeans', 'hierarchical', 'PC1', 'PC2'], rows));
-  await writeFileAtomic(path, html);
-  return { html: path, specs, json, labels };
+  const rules: OutputRules = {
+    inputs: [...(options.inputs ?? []), ...(report.source === '<memory>' ? [] : [report.source])],
+    force: options.force ?? false,
+  };
+  const plan = checkReportOutputs(path, rules);
+  const isStatic = options.static ?? false;
+  // the run id: what determines the files (the manifest has the input's SHA-256 and the options)
+  const results = JSON.stringify(report.toJSON(), null, 1);
+  const run = runId({
+    manifest: report.manifest,
+    static: isStatic,
+    results: createHash('sha256').update(results).digest('hex'),
+  });
+  const html = await renderHtml(report.document, { static: isStatic, run });
+  const streams = { stdout: options.stdout ?? process.stdout };
+  if (plan.htmlOnly) {
+    await writeOutput(plan.html, html, run, rules, streams);
+    return { html: path, specs: [], json: '', labels: '', run };
+  }
+  const set = new OutputSet(run, rules);
+  const specs: string[] = [];
+  try {
+    set.folder(plan.specFolder);
+    for (const c of report.charts) {
+      const output = specOutput(plan.specFolder, c.name, path);
+      await set.stage(output, specText(c.spec, run));
+      specs.push(output.path);
+    }
+    // specs of an earlier report that this one does not have (clusterlens's own files only)
+    for (const name of REPORT_CHARTS) {
+      if (report.charts.some((c) => c.name === name)) continue;
+      const old = specOutput(plan.specFolder, name, path);
+      if (runIdOf(old.target) !== undefined) set.remove(old.target);
+    }
+    const a = report.analysis;
+    const kc = a.pca.scores.cols;
+    const rows = report.ids.map((id, i) => [
+      id,
+      clusterId(a.kmeans.labels[i]!),
+      a.hclustLabels[i]! < 0 ? '' : clusterId(a.hclustLabels[i]!),
+      a.pca.scores.data[i * kc]!,
+      kc > 1 ? a.pca.scores.data[i * kc + 1]! : '',
+    ]);
+    await set.stage(plan.labels!, toCsv(['id', 'kmeans', 'hierarchical', 'PC1', 'PC2'], rows));
+    await set.stage(plan.json!, `{\n "clusterlensRun": "${run}",\n${results.slice(2)}\n`);
+    await set.stage(plan.html, html);
+    await set.commit(streams);
+  } catch (error) {
+    set.abort();
+    throw error;
+  }
+  removeStaleTemporariesIn(realpathSync(plan.specFolder), (name) => name.endsWith('.vl.json'));
+  return { html: path, specs, json: plan.json!.path, labels: plan.labels!.path, run };
 }

@@ -127,7 +127,7 @@ describe.skipIf(!built)('memory limits of the process', () => {
       'ulimit -v 2097152 && exec "$NODE" "$CLI" hclust big.csv --id id --method ward --k 3',
     );
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^20000 rows, 2 columns; method ward/);
+    expect(r.stdout).toMatch(/^20000 rows, 2 columns, scaled \(standard\); method ward/);
   });
 
   it('an allocation that fails anyway (past any plan) is exit 1 naming the limit, not an internal error', () => {
@@ -152,10 +152,11 @@ describe.skipIf(!built)('file-system errors of the real process', () => {
     () => {
       const mount = join(folder, 'full');
       mkdirSync(mount, { recursive: true });
-      // the labels of 40,000 rows with their ids (about 500 KiB) do not fit in 64 KiB
+      // the labels of 40,000 rows with their ids (about 500 KiB) do not fit in 64 KiB; the old
+      // file is not clusterlens's, so replacing it takes --force
       const r = sh(
         'unshare -m sh -c \'mount -t tmpfs -o size=64k tmpfs full && printf "old\\n" > full/labels.csv && ' +
-          '"$NODE" "$CLI" kmeans ids.csv --id id --k 3 --out full/labels.csv; echo "status $?"; ' +
+          '"$NODE" "$CLI" kmeans ids.csv --id id --k 3 --force --out full/labels.csv; echo "status $?"; ' +
           "ls -A full; cat full/labels.csv'",
       );
       expect(r.stderr).toBe(
