@@ -2,7 +2,9 @@
  * The one-file HTML report.
  *
  *   document (sections of text, tables and charts)
- *     -> compile every Vega-Lite spec to Vega in Node (vega-lite's `compile`, zero warnings)
+ *     -> compile every Vega-Lite spec to Vega in Node (vega-lite's `compile`, zero warnings);
+ *        the sample table that several charts read (their dataset 'rows', the same array) is
+ *        left out of each compiled spec
  *     -> interactive: inline vega.min.js + vega-embed.min.js, the Vega specs, and the shared
  *        sample table once; a boot script embeds each chart and mirrors the legend selection
  *        ('pick') of any chart into every other chart
@@ -191,19 +193,25 @@ export async function renderHtml(
 ): Promise<string> {
   const isStatic = options.static ?? false;
   const charts = chartsOf(doc);
-  const compiled = charts.map((c) => compileToVega(c.spec, c.name));
-  let shared: unknown;
-  if (!isStatic) {
-    for (const vg of compiled) {
-      for (const d of (vg.data ?? []) as { name: string; values?: unknown }[]) {
-        if (d.name === SHARED && d.values !== undefined) {
-          shared ??= d.values;
-          if (JSON.stringify(d.values) !== JSON.stringify(shared)) continue;
-          delete d.values;
-        }
-      }
+  // The sample table enters the page once: every chart whose 'rows' dataset is that same array
+  // is compiled without the values, which the boot script (or, static, the SVG renderer) binds.
+  const shared = charts
+    .map((c) => (c.spec as { datasets?: Record<string, unknown> }).datasets?.[SHARED])
+    .find((v) => v !== undefined) as unknown[] | undefined;
+  const compiled = charts.map((c) => {
+    const spec = c.spec as TopLevelSpec & { datasets?: Record<string, unknown> };
+    if (shared === undefined || spec.datasets?.[SHARED] !== shared) {
+      return compileToVega(spec, c.name);
     }
-  }
+    const vg = compileToVega({ ...spec, datasets: { ...spec.datasets, [SHARED]: [] } }, c.name);
+    for (const d of (vg.data ?? []) as { name: string; values?: unknown }[]) {
+      if (d.name !== SHARED) continue;
+      // static: a copy per chart, since Vega marks and extends the records it ingests
+      if (isStatic) d.values = JSON.parse(JSON.stringify(shared));
+      else delete d.values;
+    }
+    return vg;
+  });
   const svgs = isStatic ? await Promise.all(compiled.map((vg) => renderSvg(vg))) : [];
   let index = 0;
   const body: string[] = [];
