@@ -41,23 +41,39 @@ export function screeSpec(ratios: ArrayLike<number>, options: ScreeOptions = {})
     sort: order,
     axis: { labelAngle: 0 },
   };
+  // when the bars drawn do not reach the threshold (wide data: many small components), the axis
+  // ends above the last cumulative value instead of at 100%, and the rule is left out
+  const drawnReach = reach > 0 && reach <= shown;
+  const top = drawnReach
+    ? 1
+    : Math.min(1, Math.ceil(10 * (values.at(-1)?.cumulative ?? 0)) / 10 || 0.1);
   const y = {
     type: 'quantitative',
     title: 'Explained variance',
     axis: { format: '.0%' },
-    scale: { domain: [0, 1] },
+    scale: { domain: [0, top] },
   };
   const first = values[0]?.ratio ?? 0;
   const partial = shown < ratios.length;
+  const pctT = `${(100 * o.threshold).toFixed(0)}%`;
   return topLevel({
     description:
       `Scree chart of ${partial ? `the first ${shown} of ${ratios.length}` : values.length} ` +
       `principal components: PC1 explains ${(100 * first).toFixed(1)}% of the variance` +
-      (reach > 0 ? `; the first ${reach} reach ${(100 * o.threshold).toFixed(0)}%.` : '.'),
+      (reach > 0 ? `; the first ${reach} reach ${pctT}.` : '.'),
     title: partial
       ? {
           text: 'Explained variance',
-          subtitle: `The first ${shown} of ${ratios.length} components; the line is the cumulative share of all.`,
+          subtitle: [
+            `The first ${shown} of ${ratios.length} components; the line is the cumulative share of all.`,
+            ...(drawnReach
+              ? []
+              : [
+                  reach > 0
+                    ? `${pctT} of the variance takes the first ${reach} components.`
+                    : `The components do not reach ${pctT}.`,
+                ]),
+          ],
         }
       : 'Explained variance',
     width: o.width,
@@ -83,11 +99,15 @@ export function screeSpec(ratios: ArrayLike<number>, options: ScreeOptions = {})
           ],
         },
       },
-      {
-        data: { values: [{}] },
-        mark: { type: 'rule', strokeDash: [4, 4], color: '#888888' },
-        encoding: { y: { datum: o.threshold, type: 'quantitative' } },
-      },
+      ...(drawnReach
+        ? [
+            {
+              data: { values: [{}] },
+              mark: { type: 'rule', strokeDash: [4, 4], color: '#888888' },
+              encoding: { y: { datum: o.threshold, type: 'quantitative' } },
+            },
+          ]
+        : []),
     ],
   });
 }

@@ -395,6 +395,9 @@ function clusterMeans(m: FeatureMatrix, labels: Int32Array, k: number): number[]
   return sums.map((row, c) => row.map((s) => (counts[c]! > 0 ? s / counts[c]! : 0)));
 }
 
+/** Features named in the Data section's overview, and above which its feature table is folded. */
+const FEATURES_LISTED = 20;
+
 /** Components listed in the table of the PCA section (all of them are in NAME.json). */
 const PCA_TABLE_ROWS = 10;
 
@@ -445,12 +448,20 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   const Xs = scaling.scaled;
   const Z = standardize(X);
 
+  // project (first: the criteria of k of a wide table run on its scores)
+  const p = pca(Xs, { components: Math.min(n, d) });
+
   // chooseK
+  // With more features than rows, the rows span at most n - 1 directions, and every criterion
+  // (k-means inertia, silhouette, Calinski-Harabasz, Davies-Bouldin, the gap statistic) depends
+  // only on distances between rows, which the principal component scores keep: the criteria run
+  // on the n columns of scores instead of the d features.
+  const Xk = d > n ? p.scores : Xs;
   const kRows = sampleRows(n, o.chooseKMaxRows, o.seed);
   const kMax = Math.min(o.kMax, kRows.length - 1);
   const kChoice =
     (o.k === 'auto' || kRows.length === n) && kMax >= 2
-      ? chooseK(kRows.length === n ? Xs : takeRows(Xs, kRows), { k: [2, kMax], seed: o.seed })
+      ? chooseK(kRows.length === n ? Xk : takeRows(Xk, kRows), { k: [2, kMax], seed: o.seed })
       : undefined;
   if (o.k === 'auto' && kChoice === undefined) {
     throw new OptionError(
@@ -462,7 +473,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
 
   // fit
   // chooseK fitted every candidate with the same options and seed: reuse its fit when it saw all rows
-  const reuse = kRows.length === n ? kChoice?.fits.find((f) => f.k === k) : undefined;
+  const reuse = kRows.length === n && Xk === Xs ? kChoice?.fits.find((f) => f.k === k) : undefined;
   const km = reuse ?? kmeans(Xs, { k, seed: o.seed });
   let hRows: Int32Array;
   let hc: HClustResult;
@@ -497,9 +508,6 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     hclustLabels[row] = hMatched[t]!;
   });
   const kAll = Math.max(k, ...Array.from(map, (m) => m + 1));
-
-  // project
-  const p = pca(Xs, { components: Math.min(n, d) });
 
   // evaluate
   const sRows = sampleRows(n, o.silhouetteMaxRows, o.seed);
@@ -856,13 +864,27 @@ function buildDocument(
           ['file', manifest.input.file],
           ['rows read', String(src.rowsRead)],
           ['rows used', String(a.n)],
-          ['features', `${a.features.length}: ${a.features.join(', ')}`],
+          [
+            'features',
+            `${a.features.length}: ` +
+              (a.features.length <= FEATURES_LISTED
+                ? a.features.join(', ')
+                : `${a.features.slice(0, FEATURES_LISTED).join(', ')} and ` +
+                  `${a.features.length - FEATURES_LISTED} more (all in the feature table below)`),
+          ],
           ['held-out label', dataset.labelColumn ?? 'none'],
           ['row ids', dataset.idColumn ?? 'data row number (1-based)'],
         ],
       },
       {
         kind: 'table',
+        ...(a.features.length > FEATURES_LISTED
+          ? {
+              summary:
+                `Every feature: mean, sd, min, max and ANOVA F of the ${a.features.length} ` +
+                'features (click to open)',
+            }
+          : {}),
         head: ['feature', 'mean', 'sd (n-1)', 'min', 'max', 'ANOVA F'],
         rows: featureSummary(dataset.features).map((f, j) => [
           a.features[j]!,

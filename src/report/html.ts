@@ -34,7 +34,13 @@ export interface ReportChart {
 /** A block of a report section. */
 export type ReportBlock =
   | { kind: 'text'; text: string /** Only in the interactive report. */; interactive?: boolean }
-  | { kind: 'table'; head: readonly string[]; rows: readonly (readonly string[])[] }
+  | {
+      kind: 'table';
+      head: readonly string[];
+      rows: readonly (readonly string[])[];
+      /** When set, the table is folded under this summary (a long table). */
+      summary?: string;
+    }
   | { kind: 'chart'; chart: ReportChart }
   | { kind: 'code'; summary: string; text: string };
 
@@ -155,6 +161,7 @@ th{font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:12px 0 20px;overflow-x:auto}
 figcaption{color:var(--muted);font-size:13px;max-width:90ch;margin-top:4px}
 details.cl-code{margin:8px 0;background:var(--panel);padding:8px 12px;border-radius:6px}
+details.cl-table{margin:8px 0}details.cl-table summary{cursor:pointer;color:var(--muted)}
 pre{white-space:pre-wrap;word-break:break-all;font-size:12px;margin:8px 0 0}
 .vega-embed{max-width:100%}
 figure.chart>svg{max-width:100%;height:auto}
@@ -232,7 +239,12 @@ export async function renderHtml(
                 `<tr>${r.map((c) => `<td${num(c) ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
             )
             .join('\n');
-          body.push(`<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`);
+          const table = `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
+          body.push(
+            b.summary === undefined
+              ? table
+              : `<details class="cl-table"><summary>${escapeHtml(b.summary)}</summary>${table}</details>`,
+          );
           break;
         }
         case 'code':
