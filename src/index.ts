@@ -15,15 +15,15 @@ export type {
 export type { CsvOptions } from './data/csv.js';
 export { loadCsv, MAX_FIELD_LENGTH, parseCsv } from './data/csv.js';
 export type { JsonOptions } from './data/json.js';
-export { loadJson, MAX_JSON_BYTES, parseJson } from './data/json.js';
+export { loadJson, MAX_CELL_DEPTH, MAX_JSON_BYTES, parseJson } from './data/json.js';
 export type { LoadOptions } from './data/load.js';
 export { DATA_FORMATS, loadDataset, loadTable } from './data/load.js';
 export type { MissingPolicy } from './data/missing.js';
 export { MISSING_POLICIES, MISSING_TOKENS } from './data/missing.js';
 
 // preprocessing
-export type { ScaleMethod, ScaleOptions, ScaleResult } from './data/scale.js';
-export { SCALE_METHODS, scale } from './data/scale.js';
+export type { ScaleMethod, ScaleOptions, ScaleResult, VarianceSpread } from './data/scale.js';
+export { SCALE_METHODS, scale, varianceSpread } from './data/scale.js';
 
 // writing files
 export type { CsvCell } from './report/write.js';
@@ -38,14 +38,24 @@ export {
 
 // k-means and choosing k
 export type {
+  ChooseKCaveat,
   ChooseKCriterion,
   ChooseKJSON,
   ChooseKOptions,
   ChooseKResult,
   ChooseKRow,
+  GapAtK,
   GapReference,
+  StructureAssessment,
 } from './cluster/choose-k.js';
-export { CHOOSE_K_CRITERIA, chooseK, GAP_REFERENCES } from './cluster/choose-k.js';
+export {
+  CHOOSE_K_CRITERIA,
+  chooseK,
+  defaultKRange,
+  GAP_REFERENCES,
+} from './cluster/choose-k.js';
+export type { GapConvention, GapMethod } from './cluster/gap.js';
+export { GAP_CONVENTIONS, GAP_METHODS, maxSE, withinDispersion } from './cluster/gap.js';
 export type {
   KMeansAlgorithm,
   KMeansJSON,
@@ -72,6 +82,8 @@ export { calinskiHarabasz } from './metrics/calinski-harabasz.js';
 export type { ContingencyMatrix, LabelsLike } from './metrics/contingency.js';
 export { contingencyMatrix } from './metrics/contingency.js';
 export { daviesBouldin } from './metrics/davies-bouldin.js';
+export type { HopkinsOptions, HopkinsResult } from './metrics/hopkins.js';
+export { hopkins } from './metrics/hopkins.js';
 export { adjustedMutualInfo, mutualInfo, normalizedMutualInfo } from './metrics/mutual-info.js';
 export { adjustedRandIndex } from './metrics/rand.js';
 export type { SilhouetteScoreOptions } from './metrics/silhouette.js';

@@ -4,7 +4,7 @@
  * hierarchical clustering, and k-means against the held-out label when there is one.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { topLevel } from './vl.js';
+import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 
 /** One contingency table. */
 export interface AgreementTable {
@@ -21,10 +21,12 @@ export interface AgreementTable {
 }
 
 function unit(t: AgreementTable, cell: number): Record<string, unknown> {
-  const values: { r: string; c: string; n: number }[] = [];
+  // ri and ci keep the categories in the order given (a sort array would put them into an
+  // expression; see vl.ts)
+  const values: { r: string; c: string; ri: number; ci: number; n: number }[] = [];
   t.rowIds.forEach((r, i) => {
     t.colIds.forEach((c, j) => {
-      values.push({ r, c, n: t.counts[i]![j]! });
+      values.push({ r, c, ri: i, ci: j, n: t.counts[i]![j]! });
     });
   });
   return {
@@ -36,11 +38,17 @@ function unit(t: AgreementTable, cell: number): Record<string, unknown> {
       x: {
         field: 'c',
         type: 'nominal',
-        sort: [...t.colIds],
-        title: t.colsName,
-        axis: { labelAngle: 0 },
+        sort: { field: 'ci', op: 'min' },
+        title: fieldTitle(t.colsName),
+        axis: { title: plainTitle(t.colsName), labelAngle: 0 },
       },
-      y: { field: 'r', type: 'nominal', sort: [...t.rowIds], title: t.rowsName },
+      y: {
+        field: 'r',
+        type: 'nominal',
+        sort: { field: 'ri', op: 'min' },
+        title: fieldTitle(t.rowsName),
+        axis: { title: plainTitle(t.rowsName) },
+      },
     },
     layer: [
       {
@@ -53,11 +61,11 @@ function unit(t: AgreementTable, cell: number): Record<string, unknown> {
             scale: { scheme: 'blues' },
             legend: null,
           },
-          tooltip: [
+          tooltip: tooltipFields([
             { field: 'r', type: 'nominal', title: t.rowsName },
             { field: 'c', type: 'nominal', title: t.colsName },
             { field: 'n', type: 'quantitative', title: 'samples' },
-          ],
+          ]),
         },
       },
       {

@@ -40,6 +40,11 @@ export interface ChooseKInput {
   chosen: number;
   /** True if `chosen` was recommended by the analysis, false if given by the user. */
   recommended: boolean;
+  /**
+   * The gap statistic at k = 1 when 1 is not a candidate: drawn in the gap panel, whose axis then
+   * starts at 1 (k = 1 is the answer "no clusters").
+   */
+  gapAtOne?: { gap: number; gapSe: number };
 }
 
 /** The choose-k spec. */
@@ -65,14 +70,24 @@ export function chooseKSpec(input: ChooseKInput, options: { width?: number } = {
         return v;
       });
     if (values.length === 0) continue;
+    const one = c.key === 'gap' && input.gapAtOne !== undefined ? input.gapAtOne : undefined;
+    if (one !== undefined) {
+      values.unshift({
+        k: 1,
+        value: round6(one.gap),
+        pick: false,
+        lo: round6(one.gap - one.gapSe),
+        hi: round6(one.gap + one.gapSe),
+      });
+    }
     const pick = input.picks[c.key];
     if (pick !== undefined) summary.push(`${c.title} picks k=${pick}`);
     const x = {
       field: 'k',
       type: 'quantitative',
       title: 'k',
-      scale: { domain: kDomain, nice: false },
-      axis: { values: ks, format: 'd' },
+      scale: { domain: one ? [0.5, kDomain[1]!] : kDomain, nice: false },
+      axis: { values: one ? [1, ...ks] : ks, format: 'd' },
     };
     const y = { field: 'value', type: 'quantitative', title: null, scale: { zero: false } };
     const layer: Record<string, unknown>[] = [

@@ -11,7 +11,7 @@
  * 'left' and 'right' on y.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { topLevel } from './vl.js';
+import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { PICK } from './projection.js';
 import { NEUTRAL, clusterScale, labelGreys } from './palette.js';
 import { round6 } from './samples.js';
@@ -257,14 +257,15 @@ export function dendrogramSpec(
       color: {
         field: 'label',
         type: 'nominal',
-        title: strip.name,
+        title: fieldTitle(strip.name),
+        legend: { title: plainTitle(strip.name) },
         scale: { domain: [...strip.domain], range: labelGreys(strip.domain.length) },
       },
-      tooltip: [
+      tooltip: tooltipFields([
         { field: 'label', type: 'nominal', title: strip.name },
         { field: 'share', type: 'quantitative', title: 'share of the leaf', format: '.0%' },
         { field: 'size', type: 'quantitative', title: 'samples' },
-      ],
+      ]),
     },
   };
   return topLevel({

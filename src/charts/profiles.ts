@@ -12,6 +12,7 @@
  * keeps its row and its axis label, also when it is empty or has no selected samples.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { formatProse } from '../util/format.js';
 import { topLevel } from './vl.js';
 import { BRUSH, pointRows } from './projection.js';
 import { clusterIds } from './palette.js';
@@ -40,7 +41,10 @@ export interface ProfilesInput {
 /**
  * One-way ANOVA F statistic of every column of `x` (row-major n x d) across the groups in
  * `labels` (0..k-1): F = [SS_between / (k - 1)] / [SS_within / (n - k)]. A column that is constant
- * within every group but not across them gives Infinity; a constant column gives NaN.
+ * within every group but not across them gives Infinity (as scikit-learn's `f_classif`); a
+ * constant column gives NaN. "Constant" allows for rounding: SS_within at most (n eps)^2 times the
+ * total sum of squares (eps = 2^-52) is the rounding error of the group means, not variance, and
+ * counts as 0 (without this, a column constant within the groups came out as F ~ 1e32).
  */
 export function anovaF(
   x: ArrayLike<number>,
@@ -72,6 +76,7 @@ export function anovaF(
   const out = new Float64Array(d);
   let groups = 0;
   for (let c = 0; c < k; c++) if (counts[c]! > 0) groups++;
+  const rounding = (n * Number.EPSILON) ** 2;
   for (let j = 0; j < d; j++) {
     const grand = total[j]! / n;
     let between = 0;
@@ -80,14 +85,18 @@ export function anovaF(
       const dm = sums[c * d + j]! / counts[c]! - grand;
       between += counts[c]! * dm * dm;
     }
-    out[j] = between / (groups - 1) / (within[j]! / (n - groups));
+    const w = within[j]! <= rounding * (between + within[j]!) ? 0 : within[j]!;
+    out[j] = between / (groups - 1) / (w / (n - groups));
   }
   return out;
 }
 
+/** How an infinite F reads in tooltips and text. */
+export const INFINITE_F = '∞ (constant within every cluster)';
+
 /**
- * Column indices by decreasing F (NaN last), ties by column order: all of them, or only those in
- * `among`.
+ * Column indices by decreasing F (an infinite F first, NaN last), ties by column order: all of
+ * them, or only those in `among`.
  */
 export function orderByF(f: ArrayLike<number>, among?: readonly number[]): number[] {
   const key = (j: number) => (Number.isNaN(f[j]!) ? -Infinity : f[j]!);
@@ -102,6 +111,12 @@ function shownNote(shown: number, total: number): string {
         'the feature table of the Data section.'
     : '';
 }
+
+/**
+ * Features in the order of `rank` (their place by F). A sort array of the names would do the same,
+ * but Vega-Lite compiles it into an expression that quotes every name (see vl.ts).
+ */
+const BY_RANK = { field: 'rank', op: 'min' };
 
 const heatColor = {
   type: 'quantitative',
@@ -122,23 +137,56 @@ export function profilesSpec(
   const cells: Record<string, unknown>[] = [];
   for (let c = 0; c < input.k; c++) {
     if (input.sizes[c] === 0) continue;
-    for (const j of order) {
+    for (let rank = 0; rank < order.length; rank++) {
+      const j = order[rank]!;
       cells.push({
         cluster: ids[c],
         feature: input.features[j],
+        rank,
         z: round6(input.meanZ[c]![j]!),
         mean: round6(input.mean[c]![j]!),
         n: input.sizes[c],
       });
     }
   }
-  const fvals = order.map((j) => ({
-    feature: input.features[j],
-    F: Number.isFinite(input.anovaF[j]!) ? round6(input.anovaF[j]!) : null,
-  }));
-  const x = { field: 'feature', type: 'nominal', sort: names, title: null };
+  // An infinite F (a feature constant within every cluster) is drawn as a bar as tall as the
+  // largest finite one and marked '∞', so it neither blows up the axis nor disappears.
+  let cap = 0;
+  let infinite = false;
+  for (const j of order) {
+    const f = input.anovaF[j]!;
+    if (Number.isFinite(f)) cap = Math.max(cap, f);
+    else if (f === Infinity) infinite = true;
+  }
+  if (!(cap > 0)) cap = 1;
+  const fvals = order.map((j, rank) => {
+    const f = input.anovaF[j]!;
+    if (f === Infinity) {
+      return {
+        feature: input.features[j],
+        rank,
+        F: round6(cap),
+        infinite: true,
+        Flabel: INFINITE_F,
+      };
+    }
+    return {
+      feature: input.features[j],
+      rank,
+      F: Number.isFinite(f) ? round6(f) : null,
+      ...(infinite ? { infinite: false, Flabel: Number.isFinite(f) ? formatProse(f) : 'n/a' } : {}),
+    };
+  });
+  const x = { field: 'feature', type: 'nominal', sort: BY_RANK, title: null };
   const width = Math.max(160, cell * names.length);
   const top = names.slice(0, Math.min(3, names.length));
+  const fBars = {
+    mark: { type: 'bar', color: '#72b7b2', tooltip: true },
+    encoding: {
+      x: { ...x, axis: null },
+      y: { field: 'F', type: 'quantitative', title: 'ANOVA F', axis: { tickCount: 4 } },
+    },
+  };
   const note = shownNote(names.length, total);
   return topLevel({
     description:
@@ -152,16 +200,40 @@ export function profilesSpec(
         : 'Mean z-score per cluster; features ordered by ANOVA F (separation).',
     },
     vconcat: [
-      {
-        width,
-        height: 90,
-        data: { values: fvals },
-        mark: { type: 'bar', color: '#72b7b2', tooltip: true },
-        encoding: {
-          x: { ...x, axis: null },
-          y: { field: 'F', type: 'quantitative', title: 'ANOVA F', axis: { tickCount: 4 } },
-        },
-      },
+      infinite
+        ? {
+            width,
+            height: 90,
+            data: { values: fvals },
+            encoding: { x: { ...x, axis: null } },
+            layer: [
+              {
+                mark: { type: 'bar', color: '#72b7b2' },
+                encoding: {
+                  y: fBars.encoding.y,
+                  color: {
+                    field: 'infinite',
+                    type: 'nominal',
+                    scale: { domain: [false, true], range: ['#72b7b2', '#b279a2'] },
+                    legend: null,
+                  },
+                  tooltip: [
+                    { field: 'feature', type: 'nominal', title: 'feature' },
+                    { field: 'Flabel', type: 'nominal', title: 'ANOVA F' },
+                  ],
+                },
+              },
+              {
+                transform: [{ filter: 'datum.infinite' }],
+                mark: { type: 'text', dy: -6, fontSize: 13, fontWeight: 'bold' },
+                encoding: {
+                  y: { field: 'F', type: 'quantitative' },
+                  text: { value: '∞' },
+                },
+              },
+            ],
+          }
+        : { width, height: 90, data: { values: fvals }, ...fBars },
       {
         width,
         height: cell * 0.6 * ids.length + 10,
@@ -220,7 +292,7 @@ export function selectionProfileSpec(
   const cell = options.cell ?? 40;
   const order = orderByF(anovaF, table.zColumns).slice(0, MAX_PROFILE_FEATURES);
   const names = order.map((j) => table.features[j]!);
-  const lookup = order.map((j) => ({ key: `z${j}`, feature: table.features[j] }));
+  const lookup = order.map((j, rank) => ({ key: `z${j}`, feature: table.features[j], rank }));
   const ids = clusterIds(table.k);
   const note = shownNote(names.length, table.features.length);
   return {
@@ -244,13 +316,16 @@ export function selectionProfileSpec(
         ],
         groupby: ['cluster', 'key'],
       },
-      { lookup: 'key', from: { data: { values: lookup }, key: 'key', fields: ['feature'] } },
+      {
+        lookup: 'key',
+        from: { data: { values: lookup }, key: 'key', fields: ['feature', 'rank'] },
+      },
     ],
     encoding: {
       x: {
         field: 'feature',
         type: 'nominal',
-        sort: names,
+        sort: BY_RANK,
         title: null,
         axis: { labelAngle: -40, labelLimit: 140 },
       },

@@ -9,7 +9,7 @@
  * the caller passes a seeded sample of rows and a binned density (`binDensity`), drawn underneath.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { topLevel } from './vl.js';
+import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { clusterScale } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
@@ -35,8 +35,8 @@ export function labelDomain(table: SampleTable): string[] {
 }
 
 /**
- * The shape encoding of the held-out label: an explicit domain and one distinct shape per value,
- * or undefined when there is no label or it has more than `MAX_SHAPES` values.
+ * The shape encoding of the held-out label: an explicit domain (`labelDomain`) and one distinct
+ * shape per value, or undefined when there is no label or it has more than `MAX_SHAPES` values.
  */
 export function labelShape(
   table: SampleTable,
@@ -47,10 +47,14 @@ export function labelShape(
   return {
     field: 'label',
     type: 'nominal',
-    title: labelName,
+    title: fieldTitle(labelName),
     scale: { domain, range: SHAPES.slice(0, domain.length) },
     // grey symbols read on light and dark pages, and are not mistaken for a cluster
-    legend: { symbolFillColor: '#888888', symbolStrokeColor: '#888888' },
+    legend: {
+      title: plainTitle(labelName),
+      symbolFillColor: '#888888',
+      symbolStrokeColor: '#888888',
+    },
   };
 }
 
@@ -108,7 +112,7 @@ export function sampleTooltip(
   idName: string,
   labelName: string,
 ): Record<string, unknown>[] {
-  const tip: Record<string, unknown>[] = [
+  const tip: { title: string; [key: string]: unknown }[] = [
     { field: 'id', type: 'nominal', title: idName },
     { field: 'cluster', type: 'nominal', title: 'k-means cluster' },
   ];
@@ -121,7 +125,7 @@ export function sampleTooltip(
   for (const j of table.tipColumns) {
     tip.push({ field: `f${j}`, type: 'quantitative', title: table.features[j]! });
   }
-  return tip;
+  return tooltipFields(tip);
 }
 
 /** The projection spec; its data is the sample table, as the named dataset 'rows'. */

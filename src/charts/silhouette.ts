@@ -7,7 +7,7 @@
  * of the data, the subtitle says of how many rows, the same number the report's text states.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { topLevel } from './vl.js';
+import { tooltipFields, topLevel } from './vl.js';
 import { PICK } from './projection.js';
 import { clusterScale } from './palette.js';
 import type { SampleTable } from './samples.js';
@@ -128,11 +128,11 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
           },
           stroke: { field: 'cluster', type: 'nominal', scale: clusterScale(table.k), legend: null },
           opacity: { condition: { param: PICK, value: 0.9 }, value: 0.1 },
-          tooltip: [
+          tooltip: tooltipFields([
             { field: 'id', type: 'nominal', title: o.idName },
             { field: 'cluster', type: 'nominal', title: 'cluster' },
             { field: 'silhouette', type: 'quantitative', format: '.3f', title: 'silhouette' },
-          ],
+          ]),
         },
       },
       {

@@ -3,6 +3,8 @@
  *                            (--k 4 | --height 2.5) [--two-stage [centres] | --sample N]
  *                            [--seed 0] [--out labels.csv] [--json]` + the loading flags.
  *
+ * The features are scaled first (`--scale`, default standard: src/cli/scaling.ts).
+ *
  * For data too large for the O(n^2) distance matrix (hclust refuses before allocating and says
  * so): `--two-stage [centres]` runs k-means into `centres` (default 256) centres, then the tree
  * of the centres weighted by their sizes (twoStage); `--sample N` builds the tree of a seeded
@@ -29,7 +31,7 @@ import { sampledHclust } from '../cluster/sampled.js';
 import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
 import type { CutSpec, HClustResult } from '../cluster/tree.js';
 import type { Dataset } from '../data/dataset.js';
-import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import { type ScaleMethod, scale } from '../data/scale.js';
 import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import { estimate, formatBytes, memoryBudget } from '../util/memory.js';
@@ -43,6 +45,7 @@ import {
   seedFlag,
   writeLabels,
 } from './options.js';
+import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes } from './table.js';
 
 /**
@@ -84,11 +87,7 @@ export function register(program: Command, context: CliContext): void {
         METRICS as unknown as string[],
       ),
     )
-    .addOption(
-      new Option('--scale <method>', 'scale the columns first (default: none)').choices(
-        SCALE_METHODS as unknown as string[],
-      ),
-    )
+    .addOption(scaleOption())
     .addOption(new Option('--k <n>', 'cut into exactly n clusters').conflicts('height'))
     .option('--height <h>', 'cut at this height (merges at or below it are kept)')
     .addOption(
@@ -133,11 +132,12 @@ export async function hclustCommand(
       `--two-stage needs --metric euclidean (its first stage is k-means); got '${metric}'.`,
     );
   }
+  const scaling = scaleMethodOf(flags.scale);
   if (flags.out !== undefined) checkOutputPath(flags.out);
   const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
-  const scaling = flags.scale ?? 'none';
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
+  warnIfUnscaled('hclust', dataset, scaling);
   const X = scaling === 'none' ? dataset : scale(dataset, { method: scaling }).scaled;
   const spec: CutSpec =
     flags.k !== undefined

@@ -2,7 +2,9 @@
  * `clusterlens inspect <file> [--json]`: what the loader makes of a file: rows, every column
  * with its role, type and missing count, and per feature column mean, std (n-1, as pandas
  * `describe`), min and max of the non-missing values. Missing values do not stop `inspect`
- * unless `--missing` is given (then the policy applies as in every other command).
+ * unless `--missing` is given (then the policy applies as in every other command). The loader's
+ * notes follow the header lines: the CSV delimiter and decimal mark and how they were found, a
+ * column of row names taken as the id.
  */
 import type { Command } from 'commander';
 import type { ColumnInfo } from '../data/columns.js';
@@ -29,6 +31,11 @@ export interface Inspection {
   rows: number;
   rowsDropped: number;
   valuesImputed: number;
+  /** CSV and TSV: the delimiter and decimal mark used. */
+  delimiter?: string;
+  decimal?: string;
+  /** What the loader decided on its own (the dialect, row names), one sentence each. */
+  notes: string[];
   columns: (ColumnInfo & { stats?: ColumnStats; classes?: Record<string, number> })[];
 }
 
@@ -65,11 +72,11 @@ export async function inspectFile(
   });
   const classes = (values: string[] | undefined, name: string | undefined) => {
     if (values === undefined || name === undefined) return;
-    const counts: Record<string, number> = {};
-    for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-    const sorted = Object.fromEntries(
-      Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    );
+    // a Map, then an object without a prototype: a class may be named '__proto__' or 'toString'
+    const counts = new Map<string, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const sorted: Record<string, number> = Object.create(null);
+    for (const key of [...counts.keys()].sort()) sorted[key] = counts.get(key)!;
     out.find((c) => c.name === name)!.classes = sorted;
   };
   classes(dataset.labels, dataset.labelColumn);
@@ -82,6 +89,9 @@ export async function inspectFile(
     rows: features.rows,
     rowsDropped: source.rowsDropped,
     valuesImputed: source.valuesImputed,
+    ...(source.delimiter === undefined ? {} : { delimiter: source.delimiter }),
+    ...(source.decimal === undefined ? {} : { decimal: source.decimal }),
+    notes: source.notes ?? [],
     columns: out,
   };
 }
@@ -121,7 +131,9 @@ export function formatInspection(x: Inspection): string {
   if (x.rowsDropped > 0)
     lines.push(`${x.rowsDropped} rows dropped (missing values), ${x.rows} kept`);
   if (x.valuesImputed > 0) lines.push(`${x.valuesImputed} missing values imputed`);
-  lines.push(`sha256 ${x.sha256}`, '');
+  lines.push(`sha256 ${x.sha256}`);
+  for (const note of x.notes) lines.push(note);
+  lines.push('');
   const table = formatTable(
     ['column', 'role', 'type', 'missing', 'mean', 'std', 'min', 'max'],
     x.columns.map((c) => [

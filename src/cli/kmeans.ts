@@ -2,10 +2,13 @@
  * `clusterlens kmeans <file> --k 3 | --k 2..10 [--n-init 10] [--seed 0] [--algorithm hamerly]
  *                           [--scale standard] [--out labels.csv] [--json]` + the loading flags.
  *
+ * The features are scaled first (`--scale`, default standard: src/cli/scaling.ts).
+ *
  * With one k: fits k-means and prints k, inertia, iterations and the size of each cluster (with
  * the label column's counts when `--label` is given). With a range `a..b`: runs `chooseK` over
- * it, prints the criteria per k, each criterion's pick and the recommendation, then fits the
- * recommended k. `--algorithm minibatch` uses mini-batch k-means (one k only). `--json` prints
+ * it, prints the criteria per k, each criterion's pick and the recommendation, the judgement of
+ * k = 1 (the gap statistic from k = 1 and the Hopkins statistic: "no clear cluster structure")
+ * and a pick at an end of the range, then fits the recommended k. `--algorithm minibatch` uses mini-batch k-means (one k only). `--json` prints
  * the model (and the k table) as JSON; `--out` writes the labels as CSV (id column with `--id`,
  * label column with `--label`, then `cluster`). No timings in outputs: reruns are byte-identical.
  */
@@ -13,7 +16,7 @@ import { type Command, Option } from 'commander';
 import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
 import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmeans.js';
 import { miniBatchKMeans } from '../cluster/minibatch.js';
-import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import { type ScaleMethod, scale } from '../data/scale.js';
 import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
@@ -24,6 +27,7 @@ import {
   seedFlag,
   writeLabels,
 } from './options.js';
+import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
 
 /** The flags of `kmeans`, as commander hands them over. */
@@ -53,11 +57,7 @@ export function register(program: Command, context: CliContext): void {
         'minibatch',
       ]),
     )
-    .addOption(
-      new Option('--scale <method>', 'scale the columns first (default: none)').choices(
-        SCALE_METHODS as unknown as string[],
-      ),
-    )
+    .addOption(scaleOption())
     .option('--out <file>', 'write the cluster labels as CSV')
     .option('--json', 'print the model as JSON')
     .action(async (file: string, flags: KMeansFlags) => {
@@ -101,13 +101,14 @@ export async function kmeansCommand(
   const nInit = nonNegativeFlag('--n-init', flags.nInit, 10);
   const seed = seedFlag(flags.seed);
   const algorithm = flags.algorithm ?? 'auto';
-  const scaling = flags.scale ?? 'none';
+  const scaling = scaleMethodOf(flags.scale);
   if (flags.out !== undefined) checkOutputPath(flags.out);
   if (algorithm === 'minibatch' && 'range' in spec) {
     throw new OptionError('--algorithm minibatch takes one k, not a range.');
   }
   const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
+  warnIfUnscaled('kmeans', dataset, scaling);
   const X = scaling === 'none' ? dataset.features : scale(dataset, { method: scaling }).scaled;
 
   let choice: ChooseKResult | null = null;
@@ -204,5 +205,13 @@ function formatChoice(choice: ChooseKResult): string {
     ]),
     [true, true, true, true, true, true, true],
   );
-  return `${table}\n* = the criterion's pick (inertia: elbow; gap: 1-SE rule)\nrecommended: ${choice.reason}\n`;
+  const notes = [
+    ...(choice.structure ? [choice.structure.text.replace(/^no clear/, 'No clear')] : []),
+    ...choice.caveats.filter((c) => c.kind !== 'no-structure').map((c) => c.text),
+  ];
+  return (
+    `${table}\n* = the criterion's pick (inertia: elbow; gap: 1-SE rule)\n` +
+    `recommended: ${choice.reason}\n` +
+    notes.map((t) => `${t}\n`).join('')
+  );
 }

@@ -72,10 +72,10 @@ export async function run(
   }
 }
 
-/** The commander program with every command registered. */
-async function buildProgram(
+/** The commander program with every command registered (exported for the tests of its flags). */
+export async function buildProgram(
   context: CliContext,
-  commands: readonly (() => Promise<CommandModule>)[],
+  commands: readonly (() => Promise<CommandModule>)[] = COMMANDS,
 ): Promise<Command> {
   const program = new Command('clusterlens')
     .description(

@@ -3,6 +3,8 @@
  * options of `loadDataset`:
  *
  *   --label COL --id COL --features A,B,.. --exclude A,B,.. --missing error|drop|mean|median
+ *   --delimiter auto|CHAR|tab --decimal auto|.|,   the CSV dialect (default: told from the first
+ *                       lines; see src/data/dialect.ts)
  *   --max-memory SIZE   the memory budget of the O(n^2) steps (512M, 8G, ...; see
  *                       src/util/memory.ts), set for the run before the command's action starts
  *
@@ -19,6 +21,7 @@ import { statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
+import type { DecimalMark } from '../data/dialect.js';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/missing.js';
 import { type CsvCell, writeCsv } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
@@ -31,6 +34,10 @@ export interface LoadingFlags {
   features?: string;
   exclude?: string;
   missing?: MissingPolicy;
+  /** --delimiter as typed: one character, 'tab' or 'auto'. */
+  delimiter?: string;
+  /** --decimal: '.', ',' or 'auto'. */
+  decimal?: DecimalMark | 'auto';
   /** The --max-memory size as typed ('512M'). */
   maxMemory?: string;
 }
@@ -47,6 +54,18 @@ export function addLoadingOptions(command: Command): Command {
         '--missing <policy>',
         'missing feature values: stop with an error, drop the rows, or impute (default: error)',
       ).choices(MISSING_POLICIES),
+    )
+    .option(
+      '--delimiter <char>',
+      "CSV field delimiter: one character, 'tab', or 'auto' to tell , ; tab | from the first " +
+        'lines (default: auto; tab for .tsv and .tab files)',
+    )
+    .addOption(
+      new Option(
+        '--decimal <mark>',
+        "CSV decimal mark (default: auto, which reads ',' when the delimiter is ; or tab and " +
+          'the first lines write numbers with a decimal comma)',
+      ).choices(['.', ',', 'auto']),
     )
     .option(
       '--max-memory <size>',
@@ -75,7 +94,22 @@ export function loadOptionsFromFlags(flags: LoadingFlags): LoadOptions {
   if (flags.features !== undefined) options.features = splitList(flags.features);
   if (flags.exclude !== undefined) options.exclude = splitList(flags.exclude);
   if (flags.missing !== undefined) options.missing = flags.missing;
+  if (flags.delimiter !== undefined) options.delimiter = delimiterFlag(flags.delimiter);
+  if (flags.decimal !== undefined) options.decimal = flags.decimal;
   return options;
+}
+
+/** `--delimiter`: one character ('\t' typed as 'tab' or '\\t' too), or 'auto'. */
+export function delimiterFlag(text: string): string {
+  if (text === 'auto') return text;
+  if (text === 'tab' || text === '\\t') return '\t';
+  if (text.length !== 1 || text === '"' || text === '\n' || text === '\r') {
+    throw new OptionError(
+      `--delimiter must be one character (not '"'), 'tab' or 'auto'. Got ${JSON.stringify(text)} ` +
+        'instead.',
+    );
+  }
+  return text;
 }
 
 /**

@@ -1,6 +1,11 @@
 /**
- * `clusterlens pca <file> [--components 2 | --variance 0.95] [--scale] [--solver auto]
+ * `clusterlens pca <file> [--components 2 | --variance 0.95] [--scale standard] [--solver auto]
  *                         [--whiten] [--seed 0] [--out scores.csv] [--json]` + the loading flags.
+ *
+ * The features are scaled first (`--scale`, default standard, as every command:
+ * src/cli/scaling.ts): standard is `pca(X, {scale: true})` (the correlation matrix), none the
+ * centred data (the covariance matrix), minmax and robust scale the columns before the fit.
+ * `--scale` alone means standard.
  *
  * Prints the variance table (component, variance, ratio, cumulative ratio) and the loadings of
  * the first components, or with `--json` the fitted model (`PcaModel.toJSON()`) with the input's
@@ -9,6 +14,7 @@
  */
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
+import { type ScaleMethod, scale } from '../data/scale.js';
 import { PCA_SOLVERS, type PcaOptions, type PcaResult, pca } from '../decomposition/pca.js';
 import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
 import type { CliContext } from './command.js';
@@ -19,13 +25,15 @@ import {
   numberFlag,
   seedFlag,
 } from './options.js';
+import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatTable } from './table.js';
 
 /** The flags of `pca`, as commander hands them over. */
 export interface PcaFlags extends LoadingFlags {
   components?: string;
   variance?: string;
-  scale?: boolean;
+  /** A method, or true for the flag alone (standard). */
+  scale?: string | boolean;
   solver?: PcaOptions['solver'];
   whiten?: boolean;
   seed?: string;
@@ -44,7 +52,7 @@ export function register(program: Command, context: CliContext): void {
       new Option('--components <k>', 'number of components (default: 2)').conflicts('variance'),
     )
     .option('--variance <fraction>', 'keep the fewest components explaining this fraction')
-    .option('--scale', 'standardize the columns first (population standard deviation)')
+    .addOption(scaleOption(true))
     .addOption(
       new Option('--solver <name>', 'eigen solver (default: auto)').choices(
         PCA_SOLVERS as unknown as string[],
@@ -72,19 +80,26 @@ export async function pcaCommand(
   const components =
     flags.components === undefined ? undefined : numberFlag('--components', flags.components);
   const seed = flags.seed === undefined ? undefined : seedFlag(flags.seed);
+  const scaling = scaleMethodOf(flags.scale);
   const dataset = await loadFromFlags(file, flags);
   context.progress(`pca: ${dataset.features.rows} rows x ${dataset.features.cols} columns`);
+  warnIfUnscaled('pca', dataset, scaling);
+  // standard: pca's own scaling (population standard deviation); minmax, robust: scaled first
   const options: PcaOptions = {
-    scale: flags.scale === true,
+    scale: scaling === 'standard',
     whiten: flags.whiten === true,
   };
+  const input =
+    scaling === 'minmax' || scaling === 'robust'
+      ? { ...dataset, features: scale(dataset, { method: scaling }).scaled }
+      : dataset;
   if (variance !== undefined) options.variance = variance;
   else {
     options.components = components ?? Math.min(2, dataset.features.cols, dataset.features.rows);
   }
   if (flags.solver !== undefined) options.solver = flags.solver;
   if (seed !== undefined) options.seed = seed;
-  const result = pca(dataset, options);
+  const result = pca(input, options);
   if (flags.out !== undefined) await writeScores(flags.out, dataset, result);
   const { stdout } = context.io;
   if (flags.json) {
@@ -92,12 +107,12 @@ export async function pcaCommand(
       file,
       sha256: dataset.source.sha256,
       rows: dataset.features.rows,
-      options,
+      options: { ...options, scale: scaling },
       model: result.toJSON(),
     };
     stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    stdout.write(formatSummary(dataset, result));
+    stdout.write(formatSummary(dataset, result, scaling));
   }
 }
 
@@ -122,7 +137,11 @@ async function writeScores(path: string, dataset: Dataset, result: PcaResult): P
 }
 
 /** Variance table and loadings table. */
-export function formatSummary(dataset: Dataset, result: PcaResult): string {
+export function formatSummary(
+  dataset: Dataset,
+  result: PcaResult,
+  scaling: ScaleMethod = result.scaled ? 'standard' : 'none',
+): string {
   const k = result.nComponents;
   let cumulative = 0;
   const variance = formatTable(
@@ -149,7 +168,7 @@ export function formatSummary(dataset: Dataset, result: PcaResult): string {
   );
   const head =
     `${dataset.features.rows} rows, ${dataset.features.cols} columns` +
-    `${result.scaled ? ', standardized' : ''}; solver ${result.solver}` +
+    `${scaling === 'none' ? '' : scaling === 'standard' ? ', standardized' : `, scaled (${scaling})`}; solver ${result.solver}` +
     `${result.iterations > 0 ? ` (${result.iterations} iterations)` : ''}; ` +
     `total variance ${fixed(result.totalVariance)}\n\n`;
   return `${head}${variance}\nloadings (component x sqrt(variance))\n${loadings}`;

@@ -1,6 +1,6 @@
 /**
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
- *  [--k 3|auto] [--method ward] [--seed 0] [--out reports/NAME.html] [--static]
+ *  [--k 3|2..6|auto] [--method ward] [--seed 0] [--out reports/NAME.html] [--static]
  *  [--two-stage [centres] | --sample N]`
  *
  * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
@@ -17,7 +17,7 @@ import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ORIENTATIONS } from '../charts/dendrogram.js';
 import { DEFAULT_CENTRES } from '../cluster/two-stage.js';
-import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
+import type { ScaleMethod } from '../data/scale.js';
 import {
   buildReport,
   checkReportOutputs,
@@ -27,6 +27,8 @@ import {
 } from '../report/build.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
+import { parseK as parseKmeansK } from './kmeans.js';
+import { scaleMethodOf, scaleOption } from './scaling.js';
 import {
   addLoadingOptions,
   integerFlag,
@@ -39,7 +41,7 @@ import {
 const DEFAULT_FOLDER = 'reports';
 
 interface ReportFlags extends LoadingFlags {
-  scale: ScaleMethod;
+  scale?: ScaleMethod;
   k: string;
   method: string;
   seed: string;
@@ -59,12 +61,12 @@ export function register(program: Command, context: CliContext): void {
       )
       .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
   )
-    .addOption(
-      new Option('--scale <method>', 'scaling of the features')
-        .choices(SCALE_METHODS)
-        .default('standard'),
+    .addOption(scaleOption())
+    .option(
+      '--k <k>',
+      "number of clusters, a range a..b to choose it from, or 'auto' (2 up to sqrt(n/2), at most 10)",
+      'auto',
     )
-    .option('--k <k>', "number of clusters, or 'auto' to choose it", 'auto')
     .option('--method <method>', 'linkage method of the hierarchical clustering', 'ward')
     .option('--seed <seed>', 'seed of every random choice', '0')
     .option('--out <path>', 'output HTML file (default: reports/<file name>.html)')
@@ -89,7 +91,7 @@ export function register(program: Command, context: CliContext): void {
       const step = (what: string) =>
         context.progress(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
       const options: ReportOptions = {
-        scale: flags.scale,
+        scale: scaleMethodOf(flags.scale),
         k: parseK(flags.k),
         method: flags.method,
         seed: seedFlag(flags.seed),
@@ -124,8 +126,13 @@ export function register(program: Command, context: CliContext): void {
     });
 }
 
-function parseK(text: string): number | 'auto' {
+/** `--k 3`, `--k auto`, or `--k 2..6` (a range to choose from, parsed as kmeans parses it). */
+function parseK(text: string): number | 'auto' | [number, number] {
   if (text === 'auto') return 'auto';
+  if (text.includes('..')) {
+    const spec = parseKmeansK(text);
+    if ('range' in spec) return spec.range;
+  }
   const k = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isInteger(k) || k < 1) {
     throw new OptionError(`--k must be an integer >= 1 or 'auto'. Got '${text}' instead.`);

@@ -20,7 +20,7 @@
  *     of the data in its principal axes ('pca', the default: the paper's (b), R
  *     cluster::clusGap's default spaceH0 = 'scaledPCA'; it follows the shape of the data and on
  *     iris and wine it picks 3 where the plain box picks 5 and 4) or over the bounding box of
- *     the columns ('uniform', the paper's (a)),
+ *     the columns ('uniform', the paper's (a), clusGap's spaceH0 = 'original'),
  *     s_k = sd_k sqrt(1 + 1/B) with sd_k the standard deviation of the log W*_kb with divisor B
  *     (as the paper; R's clusGap divides by B - 1),
  *     pick = the smallest candidate k with Gap(k) >= Gap(k+1) - s_{k+1} (the paper's 1-SE rule,
@@ -29,6 +29,23 @@
  *   the same options as the data fits. Above `gapSampleSize` rows (default 5000) the gap is
  *   computed on a seeded random subset of that many rows (data and references alike), which
  *   bounds its cost at (number of k) x (1 + B) fits of 5000 rows.
+ *   Options give R's choices (src/cluster/gap.ts): `gapConvention: 'clusGap'` computes W_k and
+ *   s_k as clusGap (W_k from the distances to the power d.power, `gapDPower`, 1 by default, not
+ *   squared; s_k with divisor B - 1) and reads the curve with clusGap's default rule
+ *   'firstSEmax'; `gapMethod` picks any of maxSE's five rules, `gapSeFactor` its SE.factor.
+ * - k = 1 (no cluster structure), which no criterion above can pick from a range that starts at
+ *   2: the gap statistic at k = 1 (W_1 = the total sum of squares, from the same reference sets)
+ *   and the gap rule applied from k = 1, and the Hopkins statistic of clustering tendency
+ *   (src/metrics/hopkins.ts: H near 0.5 for uniform data, near 1 for clustered data, with the
+ *   p-value of Beta(m, m)), both on the rows the gap statistic uses. There is no clear cluster
+ *   structure when the gap rule picks k = 1 or when H is not significantly above 0.5
+ *   (p >= 0.05); the result then says so in `caveats`, and the recommendation is still the best k
+ *   of the range (the partition to look at if clusters are wanted).
+ * - the range: by default k = 2 .. min(10, max(3, floor(sqrt(n / 2)))), and at most n - 1
+ *   (`defaultKRange`): the rule of thumb k ~ sqrt(n / 2) as the largest k, so that 32 rows are
+ *   offered 2..4 (clusters of 8 rows on average), 150 rows 2..8, 10,000 rows 2..10. A
+ *   recommendation at the largest k tried is flagged in `caveats` with a wider range to try (the
+ *   criteria may prefer more clusters); one at the smallest k tried above 2 likewise.
  * - recommendation: the k picked by the most criteria; on a tie, the tied k the silhouette
  *   ranks highest (then the smaller k). The reason names the criteria for and against.
  *
@@ -40,6 +57,7 @@ import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/da
 import { symmetricEigen } from '../decomposition/eigen.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
+import { formatProse } from '../util/format.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
@@ -51,7 +69,17 @@ import {
 } from '../util/validate.js';
 import { calinskiHarabasz } from '../metrics/calinski-harabasz.js';
 import { daviesBouldin } from '../metrics/davies-bouldin.js';
+import { type HopkinsResult, hopkins } from '../metrics/hopkins.js';
 import { silhouetteScore } from '../metrics/silhouette.js';
+import {
+  GAP_CONVENTIONS,
+  GAP_METHODS,
+  type GapConvention,
+  type GapMethod,
+  maxSE,
+  referenceSummary,
+  withinDispersion,
+} from './gap.js';
 import {
   KMEANS_ALGORITHMS,
   type KMeansAlgorithm,
@@ -64,6 +92,10 @@ import {
 export const GAP_REFERENCES = ['uniform', 'pca'] as const;
 /** A reference distribution of the gap statistic. */
 export type GapReference = (typeof GAP_REFERENCES)[number];
+/** R clusGap's names of the reference distributions: 'scaledPCA' is 'pca', 'original' is 'uniform'. */
+const GAP_REFERENCE_ALIASES = { scaledPCA: 'pca', original: 'uniform' } as const;
+
+export { GAP_CONVENTIONS, GAP_METHODS, type GapConvention, type GapMethod };
 
 /** The criteria of `chooseK`. */
 export const CHOOSE_K_CRITERIA = [
@@ -80,7 +112,7 @@ export type ChooseKCriterion = (typeof CHOOSE_K_CRITERIA)[number];
 export interface ChooseKOptions {
   /**
    * Candidate k: [min, max] (inclusive, 1 <= min < max) or a list.
-   * Default: [2, 10], or [2, n - 1] when n <= 10.
+   * Default: `defaultKRange(n)`, 2 .. min(10, max(3, floor(sqrt(n / 2)))), at most n - 1.
    */
   k?: readonly [number, number] | readonly number[];
   /** Restarts of each k-means fit. Default: 10. */
@@ -97,8 +129,31 @@ export interface ChooseKOptions {
   gap?: boolean;
   /** Number B of reference sets of the gap statistic. Default: 10. */
   gapReferences?: number;
-  /** Reference distribution: 'pca' (box of the principal axes, R clusGap's default) or 'uniform' (bounding box of the columns). Default: 'pca'. */
-  gapReference?: GapReference;
+  /**
+   * Reference distribution: 'pca' (box of the principal axes, R clusGap's default, which R calls
+   * 'scaledPCA') or 'uniform' (bounding box of the columns, R's 'original'). Default: 'pca'.
+   */
+  gapReference?: GapReference | keyof typeof GAP_REFERENCE_ALIASES;
+  /**
+   * How W_k and s_k are computed: 'tibshirani' (the paper: W_k the inertia, s_k with divisor B)
+   * or 'clusGap' (R's clusGap: W_k from distances to the power `gapDPower`, half the paper's
+   * scale; s_k with divisor B - 1). Default: 'tibshirani'.
+   */
+  gapConvention?: GapConvention;
+  /**
+   * The rule that reads the gap curve (R's maxSE methods, src/cluster/gap.ts).
+   * Default: 'Tibs2001SEmax' (the paper's), 'firstSEmax' with `gapConvention: 'clusGap'`.
+   */
+  gapMethod?: GapMethod;
+  /** Power of the distances in W_k (R's d.power). Default: 2 (squared, the inertia), 1 with `gapConvention: 'clusGap'`. */
+  gapDPower?: number;
+  /** Multiplier of s_k in the rule (R's SE.factor). Default: 1. */
+  gapSeFactor?: number;
+  /**
+   * Compute the Hopkins statistic of clustering tendency (src/metrics/hopkins.ts) on the rows of
+   * the gap statistic, to judge k = 1. Default: true.
+   */
+  hopkins?: boolean;
   /** Rows used for the silhouette; all rows when n is at most this. Default: 10000. */
   silhouetteSampleSize?: number;
   /**
@@ -124,6 +179,39 @@ export interface ChooseKRow {
   expectedLogW?: number;
 }
 
+/** The gap statistic at one k: Gap(k), s_k, log W_k and the mean reference log W*_k. */
+export interface GapAtK {
+  gap: number;
+  gapSe: number;
+  logW: number;
+  expectedLogW: number;
+}
+
+/** Something the reader of a choice of k should know, in one sentence. */
+export interface ChooseKCaveat {
+  /**
+   * 'no-structure': the gap rule picks k = 1 or the Hopkins statistic finds no clustering
+   * tendency; 'upper-edge' / 'lower-edge': the recommendation is the largest / smallest k tried
+   * (and k = 1 was not assessed, for the lower edge); 'n-limit': the largest k tried is n - 1.
+   */
+  kind: 'no-structure' | 'upper-edge' | 'lower-edge' | 'n-limit';
+  text: string;
+}
+
+/** How the data's cluster structure was judged against k = 1. */
+export interface StructureAssessment {
+  /** False when the gap rule picks k = 1 or H is not significantly above 0.5 (p >= 0.05). */
+  clear: boolean;
+  /** The gap statistic at k = 1 (absent when 1 is a candidate: see the table, or with the gap off). */
+  gapAtOne?: GapAtK;
+  /** The gap rule applied from k = 1 picks k = 1 (absent with the gap off or a range not starting at 1 or 2). */
+  gapPicksOne?: boolean;
+  /** The Hopkins statistic (absent with `hopkins: false`). */
+  hopkins?: HopkinsResult;
+  /** What was found, in one sentence. */
+  text: string;
+}
+
 /** The result of `chooseK`. */
 export interface ChooseKResult {
   /** One row per candidate k, ascending. */
@@ -140,6 +228,14 @@ export interface ChooseKResult {
   fits: KMeansResult[];
   /** Rows the silhouettes were computed on. */
   silhouetteRows: number;
+  /** The smallest and the largest k tried. */
+  range: [number, number];
+  /** Whether the range is `defaultKRange(n)` or was given. */
+  rangeSource: 'default' | 'given';
+  /** The judgement of k = 1 (absent when neither the gap statistic nor the Hopkins statistic ran). */
+  structure?: StructureAssessment;
+  /** What the reader should know about the recommendation; empty when nothing. */
+  caveats: ChooseKCaveat[];
   /** Plain JSON (without the fits' labels). */
   toJSON(): ChooseKJSON;
 }
@@ -152,6 +248,23 @@ export interface ChooseKJSON {
   reason: string;
   disagree: ChooseKCriterion[];
   silhouetteRows: number;
+  range: [number, number];
+  rangeSource: 'default' | 'given';
+  structure?: StructureAssessment;
+  caveats: ChooseKCaveat[];
+}
+
+/**
+ * The default candidate k for n rows: 2 .. min(10, max(3, floor(sqrt(n / 2)))), at most n - 1
+ * (the rule of thumb k ~ sqrt(n / 2) as the largest k; at least 2..3 when n allows).
+ * n = 32: 2..4; 150: 2..8; 10,000: 2..10. Undefined for n < 3 (no k in 2..n - 1).
+ *
+ * @example
+ * defaultKRange(32); // [2, 4]
+ */
+export function defaultKRange(n: number): [number, number] | undefined {
+  const hi = Math.min(10, Math.max(3, Math.floor(Math.sqrt(n / 2))), n - 1);
+  return hi >= 2 ? [2, hi] : undefined;
 }
 
 const defaults = {
@@ -163,7 +276,12 @@ const defaults = {
   tolerance: 1e-4,
   gap: true,
   gapReferences: 10,
-  gapReference: 'pca' as GapReference,
+  gapReference: 'pca' as GapReference | keyof typeof GAP_REFERENCE_ALIASES,
+  gapConvention: 'tibshirani' as GapConvention,
+  gapMethod: undefined as GapMethod | undefined,
+  gapDPower: undefined as number | undefined,
+  gapSeFactor: 1,
+  hopkins: true,
   silhouetteSampleSize: 10000,
   gapSampleSize: 5000,
 };
@@ -204,12 +322,10 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
       `chooseK: all ${n} rows are identical; there is no clustering to choose between.`,
     );
   }
-  // The default range stops at n - 1 (k = n explains nothing); a given range is checked as is.
-  const ks = candidates(
-    options.k === undefined ? [2, Math.max(2, Math.min(10, n - 1))] : o.k,
-    n,
-    fn,
-  );
+  // The default range grows as sqrt(n / 2) and stops at n - 1 (k = n explains nothing); a given
+  // range is checked as is.
+  const rangeSource = options.k === undefined ? 'default' : 'given';
+  const ks = candidates(options.k === undefined ? (defaultKRange(n) ?? [2, 2]) : o.k, n, fn);
   const nInit = checkInteger(fn, 'nInit', o.nInit, 1);
   const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
@@ -217,7 +333,27 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
   const withGap = checkBoolean(fn, 'gap', o.gap);
   const B = checkInteger(fn, 'gapReferences', o.gapReferences, 1);
-  const reference = checkKeyword(fn, 'gapReference', o.gapReference, GAP_REFERENCES);
+  const given = checkKeyword(fn, 'gapReference', o.gapReference, [
+    ...GAP_REFERENCES,
+    ...(Object.keys(GAP_REFERENCE_ALIASES) as (keyof typeof GAP_REFERENCE_ALIASES)[]),
+  ]);
+  const reference: GapReference =
+    given in GAP_REFERENCE_ALIASES
+      ? GAP_REFERENCE_ALIASES[given as keyof typeof GAP_REFERENCE_ALIASES]
+      : (given as GapReference);
+  const convention = checkKeyword(fn, 'gapConvention', o.gapConvention, GAP_CONVENTIONS);
+  const gapMethod = checkKeyword(
+    fn,
+    'gapMethod',
+    o.gapMethod ?? (convention === 'clusGap' ? 'firstSEmax' : 'Tibs2001SEmax'),
+    GAP_METHODS,
+  );
+  const dPower = checkNumber(fn, 'gapDPower', o.gapDPower ?? (convention === 'clusGap' ? 1 : 2), {
+    min: 0,
+    minExclusive: true,
+  });
+  const seFactor = checkNumber(fn, 'gapSeFactor', o.gapSeFactor, { min: 0 });
+  const withHopkins = checkBoolean(fn, 'hopkins', o.hopkins);
   const silRows = checkInteger(fn, 'silhouetteSampleSize', o.silhouetteSampleSize, 2);
   const gapRows = checkInteger(fn, 'gapSampleSize', o.gapSampleSize, 2);
   const fitOptions = { nInit, seed, algorithm, maxIterations, tolerance };
@@ -244,27 +380,45 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
     table.push(row);
   }
 
+  // on a seeded subset of the rows when n is large (the data is then refitted on the subset)
+  const G = n > gapRows ? subset(M, gapRows, seed) : M;
+  let gapAtOne: GapAtK | undefined;
   if (withGap) {
-    // on a seeded subset of the rows when n is large (the data is then refitted on the subset)
-    const G = n > gapRows ? subset(M, gapRows, seed) : M;
     const refs = referenceSets(G, B, reference, seed);
-    for (const [t, row] of table.entries()) {
-      const w = G === M ? scaledInertia[t]! : kmeans(G, { k: row.k, ...fitOptions }).inertia;
+    // W_k of a k-means fit: the paper's with squared distances is the inertia (to the last bit
+    // as before the other conventions existed); any other is computed from the labels
+    const exact = convention === 'tibshirani' && dPower === 2;
+    const dispersion = (X: FeatureMatrix, fit: KMeansResult): number =>
+      exact
+        ? fit.inertia
+        : withinDispersion(X.data, X.rows, X.cols, fit.labels, fit.k, dPower, convention);
+    // W_1 without a fit: the rows as one cluster
+    const single = (X: FeatureMatrix): number =>
+      withinDispersion(X.data, X.rows, X.cols, new Int32Array(X.rows), 1, dPower, convention);
+    // a dispersion in the data's units: log W shifted by p ln(unit)
+    const logShift = dPower === 2 ? logUnit2 : (dPower / 2) * logUnit2;
+    const gapOf = (w: number, reference: (R: FeatureMatrix) => number): GapAtK => {
       const logs = new Float64Array(B);
-      for (let b = 0; b < B; b++) {
-        logs[b] = Math.log(kmeans(refs[b]!, { k: row.k, ...fitOptions }).inertia);
-      }
-      let mean = 0;
-      for (let b = 0; b < B; b++) mean += logs[b]!;
-      mean /= B;
-      let v = 0;
-      for (let b = 0; b < B; b++) v += (logs[b]! - mean) ** 2;
-      const sd = Math.sqrt(v / B);
-      row.logW = Math.log(w) + logUnit2;
-      row.expectedLogW = mean + logUnit2;
-      row.gap = mean - Math.log(w);
-      row.gapSe = sd * Math.sqrt(1 + 1 / B);
+      for (let b = 0; b < B; b++) logs[b] = Math.log(reference(refs[b]!));
+      const { mean, se } = referenceSummary(logs, convention);
+      return {
+        logW: Math.log(w) + logShift,
+        expectedLogW: mean + logShift,
+        gap: mean - Math.log(w),
+        gapSe: se,
+      };
+    };
+    for (const [t, row] of table.entries()) {
+      const k = row.k;
+      let w: number;
+      if (G === M) w = exact ? scaledInertia[t]! : dispersion(M, fits[t]!);
+      else w = dispersion(G, kmeans(G, { k, ...fitOptions }));
+      Object.assign(
+        row,
+        gapOf(w, (R) => dispersion(R, kmeans(R, { k, ...fitOptions }))),
+      );
     }
+    if (ks[0] === 2) gapAtOne = gapOf(single(G), single);
   }
 
   const picks: Partial<Record<ChooseKCriterion, number>> = {};
@@ -296,13 +450,48 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   best('calinskiHarabasz', 1);
   best('daviesBouldin', -1);
   if (withGap) {
-    picks.gap = gapPick(
-      table.map((r) => r.k),
+    const at = maxSE(
       table.map((r) => r.gap!),
       table.map((r) => r.gapSe!),
+      gapMethod,
+      seFactor,
     );
+    picks.gap = ks[at - 1]!;
   }
   const { recommended, reason, disagree } = recommend(table, picks);
+
+  // k = 1: the gap rule from k = 1, and the Hopkins statistic on the rows of the gap statistic
+  let gapPicksOne: boolean | undefined;
+  if (withGap && ks[0] === 1) gapPicksOne = picks.gap === 1;
+  else if (gapAtOne !== undefined) {
+    const at = maxSE(
+      [gapAtOne.gap, ...table.map((r) => r.gap!)],
+      [gapAtOne.gapSe, ...table.map((r) => r.gapSe!)],
+      gapMethod,
+      seFactor,
+    );
+    gapPicksOne = at === 1;
+  }
+  const hop = withHopkins && G.rows >= 2 ? hopkins(G, { seed }) : undefined;
+  const judged =
+    gapPicksOne === undefined && hop === undefined
+      ? undefined
+      : assessStructure(gapPicksOne, gapAtOne ?? table[0], table, hop, gapMethod, G.rows < n);
+  const structure = judged?.assessment;
+  const range: [number, number] = [ks[0]!, ks[ks.length - 1]!];
+  const caveats = caveatsOf(recommended, range, n, rangeSource, judged);
+  const json = (): ChooseKJSON => ({
+    table,
+    picks,
+    recommended,
+    reason,
+    disagree,
+    silhouetteRows,
+    range,
+    rangeSource,
+    ...(structure ? { structure } : {}),
+    caveats,
+  });
   return {
     table,
     picks,
@@ -311,8 +500,128 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
     disagree,
     fits,
     silhouetteRows,
-    toJSON: () => ({ table, picks, recommended, reason, disagree, silhouetteRows }),
+    range,
+    rangeSource,
+    ...(structure ? { structure } : {}),
+    caveats,
+    toJSON: json,
   };
+}
+
+/** Significance level of the Hopkins statistic's one-sided test. */
+const HOPKINS_ALPHA = 0.05;
+
+/** The judgement of k = 1 from the gap rule and the Hopkins statistic, with its sentence. */
+function assessStructure(
+  gapPicksOne: boolean | undefined,
+  first: GapAtK | ChooseKRow | undefined,
+  table: readonly ChooseKRow[],
+  hop: HopkinsResult | undefined,
+  method: GapMethod,
+  sampled: boolean,
+): { assessment: StructureAssessment; reasons: string } {
+  const parts: string[] = [];
+  const two = table.find((r) => r.k === 2);
+  if (gapPicksOne !== undefined && first?.gap !== undefined) {
+    const values =
+      `Gap(1) = ${formatProse(first.gap)}` +
+      (two?.gap !== undefined
+        ? `, Gap(2) = ${formatProse(two.gap)} with s = ${formatProse(two.gapSe!)}`
+        : '');
+    const rule = method === 'Tibs2001SEmax' ? 'the 1-SE rule' : `the ${method} rule`;
+    parts.push(
+      gapPicksOne
+        ? `the gap statistic picks k = 1 (${rule} applied from k = 1; ${values})`
+        : `the gap statistic prefers clusters to k = 1 (${rule} applied from k = 1; ${values})`,
+    );
+  }
+  const tendency = hop !== undefined && hop.pValue < HOPKINS_ALPHA;
+  if (hop !== undefined) {
+    const p = hop.pValue < 1e-4 ? 'p < 0.0001' : `p = ${formatProse(hop.pValue)}`;
+    const h =
+      `the Hopkins statistic H = ${formatProse(hop.statistic)} ` +
+      `(${hop.sampleSize} sampled rows and as many uniform points, ${p})`;
+    parts.push(
+      tendency && gapPicksOne === true
+        ? `${h} says the rows are not uniformly scattered, which one dense group also explains`
+        : tendency
+          ? `${h} shows a clustering tendency (0.5 = uniformly scattered, 1 = clustered)`
+          : hop.statistic < 0.5
+            ? `${h} is below the 0.5 of uniformly scattered data (regularly spaced rows)`
+            : `${h} is within what uniformly scattered data gives (0.5 = uniform, 1 = clustered)`,
+    );
+  }
+  const clear = gapPicksOne !== true && (hop === undefined || tendency);
+  const reasons =
+    parts.join('; ') + (sampled ? ' (on the seeded sample of the gap statistic)' : '');
+  const text = `${clear ? 'k = 1 is ruled out' : 'no clear cluster structure'}: ${reasons}.`;
+  const assessment: StructureAssessment = {
+    clear,
+    ...(first !== undefined && !('k' in first) ? { gapAtOne: first } : {}),
+    ...(gapPicksOne !== undefined ? { gapPicksOne } : {}),
+    ...(hop !== undefined ? { hopkins: hop } : {}),
+    text,
+  };
+  return { assessment, reasons };
+}
+
+/** What to know about the recommendation: no structure, a pick at an end of the range. */
+function caveatsOf(
+  recommended: number,
+  [lo, hi]: [number, number],
+  n: number,
+  rangeSource: 'default' | 'given',
+  judged: { assessment: StructureAssessment; reasons: string } | undefined,
+): ChooseKCaveat[] {
+  const caveats: ChooseKCaveat[] = [];
+  const structure = judged?.assessment;
+  if (judged && !judged.assessment.clear) {
+    caveats.push({
+      kind: 'no-structure',
+      text:
+        `No clear cluster structure: ${judged.reasons}. ` +
+        `k = ${recommended} is the best partition of ${lo}..${hi} by the criteria, not evidence of ` +
+        'separate groups.',
+    });
+  }
+  if (lo === hi) return caveats;
+  if (recommended === hi && hi >= n - 1) {
+    caveats.push({
+      kind: 'n-limit',
+      text:
+        `Too many clusters for the rows: k = ${hi} is the largest k tried and the largest that ${n} rows allow (n - 1); ` +
+        'so many clusters of so few rows are not a finding.',
+    });
+  } else if (recommended === hi) {
+    const wider = Math.min(n - 1, 2 * hi);
+    const supported = Math.floor(Math.sqrt(n / 2));
+    caveats.push({
+      kind: 'upper-edge',
+      text:
+        `At the edge of the range: k = ${hi} is the largest k tried, so the criteria may prefer ` +
+        `more clusters: try a wider range, e.g. ${lo}..${wider}` +
+        (supported >= 2 && hi >= supported
+          ? `; but ${n} rows support about sqrt(n / 2) = ${supported} clusters of ` +
+            `${Math.floor(n / supported)} rows${rangeSource === 'default' ? ' (where the default range stops)' : ''}, ` +
+            'and more clusters than that rarely hold up.'
+          : '.'),
+    });
+  } else if (recommended === lo && lo >= 3) {
+    caveats.push({
+      kind: 'lower-edge',
+      text:
+        `At the edge of the range: k = ${lo} is the smallest k tried, so the criteria may prefer ` +
+        `fewer clusters: try 2..${hi}.`,
+    });
+  } else if (recommended === 2 && lo === 2 && structure === undefined) {
+    caveats.push({
+      kind: 'lower-edge',
+      text:
+        'At the edge of the range: k = 2 is the smallest k tried and k = 1 (no clusters) was not assessed: the gap ' +
+        'statistic and the Hopkins statistic were both turned off.',
+    });
+  }
+  return caveats;
 }
 
 function allRowsEqual(M: FeatureMatrix): boolean {
@@ -360,24 +669,17 @@ function subset(M: FeatureMatrix, size: number, seed: number): FeatureMatrix {
 }
 
 /**
- * B reference data sets of X's shape: uniform over the bounding box of the columns, or over the
- * bounding box of the data in its principal axes (then rotated back and shifted to the mean).
- *
- * With at least as many columns as rows the data spans at most n - 1 principal axes, and the 'pca'
- * reference is drawn in those axes and left there (`referenceSetsWide`): k-means inertia depends
- * only on distances, which the orthonormal rotation back would not change, and the axes come from
- * the n x n Gram matrix instead of the d x d covariance (a 1,000-column table no longer waits on
- * a 1,000 x 1,000 eigendecomposition).
+ * The box the reference sets are drawn in: the bounding box of the columns ('uniform'), or of
+ * the centred data in its principal axes V (the eigenvectors of the scatter matrix; 'pca'),
+ * with the column means. R's clusGap computes the same box from the SVD of the centred data
+ * (its columns equal to V's up to order and sign).
+ * @internal
  */
-function referenceSets(
+export function referenceBox(
   M: FeatureMatrix,
-  B: number,
   reference: GapReference,
-  seed: number,
-): FeatureMatrix[] {
+): { lo: Float64Array; hi: Float64Array; mean: Float64Array; V: Matrix | null } {
   const { rows: n, cols: d, data } = M;
-  if (reference === 'pca' && d >= n) return referenceSetsWide(M, B, seed);
-  const rng = new RandomState(seed);
   let Z = data;
   let V: Matrix | null = null;
   const mean = new Float64Array(d);
@@ -412,6 +714,29 @@ function referenceSets(
       if (v > hi[j]!) hi[j] = v;
     }
   }
+  return { lo, hi, mean, V };
+}
+
+/**
+ * B reference data sets of X's shape, uniform over `referenceBox` (rotated back and shifted to
+ * the mean for 'pca'), drawn row by row from `RandomState(seed)`.
+ *
+ * With at least as many columns as rows the data spans at most n - 1 principal axes, and the
+ * 'pca' reference is drawn in those axes and left there (`referenceSetsWide`): every dispersion
+ * of the gap statistic depends only on distances between rows, which the orthonormal rotation
+ * back would not change, and the axes come from the n x n Gram matrix instead of the d x d
+ * scatter matrix (a 1,000-column table no longer waits on a 1,000 x 1,000 eigendecomposition).
+ */
+function referenceSets(
+  M: FeatureMatrix,
+  B: number,
+  reference: GapReference,
+  seed: number,
+): FeatureMatrix[] {
+  const { rows: n, cols: d } = M;
+  if (reference === 'pca' && d >= n) return referenceSetsWide(M, B, seed);
+  const rng = new RandomState(seed);
+  const { lo, hi, mean, V } = referenceBox(M, reference);
   const out: FeatureMatrix[] = [];
   for (let b = 0; b < B; b++) {
     const R = new Float64Array(n * d);
@@ -529,10 +854,7 @@ export function gapPick(
   gap: readonly number[],
   se: readonly number[],
 ): number {
-  for (let t = 0; t + 1 < ks.length; t++) {
-    if (gap[t]! >= gap[t + 1]! - se[t + 1]!) return ks[t]!;
-  }
-  return ks[ks.length - 1]!;
+  return ks[maxSE(gap, se, 'Tibs2001SEmax') - 1]!;
 }
 
 /** The majority pick, ties broken by the silhouette's ranking, then by the smaller k. */

@@ -10,10 +10,31 @@
  * A column that is not numeric and has no role is left out of the features with a warning naming
  * it and its first text cell (name it in `exclude` to silence the warning).
  *
+ * Row names, as R's `write.csv`, pandas' `to_csv` and spreadsheets write them, are never silently
+ * a feature:
+ * - The first column is row names when its header is empty or one that writers give row names
+ *   ('Unnamed: 0' pandas, '...1' readr, 'rownames', 'rowname'), or it is named 'X' (R's
+ *   `read.csv` names an empty header so) or 'index' (pandas' `reset_index`) and holds text or
+ *   increasing integers. Without an `id` option, when its values are distinct and none is
+ *   missing, it becomes the id; an empty-headed (or 'Unnamed: 0', ...) first column whose values
+ *   repeat is left out with a warning. With an `id` option it is left out (the id option
+ *   decides). Naming it in `features` (its name is 'unnamed_1' when the header is empty), `label`
+ *   or `exclude` gives it that role instead.
+ * - Elsewhere, a column named 'X', 'index', 'Unnamed: 0', '...1', 'rownames' or 'rowname' with
+ *   distinct text or increasing integers becomes the id when no column is the id yet. Such a
+ *   column that holds the row numbers 1..n or 0..n-1 (n >= 3) while another column is the id (a
+ *   second index, as pandas writes R's file back) is left out with a warning.
+ * - A numeric column chosen automatically whose values are the row numbers 1..n or 0..n-1 (n >= 3)
+ *   and that did not become the id stays a feature, with a warning naming it and how to leave it
+ *   out.
+ * What was decided goes to `source.notes` (the report's preprocessing log).
+ *
  * Type inference: a column is numeric when every non-missing cell is a decimal number:
  * optional sign, digits with an optional '.', optional exponent ('1', '-2.5', '.5', '1e-3'),
  * surrounding white space allowed. Anything else is text: '0x10', '1,234', 'Infinity', 'inf',
- * 'TRUE'. A number too large for a double ('1e999') is an error naming its cell.
+ * 'TRUE'. A number too large for a double ('1e999') is an error naming its cell. With the decimal
+ * mark ',' (CSV option `decimal`, see dialect.ts) numbers are written '-2,5', '1.234,5', and
+ * '1.5' is text.
  *
  * Memory: cells are not kept as text. Each candidate feature column accumulates its numbers in a
  * growable Float64Array (missing = NaN); a column that turns out to be text frees its numbers and
@@ -23,6 +44,7 @@ import { DataError, OptionError } from '../util/errors.js';
 import { checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { warn } from '../util/log.js';
 import { type Dataset, type DatasetSource, type FeatureMatrix, featureMatrix } from './dataset.js';
+import { type Dialect, commaDecimalValue, looksLikeDecimalComma } from './dialect.js';
 import { MISSING_POLICIES, type MissingPolicy, imputeColumn, isMissingToken } from './missing.js';
 
 /** How a loader chooses and treats columns. Shared by every loader. */
@@ -79,8 +101,31 @@ export interface TableSource {
 const FEATURE = 0; // named in `features`: must be numeric
 const AUTO = 1; // feature if numeric, else left out
 const TEXT = 2; // AUTO column that turned out to be text
-const KEEP = 3; // label or id: kept as text
-const SKIP = 4; // excluded or not selected: not read
+const SKIP = 3; // excluded or not selected: not read
+const KEEP = 4; // label or id: kept as text
+const ROWS = 5; // maybe row names: kept as text and as numbers, decided at the end
+const ROWS_TEXT = 6; // ROWS column that turned out to be text
+
+// How much a column looks like row names (see the file comment).
+const NOT_ROW_NAMES = 0;
+const ROW_NAMES = 1; // an empty header, 'Unnamed: 0', ... in the first column
+const MAYBE_ROW_NAMES = 2; // 'X', 'index', ...: row names if text or increasing integers
+
+/** Headers that writers give a first column of row names. */
+const ROW_NAME_HEADERS: ReadonlySet<string> = new Set([
+  'Unnamed: 0',
+  '...1',
+  'rownames',
+  'rowname',
+]);
+/** Headers that may be row names or data ('X', 'index'), and the above elsewhere. */
+const MAYBE_ROW_NAME_HEADERS: ReadonlySet<string> = new Set([...ROW_NAME_HEADERS, 'X', 'index']);
+
+/** How much the column `name` (as in the header), at 0-based `position`, looks like row names. */
+function rowNameLikeness(name: string, position: number): number {
+  if (position === 0 && (name.trim() === '' || ROW_NAME_HEADERS.has(name))) return ROW_NAMES;
+  return MAYBE_ROW_NAME_HEADERS.has(name) ? MAYBE_ROW_NAMES : NOT_ROW_NAMES;
+}
 
 /**
  * Collects the records of a table, one at a time, and turns them into a `Dataset` at the end.
@@ -113,6 +158,13 @@ export class TableBuilder {
   private rows = 0;
   private capacity = 0;
   private headerSet = false;
+  /** ROW_NAMES, MAYBE_ROW_NAMES or NOT_ROW_NAMES per column. */
+  private rowNames = new Uint8Array(0);
+  /** Decimal mark of the numbers: '.' (46) or ',' (44). */
+  private point = 46;
+  private delimiter: string | undefined;
+  /** Lines for `source.notes`. */
+  private readonly notes: string[] = [];
 
   /**
    * @param options column options, validated here.
@@ -131,6 +183,17 @@ export class TableBuilder {
     if (line !== undefined) place.line = line;
     if (column !== undefined) place.column = column;
     return place;
+  }
+
+  /**
+   * The CSV dialect the records are read with (before `setHeader`): its decimal mark applies to
+   * every number cell; its note starts `source.notes`.
+   */
+  setDialect(dialect: Dialect): void {
+    this.point = dialect.decimal.charCodeAt(0);
+    this.delimiter = dialect.delimiter;
+    this.source.format = dialect.delimiter === '\t' ? 'tsv' : 'csv';
+    this.notes.push(dialect.note);
   }
 
   /** Set the column names (the header record, on line `line`). */
@@ -166,14 +229,22 @@ export class TableBuilder {
     const d = header.length;
     this.header = header;
     this.kinds = new Uint8Array(d);
+    this.rowNames = new Uint8Array(d);
     const featureSet = features === undefined ? undefined : new Set(features);
     const excludeSet = new Set(exclude);
     for (let j = 0; j < d; j++) {
       const name = header[j]!;
+      const likeness = rowNameLikeness(names[j]!, j);
       if (name === label || name === id) this.kinds[j] = KEEP;
       else if (excludeSet.has(name)) this.kinds[j] = SKIP;
-      else if (featureSet === undefined) this.kinds[j] = AUTO;
-      else this.kinds[j] = featureSet.has(name) ? FEATURE : SKIP;
+      else if (featureSet?.has(name)) this.kinds[j] = FEATURE;
+      else {
+        this.rowNames[j] = likeness;
+        // Row names while the id option names another column are never a feature.
+        if (likeness === ROW_NAMES && id !== undefined) this.kinds[j] = SKIP;
+        else if (likeness !== NOT_ROW_NAMES && id === undefined) this.kinds[j] = ROWS;
+        else this.kinds[j] = featureSet === undefined ? AUTO : SKIP;
+      }
     }
     this.slot = new Int32Array(d).fill(-1);
     this.slots = 0;
@@ -187,8 +258,8 @@ export class TableBuilder {
     this.firstOverflow = new Array(d).fill('');
     for (let j = 0; j < d; j++) {
       const kind = this.kinds[j];
-      if (kind === FEATURE || kind === AUTO) this.slot[j] = this.slots++;
-      else if (kind === KEEP) this.texts[j] = [];
+      if (kind === FEATURE || kind === AUTO || kind === ROWS) this.slot[j] = this.slots++;
+      if (kind === KEEP || kind === ROWS) this.texts[j] = [];
     }
     this.capacity = 1024;
     this.buffer = new Float64Array(this.capacity * this.slots);
@@ -198,6 +269,11 @@ export class TableBuilder {
   /** True once the header is set. */
   hasHeader(): boolean {
     return this.headerSet;
+  }
+
+  /** False for a column that is excluded or not selected, whose cells are not read. */
+  reads(j: number): boolean {
+    return this.kinds[j] !== SKIP;
   }
 
   /** Number of columns of the header. */
@@ -235,29 +311,30 @@ export class TableBuilder {
     const buffer = this.buffer;
     const slot = this.slot;
     const o = i * this.slots;
+    const point = this.point;
     for (let j = 0; j < d; j++) {
       const kind = kinds[j];
       if (kind === SKIP) continue;
       const text = fields[j]!;
-      if (kind === KEEP) {
+      if (kind >= KEEP) {
         // Copy long strings: a slice would keep the whole chunk of text it came from alive.
-        this.texts[j]!.push(text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8'));
-        continue;
-      }
-      if (kind === TEXT) {
+        this.texts[j]!.push(text.length < 13 ? text : copyText(text));
+        if (kind !== ROWS) continue;
+      } else if (kind === TEXT) {
         if (isMissingToken(text)) this.countMissing(j, fieldLines?.[j] ?? line, text);
         continue;
       }
-      // FEATURE or AUTO: parse as a number. Number() accepts more than decimal numbers (hex,
-      // binary, octal, 'Infinity', Unicode white space, nothing at all), so it is only trusted
-      // for a cell that starts with a digit, a sign or '.' and has no radix prefix; the rest
-      // goes through the strict path.
-      const fast = plainDecimal(text);
+      // FEATURE, AUTO or ROWS: parse as a number. Number() accepts more than decimal numbers
+      // (hex, binary, octal, 'Infinity', Unicode white space, nothing at all), so it is only
+      // trusted for a cell that starts with a digit, a sign or '.' and has no radix prefix; the
+      // rest goes through the strict path (and every cell that is not plain, with a decimal
+      // comma).
+      const fast = plainDecimal(text, point);
       if (!Number.isNaN(fast)) {
         buffer[o + slot[j]!] = fast;
         continue;
       }
-      const v = Number(text);
+      const v = point === 46 ? Number(text) : Number.NaN;
       const c0 = text.charCodeAt(0);
       if (
         v - v === 0 &&
@@ -280,8 +357,13 @@ export class TableBuilder {
       this.buffer[i * this.slots + this.slot[j]!] = Number.NaN;
       return;
     }
-    if (isDecimal(trimmed)) {
-      const v = Number(trimmed);
+    const v =
+      this.point === 46
+        ? isDecimal(trimmed)
+          ? Number(trimmed)
+          : undefined
+        : commaDecimalValue(trimmed);
+    if (v !== undefined) {
       if (Number.isFinite(v)) {
         this.buffer[i * this.slots + this.slot[j]!] = v;
         return;
@@ -298,6 +380,8 @@ export class TableBuilder {
     this.firstText[j] = text;
     if (this.kinds[j] === AUTO) {
       this.kinds[j] = TEXT; // its slot is no longer written
+    } else if (this.kinds[j] === ROWS) {
+      this.kinds[j] = ROWS_TEXT;
     } else {
       // A column named in `features` cannot hold text.
       throw new DataError(
@@ -319,11 +403,16 @@ export class TableBuilder {
   private ragged(count: number, line: number): never {
     const d = this.header.length;
     const column = count < d ? this.header[count]! : d + 1;
+    const delimiter = this.delimiter === '\t' ? 'tab' : `'${this.delimiter}'`;
     throw new DataError(
       `this row has ${count} field${count === 1 ? '' : 's'}, but the header has ${d}. ` +
         (count > d
           ? 'Quote fields that contain the delimiter, or remove the extra fields.'
-          : 'Add the missing fields (an empty field is a missing value).'),
+          : 'Add the missing fields (an empty field is a missing value).') +
+        (this.delimiter !== undefined && (count > d || count === 1)
+          ? ` The fields are split at ${delimiter}; if the file uses another delimiter, give ` +
+            'it (the delimiter option, --delimiter).'
+          : ''),
       this.place(line, column),
     );
   }
@@ -359,9 +448,11 @@ export class TableBuilder {
       if (warned++ < WARNED_COLUMNS) warn(message);
       else unwarned.push(name);
     };
+    const inFile = file === undefined ? '' : `${file}, `;
+    const idIndex = id === undefined ? this.rowNameColumn() : header.indexOf(id);
     for (let j = 0; j < d; j++) {
       const name = header[j]!;
-      const kind = this.kinds[j];
+      let kind = this.kinds[j];
       const info: ColumnInfo = {
         name,
         position: j + 1,
@@ -370,6 +461,74 @@ export class TableBuilder {
         missing: this.missing[j]!,
       };
       columns.push(info);
+      if (kind === ROWS || kind === ROWS_TEXT) {
+        const texts = this.texts[j]!;
+        const named = this.rowNames[j] === ROW_NAMES;
+        const what = `column '${name}'${name === `unnamed_${j + 1}` ? ' (no name in the header)' : ''}`;
+        if (j === idIndex) {
+          info.role = 'id';
+          info.type = 'text';
+          info.missing = 0;
+          info.reason = `row names: distinct ${kind === ROWS_TEXT ? 'names' : 'row numbers'}${named ? '' : ` in a column named '${name}'`}`;
+          this.notes.push(
+            `${what} holds distinct row names (${sampleValues(texts)}): it is the row id, not a ` +
+              'feature. The id option (--id) chooses another id column; naming it in features ' +
+              '(--features) keeps it as a feature.',
+          );
+          continue;
+        }
+        if (named) {
+          info.role = 'left out';
+          info.type = 'text';
+          info.missing = countMissing(texts);
+          const at = repeatedValue(texts);
+          info.reason =
+            `row names whose values ${at.missing ? 'are missing' : 'repeat'} ` +
+            `(row ${at.row + 1}: '${clip(texts[at.row]!)}')`;
+          leftOut.push({ column: name, reason: info.reason });
+          leftOutWarning(
+            name,
+            `${inFile}${what} looks like row names, but its values ` +
+              `${at.missing ? 'are missing' : 'repeat'} (row ${at.row + 1}: ` +
+              `'${clip(texts[at.row]!)}'); it is left out of the features. Name it in features ` +
+              '(--features) to use it as a feature, or as the id (--id).',
+          );
+          continue;
+        }
+        // 'X', 'index', ... holding measurements: an ordinary column.
+        if (features !== undefined) kind = SKIP;
+        else if (kind === ROWS_TEXT) {
+          kind = TEXT;
+          info.missing = this.missing[j] = countMissing(texts);
+        } else kind = AUTO;
+      }
+      if (kind === SKIP && this.rowNames[j] === ROW_NAMES) {
+        info.role = 'left out';
+        info.type = 'unread';
+        info.reason = `row names (the id column is '${id}')`;
+        leftOut.push({ column: name, reason: info.reason });
+        continue;
+      }
+      if (
+        kind === AUTO &&
+        this.rowNames[j] === MAYBE_ROW_NAMES &&
+        n >= 3 &&
+        this.missing[j] === 0 &&
+        this.rowNumbersFrom(j) !== -1
+      ) {
+        // 'X', 'index', ... holding the row numbers while another column is the id.
+        const first = this.rowNumbersFrom(j);
+        info.role = 'left out';
+        info.reason = `row numbers ${first}..${n - 1 + first}, a second index column`;
+        leftOut.push({ column: name, reason: info.reason });
+        leftOutWarning(
+          name,
+          `${inFile}column '${name}' holds the row numbers ${first}..${n - 1 + first}, as an ` +
+            `index column does, and the id is ${idIndex === -1 ? 'not taken from it' : `'${header[idIndex]}'`}; ` +
+            'it is left out of the features. Name it in features (--features) to use it.',
+        );
+        continue;
+      }
       if (kind === KEEP) {
         info.role = name === label ? 'label' : 'id';
         info.type = 'text';
@@ -392,10 +551,14 @@ export class TableBuilder {
         info.type = 'text';
         info.reason = `not numeric (line ${this.firstTextLine[j]}: '${clip(this.firstText[j]!)}')`;
         leftOut.push({ column: name, reason: info.reason });
+        const text = this.firstText[j]!.trim();
         leftOutWarning(
           name,
-          `${file === undefined ? '' : `${file}, `}column '${name}' is ${info.reason}; it is ` +
-            'left out of the features. Name it in --exclude (or as --label) to silence this.',
+          `${inFile}column '${name}' is ${info.reason}; it is left out of the features. ` +
+            (this.point === 46 && looksLikeDecimalComma(text)
+              ? `If ',' is its decimal mark, give decimal ',' (--decimal ,). `
+              : '') +
+            'Name it in exclude (--exclude) or as the label (--label) to silence this.',
         );
         continue;
       }
@@ -412,8 +575,7 @@ export class TableBuilder {
         leftOut.push({ column: name, reason: info.reason });
         leftOutWarning(
           name,
-          `${file === undefined ? '' : `${file}, `}column '${name}' has no values; it is left ` +
-            'out of the features.',
+          `${inFile}column '${name}' has no values; it is left out of the features.`,
         );
         continue;
       }
@@ -440,9 +602,23 @@ export class TableBuilder {
     if (featureIndex.length === 0) {
       throw new DataError(
         `no numeric feature columns. Columns: ${describeColumns(columns)}. Name numeric ` +
-          'columns with --features, or check the delimiter.',
+          `columns in features (--features)${this.dialectText()}.`,
         this.place(),
       );
+    }
+    // Row numbers among the features chosen automatically.
+    if (n >= 3) {
+      for (const j of featureIndex) {
+        if (this.kinds[j] === FEATURE || this.missing[j] !== 0) continue;
+        const first = this.rowNumbersFrom(j);
+        if (first === -1) continue;
+        warn(
+          `${inFile}column '${header[j]}' holds the row numbers ${first}..${n - 1 + first}, so ` +
+            'the order of the rows in the file takes part in the analysis as a feature. Leave it ' +
+            `out with exclude (--exclude ${header[j]}) or make it the row id (--id ` +
+            `${header[j]}); name it in features (--features) to keep it without this warning.`,
+        );
+      }
     }
 
     // Missing-value policy.
@@ -469,8 +645,9 @@ export class TableBuilder {
           const text = this.firstMissingText[at]!;
           throw new DataError(
             `missing value (${text.trim() === '' ? 'empty cell' : `'${text}'`}) in a feature ` +
-              'column. Use --missing drop|mean|median to drop the rows or impute the values, ' +
-              'or leave the column out with --exclude.',
+              "column. Use missing 'drop', 'mean' or 'median' (--missing drop|mean|median) to " +
+              'drop the rows or impute the values, or leave the column out with exclude ' +
+              '(--exclude).',
             this.place(line, header[at]),
           );
         }
@@ -485,8 +662,9 @@ export class TableBuilder {
         for (let i = 0; i < n; i++) if (keep[i] === 0) rowsDropped++;
         if (rowsDropped === n) {
           throw new DataError(
-            `every one of the ${n} rows has a missing feature value, so --missing drop leaves ` +
-              'no data. Use --missing mean|median, or leave the emptiest columns out with --exclude.',
+            `every one of the ${n} rows has a missing feature value, so missing 'drop' ` +
+              "(--missing drop) leaves no data. Use missing 'mean' or 'median' (--missing " +
+              'mean|median), or leave the emptiest columns out with exclude (--exclude).',
             this.place(),
           );
         }
@@ -547,17 +725,74 @@ export class TableBuilder {
         valuesImputed,
         format: this.source.format,
         leftOut,
+        notes: this.notes,
       },
     };
+    if (this.delimiter !== undefined) {
+      dataset.source.delimiter = this.delimiter;
+      dataset.source.decimal = this.point === 46 ? '.' : ',';
+    }
     if (label !== undefined) {
       dataset.labels = keptText(this.texts[header.indexOf(label)]!);
       dataset.labelColumn = label;
     }
-    if (id !== undefined) {
-      dataset.ids = keptText(this.texts[header.indexOf(id)]!);
-      dataset.idColumn = id;
+    if (idIndex !== -1) {
+      dataset.ids = keptText(this.texts[idIndex]!);
+      dataset.idColumn = header[idIndex]!;
     }
     return { dataset, columns };
+  }
+
+  /**
+   * The column of row names that becomes the id (no id option given), or -1: the first column
+   * that looks like row names (see the file comment) with distinct values, none missing.
+   */
+  private rowNameColumn(): number {
+    for (let j = 0; j < this.header.length; j++) {
+      const kind = this.kinds[j];
+      if (kind !== ROWS && kind !== ROWS_TEXT) continue;
+      if (
+        (this.rowNames[j] === ROW_NAMES || kind === ROWS_TEXT || this.increasingIntegers(j)) &&
+        repeatedValue(this.texts[j]!).row === -1
+      ) {
+        return j;
+      }
+    }
+    return -1;
+  }
+
+  /** True when the numbers of column j (which has a slot) are integers, each above the last. */
+  private increasingIntegers(j: number): boolean {
+    const { buffer, slots } = this;
+    const k = this.slot[j]!;
+    let last = -Infinity;
+    for (let i = 0; i < this.rows; i++) {
+      const v = buffer[i * slots + k]!;
+      if (!Number.isInteger(v) || v <= last) return false;
+      last = v;
+    }
+    return true;
+  }
+
+  /** 1 or 0 when the numbers of column j are 1..n or 0..n-1 in file order, else -1. */
+  private rowNumbersFrom(j: number): number {
+    const { buffer, slots } = this;
+    const k = this.slot[j]!;
+    const first = buffer[k]!;
+    if (first !== 0 && first !== 1) return -1;
+    for (let i = 1; i < this.rows; i++) if (buffer[i * slots + k] !== first + i) return -1;
+    return first;
+  }
+
+  /** ', or check the delimiter (...)' for messages about delimited text, else ''. */
+  private dialectText(): string {
+    if (this.delimiter === undefined) return '';
+    const delimiter = this.delimiter === '\t' ? 'tab' : `'${this.delimiter}'`;
+    return (
+      `, or check the delimiter (${delimiter} was used) and the decimal mark ` +
+      `('${String.fromCharCode(this.point)}'): the options delimiter and decimal, --delimiter ` +
+      'and --decimal'
+    );
   }
 }
 
@@ -651,12 +886,13 @@ export function parseCell(text: string): number | undefined {
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
- * The value of a plain decimal cell ('-12.345': sign, at most 15 digits, optional '.'), or NaN
- * for anything else (the caller then falls back to `Number`). Exact: the digits form an integer
- * below 2^53 and 10^k (k <= 15) is exact, so the one division rounds correctly, as `Number`
- * does (Clinger's fast path).
+ * The value of a plain decimal cell ('-12.345': sign, at most 15 digits, optional decimal mark),
+ * or NaN for anything else (the caller then falls back to `Number`). Exact: the digits form an
+ * integer below 2^53 and 10^k (k <= 15) is exact, so the one division rounds correctly, as
+ * `Number` does (Clinger's fast path). `point` is the character code of the decimal mark: 46
+ * '.' (default) or 44 ','.
  */
-export function plainDecimal(text: string): number {
+export function plainDecimal(text: string, point = 46): number {
   const n = text.length;
   let i = 0;
   let c = text.charCodeAt(0);
@@ -671,8 +907,8 @@ export function plainDecimal(text: string): number {
     mantissa = mantissa * 10 + c;
     digits++;
   }
-  if (i < n && c === -2) {
-    // '.'
+  if (i < n && c + 48 === point) {
+    // the decimal mark
     for (i++; i < n; i++) {
       c = text.charCodeAt(i) - 48;
       if (c < 0 || c > 9) break;
@@ -693,6 +929,45 @@ function isRadixPrefix(text: string): boolean {
 
 function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * A flat copy of `text` (through UTF-8), or `text` itself when it holds a lone surrogate, which
+ * UTF-8 cannot carry (only text handed in as a string can hold one; a file's bytes cannot).
+ */
+function copyText(text: string): string {
+  return LONE_SURROGATE.test(text) ? text : Buffer.from(text, 'utf8').toString('utf8');
+}
+
+/** Missing cells among `texts`. */
+function countMissing(texts: readonly string[]): number {
+  let count = 0;
+  for (const text of texts) if (isMissingToken(text)) count++;
+  return count;
+}
+
+/**
+ * The first value of `texts` that is missing or repeats an earlier one: its row (0-based) and
+ * whether it is missing; row -1 when the values are distinct and present.
+ */
+function repeatedValue(texts: readonly string[]): { row: number; missing: boolean } {
+  const seen = new Set<string>();
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    if (isMissingToken(text)) return { row: i, missing: true };
+    if (seen.has(text)) return { row: i, missing: false };
+    seen.add(text);
+  }
+  return { row: -1, missing: false };
+}
+
+/** "'1', '2', ..., '272'": the first two values and the last, for notes. */
+function sampleValues(texts: readonly string[]): string {
+  const show = (text: string) => `'${clip(text)}'`;
+  if (texts.length <= 3) return texts.map(show).join(', ');
+  return `${show(texts[0]!)}, ${show(texts[1]!)}, ..., ${show(texts[texts.length - 1]!)}`;
 }
 
 /** Left-out columns warned about one by one; the rest share one warning. */

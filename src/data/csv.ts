@@ -2,10 +2,15 @@
  * CSV and TSV: `parseCsv(text, options)` (pure) and `loadCsv(path, options)` (streams the file).
  *
  * Format (RFC 4180, as spreadsheets write it): a header line with the column names, then one
- * record per line; fields separated by the delimiter (',' or, for TSV, tab); a field may be
- * quoted with '"', and then contains delimiters, line breaks and doubled quotes ('""' for '"').
- * A leading UTF-8 byte order mark is skipped; line breaks are '\n', '\r\n' or '\r'. Blank lines
- * (a line with nothing on it) are skipped, wherever they are, as pandas does.
+ * record per line; fields separated by the delimiter; a field may be quoted with '"', and then
+ * contains delimiters, line breaks and doubled quotes ('""' for '"'). A leading UTF-8 byte order
+ * mark is skipped; line breaks are '\n', '\r\n' or '\r'. Blank lines (a line with nothing on it)
+ * are skipped, wherever they are, as pandas does.
+ *
+ * Dialect: the delimiter (',', ';', tab, '|' or any one character) and the decimal mark ('.' or
+ * ',') are options; left to 'auto' (the default), they are told from the first lines of the text
+ * (dialect.ts), except that a .tsv or .tab file is tab-delimited. What was used, and why, is the
+ * first entry of `source.notes`.
  *
  * Errors name the file, the 1-based physical line where the record starts (the header is line
  * 1; line breaks inside quoted fields count, so the number is the one a text editor shows) and
@@ -25,23 +30,40 @@ import { createReadStream } from 'node:fs';
 import { DataError, OptionError } from '../util/errors.js';
 import { Utf8Checker, invalidUtf8Message } from './utf8.js';
 import {
+  type DecimalMark,
+  type Dialect,
+  type DialectOptions,
+  SNIFF_CHARS,
+  needsSniffing,
+  sniffDialect,
+} from './dialect.js';
+import {
   type ColumnOptions,
   type LoadedTable,
   TableBuilder,
-  type TableSource,
   checkLoaderOptions,
 } from './columns.js';
 import type { Dataset } from './dataset.js';
 
 /** Options of `parseCsv` and `loadCsv`: the column options plus the format. */
 export interface CsvOptions extends ColumnOptions {
-  /** Field delimiter, one character. Default: ',' (`loadCsv`: '\t' for a .tsv or .tab file). */
+  /**
+   * Field delimiter: one character, or 'auto' to tell ',', ';', tab or '|' from the first lines
+   * (',' when they do not settle it). Default: 'auto' (`loadCsv`: tab for a .tsv or .tab file).
+   */
   delimiter?: string;
+  /**
+   * Decimal mark of the numbers: '.', ',' (R's `write.csv2`, European spreadsheets; thousands
+   * groups separated by '.' or a space are read too), or 'auto': ',' when the delimiter is ';'
+   * or tab and the first lines hold numbers with a decimal comma and none with a decimal point.
+   * Default: 'auto'.
+   */
+  decimal?: DecimalMark | 'auto';
   /** File name used in messages (`parseCsv` only; `loadCsv` uses the path). Default: none. */
   file?: string;
 }
 
-const CSV_EXTRA_OPTIONS = ['delimiter', 'file'] as const;
+const CSV_EXTRA_OPTIONS = ['delimiter', 'decimal', 'file'] as const;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -259,7 +281,8 @@ export class CsvTokenizer {
       if (state === UNQUOTED) {
         this.fail(
           `a field of more than ${this.maxField} characters without a delimiter or line break. ` +
-            'Check the delimiter (--format tsv for tab-separated files).',
+            "Check the delimiter (the 'delimiter' option, --delimiter; 'tab' for a tab-separated " +
+            'file).',
           line,
         );
       }
@@ -295,7 +318,9 @@ export class CsvTokenizer {
   }
 }
 
-function checkDelimiter(delimiter: unknown): string {
+/** A given delimiter, checked; undefined for 'auto' (or none). */
+function checkDelimiter(delimiter: unknown): string | undefined {
+  if (delimiter === undefined || delimiter === 'auto') return undefined;
   if (
     typeof delimiter !== 'string' ||
     delimiter.length !== 1 ||
@@ -304,33 +329,100 @@ function checkDelimiter(delimiter: unknown): string {
     delimiter === '\r'
   ) {
     throw new OptionError(
-      `The 'delimiter' option of the CSV loader must be one character other than '"' and line ` +
-        `breaks. Got ${JSON.stringify(delimiter)} instead.`,
+      `The 'delimiter' option of the CSV loader must be 'auto' or one character other than '"' ` +
+        `and line breaks. Got ${JSON.stringify(delimiter)} instead.`,
     );
   }
   return delimiter;
 }
 
-/** A tokenizer feeding a table builder: the first record is the header. */
+/** A given decimal mark, checked; undefined for 'auto' (or none). */
+function checkDecimal(decimal: unknown): DecimalMark | undefined {
+  if (decimal === undefined || decimal === 'auto') return undefined;
+  if (decimal !== '.' && decimal !== ',') {
+    throw new OptionError(
+      `The 'decimal' option of the CSV loader must be '.', ',' or 'auto'. Got ` +
+        `${JSON.stringify(decimal)} instead.`,
+    );
+  }
+  return decimal;
+}
+
+/**
+ * Text in, records to a table builder out: the first record is the header. Until the dialect is
+ * known (given, or sniffed from the first `SNIFF_CHARS` characters), the text is held back.
+ */
+class CsvReader {
+  private tokenizer: CsvTokenizer | undefined;
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  constructor(
+    private readonly builder: TableBuilder,
+    private readonly dialect: DialectOptions,
+    private readonly file: string | undefined,
+    private readonly maxFieldLength: number,
+  ) {
+    if (!needsSniffing(dialect)) this.start(sniffDialect('', false, dialect));
+  }
+
+  private start(dialect: Dialect): CsvTokenizer {
+    const builder = this.builder;
+    builder.setDialect(dialect);
+    this.tokenizer = new CsvTokenizer(
+      dialect.delimiter,
+      (fields, count, line, fieldLines) => {
+        if (builder.hasHeader()) builder.addRecord(fields, count, line, fieldLines);
+        else builder.setHeader(fields.slice(0, count), line);
+      },
+      this.file,
+      this.maxFieldLength,
+    );
+    return this.tokenizer;
+  }
+
+  /** Sniff the dialect from the text held back (all of the text when `complete`), then read it. */
+  private begin(complete: boolean): void {
+    const text = this.pending.length === 1 ? this.pending[0]! : this.pending.join('');
+    this.pending = [];
+    const sample = complete ? text : text.slice(0, SNIFF_CHARS);
+    this.start(sniffDialect(sample, complete, this.dialect)).push(text);
+  }
+
+  push(text: string): void {
+    if (this.tokenizer !== undefined) {
+      this.tokenizer.push(text);
+      return;
+    }
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength > SNIFF_CHARS) this.begin(false);
+  }
+
+  end(): void {
+    if (this.tokenizer === undefined) this.begin(true);
+    this.tokenizer!.end();
+  }
+}
+
+/** A reader feeding a table builder, for the options and the file (`tsv`: a .tsv/.tab path). */
 function csvTable(
   options: CsvOptions,
-  source: TableSource,
+  file: string | undefined,
+  tsv: boolean,
   keepMissing: boolean,
   maxFieldLength = MAX_FIELD_LENGTH,
-): { tokenizer: CsvTokenizer; builder: TableBuilder } {
-  const { delimiter: _d, file: _f, ...columnOptions } = options;
-  const builder = new TableBuilder(columnOptions, source, keepMissing);
-  const delimiter = checkDelimiter(options.delimiter ?? (source.format === 'tsv' ? '\t' : ','));
-  const tokenizer = new CsvTokenizer(
-    delimiter,
-    (fields, count, line, fieldLines) => {
-      if (builder.hasHeader()) builder.addRecord(fields, count, line, fieldLines);
-      else builder.setHeader(fields.slice(0, count), line);
-    },
-    source.file,
-    maxFieldLength,
+): { reader: CsvReader; builder: TableBuilder } {
+  const { delimiter: givenDelimiter, decimal: givenDecimal, file: _f, ...columnOptions } = options;
+  const delimiter = checkDelimiter(givenDelimiter);
+  const decimal = checkDecimal(givenDecimal);
+  const builder = new TableBuilder(
+    columnOptions,
+    { file, format: (delimiter ?? (tsv ? '\t' : ',')) === '\t' ? 'tsv' : 'csv' },
+    keepMissing,
   );
-  return { tokenizer, builder };
+  const dialect: DialectOptions = { delimiter, fallback: tsv ? '\t' : ',', settled: tsv, decimal };
+  return { reader: new CsvReader(builder, dialect, file, maxFieldLength), builder };
 }
 
 /** Parse CSV text (pure): see the file comment for the format and csv options for the rest. */
@@ -361,23 +453,17 @@ export function parseCsvChunks(
   maxFieldLength = MAX_FIELD_LENGTH,
 ): LoadedTable {
   checkLoaderOptions('parseCsv', options, CSV_EXTRA_OPTIONS);
-  const format = options.delimiter === '\t' ? 'tsv' : 'csv';
-  const { tokenizer, builder } = csvTable(
-    options,
-    { file: options.file, format },
-    keepMissing,
-    maxFieldLength,
-  );
+  const { reader, builder } = csvTable(options, options.file, false, keepMissing, maxFieldLength);
   const hash = createHash('sha256');
   for (const chunk of chunks) {
-    tokenizer.push(chunk);
+    reader.push(chunk);
     hash.update(chunk, 'utf8');
   }
-  tokenizer.end();
+  reader.end();
   return builder.finish(hash.digest('hex'));
 }
 
-/** Read and parse a CSV (or, with delimiter '\t', TSV) file, streaming. */
+/** Read and parse a CSV (or TSV) file, streaming. */
 export async function loadCsv(path: string, options: CsvOptions = {}): Promise<Dataset> {
   return (await loadCsvTable(path, options)).dataset;
 }
@@ -393,15 +479,9 @@ export async function loadCsvTable(
   chunkSize = 1 << 20,
 ): Promise<LoadedTable> {
   checkLoaderOptions('loadCsv', options, CSV_EXTRA_OPTIONS);
-  const tsv =
-    options.delimiter === undefined ? /\.(tsv|tab)$/i.test(path) : options.delimiter === '\t';
-  const { tokenizer, builder } = csvTable(
-    options,
-    { file: path, format: tsv ? 'tsv' : 'csv' },
-    keepMissing,
-  );
-  const sha256 = await streamText(path, (text) => tokenizer.push(text), chunkSize);
-  tokenizer.end();
+  const { reader, builder } = csvTable(options, path, /\.(tsv|tab)$/i.test(path), keepMissing);
+  const sha256 = await streamText(path, (text) => reader.push(text), chunkSize);
+  reader.end();
   return builder.finish(sha256);
 }
 

@@ -33,6 +33,15 @@ export interface DatasetSource {
   format: 'csv' | 'tsv' | 'json' | 'ndjson';
   /** Columns of the file that were left out of the features, with the reason. */
   leftOut: { column: string; reason: string }[];
+  /** CSV and TSV: the field delimiter used (given, or detected from the first lines). */
+  delimiter?: string;
+  /** CSV and TSV: the decimal mark of the numbers (given, or detected from the first lines). */
+  decimal?: '.' | ',';
+  /**
+   * What the loader decided on its own, one sentence each, for the preprocessing log: the CSV
+   * dialect and why, a column of row names taken as the id. Absent: nothing to note.
+   */
+  notes?: string[];
 }
 
 /** A table of features plus its held-out columns. */
@@ -163,7 +172,7 @@ export function assertFinite(x: FeatureMatrix, fn = 'clusterlens', columns?: str
       const col = k % cols;
       throw new DataError(
         `${fn} needs finite numbers, but the value is ${v}. Remove or impute it ` +
-          `(the loaders offer --missing drop|mean|median).`,
+          `(the loaders' missing option, --missing drop|mean|median).`,
         { row, column: columns?.[col] ?? col + 1 },
       );
     }

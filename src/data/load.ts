@@ -1,10 +1,13 @@
 /**
  * `loadDataset(path, options)`: load a data file, choosing the loader by its extension:
  * .csv (and any other) -> CSV, .tsv/.tab -> TSV, .json -> JSON array of objects,
- * .ndjson/.jsonl -> NDJSON. `format` overrides the choice.
+ * .ndjson/.jsonl -> NDJSON. `format` overrides the choice. CSV's delimiter and decimal mark are
+ * options, told from the first lines when not given (csv.ts, dialect.ts).
  */
 import type { ColumnOptions, LoadedTable } from './columns.js';
-import { loadCsvTable } from './csv.js';
+import { type CsvOptions, loadCsvTable } from './csv.js';
+import type { DecimalMark } from './dialect.js';
+import { OptionError } from '../util/errors.js';
 import type { Dataset, DatasetSource } from './dataset.js';
 import { loadJsonTable } from './json.js';
 import { checkKeyword } from '../util/validate.js';
@@ -16,8 +19,13 @@ export const DATA_FORMATS = ['csv', 'tsv', 'json', 'ndjson'] as const;
 export interface LoadOptions extends ColumnOptions {
   /** File format. Default: from the extension (.tsv/.tab, .json, .ndjson/.jsonl; else CSV). */
   format?: DatasetSource['format'];
-  /** CSV field delimiter. Default: ',' for CSV, tab for TSV. */
+  /**
+   * CSV field delimiter: one character, or 'auto' to tell ',', ';', tab or '|' from the first
+   * lines. Default: tab for TSV, else 'auto'. Only for CSV and TSV.
+   */
   delimiter?: string;
+  /** CSV decimal mark: '.', ',' or 'auto' (see `CsvOptions`). Default: 'auto'. Only for CSV and TSV. */
+  decimal?: DecimalMark | 'auto';
 }
 
 /** The format a path's extension implies. */
@@ -42,18 +50,31 @@ export async function loadTable(
   options: LoadOptions = {},
   keepMissing = false,
 ): Promise<LoadedTable> {
-  const { format: given, delimiter, ...columnOptions } = options;
+  const { format: given, delimiter, decimal, ...columnOptions } = options;
   const format = checkKeyword('loadDataset', 'format', given ?? formatOf(path), DATA_FORMATS);
   switch (format) {
     case 'csv':
-    case 'tsv':
-      return loadCsvTable(
-        path,
-        { ...columnOptions, delimiter: delimiter ?? (format === 'tsv' ? '\t' : ',') },
-        keepMissing,
-      );
+    case 'tsv': {
+      const csvOptions: CsvOptions = { ...columnOptions };
+      if (delimiter !== undefined) csvOptions.delimiter = delimiter;
+      else if (format === 'tsv') csvOptions.delimiter = '\t';
+      else if (given === 'csv' && formatOf(path) === 'tsv') csvOptions.delimiter = ',';
+      if (decimal !== undefined) csvOptions.decimal = decimal;
+      return loadCsvTable(path, csvOptions, keepMissing);
+    }
     case 'json':
     case 'ndjson':
+      for (const [option, value] of [
+        ['delimiter', delimiter],
+        ['decimal', decimal],
+      ] as const) {
+        if (value !== undefined && value !== 'auto') {
+          throw new OptionError(
+            `The '${option}' option (--${option}) is for CSV and TSV files; ${path} is read as ` +
+              `${format.toUpperCase()}, whose numbers need neither.`,
+          );
+        }
+      }
       return loadJsonTable(path, { ...columnOptions, format }, keepMissing);
   }
 }

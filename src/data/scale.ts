@@ -29,6 +29,7 @@
  * Cost: O(n d) for standard and minmax; robust sorts each column, O(n d log n).
  */
 import { OptionError } from '../util/errors.js';
+import { formatProse } from '../util/format.js';
 import { warn } from '../util/log.js';
 import { magnitudeUnit } from '../util/magnitude.js';
 import { checkKeyword, checkKnownOptions } from '../util/validate.js';
@@ -252,4 +253,80 @@ export function percentileOfSorted(sorted: Float64Array, q: number): number {
   const b = sorted[lo + 1]!;
   const diff = b - a;
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+/** Variances that differ by at least this factor make unscaled distances one feature's. */
+export const VARIANCE_RATIO_WARNING = 100;
+
+/** How unequal the variances of the (non-constant) columns are: `varianceSpread`. */
+export interface VarianceSpread {
+  /** Largest over smallest variance (Infinity beyond the double range). */
+  ratio: number;
+  /** The column of the largest variance, its variance and its share of the sum of variances. */
+  dominant: { column: number; name: string; variance: number; share: number };
+  /** The column of the smallest variance and its variance. */
+  smallest: { column: number; name: string; variance: number };
+}
+
+/**
+ * The spread of the column variances (population variance; constant columns left out), or
+ * undefined with fewer than two non-constant columns. Unscaled Euclidean distances weigh each
+ * feature by its variance: with a `ratio` of 100 or more (`VARIANCE_RATIO_WARNING`), the
+ * `dominant` feature decides the clusters and the principal components almost alone. Columns of
+ * extreme magnitude are handled as logarithms, so no variance overflows.
+ */
+export function varianceSpread(
+  X: MatrixLike,
+  columns?: readonly string[],
+): VarianceSpread | undefined {
+  const x = toFeatureMatrix(X, { fn: 'varianceSpread' });
+  const names = columns ?? (isDataset(X) ? X.columns : undefined);
+  const { rows: n, cols: d, data } = x;
+  const logVar = new Float64Array(d).fill(-Infinity);
+  const column = new Float64Array(n);
+  for (let j = 0; j < d; j++) {
+    for (let i = 0; i < n; i++) column[i] = data[i * d + j]!;
+    const u = magnitudeUnit(column);
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += column[i]! / u;
+    mean /= n;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const dev = column[i]! / u - mean;
+      ss += dev * dev;
+    }
+    if (ss > 0) logVar[j] = Math.log(ss / n) + 2 * Math.log(u);
+  }
+  let hi = -1;
+  let lo = -1;
+  for (let j = 0; j < d; j++) {
+    if (logVar[j] === -Infinity) continue;
+    if (hi < 0 || logVar[j]! > logVar[hi]!) hi = j;
+    if (lo < 0 || logVar[j]! < logVar[lo]!) lo = j;
+  }
+  if (hi < 0 || hi === lo) return undefined;
+  let sum = 0;
+  for (let j = 0; j < d; j++)
+    if (logVar[j] !== -Infinity) sum += Math.exp(logVar[j]! - logVar[hi]!);
+  const name = (j: number) => names?.[j] ?? `column ${j + 1}`;
+  return {
+    ratio: Math.exp(logVar[hi]! - logVar[lo]!),
+    dominant: { column: hi, name: name(hi), variance: Math.exp(logVar[hi]!), share: 1 / sum },
+    smallest: { column: lo, name: name(lo), variance: Math.exp(logVar[lo]!) },
+  };
+}
+
+/**
+ * The spread in one clause, for a warning or a report: "the features are not scaled and their
+ * variances differ by 1.5e+4 times: 'disp' (variance 1.536e+4, 89% of the total) dominates the
+ * distances, 'am' (variance 0.2) counts for almost nothing".
+ */
+export function describeVarianceSpread(spread: VarianceSpread): string {
+  const d = spread.dominant;
+  return (
+    `the features are not scaled and their variances differ by ${formatProse(spread.ratio)} ` +
+    `times: '${d.name}' (variance ${formatProse(d.variance)}, ${formatProse(100 * d.share)}% ` +
+    `of the total) dominates the distances, '${spread.smallest.name}' (variance ` +
+    `${formatProse(spread.smallest.variance)}) counts for almost nothing`
+  );
 }

@@ -95,7 +95,7 @@ export class CovarianceAccumulator {
         const col = k % x.cols;
         throw new DataError(
           `${fn} needs finite numbers, but the value is ${v}. Remove or impute it ` +
-            `(the loaders offer --missing drop|mean|median).`,
+            `(the loaders' missing option, --missing drop|mean|median).`,
           { row: this.count + Math.floor(k / x.cols), column: this.columns?.[col] ?? col + 1 },
         );
       }

@@ -32,18 +32,28 @@ import { binDensity, MAX_TOOLTIP_FEATURES } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
-import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
+import { type ChooseKResult, chooseK, defaultKRange } from '../cluster/choose-k.js';
 import { dendrogram } from '../cluster/dendrogram.js';
 import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
 import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js';
 import type { HClustResult } from '../cluster/tree.js';
 import { twoStage } from '../cluster/two-stage.js';
 import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
-import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
+import {
+  describeVarianceSpread,
+  SCALE_METHODS,
+  type ScaleMethod,
+  scale,
+  VARIANCE_RATIO_WARNING,
+  type VarianceSpread,
+  varianceSpread,
+} from '../data/scale.js';
 import { pca, type PcaResult } from '../decomposition/pca.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
+import { warn } from '../util/log.js';
+import { formatProse } from '../util/format.js';
 import { magnitudeUnit } from '../util/magnitude.js';
 import { checkMemory, estimate, memoryBudget } from '../util/memory.js';
 import { RandomState } from '../util/random.js';
@@ -58,9 +68,13 @@ import { buildManifest, type Manifest } from './manifest.js';
 export interface ReportOptions {
   /** Scaling of the features before every fit. Default: 'standard'. */
   scale?: ScaleMethod;
-  /** Number of clusters, or 'auto' to let the criteria choose among 2..kMax. Default: 'auto'. */
-  k?: number | 'auto';
-  /** Largest k the criteria try. Default: 10 (at most n - 1). */
+  /**
+   * Number of clusters; 'auto' to let the criteria choose among the default range
+   * (`defaultKRange`: 2 .. min(10, max(3, floor(sqrt(n / 2))))) or 2..kMax; or a range
+   * [min, max] (1 <= min < max) to choose from. Default: 'auto'.
+   */
+  k?: number | 'auto' | readonly [number, number];
+  /** Largest k the criteria try with k 'auto'. Default: the default range's (see `k`). */
   kMax?: number;
   /** Linkage method of the hierarchical clustering. Default: 'ward'. */
   method?: string;
@@ -98,10 +112,13 @@ export interface ReportOptions {
   title?: string;
 }
 
-const defaults: Required<Omit<ReportOptions, 'title'>> & { title: string | undefined } = {
+const defaults: Required<Omit<ReportOptions, 'title' | 'kMax'>> & {
+  title: string | undefined;
+  kMax: number | undefined;
+} = {
   scale: 'standard',
   k: 'auto',
-  kMax: 10,
+  kMax: undefined,
   method: 'ward',
   seed: 0,
   orientation: 'top',
@@ -146,6 +163,8 @@ export interface ReportAnalysis {
   silhouetteMean: number;
   silhouetteRows: number;
   anovaF: Float64Array;
+  /** With scale 'none': the variances of the features when they differ by 100 times or more. */
+  varianceSpread: VarianceSpread | undefined;
   ariHclust: number;
   ariLabel: number | undefined;
 }
@@ -171,8 +190,17 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   checkKnownOptions(fn, options, Object.keys(defaults));
   const o = { ...defaults, ...options };
   checkKeyword(fn, 'scale', o.scale, SCALE_METHODS);
-  if (o.k !== 'auto') checkInteger(fn, 'k', o.k, 1);
-  checkInteger(fn, 'kMax', o.kMax, 2);
+  if (Array.isArray(o.k)) {
+    const [lo, hi] = o.k as readonly number[];
+    if (o.k.length !== 2) {
+      throw new OptionError(
+        `The 'k' option of buildReport must be an integer, 'auto' or a range [min, max]. Got ${JSON.stringify(o.k)} instead.`,
+      );
+    }
+    checkInteger(fn, 'k', lo, 1);
+    checkInteger(fn, 'k', hi, lo! + 1);
+  } else if (o.k !== 'auto') checkInteger(fn, 'k', o.k, 1);
+  if (o.kMax !== undefined) checkInteger(fn, 'kMax', o.kMax, 2);
   checkKeyword(fn, 'method', o.method, [
     ...LINKAGE_METHODS,
     ...(Object.keys(LINKAGE_ALIASES) as (keyof typeof LINKAGE_ALIASES)[]),
@@ -330,16 +358,25 @@ function summaryTable(
   o: ResolvedReportOptions,
   a: ReportAnalysis,
 ): { kind: 'table'; head: string[]; rows: string[][] } {
+  // infinite F (constant within every cluster) first: the clearest separation there is
   const order = Array.from(a.anovaF.keys())
-    .filter((j) => Number.isFinite(a.anovaF[j]!))
-    .sort((x, y) => a.anovaF[y]! - a.anovaF[x]! || x - y);
+    .filter((j) => !Number.isNaN(a.anovaF[j]!))
+    .sort((x, y) => {
+      const fx = a.anovaF[x]!;
+      const fy = a.anovaF[y]!;
+      return fx === fy ? x - y : fy > fx ? 1 : -1;
+    });
+  const kc = a.kChoice;
+  const chosen = o.k === 'auto' || Array.isArray(o.k);
+  // a k given by number: only the doubt about any structure concerns it
+  const caveats = (kc?.caveats ?? []).filter((c) => chosen || c.kind === 'no-structure');
   const rows: string[][] = [
     [
       'number of clusters',
-      o.k === 'auto'
-        ? `k = ${a.k}, recommended: ${a.kChoice?.reason ?? ''}`
-        : `k = ${a.k}, given` +
-          (a.kChoice ? `; the criteria recommend k = ${a.kChoice.recommended}` : ''),
+      (chosen
+        ? `k = ${a.k}, recommended among ${kc!.range[0]}..${kc!.range[1]}: ${kc!.reason}`
+        : `k = ${a.k}, given` + (kc ? `; the criteria recommend k = ${kc.recommended}` : '')) +
+        caveats.map((c) => ` ${c.text}`).join(''),
     ],
     [
       'separation',
@@ -363,6 +400,13 @@ function summaryTable(
         '); 1 = the two methods find the same groups',
     ],
   ];
+  if (a.varianceSpread !== undefined) {
+    const text = describeVarianceSpread(a.varianceSpread);
+    rows.splice(1, 0, [
+      'scaling',
+      `${text[0]!.toUpperCase()}${text.slice(1)}; scale 'standard' weighs the features equally.`,
+    ]);
+  }
   if (a.ariLabel !== undefined) {
     rows.push([
       `k-means vs ${dataset.labelColumn ?? 'label'}`,
@@ -374,7 +418,11 @@ function summaryTable(
       'features that separate the clusters most',
       order
         .slice(0, 3)
-        .map((j) => `${a.features[j]} (F = ${fmt(a.anovaF[j]!, 1)})`)
+        .map((j) =>
+          a.anovaF[j] === Infinity
+            ? `${a.features[j]} (F = ∞, constant within every cluster)`
+            : `${a.features[j]} (F = ${formatProse(a.anovaF[j]!)})`,
+        )
         .join(', '),
     ]);
   }
@@ -445,35 +493,50 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
 
   // prepare
   const scaling = scale(dataset, { method: o.scale, columns: dataset.columns });
+  // unscaled features of very unequal variances: one of them decides the distances
+  let spread = o.scale === 'none' ? varianceSpread(X, dataset.columns) : undefined;
+  if (spread !== undefined && !(spread.ratio >= VARIANCE_RATIO_WARNING)) spread = undefined;
+  if (spread !== undefined) {
+    warn(
+      `buildReport: ${describeVarianceSpread(spread)}; scale 'standard' weighs the features equally.`,
+    );
+  }
   const Xs = scaling.scaled;
   const Z = standardize(X);
 
-  // project (first: the criteria of k of a wide table run on its scores)
-  const p = pca(Xs, { components: Math.min(n, d) });
-
-  // chooseK
-  // With more features than rows, the rows span at most n - 1 directions, and every criterion
-  // (k-means inertia, silhouette, Calinski-Harabasz, Davies-Bouldin, the gap statistic) depends
-  // only on distances between rows, which the principal component scores keep: the criteria run
-  // on the n columns of scores instead of the d features.
-  const Xk = d > n ? p.scores : Xs;
+  // chooseK: over the given range, 2..kMax, or the default range for the rows it sees
   const kRows = sampleRows(n, o.chooseKMaxRows, o.seed);
-  const kMax = Math.min(o.kMax, kRows.length - 1);
+  const choose = o.k === 'auto' || Array.isArray(o.k);
+  const range: readonly [number, number] | undefined = Array.isArray(o.k)
+    ? (o.k as readonly [number, number])
+    : o.kMax !== undefined
+      ? [2, Math.min(o.kMax, kRows.length - 1)]
+      : defaultKRange(kRows.length);
+  if (Array.isArray(o.k) && range![1] > kRows.length) {
+    throw new OptionError(
+      `k = ${range![0]}..${range![1]} needs at least ${range![1]} rows` +
+        (kRows.length < n ? ` in the sample of ${kRows.length}` : '') +
+        `; the data has n=${n}. Give a range up to ${kRows.length - 1}.`,
+    );
+  }
   const kChoice =
-    (o.k === 'auto' || kRows.length === n) && kMax >= 2
-      ? chooseK(kRows.length === n ? Xk : takeRows(Xk, kRows), { k: [2, kMax], seed: o.seed })
+    (choose || kRows.length === n) && range !== undefined && range[1] >= 2
+      ? chooseK(kRows.length === n ? Xs : takeRows(Xs, kRows), {
+          ...(Array.isArray(o.k) || o.kMax !== undefined ? { k: range } : {}),
+          seed: o.seed,
+        })
       : undefined;
-  if (o.k === 'auto' && kChoice === undefined) {
+  if (choose && kChoice === undefined) {
     throw new OptionError(
       `k='auto' needs at least 3 rows to compare k = 2..; the data has n=${n}.`,
     );
   }
-  const k = o.k === 'auto' ? kChoice!.recommended : o.k;
+  const k = choose ? kChoice!.recommended : (o.k as number);
   if (k > n) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
 
   // fit
   // chooseK fitted every candidate with the same options and seed: reuse its fit when it saw all rows
-  const reuse = kRows.length === n && Xk === Xs ? kChoice?.fits.find((f) => f.k === k) : undefined;
+  const reuse = kRows.length === n ? kChoice?.fits.find((f) => f.k === k) : undefined;
   const km = reuse ?? kmeans(Xs, { k, seed: o.seed });
   let hRows: Int32Array;
   let hc: HClustResult;
@@ -508,6 +571,9 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     hclustLabels[row] = hMatched[t]!;
   });
   const kAll = Math.max(k, ...Array.from(map, (m) => m + 1));
+
+  // project
+  const p = pca(Xs, { components: Math.min(n, d) });
 
   // evaluate
   const sRows = sampleRows(n, o.silhouetteMaxRows, o.seed);
@@ -566,6 +632,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     silhouetteMean,
     silhouetteRows: sRows.length,
     anovaF: F,
+    varianceSpread: spread,
     ariHclust,
     ariLabel,
   };
@@ -632,7 +699,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         table: kChoice.table,
         picks: kChoice.picks,
         chosen: k,
-        recommended: o.k === 'auto',
+        recommended: o.k === 'auto' || Array.isArray(o.k),
+        ...(kChoice.structure?.gapAtOne ? { gapAtOne: kChoice.structure.gapAtOne } : {}),
       }),
     );
   }
@@ -832,7 +900,8 @@ function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Recor
       silhouetteMean: nan(a.silhouetteMean),
       silhouetteRows: a.silhouetteRows,
       silhouette: Array.from(a.silhouette, nan),
-      anovaF: Array.from(a.anovaF, nan),
+      // JSON has no Infinity: a feature constant within every cluster is 'Infinity'
+      anovaF: Array.from(a.anovaF, (f) => (f === Infinity ? 'Infinity' : nan(f))),
       adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
     },
     chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
@@ -892,7 +961,11 @@ function buildDocument(
           fmt4(f.sd),
           fmt4(f.min),
           fmt4(f.max),
-          Number.isFinite(a.anovaF[j]!) ? fmt(a.anovaF[j]!, 1) : 'n/a',
+          Number.isFinite(a.anovaF[j]!)
+            ? fmt(a.anovaF[j]!, 1)
+            : a.anovaF[j] === Infinity
+              ? '∞'
+              : 'n/a',
         ]),
       },
       { kind: 'text', text: 'Preprocessing log:' },
@@ -901,6 +974,7 @@ function buildDocument(
         head: ['step', 'what happened'],
         rows: [
           ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
+          ...(src.notes ?? []).map((note) => ['load', note]),
           ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
           [
             'missing values',
@@ -909,7 +983,8 @@ function buildDocument(
           [
             'scaling',
             `${o.scale}` +
-              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : ''),
+              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : '') +
+              (a.varianceSpread ? `; ${describeVarianceSpread(a.varianceSpread)}` : ''),
           ],
           ...(dataset.labelColumn
             ? [
@@ -932,13 +1007,32 @@ function buildDocument(
         {
           kind: 'text',
           text:
-            (o.k === 'auto'
+            (o.k === 'auto' || Array.isArray(o.k)
               ? `k = ${a.k} is recommended: ${kc.reason}`
               : `k = ${a.k} was given; the criteria are shown for comparison: ${kc.reason}`) +
+            ` k = ${kc.range[0]}..${kc.range[1]} were tried` +
+            (kc.rangeSource === 'default'
+              ? ` (the default range for ${a.kChoiceRows} rows: from 2 up to sqrt(n / 2), at most 10).`
+              : '.') +
             (a.kChoiceRows < a.n
               ? ` The criteria were computed on a seeded sample of ${a.kChoiceRows} of ${a.n} rows.`
               : ''),
         },
+        ...(kc.structure
+          ? [
+              {
+                kind: 'text' as const,
+                text:
+                  (kc.structure.clear ? kc.structure.text : `No${kc.structure.text.slice(2)}`) +
+                  ' The gap statistic compares log W_k (W_k = the k-means inertia) with its mean over 10 ' +
+                  "reference sets drawn uniformly over the box of the data's principal axes, and " +
+                  'picks k by the 1-SE rule of Tibshirani, Walther and Hastie (2001).',
+              },
+            ]
+          : []),
+        ...kc.caveats
+          .filter((c) => c.kind !== 'no-structure')
+          .map((c) => ({ kind: 'text' as const, text: c.text })),
         ...chart('choose-k'),
         {
           kind: 'table',
@@ -951,15 +1045,30 @@ function buildDocument(
             'gap',
             'gap s.e.',
           ],
-          rows: kc.table.map((r: KScores) => [
-            String(r.k),
-            r.inertia === undefined ? '' : fmt(r.inertia, 2),
-            r.silhouette === undefined ? '' : fmt(r.silhouette),
-            r.calinskiHarabasz === undefined ? '' : fmt(r.calinskiHarabasz, 1),
-            r.daviesBouldin === undefined ? '' : fmt(r.daviesBouldin),
-            r.gap === undefined ? '' : fmt(r.gap),
-            r.gapSe === undefined ? '' : fmt(r.gapSe),
-          ]),
+          rows: [
+            ...(kc.structure?.gapAtOne
+              ? [
+                  [
+                    '1',
+                    '',
+                    '',
+                    '',
+                    '',
+                    fmt(kc.structure.gapAtOne.gap),
+                    fmt(kc.structure.gapAtOne.gapSe),
+                  ],
+                ]
+              : []),
+            ...kc.table.map((r: KScores) => [
+              String(r.k),
+              r.inertia === undefined ? '' : fmt(r.inertia, 2),
+              r.silhouette === undefined ? '' : fmt(r.silhouette),
+              r.calinskiHarabasz === undefined ? '' : fmt(r.calinskiHarabasz, 1),
+              r.daviesBouldin === undefined ? '' : fmt(r.daviesBouldin),
+              r.gap === undefined ? '' : fmt(r.gap),
+              r.gapSe === undefined ? '' : fmt(r.gapSe),
+            ]),
+          ],
         },
       ],
     });
@@ -1127,7 +1236,8 @@ function buildDocument(
     title: o.title ?? `clusterlens report: ${manifest.input.file}`,
     subtitle:
       `${a.n} rows, ${a.features.length} features, k = ${a.k}` +
-      (a.kChoice && o.k === 'auto' ? ' (recommended)' : '') +
+      (a.kChoice && (o.k === 'auto' || Array.isArray(o.k)) ? ' (recommended)' : '') +
+      (a.kChoice?.structure?.clear === false ? ', no clear cluster structure' : '') +
       `, ${o.scale} scaling, ${a.hclust.method} linkage, seed ${o.seed}.`,
     sections,
   };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/load.js';
 import { buildReport, writeReport } from '../../src/report/build.js';
-import { hostileDataset, SENTINEL } from '../report/hostile.js';
+import { hostileDataset, prototypeDataset, SENTINEL } from '../report/hostile.js';
 import { type Browser, browserMissing, launch, openReport } from './chromium.js';
 
 const missing = browserMissing();
@@ -45,12 +45,38 @@ const PICK_STATE = `(() => window.clusterlens.views.filter((v) => {
     store: v.data('pick_store').map((t) => t.values), dim, bright: ops.length - dim };
 }))()`;
 
+/** The texts of the axis labels of the named chart's view. */
+const axisTexts = (chart: string) => `(() => {
+  const v = window.clusterlens.views.find((w) => w.container().closest('figure').dataset.chart === '${chart}');
+  const out = [];
+  const walk = (n) => { if (!n) return;
+    if (n.role === 'axis-label') for (const it of n.items || []) out.push(String(it.text));
+    for (const it of n.items || []) if (it.items) walk(it); };
+  walk(v.scenegraph().root);
+  return out;
+})()`;
+
+/** Where the middle item of the last mark of a type is in the chart's view. */
+const itemCentre = (chart: string, marktype: string) => `(() => {
+  const v = window.clusterlens.views.find((w) => w.container().closest('figure').dataset.chart === '${chart}');
+  let found = null;
+  const walk = (n, ox, oy) => { if (!n) return;
+    if (n.marktype === '${marktype}' && n.role === 'mark' && n.items.length > 0) {
+      const b = n.items[Math.floor(n.items.length / 2)].bounds;
+      found = [ox + (b.x1 + b.x2) / 2, oy + (b.y1 + b.y2) / 2]; return; }
+    for (const it of n.items || []) if (it.items) walk(it, ox + (it.x || 0), oy + (it.y || 0)); };
+  walk(v.scenegraph().root, 0, 0);
+  return [found[0] + v.origin()[0], found[1] + v.origin()[1]];
+})()`;
+
 describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
   let dir: string;
   let browser: Browser;
   let iris: string;
   let hostile: string;
   let staticIris: string;
+  let names: string;
+  let staticNames: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'clusterlens-browser-'));
@@ -62,6 +88,11 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     await writeReport(staticIris, report, { static: true });
     hostile = join(dir, 'hostile.html');
     await writeReport(hostile, buildReport(hostileDataset(), { k: 3 }));
+    const namesReport = buildReport(prototypeDataset(), { k: 4 });
+    names = join(dir, 'names.html');
+    await writeReport(names, namesReport);
+    staticNames = join(dir, 'names-static.html');
+    await writeReport(staticNames, namesReport, { static: true });
     browser = await launch();
   });
 
@@ -185,6 +216,58 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
     const heading = await r.page.locator('h1').textContent();
     expect(heading).toContain('<img src=x onerror=');
+    await r.page.close();
+  });
+
+  it('openReport(names like constructor, __proto__, U+2028) draws every chart and its tooltips', async () => {
+    const r = await openReport(browser, names);
+    expect(r.errors).toEqual([]);
+    expect(r.requests).toEqual([]);
+    const counts = (await r.page.evaluate(COUNT_MARKS)) as { name: string; marks: number }[];
+    expect(counts).toHaveLength(8);
+    for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
+    // the profiles show every feature name on their axis, the agreement every label value
+    const profileLabels = await r.page.evaluate(axisTexts('profiles'));
+    for (const name of prototypeDataset().columns) expect(profileLabels).toContain(name);
+    const agreementLabels = await r.page.evaluate(axisTexts('agreement'));
+    for (const label of ['constructor', '__proto__', 'toString', 'x\u2028y']) {
+      expect(agreementLabels).toContain(label);
+    }
+    // hovering draws the tooltips, whose titles read as the names
+    const tip = async (chart: string, marktype: string) => {
+      await r.page.mouse.move(0, 0);
+      await r.page.waitForTimeout(100);
+      const at = (await r.page.evaluate(itemCentre(chart, marktype))) as [number, number];
+      const svg = r.page.locator(`figure[data-chart="${chart}"] svg`).first();
+      await svg.scrollIntoViewIfNeeded();
+      const box = (await svg.boundingBox())!;
+      await r.page.mouse.move(box.x + at[0] - 4, box.y + at[1] - 4);
+      await r.page.mouse.move(box.x + at[0], box.y + at[1], { steps: 3 });
+      await r.page.waitForTimeout(300);
+      return (await r.page.locator('#vg-tooltip-element').textContent({ timeout: 5000 })) ?? '';
+    };
+    const point = await tip('projection', 'symbol');
+    for (const title of ['valueOf', 'hasOwnProperty', 'constructor', 'toString', '__proto__']) {
+      expect(point).toContain(title);
+    }
+    expect(point).toContain('then');
+    expect(point).toContain('line\u2028separator');
+    expect(point).toContain('paragraph\u2029separator');
+    expect(point.match(/PC1/g)).toHaveLength(2); // the score and the feature
+    expect(await tip('agreement', 'rect')).toContain('hasOwnProperty');
+    expect(await tip('dendrogram', 'rect')).toContain('share of the leaf');
+    expect(await tip('silhouette', 'rect')).toContain('valueOf');
+    expect(r.errors).toEqual([]);
+    await r.page.close();
+  });
+
+  it('openReport(static names like constructor, __proto__, U+2028) shows every chart as SVG', async () => {
+    const r = await openReport(browser, staticNames, { waitForCharts: false });
+    expect(r.errors).toEqual([]);
+    expect(await r.page.locator('figure.chart > svg').count()).toBe(8);
+    const profiles = await r.page.locator('figure[data-chart="profiles"] svg').textContent();
+    // (long axis labels end in an ellipsis)
+    for (const name of prototypeDataset().columns) expect(profiles).toContain(name.slice(0, 14));
     await r.page.close();
   });
 

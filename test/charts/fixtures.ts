@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { type SampleTable, sampleTable } from '../../src/charts/samples.js';
 
@@ -92,4 +93,32 @@ export function expectSnapshot(name: string, spec: unknown): void {
   const want = readFileSync(file, 'utf8');
   if (want !== text) writeFileSync(new URL(`${name}-changed.vl.json`, SNAPSHOTS), text);
   expect(text, `snapshot ${name} changed; see ${name}-changed.vl.json`).toBe(want);
+}
+
+/**
+ * Compile a spec and run it in a headless Vega view (no renderer): the Vega expressions parse and
+ * every data flow runs, as in a browser. Finalize the view when done.
+ */
+export async function runView(spec: TopLevelSpec): Promise<vega.View> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  await view.runAsync();
+  return view;
+}
+
+/** The texts of the axis labels of a view, axis by axis, in drawing order. */
+export function axisLabels(view: vega.View): string[][] {
+  const out: string[][] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: the scenegraph is untyped
+  const walk = (node: any) => {
+    if (!node) return;
+    if (node.role === 'axis-label') {
+      // biome-ignore lint/suspicious/noExplicitAny: scenegraph items
+      out.push((node.items ?? []).map((item: any) => String(item.text)));
+      return;
+    }
+    for (const item of node.items ?? []) walk(item);
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: the scenegraph is untyped
+  walk((view.scenegraph() as any).root);
+  return out;
 }

@@ -3,8 +3,10 @@
 import { createRequire } from 'node:module';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../src/data/csv.js';
 import { loadDataset } from '../../src/data/load.js';
 import { buildReport } from '../../src/report/build.js';
+import { RandomState } from '../../src/util/random.js';
 import { hostileDataset } from '../report/hostile.js';
 import { compileWarnings, expectSnapshot } from './fixtures.js';
 import { exampleSpecs } from './examples.js';
@@ -42,6 +44,25 @@ describe('report specs', () => {
         expect(validate(c.spec), `${c.name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
         expect(compileWarnings(c.spec), c.name).toEqual([]);
       }
+    }
+  });
+});
+
+describe('report specs with an infinite F and the gap at k = 1', () => {
+  it('every chart of such a report validates and compiles without warnings', () => {
+    // three groups, one column constant within each: F = Infinity; k = 1 judged (gap at k = 1)
+    const rng = new RandomState(5);
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const g = i % 3;
+      return [10 * g + rng.gauss(), 5 * (g === 1 ? 1 : 0) + rng.gauss(), g];
+    });
+    const data = parseCsv(`a,b,group\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    const report = buildReport(data, { k: [2, 5] });
+    expect(report.analysis.anovaF.includes(Infinity)).toBe(true);
+    expect(report.analysis.kChoice!.structure!.gapAtOne).toBeDefined();
+    for (const c of report.charts) {
+      expect(validate(c.spec), `${c.name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      expect(compileWarnings(c.spec), c.name).toEqual([]);
     }
   });
 });

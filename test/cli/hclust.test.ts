@@ -47,7 +47,7 @@ describe('clusterlens hclust', () => {
     expect(out.options).toEqual({
       method: 'average',
       metric: 'euclidean',
-      scale: 'none',
+      scale: 'standard',
       height: 1,
     });
     expect(out.linkage.length).toBe(149);
@@ -171,6 +171,8 @@ describe('clusterlens hclust on data too large for the distance matrix', async (
       '3',
       '--sample',
       '200',
+      '--scale',
+      'none',
       '--json',
       '--max-memory',
       '1M',

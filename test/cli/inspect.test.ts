@@ -103,12 +103,34 @@ describe('clusterlens inspect', () => {
     const failed = await cli(['inspect', path, '--missing', 'error']);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toBe(
-      `clusterlens: error: ${path}, line 3, column 'a': missing value ('NA') in a feature column. Use --missing drop|mean|median to drop the rows or impute the values, or leave the column out with --exclude.\n`,
+      `clusterlens: error: ${path}, line 3, column 'a': missing value ('NA') in a feature column. Use missing 'drop', 'mean' or 'median' (--missing drop|mean|median) to drop the rows or impute the values, or leave the column out with exclude (--exclude).\n`,
     );
     const dropped = JSON.parse(
       (await cli(['inspect', path, '--missing', 'drop', '--json'])).stdout,
     ) as Inspection;
     expect([dropped.rowsRead, dropped.rows, dropped.rowsDropped]).toEqual([3, 1, 2]);
+  });
+
+  it('inspect --json counts label classes named like Object.prototype members', async () => {
+    const names = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__'];
+    const path = join(folder, 'prototype.csv');
+    const rows = Array.from({ length: 12 }, (_, i) => `${i},${names[i % 5]}`);
+    writeFileSync(path, `x,__proto__\n${rows.join('\n')}\n`);
+    const r = await cli(['inspect', path, '--label', '__proto__', '--json']);
+    expect(r.code).toBe(0);
+    const x = JSON.parse(r.stdout) as Inspection;
+    const label = x.columns.find((c) => c.name === '__proto__')!;
+    expect(Object.entries(label.classes!)).toEqual([
+      ['__proto__', 2],
+      ['constructor', 3],
+      ['hasOwnProperty', 2],
+      ['toString', 3],
+      ['valueOf', 2],
+    ]);
+    const table = await cli(['inspect', path, '--label', '__proto__']);
+    expect(table.stdout).toContain(
+      "label '__proto__': 5 classes (__proto__ 2, constructor 3, hasOwnProperty 2, toString 3, valueOf 2)",
+    );
   });
 
   it('inspect of a broken file exits 1 with one line naming the line and column', async () => {
@@ -118,7 +140,7 @@ describe('clusterlens inspect', () => {
     expect(r).toEqual({
       code: 1,
       stdout: '',
-      stderr: `clusterlens: error: ${path}, line 3, column 'b': this row has 1 field, but the header has 2. Add the missing fields (an empty field is a missing value).\n`,
+      stderr: `clusterlens: error: ${path}, line 3, column 'b': this row has 1 field, but the header has 2. Add the missing fields (an empty field is a missing value). The fields are split at ','; if the file uses another delimiter, give it (the delimiter option, --delimiter).\n`,
     });
   });
 });

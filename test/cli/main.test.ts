@@ -143,8 +143,8 @@ describe('the built bin (dist/cli/main.js)', () => {
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('bill_length_mm');
       expect(r.stderr.trimEnd().split('\n')).toEqual([
-        "clusterlens: warning: datasets/penguins.csv, column 'island' is not numeric (line 2: 'Torgersen'); it is left out of the features. Name it in --exclude (or as --label) to silence this.",
-        "clusterlens: warning: datasets/penguins.csv, column 'sex' is not numeric (line 2: 'MALE'); it is left out of the features. Name it in --exclude (or as --label) to silence this.",
+        "clusterlens: warning: datasets/penguins.csv, column 'island' is not numeric (line 2: 'Torgersen'); it is left out of the features. Name it in exclude (--exclude) or as the label (--label) to silence this.",
+        "clusterlens: warning: datasets/penguins.csv, column 'sex' is not numeric (line 2: 'MALE'); it is left out of the features. Name it in exclude (--exclude) or as the label (--label) to silence this.",
       ]);
     },
   );

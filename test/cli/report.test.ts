@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,40 @@ const folder = mkdtempSync(join(tmpdir(), 'clusterlens-report-cli-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('clusterlens report', () => {
+  it('report --static of columns and labels named constructor, __proto__ or with U+2028 exits 0', async () => {
+    const names = ['constructor', 'toString', 'valueOf', '__proto__', 'a\u2028b'];
+    const labels = ['constructor', '__proto__', 'x\u2029y'];
+    const lines = [[...names, 'hasOwnProperty'].join(',')];
+    for (let i = 0; i < 30; i++) {
+      const g = i % 3;
+      lines.push(
+        [...names.map((_, j) => 3 * ((g + j) % 3) + ((i * 7 + j) % 5) / 10), labels[g]].join(','),
+      );
+    }
+    const data = join(folder, 'prototype.csv');
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    for (const mode of [['--static'], []]) {
+      const out = join(folder, `prototype${mode.length}.html`);
+      const r = await cli([
+        'report',
+        data,
+        '--label',
+        'hasOwnProperty',
+        '--k',
+        '3',
+        '--out',
+        out,
+        ...mode,
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const json = JSON.parse(readFileSync(out.replace(/html$/, 'json'), 'utf8'));
+      expect(json.features).toEqual(names);
+      const html = readFileSync(out, 'utf8');
+      expect(html).toContain('hasOwnProperty vs k-means');
+    }
+  });
+
   it('report iris --label species --k 3 --out DIR/iris.html writes four outputs and lists them', async () => {
     const out = join(folder, 'iris.html');
     const r = await cli([

@@ -68,7 +68,7 @@ describe('TableBuilder', () => {
       ['k', 'label', 'text', 0],
     ]);
     expect(warnings).toEqual([
-      "f.csv, column 't' is not numeric (line 2: 'a'); it is left out of the features. Name it in --exclude (or as --label) to silence this.",
+      "f.csv, column 't' is not numeric (line 2: 'a'); it is left out of the features. Name it in exclude (--exclude) or as the label (--label) to silence this.",
       "f.csv, column 'e' has no values; it is left out of the features.",
     ]);
     expect(value.dataset.source.leftOut.map((l) => l.column)).toEqual(['t', 'e']);

@@ -243,8 +243,11 @@ describe('parseCsv(text, options)', () => {
   });
 
   it('parseCsv(text) names an empty header cell by its position', () => {
-    const d = parseCsv(',a\n1,2\n');
-    expect(d.columns).toEqual(['unnamed_1', 'a']);
+    const d = parseCsv('a,,b\n1,2,3\n4,5,6\n');
+    expect(d.columns).toEqual(['a', 'unnamed_2', 'b']);
+    // The first column, empty-named, is row names: the id, under the name its position gives.
+    const r = parseCsv(',a\n1,2\n');
+    expect([r.columns, r.idColumn, r.ids]).toEqual([['a'], 'unnamed_1', ['1']]);
   });
 });
 
@@ -287,7 +290,7 @@ describe('loadCsv(path) on a broken file', () => {
     const path = file('broken2.csv', fixed2);
     const { value: e, warnings } = await collect(() => rejected(loadCsv(path, { id: 'id' })));
     expect(e.message).toBe(
-      `${path}, line 4, column 'x': missing value (empty cell) in a feature column. Use --missing drop|mean|median to drop the rows or impute the values, or leave the column out with --exclude.`,
+      `${path}, line 4, column 'x': missing value (empty cell) in a feature column. Use missing 'drop', 'mean' or 'median' (--missing drop|mean|median) to drop the rows or impute the values, or leave the column out with exclude (--exclude).`,
     );
     expect(warnings.some((w) => w.includes("column 'name'") && w.includes('line 2'))).toBe(true);
   });
@@ -314,8 +317,8 @@ describe('loadCsv(path) on a broken file', () => {
     ]);
     expect(d.source).toMatchObject({ rowsRead: 5, rowsDropped: 2, valuesImputed: 0 });
     expect(warnings).toEqual([
-      `${path}, column 'name' is not numeric (line 2: 'Smith, J.'); it is left out of the features. Name it in --exclude (or as --label) to silence this.`,
-      `${path}, column 'code' is not numeric (line 2: 'a'); it is left out of the features. Name it in --exclude (or as --label) to silence this.`,
+      `${path}, column 'name' is not numeric (line 2: 'Smith, J.'); it is left out of the features. Name it in exclude (--exclude) or as the label (--label) to silence this.`,
+      `${path}, column 'code' is not numeric (line 2: 'a'); it is left out of the features. Name it in exclude (--exclude) or as the label (--label) to silence this.`,
     ]);
   });
 });

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toRows } from '../../src/data/dataset.js';
-import { loadJson, parseJson } from '../../src/data/json.js';
-import { withCollectedWarnings } from '../../src/util/log.js';
+import { type JsonOptions, loadJson, loadJsonTable, parseJson } from '../../src/data/json.js';
+import { DataError } from '../../src/util/errors.js';
+import { collectingLogger, setLogger, withCollectedWarnings } from '../../src/util/log.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'clusterlens-json-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -92,5 +93,140 @@ describe('loadJson(path)', () => {
 
   it('loadJson(path) names a missing file', async () => {
     await expect(loadJson(join(folder, 'none.json'))).rejects.toThrow(/none\.json: no such file/);
+  });
+});
+
+describe("pandas' DataFrame.to_json layouts (test/fixtures/pandas, make_pandas_json.py)", () => {
+  const dir = 'test/fixtures/pandas';
+  const expected = JSON.parse(readFileSync(`${dir}/expected.json`, 'utf8')) as Record<
+    string,
+    { index: string[]; columns: string[]; rows: (number | string | null)[][] }
+  >;
+  const load = async (file: string, options: JsonOptions = {}) => {
+    const logger = collectingLogger();
+    const previous = setLogger(logger);
+    try {
+      const table = await loadJsonTable(`${dir}/${file}`, { label: 'species', ...options }, true);
+      return { ...table, warnings: logger.messages };
+    } finally {
+      setLogger(previous);
+    }
+  };
+
+  for (const frame of ['range', 'labelled', 'shuffled', 'duplicates']) {
+    const want = expected[frame]!;
+    const layouts = ['columns', 'split', 'table', 'records', 'records.ndjson'].filter(
+      (o) => !(frame === 'duplicates' && o === 'columns'),
+    );
+    for (const layout of layouts) {
+      const file = layout.endsWith('ndjson') ? `${frame}.${layout}` : `${frame}.${layout}.json`;
+      it(`${file}: the frame's values in its row order, the index as the rules say`, async () => {
+        const { dataset, columns, warnings } = await load(file);
+        const features = want.columns.filter((c) => c !== 'species');
+        expect(dataset.columns).toEqual(features);
+        const s = want.columns.indexOf('species');
+        expect(dataset.labels).toEqual(want.rows.map((r) => r[s]));
+        const values = toRows(dataset.features).map((r) =>
+          r.map((v) => (Number.isNaN(v) ? null : v)),
+        );
+        expect(values).toEqual(want.rows.map((r) => r.filter((_, j) => j !== s)));
+        const hasIndex = layout === 'columns' || layout === 'split' || layout === 'table';
+        if (hasIndex && (frame === 'labelled' || frame === 'shuffled')) {
+          // an index that names rows: the row ids, said in a warning
+          expect(dataset.ids).toEqual(want.index);
+          expect(dataset.idColumn).toBe('index');
+          expect(warnings).toEqual([expect.stringMatching(/its index .* becomes the row ids/)]);
+        } else {
+          expect(dataset.ids).toBeUndefined();
+          if (hasIndex && frame === 'duplicates' && layout === 'split') {
+            expect(warnings).toEqual([expect.stringMatching(/label 'a' repeats/)]);
+          }
+        }
+        if (hasIndex && frame === 'range') {
+          // the default index 0..n-1 says nothing: left out, silently
+          expect(columns[0]).toMatchObject({ name: 'index', role: 'excluded' });
+          expect(warnings).toEqual([]);
+        }
+      });
+    }
+    for (const orient of ['index', 'values']) {
+      const file = `${frame}.${orient}.json`;
+      if (!existsSync(`${dir}/${file}`)) continue;
+      it(`${file}: a DataError that asks for orient='records'`, async () => {
+        await expect(load(file)).rejects.toThrow(
+          new RegExp(`^${dir}/${file.replace('.', '\\.')}, line 1: .*orient='records'`),
+        );
+        await expect(load(file)).rejects.toBeInstanceOf(DataError);
+      });
+    }
+  }
+
+  it('the index keeps the role the options give it: --id elsewhere, --label index', async () => {
+    const other = await load('labelled.split.json', { label: 'sepal_length', id: 'species' });
+    expect(other.dataset.ids).toEqual(expected.labelled!.rows.map((r) => r[4]));
+    expect(other.columns[0]).toMatchObject({ name: 'index', role: 'excluded' });
+    expect(other.warnings).toEqual([expect.stringMatching(/--id names column 'species'/)]);
+    const asLabel = await load('labelled.columns.json', { label: 'index', exclude: ['species'] });
+    expect(asLabel.dataset.labels).toEqual(expected.labelled!.index);
+    expect(asLabel.dataset.ids).toBeUndefined();
+  });
+
+  it('errors in orient=columns name the line of the cell (indent=1: one value per line)', async () => {
+    const text = readFileSync(`${dir}/range.columns.indented.json`, 'utf8').split('\n');
+    expect(text[58]).toMatch(/^\s*"0":"setosa"/);
+    await expect(
+      load('range.columns.indented.json', { label: undefined, features: ['species'] }),
+    ).rejects.toThrow(
+      "range.columns.indented.json, line 59, column 'species': column 'species' is named in " +
+        'features but holds text',
+    );
+  });
+
+  it('a broken orient=split names what does not fit', () => {
+    const split = (s: string) => () => parseJson(s, { file: 's.json' });
+    expect(split('{"columns": ["a", "b"], "index": [0], "data": [\n[1, 2, 3]]}')).toThrow(
+      "s.json, line 2: row 1 of 'data' has 3 values, but 'columns' names 2",
+    );
+    expect(split('{"columns": ["a"], "index": [0, 1], "data": [[1]]}')).toThrow(
+      "s.json, line 1: 'index' has 2 labels but 'data' has 1 rows",
+    );
+    expect(split('{"columns": [["a", "x"]], "data": [[1]]}')).toThrow(/MultiIndex/);
+    expect(split('{"a": 1, "b": 2}')).toThrow(/orient='records'/);
+  });
+});
+
+describe('JSON nested deeper than the call stack', () => {
+  const deep = (depth: number, open = '[', close = ']') =>
+    open.repeat(depth) + (open === '[' ? '' : '1') + close.repeat(depth);
+
+  it('a cell nested 100,000 deep is a DataError naming the file, line and column', () => {
+    const array = `[{"a": 1, "b": 2},\n {"a": 3, "b": ${deep(100_000)}}]`;
+    expect(() => parseJson(array, { file: 'd.json' })).toThrow(
+      /^d\.json, line 2, column 'b': the cell holds an array or object nested more than 100 levels deep/,
+    );
+    const object = `{"a": 1, "b": 2}\n{"a": 3, "b": ${deep(100_000, '{"x":', '}')}}\n`;
+    expect(() => parseJson(object, { file: 'd.ndjson', format: 'ndjson' })).toThrow(
+      /^d\.ndjson, line 2, column 'b': the cell holds/,
+    );
+    // an excluded column is not read at all
+    const d = parseJson(array, { file: 'd.json', exclude: ['b'] });
+    expect(Array.from(d.features.data)).toEqual([1, 3]);
+  });
+
+  it('a file nested 100,000 deep at the top is a DataError', () => {
+    expect(() => parseJson(deep(100_000), { file: 't.json' })).toThrow(
+      /^t\.json, line 1: element 1 of the array is not an object/,
+    );
+    expect(() => parseJson(deep(100_000, '{"x":', '}'), { file: 't.json' })).toThrow(DataError);
+    expect(() => parseJson(`${deep(100_000)}\n`, { file: 't.ndjson', format: 'ndjson' })).toThrow(
+      /^t\.ndjson, line 1: expected one JSON object per line/,
+    );
+  });
+
+  it('a cell nested up to 100 levels is text, as shallow arrays and objects are', () => {
+    const { value: d } = withCollectedWarnings(() =>
+      parseJson(`[{"a": 1, "s": ${deep(100)}}, {"a": 2, "s": "x"}]`, { label: 's' }),
+    );
+    expect(d.labels).toEqual([deep(100), 'x']);
   });
 });

@@ -28,7 +28,7 @@ describe('missing-value tokens', () => {
 describe('parseCsv(text, {missing})', () => {
   it("missing: 'error' (default) names the first missing cell in file order", () => {
     expect(() => parseCsv(TEXT, { file: 'm.csv' })).toThrow(
-      "m.csv, line 3, column 'a': missing value ('NA') in a feature column. Use --missing drop|mean|median",
+      "m.csv, line 3, column 'a': missing value ('NA') in a feature column. Use missing 'drop', 'mean' or 'median' (--missing drop|mean|median)",
     );
   });
 

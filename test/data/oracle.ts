@@ -27,11 +27,99 @@ export type Expected =
       rowsRead: number;
       rowsDropped: number;
       leftOut: string[];
+      /** The row id column and its values (kept rows), when the loader takes row names. */
+      idColumn?: string;
+      ids?: string[];
     }
   | { ok: false; why: string };
 
 const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'null', 'NULL', 'n/a', 'N/A']);
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+// Decimal comma (dialect.ts): digits, maybe in groups of 3 with one separator, then ',' digits.
+const SEPARATORS = ['.', ' ', '\u00a0', '\u202f'];
+const EXPONENT = '(?:[eE][+-]?\\d+)?';
+function groupedDigits(sep: string): string {
+  const s = sep === '.' ? '\\.' : sep;
+  return `\\d{1,3}(?:${s}\\d{3})+`;
+}
+/** The value of a cell (trimmed) under the decimal mark ',', or undefined for text. */
+function commaNumber(t: string): number | undefined {
+  if (new RegExp(`^[+-]?(?:\\d+(?:,\\d*)?|,\\d+)${EXPONENT}$`).test(t)) {
+    return Number(t.replace(',', '.'));
+  }
+  for (const sep of SEPARATORS) {
+    if (new RegExp(`^[+-]?${groupedDigits(sep)}(?:,\\d*)?${EXPONENT}$`).test(t)) {
+      return Number(t.split(sep).join('').replace(',', '.'));
+    }
+  }
+  return undefined;
+}
+/** A number the sniffer counts as written with a decimal comma. */
+function isCommaEvidence(t: string): boolean {
+  if (new RegExp(`^[+-]?\\d*,\\d+${EXPONENT}$`).test(t)) return true;
+  return SEPARATORS.some((sep) =>
+    new RegExp(`^[+-]?${groupedDigits(sep)},\\d+${EXPONENT}$`).test(t),
+  );
+}
+/** A number the sniffer counts as written with a decimal point ('1.234' is not: thousands). */
+function isPointEvidence(t: string): boolean {
+  return /^[+-]?\d*\.\d+(?:[eE][+-]?\d+)?$/.test(t) && !/^[+-]?\d{1,3}(?:\.\d{3})+$/.test(t);
+}
+
+/**
+ * The delimiter and decimal mark the CSV loader must use for a whole text (documentation of
+ * dialect.ts: the text must fit the sniffer's sample, 64 Ki characters and 100 records).
+ * `delimiter` / `decimal` given: kept. `fallback`: ',' or, for .tsv files, tab (then settled).
+ */
+export function expectedDialect(
+  text: string,
+  o: { delimiter?: string; decimal?: '.' | ','; tsv?: boolean } = {},
+): { delimiter: string; decimal: '.' | ',' } {
+  if (text.length > 1 << 16) throw new Error('expectedDialect models texts of up to 64 Ki');
+  const read = (d: string) => {
+    const t = csvRecords(text, d);
+    if ('why' in t) return undefined;
+    const all = [t.header, ...t.records.map((r) => r.cells as string[])];
+    if (all.length >= 100) throw new Error('expectedDialect models texts of < 100 records');
+    return all;
+  };
+  const consistent = (records: string[][] | undefined) =>
+    records?.every((r) => r.length === records[0]!.length && r.length >= 2) === true;
+  let delimiter = o.delimiter ?? (o.tsv ? '\t' : undefined);
+  if (delimiter === undefined) {
+    if (consistent(read(','))) delimiter = ',';
+    else {
+      let best = 0;
+      delimiter = ',';
+      for (const d of [';', '\t', '|']) {
+        const records = read(d);
+        if (consistent(records) && records![0]!.length > best) {
+          best = records![0]!.length;
+          delimiter = d;
+        }
+      }
+    }
+  }
+  let decimal = o.decimal ?? '.';
+  if (o.decimal === undefined && (delimiter === ';' || delimiter === '\t')) {
+    const records = read(delimiter) ?? [];
+    let comma = 0;
+    let point = 0;
+    for (const record of records.slice(1)) {
+      for (const cell of record) {
+        if (isCommaEvidence(cell.trim())) comma++;
+        else if (isPointEvidence(cell.trim())) point++;
+      }
+    }
+    if (comma > 0 && point === 0) decimal = ',';
+  }
+  return { delimiter, decimal };
+}
+
+// Row names (columns.ts): headers of a first column of row names, and of maybe-row-names.
+const ROW_NAME_HEADERS = ['Unnamed: 0', '...1', 'rownames', 'rowname'];
+const MAYBE_ROW_NAME_HEADERS = [...ROW_NAME_HEADERS, 'X', 'index'];
 
 /** RFC 4180 records of `text` (BOM skipped, blank lines skipped), or the reason it is not CSV. */
 export function csvRecords(text: string, delimiter: string): Table | { why: string } {
@@ -130,6 +218,8 @@ export function jsonRecords(text: string, format: 'json' | 'ndjson'): Table | { 
     } catch {
       return { why: 'syntax' };
     }
+    // a top-level object is one of pandas' layouts (json.test.ts, json-fuzz.test.ts) or an error
+    if (isObject(v)) return { why: 'an object: a pandas layout or an error' };
     if (!Array.isArray(v)) return { why: 'not an array' };
     for (const e of v) {
       if (!isObject(e)) return { why: 'element not an object' };
@@ -137,22 +227,14 @@ export function jsonRecords(text: string, format: 'json' | 'ndjson'): Table | { 
     }
   }
   if (objects.length === 0) return { why: 'empty' };
-  const keys: string[] = [];
-  const seen = new Set<string>();
-  for (const o of objects) {
-    for (const key of Object.keys(o.value)) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        keys.push(key);
-      }
-    }
-  }
+  // the keys in order of first appearance in the text (Object.keys puts '0', '10' first)
+  const keys = [...new Set(keysInText(text, format === 'json' ? 2 : 1))];
   if (keys.length === 0) return { why: 'no keys' };
   const cell = (v: unknown): Cell => {
     if (v === null || v === undefined) return '';
     if (typeof v === 'number') return { num: v };
     if (typeof v === 'string') return v;
-    return `<text ${typeof v}>`; // booleans, objects, arrays: text
+    return JSON.stringify(v); // booleans, objects, arrays: text, as JSON writes them
   };
   return {
     header: keys,
@@ -164,8 +246,32 @@ export function jsonRecords(text: string, format: 'json' | 'ndjson'): Table | { 
   };
 }
 
-/** What the loader must return for a table under the missing-value policy 'error' or 'drop'. */
-export function expectTable(table: Table, missing: 'error' | 'drop'): Expected {
+/** The keys of the objects `depth` levels down in valid JSON text, in the order of the text. */
+function keysInText(text: string, depth: number): string[] {
+  const keys: string[] = [];
+  const open: string[] = [];
+  const tokens = text.matchAll(/"(?:[^"\\]|\\.)*"|[[\]{}:,]/g);
+  let previous = '';
+  for (const [token] of tokens) {
+    if (token === '{' || token === '[') open.push(token);
+    else if (token === '}' || token === ']') open.pop();
+    else if (token === ':' && previous.startsWith('"') && open.length === depth) {
+      keys.push(JSON.parse(previous));
+    }
+    previous = token;
+  }
+  return keys;
+}
+
+/**
+ * What the loader must return for a table under the missing-value policy 'error' or 'drop' (no
+ * column options), reading numbers with the decimal mark `decimal`.
+ */
+export function expectTable(
+  table: Table,
+  missing: 'error' | 'drop',
+  decimal: '.' | ',' = '.',
+): Expected {
   const names = table.header.map((h, j) => (h.trim() === '' ? `unnamed_${j + 1}` : h));
   if (new Set(names).size !== names.length) return { ok: false, why: 'duplicate column' };
   for (const r of table.records) {
@@ -173,10 +279,8 @@ export function expectTable(table: Table, missing: 'error' | 'drop'): Expected {
   }
   const n = table.records.length;
   if (n === 0) return { ok: false, why: 'no data rows' };
-  const features: number[] = [];
-  const values: number[][] = [];
-  const leftOut: string[] = [];
-  for (let j = 0; j < names.length; j++) {
+  // Every column as the loader reads it: numbers (NaN missing), or text.
+  const read = names.map((_, j) => {
     const column: number[] = [];
     let text = false;
     let overflow = false;
@@ -191,15 +295,60 @@ export function expectTable(table: Table, missing: 'error' | 'drop'): Expected {
           column.push(Number.NaN);
           continue;
         }
-        if (!DECIMAL.test(t)) {
+        const parsed = decimal === '.' ? (DECIMAL.test(t) ? Number(t) : undefined) : commaNumber(t);
+        if (parsed === undefined) {
           text = true;
           continue;
         }
-        v = Number(t);
+        v = parsed;
       }
       if (!Number.isFinite(v)) overflow = true;
       present++;
       column.push(v);
+    }
+    return { column, text, overflow, present };
+  });
+  // Row names: the first column that looks like them, with distinct values, none missing.
+  // (JSON numbers as json.ts hands them on; a number beyond the double range is 'Infinity' here
+  // but its literal there, which only matters for two such cells in one row-name column.)
+  const texts = (j: number) =>
+    table.records.map((r) => {
+      const c = r.cells[j]!;
+      return typeof c === 'string' ? c : Object.is(c.num, -0) ? '-0' : String(c.num);
+    });
+  const distinct = (values: string[]) =>
+    new Set(values).size === values.length && values.every((v) => !MISSING.has(v.trim()));
+  const named = (j: number) =>
+    j === 0 && (table.header[0]!.trim() === '' || ROW_NAME_HEADERS.includes(table.header[0]!));
+  let idColumn = -1;
+  for (let j = 0; j < names.length && idColumn === -1; j++) {
+    const maybe = !named(j) && MAYBE_ROW_NAME_HEADERS.includes(table.header[j]!);
+    if (!named(j) && !maybe) continue;
+    if (!distinct(texts(j))) continue;
+    const { column, text } = read[j]!;
+    const increasing = column.every(
+      (v, i) => Number.isInteger(v) && (i === 0 || v > column[i - 1]!),
+    );
+    if (named(j) || text || increasing) idColumn = j;
+  }
+  const features: number[] = [];
+  const values: number[][] = [];
+  const leftOut: string[] = [];
+  for (let j = 0; j < names.length; j++) {
+    if (j === idColumn) continue;
+    if (named(j)) {
+      leftOut.push(names[j]!); // row names whose values repeat
+      continue;
+    }
+    const { column, text, overflow, present } = read[j]!;
+    const rowNumbers =
+      n >= 3 &&
+      !text &&
+      (column[0] === 0 || column[0] === 1) &&
+      column.every((v, i) => v === column[0]! + i);
+    if (MAYBE_ROW_NAME_HEADERS.includes(table.header[j]!) && rowNumbers) {
+      leftOut.push(names[j]!); // a second index column
+      continue;
     }
     if (text || present === 0) leftOut.push(names[j]!);
     else if (overflow) return { ok: false, why: 'overflow' };
@@ -217,7 +366,7 @@ export function expectTable(table: Table, missing: 'error' | 'drop'): Expected {
   if (keep.length === 0) return { ok: false, why: 'every row dropped' };
   const data: number[] = [];
   for (const i of keep) for (const column of values) data.push(column[i]!);
-  return {
+  const expected: Expected = {
     ok: true,
     columns: features.map((j) => names[j]!),
     rows: keep.length,
@@ -226,4 +375,10 @@ export function expectTable(table: Table, missing: 'error' | 'drop'): Expected {
     rowsDropped: n - keep.length,
     leftOut,
   };
+  if (idColumn !== -1) {
+    const ids = texts(idColumn);
+    expected.idColumn = names[idColumn]!;
+    expected.ids = keep.map((i) => ids[i]!);
+  }
+  return expected;
 }
