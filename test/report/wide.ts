@@ -44,3 +44,28 @@ export function wideCsv(options: WideOptions = {}): string {
 export function writeWide(path: string, options: WideOptions = {}): void {
   writeFileSync(path, wideCsv(options));
 }
+
+/**
+ * A seeded table shaped like scikit-learn's `load_digits`: `n` rows of 8 x 8 = 64 pixel counts
+ * (integers 0..16) in 10 classes '0'..'9' (rows in turn), an id column and the class label. Each
+ * class has a random prototype image; a row is its prototype plus noise, clipped to 0..16.
+ */
+export function digitsCsv(options: { n?: number; seed?: number } = {}): string {
+  const { n = 300, seed = 0 } = options;
+  const rng = new RandomState(seed);
+  const prototypes = Array.from({ length: 10 }, () =>
+    Array.from({ length: 64 }, () => (rng.uniform(0, 1) < 0.45 ? rng.uniform(4, 16) : 0)),
+  );
+  const header = ['id', 'digit', ...Array.from({ length: 64 }, (_, j) => `pixel_${j}`)];
+  const lines = [header.join(',')];
+  for (let i = 0; i < n; i++) {
+    const c = i % 10;
+    const row = [`d${i + 1}`, String(c)];
+    for (let j = 0; j < 64; j++) {
+      const v = Math.round(prototypes[c]![j]! + 3 * rng.gauss());
+      row.push(String(Math.min(16, Math.max(0, v))));
+    }
+    lines.push(row.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
