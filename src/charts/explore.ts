@@ -4,7 +4,7 @@
  * features), in one Vega-Lite view so that the brush drives the profile.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { selectionProfileSpec } from './profiles.js';
+import { MAX_PROFILE_FEATURES, selectionProfileSpec } from './profiles.js';
 import { type ProjectionOptions, projectionSpec } from './projection.js';
 import type { SampleTable } from './samples.js';
 import { topLevel } from './vl.js';
@@ -27,10 +27,11 @@ export function exploreSpec(
       'samples selected on the projection (all samples when none are selected).',
     datasets,
     // side by side while the profile is narrow; below the projection when it is wide
-    ...(table.features.length <= 6
+    ...(Math.min(table.zColumns.length, MAX_PROFILE_FEATURES) <= 6
       ? { hconcat: [unit, selectionProfileSpec(table, anovaF)] }
       : { vconcat: [unit, selectionProfileSpec(table, anovaF, { cell: 34 })] }),
-    resolve: { scale: { color: 'independent' } },
+    // independent scales keep each legend beside its own view, not right of the whole concat
+    resolve: { scale: { color: 'independent', shape: 'independent' } },
     spacing: 30,
   });
 }

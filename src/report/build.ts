@@ -26,8 +26,9 @@ import { dendrogramSpec, ORIENTATIONS, type Orientation } from '../charts/dendro
 import { exploreSpec } from '../charts/explore.js';
 import { crossTable, matchClusters, relabel } from '../charts/match.js';
 import { clusterId, clusterIds } from '../charts/palette.js';
-import { anovaF, profilesSpec } from '../charts/profiles.js';
-import { binDensity } from '../charts/projection.js';
+import { contributionSpec, featureContributions } from '../charts/contrib.js';
+import { anovaF, MAX_PROFILE_FEATURES, orderByF, profilesSpec } from '../charts/profiles.js';
+import { binDensity, MAX_TOOLTIP_FEATURES } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
@@ -470,6 +471,12 @@ function clusterMeans(m: FeatureMatrix, labels: Int32Array, k: number): number[]
   return sums.map((row, c) => row.map((s) => (counts[c]! > 0 ? s / counts[c]! : 0)));
 }
 
+/** Features named in the Data section's overview, and above which its feature table is folded. */
+const FEATURES_LISTED = 20;
+
+/** Components listed in the table of the PCA section (all of them are in NAME.json). */
+const PCA_TABLE_ROWS = 10;
+
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 const fmt4 = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x));
 
@@ -763,7 +770,20 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
 
   // chart
   const big = n > o.densityAbove;
-  const tableRows = big ? sampleRows(n, o.densitySample, o.seed) : undefined;
+  // Above densityAbove rows, the points are a seeded sample; the silhouettes may be of another
+  // (nested: both are prefixes of one seeded permutation). The table holds the union, and flags
+  // the points when some of its rows are there for the silhouette plot only.
+  const pointSample = big ? sampleRows(n, o.densitySample, o.seed) : undefined;
+  const withSilhouettes = k >= 2 && !Number.isNaN(silhouetteMean);
+  let tableRows = pointSample;
+  if (pointSample && withSilhouettes && sRows.length < n) {
+    const union = new Set<number>(pointSample);
+    for (const i of sRows) union.add(i);
+    if (union.size > pointSample.length) tableRows = Int32Array.from(union).sort();
+  }
+  const pointsOnly = tableRows !== pointSample ? pointSample : undefined;
+  // the features the tooltips list and the selection profile folds: the most separating ones
+  const byF = orderByF(F);
   const pc1 = new Float64Array(n);
   const pc2 = new Float64Array(n);
   const kc = p.scores.cols;
@@ -779,11 +799,14 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       ...(dataset.labels ? { labels: dataset.labels } : {}),
       pc1,
       pc2,
-      ...(k >= 2 && !Number.isNaN(silhouetteMean) ? { silhouette } : {}),
+      ...(withSilhouettes ? { silhouette } : {}),
       features: dataset.columns,
       original: X.data,
       zscores: Z.data,
       ...(tableRows ? { subset: tableRows } : {}),
+      ...(pointsOnly ? { points: pointsOnly } : {}),
+      tipColumns: byF.slice(0, MAX_TOOLTIP_FEATURES),
+      zColumns: byF.slice(0, MAX_PROFILE_FEATURES),
     },
     kAll,
   );
@@ -825,9 +848,25 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         },
         // tooltips on thousands of points cost more to draw than the biplot is worth; the
         // projection has them
-        { labelName, idName, pointTooltips: n <= o.canvasAbove },
+        {
+          labelName,
+          idName,
+          pointTooltips: n <= o.canvasAbove,
+          pointNames: dataset.idColumn !== undefined,
+        },
       ),
       renderer,
+    );
+    add(
+      'contributions',
+      contributionSpec(
+        dataset.columns,
+        featureContributions(
+          [p.components[0]!, p.components[1]!],
+          [p.explainedVariance[0]!, p.explainedVariance[1]!],
+        ),
+        { variance },
+      ),
     );
     add(
       'projection',
@@ -885,7 +924,9 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       { orientation: o.orientation },
     ),
   );
-  if (table.hasSilhouette) add('silhouette', silhouetteSpec(table, { idName }), renderer);
+  if (table.hasSilhouette) {
+    add('silhouette', silhouetteSpec(table, { idName, mean: silhouetteMean }), renderer);
+  }
   const sizes = Array.from(km.sizes);
   if (k >= 2) {
     add(
@@ -1024,13 +1065,27 @@ function buildDocument(
           ['file', manifest.input.file],
           ['rows read', String(src.rowsRead)],
           ['rows used', String(a.n)],
-          ['features', `${a.features.length}: ${a.features.join(', ')}`],
+          [
+            'features',
+            `${a.features.length}: ` +
+              (a.features.length <= FEATURES_LISTED
+                ? a.features.join(', ')
+                : `${a.features.slice(0, FEATURES_LISTED).join(', ')} and ` +
+                  `${a.features.length - FEATURES_LISTED} more (all in the feature table below)`),
+          ],
           ['held-out label', dataset.labelColumn ?? 'none'],
           ['row ids', dataset.idColumn ?? 'data row number (1-based)'],
         ],
       },
       {
         kind: 'table',
+        ...(a.features.length > FEATURES_LISTED
+          ? {
+              summary:
+                `Every feature: mean, sd, min, max and ANOVA F of the ${a.features.length} ` +
+                'features (click to open)',
+            }
+          : {}),
         head: ['feature', 'mean', 'sd (n-1)', 'min', 'max', 'ANOVA F'],
         rows: featureSummary(dataset.features).map((f, j) => [
           a.features[j]!,
@@ -1165,6 +1220,7 @@ function buildDocument(
     });
   }
   const ratios = Array.from(a.pca.explainedVarianceRatio);
+  const shownPcs = Math.min(ratios.length, PCA_TABLE_ROWS);
   let cum = 0;
   sections.push({
     id: 'pca',
@@ -1178,10 +1234,11 @@ function buildDocument(
       },
       ...chart('scree'),
       ...chart('biplot'),
+      ...chart('contributions'),
       {
         kind: 'table',
         head: ['component', 'variance', 'ratio', 'cumulative'],
-        rows: ratios.map((r, i) => {
+        rows: ratios.slice(0, shownPcs).map((r, i) => {
           cum += r;
           return [
             `PC${i + 1}`,
@@ -1191,6 +1248,16 @@ function buildDocument(
           ];
         }),
       },
+      ...(shownPcs < ratios.length
+        ? [
+            {
+              kind: 'text' as const,
+              text:
+                `The first ${shownPcs} of ${ratios.length} components; all of them, with their ` +
+                'eigenvectors, are in the JSON results next to this report (pca).',
+            },
+          ]
+        : []),
     ],
   });
   if (charts.projection) {
@@ -1204,8 +1271,8 @@ function buildDocument(
             `k-means with k = ${a.k} (${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
             Array.from(a.kmeans.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ') +
             '.' +
-            (table.rows.length < table.total
-              ? ` The points are a seeded sample of ${table.rows.length} of ${table.total} rows; the grey density shows all rows.`
+            (table.points < table.total
+              ? ` The points are a seeded sample of ${table.points} of ${table.total} rows; the grey density shows all rows.`
               : ''),
         },
         {
@@ -1244,7 +1311,9 @@ function buildDocument(
           kind: 'text',
           text:
             `Mean silhouette ${fmt(a.silhouetteMean)}` +
-            (a.silhouetteRows < a.n ? ` over a seeded sample of ${a.silhouetteRows} rows` : '') +
+            (a.silhouetteRows < a.n
+              ? ` over a seeded sample of ${a.silhouetteRows} of ${a.n} rows, the samples drawn below`
+              : '') +
             '. Values near 1: well inside the cluster; near 0: between two clusters; below 0: closer to another cluster.',
         },
         ...chart('silhouette'),

@@ -141,6 +141,7 @@ describe('buildReport', () => {
       'choose-k',
       'scree',
       'biplot',
+      'contributions',
       'projection',
       'dendrogram',
       'silhouette',
@@ -162,11 +163,32 @@ describe('buildReport', () => {
     expect(Array.from(a.hclustLabels).filter((l) => l < 0).length).toBe(100);
     expect(Array.from(a.silhouette).filter((s) => Number.isNaN(s)).length).toBe(90);
     const projection = r.charts.find((c) => c.name === 'projection')!.spec as unknown as {
-      datasets: { rows: unknown[] };
-      hconcat: { layer: unknown[] }[];
+      datasets: { rows: { pt?: number; spos?: number }[] };
+      hconcat: { layer: { transform?: unknown[] }[] }[];
     };
-    expect(projection.datasets.rows.length).toBe(40);
+    // the points (40) are nested in the silhouette sample (60): the table holds the 60 rows and
+    // flags the 40 points, which the projection keeps
+    const rows = projection.datasets.rows;
+    expect(rows.length).toBe(60);
+    expect(rows.filter((x) => x.pt === 1).length).toBe(40);
+    expect(rows.every((x) => x.spos !== undefined)).toBe(true);
     expect(projection.hconcat[0]!.layer.length).toBe(2); // density under the points
+    expect(projection.hconcat[0]!.layer[1]!.transform).toEqual([{ filter: 'datum.pt === 1' }]);
+    // one silhouette sample size, stated alike in the text, the summary and the chart
+    const silhouette = r.charts.find((c) => c.name === 'silhouette')!.spec as unknown as {
+      title: { subtitle: string };
+      description: string;
+    };
+    expect(silhouette.title.subtitle).toContain('A seeded sample of 60 of 150 samples.');
+    expect(silhouette.description).toMatch(/^Silhouette plot of 60 samples/);
+    const text = r.document.sections
+      .find((s) => s.id === 'silhouette')!
+      .blocks.map((b) => (b.kind === 'text' ? b.text : ''))
+      .join(' ');
+    expect(text).toContain('over a seeded sample of 60 of 150 rows');
+    const mean = a.silhouetteMean.toFixed(3);
+    expect(silhouette.title.subtitle).toContain(`mean ${mean}`);
+    expect(text).toContain(`Mean silhouette ${mean}`);
   });
 
   it('buildReport(iris, {k: 3, twoStage: 20}) clusters every row through 20 weighted k-means centres', () => {
