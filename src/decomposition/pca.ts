@@ -460,10 +460,25 @@ class FittedPca implements PcaModel {
 
 class FittedPcaWithScores extends FittedPca implements PcaResult {
   readonly scores: FeatureMatrix;
-  constructor(p: PcaParts, x: FeatureMatrix) {
+  /** `scores`, when given, are those of x already computed (see `scoresInDataUnits`). */
+  constructor(p: PcaParts, x: FeatureMatrix, scores?: FeatureMatrix) {
     super(p);
-    this.scores = this.project(x);
+    this.scores = scores ?? this.project(x);
   }
+}
+
+/**
+ * The scores of X from the parts fitted on xs = X / unit: those of xs times unit, or as they are
+ * when they do not depend on the units (scaled columns, whitened scores). Centring xs instead of
+ * X keeps x - mean finite for data that spans nearly the whole range of doubles.
+ */
+function scoresInDataUnits(inner: PcaParts, xs: FeatureMatrix, unit: number): FeatureMatrix {
+  const scores = new FittedPca(inner).project(xs);
+  if (!inner.scaled && !inner.whiten) {
+    const s = scores.data;
+    for (let t = 0; t < s.length; t++) s[t] = s[t]! * unit;
+  }
+  return scores;
 }
 
 /**
@@ -498,8 +513,10 @@ export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
   } else {
     parts = fitFromData(xs, o, solver, columns);
   }
+  const inner = parts;
   if (unit !== 1) parts = inDataUnits(parts, unit, x);
-  const result = new FittedPcaWithScores(parts, x);
+  const scores = unit === 1 ? undefined : scoresInDataUnits(inner, xs, unit);
+  const result = new FittedPcaWithScores(parts, x, scores);
   if (unit !== 1 && !result.scores.data.every(Number.isFinite)) {
     throw new DataError(
       `pca: the scores of values as extreme as these (largest |x| about ${unit.toPrecision(3)}) ` +
