@@ -363,6 +363,7 @@ function subset(M: FeatureMatrix, size: number, seed: number): FeatureMatrix {
 /**
  * B reference data sets of X's shape: uniform over the bounding box of the columns, or over the
  * bounding box of the data in its principal axes (then rotated back and shifted to the mean).
+ * The draws go row by row, one per axis of the box (`principalBox`).
  */
 function referenceSets(
   M: FeatureMatrix,
@@ -370,60 +371,164 @@ function referenceSets(
   reference: GapReference,
   seed: number,
 ): FeatureMatrix[] {
-  const { rows: n, cols: d, data } = M;
+  const { rows: n, cols: d } = M;
   const rng = new RandomState(seed);
-  let Z = data;
-  let V: Matrix | null = null;
-  const mean = new Float64Array(d);
-  if (reference === 'pca') {
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]!;
-    for (let j = 0; j < d; j++) mean[j]! /= n;
-    const cov = new Matrix(d, d);
-    for (let i = 0; i < n; i++) {
-      for (let a = 0; a < d; a++) {
-        const xa = data[i * d + a]! - mean[a]!;
-        for (let b = a; b < d; b++)
-          cov.set(a, b, cov.get(a, b) + xa * (data[i * d + b]! - mean[b]!));
-      }
-    }
-    for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) cov.set(a, b, cov.get(b, a));
-    V = new EigenvalueDecomposition(cov, { assumeSymmetric: true }).eigenvectorMatrix;
-    Z = new Float64Array(n * d);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < d; c++) {
-        let s = 0;
-        for (let j = 0; j < d; j++) s += (data[i * d + j]! - mean[j]!) * V.get(j, c);
-        Z[i * d + c] = s;
-      }
-    }
-  }
-  const lo = new Float64Array(d).fill(Infinity);
-  const hi = new Float64Array(d).fill(-Infinity);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const v = Z[i * d + j]!;
-      if (v < lo[j]!) lo[j] = v;
-      if (v > hi[j]!) hi[j] = v;
-    }
-  }
+  const box: PrincipalBox =
+    reference === 'pca'
+      ? principalBox(M)
+      : { mean: new Float64Array(d), axes: null, r: d, lo: columnMin(M), hi: columnMax(M) };
+  const { mean, axes: V, r, lo, hi } = box;
   const out: FeatureMatrix[] = [];
   for (let b = 0; b < B; b++) {
+    const Rb = new Float64Array(n * r);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < r; c++) Rb[i * r + c] = rng.uniform(lo[c]!, hi[c]!);
+    }
+    if (V === null) {
+      out.push({ rows: n, cols: d, data: Rb });
+      continue;
+    }
     const R = new Float64Array(n * d);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) R[i * d + j] = rng.uniform(lo[j]!, hi[j]!);
-    }
-    if (V) {
-      const row = new Float64Array(d);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < d; j++) {
-          let s = mean[j]!;
-          for (let c = 0; c < d; c++) s += R[i * d + c]! * V.get(j, c);
-          row[j] = s;
-        }
-        R.set(row, i * d);
+      const o = i * r;
+      for (let j = 0; j < d; j++) {
+        let s = mean[j]!;
+        const p = j * r;
+        for (let c = 0; c < r; c++) s += Rb[o + c]! * V[p + c]!;
+        R[i * d + j] = s;
       }
     }
     out.push({ rows: n, cols: d, data: R });
+  }
+  return out;
+}
+
+/**
+ * The box of the gap statistic's 'pca' reference: the column means, r principal axes of the
+ * centred data (d x r, row-major: axis c of feature j at `axes[j * r + c]`) and the range
+ * [lo_c, hi_c] of the data's coordinates on each axis. `axes` is null for the plain box of the
+ * columns ('uniform'). @internal
+ */
+export interface PrincipalBox {
+  mean: Float64Array;
+  axes: Float64Array | null;
+  r: number;
+  lo: Float64Array;
+  hi: Float64Array;
+}
+
+/**
+ * The principal box of X (n x d). When d <= n, the axes are the d eigenvectors of the d x d
+ * scatter matrix (ml-matrix's symmetric decomposition, eigenvalues ascending). When d > n that
+ * matrix has rank at most n - 1 and would need d^2 doubles (80 GB for 100,000 columns): the
+ * axes are then found from the n x n Gram matrix G = Xc Xc^T, whose eigenpairs (lambda, u) give
+ * the axes v = Xc^T u / sqrt(lambda) of the same nonzero eigenvalues. The axes of the other
+ * (zero) eigenvalues have no spread (lo = hi = 0) and are left out, so r is the rank of Xc, and
+ * the reference sets are drawn in the same (ascending) order of eigenvalues. O(n^2 d + n^3)
+ * time, O(n d) memory. @internal
+ */
+export function principalBox(M: FeatureMatrix): PrincipalBox {
+  const { rows: n, cols: d, data } = M;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]!;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  let V: Float64Array;
+  let r: number;
+  if (d <= n) {
+    // the scatter matrix, upper triangle summed row by row, then mirrored
+    const cov = new Float64Array(d * d);
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      for (let a = 0; a < d; a++) {
+        const xa = data[o + a]! - mean[a]!;
+        const p = a * d;
+        for (let b = a; b < d; b++) cov[p + b]! += xa * (data[o + b]! - mean[b]!);
+      }
+    }
+    for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) cov[a * d + b] = cov[b * d + a]!;
+    const E = new EigenvalueDecomposition(new Matrix(toRowArrays(cov, d, d)), {
+      assumeSymmetric: true,
+    }).eigenvectorMatrix;
+    r = d;
+    V = new Float64Array(d * d);
+    for (let j = 0; j < d; j++) for (let c = 0; c < d; c++) V[j * d + c] = E.get(j, c);
+  } else {
+    const Xc = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) Xc[i * d + j] = data[i * d + j]! - mean[j]!;
+    }
+    const G = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) {
+      for (let b = a; b < n; b++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += Xc[a * d + j]! * Xc[b * d + j]!;
+        G[a * n + b] = s;
+        G[b * n + a] = s;
+      }
+    }
+    const E = new EigenvalueDecomposition(new Matrix(toRowArrays(G, n, n)), {
+      assumeSymmetric: true,
+    });
+    const values = E.realEigenvalues;
+    const U = E.eigenvectorMatrix;
+    let top = 0;
+    for (const v of values) if (v > top) top = v;
+    // eigenvalues at rounding level of the largest belong to the null space of Xc
+    const tol = top * n * 2.220446049250313e-16;
+    const kept: number[] = [];
+    for (let c = 0; c < n; c++) if (values[c]! > tol) kept.push(c);
+    r = kept.length;
+    V = new Float64Array(d * r);
+    const v = new Float64Array(d);
+    for (let t = 0; t < r; t++) {
+      const c = kept[t]!;
+      v.fill(0);
+      for (let i = 0; i < n; i++) {
+        const u = U.get(i, c);
+        const o = i * d;
+        for (let j = 0; j < d; j++) v[j]! += u * Xc[o + j]!;
+      }
+      let norm = 0;
+      for (let j = 0; j < d; j++) norm += v[j]! * v[j]!;
+      norm = Math.sqrt(norm);
+      for (let j = 0; j < d; j++) V[j * r + t] = v[j]! / norm;
+    }
+  }
+  // the data's coordinates on the axes, and their range
+  const lo = new Float64Array(r).fill(Infinity);
+  const hi = new Float64Array(r).fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let c = 0; c < r; c++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (data[o + j]! - mean[j]!) * V[j * r + c]!;
+      if (s < lo[c]!) lo[c] = s;
+      if (s > hi[c]!) hi[c] = s;
+    }
+  }
+  return { mean, axes: V, r, lo, hi };
+}
+
+function toRowArrays(a: Float64Array, rows: number, cols: number): number[][] {
+  const out: number[][] = new Array(rows);
+  for (let i = 0; i < rows; i++) out[i] = Array.from(a.subarray(i * cols, (i + 1) * cols));
+  return out;
+}
+
+function columnMin(M: FeatureMatrix): Float64Array {
+  const { rows: n, cols: d, data } = M;
+  const out = new Float64Array(d).fill(Infinity);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) if (data[i * d + j]! < out[j]!) out[j] = data[i * d + j]!;
+  }
+  return out;
+}
+
+function columnMax(M: FeatureMatrix): Float64Array {
+  const { rows: n, cols: d, data } = M;
+  const out = new Float64Array(d).fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) if (data[i * d + j]! > out[j]!) out[j] = data[i * d + j]!;
   }
   return out;
 }

@@ -113,7 +113,7 @@ export interface MiniBatchKMeansModel {
   readonly k: number;
   /** The centres, k x d (empty before the first `partialFit`). */
   readonly centroids: number[][];
-  /** Total weight each centre has absorbed. */
+  /** Total weight each centre has absorbed (empty before the first fit or chunk). */
   readonly counts: Float64Array;
   /** Steps made (batches in `fit`, one per `partialFit`). */
   readonly steps: number;
@@ -264,7 +264,8 @@ class Model implements MiniBatchKMeansModel {
     this.o = o;
     this.k = o.k;
     this.d = d;
-    this.counts = new Float64Array(o.k);
+    // allocated by the first fit or chunk, once k is known to be at most its rows
+    this.counts = new Float64Array(0);
   }
 
   get centroids(): number[][] {
