@@ -106,12 +106,13 @@ function sizeOf(file: string): number {
   }
 }
 
-/** 'a, b,c' -> ['a', 'b', 'c']; empty items are dropped. */
+/**
+ * 'a,b,c' -> ['a', 'b', 'c']: split at commas, each item kept as typed (a space is part of a
+ * column name: 'a, b' names 'a' and ' b'); empty items are dropped. A name that matches no
+ * column exactly is an error that suggests the near ones (columns.ts).
+ */
 export function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+  return text.split(',').filter((item) => item !== '');
 }
 
 /** An integer flag (`--sample 500`): digits only, a safe integer, at least `min`. */

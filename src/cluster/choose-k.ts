@@ -42,6 +42,8 @@ import { warn } from '../util/log.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
+  MAX_ITERATIONS,
+  MAX_RESTARTS,
   checkBoolean,
   checkInteger,
   checkKeyword,
@@ -59,6 +61,9 @@ import {
   columnRanges,
   rescaledResult,
 } from './kmeans.js';
+
+/** Most reference sets of the gap statistic (each costs one k-means fit per candidate k). */
+export const MAX_GAP_REFERENCES = 1000;
 
 /** The reference distributions of the gap statistic. */
 export const GAP_REFERENCES = ['uniform', 'pca'] as const;
@@ -211,13 +216,13 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
     n,
     fn,
   );
-  const nInit = checkInteger(fn, 'nInit', o.nInit, 1);
+  const nInit = checkInteger(fn, 'nInit', o.nInit, 1, MAX_RESTARTS);
   const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
-  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
   const withGap = checkBoolean(fn, 'gap', o.gap);
-  const B = checkInteger(fn, 'gapReferences', o.gapReferences, 1);
+  const B = checkInteger(fn, 'gapReferences', o.gapReferences, 1, MAX_GAP_REFERENCES);
   const reference = checkKeyword(fn, 'gapReference', o.gapReference, GAP_REFERENCES);
   const silRows = checkInteger(fn, 'silhouetteSampleSize', o.silhouetteSampleSize, 2);
   const gapRows = checkInteger(fn, 'gapSampleSize', o.gapSampleSize, 2);
@@ -338,9 +343,17 @@ function candidates(spec: readonly number[], n: number, fn: string): number[] {
     );
   }
   let ks: number[];
-  if (spec.length === 2 && spec[1]! > spec[0]! + 1) {
+  if (spec.length === 2) {
+    // [min, max]: a reversed pair is a mistake, not a list of two
     const lo = checkInteger(fn, 'k', spec[0], 1);
-    const hi = checkInteger(fn, 'k', spec[1], lo + 1);
+    const hi = checkInteger(fn, 'k', spec[1], 1);
+    if (hi < lo) {
+      throw new OptionError(
+        `The 'k' option of ${fn} must be [min, max] with min <= max. Got [${lo}, ${hi}] ` +
+          `instead; did you mean [${hi}, ${lo}]?`,
+      );
+    }
+    if (hi > n) throw new OptionError(`n_samples=${n} should be >= k=${hi}.`);
     ks = [];
     for (let k = lo; k <= hi; k++) ks.push(k);
   } else {

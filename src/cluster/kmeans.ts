@@ -52,7 +52,14 @@ import { assertUnreachable, DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { divideBy } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
-import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
+import {
+  MAX_ITERATIONS,
+  MAX_RESTARTS,
+  checkInteger,
+  checkKeyword,
+  checkKnownOptions,
+  checkNumber,
+} from '../util/validate.js';
 import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
 import {
   explicitCentres,
@@ -209,8 +216,8 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   if (n === 0 || d === 0) {
     throw new DataError(`kmeans needs at least one row and one column; got ${n} x ${d}.`);
   }
-  let nInit = checkInteger(fn, 'nInit', o.nInit, 1);
-  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  let nInit = checkInteger(fn, 'nInit', o.nInit, 1, MAX_RESTARTS);
+  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
   const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);

@@ -48,6 +48,8 @@ import { warn } from '../util/log.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
+  MAX_ITERATIONS,
+  MAX_RESTARTS,
   checkBoolean,
   checkInteger,
   checkKeyword,
@@ -182,9 +184,9 @@ function resolve(fn: string, options: MiniBatchKMeansOptions): Resolved {
   } as Resolved;
   checkInteger(fn, 'k', o.k, 1);
   checkInteger(fn, 'batchSize', o.batchSize, 1);
-  checkInteger(fn, 'nInit', o.nInit, 1);
+  checkInteger(fn, 'nInit', o.nInit, 1, MAX_RESTARTS);
   if (o.initSize !== undefined) checkInteger(fn, 'initSize', o.initSize, 1);
-  checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   checkInteger(fn, 'maxNoImprovement', o.maxNoImprovement, 0);
   checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
   checkNumber(fn, 'reassignmentRatio', o.reassignmentRatio, { min: 0 });

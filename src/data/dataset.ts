@@ -6,9 +6,11 @@
  * Public fitting functions accept any `MatrixLike` and convert it once, at their boundary, with
  * `toFeatureMatrix`, which also rejects NaN and Infinity with the row and column.
  */
+import { createHash } from 'node:crypto';
 import { Matrix } from 'ml-matrix';
 import { DataError } from '../util/errors.js';
 import { finiteMagnitudeUnit, unitOfMax } from '../util/magnitude.js';
+import { checkKnownOptions } from '../util/validate.js';
 
 /** A dense row-major matrix of doubles: element (i, j) is `data[i * cols + j]`. */
 export interface FeatureMatrix {
@@ -29,8 +31,11 @@ export interface DatasetSource {
   rowsDropped: number;
   /** Values imputed by the `mean` or `median` policy. */
   valuesImputed: number;
-  /** Format the loader used. */
-  format: 'csv' | 'tsv' | 'json' | 'ndjson';
+  /**
+   * Format the loader used; 'matrix' for a dataset made from a matrix in memory
+   * (`toDataset`, `buildReport` of a FeatureMatrix).
+   */
+  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'matrix';
   /** Columns of the file that were left out of the features, with the reason. */
   leftOut: { column: string; reason: string }[];
 }
@@ -207,6 +212,7 @@ export function toFeatureMatrix(
   x: MatrixLike,
   options: ToFeatureMatrixOptions = {},
 ): FeatureMatrix {
+  checkKnownOptions('toFeatureMatrix', options, ['fn', 'allowNonFinite', 'copy']);
   const fn = options.fn ?? 'clusterlens';
   let out: FeatureMatrix;
   let columns: string[] | undefined;
@@ -332,6 +338,78 @@ export function finiteUnitOf(
     throw new Error(`${fn}: a non-finite value was not found again.`); // unreachable
   }
   return unit;
+}
+
+/**
+ * A `Dataset` from any `MatrixLike`, checked at a public boundary. A Dataset is returned as is
+ * once its parts are checked (features as in `toFeatureMatrix`; one string per column in
+ * `columns`; `ids` and `labels`, when given, one string per row; a `source` object). A matrix
+ * becomes a Dataset with columns 'x1'..'xd' and a source of format 'matrix' whose SHA-256 is
+ * that of the values (8 bytes each, little-endian, row by row). NaN and Infinity pass here;
+ * the fits reject them with their row and column.
+ */
+export function toDataset(x: MatrixLike, fn = 'toDataset'): Dataset {
+  const features = toFeatureMatrix(x, { fn, allowNonFinite: true });
+  const { rows, cols } = features;
+  if (typeof x === 'object' && x !== null && 'features' in x && !Array.isArray(x)) {
+    const ds = x as Dataset;
+    if (ds.columns === undefined) {
+      throw new DataError(`The data of ${fn} must be a Dataset with 'columns', one name per column.`);
+    }
+    const texts = (field: 'ids' | 'labels') => {
+      const v = ds[field] as unknown;
+      if (v === undefined) return;
+      if (!Array.isArray(v) || v.length !== rows || v.some((t) => typeof t !== 'string')) {
+        throw new DataError(
+          `The data of ${fn} must be a Dataset whose '${field}' has one string per row (${rows}). ` +
+            `Got ${describe(v)} instead.`,
+        );
+      }
+    };
+    texts('ids');
+    texts('labels');
+    for (const field of ['labelColumn', 'idColumn'] as const) {
+      if (ds[field] !== undefined && typeof ds[field] !== 'string') {
+        throw new DataError(
+          `The data of ${fn} must be a Dataset whose '${field}' is a string. Got ${describe(ds[field])} instead.`,
+        );
+      }
+    }
+    const s = ds.source as unknown as Record<string, unknown> | undefined;
+    const sourceOk =
+      typeof s === 'object' &&
+      s !== null &&
+      typeof s.path === 'string' &&
+      typeof s.sha256 === 'string' &&
+      typeof s.format === 'string' &&
+      Number.isSafeInteger(s.rowsRead) &&
+      Number.isSafeInteger(s.rowsDropped) &&
+      Number.isSafeInteger(s.valuesImputed) &&
+      Array.isArray(s.leftOut);
+    if (!sourceOk) {
+      throw new DataError(
+        `The data of ${fn} must be a Dataset with its 'source' (path, sha256, format, rowsRead, ` +
+          'rowsDropped, valuesImputed, leftOut), as the loaders return it.',
+      );
+    }
+    return features === ds.features ? ds : { ...ds, features };
+  }
+  const columns = new Array<string>(cols);
+  for (let j = 0; j < cols; j++) columns[j] = `x${j + 1}`;
+  const bytes = new Uint8Array(features.data.buffer, features.data.byteOffset, rows * cols * 8);
+  return {
+    features,
+    columns,
+    source: {
+      path: '<memory>',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      rowsRead: rows,
+      rowsDropped: 0,
+      valuesImputed: 0,
+      format: 'matrix',
+      leftOut: [],
+    },
+  };
 }
 
 /** A deep copy. */

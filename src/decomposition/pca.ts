@@ -71,6 +71,7 @@ import { warn } from '../util/log.js';
 import { divideBy } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
 import {
+  MAX_ITERATIONS,
   checkBoolean,
   checkInteger,
   checkKeyword,
@@ -572,7 +573,7 @@ function resolveOptions(fn: string, options: PcaOptions): ResolvedPcaOptions {
   checkBoolean(fn, 'whiten', o.whiten);
   checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   checkNumber(fn, 'tolerance', o.tolerance, { min: 0, minExclusive: true });
-  checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   if (o.solver === 'randomized' && o.variance !== undefined) {
     throw new OptionError(
       `The 'variance' option of ${fn} needs every eigenvalue; solver 'randomized' computes only ` +

@@ -37,7 +37,13 @@ import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
 import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js';
 import type { HClustResult } from '../cluster/tree.js';
 import { twoStage } from '../cluster/two-stage.js';
-import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
+import {
+  type Dataset,
+  type FeatureMatrix,
+  featureMatrix,
+  type MatrixLike,
+  toDataset,
+} from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod, scale } from '../data/scale.js';
 import { pca, type PcaResult } from '../decomposition/pca.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
@@ -46,12 +52,20 @@ import { OptionError } from '../util/errors.js';
 import { magnitudeUnit } from '../util/magnitude.js';
 import { checkMemory, estimate, memoryBudget } from '../util/memory.js';
 import { RandomState } from '../util/random.js';
-import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
+import {
+  checkBoolean,
+  checkInteger,
+  checkKeyword,
+  checkKnownOptions,
+} from '../util/validate.js';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
 import { checkOutputFolder, checkOutputPath, toCsv, writeFileAtomic } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
+
+/** The default of `maxFeatures`: the widest data a report analyses whole. */
+export const MAX_REPORT_FEATURES = 2000;
 
 /** Options of `buildReport`. */
 export interface ReportOptions {
@@ -95,6 +109,14 @@ export interface ReportOptions {
   densitySample?: number;
   /** Report title. Default: 'clusterlens report: <file name>'. */
   title?: string;
+  /**
+   * Above this many feature columns, the report analyses the `maxFeatures` columns of highest
+   * variance (in the data's units, before scaling; ties by column order) and says so in its
+   * preprocessing log; the others are listed in the JSON results. Every step of a report grows
+   * with the width (the profiles, the sample table of the charts, PCA), and 100,000 columns
+   * would not fit in memory. Default: 2000.
+   */
+  maxFeatures?: number;
 }
 
 const defaults: Required<Omit<ReportOptions, 'title'>> & { title: string | undefined } = {
@@ -113,6 +135,7 @@ const defaults: Required<Omit<ReportOptions, 'title'>> & { title: string | undef
   canvasAbove: 5000,
   densityAbove: 20000,
   densitySample: 2500,
+  maxFeatures: MAX_REPORT_FEATURES,
   title: undefined,
 };
 
@@ -147,6 +170,11 @@ export interface ReportAnalysis {
   anovaF: Float64Array;
   ariHclust: number;
   ariLabel: number | undefined;
+  /**
+   * When the data had more than `maxFeatures` feature columns: how many, and the columns left
+   * out (those of lowest variance).
+   */
+  widthReduction: { columns: number; leftOut: string[] } | undefined;
 }
 
 /** What `buildReport` returns. */
@@ -187,6 +215,7 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   checkInteger(fn, 'canvasAbove', o.canvasAbove, 0);
   checkInteger(fn, 'densityAbove', o.densityAbove, 1);
   checkInteger(fn, 'densitySample', o.densitySample, 1);
+  checkInteger(fn, 'maxFeatures', o.maxFeatures, 1);
   if (o.title !== undefined && typeof o.title !== 'string') {
     throw new OptionError(
       `The 'title' option of buildReport must be a string. Got ${typeof o.title} instead.`,
@@ -426,9 +455,74 @@ function featureSummary(
   return out;
 }
 
-/** Run the analysis on `dataset` and build the report's charts and document. */
-export function buildReport(dataset: Dataset, options: ReportOptions = {}): Report {
+/** The reports `buildReport` made (what `writeReport` accepts). */
+const builtReports = new WeakSet<object>();
+
+/**
+ * Keep the `max` columns of highest variance (ties by column order), in their order: the
+ * standard deviation of each column is computed on the column divided by its power-of-two
+ * magnitude unit and scaled back, so that columns near 1e300 compare without overflow. A NaN
+ * (rejected later by the scaling, with its row and column) counts as the highest.
+ */
+function reduceWidth(
+  dataset: Dataset,
+  max: number,
+): { dataset: Dataset; reduction: ReportAnalysis['widthReduction'] } {
+  const X = dataset.features;
+  const { rows: n, cols: d, data } = X;
+  if (d <= max) return { dataset, reduction: undefined };
+  const units = columnUnits(X);
+  const sd = new Float64Array(d);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) mean[j]! += data[o + j]! / units[j]!;
+  }
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      const e = data[o + j]! / units[j]! - mean[j]!;
+      sd[j]! += e * e;
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    const s = Math.sqrt(sd[j]! / n) * units[j]!;
+    sd[j] = Number.isNaN(s) ? Number.POSITIVE_INFINITY : s;
+  }
+  const order = new Int32Array(d);
+  for (let j = 0; j < d; j++) order[j] = j;
+  order.sort((a, b) => sd[b]! - sd[a]! || a - b);
+  const keep = new Uint8Array(d);
+  for (let t = 0; t < max; t++) keep[order[t]!] = 1;
+  const kept: number[] = [];
+  const leftOut: string[] = [];
+  for (let j = 0; j < d; j++) {
+    if (keep[j] === 1) kept.push(j);
+    else leftOut.push(dataset.columns[j]!);
+  }
+  const features = featureMatrix(n, max);
+  const out = features.data;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    const p = i * max;
+    for (let t = 0; t < max; t++) out[p + t] = data[o + kept[t]!]!;
+  }
+  return {
+    dataset: { ...dataset, features, columns: kept.map((j) => dataset.columns[j]!) },
+    reduction: { columns: d, leftOut },
+  };
+}
+
+/**
+ * Run the analysis on `dataset` and build the report's charts and document. `dataset` is what
+ * the loaders return; a matrix (`FeatureMatrix`, `number[][]`, ml-matrix) is taken as a
+ * dataset with columns 'x1'..'xd' (`toDataset`).
+ */
+export function buildReport(data: Dataset | MatrixLike, options: ReportOptions = {}): Report {
   const o = resolveReportOptions(options);
+  const reduced = reduceWidth(toDataset(data, 'buildReport'), o.maxFeatures);
+  const dataset = reduced.dataset;
   const X = dataset.features;
   const n = X.rows;
   const d = X.cols;
@@ -556,6 +650,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     anovaF: F,
     ariHclust,
     ariLabel,
+    widthReduction: reduced.reduction,
   };
 
   // chart
@@ -734,7 +829,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   for (const s of document.sections)
     for (const b of s.blocks) if (b.kind === 'chart') chartList.push(b.chart);
 
-  return {
+  const report: Report = {
     options: o,
     analysis,
     manifest,
@@ -745,6 +840,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       return reportJSON(analysis, manifest, ids);
     },
   };
+  builtReports.add(report);
+  return report;
 }
 
 function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Record<string, unknown> {
@@ -790,6 +887,16 @@ function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Recor
       adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
     },
     chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
+    ...(a.widthReduction
+      ? {
+          widthReduction: {
+            columns: a.widthReduction.columns,
+            kept: a.features.length,
+            rule: 'the columns of highest variance (before scaling)',
+            leftOut: a.widthReduction.leftOut,
+          },
+        }
+      : {}),
   };
 }
 
@@ -842,6 +949,17 @@ function buildDocument(
         rows: [
           ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
           ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
+          ...(a.widthReduction
+            ? [
+                [
+                  'width',
+                  `${a.widthReduction.columns} feature columns, more than the ${o.maxFeatures} ` +
+                    `a report analyses (maxFeatures): kept the ${a.features.length} of highest ` +
+                    `variance (before scaling); the ${a.widthReduction.leftOut.length} others ` +
+                    'are listed in the JSON results (widthReduction)',
+                ],
+              ]
+            : []),
           [
             'missing values',
             `${src.rowsDropped} rows dropped, ${src.valuesImputed} values imputed`,
@@ -1086,6 +1204,23 @@ export function checkReportOutputs(path: string): string {
   return base;
 }
 
+/** The arguments of `writeReport`: a path, a report of `buildReport`, an options object. */
+function checkWriteReportArguments(path: unknown, report: unknown, options: unknown): void {
+  if (typeof path !== 'string' || path === '') {
+    throw new OptionError(
+      `writeReport needs the path of the HTML file to write. Got ${path === '' ? "''" : path === null ? 'null' : typeof path} instead.`,
+    );
+  }
+  if (typeof report !== 'object' || report === null || !builtReports.has(report)) {
+    throw new OptionError(
+      `writeReport needs the report that buildReport returned. Got ${report === null ? 'null' : typeof report} instead.`,
+    );
+  }
+  checkKnownOptions('writeReport', options as object, ['static']);
+  const o = options as WriteReportOptions;
+  if (o.static !== undefined) checkBoolean('writeReport', 'static', o.static);
+}
+
 /**
  * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
  * chart, NAME.json (the results) and NAME.labels.csv (id, k-means and hierarchical cluster, PC1,
@@ -1096,6 +1231,7 @@ export async function writeReport(
   report: Report,
   options: WriteReportOptions = {},
 ): Promise<WrittenReport> {
+  checkWriteReportArguments(path, report, options);
   const base = checkReportOutputs(path);
   const html = await renderHtml(report.document, { static: options.static ?? false });
   const specDir = `${base}.vl`;

@@ -8,6 +8,15 @@
  */
 import { OptionError } from './errors.js';
 
+/**
+ * Most restarts (`nInit`) a k-means function makes: a run costs O(n k d) per iteration, and a
+ * count typed by mistake (1e9) would otherwise run for days.
+ */
+export const MAX_RESTARTS = 10_000;
+
+/** Most iterations (`maxIterations`) of an iterative fit (k-means, mini-batch, PCA). */
+export const MAX_ITERATIONS = 1_000_000;
+
 function show(value: unknown): string {
   if (typeof value === 'string')
     return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
@@ -164,10 +173,14 @@ export const checkArgument = {
     if (length !== undefined && a.length !== length) {
       fail(fn, name, requirement, a, 'argument', `${a.length} values`);
     }
-    for (let i = 0; i < a.length; i++) {
-      if (typeof a[i] !== 'number') {
-        fail(fn, name, requirement, a, 'argument', `${show(a[i])} at index ${i}`);
+    if (Array.isArray(a)) {
+      for (let i = 0; i < a.length; i++) {
+        if (typeof a[i] !== 'number') {
+          fail(fn, name, requirement, a, 'argument', `${show(a[i])} at index ${i}`);
+        }
       }
+    } else if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+      fail(fn, name, requirement, value, 'argument');
     }
     return value as ArrayLike<number>;
   },
