@@ -412,10 +412,7 @@ export class TableBuilder {
         continue;
       }
       if (kind === SKIP) {
-        info.role =
-          features !== undefined && !excluded.has(name)
-            ? 'not selected'
-            : 'excluded';
+        info.role = features !== undefined && !excluded.has(name) ? 'not selected' : 'excluded';
         info.type = 'unread';
         if (info.role === 'excluded') leftOut.push({ column: name, reason: 'excluded' });
         else leftOut.push({ column: name, reason: 'not in features' });

@@ -354,7 +354,9 @@ export function toDataset(x: MatrixLike, fn = 'toDataset'): Dataset {
   if (typeof x === 'object' && x !== null && 'features' in x && !Array.isArray(x)) {
     const ds = x as Dataset;
     if (ds.columns === undefined) {
-      throw new DataError(`The data of ${fn} must be a Dataset with 'columns', one name per column.`);
+      throw new DataError(
+        `The data of ${fn} must be a Dataset with 'columns', one name per column.`,
+      );
     }
     const texts = (field: 'ids' | 'labels') => {
       const v = ds[field] as unknown;

@@ -52,12 +52,7 @@ import { OptionError } from '../util/errors.js';
 import { magnitudeUnit } from '../util/magnitude.js';
 import { checkMemory, estimate, memoryBudget } from '../util/memory.js';
 import { RandomState } from '../util/random.js';
-import {
-  checkBoolean,
-  checkInteger,
-  checkKeyword,
-  checkKnownOptions,
-} from '../util/validate.js';
+import { checkBoolean, checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
