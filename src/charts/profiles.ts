@@ -18,6 +18,8 @@ import { BRUSH, pointRows } from './projection.js';
 import { clusterIds } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
 
 /** Largest number of features (columns) of a profile heatmap. */
 export const MAX_PROFILE_FEATURES = 20;
@@ -53,6 +55,18 @@ export function anovaF(
   labels: ArrayLike<number>,
   k: number,
 ): Float64Array {
+  const fn = 'anovaF';
+  checkArgument.integer(fn, 'n', n, 0);
+  checkArgument.integer(fn, 'd', d, 0);
+  checkArgument.numbers(fn, 'x', x, n * d);
+  checkArgument.integer(fn, 'k', k, 1, Math.max(1, n));
+  checkArgument.numbers(fn, 'labels', labels, n);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    if (!(c >= 0 && c < k) || !Number.isInteger(c)) {
+      throw new OptionError(`anovaF: label ${c} of row ${i} is not an integer in [0, ${k}).`);
+    }
+  }
   const counts = new Float64Array(k);
   const sums = new Float64Array(k * d);
   const total = new Float64Array(d);

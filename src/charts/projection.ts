@@ -13,6 +13,7 @@ import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { clusterScale } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
+import { checkArgument } from '../util/validate.js';
 
 /** Name of the legend selection that every cluster-coloured chart defines. */
 export const PICK = 'pick';
@@ -234,6 +235,9 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
  * Cell bounds are rounded to 6 significant digits.
  */
 export function binDensity(x: ArrayLike<number>, y: ArrayLike<number>, bins = 60): DensityCell[] {
+  checkArgument.numbers('binDensity', 'x', x);
+  checkArgument.numbers('binDensity', 'y', y, x.length);
+  checkArgument.integer('binDensity', 'bins', bins, 1, 1000);
   const n = x.length;
   let x0 = Infinity;
   let x1 = -Infinity;

@@ -7,6 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './vl.js';
 import { round6 } from './samples.js';
+import { checkArgument, checkKnownOptions } from '../util/validate.js';
 
 /** Options of `screeSpec`. */
 export interface ScreeOptions {
@@ -21,6 +22,8 @@ export interface ScreeOptions {
 
 /** The scree spec for the explained variance ratios of the components, in order. */
 export function screeSpec(ratios: ArrayLike<number>, options: ScreeOptions = {}): TopLevelSpec {
+  checkArgument.numbers('screeSpec', 'ratios', ratios);
+  checkKnownOptions('screeSpec', options, ['threshold', 'width', 'height', 'maxComponents']);
   const shown = Math.min(ratios.length, options.maxComponents ?? 10);
   const o = { threshold: 0.9, width: Math.max(360, 36 * shown), height: 240, ...options };
   const values: { pc: string; ratio: number; cumulative: number }[] = [];

@@ -39,6 +39,7 @@ import {
   type LoadingFlags,
   addLoadingOptions,
   integerFlag,
+  kFlag,
   numberFlag,
   loadFromFlags,
   seedFlag,
@@ -48,6 +49,7 @@ import {
   labelsCsv,
   printSummary,
   writeOutFlag,
+  twoStageFlag,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes } from './table.js';
@@ -79,7 +81,8 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('hclust')
       .description('hierarchical (agglomerative) clustering cut into flat clusters')
-      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+      .argument('[file]', 'CSV, TSV, JSON or NDJSON file')
+      .usage('[options] <file>'),
   )
     .addOption(
       new Option('--method <name>', 'linkage method (default: ward)').choices([
@@ -109,17 +112,20 @@ export function register(program: Command, context: CliContext): void {
     .option('--out <file>', "write the cluster labels as CSV ('-': standard output)")
     .option('--force', FORCE_HELP)
     .option('--json', 'print the linkage matrix, leaf order and labels as JSON')
-    .action(async (file: string, flags: HclustFlags) => {
+    .action(async (file: string | undefined, flags: HclustFlags) => {
       await hclustCommand(file, flags, context);
     });
 }
 
 /** Load, fit, cut, write and print, as the flags say. */
 export async function hclustCommand(
-  file: string,
+  given: string | undefined,
   flags: HclustFlags,
   context: CliContext,
 ): Promise<void> {
+  // commander may hand the file to --two-stage (an option with an optional value): twoStageFlag
+  const stage = twoStageFlag(flags.twoStage, given, DEFAULT_CENTRES);
+  const file = stage.file;
   if (flags.k === undefined && flags.height === undefined) {
     throw new OptionError('hclust needs --k <n> or --height <h> to cut the tree.');
   }
@@ -127,11 +133,12 @@ export async function hclustCommand(
   const metric = flags.metric ?? 'euclidean';
   // Options first, so that a mistyped flag fails before any work.
   const seed = seedFlag(flags.seed);
-  const twoStageOn = flags.twoStage !== undefined && flags.twoStage !== false;
-  const centres =
-    flags.twoStage === undefined || typeof flags.twoStage === 'boolean'
-      ? DEFAULT_CENTRES
-      : integerFlag('--two-stage', flags.twoStage, 2);
+  const twoStageOn = stage.centres !== undefined;
+  const centres = stage.centres ?? DEFAULT_CENTRES;
+  const spec: CutSpec =
+    flags.k !== undefined
+      ? { k: (kFlag(flags.k) as { k: number }).k }
+      : { height: numberFlag('--height', flags.height!) };
   const sample = flags.sample === undefined ? undefined : integerFlag('--sample', flags.sample, 2);
   if (twoStageOn && metric !== 'euclidean') {
     throw new OptionError(
@@ -145,10 +152,6 @@ export async function hclustCommand(
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
   warnIfUnscaled('hclust', dataset, scaling);
   const X = scaling === 'none' ? dataset : scale(dataset, { method: scaling }).scaled;
-  const spec: CutSpec =
-    flags.k !== undefined
-      ? { k: numberFlag('--k', flags.k) }
-      : { height: numberFlag('--height', flags.height!) };
   let tree: HClustResult;
   let labels: Int32Array;
   let large: LargeDataRun | undefined;

@@ -61,6 +61,8 @@ import { formatProse } from '../util/format.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
+  MAX_ITERATIONS,
+  MAX_RESTARTS,
   checkBoolean,
   checkInteger,
   checkKeyword,
@@ -85,8 +87,12 @@ import {
   type KMeansAlgorithm,
   type KMeansResult,
   kmeans,
+  columnRanges,
   rescaledResult,
 } from './kmeans.js';
+
+/** Most reference sets of the gap statistic (each costs one k-means fit per candidate k). */
+export const MAX_GAP_REFERENCES = 1000;
 
 /** The reference distributions of the gap statistic. */
 export const GAP_REFERENCES = ['uniform', 'pca'] as const;
@@ -313,6 +319,7 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   const unit = magnitudeUnit(X0.data);
   const M = unit === 1 ? X0 : { rows: X0.rows, cols: X0.cols, data: divideBy(X0.data, unit) };
   const logUnit2 = 2 * Math.log(unit);
+  const ranges = unit === 1 ? undefined : columnRanges(M, 1);
   const n = M.rows;
   if (n === 0 || M.cols === 0) {
     throw new DataError(`chooseK needs at least one row and one column; got ${n} x ${M.cols}.`);
@@ -326,13 +333,13 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   // range is checked as is.
   const rangeSource = options.k === undefined ? 'default' : 'given';
   const ks = candidates(options.k === undefined ? (defaultKRange(n) ?? [2, 2]) : o.k, n, fn);
-  const nInit = checkInteger(fn, 'nInit', o.nInit, 1);
+  const nInit = checkInteger(fn, 'nInit', o.nInit, 1, MAX_RESTARTS);
   const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
-  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
   const withGap = checkBoolean(fn, 'gap', o.gap);
-  const B = checkInteger(fn, 'gapReferences', o.gapReferences, 1);
+  const B = checkInteger(fn, 'gapReferences', o.gapReferences, 1, MAX_GAP_REFERENCES);
   const given = checkKeyword(fn, 'gapReference', o.gapReference, [
     ...GAP_REFERENCES,
     ...(Object.keys(GAP_REFERENCE_ALIASES) as (keyof typeof GAP_REFERENCE_ALIASES)[]),
@@ -365,7 +372,7 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   for (const k of ks) {
     const fit = kmeans(M, { k, ...fitOptions });
     scaledInertia.push(fit.inertia);
-    fits.push(unit === 1 ? fit : rescaledResult(fit, unit, M.cols, true));
+    fits.push(unit === 1 ? fit : rescaledResult(fit, unit, M.cols, true, ranges));
     const row: ChooseKRow = { k, inertia: fits[fits.length - 1]!.inertia };
     const distinct = fit.sizes.filter((s) => s > 0).length;
     if (distinct >= 2 && distinct <= n - 1) {
@@ -646,9 +653,17 @@ function candidates(spec: readonly number[], n: number, fn: string): number[] {
     );
   }
   let ks: number[];
-  if (spec.length === 2 && spec[1]! > spec[0]! + 1) {
+  if (spec.length === 2) {
+    // [min, max]: a reversed pair is a mistake, not a list of two
     const lo = checkInteger(fn, 'k', spec[0], 1);
-    const hi = checkInteger(fn, 'k', spec[1], lo + 1);
+    const hi = checkInteger(fn, 'k', spec[1], 1);
+    if (hi < lo) {
+      throw new OptionError(
+        `The 'k' option of ${fn} must be [min, max] with min <= max. Got [${lo}, ${hi}] ` +
+          `instead; did you mean [${hi}, ${lo}]?`,
+      );
+    }
+    if (hi > n) throw new OptionError(`n_samples=${n} should be >= k=${hi}.`);
     ks = [];
     for (let k = lo; k <= hi; k++) ks.push(k);
   } else {

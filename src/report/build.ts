@@ -45,7 +45,13 @@ import {
 } from '../cluster/linkage.js';
 import type { HClustResult } from '../cluster/tree.js';
 import { twoStage } from '../cluster/two-stage.js';
-import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
+import {
+  type Dataset,
+  type FeatureMatrix,
+  featureMatrix,
+  type MatrixLike,
+  toDataset,
+} from '../data/dataset.js';
 import {
   describeVarianceSpread,
   SCALE_METHODS,
@@ -70,7 +76,7 @@ import {
   memoryBudget,
 } from '../util/memory.js';
 import { RandomState } from '../util/random.js';
-import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
+import { checkBoolean, checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -89,6 +95,9 @@ import {
 } from './outputs.js';
 import { checkOutputFolder, toCsv } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
+
+/** The default of `maxFeatures`: the widest data a report analyses whole. */
+export const MAX_REPORT_FEATURES = 2000;
 
 /** Options of `buildReport`. */
 export interface ReportOptions {
@@ -136,6 +145,14 @@ export interface ReportOptions {
   densitySample?: number;
   /** Report title. Default: 'clusterlens report: <file name>'. */
   title?: string;
+  /**
+   * Above this many feature columns, the report analyses the `maxFeatures` columns of highest
+   * variance (in the data's units, before scaling; ties by column order) and says so in its
+   * preprocessing log; the others are listed in the JSON results. Every step of a report grows
+   * with the width (the profiles, the sample table of the charts, PCA), and 100,000 columns
+   * would not fit in memory. Default: 2000.
+   */
+  maxFeatures?: number;
 }
 
 const defaults: Required<Omit<ReportOptions, 'title' | 'kMax'>> & {
@@ -157,6 +174,7 @@ const defaults: Required<Omit<ReportOptions, 'title' | 'kMax'>> & {
   canvasAbove: 5000,
   densityAbove: 20000,
   densitySample: 2500,
+  maxFeatures: MAX_REPORT_FEATURES,
   title: undefined,
 };
 
@@ -193,6 +211,11 @@ export interface ReportAnalysis {
   varianceSpread: VarianceSpread | undefined;
   ariHclust: number;
   ariLabel: number | undefined;
+  /**
+   * When the data had more than `maxFeatures` feature columns: how many, and the columns left
+   * out (those of lowest variance).
+   */
+  widthReduction: { columns: number; leftOut: string[] } | undefined;
 }
 
 /** What `buildReport` returns. */
@@ -244,6 +267,7 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   checkInteger(fn, 'canvasAbove', o.canvasAbove, 0);
   checkInteger(fn, 'densityAbove', o.densityAbove, 1);
   checkInteger(fn, 'densitySample', o.densitySample, 1);
+  checkInteger(fn, 'maxFeatures', o.maxFeatures, 1);
   if (o.title !== undefined && typeof o.title !== 'string') {
     throw new OptionError(
       `The 'title' option of buildReport must be a string. Got ${typeof o.title} instead.`,
@@ -610,9 +634,74 @@ export function planReport(
   return plan;
 }
 
-/** Run the analysis on `dataset` and build the report's charts and document. */
-export function buildReport(dataset: Dataset, options: ReportOptions = {}): Report {
+/** The reports `buildReport` made (what `writeReport` accepts). */
+const builtReports = new WeakSet<object>();
+
+/**
+ * Keep the `max` columns of highest variance (ties by column order), in their order: the
+ * standard deviation of each column is computed on the column divided by its power-of-two
+ * magnitude unit and scaled back, so that columns near 1e300 compare without overflow. A NaN
+ * (rejected later by the scaling, with its row and column) counts as the highest.
+ */
+function reduceWidth(
+  dataset: Dataset,
+  max: number,
+): { dataset: Dataset; reduction: ReportAnalysis['widthReduction'] } {
+  const X = dataset.features;
+  const { rows: n, cols: d, data } = X;
+  if (d <= max) return { dataset, reduction: undefined };
+  const units = columnUnits(X);
+  const sd = new Float64Array(d);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) mean[j]! += data[o + j]! / units[j]!;
+  }
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      const e = data[o + j]! / units[j]! - mean[j]!;
+      sd[j]! += e * e;
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    const s = Math.sqrt(sd[j]! / n) * units[j]!;
+    sd[j] = Number.isNaN(s) ? Number.POSITIVE_INFINITY : s;
+  }
+  const order = new Int32Array(d);
+  for (let j = 0; j < d; j++) order[j] = j;
+  order.sort((a, b) => sd[b]! - sd[a]! || a - b);
+  const keep = new Uint8Array(d);
+  for (let t = 0; t < max; t++) keep[order[t]!] = 1;
+  const kept: number[] = [];
+  const leftOut: string[] = [];
+  for (let j = 0; j < d; j++) {
+    if (keep[j] === 1) kept.push(j);
+    else leftOut.push(dataset.columns[j]!);
+  }
+  const features = featureMatrix(n, max);
+  const out = features.data;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    const p = i * max;
+    for (let t = 0; t < max; t++) out[p + t] = data[o + kept[t]!]!;
+  }
+  return {
+    dataset: { ...dataset, features, columns: kept.map((j) => dataset.columns[j]!) },
+    reduction: { columns: d, leftOut },
+  };
+}
+
+/**
+ * Run the analysis on `dataset` and build the report's charts and document. `dataset` is what
+ * the loaders return; a matrix (`FeatureMatrix`, `number[][]`, ml-matrix) is taken as a
+ * dataset with columns 'x1'..'xd' (`toDataset`).
+ */
+export function buildReport(data: Dataset | MatrixLike, options: ReportOptions = {}): Report {
   const o = resolveReportOptions(options);
+  const reduced = reduceWidth(toDataset(data, 'buildReport'), o.maxFeatures);
+  const dataset = reduced.dataset;
   const X = dataset.features;
   const n = X.rows;
   const d = X.cols;
@@ -766,6 +855,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     varianceSpread: spread,
     ariHclust,
     ariLabel,
+    widthReduction: reduced.reduction,
   };
 
   // chart
@@ -979,7 +1069,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   for (const s of document.sections)
     for (const b of s.blocks) if (b.kind === 'chart') chartList.push(b.chart);
 
-  return {
+  const report: Report = {
     options: o,
     analysis,
     manifest,
@@ -991,6 +1081,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       return reportJSON(analysis, manifest, ids);
     },
   };
+  builtReports.add(report);
+  return report;
 }
 
 function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Record<string, unknown> {
@@ -1037,6 +1129,16 @@ function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Recor
       adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
     },
     chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
+    ...(a.widthReduction
+      ? {
+          widthReduction: {
+            columns: a.widthReduction.columns,
+            kept: a.features.length,
+            rule: 'the columns of highest variance (before scaling)',
+            leftOut: a.widthReduction.leftOut,
+          },
+        }
+      : {}),
   };
 }
 
@@ -1108,6 +1210,17 @@ function buildDocument(
           ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
           ...(src.notes ?? []).map((note) => ['load', note]),
           ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
+          ...(a.widthReduction
+            ? [
+                [
+                  'width',
+                  `${a.widthReduction.columns} feature columns, more than the ${o.maxFeatures} ` +
+                    `a report analyses (maxFeatures): kept the ${a.features.length} of highest ` +
+                    `variance (before scaling); the ${a.widthReduction.leftOut.length} others ` +
+                    'are listed in the JSON results (widthReduction)',
+                ],
+              ]
+            : []),
           [
             'missing values',
             `${src.rowsDropped} rows dropped, ${src.valuesImputed} values imputed`,
@@ -1476,6 +1589,23 @@ function specText(spec: TopLevelSpec, run: string): string {
   return `${JSON.stringify(marked, null, 1)}\n`;
 }
 
+/** The arguments of `writeReport`: a path, a report of `buildReport`, an options object. */
+function checkWriteReportArguments(path: unknown, report: unknown, options: unknown): void {
+  if (typeof path !== 'string' || path === '') {
+    throw new OptionError(
+      `writeReport needs the path of the HTML file to write. Got ${path === '' ? "''" : path === null ? 'null' : typeof path} instead.`,
+    );
+  }
+  if (typeof report !== 'object' || report === null || !builtReports.has(report)) {
+    throw new OptionError(
+      `writeReport needs the report that buildReport returned. Got ${report === null ? 'null' : typeof report} instead.`,
+    );
+  }
+  checkKnownOptions('writeReport', options as object, ['static', 'force', 'inputs', 'stdout']);
+  const o = options as WriteReportOptions;
+  if (o.static !== undefined) checkBoolean('writeReport', 'static', o.static);
+}
+
 /**
  * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
  * chart, NAME.json (the results) and NAME.labels.csv (id, k-means and hierarchical cluster, PC1,
@@ -1490,12 +1620,7 @@ export async function writeReport(
   report: Report,
   options: WriteReportOptions = {},
 ): Promise<WrittenReport> {
-  if (report === null || typeof report !== 'object' || typeof report.toJSON !== 'function') {
-    throw new OptionError(
-      'writeReport(path, report) needs the report that buildReport returned. Got ' +
-        `${report === null ? 'null' : typeof report} instead.`,
-    );
-  }
+  checkWriteReportArguments(path, report, options);
   const rules: OutputRules = {
     inputs: [...(options.inputs ?? []), ...(report.source === '<memory>' ? [] : [report.source])],
     force: options.force ?? false,

@@ -63,7 +63,7 @@ describe('clusterlens hclust', () => {
     );
     await expect(
       hclustCommand('datasets/iris.csv', { label: 'species', k: 'x' }, c.ctx),
-    ).rejects.toThrow(/--k must be a number/);
+    ).rejects.toThrow("--k must be an integer >= 1. Got 'x' instead.");
   });
 
   it('run(["hclust", ...]) is registered and exits 1 on a user error', async () => {
