@@ -353,8 +353,8 @@ describe.skipIf(!built)('kills and signals across the output set of a report', (
       expect(r.code, r.stderr).toBe(0);
       refs[which] = reportSet(dir);
     }
-    expect(refs.A.size).toBe(3 + 6);
-    expect(refs.B.size).toBe(3 + 8);
+    expect(refs.A.size).toBe(3 + 7);
+    expect(refs.B.size).toBe(3 + 9);
   }, 120_000);
 
   it('50 SIGKILLs at random moments: each file is whole, and the set is one run or verify names the mix', async () => {
