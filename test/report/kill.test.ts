@@ -321,7 +321,7 @@ describe.skipIf(!built)('kills and signals across the output set of a report', (
     input,
     `${readFileSync('datasets/iris.csv', 'utf8').split('\n').slice(0, 46).join('\n')}\n`,
   );
-  // A: k = 1 (6 specs), B: k = 3 (8 specs): a run of one removes the other's extra specs
+  // A: k = 1 (7 specs), B: k = 3 (9 specs): a run of one removes the other's extra specs
   const argsOf = (which: 'A' | 'B', dir: string) => [
     'report',
     input,
