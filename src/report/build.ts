@@ -908,7 +908,7 @@ export function buildReport(data: Dataset | MatrixLike, options: ReportOptions =
   const idName = dataset.idColumn ?? 'row';
   const renderer = n > o.canvasAbove ? 'canvas' : 'svg';
   const charts: Record<string, ReportChart> = {};
-  const add = (name: string, spec: TopLevelSpec, r: 'svg' | 'canvas' = 'svg') => {
+  const add = (name: ReportChartName, spec: TopLevelSpec, r: 'svg' | 'canvas' = 'svg') => {
     charts[name] = { name, spec, renderer: r };
     return charts[name]!;
   };
@@ -1488,17 +1488,25 @@ function buildDocument(
   };
 }
 
-/** The names of the charts a report may have: its specs are NAME.vl/<name>.vl.json. */
+/**
+ * The names of the charts a report may have: its specs are NAME.vl/<name>.vl.json. A chart of
+ * `buildReport` must have its name here (the type of `add` says so): the output checks and the
+ * removal of an earlier report's specs go by this list.
+ */
 export const REPORT_CHARTS = [
   'choose-k',
   'scree',
   'biplot',
+  'contributions',
   'projection',
   'dendrogram',
   'silhouette',
   'profiles',
   'agreement',
 ] as const;
+
+/** The name of a chart of the report. */
+export type ReportChartName = (typeof REPORT_CHARTS)[number];
 
 /** Options of `writeReport`. */
 export interface WriteReportOptions {
