@@ -32,7 +32,6 @@ import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
 import type { CutSpec, HClustResult } from '../cluster/tree.js';
 import type { Dataset } from '../data/dataset.js';
 import { type ScaleMethod, scale } from '../data/scale.js';
-import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import { estimate, formatBytes, memoryBudget } from '../util/memory.js';
 import type { CliContext } from './command.js';
@@ -43,7 +42,12 @@ import {
   numberFlag,
   loadFromFlags,
   seedFlag,
-  writeLabels,
+  checkOutFlag,
+  FORCE_HELP,
+  flagOptions,
+  labelsCsv,
+  printSummary,
+  writeOutFlag,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes } from './table.js';
@@ -62,6 +66,7 @@ export interface HclustFlags extends LoadingFlags {
   k?: string;
   height?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
   /** `true` (the flag alone) or the number of centres as typed. */
   twoStage?: boolean | string;
@@ -101,7 +106,8 @@ export function register(program: Command, context: CliContext): void {
       'for large data: the tree of a seeded sample of n rows; other rows join the nearest cluster centroid',
     )
     .option('--seed <n>', 'seed of --two-stage and --sample (default: 0)')
-    .option('--out <file>', 'write the cluster labels as CSV')
+    .option('--out <file>', "write the cluster labels as CSV ('-': standard output)")
+    .option('--force', FORCE_HELP)
     .option('--json', 'print the linkage matrix, leaf order and labels as JSON')
     .action(async (file: string, flags: HclustFlags) => {
       await hclustCommand(file, flags, context);
@@ -133,7 +139,7 @@ export async function hclustCommand(
     );
   }
   const scaling = scaleMethodOf(flags.scale);
-  if (flags.out !== undefined) checkOutputPath(flags.out);
+  const output = checkOutFlag(file, flags);
   const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
@@ -183,7 +189,16 @@ export async function hclustCommand(
     tree = hclust(X, { method, metric });
     labels = tree.cut(spec);
   }
-  if (flags.out !== undefined) await writeLabels(flags.out, dataset, labels);
+  if (output !== undefined) {
+    await writeOutFlag(
+      output,
+      labelsCsv(dataset, labels),
+      file,
+      flags,
+      { command: 'hclust', dataset, options: { ...flagOptions(flags), method, metric, seed } },
+      context,
+    );
+  }
   const { stdout } = context.io;
   if (flags.json) {
     const out = {
@@ -205,7 +220,7 @@ export async function hclustCommand(
     };
     stdout.write(`${JSON.stringify(out)}\n`);
   } else {
-    stdout.write(formatSummary(dataset, tree, spec, labels, scaling, large));
+    printSummary(context, output, formatSummary(dataset, tree, spec, labels, scaling, large));
   }
 }
 

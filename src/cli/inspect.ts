@@ -154,7 +154,7 @@ export function formatInspection(x: Inspection): string {
       const list = Object.entries(c.classes).map(([k, n]) => `${k} ${n}`);
       lines.push(`label '${c.name}': ${list.length} classes (${list.join(', ')})`);
     }
-    if (c.reason) lines.push(`left out: '${c.name}': ${c.reason}`);
+    if (c.reason) lines.push(`${c.role}: '${c.name}': ${c.reason}`);
   }
   return `${lines.join('\n')}\n`;
 }

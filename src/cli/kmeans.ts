@@ -17,15 +17,19 @@ import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
 import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmeans.js';
 import { miniBatchKMeans } from '../cluster/minibatch.js';
 import { type ScaleMethod, scale } from '../data/scale.js';
-import { checkOutputPath } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
 import {
   addLoadingOptions,
+  checkOutFlag,
+  FORCE_HELP,
+  flagOptions,
+  labelsCsv,
   type LoadingFlags,
   loadFromFlags,
+  printSummary,
   seedFlag,
-  writeLabels,
+  writeOutFlag,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
@@ -38,6 +42,7 @@ export interface KMeansFlags extends LoadingFlags {
   algorithm?: KMeansAlgorithm | 'minibatch';
   scale?: ScaleMethod;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -58,7 +63,8 @@ export function register(program: Command, context: CliContext): void {
       ]),
     )
     .addOption(scaleOption())
-    .option('--out <file>', 'write the cluster labels as CSV')
+    .option('--out <file>', "write the cluster labels as CSV ('-': standard output)")
+    .option('--force', FORCE_HELP)
     .option('--json', 'print the model as JSON')
     .action(async (file: string, flags: KMeansFlags) => {
       await kmeansCommand(file, flags, context);
@@ -102,10 +108,10 @@ export async function kmeansCommand(
   const seed = seedFlag(flags.seed);
   const algorithm = flags.algorithm ?? 'auto';
   const scaling = scaleMethodOf(flags.scale);
-  if (flags.out !== undefined) checkOutputPath(flags.out);
   if (algorithm === 'minibatch' && 'range' in spec) {
     throw new OptionError('--algorithm minibatch takes one k, not a range.');
   }
+  const output = checkOutFlag(file, flags);
   const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
   warnIfUnscaled('kmeans', dataset, scaling);
@@ -149,7 +155,16 @@ export async function kmeansCommand(
   } else {
     model = kmeans(X, { k, nInit, seed, algorithm });
   }
-  if (flags.out !== undefined) await writeLabels(flags.out, dataset, model.labels);
+  if (output !== undefined) {
+    await writeOutFlag(
+      output,
+      labelsCsv(dataset, model.labels),
+      file,
+      flags,
+      { command: 'kmeans', dataset, options: { ...flagOptions(flags), k, nInit, seed, algorithm } },
+      context,
+    );
+  }
   const { stdout } = context.io;
   const sizes = new Array<number>(k).fill(0);
   for (const l of model.labels) sizes[l]!++;
@@ -181,7 +196,7 @@ export async function kmeansCommand(
     `inertia ${fmt(model.inertia)}, ${model.iterations} iterations` +
     `${model.converged ? '' : ' (not converged)'}\n\n`;
   text += formatClusterSizes(dataset, model.labels, sizes);
-  stdout.write(text);
+  printSummary(context, output, text);
 }
 
 function fmt(v: number | undefined): string {

@@ -14,9 +14,9 @@ import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { isUserError } from '../util/errors.js';
+import { ioError, isUserError } from '../util/errors.js';
 import { setLogger } from '../util/log.js';
-import { setMemoryBudget } from '../util/memory.js';
+import { allocationFailure, memoryBudget, setMemoryBudget } from '../util/memory.js';
 import type { CliContext, CliIO, CommandModule } from './command.js';
 
 /** The commands, in the order `--help` lists them. One line each. */
@@ -27,6 +27,7 @@ const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./pca.js'),
   () => import('./hclust.js'),
   () => import('./kmeans.js'),
+  () => import('./verify.js'),
 ];
 
 const PREFIX = 'clusterlens: ';
@@ -65,7 +66,7 @@ export async function run(
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (error) {
-    return report(error, context);
+    return report(error, context, argv);
   } finally {
     setLogger(previousLogger);
     setMemoryBudget(previousBudget);
@@ -107,12 +108,28 @@ function configure(command: Command, io: CliIO): void {
   for (const sub of command.commands) configure(sub, io);
 }
 
-/** Print an error the way its kind asks for and return the exit status. */
-function report(error: unknown, context: CliContext): number {
+/**
+ * Print an error the way its kind asks for and return the exit status. Failures from outside the
+ * code are user errors once explained: a file-system error (a full disk, a read-only folder, too
+ * many open files, ...) names the path and what to do (`ioError`; an error of a write to an open
+ * file has no path of its own: the output named by --out stands for it), and a failed allocation
+ * names the size, the limit and what to do (`allocationFailure`), whichever step raised them.
+ */
+function report(error: unknown, context: CliContext, argv: readonly string[] = []): number {
   const { stderr } = context.io;
   if (error instanceof CommanderError) {
     // commander already printed its message (through outputError), or the help/version text.
     return error.exitCode;
+  }
+  if (!isUserError(error)) {
+    const command = argv.find((a) => !a.startsWith('-')) ?? 'the command';
+    const explained =
+      ioError(error, outputFlag(argv)) ??
+      allocationFailure(error, { what: `clusterlens ${command}`, budget: memoryBudget() });
+    if (isUserError(explained)) {
+      if (context.verbose && error instanceof Error) explained.stack = error.stack ?? '';
+      error = explained;
+    }
   }
   if (isUserError(error)) {
     stderr.write(`${PREFIX}error: ${oneLine(error.message)}\n`);
@@ -126,6 +143,18 @@ function report(error: unknown, context: CliContext): number {
   );
   if (context.verbose && error instanceof Error && error.stack) stderr.write(`${error.stack}\n`);
   return 2;
+}
+
+/** The value of --out on the command line (the last one), if any. */
+function outputFlag(argv: readonly string[]): string | undefined {
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--out' && i + 1 < argv.length) out = argv[++i];
+    else if (a.startsWith('--out=')) out = a.slice('--out='.length);
+  }
+  return out;
 }
 
 /** Collapse a message onto one line. */

@@ -14,8 +14,8 @@
  *   cmd.action(async (file, flags) => { const data = await loadFromFlags(file, flags); ... });
  *
  * Also the parsers of the numeric flags the commands share (`integerFlag`, `numberFlag`), which
- * throw an `OptionError` naming the flag, and the labels file that `--out` of kmeans and hclust
- * writes (`writeLabels`).
+ * throw an `OptionError` naming the flag, the labels file that `--out` of kmeans and hclust
+ * writes (`labelsCsv`), and the checks and the write of `--out` (`checkOutFlag`, `writeOutFlag`).
  */
 import { statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
@@ -23,9 +23,12 @@ import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
 import type { DecimalMark } from '../data/dialect.js';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/missing.js';
-import { type CsvCell, writeCsv } from '../report/write.js';
+import { packageVersions } from '../report/manifest.js';
+import { checkOutputs, type Output, resolveOutput, runId, writeOutput } from '../report/outputs.js';
+import { type CsvCell, toCsv } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import { type MemoryBudget, memoryBudget, parseSize, setMemoryBudget } from '../util/memory.js';
+import type { CliContext } from './command.js';
 
 /** The parsed loading flags, as commander hands them to an action. */
 export interface LoadingFlags {
@@ -176,12 +179,75 @@ export function numberFlag(flag: string, text: string): number {
   return value;
 }
 
-/** The cluster labels as CSV: the id column and the label column (when given), then `cluster`. */
-export async function writeLabels(
-  path: string,
-  dataset: Dataset,
-  labels: Int32Array,
+/** Help of `--force`, shared by the commands that write files. */
+export const FORCE_HELP =
+  'replace existing output files that clusterlens did not write (never the input file)';
+
+/** The flags of a command that writes one CSV with `--out`. */
+export interface OutFlags {
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+/**
+ * The `--out` of a command that writes one CSV, resolved and checked before any work: not the
+ * input `file`, not an existing file clusterlens did not write (unless --force); '-' (standard
+ * output) not together with --json. Undefined without --out.
+ */
+export function checkOutFlag(file: string, flags: OutFlags): Output | undefined {
+  if (flags.out === undefined) return undefined;
+  const output = resolveOutput(flags.out, { record: true });
+  checkOutputs([output], { inputs: [file], force: flags.force ?? false });
+  if (output.kind === 'stdout' && flags.json) {
+    throw new OptionError(
+      `--out '${flags.out}' and --json both write to standard output; write the CSV to a file.`,
+    );
+  }
+  return output;
+}
+
+/**
+ * Write the CSV of `--out` (outputs.ts: temporary file and rename, or in place for a device,
+ * FIFO or standard output), with the run id of `command` on `dataset` with `options`.
+ */
+export async function writeOutFlag(
+  output: Output,
+  text: string,
+  file: string,
+  flags: OutFlags,
+  run: { command: string; dataset: Dataset; options: Record<string, unknown> },
+  context: CliContext,
 ): Promise<void> {
+  const id = runId({
+    command: run.command,
+    sha256: run.dataset.source.sha256,
+    options: run.options,
+    version: packageVersions().clusterlens,
+  });
+  await writeOutput(output, text, id, { inputs: [file], force: flags.force ?? false }, context.io);
+}
+
+/** The flags that shape a command's output, for its run id (not --out, --force, --json). */
+export function flagOptions(flags: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(flags)) {
+    if (key !== 'out' && key !== 'force' && key !== 'json') out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Print a command's summary: on stdout, or on stderr (unless --quiet) when the CSV went to
+ * standard output.
+ */
+export function printSummary(context: CliContext, output: Output | undefined, text: string): void {
+  if (output?.kind !== 'stdout') context.io.stdout.write(text);
+  else if (!context.quiet) context.io.stderr.write(text);
+}
+
+/** The cluster labels as CSV: the id column and the label column (when given), then `cluster`. */
+export function labelsCsv(dataset: Dataset, labels: Int32Array): string {
   const header: string[] = [];
   if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
   if (dataset.labels !== undefined) header.push(dataset.labelColumn ?? 'label');
@@ -195,5 +261,5 @@ export async function writeLabels(
       yield row;
     }
   }
-  await writeCsv(path, header, rows());
+  return toCsv(header, rows());
 }

@@ -16,14 +16,19 @@ import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type ScaleMethod, scale } from '../data/scale.js';
 import { PCA_SOLVERS, type PcaOptions, type PcaResult, pca } from '../decomposition/pca.js';
-import { type CsvCell, checkOutputPath, writeCsv } from '../report/write.js';
+import { type CsvCell, toCsv } from '../report/write.js';
 import type { CliContext } from './command.js';
 import {
   type LoadingFlags,
   addLoadingOptions,
+  checkOutFlag,
+  FORCE_HELP,
+  flagOptions,
   loadFromFlags,
   numberFlag,
+  printSummary,
   seedFlag,
+  writeOutFlag,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatTable } from './table.js';
@@ -38,6 +43,7 @@ export interface PcaFlags extends LoadingFlags {
   whiten?: boolean;
   seed?: string;
   out?: string;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -60,7 +66,8 @@ export function register(program: Command, context: CliContext): void {
     )
     .option('--whiten', 'scale the scores to unit variance')
     .option('--seed <n>', 'seed of the randomized solver (default: 0)')
-    .option('--out <file>', 'write the scores as CSV')
+    .option('--out <file>', "write the scores as CSV ('-': standard output)")
+    .option('--force', FORCE_HELP)
     .option('--json', 'print the fitted model as JSON instead of tables')
     .action(async (file: string, flags: PcaFlags) => {
       await pcaCommand(file, flags, context);
@@ -74,7 +81,7 @@ export async function pcaCommand(
   context: CliContext,
 ): Promise<void> {
   // Fail on flags and on the output path before any work.
-  if (flags.out !== undefined) checkOutputPath(flags.out);
+  const output = checkOutFlag(file, flags);
   const variance =
     flags.variance === undefined ? undefined : numberFlag('--variance', flags.variance);
   const components =
@@ -100,7 +107,20 @@ export async function pcaCommand(
   if (flags.solver !== undefined) options.solver = flags.solver;
   if (seed !== undefined) options.seed = seed;
   const result = pca(input, options);
-  if (flags.out !== undefined) await writeScores(flags.out, dataset, result);
+  if (output !== undefined) {
+    await writeOutFlag(
+      output,
+      scoresCsv(dataset, result),
+      file,
+      flags,
+      {
+        command: 'pca',
+        dataset,
+        options: { ...options, scale: scaling, flags: flagOptions(flags) },
+      },
+      context,
+    );
+  }
   const { stdout } = context.io;
   if (flags.json) {
     const out = {
@@ -112,12 +132,12 @@ export async function pcaCommand(
     };
     stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else {
-    stdout.write(formatSummary(dataset, result, scaling));
+    printSummary(context, output, formatSummary(dataset, result, scaling));
   }
 }
 
 /** The scores as CSV: id, label (when given), PC1..PCk. */
-async function writeScores(path: string, dataset: Dataset, result: PcaResult): Promise<void> {
+function scoresCsv(dataset: Dataset, result: PcaResult): string {
   const k = result.nComponents;
   const header: string[] = [];
   if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
@@ -133,7 +153,7 @@ async function writeScores(path: string, dataset: Dataset, result: PcaResult): P
       yield row;
     }
   }
-  await writeCsv(path, header, rows());
+  return toCsv(header, rows());
 }
 
 /** Variance table and loadings table. */

@@ -11,6 +11,10 @@
  * The main job: load, scale, choose k, run k-means, hierarchical clustering and PCA, and write
  * the one-file HTML report with its .vl/ specs, .json results and .labels.csv. Progress and
  * timings go to stderr, only when it is a terminal; stdout gets the paths of the written files.
+ *
+ * The outputs are checked before any work (src/report/outputs.ts): none may be the input file,
+ * nor an existing file clusterlens did not write (unless --force), and they are committed
+ * together. `--out` naming a device, a FIFO or '-' (standard output) writes the HTML only, there.
  */
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -31,6 +35,7 @@ import { parseK as parseKmeansK } from './kmeans.js';
 import { scaleMethodOf, scaleOption } from './scaling.js';
 import {
   addLoadingOptions,
+  FORCE_HELP,
   integerFlag,
   type LoadingFlags,
   loadFromFlags,
@@ -46,6 +51,7 @@ interface ReportFlags extends LoadingFlags {
   method: string;
   seed: string;
   out?: string;
+  force?: boolean;
   static?: boolean;
   orientation: (typeof ORIENTATIONS)[number];
   twoStage?: boolean | string;
@@ -69,7 +75,11 @@ export function register(program: Command, context: CliContext): void {
     )
     .option('--method <method>', 'linkage method of the hierarchical clustering', 'ward')
     .option('--seed <seed>', 'seed of every random choice', '0')
-    .option('--out <path>', 'output HTML file (default: reports/<file name>.html)')
+    .option(
+      '--out <path>',
+      "output HTML file (default: reports/<file name>.html); a device, FIFO or '-' (standard output) gets the HTML only",
+    )
+    .option('--force', FORCE_HELP)
     .option('--static', 'charts as inline SVG, no JavaScript (no tooltips or linked views)')
     .addOption(
       new Option(
@@ -112,16 +122,23 @@ export function register(program: Command, context: CliContext): void {
       resolveReportOptions(options);
       // The default folder is ours to create; a folder named in --out must exist.
       if (flags.out === undefined) mkdirSync(DEFAULT_FOLDER, { recursive: true });
-      checkReportOutputs(out);
+      const plan = checkReportOutputs(out, { inputs: [file], force: flags.force ?? false });
       step('loading');
       const dataset = await loadFromFlags(file, flags);
       step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
       const report = buildReport(dataset, options);
       step('writing');
-      const written = await writeReport(out, report, { static: flags.static ?? false });
+      const written = await writeReport(out, report, {
+        static: flags.static ?? false,
+        force: flags.force ?? false,
+        stdout: context.io.stdout,
+      });
       step('done');
+      if (plan.html.kind === 'stdout') return;
       context.io.stdout.write(
-        `${written.html}\n${written.json}\n${written.labels}\n${written.specs.length} specs in ${out.replace(/\.html?$/i, '')}.vl/\n`,
+        plan.htmlOnly
+          ? `${written.html}\n`
+          : `${written.html}\n${written.json}\n${written.labels}\n${written.specs.length} specs in ${out.replace(/\.html?$/i, '')}.vl/\n`,
       );
     });
 }

@@ -90,7 +90,13 @@
 import { type MatrixLike, toFeatureMatrix, type FeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
-import { availableMemory, formatBytes, memoryBudget } from '../util/memory.js';
+import {
+  allocationFailure,
+  availableMemory,
+  capBudget,
+  formatBytes,
+  memoryBudget,
+} from '../util/memory.js';
 import { checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import {
   type DistanceInput,
@@ -241,13 +247,14 @@ export function hclust(
     'condensed',
     'features',
   ] as const);
+  // a given limit is capped at the process's hard limits (control group, ulimit), as the default
   const budget =
     o.memoryLimit === undefined
       ? memoryBudget()
-      : {
+      : capBudget({
           bytes: checkNumber('hclust', 'memoryLimit', o.memoryLimit, { min: 0 }),
           source: 'the memoryLimit option',
-        };
+        });
   const memoryLimit = budget.bytes;
   if (metric !== 'precomputed' && metric !== 'euclidean' && EUCLIDEAN_ONLY.includes(method)) {
     throw new OptionError(
@@ -259,11 +266,14 @@ export function hclust(
   let features: FeatureMatrix | null = null;
   let input: DistanceInput | null = null;
   let n: number;
+  let dataCopies = 0;
   if (metric === 'precomputed') {
     input = toDistanceInput(X as MatrixLike | ArrayLike<number>, 'hclust');
     n = input.n;
+    if (!isHeldBy(input.square ?? input.condensed!, X)) dataCopies++;
   } else {
     features = toFeatureMatrix(X as MatrixLike, { fn: 'hclust' });
+    if (!isHeldBy(features.data, X)) dataCopies++;
     n = features.rows;
     if (metric === 'cosine') rowNorms(features, 'hclust');
   }
@@ -277,10 +287,14 @@ export function hclust(
   let unit = 1;
   if (features !== null) {
     unit = magnitudeUnit(features.data);
-    if (unit !== 1) features = divided(features, unit);
+    if (unit !== 1) {
+      features = divided(features, unit);
+      dataCopies++;
+    }
   } else {
     unit = magnitudeUnit(input!.square ?? input!.condensed!);
     if (unit !== 1) {
+      dataCopies++;
       input = {
         n,
         square: input!.square ? divideBy(input!.square, unit) : null,
@@ -298,8 +312,25 @@ export function hclust(
     memoryLimit,
     input,
     budget.source,
+    dataCopies,
   );
-  const Z = runLinkage(plan, method, metric, features, input, n, sizes);
+  let Z: Float64Array;
+  try {
+    Z = runLinkage(plan, method, metric, features, input, n, sizes);
+  } catch (error) {
+    // the plan fitted, but the runtime could not allocate it (a limit the plan could not see)
+    throw allocationFailure(error, {
+      what: `hclust (method '${method}', layout '${plan.layout}') on n=${n} points`,
+      bytes: plan.bytes,
+      budget,
+      options: [
+        "methods 'ward', 'single', 'centroid' and 'median' work from the stored feature data in O(n*d) memory (--method ward)",
+        'cluster a seeded sample of the rows (--sample N)',
+        'cluster in two stages (--two-stage [centres])',
+        'give --max-memory what the process can really allocate, so that hclust picks a smaller layout or refuses before starting',
+      ],
+    });
+  }
   if (heightUnit !== 1) {
     for (let k = 0; k < n - 1; k++) {
       const h = Z[4 * k + 2]! * heightUnit;
@@ -322,10 +353,19 @@ export function hclust(
   return makeHClustResult(Z, n, { method, metric, layout: plan.layout, distances });
 }
 
+/**
+ * True when `values` is the caller's own array (X itself, a FeatureMatrix's or a Dataset's
+ * data), false when the conversion of X copied it (number[][], an ml-matrix `Matrix`).
+ */
+function isHeldBy(values: Float64Array, X: unknown): boolean {
+  const x = X as { data?: unknown; features?: { data?: unknown } };
+  return values === X || values === x.data || values === x.features?.data;
+}
+
 /** What `hclust` will allocate and run. */
 export interface LinkagePlan {
   layout: LinkageLayout;
-  /** Estimated bytes of working memory. */
+  /** Estimated bytes of every allocation of the run (`linkageBytes`), an upper bound. */
   bytes: number;
   /** Rough estimate of the running time in seconds (`estimateLinkageSeconds`). */
   seconds: number;
@@ -362,9 +402,77 @@ export function formatSeconds(seconds: number): string {
 }
 
 /**
- * Choose the layout and estimate the memory it needs; throw before allocating anything when
- * the chosen (or the only possible) layout does not fit. `budgetSource` says where the limit
- * comes from, for the message.
+ * Bytes per observation of the O(n) arrays every run allocates besides its working layout: Z,
+ * the stable sort and relabelling of the merges (an index array, a copy of Z, the union-find),
+ * the result's `linkage` rows and leaf `order`, and the labels of a cut. Measured: 173 bytes at
+ * n = 1,000,000 and 283 at n = 100,000 (the peak resident memory of sortAndRelabel +
+ * makeHClustResult + cut, fixed costs of the heap included); 256 with the algorithms' own
+ * per-point arrays (sizes, chains, nearest neighbours, candidates) bounds them above that.
+ */
+const RESULT_BYTES_PER_ROW = 256;
+/** Bytes per observation of the algorithms' per-point work arrays (sizes, chains, heaps). */
+const WORK_BYTES_PER_ROW = 64;
+/** Largest n of the square layout (n^2 elements in one typed array). */
+export const SQUARE_MAX_N = Math.floor(Math.sqrt(MAX_TYPED_LENGTH));
+/** Largest n of the condensed layout (n (n - 1) / 2 elements in one typed array). */
+export const CONDENSED_MAX_N = Math.floor((1 + Math.sqrt(1 + 8 * MAX_TYPED_LENGTH)) / 2);
+
+/** The memory of one layout of an hclust run, as `linkageBytes` counts it. */
+export interface LinkageBytes {
+  /** The dissimilarity matrix alone (0 for the features layout). */
+  matrix: number;
+  /** Everything the run allocates: the matrix, copies of the data, work arrays and the result. */
+  total: number;
+}
+
+/**
+ * Every allocation of an hclust run on n points of d columns in one layout, an upper bound of
+ * the resident memory it adds (measured peaks in the README's Limits paragraph):
+ *
+ *   square      8 n^2 (the matrix; from features also the data and its transpose, 16 n d, in
+ *               the WebAssembly memory that holds the matrix; from a precomputed matrix a copy)
+ *   condensed   4 n (n - 1) (the matrix) + 16 n (row offsets, a scratch row)
+ *   features    8 n d (the centroids, or the transposed points of the WebAssembly scans)
+ *   every one   + (RESULT_BYTES_PER_ROW + WORK_BYTES_PER_ROW) n, and `dataCopies` copies of the
+ *               input (8 n d for features; the matrix for precomputed distances) made before
+ *               the plan (conversion of number[][] or a Matrix, division of extreme magnitudes)
+ *
+ * Single linkage on a precomputed matrix only reads it (no matrix allocated). `d` is 0 for
+ * precomputed distances.
+ */
+export function linkageBytes(
+  n: number,
+  d: number,
+  layout: LinkageLayout,
+  options: { readOnly?: boolean; precomputed?: 'square' | 'condensed'; dataCopies?: number } = {},
+): LinkageBytes {
+  const square = 8 * n * n;
+  const condensed = 4 * n * (n - 1);
+  const input =
+    options.precomputed === 'square'
+      ? square
+      : options.precomputed === 'condensed'
+        ? condensed
+        : 8 * n * d;
+  const common =
+    (RESULT_BYTES_PER_ROW + WORK_BYTES_PER_ROW) * n + (options.dataCopies ?? 0) * input;
+  if (options.readOnly) return { matrix: 0, total: common };
+  if (layout === 'features') return { matrix: 0, total: 8 * n * d + common };
+  if (layout === 'square') {
+    return {
+      matrix: square,
+      total: square + (options.precomputed ? 0 : 16 * n * d) + common,
+    };
+  }
+  return { matrix: condensed, total: condensed + 16 * n + common };
+}
+
+/**
+ * Choose the layout and estimate the memory it needs (`linkageBytes`: the matrix, the copies,
+ * the work arrays and the result); throw before allocating anything when the chosen (or the
+ * only possible) layout does not fit in `memoryLimit`, or its matrix would pass the 2^32
+ * elements a typed array can hold. `budgetSource` says where the limit comes from, for the
+ * message; `dataCopies` counts the copies of the input hclust made before planning.
  */
 export function planLinkage(
   n: number,
@@ -374,11 +482,9 @@ export function planLinkage(
   memoryLimit: number,
   input: DistanceInput | null = null,
   budgetSource = 'the memoryLimit option',
+  dataCopies = 0,
 ): LinkagePlan {
   const limit = `${formatBytes(memoryLimit)} (${budgetSource})`;
-  const small = 64 * n + 8 * n * (d + 1) * 2; // Z, sizes, ids, chains, centroids
-  const squareBytes = 8 * n * n + small;
-  const condensedBytes = 4 * n * (n - 1) + small;
   const featuresPossible =
     input === null &&
     (method === 'single' || method === 'ward' || method === 'centroid' || method === 'median');
@@ -386,11 +492,30 @@ export function planLinkage(
   const condensedOk = (n * (n - 1)) / 2 <= MAX_TYPED_LENGTH;
   // Single on a precomputed matrix only reads it: no working copy.
   const readOnly = input !== null && method === 'single';
-  const plan = (layout: LinkageLayout, bytes: number): LinkagePlan => ({
-    layout,
+  const precomputed = input === null ? undefined : input.square ? 'square' : 'condensed';
+  const bytesOf = (l: LinkageLayout) =>
+    linkageBytes(n, d, l, {
+      readOnly,
+      dataCopies,
+      ...(precomputed === undefined ? {} : { precomputed }),
+    });
+  const square = bytesOf('square');
+  const condensed = bytesOf('condensed');
+  const features = bytesOf('features');
+  const plan = (l: LinkageLayout, bytes: number): LinkagePlan => ({
+    layout: l,
     bytes,
-    seconds: estimateLinkageSeconds(n, d, layout),
+    seconds: estimateLinkageSeconds(n, d, l),
   });
+  const tooBigForFeatures = () =>
+    new OptionError(
+      `hclust: method '${method}' on n=${n} points of ${d} columns needs about ` +
+        `${formatBytes(features.total)} even from the stored feature data (its copies of the ` +
+        `data, work arrays and result), but the memory limit is ${limit}. Instead: cluster a ` +
+        `seeded sample of the rows (--sample N); or cluster in two stages (--two-stage ` +
+        `[centres], twoStage()); or raise the limit ('memoryLimit', --max-memory) if more ` +
+        `memory is really available.`,
+    );
 
   if (layout === 'features') {
     if (!featuresPossible) {
@@ -399,34 +524,64 @@ export function planLinkage(
           `on feature data; got method '${method}'${input ? ' with precomputed distances' : ''}.`,
       );
     }
-    return plan('features', small);
+    if (features.total > memoryLimit) throw tooBigForFeatures();
+    return plan('features', features.total);
   }
   if (layout === 'auto') {
-    if (featuresPossible && method === 'single') return plan('features', small);
-    if (readOnly) return plan(input!.square ? 'square' : 'condensed', small);
-    if (squareOk && squareBytes <= memoryLimit) return plan('square', squareBytes);
-    if (featuresPossible) return plan('features', small);
-    if (condensedOk && condensedBytes <= memoryLimit) return plan('condensed', condensedBytes);
+    if (readOnly) {
+      if (square.total > memoryLimit) {
+        throw new OptionError(
+          `hclust: single linkage on the precomputed distances of n=${n} points needs about ` +
+            `${formatBytes(square.total)} for its work arrays and result, but the memory limit ` +
+            `is ${limit}. Raise the limit ('memoryLimit', --max-memory) if more memory is ` +
+            'really available.',
+        );
+      }
+      return plan(input!.square ? 'square' : 'condensed', square.total);
+    }
+    if (featuresPossible && method === 'single') {
+      if (features.total > memoryLimit) throw tooBigForFeatures();
+      return plan('features', features.total);
+    }
+    if (squareOk && square.total <= memoryLimit) return plan('square', square.total);
+    if (featuresPossible) {
+      if (features.total > memoryLimit) throw tooBigForFeatures();
+      return plan('features', features.total);
+    }
+    if (condensedOk && condensed.total <= memoryLimit) return plan('condensed', condensed.total);
     const seconds = estimateLinkageSeconds(n, d, 'condensed');
+    const cause = condensedOk
+      ? `needs ${formatBytes(condensed.matrix)} for its distance matrix ` +
+        `(${formatBytes(condensed.total)} in all with its copies, work arrays and result; ` +
+        `condensed layout; the faster square layout needs ${formatBytes(square.total)}; and ` +
+        `about ${formatSeconds(seconds)}), but the memory limit is ${limit}`
+      : `needs a distance matrix of n(n-1)/2 = ${((n * (n - 1)) / 2).toExponential(2)} ` +
+        `elements, more than the 2^32 (${MAX_TYPED_LENGTH.toLocaleString('en-US')}) a typed ` +
+        `array can hold in this JavaScript runtime: the condensed layout stops at ` +
+        `n=${CONDENSED_MAX_N.toLocaleString('en-US')} points, the square one at ` +
+        `n=${SQUARE_MAX_N.toLocaleString('en-US')}, whatever the memory`;
     throw new OptionError(
-      `hclust: method '${method}' on n=${n} points needs ${formatBytes(condensedBytes)} for its ` +
-        `distance matrix (condensed layout; the faster square layout needs ` +
-        `${formatBytes(squareBytes)}; and about ${formatSeconds(seconds)}), but the memory ` +
-        `limit is ${limit}. Instead: methods 'ward', 'single', 'centroid' and 'median' work ` +
-        `from the stored Euclidean feature data in O(n*d) memory (--method ward); or cluster a ` +
-        `seeded sample of the rows (--sample N); or cluster in two stages, k-means into a few ` +
-        `hundred centres then hierarchical clustering of the centres weighted by their sizes ` +
-        `(--two-stage [centres], twoStage()); or raise the limit ('memoryLimit', --max-memory; ` +
-        `${formatBytes(availableMemory().bytes)} is available now) if more memory is really ` +
-        `available.`,
+      `hclust: method '${method}' on n=${n} points ${cause}. Instead: methods 'ward', ` +
+        `'single', 'centroid' and 'median' work from the stored Euclidean feature data in ` +
+        `O(n*d) memory (--method ward); or cluster a seeded sample of the rows (--sample N); or ` +
+        `cluster in two stages, k-means into a few hundred centres then hierarchical clustering ` +
+        `of the centres weighted by their sizes (--two-stage [centres], twoStage())` +
+        (condensedOk
+          ? `; or raise the limit ('memoryLimit', --max-memory; ` +
+            `${formatBytes(availableMemory().bytes)} is available now) if more memory is ` +
+            `really available.`
+          : '.'),
     );
   }
-  const bytes = readOnly ? small : layout === 'square' ? squareBytes : condensedBytes;
-  const lengthOk = layout === 'square' ? squareOk : condensedOk;
+  const bytes = readOnly ? square.total : layout === 'square' ? square.total : condensed.total;
+  const lengthOk = readOnly || (layout === 'square' ? squareOk : condensedOk);
   if (!lengthOk || bytes > memoryLimit) {
     throw new OptionError(
       `hclust: layout '${layout}' for n=${n} points needs ${formatBytes(bytes)}` +
-        (lengthOk ? `, but the memory limit is ${limit}` : ', more than a typed array can hold') +
+        (lengthOk
+          ? `, but the memory limit is ${limit}`
+          : `: more than the 2^32 elements a typed array can hold (the ${layout} layout stops ` +
+            `at n=${(layout === 'square' ? SQUARE_MAX_N : CONDENSED_MAX_N).toLocaleString('en-US')})`) +
         `. Use layout 'auto' (or 'condensed', which needs half as much).`,
     );
   }

@@ -35,7 +35,14 @@ import { silhouetteSpec } from '../charts/silhouette.js';
 import { type ChooseKResult, chooseK, defaultKRange } from '../cluster/choose-k.js';
 import { dendrogram } from '../cluster/dendrogram.js';
 import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
-import { hclust, LINKAGE_ALIASES, LINKAGE_METHODS } from '../cluster/linkage.js';
+import {
+  hclust,
+  LINKAGE_ALIASES,
+  LINKAGE_METHODS,
+  linkageBytes,
+  planLinkage,
+  resolveLinkageMethod,
+} from '../cluster/linkage.js';
 import type { HClustResult } from '../cluster/tree.js';
 import { twoStage } from '../cluster/two-stage.js';
 import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
@@ -55,13 +62,32 @@ import { OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { formatProse } from '../util/format.js';
 import { magnitudeUnit } from '../util/magnitude.js';
-import { checkMemory, estimate, memoryBudget } from '../util/memory.js';
+import {
+  checkMemory,
+  estimate,
+  formatBytes,
+  type MemoryBudget,
+  memoryBudget,
+} from '../util/memory.js';
 import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
-import { mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type ReportChart, type ReportDocument, type ReportSection, renderHtml } from './html.js';
-import { checkOutputFolder, checkOutputPath, toCsv, writeFileAtomic } from './write.js';
+import {
+  checkOutputs,
+  type Output,
+  type OutputRules,
+  OutputSet,
+  type OutputStreams,
+  removeStaleTemporariesIn,
+  resolveOutput,
+  runId,
+  runIdOf,
+  writeOutput,
+} from './outputs.js';
+import { checkOutputFolder, toCsv } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
 
 /** Options of `buildReport`. */
@@ -180,6 +206,8 @@ export interface Report {
   document: ReportDocument;
   /** Row ids, as the report shows them. */
   ids: string[];
+  /** Path of the data file ('<memory>' for parsed text): `writeReport` never writes over it. */
+  source: string;
   /** Plain JSON results (labels, linkage, leaf order, PCA model, metrics, k table). */
   toJSON(): Record<string, unknown>;
 }
@@ -481,6 +509,107 @@ function featureSummary(
   return out;
 }
 
+/**
+ * Bytes per row a report holds besides its copies of the data: labels, silhouettes, the
+ * projection, row ids and the rows of its JSON and CSV outputs. Measured: about 130 bytes at 4
+ * features (peak resident memory of `clusterlens report` on 60,000 to 200,000 rows, whose charts
+ * draw a sample, less the copies of the data).
+ */
+const REPORT_BYTES_PER_ROW = 256;
+/**
+ * Bytes per charted row and column (features, plus 4 for cluster, label, projection): the
+ * objects of the charts' table and their JSON in the HTML. Measured: about 45 at 20,000 rows
+ * of 16 features, once the other terms are counted.
+ */
+const CHART_BYTES_PER_CELL = 64;
+/**
+ * The criteria of k on their rows: fixed costs (WebAssembly memories of the k-means and
+ * silhouette scans, the fits kept for reuse) and bytes per row and per row and feature.
+ * Measured peaks: 22.4 MiB at 2000 x 4, 31.6 MiB at 5000 x 4, 33.3 MiB at 5000 x 16.
+ */
+const CHOOSE_K_FIXED = 32 * 2 ** 20;
+const CHOOSE_K_BYTES_PER_ROW = 2048;
+const CHOOSE_K_BYTES_PER_CELL = 64;
+
+/** What `planReport` counts: the memory a report holds, and its steps. */
+export interface ReportPlan {
+  /**
+   * Held to the end: copies of the data (scaled, z-scores, PCA scores, k-means' own), the PCA
+   * model, per-row results, the charts' table.
+   */
+  held: number;
+  /** The criteria of k on their rows (0 when they are not computed). */
+  chooseK: number;
+  /** The hierarchical clustering of its rows (or sample, or centres), every allocation counted. */
+  hclust: number;
+  /** The sum: an upper bound of what the report allocates beyond the dataset. */
+  bytes: number;
+}
+
+/**
+ * The memory plan of a report on n rows x d features, checked before any work (the README's
+ * Limits paragraph has the measured peaks). It counts what the analysis holds to the end (4
+ * copies of the n x d data: scaled, z-scores, PCA scores and the copy k-means scans; the PCA
+ * model, 3 d x d; `REPORT_BYTES_PER_ROW` per row; the charts' table), the criteria of k on their
+ * sample, and the hierarchical clustering of its sample (or of the two-stage centres), planned
+ * by `planLinkage` in the budget left (`linkageBytes`: matrix, copies, work arrays, result).
+ * The silhouettes check their own sample again when they run. Throws an `OptionError` saying
+ * what it would need and what to do when the sum does not fit in `budget`.
+ */
+export function planReport(
+  n: number,
+  d: number,
+  options: ReportOptions = {},
+  budget: MemoryBudget = memoryBudget(),
+): ReportPlan {
+  const o = resolveReportOptions(options);
+  const charted = n > o.densityAbove ? Math.min(n, o.densitySample) : n;
+  const held =
+    4 * 8 * n * d +
+    3 * 8 * d * d +
+    REPORT_BYTES_PER_ROW * n +
+    CHART_BYTES_PER_CELL * charted * (d + 4);
+  const kRows = Math.min(n, o.chooseKMaxRows);
+  const choose = o.k === 'auto' || Array.isArray(o.k) || kRows === n;
+  const chooseK = choose
+    ? CHOOSE_K_FIXED + kRows * (CHOOSE_K_BYTES_PER_ROW + CHOOSE_K_BYTES_PER_CELL * d)
+    : 0;
+  const rows = o.twoStage !== false ? Math.min(n, o.twoStage) : Math.min(n, o.hclustMaxRows);
+  const method = resolveLinkageMethod(o.method);
+  let tree: number;
+  try {
+    const left = Math.max(0, budget.bytes - held - chooseK);
+    tree = planLinkage(rows, d, method, 'auto', left, null).bytes;
+  } catch {
+    // no layout fits what is left: the smallest one, for the message
+    tree = Math.min(
+      linkageBytes(rows, d, 'condensed').total,
+      linkageBytes(rows, d, 'square').total,
+      ...(['single', 'ward', 'centroid', 'median'].includes(method)
+        ? [linkageBytes(rows, d, 'features').total]
+        : []),
+    );
+  }
+  const plan = { held, chooseK, hclust: tree, bytes: held + chooseK + tree };
+  checkMemory({
+    what:
+      `A report on ${n} rows x ${d} features (its copies of the data, per-row results and ` +
+      `charts, ${formatBytes(held)};` +
+      (choose ? ` the criteria of k on ${kRows} rows, ${formatBytes(chooseK)};` : '') +
+      ` the hierarchical clustering of ${rows} ` +
+      `${o.twoStage !== false ? 'centres' : 'rows'}, ${formatBytes(tree)})`,
+    bytes: plan.bytes,
+    budget,
+    options: [
+      'cluster a smaller seeded sample of the rows (--sample N)',
+      "use method 'ward', which clusters from the stored data in O(n*d) memory (--method ward)",
+      'select fewer feature columns (--features, --exclude)',
+      'raise the budget with --max-memory if more memory is really available',
+    ],
+  });
+  return plan;
+}
+
 /** Run the analysis on `dataset` and build the report's charts and document. */
 export function buildReport(dataset: Dataset, options: ReportOptions = {}): Report {
   const o = resolveReportOptions(options);
@@ -489,6 +618,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   const d = X.cols;
   if (n < 3) throw new OptionError(`A report needs at least 3 rows; the data has n=${n}.`);
   if (d < 1) throw new OptionError('A report needs at least one feature column.');
+  // before any work: the copies, the per-row results and the largest step fit in the budget
+  planReport(n, d, options);
   const ids = dataset.ids ?? Array.from({ length: n }, (_, i) => String(i + 1));
 
   // prepare
@@ -855,6 +986,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     charts: chartList,
     document,
     ids,
+    source: dataset.source.path,
     toJSON() {
       return reportJSON(analysis, manifest, ids);
     },
@@ -1243,66 +1375,178 @@ function buildDocument(
   };
 }
 
+/** The names of the charts a report may have: its specs are NAME.vl/<name>.vl.json. */
+export const REPORT_CHARTS = [
+  'choose-k',
+  'scree',
+  'biplot',
+  'projection',
+  'dendrogram',
+  'silhouette',
+  'profiles',
+  'agreement',
+] as const;
+
 /** Options of `writeReport`. */
 export interface WriteReportOptions {
   /** Charts as inline SVG rendered in Node, and no script at all. Default: false. */
   static?: boolean;
+  /**
+   * Replace existing files that clusterlens did not write (never an input file). Default: false:
+   * such a file stops the write with an `OptionError` before anything is written.
+   */
+  force?: boolean;
+  /** More input files that must not be outputs (the report's own data file always is one). */
+  inputs?: readonly string[];
+  /** Where `path` '-' writes the HTML. Default: process.stdout. */
+  stdout?: OutputStreams['stdout'];
 }
 
 /** The files `writeReport` wrote. */
 export interface WrittenReport {
   html: string;
   specs: string[];
+  /** The results; '' when only the HTML was written (see `writeReport`). */
   json: string;
+  /** The labels CSV; '' when only the HTML was written. */
   labels: string;
+  /** The run id all the files carry (`clusterlens verify` compares them). */
+  run: string;
+}
+
+/** The outputs of a report, resolved and checked by `checkReportOutputs`. */
+export interface ReportOutputs {
+  /** NAME: the path without .html, as given. */
+  base: string;
+  html: Output;
+  /** Only the HTML is written: `path` is a device, a FIFO or standard output. */
+  htmlOnly: boolean;
+  json: Output | undefined;
+  labels: Output | undefined;
+  /** The NAME.vl/ folder, as given. */
+  specFolder: string;
+}
+
+/** How a file next to the report is named in messages. */
+function sibling(role: string, file: string, path: string): string {
+  return `the report's ${role} '${file}' (next to --out '${path}')`;
 }
 
 /**
  * Check, before any work, that every file of a report at `path` can be written: NAME.html,
- * NAME.json, NAME.labels.csv and the NAME.vl/ folder. Returns NAME (the path without .html).
+ * NAME.json, NAME.labels.csv, the NAME.vl/ folder and the specs in it; that none is an input
+ * file, and none an existing file clusterlens did not write unless `rules.force` (see
+ * outputs.ts). When `path` is a device, a FIFO or '-' (standard output), only the HTML is
+ * written, there. Throws an `OptionError` naming the file.
  */
-export function checkReportOutputs(path: string): string {
-  checkOutputPath(path);
+export function checkReportOutputs(path: string, rules: OutputRules = {}): ReportOutputs {
+  const html = resolveOutput(path);
   const base = join(dirname(path), basename(path).replace(/\.html?$/i, ''));
-  checkOutputPath(`${base}.json`);
-  checkOutputPath(`${base}.labels.csv`);
-  checkOutputFolder(`${base}.vl`, 'the specs folder');
-  return base;
+  const specFolder = `${base}.vl`;
+  if (html.kind !== 'file') {
+    checkOutputs([html], rules);
+    return { base, html, htmlOnly: true, json: undefined, labels: undefined, specFolder };
+  }
+  const json = resolveOutput(`${base}.json`, {
+    what: sibling('JSON', `${base}.json`, path),
+    streams: false,
+  });
+  const labels = resolveOutput(`${base}.labels.csv`, {
+    what: sibling('labels', `${base}.labels.csv`, path),
+    streams: false,
+    record: true,
+  });
+  checkOutputFolder(specFolder, 'the specs folder');
+  const specs = existsSync(specFolder)
+    ? REPORT_CHARTS.map((name) => specOutput(specFolder, name, path))
+    : [];
+  checkOutputs([html, json, labels, ...specs], rules);
+  return { base, html, htmlOnly: false, json, labels, specFolder };
+}
+
+function specOutput(folder: string, name: string, path: string): Output {
+  const file = join(folder, `${name}.vl.json`);
+  return resolveOutput(file, { what: sibling('spec', file, path), streams: false });
+}
+
+/** A spec file: the Vega-Lite spec with the run id in its `usermeta`, right after `$schema`. */
+function specText(spec: TopLevelSpec, run: string): string {
+  const { $schema, usermeta, ...rest } = spec as TopLevelSpec & { usermeta?: object };
+  const marked = { $schema, usermeta: { clusterlensRun: run, ...usermeta }, ...rest };
+  return `${JSON.stringify(marked, null, 1)}\n`;
 }
 
 /**
  * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
  * chart, NAME.json (the results) and NAME.labels.csv (id, k-means and hierarchical cluster, PC1,
- * PC2). Each file is written atomically.
+ * PC2). The files are committed together (outputs.ts): written to temporaries first, then renamed
+ * in one final step, the HTML last; every file carries the run id, so `verifyReport` finds a set
+ * mixed by a kill inside that step. Specs of charts an earlier report had and this one has not are
+ * removed. Nothing is written when an output is an input file, or an existing file clusterlens did
+ * not write (unless `force`). A `path` that is a device, a FIFO or '-' gets the HTML only.
  */
 export async function writeReport(
   path: string,
   report: Report,
   options: WriteReportOptions = {},
 ): Promise<WrittenReport> {
-  const base = checkReportOutputs(path);
-  const html = await renderHtml(report.document, { static: options.static ?? false });
-  const specDir = `${base}.vl`;
-  await mkdir(specDir, { recursive: true });
-  const specs: string[] = [];
-  for (const c of report.charts) {
-    const file = join(specDir, `${c.name}.vl.json`);
-    await writeFileAtomic(file, `${JSON.stringify(c.spec, null, 1)}\n`);
-    specs.push(file);
+  if (report === null || typeof report !== 'object' || typeof report.toJSON !== 'function') {
+    throw new OptionError(
+      'writeReport(path, report) needs the report that buildReport returned. Got ' +
+        `${report === null ? 'null' : typeof report} instead.`,
+    );
   }
-  const json = `${base}.json`;
-  await writeFileAtomic(json, `${JSON.stringify(report.toJSON(), null, 1)}\n`);
-  const a = report.analysis;
-  const kc = a.pca.scores.cols;
-  const rows = report.ids.map((id, i) => [
-    id,
-    clusterId(a.kmeans.labels[i]!),
-    a.hclustLabels[i]! < 0 ? '' : clusterId(a.hclustLabels[i]!),
-    a.pca.scores.data[i * kc]!,
-    kc > 1 ? a.pca.scores.data[i * kc + 1]! : '',
-  ]);
-  const labels = `${base}.labels.csv`;
-  await writeFileAtomic(labels, toCsv(['id', 'kmeans', 'hierarchical', 'PC1', 'PC2'], rows));
-  await writeFileAtomic(path, html);
-  return { html: path, specs, json, labels };
+  const rules: OutputRules = {
+    inputs: [...(options.inputs ?? []), ...(report.source === '<memory>' ? [] : [report.source])],
+    force: options.force ?? false,
+  };
+  const plan = checkReportOutputs(path, rules);
+  const isStatic = options.static ?? false;
+  // the run id: what determines the files (the manifest has the input's SHA-256 and the options)
+  const results = JSON.stringify(report.toJSON(), null, 1);
+  const run = runId({
+    manifest: report.manifest,
+    static: isStatic,
+    results: createHash('sha256').update(results).digest('hex'),
+  });
+  const html = await renderHtml(report.document, { static: isStatic, run });
+  const streams = { stdout: options.stdout ?? process.stdout };
+  if (plan.htmlOnly) {
+    await writeOutput(plan.html, html, run, rules, streams);
+    return { html: path, specs: [], json: '', labels: '', run };
+  }
+  const set = new OutputSet(run, rules);
+  const specs: string[] = [];
+  try {
+    set.folder(plan.specFolder);
+    for (const c of report.charts) {
+      const output = specOutput(plan.specFolder, c.name, path);
+      await set.stage(output, specText(c.spec, run));
+      specs.push(output.path);
+    }
+    // specs of an earlier report that this one does not have (clusterlens's own files only)
+    for (const name of REPORT_CHARTS) {
+      if (report.charts.some((c) => c.name === name)) continue;
+      const old = specOutput(plan.specFolder, name, path);
+      if (runIdOf(old.target) !== undefined) set.remove(old.target);
+    }
+    const a = report.analysis;
+    const kc = a.pca.scores.cols;
+    const rows = report.ids.map((id, i) => [
+      id,
+      clusterId(a.kmeans.labels[i]!),
+      a.hclustLabels[i]! < 0 ? '' : clusterId(a.hclustLabels[i]!),
+      a.pca.scores.data[i * kc]!,
+      kc > 1 ? a.pca.scores.data[i * kc + 1]! : '',
+    ]);
+    await set.stage(plan.labels!, toCsv(['id', 'kmeans', 'hierarchical', 'PC1', 'PC2'], rows));
+    await set.stage(plan.json!, `{\n "clusterlensRun": "${run}",\n${results.slice(2)}\n`);
+    await set.stage(plan.html, html);
+    await set.commit(streams);
+  } catch (error) {
+    set.abort();
+    throw error;
+  }
+  removeStaleTemporariesIn(realpathSync(plan.specFolder), (name) => name.endsWith('.vl.json'));
+  return { html: path, specs, json: plan.json!.path, labels: plan.labels!.path, run };
 }

@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { OptionError } from '../util/errors.js';
 
 /** A chart of the report. */
 export interface ReportChart {
@@ -193,11 +194,19 @@ var hasPick=true;try{v.data('pick_store');}catch(e){hasPick=false;}
 if(hasPick){linked.push(v);v.addDataListener('pick_store',function(n,values){broadcast(v,values);});}
 return v;});}))};})();`;
 
-/** Render the report document to one HTML file (a string). */
+/**
+ * Render the report document to one HTML file (a string). `run`: the id of the run that writes
+ * it (16 hex digits), as `<meta name="clusterlens-run">` in the head (see outputs.ts).
+ */
 export async function renderHtml(
   doc: ReportDocument,
-  options: { static?: boolean } = {},
+  options: { static?: boolean; run?: string } = {},
 ): Promise<string> {
+  if (options.run !== undefined && !/^[0-9a-f]{16}$/.test(options.run)) {
+    throw new OptionError(
+      `The 'run' option of renderHtml must be 16 hex digits. Got '${String(options.run)}' instead.`,
+    );
+  }
   const isStatic = options.static ?? false;
   const charts = chartsOf(doc);
   // The sample table enters the page once: every chart whose 'rows' dataset is that same array
@@ -305,6 +314,7 @@ export async function renderHtml(
   ].join('; ');
   const head =
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+    (options.run === undefined ? '' : `<meta name="clusterlens-run" content="${options.run}">\n`) +
     `<meta http-equiv="Content-Security-Policy" content="${csp}">\n` +
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
     '<meta name="color-scheme" content="light dark">\n' +

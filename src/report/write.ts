@@ -2,66 +2,54 @@
  * Writing output files safely.
  *
  * - `checkOutputPath(path)` fails before any work is done when the file could not be written
- *   (folder missing, folder not writable, path is a folder).
+ *   (folder missing, folder not writable, path is a folder, a dangling link, a block device).
  * - `writeFileAtomic(path, data)` writes a temporary file in the target folder, flushes it to
  *   the disk (fsync), then renames it over the target: readers, and a run killed at any moment,
  *   see the old file or the new one, never half of it; on error the temporary file is removed.
- *   A run that was killed (SIGKILL, power cut) cannot remove its temporary file: the next
- *   successful write of the same target removes those of processes that no longer run.
+ *   A symbolic link is followed (the file it names is replaced, the link stays). A character
+ *   device, a FIFO or an open descriptor (/dev/null, /dev/stdout, a pipe) is written in place,
+ *   never replaced; '-' is standard output. A run that was killed (SIGKILL, power cut) cannot
+ *   remove its temporary file: the next successful write of the same target removes those of
+ *   processes that no longer run.
  * - `toCsv(header, rows)` writes RFC 4180 CSV and guards text cells against formula injection
  *   (OWASP "CSV Injection"): a text cell starting with = + - @ tab or carriage return gets a
  *   leading `'`, so spreadsheets show it as text instead of running it. Number cells are never
  *   changed, and neither are text cells that are plain decimal numbers such as '-1.5'.
+ *
+ * The rules for which files a command may write (never an input, never a file clusterlens did not
+ * write unless --force) and the commit of a set of files are in outputs.ts.
  */
-import { randomBytes } from 'node:crypto';
 import {
   accessSync,
   closeSync,
   constants,
   fsyncSync,
   openSync,
-  readdirSync,
+  realpathSync,
   renameSync,
   statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
 import { OptionError } from '../util/errors.js';
+import {
+  type Output,
+  removeStaleTemporaries,
+  resolveOutput,
+  temporaryPath,
+  writeError,
+} from './outputs.js';
+
+export { removeStaleTemporaries };
 
 /**
- * Check that `path` can be written as a file; returns it resolved to an absolute path. Throws an
- * `OptionError` that names the path and the problem. `what` names the option in the message.
+ * Check that `path` can be written as a file; returns it resolved to an absolute path (the real
+ * path, symbolic links followed; '-' for standard output). Throws an `OptionError` that names the
+ * path and the problem. `what` names the option in the message.
  */
 export function checkOutputPath(path: string, what = '--out'): string {
-  if (path === '' || path.endsWith('/') || path.endsWith(sep)) {
-    throw new OptionError(`${what} '${path}' names a folder; give a file name.`);
-  }
-  const target = resolve(path);
-  const folder = dirname(target);
-  const folderStat = statOrUndefined(folder);
-  if (folderStat === undefined) {
-    throw new OptionError(
-      `Cannot write ${what} '${path}': the folder '${dirname(path)}' does not exist. ` +
-        'Create it first or choose another path.',
-    );
-  }
-  if (!folderStat.isDirectory()) {
-    throw new OptionError(`Cannot write ${what} '${path}': '${dirname(path)}' is not a folder.`);
-  }
-  try {
-    accessSync(folder, constants.W_OK | constants.X_OK);
-  } catch {
-    throw new OptionError(
-      `Cannot write ${what} '${path}': the folder '${dirname(path)}' is not writable.`,
-    );
-  }
-  const targetStat = statOrUndefined(target);
-  if (targetStat?.isDirectory()) {
-    throw new OptionError(`${what} '${path}' is a folder; give a file name.`);
-  }
-  return target;
+  return resolveOutput(path, { option: what }).target;
 }
 
 /**
@@ -70,8 +58,7 @@ export function checkOutputPath(path: string, what = '--out'): string {
  * For outputs that go next to a file (a report's NAME.vl/ folder).
  */
 export function checkOutputFolder(path: string, what = '--out'): string {
-  const target = resolve(path);
-  const stat = statOrUndefined(target);
+  const stat = statOrUndefined(path);
   if (stat !== undefined) {
     if (!stat.isDirectory()) {
       throw new OptionError(
@@ -79,6 +66,7 @@ export function checkOutputFolder(path: string, what = '--out'): string {
           'choose another name.',
       );
     }
+    const target = realpathSync(path);
     try {
       accessSync(target, constants.W_OK | constants.X_OK);
     } catch {
@@ -87,8 +75,7 @@ export function checkOutputFolder(path: string, what = '--out'): string {
     return target;
   }
   // A missing folder is created: check where it would go as if it were a file.
-  checkOutputPath(path, what);
-  return target;
+  return resolveOutput(path, { option: what, streams: false }).target;
 }
 
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
@@ -99,59 +86,33 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
   }
 }
 
-/** Temporary files of `target` are named `.tmp-<file name>-<pid>-<random hex>`. */
-function temporaryPrefix(target: string): string {
-  return `.tmp-${basename(target)}-`;
-}
-
-function temporaryPath(target: string): string {
-  const suffix = `${process.pid}-${randomBytes(6).toString('hex')}`;
-  return join(dirname(target), `${temporaryPrefix(target)}${suffix}`);
-}
-
-/** True if a process with this id runs (on this machine). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Remove the temporary files of `target` left by killed runs: those whose process no longer
- * runs. Best effort: a file that cannot be removed stays.
- */
-export function removeStaleTemporaries(target: string): void {
-  const folder = dirname(target);
-  const prefix = temporaryPrefix(target);
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
+/** Write a stream output (device, FIFO, descriptor) in place, or standard output. */
+async function writeStream(output: Output, data: string | Uint8Array): Promise<void> {
+  if (output.kind === 'stdout') {
+    process.stdout.write(typeof data === 'string' ? data : Buffer.from(data));
     return;
   }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const match = /^(\d+)-[0-9a-f]{12}$/.exec(name.slice(prefix.length));
-    if (match === null) continue;
-    const pid = Number(match[1]);
-    if (pid === process.pid || running(pid)) continue;
+  try {
+    const handle = await open(output.target, constants.O_WRONLY | constants.O_APPEND);
     try {
-      unlinkSync(join(folder, name));
-    } catch {
-      // gone already, or not ours to remove
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
     }
+  } catch (error) {
+    throw writeError(error, output);
   }
 }
 
 /**
  * Write `data` to `path` atomically (temporary file in the same folder, flushed, then renamed).
- * `data` may also be an (async) iterable of strings or byte arrays.
+ * `data` may also be an (async) iterable of strings or byte arrays. Devices, FIFOs and '-' are
+ * written in place (see the file header).
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const target = checkOutputPath(path);
+  const output = resolveOutput(path);
+  if (output.kind !== 'file') return writeStream(output, data);
+  const target = output.target;
   const temporary = temporaryPath(target);
   try {
     const handle = await open(temporary, 'wx');
@@ -164,14 +125,30 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temporary, target);
   } catch (error) {
     await unlink(temporary).catch(() => undefined);
-    throw error;
+    throw writeError(error, output);
   }
   removeStaleTemporaries(target);
 }
 
-/** Synchronous `writeFileAtomic`. */
+/** Synchronous `writeFileAtomic` (devices and FIFOs in place; '-' is refused). */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
-  const target = checkOutputPath(path);
+  const output = resolveOutput(path);
+  if (output.kind === 'stdout') {
+    throw new OptionError(`writeFileAtomicSync cannot write '${path}': use writeFileAtomic.`);
+  }
+  if (output.kind === 'stream') {
+    let fd: number | undefined;
+    try {
+      fd = openSync(output.target, constants.O_WRONLY | constants.O_APPEND);
+      writeFileSync(fd, data);
+    } catch (error) {
+      throw writeError(error, output);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+    return;
+  }
+  const target = output.target;
   const temporary = temporaryPath(target);
   try {
     const fd = openSync(temporary, 'wx');
@@ -188,7 +165,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     } catch {
       // already gone
     }
-    throw error;
+    throw writeError(error, output);
   }
   removeStaleTemporaries(target);
 }

@@ -225,11 +225,11 @@ describe('buildReport', () => {
     );
   });
 
-  it('buildReport(iris) refuses the silhouettes before computing them when they exceed the memory budget', () => {
-    const previous = setMemoryBudget({ bytes: 5000, source: '--max-memory' });
+  it('buildReport(iris) refuses before any work when its memory plan exceeds the budget', () => {
+    const previous = setMemoryBudget({ bytes: 9000, source: '--max-memory' });
     try {
       expect(() => buildReport(iris, { k: 3, twoStage: 20 })).toThrow(
-        /^silhouettes of 150 rows would need about 10\.5 KiB of memory, but the budget is 4\.88 KiB \(--max-memory\)\. Instead: .*--sample N/,
+        /^A report on 150 rows x 4 features \(its copies of the data, per-row results and charts, .* KiB; the criteria of k on 150 rows, .* MiB; the hierarchical clustering of 20 centres, .* KiB\) would need about .* MiB of memory, but the budget is 8\.79 KiB \(--max-memory\)\. Instead: .*--sample N/,
       );
     } finally {
       setMemoryBudget(previous);
