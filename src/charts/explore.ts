@@ -21,13 +21,18 @@ export function exploreSpec(
     [key: string]: unknown;
   };
   const { $schema: _schema, description, datasets, ...unit } = projection;
+  const profiled = Math.min(table.zColumns.length, MAX_PROFILE_FEATURES);
   return topLevel({
     description:
-      `${description} Beside it, the mean z-score of every feature per cluster over the ` +
-      'samples selected on the projection (all samples when none are selected).',
+      `${description} Beside it, the mean z-score of ` +
+      (profiled < table.features.length
+        ? `the ${profiled} features of highest ANOVA F`
+        : 'every feature') +
+      ' per cluster over the samples selected on the projection (all samples when none are ' +
+      'selected).',
     datasets,
     // side by side while the profile is narrow; below the projection when it is wide
-    ...(Math.min(table.zColumns.length, MAX_PROFILE_FEATURES) <= 6
+    ...(profiled <= 6
       ? { hconcat: [unit, selectionProfileSpec(table, anovaF)] }
       : { vconcat: [unit, selectionProfileSpec(table, anovaF, { cell: 34 })] }),
     // independent scales keep each legend beside its own view, not right of the whole concat
