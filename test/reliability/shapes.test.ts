@@ -45,8 +45,8 @@ describe('FeatureMatrix shapes at the library boundary', () => {
                   : kind === 'huge'
                     ? 2 ** 40
                     : rows;
-          for (const [name, fit] of engines) {
-            const error = thrown(() => fit({ rows: r, cols, data }));
+          for (const [name, call] of engines) {
+            const error = thrown(() => call({ rows: r, cols, data }));
             expect(isUserError(error), `${name} ${kind}: ${String(error)}`).toBe(true);
           }
         },
