@@ -14,6 +14,7 @@ export type {
 } from './data/columns.js';
 export type { CsvOptions } from './data/csv.js';
 export { loadCsv, MAX_FIELD_LENGTH, parseCsv } from './data/csv.js';
+export type { DecimalMark } from './data/dialect.js';
 export type { JsonOptions } from './data/json.js';
 export { loadJson, MAX_CELL_DEPTH, MAX_JSON_BYTES, parseJson } from './data/json.js';
 export type { LoadOptions } from './data/load.js';

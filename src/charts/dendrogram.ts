@@ -14,6 +14,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { PICK } from './projection.js';
 import { NEUTRAL, clusterScale, labelGreys } from './palette.js';
+import { textWidth } from './labels.js';
 import { round6 } from './samples.js';
 
 /** The layout to draw (scipy's `dendrogram` output plus the cut). */
@@ -173,6 +174,9 @@ export function dendrogramSpec(
       ? { x: leafField(lx), x2: { field: lx2 }, y: heightField(hy), y2: { field: hy2 } }
       : { y: leafField(lx), y2: { field: lx2 }, x: heightField(hy), x2: { field: hy2 } };
   const cutText = `cut at height ${input.cut.toPrecision(4)} gives k = ${input.k}`;
+  // top/bottom: the cut's label continues its line right of the plot; the legends start after it
+  const cutLabel = `k = ${input.k}, h = ${input.cut.toPrecision(4)}`;
+  const legendOffset = vertical ? { offset: Math.ceil(textWidth(cutLabel, 11)) + 12 } : {};
   const layers: Record<string, unknown>[] = [
     {
       data: { values: segs },
@@ -185,7 +189,7 @@ export function dendrogramSpec(
           type: 'nominal',
           title: 'hierarchical cluster',
           scale: { domain: [...scale.domain, ABOVE], range: [...scale.range, NEUTRAL] },
-          legend: { values: scale.domain },
+          legend: { values: scale.domain, ...legendOffset },
         },
         opacity: { condition: { param: PICK, value: 1 }, value: 0.15 },
       },
@@ -199,21 +203,20 @@ export function dendrogramSpec(
     },
   ];
   if (vertical) {
-    // the cut's label sits on the line, at its right end (for left/right it is in the subtitle,
-    // where it cannot collide with the leaves)
+    // the cut's label continues the line to the right of the plot, where no link can cross it
+    // (for left/right it is in the subtitle, where it cannot collide with the leaves)
     layers.push({
       data: {
-        values: [{ h: round6(input.cut), text: `k = ${input.k}, h = ${input.cut.toPrecision(4)}` }],
+        values: [{ h: round6(input.cut), text: cutLabel }],
       },
       mark: {
         type: 'text',
-        align: 'right',
-        baseline: orientation === 'top' ? 'bottom' : 'top',
-        dy: orientation === 'top' ? -3 : 3,
+        align: 'left',
+        baseline: 'middle',
         color: '#e45756',
         fontSize: 11,
       },
-      encoding: { y: heightField('h'), x: { value: length - 2 }, text: { field: 'text' } },
+      encoding: { y: heightField('h'), x: { value: length + 4 }, text: { field: 'text' } },
     });
   }
   if (input.contracted && input.contracted.length > 0) {
@@ -258,7 +261,7 @@ export function dendrogramSpec(
         field: 'label',
         type: 'nominal',
         title: fieldTitle(strip.name),
-        legend: { title: plainTitle(strip.name) },
+        legend: { title: plainTitle(strip.name), ...legendOffset },
         scale: { domain: [...strip.domain], range: labelGreys(strip.domain.length) },
       },
       tooltip: tooltipFields([

@@ -4,7 +4,7 @@
  * features), in one Vega-Lite view so that the brush drives the profile.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { selectionProfileSpec } from './profiles.js';
+import { MAX_PROFILE_FEATURES, selectionProfileSpec } from './profiles.js';
 import { type ProjectionOptions, projectionSpec } from './projection.js';
 import type { SampleTable } from './samples.js';
 import { topLevel } from './vl.js';
@@ -21,16 +21,22 @@ export function exploreSpec(
     [key: string]: unknown;
   };
   const { $schema: _schema, description, datasets, ...unit } = projection;
+  const profiled = Math.min(table.zColumns.length, MAX_PROFILE_FEATURES);
   return topLevel({
     description:
-      `${description} Beside it, the mean z-score of every feature per cluster over the ` +
-      'samples selected on the projection (all samples when none are selected).',
+      `${description} Beside it, the mean z-score of ` +
+      (profiled < table.features.length
+        ? `the ${profiled} features of highest ANOVA F`
+        : 'every feature') +
+      ' per cluster over the samples selected on the projection (all samples when none are ' +
+      'selected).',
     datasets,
     // side by side while the profile is narrow; below the projection when it is wide
-    ...(table.features.length <= 6
+    ...(profiled <= 6
       ? { hconcat: [unit, selectionProfileSpec(table, anovaF)] }
       : { vconcat: [unit, selectionProfileSpec(table, anovaF, { cell: 34 })] }),
-    resolve: { scale: { color: 'independent' } },
+    // independent scales keep each legend beside its own view, not right of the whole concat
+    resolve: { scale: { color: 'independent', shape: 'independent' } },
     spacing: 30,
   });
 }

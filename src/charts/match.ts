@@ -7,7 +7,15 @@
  * square cost matrix `max(count) - count` padded with zeros. H. W. Kuhn, "The Hungarian method for
  * the assignment problem", Naval Research Logistics Quarterly 2 (1955), pp. 83-97; the potential
  * form follows R. Jonker and A. Volgenant, Computing 38 (1987), pp. 325-340.
+ *
+ * Limits: O(n^3) time, so the cost matrix of `hungarian` (and the clusters of `matchClusters`)
+ * may have at most `MAX_ASSIGNMENT` rows and columns.
  */
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
+
+/** Most rows or columns of a cost matrix `hungarian` takes (O(n^3) time: seconds at 2,000). */
+export const MAX_ASSIGNMENT = 2000;
 
 /**
  * A minimum-cost assignment of rows to columns of an `n x m` cost matrix (`cost[i][j]`), `n <= m`
@@ -16,16 +24,35 @@
  * column index, so the result is deterministic.
  */
 export function hungarian(cost: readonly (readonly number[])[]): Int32Array {
+  if (!Array.isArray(cost)) {
+    throw new OptionError(
+      `hungarian expects the cost matrix as an array of rows of numbers. Got ${cost === null ? 'null' : typeof cost} instead.`,
+    );
+  }
   const rows = cost.length;
-  const cols = rows === 0 ? 0 : cost[0]!.length;
+  const first = cost[0] as unknown;
+  if (rows > 0 && !Array.isArray(first) && !ArrayBuffer.isView(first)) {
+    throw new OptionError('hungarian: every row of the cost matrix must be an array of numbers.');
+  }
+  const cols = rows === 0 ? 0 : (first as ArrayLike<number>).length;
   const n = Math.max(rows, cols);
+  if (n > MAX_ASSIGNMENT) {
+    throw new OptionError(
+      `hungarian: a cost matrix of ${rows} x ${cols} is beyond the limit of ${MAX_ASSIGNMENT} ` +
+        'rows and columns (the assignment takes O(n^3) time).',
+    );
+  }
   const a = new Float64Array(n * n);
   for (let i = 0; i < rows; i++) {
-    const r = cost[i]!;
-    if (r.length !== cols) throw new RangeError('hungarian: the cost matrix is ragged.');
+    const r = cost[i] as unknown as ArrayLike<unknown> | null;
+    if (r === null || typeof r !== 'object' || r.length !== cols) {
+      throw new OptionError(`hungarian: the cost matrix is ragged (row ${i}).`);
+    }
     for (let j = 0; j < cols; j++) {
-      const v = r[j]!;
-      if (!Number.isFinite(v)) throw new RangeError(`hungarian: cost[${i}][${j}] is ${v}.`);
+      const v = r[j];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new OptionError(`hungarian: cost[${i}][${j}] is ${String(v)}, not a finite number.`);
+      }
       a[i * n + j] = v;
     }
   }
@@ -92,20 +119,29 @@ export function crossTable(
   ka: number,
   kb: number,
 ): number[][] {
-  if (a.length !== b.length) {
-    throw new RangeError(`crossTable: the labelings have ${a.length} and ${b.length} samples.`);
-  }
+  const fn = 'crossTable';
+  checkArgument.numbers(fn, 'a', a);
+  checkArgument.numbers(fn, 'b', b, a.length);
+  checkArgument.integer(fn, 'ka', ka, 0, MAX_TABLE);
+  checkArgument.integer(fn, 'kb', kb, 0, Math.floor(MAX_TABLE / Math.max(ka, 1)));
   const out: number[][] = [];
   for (let i = 0; i < ka; i++) out.push(new Array<number>(kb).fill(0));
   for (let s = 0; s < a.length; s++) {
     const x = a[s]!;
     const y = b[s]!;
     if (x < 0 || y < 0) continue;
-    if (x >= ka || y >= kb) throw new RangeError(`crossTable: label out of range at sample ${s}.`);
+    if (!(x < ka && y < kb) || !Number.isInteger(x) || !Number.isInteger(y)) {
+      throw new OptionError(
+        `crossTable: the labels of sample ${s} (${x}, ${y}) are not integers in [0, ${ka}) and [0, ${kb}).`,
+      );
+    }
     out[x]![y]!++;
   }
   return out;
 }
+
+/** Most cells of a `crossTable`. */
+const MAX_TABLE = 2 ** 24;
 
 /**
  * Rename the clusters of `b` (labels 0..kb-1) after the clusters of `a` (0..ka-1) they overlap
@@ -138,9 +174,16 @@ export function matchClusters(
 
 /** `labels` with each label l >= 0 replaced by `map[l]` (negative labels are kept). */
 export function relabel(labels: ArrayLike<number>, map: ArrayLike<number>): Int32Array {
+  checkArgument.numbers('relabel', 'labels', labels);
+  checkArgument.numbers('relabel', 'map', map);
   const out = new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i]!;
+    if (l >= 0 && !(l < map.length && Number.isInteger(l))) {
+      throw new OptionError(
+        `relabel: label ${l} of sample ${i} is not an index of the map (0..${map.length - 1}).`,
+      );
+    }
     out[i] = l < 0 ? l : map[l]!;
   }
   return out;

@@ -7,6 +7,7 @@
  * lighter half of Tableau 20 and then repeat. Written out as hex so that a static SVG rendered in
  * Node and the interactive report agree to the byte.
  */
+import { checkArgument } from '../util/validate.js';
 
 /** Tableau 10, in Vega's order. */
 export const TABLEAU10 = [
@@ -44,8 +45,12 @@ export function clusterId(index: number): string {
   return `C${index + 1}`;
 }
 
+/** Most clusters the palette functions name (ids and colours are arrays of k strings). */
+export const MAX_CLUSTERS = 2 ** 20;
+
 /** The ids 'C1'..'Ck'. */
 export function clusterIds(k: number): string[] {
+  checkArgument.integer('clusterIds', 'k', k, 0, MAX_CLUSTERS);
   const out: string[] = new Array(k);
   for (let i = 0; i < k; i++) out[i] = clusterId(i);
   return out;
@@ -59,6 +64,7 @@ export function clusterColor(index: number): string {
 
 /** The colours of clusters 'C1'..'Ck', in order. */
 export function clusterColors(k: number): string[] {
+  checkArgument.integer('clusterColors', 'k', k, 0, MAX_CLUSTERS);
   const out: string[] = new Array(k);
   for (let i = 0; i < k; i++) out[i] = clusterColor(i);
   return out;
@@ -66,6 +72,7 @@ export function clusterColors(k: number): string[] {
 
 /** A Vega-Lite colour scale with the explicit cluster domain 'C1'..'Ck'. */
 export function clusterScale(k: number): { domain: string[]; range: string[] } {
+  checkArgument.integer('clusterScale', 'k', k, 0, MAX_CLUSTERS);
   return { domain: clusterIds(k), range: clusterColors(k) };
 }
 

@@ -6,14 +6,23 @@
  * `selectionProfileSpec` is the linked version: the same heatmap computed in the browser from the
  * sample table, restricted to the samples brushed on the projection (all samples when nothing is
  * brushed). The report places it beside the projection, in one view, so the brush drives it.
+ *
+ * Both show at most `MAX_PROFILE_FEATURES` features, those of highest F, and say how many are
+ * left out (a heatmap of a thousand columns is neither drawable nor readable); every cluster
+ * keeps its row and its axis label, also when it is empty or has no selected samples.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { formatProse } from '../util/format.js';
 import { topLevel } from './vl.js';
-import { BRUSH } from './projection.js';
+import { BRUSH, pointRows } from './projection.js';
 import { clusterIds } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
+
+/** Largest number of features (columns) of a profile heatmap. */
+export const MAX_PROFILE_FEATURES = 20;
 
 /** Input of `profilesSpec`. */
 export interface ProfilesInput {
@@ -46,6 +55,18 @@ export function anovaF(
   labels: ArrayLike<number>,
   k: number,
 ): Float64Array {
+  const fn = 'anovaF';
+  checkArgument.integer(fn, 'n', n, 0);
+  checkArgument.integer(fn, 'd', d, 0);
+  checkArgument.numbers(fn, 'x', x, n * d);
+  checkArgument.integer(fn, 'k', k, 1, Math.max(1, n));
+  checkArgument.numbers(fn, 'labels', labels, n);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i]!;
+    if (!(c >= 0 && c < k) || !Number.isInteger(c)) {
+      throw new OptionError(`anovaF: label ${c} of row ${i} is not an integer in [0, ${k}).`);
+    }
+  }
   const counts = new Float64Array(k);
   const sums = new Float64Array(k * d);
   const total = new Float64Array(d);
@@ -87,10 +108,22 @@ export function anovaF(
 /** How an infinite F reads in tooltips and text. */
 export const INFINITE_F = '∞ (constant within every cluster)';
 
-/** Feature order by decreasing F (NaN last), ties by column order. */
-function orderByF(features: readonly string[], f: ArrayLike<number>): number[] {
+/**
+ * Column indices by decreasing F (an infinite F first, NaN last), ties by column order: all of
+ * them, or only those in `among`.
+ */
+export function orderByF(f: ArrayLike<number>, among?: readonly number[]): number[] {
   const key = (j: number) => (Number.isNaN(f[j]!) ? -Infinity : f[j]!);
-  return features.map((_, j) => j).sort((a, b) => key(b) - key(a) || a - b);
+  const cols = among ? [...among] : Array.from({ length: f.length }, (_, j) => j);
+  return cols.sort((a, b) => key(b) - key(a) || a - b);
+}
+
+/** The sentence that says which features a profile of `shown` of `total` features shows. */
+function shownNote(shown: number, total: number): string {
+  return shown < total
+    ? `The ${shown} of ${total} features with the highest F; the other ${total - shown} are in ` +
+        'the feature table of the Data section.'
+    : '';
 }
 
 /**
@@ -106,9 +139,13 @@ const heatColor = {
 };
 
 /** The static profiles spec (heatmap of mean z-scores with the ANOVA F bars above). */
-export function profilesSpec(input: ProfilesInput, options: { cell?: number } = {}): TopLevelSpec {
+export function profilesSpec(
+  input: ProfilesInput,
+  options: { cell?: number; maxFeatures?: number } = {},
+): TopLevelSpec {
   const cell = options.cell ?? 46;
-  const order = orderByF(input.features, input.anovaF);
+  const total = input.features.length;
+  const order = orderByF(input.anovaF).slice(0, options.maxFeatures ?? MAX_PROFILE_FEATURES);
   const names = order.map((j) => input.features[j]!);
   const ids = clusterIds(input.k);
   const cells: Record<string, unknown>[] = [];
@@ -164,13 +201,17 @@ export function profilesSpec(input: ProfilesInput, options: { cell?: number } = 
       y: { field: 'F', type: 'quantitative', title: 'ANOVA F', axis: { tickCount: 4 } },
     },
   };
+  const note = shownNote(names.length, total);
   return topLevel({
     description:
       `Cluster profiles: mean z-score of ${names.length} features in ${ids.length} clusters. ` +
-      `Features that separate the clusters most (highest ANOVA F): ${top.join(', ')}.`,
+      `Features that separate the clusters most (highest ANOVA F): ${top.join(', ')}.` +
+      (note ? ` ${note}` : ''),
     title: {
       text: 'Cluster profiles',
-      subtitle: 'Mean z-score per cluster; features ordered by ANOVA F (separation).',
+      subtitle: note
+        ? ['Mean z-score per cluster; features ordered by ANOVA F (separation).', note]
+        : 'Mean z-score per cluster; features ordered by ANOVA F (separation).',
     },
     vconcat: [
       infinite
@@ -213,7 +254,13 @@ export function profilesSpec(input: ProfilesInput, options: { cell?: number } = 
         data: { values: cells },
         encoding: {
           x: { ...x, axis: { labelAngle: -40, labelLimit: 140 } },
-          y: { field: 'cluster', type: 'nominal', title: 'cluster', sort: ids },
+          y: {
+            field: 'cluster',
+            type: 'nominal',
+            title: 'cluster',
+            sort: ids,
+            scale: { domain: ids },
+          },
         },
         layer: [
           {
@@ -257,18 +304,23 @@ export function selectionProfileSpec(
   options: { cell?: number } = {},
 ): Record<string, unknown> {
   const cell = options.cell ?? 40;
-  const order = orderByF(table.features, anovaF);
+  const order = orderByF(anovaF, table.zColumns).slice(0, MAX_PROFILE_FEATURES);
   const names = order.map((j) => table.features[j]!);
   const lookup = order.map((j, rank) => ({ key: `z${j}`, feature: table.features[j], rank }));
+  const ids = clusterIds(table.k);
+  const note = shownNote(names.length, table.features.length);
   return {
     title: {
       text: 'Profile of the selection',
-      subtitle: 'Mean z-score of the selected samples (all samples when none are selected).',
+      subtitle: note
+        ? ['Mean z-score of the selected samples (all samples when none are selected).', note]
+        : 'Mean z-score of the selected samples (all samples when none are selected).',
     },
     width: Math.max(160, cell * names.length),
     height: 30 * table.k + 10,
     data: { name: 'rows' },
     transform: [
+      ...pointRows(table),
       { filter: { param: BRUSH, empty: true } },
       { fold: order.map((j) => `z${j}`), as: ['key', 'z'] },
       {
@@ -291,7 +343,7 @@ export function selectionProfileSpec(
         title: null,
         axis: { labelAngle: -40, labelLimit: 140 },
       },
-      y: { field: 'cluster', type: 'nominal', title: 'cluster', sort: clusterIds(table.k) },
+      y: { field: 'cluster', type: 'nominal', title: 'cluster', sort: ids, scale: { domain: ids } },
     },
     layer: [
       {

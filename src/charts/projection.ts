@@ -1,7 +1,10 @@
 /**
  * The projection: every sample on the first two principal components, coloured by k-means
- * cluster, shaped by the held-out label when there is one, with tooltips that show the row id and
- * the original feature values. Clicking a legend entry highlights that cluster (the `pick`
+ * cluster, shaped by the held-out label when it has at most `MAX_SHAPES` values (six shapes that
+ * stay distinct at a glance; with more, the label is left to the tooltips and the agreement
+ * chart, and the description says so), with tooltips that show the row id, the clusters, the
+ * label, the two scores and the original values of the features that separate the clusters most
+ * (`tipColumns` of the sample table, at most `MAX_TOOLTIP_FEATURES`). Clicking a legend entry highlights that cluster (the `pick`
  * selection, which the report also mirrors into every other chart). Above `densityAbove` samples
  * the caller passes a seeded sample of rows and a binned density (`binDensity`), drawn underneath.
  */
@@ -10,11 +13,66 @@ import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { clusterScale } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
+import { checkArgument } from '../util/validate.js';
 
 /** Name of the legend selection that every cluster-coloured chart defines. */
 export const PICK = 'pick';
 /** Name of the interval selection on the projection that the selection profile follows. */
 export const BRUSH = 'brush';
+
+/** Largest number of label values that get a shape each. */
+export const MAX_SHAPES = 6;
+/** The shapes of the label values, in order: distinct outlines, none repeated. */
+export const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down'];
+/** Largest number of features a sample's tooltip lists (the highest ANOVA F first). */
+export const MAX_TOOLTIP_FEATURES = 8;
+
+/** The distinct held-out labels of the table's records, sorted. */
+export function labelDomain(table: SampleTable): string[] {
+  if (!table.hasLabel) return [];
+  const seen = new Set<string>();
+  for (const r of table.rows) if (r.label !== undefined) seen.add(r.label);
+  return [...seen].sort();
+}
+
+/**
+ * The shape encoding of the held-out label: an explicit domain (`labelDomain`) and one distinct
+ * shape per value, or undefined when there is no label or it has more than `MAX_SHAPES` values.
+ */
+export function labelShape(
+  table: SampleTable,
+  labelName: string,
+): Record<string, unknown> | undefined {
+  const domain = labelDomain(table);
+  if (domain.length === 0 || domain.length > MAX_SHAPES) return undefined;
+  return {
+    field: 'label',
+    type: 'nominal',
+    title: fieldTitle(labelName),
+    scale: { domain, range: SHAPES.slice(0, domain.length) },
+    // grey symbols read on light and dark pages, and are not mistaken for a cluster
+    legend: {
+      title: plainTitle(labelName),
+      symbolFillColor: '#888888',
+      symbolStrokeColor: '#888888',
+    },
+  };
+}
+
+/** What the description says about the label's shapes. */
+export function shapeNote(table: SampleTable, labelName: string): string {
+  const values = labelDomain(table).length;
+  if (values === 0) return '';
+  return values <= MAX_SHAPES
+    ? `, shaped by ${labelName}`
+    : `; ${labelName} has ${values} values, more than the ${MAX_SHAPES} shapes that stay ` +
+        'distinct, so it is shown in the tooltips (and the agreement chart), not as shapes';
+}
+
+/** The transform that keeps only the rows drawn as points (when the table flags them). */
+export function pointRows(table: SampleTable): Record<string, unknown>[] {
+  return table.pointFlag ? [{ filter: 'datum.pt === 1' }] : [];
+}
 
 /** One cell of a binned density. */
 export interface DensityCell {
@@ -46,7 +104,10 @@ export interface ProjectionOptions {
 
 const percent = (r: number) => `${(100 * r).toFixed(1)}%`;
 
-/** Tooltip fields for a sample record: id, clusters, label, scores, original features. */
+/**
+ * Tooltip fields for a sample record: id, clusters, label, scores, and the original values of
+ * the table's `tipColumns`.
+ */
 export function sampleTooltip(
   table: SampleTable,
   idName: string,
@@ -62,9 +123,9 @@ export function sampleTooltip(
     { field: 'pc1', type: 'quantitative', title: 'PC1', format: '.3f' },
     { field: 'pc2', type: 'quantitative', title: 'PC2', format: '.3f' },
   );
-  table.features.forEach((name, j) => {
-    tip.push({ field: `f${j}`, type: 'quantitative', title: name });
-  });
+  for (const j of table.tipColumns) {
+    tip.push({ field: `f${j}`, type: 'quantitative', title: table.features[j]! });
+  }
   return tooltipFields(tip);
 }
 
@@ -101,9 +162,11 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
   if (o.interaction === 'brush') {
     params.push({ name: BRUSH, select: { type: 'interval', resolve: 'global' } });
   }
-  const big = table.rows.length > 5000;
+  const big = table.points > 5000;
+  const shape = labelShape(table, o.labelName);
   const points: Record<string, unknown> = {
     data: { name: 'rows' },
+    ...(table.pointFlag ? { transform: pointRows(table) } : {}),
     mark: { type: 'point', filled: true, size: big ? 12 : 40, ...(big ? { aria: false } : {}) },
     params,
     encoding: {
@@ -116,21 +179,7 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
         scale: clusterScale(table.k),
       },
       opacity: { condition: { param: PICK, value: 0.85 }, value: 0.08 },
-      ...(table.hasLabel
-        ? {
-            shape: {
-              field: 'label',
-              type: 'nominal',
-              title: fieldTitle(o.labelName),
-              // grey symbols read on light and dark pages, and are not mistaken for a cluster
-              legend: {
-                title: plainTitle(o.labelName),
-                symbolFillColor: '#888888',
-                symbolStrokeColor: '#888888',
-              },
-            },
-          }
-        : {}),
+      ...(shape ? { shape } : {}),
       tooltip: sampleTooltip(table, o.idName, o.labelName),
     },
   };
@@ -162,12 +211,13 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
   }
   layers.push(points);
   const n = table.total;
-  const shown = table.rows.length;
+  const shown = table.points;
   const description =
     `Scatter plot of ${shown === n ? `all ${n}` : `${shown} of ${n}`} samples on the first two ` +
     `principal components (PC1 ${percent(v1)}, PC2 ${percent(v2)} of the variance), coloured by ` +
     `k-means cluster (${table.k} clusters)` +
-    (table.hasLabel ? `, shaped by ${o.labelName}.` : '.') +
+    shapeNote(table, o.labelName) +
+    '.' +
     (o.density ? ' A grey density of all samples lies underneath.' : '');
   return topLevel({
     description,
@@ -185,6 +235,9 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
  * Cell bounds are rounded to 6 significant digits.
  */
 export function binDensity(x: ArrayLike<number>, y: ArrayLike<number>, bins = 60): DensityCell[] {
+  checkArgument.numbers('binDensity', 'x', x);
+  checkArgument.numbers('binDensity', 'y', y, x.length);
+  checkArgument.integer('binDensity', 'bins', bins, 1, 1000);
   const n = x.length;
   let x0 = Infinity;
   let x1 = -Infinity;

@@ -2,8 +2,16 @@
  * The per-sample table that the sample-level charts (projection, biplot, silhouette, selection
  * profile) read: one flat record per sample, with fixed field names so that no column name from
  * the user's file ever becomes a Vega-Lite field path or expression. Feature values live under
- * `f0..f{d-1}` (original units) and `z0..z{d-1}` (z-scores); their display names are kept apart
- * in `features` and used only as titles and data values.
+ * `f{j}` (original units, for tooltips) and `z{j}` (z-scores, for the selection profile), j the
+ * column's index; their display names are kept apart in `features` and used only as titles and
+ * data values.
+ *
+ * The report writes this table into its HTML once, and every chart reads it by name; so it holds
+ * only what the charts show: the values of the columns listed in `tipColumns` (the tooltips'
+ * features) and the z-scores of those in `zColumns` (the selection profile's), not every column
+ * of a wide table. The rows are all samples, or the union of two nested seeded samples: the
+ * points of the projection and the samples of the silhouette plot (`pt` marks the points when
+ * some rows are not drawn there).
  */
 import { clusterId } from './palette.js';
 
@@ -22,6 +30,8 @@ export interface SampleRecord {
   pc2: number;
   /** Silhouette value of the sample, when computed. */
   silhouette?: number;
+  /** 1 when the sample is drawn as a point (only when `SampleTable.pointFlag`). */
+  pt?: 1;
   /** Position of the sample in the silhouette plot (sorted within cluster), when computed. */
   spos?: number;
   /** Original feature values `f0..` and z-scores `z0..`. */
@@ -51,13 +61,30 @@ export interface SampleTableInput {
   zscores: ArrayLike<number>;
   /** Only these samples (indices, ascending) go into the table. Default: all. */
   subset?: ArrayLike<number>;
+  /**
+   * The samples drawn as points (indices, ascending, a subset of the table's rows): their records
+   * get `pt: 1`. Default: every row of the table is a point (no flag).
+   */
+  points?: ArrayLike<number>;
+  /** Columns whose original values the records carry as `f{j}`, in tooltip order. Default: all. */
+  tipColumns?: readonly number[];
+  /** Columns whose z-scores the records carry as `z{j}`, in profile order. Default: all. */
+  zColumns?: readonly number[];
 }
 
 /** The sample table plus what the charts need to title it. */
 export interface SampleTable {
   rows: SampleRecord[];
-  /** Display names of `f0..` / `z0..`. */
+  /** Display names of every column (`f{j}` / `z{j}` belong to `features[j]`). */
   features: string[];
+  /** Columns with `f{j}` in the records, in tooltip order. */
+  tipColumns: number[];
+  /** Columns with `z{j}` in the records, in profile order. */
+  zColumns: number[];
+  /** True if only the records with `pt: 1` are points (the others are there for silhouettes). */
+  pointFlag: boolean;
+  /** Number of records drawn as points. */
+  points: number;
   /** Number of k-means clusters. */
   k: number;
   /** True if the records carry `label`. */
@@ -84,6 +111,9 @@ export function round6(x: number): number {
 export function sampleTable(input: SampleTableInput, k: number): SampleTable {
   const n = input.ids.length;
   const d = input.features.length;
+  const all = Array.from({ length: d }, (_, j) => j);
+  const tipColumns = input.tipColumns ? [...input.tipColumns] : all;
+  const zColumns = input.zColumns ? [...input.zColumns] : all;
   const idx: number[] = [];
   if (input.subset) for (let t = 0; t < input.subset.length; t++) idx.push(input.subset[t]!);
   else for (let i = 0; i < n; i++) idx.push(i);
@@ -116,15 +146,29 @@ export function sampleTable(input: SampleTableInput, k: number): SampleTable {
       r.silhouette = round6(sil[i]!);
       r.spos = spos.get(i)!;
     }
-    for (let j = 0; j < d; j++) {
-      r[`f${j}`] = input.original[i * d + j]!;
-      r[`z${j}`] = round6(input.zscores[i * d + j]!);
-    }
+    for (const j of tipColumns) r[`f${j}`] = input.original[i * d + j]!;
+    for (const j of zColumns) r[`z${j}`] = round6(input.zscores[i * d + j]!);
     return r;
   });
+  let points = rows.length;
+  if (input.points) {
+    const drawn = new Set<number>();
+    for (let t = 0; t < input.points.length; t++) drawn.add(input.points[t]!);
+    points = 0;
+    idx.forEach((i, t) => {
+      if (drawn.has(i)) {
+        rows[t]!.pt = 1;
+        points++;
+      }
+    });
+  }
   return {
     rows,
     features: [...input.features],
+    tipColumns,
+    zColumns,
+    pointFlag: input.points !== undefined,
+    points,
     k,
     hasLabel: input.labels !== undefined,
     hasHcluster: input.hclusters !== undefined,

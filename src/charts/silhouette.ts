@@ -1,7 +1,10 @@
 /**
  * The silhouette plot: one horizontal bar per sample, samples grouped by cluster and sorted by
  * silhouette value within it, the mean silhouette as a dashed line, and each group labelled with
- * its cluster, size and mean.
+ * its cluster, size and mean. Every cluster keeps its label: a label is centred on its group
+ * when there is room, and otherwise moved down (or up, at the bottom) just enough to clear its
+ * neighbours. The samples drawn are those of the table with a silhouette; when they are a sample
+ * of the data, the subtitle says of how many rows, the same number the report's text states.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { tooltipFields, topLevel } from './vl.js';
@@ -16,6 +19,23 @@ export interface SilhouetteOptions {
   idName?: string;
   /** Chart width in pixels. Default: 360. Height: 1.2 px per sample (at least 24 per cluster), within [160, 600]. */
   width?: number;
+  /** The mean silhouette to draw and state (the analysis's). Default: the mean of the table's. */
+  mean?: number;
+}
+
+/**
+ * Centres for labels of height `h` px wanted at `want` (ascending) within [0, height]: each at
+ * least `h` below the previous, pushed up from the bottom when they run out of room.
+ */
+export function spreadLabels(want: readonly number[], h: number, height: number): number[] {
+  const out = want.slice();
+  for (let i = 0; i < out.length; i++) {
+    out[i] = Math.max(out[i]!, h / 2, i > 0 ? out[i - 1]! + h : -Infinity);
+  }
+  for (let i = out.length - 1; i >= 0; i--) {
+    out[i] = Math.min(out[i]!, height - h / 2, i < out.length - 1 ? out[i + 1]! - h : Infinity);
+  }
+  return out;
 }
 
 /** The silhouette spec; its data is the sample table (named dataset 'rows'). */
@@ -39,20 +59,22 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
     n++;
     min = Math.min(min, r.silhouette);
   }
-  const mean = n > 0 ? sum / n : 0;
+  const mean = o.mean ?? (n > 0 ? sum / n : 0);
   let extent = 0;
   for (const g of groups.values()) extent = Math.max(extent, g.hi);
-  const height = Math.min(600, Math.max(160, Math.round(1.2 * extent), 24 * groups.size));
-  // a group thinner than a line of text keeps its label in the tooltip and the description only
-  const labels = [...groups.entries()]
-    .sort((a, b) => a[1].lo - b[1].lo)
-    .map(([cluster, g]) => ({
-      cluster,
-      mid: (g.lo + g.hi) / 2,
-      text: `${cluster} (n=${g.n}, mean ${(g.sum / g.n).toFixed(2)})`,
-      px: (height * (g.hi - g.lo)) / Math.max(1, extent),
-    }));
-  const shown = labels.filter((l) => l.px >= 11).map(({ px: _px, ...l }) => l);
+  const height = Math.min(600, Math.max(160, Math.round(1.2 * extent), 13 * groups.size));
+  const sorted = [...groups.entries()].sort((a, b) => a[1].lo - b[1].lo);
+  const toPx = height / Math.max(1, extent);
+  const centres = spreadLabels(
+    sorted.map(([, g]) => ((g.lo + g.hi) / 2) * toPx),
+    13,
+    height,
+  );
+  const labels = sorted.map(([cluster, g], i) => ({
+    cluster,
+    mid: round6(centres[i]! / toPx),
+    text: `${cluster} (n=${g.n}, mean ${(g.sum / g.n).toFixed(2)})`,
+  }));
   const xDomain = [Math.floor(Math.min(min, 0) * 10) / 10, 1];
   const x = {
     field: 'silhouette',
@@ -66,8 +88,8 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
     axis: null,
     scale: { domain: [0, extent], reverse: true, nice: false, zero: true },
   };
-  const big = table.rows.length > 5000;
-  const sampled = table.rows.length < table.total;
+  const big = n > 5000;
+  const sampled = n < table.total;
   return topLevel({
     description:
       `Silhouette plot of ${n} samples in ${groups.size} clusters; mean silhouette ` +
@@ -77,7 +99,7 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
     title: {
       text: 'Silhouette per sample',
       subtitle: sampled
-        ? `A seeded sample of ${table.rows.length} of ${table.total} samples. Dashed: mean ${mean.toFixed(3)}.`
+        ? `A seeded sample of ${n} of ${table.total} samples. Dashed: mean ${mean.toFixed(3)}.`
         : `Dashed line: mean silhouette ${mean.toFixed(3)}.`,
     },
     width: o.width,
@@ -119,7 +141,7 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
         encoding: { x: { datum: round6(mean), type: 'quantitative' } },
       },
       {
-        data: { values: shown },
+        data: { values: labels },
         mark: { type: 'text', align: 'right', dx: -4, fontSize: 11 },
         encoding: {
           x: { datum: xDomain[0], type: 'quantitative' },

@@ -48,6 +48,7 @@ import {
   type LoadingFlags,
   addLoadingOptions,
   integerFlag,
+  kFlag,
   numberFlag,
   loadFromFlags,
   seedFlag,
@@ -56,6 +57,7 @@ import {
   flagOptions,
   printSummary,
   writeOutFlag,
+  twoStageFlag,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
@@ -90,7 +92,8 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('hclust')
       .description('hierarchical (agglomerative) clustering cut into flat clusters')
-      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+      .argument('[file]', 'CSV, TSV, JSON or NDJSON file')
+      .usage('[options] <file>'),
   )
     .addOption(
       new Option('--method <name>', 'linkage method (default: ward)').choices(LINKAGE_NAMES),
@@ -122,18 +125,20 @@ export function register(program: Command, context: CliContext): void {
     .option('--out <file>', "write the cluster labels as CSV ('-': standard output)")
     .option('--force', FORCE_HELP)
     .option('--json', 'print the linkage matrix, leaf order and labels as JSON')
-    .action(async (file: string, flags: HclustFlags) => {
+    .action(async (file: string | undefined, flags: HclustFlags) => {
       await hclustCommand(file, flags, context);
     });
 }
 
 /** Load, fit, cut, write and print, as the flags say. */
 export async function hclustCommand(
-  file: string,
+  given: string | undefined,
   flags: HclustFlags,
   context: CliContext,
 ): Promise<void> {
-  const method = flags.method ?? 'ward';
+  // commander may hand the file to --two-stage (an option with an optional value): twoStageFlag
+  const stage = twoStageFlag(flags.twoStage, given, DEFAULT_CENTRES);
+  const file = stage.file;
   const cutGiven = flags.k !== undefined || flags.height !== undefined;
   if (!cutGiven && flags.out !== undefined) {
     throw new OptionError(
@@ -141,14 +146,19 @@ export async function hclustCommand(
         'prints the top merges and a suggested cut).',
     );
   }
+  const method = flags.method ?? 'ward';
   const metric = flags.metric ?? 'euclidean';
   // Options first, so that a mistyped flag fails before any work.
   const seed = seedFlag(flags.seed);
-  const twoStageOn = flags.twoStage !== undefined && flags.twoStage !== false;
-  const centres =
-    flags.twoStage === undefined || typeof flags.twoStage === 'boolean'
-      ? DEFAULT_CENTRES
-      : integerFlag('--two-stage', flags.twoStage, 2);
+  const twoStageOn = stage.centres !== undefined;
+  const centres = stage.centres ?? DEFAULT_CENTRES;
+  // Without a cut, the large-data runs cut into one cluster: only their tree is shown.
+  const spec: CutSpec =
+    flags.k !== undefined
+      ? { k: (kFlag(flags.k) as { k: number }).k }
+      : flags.height !== undefined
+        ? { height: numberFlag('--height', flags.height) }
+        : { k: 1 };
   const sample = flags.sample === undefined ? undefined : integerFlag('--sample', flags.sample, 2);
   if (twoStageOn && metric !== 'euclidean') {
     throw new OptionError(
@@ -162,13 +172,6 @@ export async function hclustCommand(
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
   warnIfUnscaled('hclust', dataset, scaling);
   const X = scaling === 'none' ? dataset : scale(dataset, { method: scaling }).scaled;
-  // Without a cut, the large-data runs cut into one cluster: only their tree is shown.
-  const spec: CutSpec =
-    flags.k !== undefined
-      ? { k: numberFlag('--k', flags.k) }
-      : flags.height !== undefined
-        ? { height: numberFlag('--height', flags.height) }
-        : { k: 1 };
   let tree: HClustResult;
   let labels: Int32Array;
   let large: LargeDataRun | undefined;

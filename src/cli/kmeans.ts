@@ -25,12 +25,15 @@ import type { FeatureMatrix } from '../data/dataset.js';
 import { type ScaleMethod, scale } from '../data/scale.js';
 import { labelsCsv, labelsRowsOf } from '../report/labels-csv.js';
 import { OptionError } from '../util/errors.js';
+import { MAX_RESTARTS } from '../util/validate.js';
 import type { CliContext } from './command.js';
 import {
   addLoadingOptions,
   checkOutFlag,
   FORCE_HELP,
   flagOptions,
+  integerFlag,
+  kFlag,
   type LoadingFlags,
   loadFromFlags,
   printSummary,
@@ -77,30 +80,9 @@ export function register(program: Command, context: CliContext): void {
     });
 }
 
-/** `--k 3` -> {k: 3}; `--k 2..10` -> {range: [2, 10]}. */
+/** `--k 3` -> {k: 3}; `--k 2..10` -> {range: [2, 10]} (the rule of every --k: `kFlag`). */
 export function parseK(text: string): { k: number } | { range: [number, number] } {
-  const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(text);
-  if (range) {
-    const lo = Number(range[1]);
-    const hi = Number(range[2]);
-    if (lo < 1 || hi <= lo) {
-      throw new OptionError(`--k range must be a..b with 1 <= a < b. Got '${text}' instead.`);
-    }
-    return { range: [lo, hi] };
-  }
-  if (!/^\s*\d+\s*$/.test(text) || Number(text) < 1) {
-    throw new OptionError(`--k must be an integer >= 1 or a range a..b. Got '${text}' instead.`);
-  }
-  return { k: Number(text) };
-}
-
-/** `--n-init`: digits only, or `fallback` when the flag is absent. */
-function nonNegativeFlag(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\s*\d+\s*$/.test(text)) {
-    throw new OptionError(`${flag} must be a non-negative integer. Got '${text}' instead.`);
-  }
-  return Number(text);
+  return kFlag(text, { range: true }) as { k: number } | { range: [number, number] };
 }
 
 /** Load, fit (or choose k), write and print, as the flags say. */
@@ -110,7 +92,8 @@ export async function kmeansCommand(
   context: CliContext,
 ): Promise<void> {
   const spec = parseK(flags.k ?? '');
-  const nInit = nonNegativeFlag('--n-init', flags.nInit, 10);
+  const nInit =
+    flags.nInit === undefined ? 10 : integerFlag('--n-init', flags.nInit, 1, MAX_RESTARTS);
   const seed = seedFlag(flags.seed);
   const algorithm = flags.algorithm ?? 'auto';
   const scaling = scaleMethodOf(flags.scale);

@@ -13,12 +13,12 @@
  *   const cmd = addLoadingOptions(program.command('kmeans').argument('<file>'));
  *   cmd.action(async (file, flags) => { const data = await loadFromFlags(file, flags); ... });
  *
- * Also the parsers of the numeric flags the commands share (`integerFlag`, `numberFlag`), which
- * throw an `OptionError` naming the flag, and the checks and the write of `--out` (`checkOutFlag`,
- * `writeOutFlag`). The labels file that `--out` of kmeans and hclust writes is
- * src/report/labels-csv.ts, shared with the report.
+ * Also the parsers of the numeric flags the commands share (`integerFlag`, `numberFlag`, `kFlag`
+ * for --k in every command, `twoStageFlag`), which throw an `OptionError` naming the flag, and
+ * the checks and the write of `--out` (`checkOutFlag`, `writeOutFlag`). The labels file that
+ * `--out` of kmeans and hclust writes is src/report/labels-csv.ts, shared with the report.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
@@ -143,21 +143,101 @@ function sizeOf(file: string): number {
   }
 }
 
-/** 'a, b,c' -> ['a', 'b', 'c']; empty items are dropped. */
+/**
+ * 'a,b,c' -> ['a', 'b', 'c']: split at commas, each item kept as typed (a space is part of a
+ * column name: 'a, b' names 'a' and ' b'); empty items are dropped. A name that matches no
+ * column exactly is an error that suggests the near ones (columns.ts).
+ */
 export function splitList(text: string): string[] {
-  return text
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+  return text.split(',').filter((item) => item !== '');
 }
 
-/** An integer flag (`--sample 500`): digits only, a safe integer, at least `min`. */
-export function integerFlag(flag: string, text: string, min: number): number {
+/**
+ * The one rule for integer flags (`--sample 500`, `--k 3`): decimal digits (spaces around them
+ * allowed), a safe integer, in [min, max]. No sign, no '.', no exponent, no hex.
+ */
+function isIntegerText(text: string): boolean {
+  return /^\s*\d+\s*$/.test(text) && Number.isSafeInteger(Number(text));
+}
+
+/** An integer flag (`--sample 500`): digits only, a safe integer, in [min, max]. */
+export function integerFlag(flag: string, text: string, min: number, max = Infinity): number {
   const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new OptionError(`${flag} must be an integer >= ${min}. Got '${text}' instead.`);
+  if (!isIntegerText(text) || value < min || value > max) {
+    const range = max === Infinity ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new OptionError(`${flag} must be an integer ${range}. Got '${text}' instead.`);
   }
   return value;
+}
+
+/** What `--k` of a command accepts besides one integer. */
+export interface KFlagForms {
+  /** 'auto': let the criteria choose (report). */
+  auto?: boolean;
+  /** a..b: choose among a..b (kmeans). */
+  range?: boolean;
+}
+
+/**
+ * `--k` of every command, one rule and one message: an integer >= 1 (as `integerFlag`), or,
+ * where the command takes them, 'auto' or a range a..b (1 <= a < b, each an integer as above).
+ */
+export function kFlag(
+  text: string,
+  forms: KFlagForms = {},
+): { k: number } | { range: [number, number] } | 'auto' {
+  const alternatives = [
+    ...(forms.auto ? ["'auto'"] : []),
+    ...(forms.range ? ['a range a..b'] : []),
+  ];
+  const fail = (detail = ''): never => {
+    throw new OptionError(
+      `--k must be an integer >= 1${alternatives.length > 0 ? ` or ${alternatives.join(' or ')}` : ''}` +
+        `${detail}. Got '${text}' instead.`,
+    );
+  };
+  if (forms.auto && text === 'auto') return 'auto';
+  if (forms.range && text.includes('..')) {
+    const parts = text.split('..');
+    if (parts.length !== 2 || !isIntegerText(parts[0]!) || !isIntegerText(parts[1]!)) fail();
+    const lo = Number(parts[0]);
+    const hi = Number(parts[1]);
+    if (lo < 1 || hi <= lo) fail(' (a range a..b needs 1 <= a < b)');
+    return { range: [lo, hi] };
+  }
+  if (!isIntegerText(text) || Number(text) < 1) fail();
+  return { k: Number(text) };
+}
+
+/**
+ * `--two-stage [centres]` after commander: true (the flag alone: `fallback` centres), or the
+ * centres as typed. Commander gives an optional value the next word whatever it is, so
+ * `report --two-stage data.csv` hands the data file to --two-stage: when `file` is missing, a
+ * value that is not an integer is taken as the file (returned in `file`); when the file was
+ * given too, a value that names an existing file or looks like one (a '/', '\\' or an
+ * extension) is an error that says so, not a bad number of centres.
+ */
+export function twoStageFlag(
+  value: boolean | string | undefined,
+  file: string | undefined,
+  fallback: number,
+): { centres: number | undefined; file: string } {
+  let centres: number | undefined;
+  if (value === undefined || value === false) centres = undefined;
+  else if (value === true) centres = fallback;
+  else if (isIntegerText(value)) centres = integerFlag('--two-stage', value, 2);
+  else if (file === undefined) {
+    return { centres: fallback, file: value };
+  } else if (existsSync(value) || /[/\\]|\.[A-Za-z0-9]{1,8}$/.test(value)) {
+    throw new OptionError(
+      `--two-stage takes a number of centres (an integer >= 2), but '${value}' is a file name. ` +
+        `Give the data file once, and --two-stage alone or with a number (--two-stage 256).`,
+    );
+  } else {
+    centres = integerFlag('--two-stage', value, 2);
+  }
+  if (file === undefined) throw new OptionError("missing required argument 'file'");
+  return { centres, file };
 }
 
 /** `--seed`: an integer in [0, 2^32 - 1] (what RandomState accepts), or `fallback` when absent. */

@@ -113,7 +113,11 @@ export async function pcaCommand(
       scoresCsv(dataset, result),
       file,
       flags,
-      { command: 'pca', dataset, options: { ...flagOptions(flags), ...options } },
+      {
+        command: 'pca',
+        dataset,
+        options: { ...options, scale: scaling, flags: flagOptions(flags) },
+      },
       context,
     );
   }

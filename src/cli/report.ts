@@ -1,7 +1,7 @@
 /**
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
  *  [--k 3|2..6|auto] [--method ward] [--seed 0] [--n-init 10] [--out reports/NAME.html] [--static]
- *  [--two-stage [centres] | --sample N]`
+ *  [--two-stage [centres] | --sample N] [--max-features N]`
  *
  * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
  * sample of 5000 rows above that size; `--sample N` sets that size. `--two-stage [centres]`
@@ -15,6 +15,10 @@
  * The outputs are checked before any work (src/report/outputs.ts): none may be the input file,
  * nor an existing file clusterlens did not write (unless --force), and they are committed
  * together. `--out` naming a device, a FIFO or '-' (standard output) writes the HTML only, there.
+ * Data wider than `--max-features` (default 2000) is reduced to its columns of highest variance
+ * (buildReport's `maxFeatures`; the preprocessing log says so). The file argument is declared
+ * optional only so that `report --two-stage data.csv` (where commander hands the file to
+ * --two-stage) can be read as meant (`twoStageFlag`); a missing file is still an error.
  */
 import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
@@ -26,21 +30,22 @@ import type { ScaleMethod } from '../data/scale.js';
 import {
   buildReport,
   checkReportOutputs,
+  MAX_REPORT_FEATURES,
   type ReportOptions,
   resolveReportOptions,
   writeReport,
 } from '../report/build.js';
-import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
-import { parseK as parseKmeansK } from './kmeans.js';
 import { scaleMethodOf, scaleOption } from './scaling.js';
 import {
   addLoadingOptions,
   FORCE_HELP,
   integerFlag,
+  kFlag,
   type LoadingFlags,
   loadFromFlags,
   seedFlag,
+  twoStageFlag,
 } from './options.js';
 
 /** Where reports go without --out (created when missing). */
@@ -58,6 +63,7 @@ interface ReportFlags extends LoadingFlags {
   orientation: (typeof ORIENTATIONS)[number];
   twoStage?: boolean | string;
   sample?: string;
+  maxFeatures?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -67,7 +73,8 @@ export function register(program: Command, context: CliContext): void {
       .description(
         'write the one-file HTML report: choose k, k-means, hierarchical clustering, PCA',
       )
-      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+      .argument('[file]', 'CSV, TSV, JSON or NDJSON file')
+      .usage('[options] <file>'),
   )
     .addOption(scaleOption())
     .option(
@@ -103,21 +110,27 @@ export function register(program: Command, context: CliContext): void {
         .choices(ORIENTATIONS)
         .default('top'),
     )
-    .action(async (file: string, flags: ReportFlags) => {
+    .option(
+      '--max-features <n>',
+      `above this many feature columns, analyse the n of highest variance (default: ${MAX_REPORT_FEATURES})`,
+    )
+    .action(async (given: string | undefined, flags: ReportFlags) => {
       const t0 = performance.now();
       const step = (what: string) =>
         context.progress(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      const { centres, file } = twoStageFlag(flags.twoStage, given, DEFAULT_CENTRES);
+      const k = kFlag(flags.k, { auto: true, range: true });
       const options: ReportOptions = {
         scale: scaleMethodOf(flags.scale),
-        k: parseK(flags.k),
+        k: k === 'auto' ? 'auto' : 'range' in k ? k.range : k.k,
         method: flags.method,
         seed: seedFlag(flags.seed),
         orientation: flags.orientation,
       };
       if (flags.nInit !== undefined) options.nInit = integerFlag('--n-init', flags.nInit, 1);
-      if (flags.twoStage !== undefined && flags.twoStage !== false) {
-        options.twoStage =
-          flags.twoStage === true ? DEFAULT_CENTRES : integerFlag('--two-stage', flags.twoStage, 2);
+      if (centres !== undefined) options.twoStage = centres;
+      if (flags.maxFeatures !== undefined) {
+        options.maxFeatures = integerFlag('--max-features', flags.maxFeatures, 1);
       }
       if (flags.sample !== undefined) {
         const sample = integerFlag('--sample', flags.sample, 3);
@@ -149,18 +162,4 @@ export function register(program: Command, context: CliContext): void {
           : `${written.html}\n${written.json}\n${written.labels}\n${written.specs.length} specs in ${out.replace(/\.html?$/i, '')}.vl/\n`,
       );
     });
-}
-
-/** `--k 3`, `--k auto`, or `--k 2..6` (a range to choose from, parsed as kmeans parses it). */
-function parseK(text: string): number | 'auto' | [number, number] {
-  if (text === 'auto') return 'auto';
-  if (text.includes('..')) {
-    const spec = parseKmeansK(text);
-    if ('range' in spec) return spec.range;
-  }
-  const k = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isInteger(k) || k < 1) {
-    throw new OptionError(`--k must be an integer >= 1 or 'auto'. Got '${text}' instead.`);
-  }
-  return k;
 }

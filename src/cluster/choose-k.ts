@@ -54,12 +54,15 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
+import { symmetricEigen } from '../decomposition/eigen.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { formatProse } from '../util/format.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
+  MAX_ITERATIONS,
+  MAX_RESTARTS,
   checkBoolean,
   checkInteger,
   checkKeyword,
@@ -84,8 +87,12 @@ import {
   type KMeansAlgorithm,
   type KMeansResult,
   kmeans,
+  columnRanges,
   rescaledResult,
 } from './kmeans.js';
+
+/** Most reference sets of the gap statistic (each costs one k-means fit per candidate k). */
+export const MAX_GAP_REFERENCES = 1000;
 
 /** The reference distributions of the gap statistic. */
 export const GAP_REFERENCES = ['uniform', 'pca'] as const;
@@ -312,6 +319,7 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   const unit = magnitudeUnit(X0.data);
   const M = unit === 1 ? X0 : { rows: X0.rows, cols: X0.cols, data: divideBy(X0.data, unit) };
   const logUnit2 = 2 * Math.log(unit);
+  const ranges = unit === 1 ? undefined : columnRanges(M, 1);
   const n = M.rows;
   if (n === 0 || M.cols === 0) {
     throw new DataError(`chooseK needs at least one row and one column; got ${n} x ${M.cols}.`);
@@ -325,13 +333,13 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   // range is checked as is.
   const rangeSource = options.k === undefined ? 'default' : 'given';
   const ks = candidates(options.k === undefined ? (defaultKRange(n) ?? [2, 2]) : o.k, n, fn);
-  const nInit = checkInteger(fn, 'nInit', o.nInit, 1);
+  const nInit = checkInteger(fn, 'nInit', o.nInit, 1, MAX_RESTARTS);
   const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
-  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
   const withGap = checkBoolean(fn, 'gap', o.gap);
-  const B = checkInteger(fn, 'gapReferences', o.gapReferences, 1);
+  const B = checkInteger(fn, 'gapReferences', o.gapReferences, 1, MAX_GAP_REFERENCES);
   const given = checkKeyword(fn, 'gapReference', o.gapReference, [
     ...GAP_REFERENCES,
     ...(Object.keys(GAP_REFERENCE_ALIASES) as (keyof typeof GAP_REFERENCE_ALIASES)[]),
@@ -364,7 +372,7 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   for (const k of ks) {
     const fit = kmeans(M, { k, ...fitOptions });
     scaledInertia.push(fit.inertia);
-    fits.push(unit === 1 ? fit : rescaledResult(fit, unit, M.cols, true));
+    fits.push(unit === 1 ? fit : rescaledResult(fit, unit, M.cols, true, ranges));
     const row: ChooseKRow = { k, inertia: fits[fits.length - 1]!.inertia };
     const distinct = fit.sizes.filter((s) => s > 0).length;
     if (distinct >= 2 && distinct <= n - 1) {
@@ -645,9 +653,17 @@ function candidates(spec: readonly number[], n: number, fn: string): number[] {
     );
   }
   let ks: number[];
-  if (spec.length === 2 && spec[1]! > spec[0]! + 1) {
+  if (spec.length === 2) {
+    // [min, max]: a reversed pair is a mistake, not a list of two
     const lo = checkInteger(fn, 'k', spec[0], 1);
-    const hi = checkInteger(fn, 'k', spec[1], lo + 1);
+    const hi = checkInteger(fn, 'k', spec[1], 1);
+    if (hi < lo) {
+      throw new OptionError(
+        `The 'k' option of ${fn} must be [min, max] with min <= max. Got [${lo}, ${hi}] ` +
+          `instead; did you mean [${hi}, ${lo}]?`,
+      );
+    }
+    if (hi > n) throw new OptionError(`n_samples=${n} should be >= k=${hi}.`);
     ks = [];
     for (let k = lo; k <= hi; k++) ks.push(k);
   } else {
@@ -719,6 +735,12 @@ export function referenceBox(
 /**
  * B reference data sets of X's shape, uniform over `referenceBox` (rotated back and shifted to
  * the mean for 'pca'), drawn row by row from `RandomState(seed)`.
+ *
+ * With at least as many columns as rows the data spans at most n - 1 principal axes, and the
+ * 'pca' reference is drawn in those axes and left there (`referenceSetsWide`): every dispersion
+ * of the gap statistic depends only on distances between rows, which the orthonormal rotation
+ * back would not change, and the axes come from the n x n Gram matrix instead of the d x d
+ * scatter matrix (a 1,000-column table no longer waits on a 1,000 x 1,000 eigendecomposition).
  */
 function referenceSets(
   M: FeatureMatrix,
@@ -727,6 +749,7 @@ function referenceSets(
   seed: number,
 ): FeatureMatrix[] {
   const { rows: n, cols: d } = M;
+  if (reference === 'pca' && d >= n) return referenceSetsWide(M, B, seed);
   const rng = new RandomState(seed);
   const { lo, hi, mean, V } = referenceBox(M, reference);
   const out: FeatureMatrix[] = [];
@@ -747,6 +770,55 @@ function referenceSets(
       }
     }
     out.push({ rows: n, cols: d, data: R });
+  }
+  return out;
+}
+
+/**
+ * The 'pca' reference sets of a matrix with at least as many columns as rows, in its principal axes: the
+ * centred rows' Gram matrix G = Xc Xc^T = U L U^T gives the scores U sqrt(L) of the axes with
+ * L > n eps L_1 (the others hold no variance); each reference row is uniform over the box of
+ * those scores.
+ */
+function referenceSetsWide(M: FeatureMatrix, B: number, seed: number): FeatureMatrix[] {
+  const { rows: n, cols: d, data } = M;
+  const rng = new RandomState(seed);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]!;
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  const xc = new Float64Array(n * d);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) xc[i * d + j] = data[i * d + j]! - mean[j]!;
+  const gram = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += xc[a * d + j]! * xc[b * d + j]!;
+      gram[a * n + b] = s;
+      gram[b * n + a] = s;
+    }
+  }
+  const { values, vectors } = symmetricEigen(gram, n);
+  let r = 0;
+  while (r < n && values[r]! > n * Number.EPSILON * values[0]!) r++;
+  r = Math.max(r, 1);
+  const lo = new Float64Array(r).fill(Infinity);
+  const hi = new Float64Array(r).fill(-Infinity);
+  for (let c = 0; c < r; c++) {
+    const root = Math.sqrt(Math.max(values[c]!, 0));
+    for (let i = 0; i < n; i++) {
+      const v = vectors[c * n + i]! * root;
+      if (v < lo[c]!) lo[c] = v;
+      if (v > hi[c]!) hi[c] = v;
+    }
+  }
+  const out: FeatureMatrix[] = [];
+  for (let b = 0; b < B; b++) {
+    const R = new Float64Array(n * r);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < r; c++) R[i * r + c] = rng.uniform(lo[c]!, hi[c]!);
+    }
+    out.push({ rows: n, cols: r, data: R });
   }
   return out;
 }

@@ -30,7 +30,7 @@ import {
   checkKnownOptions,
   checkNumber,
 } from '../util/validate.js';
-import { type CutSpec, fromLinkage, type HClustResult } from './tree.js';
+import { type CutSpec, fromLinkage, type HClustResult, isHClustResult } from './tree.js';
 
 /** Options of `dendrogram`. */
 export interface DendrogramOptions {
@@ -99,6 +99,12 @@ export function dendrogram(
   tree: HClustResult | readonly (readonly number[])[],
   options: DendrogramOptions = {},
 ): DendrogramLayout {
+  if (!Array.isArray(tree) && !isHClustResult(tree)) {
+    throw new OptionError(
+      'dendrogram expects a tree made by hclust (or fromLinkage, twoStage, sampledHclust) or a ' +
+        `linkage matrix (number[][]). Got ${tree === null ? 'null' : typeof tree} instead.`,
+    );
+  }
   checkKnownOptions('dendrogram', options, Object.keys(defaults));
   const o = { ...defaults, ...definedOnly(options) };
   const h: HClustResult = Array.isArray(tree) ? fromLinkage(tree) : (tree as HClustResult);

@@ -52,7 +52,14 @@ import { assertUnreachable, DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { divideBy } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
-import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
+import {
+  MAX_ITERATIONS,
+  MAX_RESTARTS,
+  checkInteger,
+  checkKeyword,
+  checkKnownOptions,
+  checkNumber,
+} from '../util/validate.js';
 import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
 import {
   explicitCentres,
@@ -209,8 +216,8 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   if (n === 0 || d === 0) {
     throw new DataError(`kmeans needs at least one row and one column; got ${n} x ${d}.`);
   }
-  let nInit = checkInteger(fn, 'nInit', o.nInit, 1);
-  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  let nInit = checkInteger(fn, 'nInit', o.nInit, 1, MAX_RESTARTS);
+  const maxIterations = checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   const tolerance = checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
   const seed = checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   const algorithm = checkKeyword(fn, 'algorithm', o.algorithm, KMEANS_ALGORITHMS);
@@ -243,7 +250,7 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
       ...options,
       init: scaledInit,
     } as KMeansOptions);
-    return rescaledResult(inner, unit, d);
+    return rescaledResult(inner, unit, d, false, columnRanges(M, unit));
   }
   let initCentres: Float64Array | null = null;
   if (explicit) {
@@ -319,15 +326,24 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
 /**
  * A fit of X / unit as a fit of X: centroids times unit, inertia times unit^2 (Infinity, with a
  * warning unless `quiet`, when the true inertia is beyond the largest double), `predict`
- * divides its input. @internal
+ * divides its input. `ranges` (from `columnRanges`) holds each centroid coordinate inside its
+ * column's [min, max], where a mean lies: centring and shifting back may round a centre of
+ * rows at -Number.MAX_VALUE / unit one step beyond it, which times unit would be -Infinity.
+ * @internal
  */
 export function rescaledResult(
   inner: KMeansResult,
   unit: number,
   d: number,
   quiet = false,
+  ranges?: Float64Array,
 ): KMeansResult {
-  const centroids = inner.centroids.map((row) => row.map((v) => v * unit));
+  const centroids = inner.centroids.map((row) =>
+    row.map((v, j) => {
+      if (ranges === undefined) return v * unit;
+      return Math.min(Math.max(v, ranges[2 * j]!), ranges[2 * j + 1]!) * unit;
+    }),
+  );
   const inertia = inner.inertia * unit * unit;
   if (!Number.isFinite(inertia) && !quiet) {
     warn(
@@ -353,6 +369,25 @@ export function rescaledResult(
       return { ...inner.toMlKMeans(), centroids: centroids.map((row) => row.slice()) };
     },
   };
+}
+
+/** Per column j the [min, max] of X / unit, at 2j and 2j + 1. @internal */
+export function columnRanges(M: FeatureMatrix, unit: number): Float64Array {
+  const { rows: n, cols: d, data } = M;
+  const out = new Float64Array(2 * d);
+  for (let j = 0; j < d; j++) {
+    out[2 * j] = Number.POSITIVE_INFINITY;
+    out[2 * j + 1] = Number.NEGATIVE_INFINITY;
+  }
+  for (let i = 0; i < n; i++) {
+    const p = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = data[p + j]! / unit;
+      if (v < out[2 * j]!) out[2 * j] = v;
+      if (v > out[2 * j + 1]!) out[2 * j + 1] = v;
+    }
+  }
+  return out;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

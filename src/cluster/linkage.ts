@@ -98,7 +98,7 @@ import {
   formatBytes,
   memoryBudget,
 } from '../util/memory.js';
-import { checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
+import { checkArgument, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import {
   type DistanceInput,
   distancesFromRow,
@@ -178,7 +178,9 @@ const RAISE_LIMIT = option('memoryLimit', undefined, {
 });
 
 /** Where the working dissimilarities live; see the file header. */
-export type LinkageLayout = 'square' | 'condensed' | 'features';
+/** The memory layouts of hclust. */
+const LINKAGE_LAYOUTS = ['square', 'condensed', 'features'] as const;
+export type LinkageLayout = (typeof LINKAGE_LAYOUTS)[number];
 
 /** Options of `hclust`. */
 export interface HClustOptions {
@@ -408,6 +410,10 @@ const NS_PER_PAIR: Record<LinkageLayout, [number, number]> = {
 
 /** Rough running time in seconds of hclust on n points of d columns in the given layout. */
 export function estimateLinkageSeconds(n: number, d: number, layout: LinkageLayout): number {
+  const fn = 'estimateLinkageSeconds';
+  checkArgument.integer(fn, 'n', n, 0);
+  checkArgument.integer(fn, 'd', d, 0);
+  checkKeyword(fn, 'layout', layout, LINKAGE_LAYOUTS);
   const [a, b] = NS_PER_PAIR[layout];
   return ((n * (n - 1)) / 2) * (a + b * Math.max(d, 1)) * 1e-9;
 }
@@ -504,6 +510,12 @@ export function planLinkage(
   budgetSource = 'the memoryLimit option',
   dataCopies = 0,
 ): LinkagePlan {
+  const fn = 'planLinkage';
+  checkArgument.integer(fn, 'n', n, 0);
+  checkArgument.integer(fn, 'd', d, 0);
+  checkKeyword(fn, 'method', method, LINKAGE_METHODS);
+  checkKeyword(fn, 'layout', layout, ['auto', ...LINKAGE_LAYOUTS]);
+  checkArgument.number(fn, 'memoryLimit', memoryLimit, 0);
   const limit = `${formatBytes(memoryLimit)} (${budgetSource})`;
   const featuresPossible =
     input === null &&

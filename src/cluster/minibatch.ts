@@ -48,6 +48,8 @@ import { warn } from '../util/log.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
+  MAX_ITERATIONS,
+  MAX_RESTARTS,
   checkBoolean,
   checkInteger,
   checkKeyword,
@@ -113,7 +115,7 @@ export interface MiniBatchKMeansModel {
   readonly k: number;
   /** The centres, k x d (empty before the first `partialFit`). */
   readonly centroids: number[][];
-  /** Total weight each centre has absorbed. */
+  /** Total weight each centre has absorbed (empty before the first fit or chunk). */
   readonly counts: Float64Array;
   /** Steps made (batches in `fit`, one per `partialFit`). */
   readonly steps: number;
@@ -182,9 +184,9 @@ function resolve(fn: string, options: MiniBatchKMeansOptions): Resolved {
   } as Resolved;
   checkInteger(fn, 'k', o.k, 1);
   checkInteger(fn, 'batchSize', o.batchSize, 1);
-  checkInteger(fn, 'nInit', o.nInit, 1);
+  checkInteger(fn, 'nInit', o.nInit, 1, MAX_RESTARTS);
   if (o.initSize !== undefined) checkInteger(fn, 'initSize', o.initSize, 1);
-  checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   checkInteger(fn, 'maxNoImprovement', o.maxNoImprovement, 0);
   checkNumber(fn, 'tolerance', o.tolerance, { min: 0 });
   checkNumber(fn, 'reassignmentRatio', o.reassignmentRatio, { min: 0 });
@@ -264,7 +266,8 @@ class Model implements MiniBatchKMeansModel {
     this.o = o;
     this.k = o.k;
     this.d = d;
-    this.counts = new Float64Array(o.k);
+    // allocated by the first fit or chunk, once k is known to be at most its rows
+    this.counts = new Float64Array(0);
   }
 
   get centroids(): number[][] {

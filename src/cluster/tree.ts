@@ -99,8 +99,22 @@ export interface HClustResult {
   toJSON(): HClustJSON;
 }
 
+/** The results `makeHClustResult` made: their Z and n are consistent by construction. */
+const madeHere = new WeakSet<object>();
+
+/** True if `x` is an `HClustResult` made by this library (hclust, fromLinkage, ...), not a copy. */
+export function isHClustResult(x: unknown): x is HClustResult {
+  return typeof x === 'object' && x !== null && madeHere.has(x);
+}
+
 /** Wrap a Z matrix (Float64Array, row-major) in an `HClustResult`. */
 export function makeHClustResult(Z: Float64Array, n: number, info: HClustInfo): HClustResult {
+  const result = hclustResult(Z, n, info);
+  madeHere.add(result);
+  return result;
+}
+
+function hclustResult(Z: Float64Array, n: number, info: HClustInfo): HClustResult {
   const linkage: number[][] = new Array(n - 1);
   for (let k = 0; k < n - 1; k++) {
     linkage[k] = [Z[4 * k]!, Z[4 * k + 1]!, Z[4 * k + 2]!, Z[4 * k + 3]!];
@@ -150,19 +164,32 @@ export function makeHClustResult(Z: Float64Array, n: number, info: HClustInfo): 
  * consistent, heights finite and non-negative.
  */
 export function fromLinkage(linkage: readonly (readonly number[])[]): HClustResult {
+  if (!Array.isArray(linkage) || linkage.length === 0) {
+    throw new OptionError(
+      'fromLinkage expects the linkage matrix as an array of n - 1 rows [a, b, height, size] ' +
+        `(n >= 2). Got ${Array.isArray(linkage) ? 'an empty array' : linkage === null ? 'null' : typeof linkage} instead.`,
+    );
+  }
   const n = linkage.length + 1;
   const Z = new Float64Array(4 * (n - 1));
   const used = new Uint8Array(2 * n - 1);
   const size = new Float64Array(2 * n - 1).fill(1);
   for (let k = 0; k < n - 1; k++) {
     const row = linkage[k]!;
+    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
+      throw new OptionError(
+        `fromLinkage: row ${k} of the linkage matrix must be an array [a, b, height, size]; ` +
+          `got ${row === null ? 'null' : typeof row}.`,
+      );
+    }
     const [a, b, h, s] = row as [number, number, number, number];
     const bad = (what: string): never => {
       throw new OptionError(
-        `fromLinkage: row ${k} of the linkage matrix ${what}; got [${row.join(', ')}].`,
+        `fromLinkage: row ${k} of the linkage matrix ${what}; got [${Array.from(row as ArrayLike<unknown>, String).join(', ')}].`,
       );
     };
-    if (row.length !== 4) bad('must have 4 values');
+    if ((row as ArrayLike<unknown>).length !== 4) bad('must have 4 values');
+    if (typeof h !== 'number' || typeof s !== 'number') bad('must hold numbers');
     for (const c of [a, b]) {
       if (!Number.isInteger(c) || c < 0 || c >= n + k)
         bad(`refers to a cluster id outside [0, ${n + k})`);

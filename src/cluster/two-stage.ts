@@ -30,7 +30,7 @@ import { DataError, OptionError } from '../util/errors.js';
 import { message, option } from '../util/message.js';
 import { divideBy, magnitudeUnit } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
-import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
+import { MAX_RESTARTS, checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { kmeans } from './kmeans.js';
 import { miniBatchKMeans } from './minibatch.js';
 import { type HClustOptions, hclust, resolveLinkageMethod } from './linkage.js';
@@ -128,7 +128,7 @@ export function twoStage(X: MatrixLike, options: TwoStageOptions): TwoStageResul
   const m = checkInteger('twoStage', 'centres', o.centres, 2);
   const method = resolveLinkageMethod(o.method, 'twoStage');
   const seed = checkInteger('twoStage', 'seed', o.seed, 0, 0xffffffff);
-  const nInit = checkInteger('twoStage', 'nInit', o.nInit, 1);
+  const nInit = checkInteger('twoStage', 'nInit', o.nInit, 1, MAX_RESTARTS);
   const firstStage = checkKeyword('twoStage', 'firstStage', o.firstStage, FIRST_STAGES);
   const spec = cutSpecFromOptions('twoStage', o.k, o.height);
   const x = toFeatureMatrix(X, { fn: 'twoStage' });

@@ -141,10 +141,17 @@ export class TableBuilder {
   private header: string[] = [];
   private kinds = new Uint8Array(0);
   /**
-   * The numbers of the candidate feature columns, row-major: row i, slot k at i * slots + k, so
-   * that the usual case (every candidate is a feature, no row dropped) needs no copy at the end.
+   * The numbers of the candidate feature columns, row-major, in blocks of rows: the current
+   * block holds rows blockStart.. (row i, slot k at (i - blockStart) * slots + k), the full
+   * ones wait in `blocks`. `finish` joins them into one n x slots array (when there is one
+   * block, the usual case of a file under 1024 rows or of a narrow file, without a copy, so that
+   * when every candidate is a feature and no row is dropped the buffer already is the matrix).
+   * Blocks instead of one array that doubles: a wide file (100,000 columns) is never copied
+   * whole while it is read.
    */
   private buffer = new Float64Array(0);
+  private blocks: Float64Array[] = [];
+  private blockStart = 0;
   /** Slot of each column in a buffer row, or -1 for columns that are not numbers. */
   private slot = new Int32Array(0);
   private slots = 0;
@@ -216,9 +223,14 @@ export class TableBuilder {
     const available = () => listNames(header);
     const known = (option: string, name: string) => {
       if (!seen.has(name)) {
+        const near = nearNames(name, header);
         throw new OptionError(
           `The '${option}' option names column '${name}', which is not in ` +
-            `${this.source.file ?? 'the data'}. Available columns: ${available()}.`,
+            `${this.source.file ?? 'the data'}` +
+            (near.length > 0
+              ? `. Did you mean ${near.map((c) => `'${c}'`).join(' or ')}? Names are matched ` +
+                'exactly, spaces and case included.'
+              : `. Available columns: ${available()}.`),
         );
       }
     };
@@ -262,7 +274,9 @@ export class TableBuilder {
       if (kind === FEATURE || kind === AUTO || kind === ROWS) this.slot[j] = this.slots++;
       if (kind === KEEP || kind === ROWS) this.texts[j] = [];
     }
-    this.capacity = 1024;
+    // 1024 rows, or fewer for wide files: the first buffer holds at most 2^20 values (8 MiB)
+    // and grows by doubling (100,000 columns would otherwise start with 800 MB)
+    this.capacity = Math.max(1, Math.min(1024, Math.floor(2 ** 20 / Math.max(1, this.slots))));
     this.buffer = new Float64Array(this.capacity * this.slots);
     this.headerSet = true;
   }
@@ -287,11 +301,29 @@ export class TableBuilder {
     return this.header;
   }
 
+  /** The current block is full: keep it, and start one twice as long (at most 2^24 values). */
   private grow(): void {
-    this.capacity *= 2;
-    const grown = new Float64Array(this.capacity * this.slots);
-    grown.set(this.buffer);
-    this.buffer = grown;
+    this.blocks.push(this.buffer);
+    this.blockStart = this.rows;
+    const cap = Math.max(this.capacity, Math.floor(2 ** 24 / Math.max(1, this.slots)));
+    this.capacity = Math.min(2 * this.capacity, cap);
+    this.buffer = new Float64Array(this.capacity * this.slots);
+  }
+
+  /** Join the blocks into one array of n x slots values (nothing to do with one block). */
+  private joinBlocks(): void {
+    if (this.blocks.length === 0) return;
+    const all = new Float64Array(this.rows * this.slots);
+    let offset = 0;
+    for (const block of this.blocks) {
+      all.set(block, offset);
+      offset += block.length;
+    }
+    all.set(this.buffer.subarray(0, (this.rows - this.blockStart) * this.slots), offset);
+    this.blocks = [];
+    this.blockStart = 0;
+    this.buffer = all;
+    this.capacity = this.rows;
   }
 
   /**
@@ -306,12 +338,12 @@ export class TableBuilder {
   ): void {
     const d = this.header.length;
     if (count !== d) this.ragged(count, line);
-    if (this.rows === this.capacity) this.grow();
+    if (this.rows - this.blockStart === this.capacity) this.grow();
     const i = this.rows;
     const kinds = this.kinds;
     const buffer = this.buffer;
     const slot = this.slot;
-    const o = i * this.slots;
+    const o = (i - this.blockStart) * this.slots;
     const point = this.point;
     for (let j = 0; j < d; j++) {
       const kind = kinds[j];
@@ -355,7 +387,7 @@ export class TableBuilder {
     const trimmed = text.trim();
     if (isMissingToken(trimmed)) {
       this.countMissing(j, line, text);
-      this.buffer[i * this.slots + this.slot[j]!] = Number.NaN;
+      this.buffer[(i - this.blockStart) * this.slots + this.slot[j]!] = Number.NaN;
       return;
     }
     const v =
@@ -366,14 +398,14 @@ export class TableBuilder {
         : commaDecimalValue(trimmed);
     if (v !== undefined) {
       if (Number.isFinite(v)) {
-        this.buffer[i * this.slots + this.slot[j]!] = v;
+        this.buffer[(i - this.blockStart) * this.slots + this.slot[j]!] = v;
         return;
       }
       if (this.firstOverflowLine[j] === 0) {
         this.firstOverflowLine[j] = line;
         this.firstOverflow[j] = text;
       }
-      this.buffer[i * this.slots + this.slot[j]!] = Number.NaN;
+      this.buffer[(i - this.blockStart) * this.slots + this.slot[j]!] = Number.NaN;
       return;
     }
     // Text: remember where, for the warning or the error.
@@ -436,7 +468,9 @@ export class TableBuilder {
         this.place(),
       );
     }
+    this.joinBlocks();
     const { label, id, features } = this.options;
+    const excluded = new Set(this.options.exclude);
     const header = this.header;
     const d = header.length;
     const columns: ColumnInfo[] = [];
@@ -534,10 +568,7 @@ export class TableBuilder {
         continue;
       }
       if (kind === SKIP) {
-        info.role =
-          features !== undefined && !this.options.exclude.includes(name)
-            ? 'not selected'
-            : 'excluded';
+        info.role = features !== undefined && !excluded.has(name) ? 'not selected' : 'excluded';
         info.type = 'unread';
         if (info.role === 'excluded') leftOut.push({ column: name, reason: 'excluded' });
         else leftOut.push({ column: name, reason: 'not in features' });
@@ -826,13 +857,14 @@ export function resolveColumnOptions(
       throw new OptionError(`Column '${held}' is the ${role}, so it cannot be excluded too.`);
     }
   }
+  const excluded = new Set(exclude);
+  const named = new Set<string>();
   for (const name of features ?? []) {
-    if (exclude.includes(name)) {
+    if (excluded.has(name)) {
       throw new OptionError(`Column '${name}' is named both in features and in exclude.`);
     }
-    if (features!.indexOf(name) !== features!.lastIndexOf(name)) {
-      throw new OptionError(`Column '${name}' is named twice in features.`);
-    }
+    if (named.has(name)) throw new OptionError(`Column '${name}' is named twice in features.`);
+    named.add(name);
   }
   const resolved: Required<Omit<ColumnOptions, 'label' | 'id' | 'features'>> & ColumnOptions = {
     exclude,
@@ -959,6 +991,43 @@ const WARNED_COLUMNS = 10;
 
 /** At most this many names are listed in a message. */
 const LISTED = 20;
+
+/**
+ * Header names close to `name`, for the message about a name that matches no column: the same
+ * name but for surrounding spaces or case, else names at most 2 edits away (for names of at
+ * least 4 characters). At most 5, in header order. Linear in the number of columns.
+ */
+export function nearNames(name: string, header: readonly string[]): string[] {
+  const folded = name.trim().toLowerCase();
+  const same = header.filter((h) => h.trim().toLowerCase() === folded);
+  if (same.length > 0) return same.slice(0, 5);
+  if (folded.length < 4) return [];
+  const out: string[] = [];
+  for (const h of header) {
+    if (Math.abs(h.length - name.length) <= 2 && editDistanceAtMost(name, h, 2)) out.push(h);
+    if (out.length === 5) break;
+  }
+  return out;
+}
+
+/** True if a and b are at most `max` insertions, deletions or substitutions apart. */
+function editDistanceAtMost(a: string, b: string, max: number): boolean {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const v = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      current.push(v);
+      if (v < best) best = v;
+    }
+    if (best > max) return false;
+    previous = current;
+  }
+  return previous[b.length]! <= max;
+}
 
 /** "'a', 'b', 'c'", or the first 20 and how many more. */
 function listNames(names: readonly string[]): string {

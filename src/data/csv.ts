@@ -436,7 +436,9 @@ export function parseCsvTable(
   keepMissing = false,
 ): LoadedTable {
   if (typeof text !== 'string') {
-    throw new TypeError(`parseCsv expects the CSV text as a string. Got ${typeof text} instead.`);
+    throw new DataError(
+      `parseCsv expects the CSV text as a string. Got ${text === null ? 'null' : typeof text} instead.`,
+    );
   }
   return parseCsvChunks([text], options, keepMissing);
 }

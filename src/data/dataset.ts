@@ -6,10 +6,12 @@
  * Public fitting functions accept any `MatrixLike` and convert it once, at their boundary, with
  * `toFeatureMatrix`, which also rejects NaN and Infinity with the row and column.
  */
+import { createHash } from 'node:crypto';
 import { Matrix } from 'ml-matrix';
 import { DataError } from '../util/errors.js';
 import { finiteMagnitudeUnit, unitOfMax } from '../util/magnitude.js';
 import { message, option } from '../util/message.js';
+import { checkKnownOptions } from '../util/validate.js';
 
 /** A dense row-major matrix of doubles: element (i, j) is `data[i * cols + j]`. */
 export interface FeatureMatrix {
@@ -30,8 +32,11 @@ export interface DatasetSource {
   rowsDropped: number;
   /** Values imputed by the `mean` or `median` policy. */
   valuesImputed: number;
-  /** Format the loader used. */
-  format: 'csv' | 'tsv' | 'json' | 'ndjson';
+  /**
+   * Format the loader used; 'matrix' for a dataset made from a matrix in memory
+   * (`toDataset`, `buildReport` of a FeatureMatrix).
+   */
+  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'matrix';
   /** Columns of the file that were left out of the features, with the reason. */
   leftOut: { column: string; reason: string }[];
   /** CSV and TSV: the field delimiter used (given, or detected from the first lines). */
@@ -66,15 +71,118 @@ export interface Dataset {
 /** Everything a fitting function accepts as its data argument. */
 export type MatrixLike = FeatureMatrix | Dataset | Matrix | readonly (readonly number[])[];
 
-/** A new zero-filled matrix, or a matrix over the given data (not copied). */
+/**
+ * A new zero-filled matrix, or a matrix over the given data (not copied). `rows` and `cols` are
+ * non-negative safe integers and `data` has exactly rows * cols values (a `DataError` otherwise).
+ */
 export function featureMatrix(rows: number, cols: number, data?: Float64Array): FeatureMatrix {
-  if (data === undefined) return { rows, cols, data: new Float64Array(rows * cols) };
-  if (data.length !== rows * cols) {
-    throw new RangeError(
-      `featureMatrix: data has ${data.length} values, expected rows*cols = ${rows * cols}.`,
-    );
+  const fn = 'featureMatrix';
+  checkDimension(fn, 'rows', rows);
+  checkDimension(fn, 'cols', cols);
+  if (data === undefined) {
+    if (rows * cols > MAX_MATRIX_VALUES) tooLarge(fn, rows, cols);
+    return { rows, cols, data: new Float64Array(rows * cols) };
   }
+  if (!(data instanceof Float64Array)) {
+    shapeError(fn, 'data', 'a Float64Array', data);
+  }
+  if (data.length !== rows * cols) lengthError(fn, rows, cols, data.length);
   return { rows, cols, data };
+}
+
+/**
+ * Most values a `FeatureMatrix` can hold: the longest Float64Array of the engine (2^32 elements
+ * on 64-bit Node 20; 2^31 - 1 before V8 11).
+ */
+const MAX_MATRIX_VALUES = 2 ** 32;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string')
+    return `'${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  return typeof value;
+}
+
+function shapeError(fn: string, field: string, requirement: string, value: unknown): never {
+  throw new DataError(
+    `The data of ${fn} must be a FeatureMatrix whose '${field}' is ${requirement}. ` +
+      `Got ${describe(value)} instead.`,
+  );
+}
+
+function checkDimension(fn: string, field: 'rows' | 'cols', value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    shapeError(fn, field, 'a non-negative integer', value);
+  }
+  return value;
+}
+
+function lengthError(fn: string, rows: number, cols: number, length: number): never {
+  throw new DataError(
+    `The data of ${fn} must be a FeatureMatrix with rows * cols values (${rows} x ${cols} = ` +
+      `${rows * cols}); its data has ${length}. Element (i, j) is data[i * cols + j].`,
+  );
+}
+
+function tooLarge(fn: string, rows: number, cols: number): never {
+  throw new DataError(
+    `${fn}: a matrix of ${rows} x ${cols} = ${rows * cols} values is more than one ` +
+      `Float64Array holds (${MAX_MATRIX_VALUES}). Use fewer rows (a sample) or fewer columns.`,
+  );
+}
+
+/**
+ * True if `x` has the fields of a `FeatureMatrix` (`rows`, `cols`, `data`), whatever their
+ * values: `toFeatureMatrix` then checks them.
+ */
+function looksLikeFeatureMatrix(x: unknown): x is { rows: unknown; cols: unknown; data: unknown } {
+  return typeof x === 'object' && x !== null && 'rows' in x && 'cols' in x && 'data' in x;
+}
+
+/**
+ * The matrix checked at a public boundary: rows and cols non-negative safe integers, data a
+ * Float64Array (used as is) or an array or typed array of numbers (copied), of rows * cols
+ * values. A `DataError` names what is wrong.
+ */
+function checkedFeatureMatrix(
+  x: { rows: unknown; cols: unknown; data: unknown },
+  fn: string,
+): FeatureMatrix {
+  const rows = checkDimension(fn, 'rows', x.rows);
+  const cols = checkDimension(fn, 'cols', x.cols);
+  const data = x.data;
+  let length: number;
+  if (data instanceof Float64Array) length = data.length;
+  else if (
+    Array.isArray(data) ||
+    (ArrayBuffer.isView(data) && !(data instanceof DataView) && !isBigIntArray(data))
+  ) {
+    length = (data as ArrayLike<unknown>).length;
+  } else {
+    shapeError(fn, 'data', 'a Float64Array or an array of numbers', data);
+  }
+  if (length !== rows * cols) lengthError(fn, rows, cols, length);
+  if (data instanceof Float64Array) return { rows, cols, data };
+  const values = data as ArrayLike<unknown>;
+  const out = new Float64Array(length);
+  for (let k = 0; k < length; k++) {
+    const v = values[k];
+    if (typeof v !== 'number') {
+      throw new DataError(
+        `${fn} expects numbers; data[${k}] is ${v === null ? 'null' : typeof v}.`,
+        { row: cols === 0 ? 0 : Math.floor(k / cols), column: (k % cols) + 1 },
+      );
+    }
+    out[k] = v;
+  }
+  return { rows, cols, data: out };
+}
+
+function isBigIntArray(x: ArrayBufferView): boolean {
+  return x instanceof BigInt64Array || x instanceof BigUint64Array;
 }
 
 /** True if `x` is a `FeatureMatrix`. */
@@ -105,22 +213,36 @@ export interface ToFeatureMatrixOptions {
 
 /**
  * Convert any `MatrixLike` to a `FeatureMatrix`, once, at a public boundary. A `FeatureMatrix` or
- * `Dataset` is returned as is (not copied, unless `copy`); callers must not write to it.
+ * `Dataset` is returned as is (not copied, unless `copy`); callers must not write to it. Its
+ * shape is checked: rows and cols non-negative safe integers, data.length = rows * cols (a
+ * `FeatureMatrix` whose data is a plain array of numbers is copied into a Float64Array), and a
+ * Dataset's `columns` one name per column. Anything else is a `DataError` naming the problem.
  */
 export function toFeatureMatrix(
   x: MatrixLike,
   options: ToFeatureMatrixOptions = {},
 ): FeatureMatrix {
+  checkKnownOptions('toFeatureMatrix', options, ['fn', 'allowNonFinite', 'copy']);
   const fn = options.fn ?? 'clusterlens';
   let out: FeatureMatrix;
   let columns: string[] | undefined;
-  if (isDataset(x)) {
-    out = options.copy ? copyMatrix(x.features) : x.features;
-    columns = x.columns;
-  } else if (isFeatureMatrix(x)) {
-    out = options.copy ? copyMatrix(x) : x;
+  if (typeof x === 'object' && x !== null && 'features' in x && !Array.isArray(x)) {
+    const features = (x as { features: unknown }).features;
+    if (!looksLikeFeatureMatrix(features)) {
+      throw new DataError(
+        `The data of ${fn} must be a Dataset whose 'features' is a FeatureMatrix ` +
+          `({rows, cols, data}). Got ${describe(features)} instead.`,
+      );
+    }
+    const checked = checkedFeatureMatrix(features, fn);
+    columns = checkColumns(fn, (x as { columns?: unknown }).columns, checked.cols);
+    out = options.copy && checked.data === features.data ? copyMatrix(checked) : checked;
+  } else if (looksLikeFeatureMatrix(x) && !Matrix.isMatrix(x)) {
+    const checked = checkedFeatureMatrix(x, fn);
+    out = options.copy && checked.data === x.data ? copyMatrix(checked) : checked;
   } else if (Matrix.isMatrix(x)) {
     const m = x as Matrix;
+    if (m.rows * m.columns > MAX_MATRIX_VALUES) tooLarge(fn, m.rows, m.columns);
     out = featureMatrix(m.rows, m.columns);
     for (let i = 0; i < m.rows; i++) {
       for (let j = 0; j < m.columns; j++) out.data[i * m.columns + j] = m.get(i, j);
@@ -128,22 +250,47 @@ export function toFeatureMatrix(
   } else if (Array.isArray(x)) {
     out = fromRows(x as readonly (readonly number[])[], fn);
   } else {
-    throw new TypeError(
-      `${fn} expects the data as number[][], an ml-matrix Matrix, a FeatureMatrix or a Dataset. ` +
-        `Got ${x === null ? 'null' : typeof x} instead.`,
+    throw new DataError(
+      `The data of ${fn} must be number[][], an ml-matrix Matrix, a FeatureMatrix ` +
+        `({rows, cols, data}) or a Dataset. Got ${describe(x)} instead.`,
     );
   }
   if (!options.allowNonFinite) assertFinite(out, fn, columns);
   return out;
 }
 
+/** A Dataset's feature names: undefined (none given) or one string per column. */
+function checkColumns(fn: string, columns: unknown, cols: number): string[] | undefined {
+  if (columns === undefined) return undefined;
+  if (!Array.isArray(columns) || columns.length !== cols) {
+    throw new DataError(
+      `The data of ${fn} must be a Dataset with one name in 'columns' per feature column ` +
+        `(${cols}). Got ${describe(columns)} instead.`,
+    );
+  }
+  for (let j = 0; j < cols; j++) {
+    if (typeof columns[j] !== 'string') {
+      throw new DataError(
+        `The data of ${fn} must be a Dataset whose 'columns' are strings; columns[${j}] is ` +
+          `${describe(columns[j])}.`,
+      );
+    }
+  }
+  return columns as string[];
+}
+
 function fromRows(rows: readonly (readonly number[])[], fn: string): FeatureMatrix {
   const n = rows.length;
-  const d = n === 0 ? 0 : (rows[0]?.length ?? 0);
+  const first = rows[0];
+  if (n > 0 && !Array.isArray(first) && !ArrayBuffer.isView(first)) {
+    throw new DataError(`${fn} expects each row to be an array of numbers.`, { row: 0 });
+  }
+  const d = n === 0 ? 0 : (first as ArrayLike<number>).length;
+  if (n * d > MAX_MATRIX_VALUES) tooLarge(fn, n, d);
   const out = featureMatrix(n, d);
   for (let i = 0; i < n; i++) {
     const row = rows[i];
-    if (!row || typeof row.length !== 'number') {
+    if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
       throw new DataError(`${fn} expects each row to be an array of numbers.`, { row: i });
     }
     if (row.length !== d) {
@@ -202,6 +349,80 @@ export function finiteUnitOf(
   return unit;
 }
 
+/**
+ * A `Dataset` from any `MatrixLike`, checked at a public boundary. A Dataset is returned as is
+ * once its parts are checked (features as in `toFeatureMatrix`; one string per column in
+ * `columns`; `ids` and `labels`, when given, one string per row; a `source` object). A matrix
+ * becomes a Dataset with columns 'x1'..'xd' and a source of format 'matrix' whose SHA-256 is
+ * that of the values (8 bytes each, little-endian, row by row). NaN and Infinity pass here;
+ * the fits reject them with their row and column.
+ */
+export function toDataset(x: MatrixLike, fn = 'toDataset'): Dataset {
+  const features = toFeatureMatrix(x, { fn, allowNonFinite: true });
+  const { rows, cols } = features;
+  if (typeof x === 'object' && x !== null && 'features' in x && !Array.isArray(x)) {
+    const ds = x as Dataset;
+    if (ds.columns === undefined) {
+      throw new DataError(
+        `The data of ${fn} must be a Dataset with 'columns', one name per column.`,
+      );
+    }
+    const texts = (field: 'ids' | 'labels') => {
+      const v = ds[field] as unknown;
+      if (v === undefined) return;
+      if (!Array.isArray(v) || v.length !== rows || v.some((t) => typeof t !== 'string')) {
+        throw new DataError(
+          `The data of ${fn} must be a Dataset whose '${field}' has one string per row (${rows}). ` +
+            `Got ${describe(v)} instead.`,
+        );
+      }
+    };
+    texts('ids');
+    texts('labels');
+    for (const field of ['labelColumn', 'idColumn'] as const) {
+      if (ds[field] !== undefined && typeof ds[field] !== 'string') {
+        throw new DataError(
+          `The data of ${fn} must be a Dataset whose '${field}' is a string. Got ${describe(ds[field])} instead.`,
+        );
+      }
+    }
+    const s = ds.source as unknown as Record<string, unknown> | undefined;
+    const sourceOk =
+      typeof s === 'object' &&
+      s !== null &&
+      typeof s.path === 'string' &&
+      typeof s.sha256 === 'string' &&
+      typeof s.format === 'string' &&
+      Number.isSafeInteger(s.rowsRead) &&
+      Number.isSafeInteger(s.rowsDropped) &&
+      Number.isSafeInteger(s.valuesImputed) &&
+      Array.isArray(s.leftOut);
+    if (!sourceOk) {
+      throw new DataError(
+        `The data of ${fn} must be a Dataset with its 'source' (path, sha256, format, rowsRead, ` +
+          'rowsDropped, valuesImputed, leftOut), as the loaders return it.',
+      );
+    }
+    return features === ds.features ? ds : { ...ds, features };
+  }
+  const columns = new Array<string>(cols);
+  for (let j = 0; j < cols; j++) columns[j] = `x${j + 1}`;
+  const bytes = new Uint8Array(features.data.buffer, features.data.byteOffset, rows * cols * 8);
+  return {
+    features,
+    columns,
+    source: {
+      path: '<memory>',
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      rowsRead: rows,
+      rowsDropped: 0,
+      valuesImputed: 0,
+      format: 'matrix',
+      leftOut: [],
+    },
+  };
+}
+
 /** A deep copy. */
 export function copyMatrix(x: FeatureMatrix): FeatureMatrix {
   return { rows: x.rows, cols: x.cols, data: x.data.slice() };
@@ -209,6 +430,7 @@ export function copyMatrix(x: FeatureMatrix): FeatureMatrix {
 
 /** Rows as `number[][]` (for JSON and for interop with ml.js packages). */
 export function toRows(x: FeatureMatrix): number[][] {
+  x = toFeatureMatrix(x, { fn: 'toRows', allowNonFinite: true });
   const out: number[][] = new Array(x.rows);
   for (let i = 0; i < x.rows; i++) {
     out[i] = Array.from(x.data.subarray(i * x.cols, (i + 1) * x.cols));
@@ -218,6 +440,7 @@ export function toRows(x: FeatureMatrix): number[][] {
 
 /** An ml-matrix `Matrix` with the same values. */
 export function toMlMatrix(x: FeatureMatrix): Matrix {
+  x = toFeatureMatrix(x, { fn: 'toMlMatrix', allowNonFinite: true });
   const m = new Matrix(x.rows, x.cols);
   for (let i = 0; i < x.rows; i++) {
     for (let j = 0; j < x.cols; j++) m.set(i, j, x.data[i * x.cols + j]!);
@@ -232,10 +455,16 @@ export function toLabels(
   what = 'labels',
 ): Int32Array {
   if (labels instanceof Int32Array) return labels;
+  if (!Array.isArray(labels) && !(ArrayBuffer.isView(labels) && !(labels instanceof DataView))) {
+    throw new DataError(
+      `The ${what} of ${fn} must be an array of integers (or an Int32Array). ` +
+        `Got ${describe(labels)} instead.`,
+    );
+  }
   const out = new Int32Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const v = labels[i]!;
-    if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
       throw new DataError(`${fn} expects integer ${what}; got ${v}.`, { row: i });
     }
     out[i] = v;

@@ -81,7 +81,9 @@ export function parseJsonTable(
   sha256?: string,
 ): LoadedTable {
   if (typeof text !== 'string') {
-    throw new TypeError(`parseJson expects the JSON text as a string. Got ${typeof text} instead.`);
+    throw new DataError(
+      `parseJson expects the JSON text as a string. Got ${text === null ? 'null' : typeof text} instead.`,
+    );
   }
   checkLoaderOptions('parseJson', options, JSON_EXTRA_OPTIONS);
   const { format = 'json', file, ...columnOptions } = options;

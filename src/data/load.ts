@@ -19,7 +19,7 @@ export const DATA_FORMATS = ['csv', 'tsv', 'json', 'ndjson'] as const;
 /** Options of `loadDataset`: the column options (label, id, features, exclude, missing) plus the format. */
 export interface LoadOptions extends ColumnOptions {
   /** File format. Default: from the extension (.tsv/.tab, .json, .ndjson/.jsonl; else CSV). */
-  format?: DatasetSource['format'];
+  format?: (typeof DATA_FORMATS)[number];
   /**
    * CSV field delimiter: one character, or 'auto' to tell ',', ';', tab or '|' from the first
    * lines. Default: tab for TSV, else 'auto'. Only for CSV and TSV.

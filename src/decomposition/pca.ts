@@ -72,6 +72,7 @@ import { warn } from '../util/log.js';
 import { divideBy } from '../util/magnitude.js';
 import { DEFAULT_SEED } from '../util/random.js';
 import {
+  MAX_ITERATIONS,
   checkBoolean,
   checkInteger,
   checkKeyword,
@@ -461,10 +462,25 @@ class FittedPca implements PcaModel {
 
 class FittedPcaWithScores extends FittedPca implements PcaResult {
   readonly scores: FeatureMatrix;
-  constructor(p: PcaParts, x: FeatureMatrix) {
+  /** `scores`, when given, are those of x already computed (see `scoresInDataUnits`). */
+  constructor(p: PcaParts, x: FeatureMatrix, scores?: FeatureMatrix) {
     super(p);
-    this.scores = this.project(x);
+    this.scores = scores ?? this.project(x);
   }
+}
+
+/**
+ * The scores of X from the parts fitted on xs = X / unit: those of xs times unit, or as they are
+ * when they do not depend on the units (scaled columns, whitened scores). Centring xs instead of
+ * X keeps x - mean finite for data that spans nearly the whole range of doubles.
+ */
+function scoresInDataUnits(inner: PcaParts, xs: FeatureMatrix, unit: number): FeatureMatrix {
+  const scores = new FittedPca(inner).project(xs);
+  if (!inner.scaled && !inner.whiten) {
+    const s = scores.data;
+    for (let t = 0; t < s.length; t++) s[t] = s[t]! * unit;
+  }
+  return scores;
 }
 
 /**
@@ -499,8 +515,10 @@ export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
   } else {
     parts = fitFromData(xs, o, solver, columns);
   }
+  const inner = parts;
   if (unit !== 1) parts = inDataUnits(parts, unit, x);
-  const result = new FittedPcaWithScores(parts, x);
+  const scores = unit === 1 ? undefined : scoresInDataUnits(inner, xs, unit);
+  const result = new FittedPcaWithScores(parts, x, scores);
   if (unit !== 1 && !result.scores.data.every(Number.isFinite)) {
     throw new DataError(
       `pca: the scores of values as extreme as these (largest |x| about ${unit.toPrecision(3)}) ` +
@@ -554,7 +572,7 @@ function resolveOptions(fn: string, options: PcaOptions): ResolvedPcaOptions {
   checkBoolean(fn, 'whiten', o.whiten);
   checkInteger(fn, 'seed', o.seed, 0, 0xffffffff);
   checkNumber(fn, 'tolerance', o.tolerance, { min: 0, minExclusive: true });
-  checkInteger(fn, 'maxIterations', o.maxIterations, 1);
+  checkInteger(fn, 'maxIterations', o.maxIterations, 1, MAX_ITERATIONS);
   if (o.solver === 'randomized' && o.variance !== undefined) {
     throw new OptionError(
       `The 'variance' option of ${fn} needs every eigenvalue; solver 'randomized' computes only ` +
@@ -1187,6 +1205,7 @@ export function pcaFromJSON(json: PcaJSON): PcaModel {
     throw new DataError(`${fn} expects the object written by a PCA model's toJSON() (type 'pca').`);
   }
   if (json.version !== 1) throw new DataError(`${fn}: unknown version ${String(json.version)}.`);
+  checkModelJson(fn, json);
   const d = json.nFeatures;
   const k = json.components.length;
   if (
@@ -1221,6 +1240,46 @@ export function pcaFromJSON(json: PcaJSON): PcaModel {
   });
 }
 
+/** The fields of a `PcaJSON`, each of its type: a `DataError` naming the first that is not. */
+function checkModelJson(fn: string, json: PcaJSON): void {
+  const fail = (field: string, what: string): never => {
+    throw new DataError(`${fn}: the field '${field}' of the model must be ${what}.`);
+  };
+  const numbers = (field: keyof PcaJSON, value: unknown): void => {
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'number')) {
+      fail(field, 'an array of numbers');
+    }
+  };
+  if (!Number.isSafeInteger(json.nFeatures) || json.nFeatures < 1) {
+    fail('nFeatures', 'an integer >= 1');
+  }
+  if (!Array.isArray(json.components) || json.components.length < 1) {
+    fail('components', 'an array of at least one row');
+  }
+  for (const row of json.components) numbers('components', row);
+  numbers('explainedVariance', json.explainedVariance);
+  numbers('mean', json.mean);
+  numbers('scale', json.scale);
+  numbers('constantColumns', json.constantColumns);
+  if (typeof json.totalVariance !== 'number') fail('totalVariance', 'a number');
+  if (typeof json.nSamples !== 'number') fail('nSamples', 'a number');
+  if (typeof json.iterations !== 'number') fail('iterations', 'a number');
+  for (const field of ['center', 'scaled', 'whiten', 'converged'] as const) {
+    if (typeof json[field] !== 'boolean') fail(field, 'true or false');
+  }
+  if (!isPcaSolver(json.solver) || (json.solver as string) === 'auto') {
+    fail('solver', `one of ${PCA_SOLVERS.filter((x) => x !== 'auto').join(', ')}`);
+  }
+  if (
+    json.columns !== undefined &&
+    (!Array.isArray(json.columns) ||
+      json.columns.length !== json.nFeatures ||
+      json.columns.some((c) => typeof c !== 'string'))
+  ) {
+    fail('columns', 'one name per feature');
+  }
+}
+
 /**
  * The model in ml-pca 4's JSON format, for `PCA.load(model)`: `U` holds the k components as
  * columns and `S` their eigenvalues. ml-pca only scales when it centres, so the model is written
@@ -1230,6 +1289,12 @@ export function pcaFromJSON(json: PcaJSON): PcaModel {
  * representable in that format (an `OptionError`).
  */
 export function toMlPcaModel(model: PcaModel): MlPcaModel {
+  if (!(model instanceof FittedPca)) {
+    throw new OptionError(
+      'toMlPcaModel expects a model made by pca, pcaFromJSON, pcaFromMlPca or ' +
+        `pcaAccumulator().finish(). Got ${model === null ? 'null' : typeof model} instead.`,
+    );
+  }
   if (model.whiten) {
     throw new OptionError('toMlPcaModel: ml-pca has no whitening; fit with whiten=false.');
   }
@@ -1260,9 +1325,46 @@ export function pcaFromMlPca(
   options: { nSamples?: number } = {},
 ): PcaModel {
   const fn = 'pcaFromMlPca';
-  const m: MlPcaModel = 'name' in model ? model : (model as { toJSON(): MlPcaModel }).toJSON();
-  if (m.name !== 'PCA') throw new DataError(`${fn} expects an ml-pca model (name 'PCA').`);
-  if (m.excludedFeatures !== undefined && m.excludedFeatures.length > 0) {
+  if (typeof model !== 'object' || model === null) {
+    throw new DataError(`${fn} expects an ml-pca model (name 'PCA') or a PCA with toJSON().`);
+  }
+  checkKnownOptions(fn, options, ['nSamples']);
+  if (options.nSamples !== undefined) checkInteger(fn, 'nSamples', options.nSamples, 1);
+  const m: MlPcaModel =
+    'name' in model || typeof (model as { toJSON?: unknown }).toJSON !== 'function'
+      ? (model as MlPcaModel)
+      : (model as { toJSON(): MlPcaModel }).toJSON();
+  if (typeof m !== 'object' || m === null || m.name !== 'PCA') {
+    throw new DataError(`${fn} expects an ml-pca model (name 'PCA').`);
+  }
+  const rowsOk = (u: unknown[]) =>
+    u.length > 0 &&
+    u.every(
+      (r) =>
+        Array.isArray(r) &&
+        r.length === (u[0] as unknown[]).length &&
+        r.length > 0 &&
+        r.every((v) => typeof v === 'number'),
+    );
+  if (
+    !(Matrix.isMatrix(m.U) && m.U.rows > 0 && m.U.columns > 0) &&
+    !(Array.isArray(m.U) && rowsOk(m.U))
+  ) {
+    throw new DataError(`${fn}: the model's U must be a matrix (rows of numbers).`);
+  }
+  const isNumbers = (v: unknown) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!isNumbers(m.S)) throw new DataError(`${fn}: the model's S must be an array of numbers.`);
+  if (m.center && !isNumbers(m.means)) {
+    throw new DataError(`${fn}: the model's means must be an array of numbers.`);
+  }
+  if (m.center && m.scale && !isNumbers(m.stdevs)) {
+    throw new DataError(`${fn}: the model's stdevs must be an array of numbers.`);
+  }
+  if (
+    m.excludedFeatures !== undefined &&
+    (!Array.isArray(m.excludedFeatures) || m.excludedFeatures.length > 0)
+  ) {
     throw new DataError(`${fn}: models with excludedFeatures are not supported.`);
   }
   const u = Matrix.checkMatrix(m.U);

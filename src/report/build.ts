@@ -33,8 +33,9 @@ import { dendrogramSpec, ORIENTATIONS, type Orientation } from '../charts/dendro
 import { exploreSpec } from '../charts/explore.js';
 import { crossTable, matchClusters, relabel } from '../charts/match.js';
 import { clusterId, clusterIds } from '../charts/palette.js';
-import { anovaF, profilesSpec } from '../charts/profiles.js';
-import { binDensity } from '../charts/projection.js';
+import { contributionSpec, featureContributions } from '../charts/contrib.js';
+import { anovaF, MAX_PROFILE_FEATURES, orderByF, profilesSpec } from '../charts/profiles.js';
+import { binDensity, MAX_TOOLTIP_FEATURES } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
@@ -46,11 +47,19 @@ import {
   LINKAGE_NAMES,
   type LinkageAlias,
   type LinkageMethod,
+  linkageBytes,
+  planLinkage,
   resolveLinkageMethod,
 } from '../cluster/linkage.js';
 import type { HClustResult } from '../cluster/tree.js';
 import { twoStage } from '../cluster/two-stage.js';
-import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
+import {
+  type Dataset,
+  type FeatureMatrix,
+  featureMatrix,
+  type MatrixLike,
+  toDataset,
+} from '../data/dataset.js';
 import {
   describeVarianceSpread,
   SCALE_METHODS,
@@ -67,10 +76,17 @@ import { OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { formatProse } from '../util/format.js';
 import { magnitudeUnit } from '../util/magnitude.js';
-import { checkMemory, estimate, memoryBudget, RAISE_BUDGET } from '../util/memory.js';
+import {
+  checkMemory,
+  estimate,
+  formatBytes,
+  type MemoryBudget,
+  memoryBudget,
+  RAISE_BUDGET,
+} from '../util/memory.js';
 import { type MessageLike, message, option } from '../util/message.js';
 import { RandomState } from '../util/random.js';
-import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
+import { checkBoolean, checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -90,6 +106,9 @@ import {
 } from './outputs.js';
 import { checkOutputFolder } from './write.js';
 import { buildManifest, type Manifest } from './manifest.js';
+
+/** The default of `maxFeatures`: the widest data a report analyses whole. */
+export const MAX_REPORT_FEATURES = 2000;
 
 /** Options of `buildReport`. */
 export interface ReportOptions {
@@ -158,6 +177,14 @@ export interface ReportOptions {
   densitySample?: number;
   /** Report title. Default: 'clusterlens report: <file name>'. */
   title?: string;
+  /**
+   * Above this many feature columns, the report analyses the `maxFeatures` columns of highest
+   * variance (in the data's units, before scaling; ties by column order) and says so in its
+   * preprocessing log; the others are listed in the JSON results. Every step of a report grows
+   * with the width (the profiles, the sample table of the charts, PCA), and 100,000 columns
+   * would not fit in memory. Default: 2000.
+   */
+  maxFeatures?: number;
 }
 
 /** The options that hold fits made by the caller. */
@@ -189,6 +216,7 @@ const defaults: Required<Omit<ReportOptions, 'title' | 'kMax' | keyof GivenFits>
   canvasAbove: 5000,
   densityAbove: 20000,
   densitySample: 2500,
+  maxFeatures: MAX_REPORT_FEATURES,
   title: undefined,
 };
 
@@ -229,6 +257,11 @@ export interface ReportAnalysis {
   varianceSpread: VarianceSpread | undefined;
   ariHclust: number;
   ariLabel: number | undefined;
+  /**
+   * When the data had more than `maxFeatures` feature columns: how many, and the columns left
+   * out (those of lowest variance).
+   */
+  widthReduction: { columns: number; leftOut: string[] } | undefined;
 }
 
 /** What `buildReport` returns. */
@@ -280,6 +313,7 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   checkInteger(fn, 'canvasAbove', o.canvasAbove, 0);
   checkInteger(fn, 'densityAbove', o.densityAbove, 1);
   checkInteger(fn, 'densitySample', o.densitySample, 1);
+  checkInteger(fn, 'maxFeatures', o.maxFeatures, 1);
   if (o.title !== undefined && typeof o.title !== 'string') {
     throw new OptionError(
       `The 'title' option of buildReport must be a string. Got ${typeof o.title} instead.`,
@@ -594,6 +628,12 @@ function clusterMeans(m: FeatureMatrix, labels: Int32Array, k: number): number[]
   return sums.map((row, c) => row.map((s) => (counts[c]! > 0 ? s / counts[c]! : 0)));
 }
 
+/** Features named in the Data section's overview, and above which its feature table is folded. */
+const FEATURES_LISTED = 20;
+
+/** Components listed in the table of the PCA section (all of them are in NAME.json). */
+const PCA_TABLE_ROWS = 10;
+
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 const fmt4 = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x));
 
@@ -626,15 +666,185 @@ function featureSummary(
   return out;
 }
 
-/** Run the analysis on `dataset` and build the report's charts and document. */
-export function buildReport(dataset: Dataset, options: ReportOptions = {}): Report {
+/**
+ * Bytes per row a report holds besides its copies of the data: labels, silhouettes, the
+ * projection, row ids and the rows of its JSON and CSV outputs. Measured: about 130 bytes at 4
+ * features (peak resident memory of `clusterlens report` on 60,000 to 200,000 rows, whose charts
+ * draw a sample, less the copies of the data).
+ */
+const REPORT_BYTES_PER_ROW = 256;
+/**
+ * Bytes per charted row and column (features, plus 4 for cluster, label, projection): the
+ * objects of the charts' table and their JSON in the HTML. Measured: about 45 at 20,000 rows
+ * of 16 features, once the other terms are counted.
+ */
+const CHART_BYTES_PER_CELL = 64;
+/**
+ * The criteria of k on their rows: fixed costs (WebAssembly memories of the k-means and
+ * silhouette scans, the fits kept for reuse) and bytes per row and per row and feature.
+ * Measured peaks: 22.4 MiB at 2000 x 4, 31.6 MiB at 5000 x 4, 33.3 MiB at 5000 x 16.
+ */
+const CHOOSE_K_FIXED = 32 * 2 ** 20;
+const CHOOSE_K_BYTES_PER_ROW = 2048;
+const CHOOSE_K_BYTES_PER_CELL = 64;
+
+/** What `planReport` counts: the memory a report holds, and its steps. */
+export interface ReportPlan {
+  /**
+   * Held to the end: copies of the data (scaled, z-scores, PCA scores, k-means' own), the PCA
+   * model, per-row results, the charts' table.
+   */
+  held: number;
+  /** The criteria of k on their rows (0 when they are not computed). */
+  chooseK: number;
+  /** The hierarchical clustering of its rows (or sample, or centres), every allocation counted. */
+  hclust: number;
+  /** The sum: an upper bound of what the report allocates beyond the dataset. */
+  bytes: number;
+}
+
+/**
+ * The memory plan of a report on n rows x d features, checked before any work (the README's
+ * Limits paragraph has the measured peaks). It counts what the analysis holds to the end (4
+ * copies of the n x d data: scaled, z-scores, PCA scores and the copy k-means scans; the PCA
+ * model, 3 d x d; `REPORT_BYTES_PER_ROW` per row; the charts' table), the criteria of k on their
+ * sample, and the hierarchical clustering of its sample (or of the two-stage centres), planned
+ * by `planLinkage` in the budget left (`linkageBytes`: matrix, copies, work arrays, result).
+ * The silhouettes check their own sample again when they run. Throws an `OptionError` saying
+ * what it would need and what to do when the sum does not fit in `budget`.
+ */
+export function planReport(
+  n: number,
+  d: number,
+  options: ReportOptions = {},
+  budget: MemoryBudget = memoryBudget(),
+): ReportPlan {
   const o = resolveReportOptions(options);
+  const charted = n > o.densityAbove ? Math.min(n, o.densitySample) : n;
+  const held =
+    4 * 8 * n * d +
+    3 * 8 * d * d +
+    REPORT_BYTES_PER_ROW * n +
+    CHART_BYTES_PER_CELL * charted * (d + 4);
+  const kRows = Math.min(n, o.chooseKMaxRows);
+  const choose = o.k === 'auto' || Array.isArray(o.k) || kRows === n;
+  const chooseK = choose
+    ? CHOOSE_K_FIXED + kRows * (CHOOSE_K_BYTES_PER_ROW + CHOOSE_K_BYTES_PER_CELL * d)
+    : 0;
+  const rows = o.twoStage !== false ? Math.min(n, o.twoStage) : Math.min(n, o.hclustMaxRows);
+  const method = resolveLinkageMethod(o.method);
+  let tree = 0; // the caller's tree (the hclust option): nothing to build
+  if (o.hclust === undefined) {
+    try {
+      const left = Math.max(0, budget.bytes - held - chooseK);
+      tree = planLinkage(rows, d, method, 'auto', left, null).bytes;
+    } catch {
+      // no layout fits what is left: the smallest one, for the message
+      tree = Math.min(
+        linkageBytes(rows, d, 'condensed').total,
+        linkageBytes(rows, d, 'square').total,
+        ...(['single', 'ward', 'centroid', 'median'].includes(method)
+          ? [linkageBytes(rows, d, 'features').total]
+          : []),
+      );
+    }
+  }
+  const plan = { held, chooseK, hclust: tree, bytes: held + chooseK + tree };
+  checkMemory({
+    what:
+      `A report on ${n} rows x ${d} features (its copies of the data, per-row results and ` +
+      `charts, ${formatBytes(held)};` +
+      (choose ? ` the criteria of k on ${kRows} rows, ${formatBytes(chooseK)};` : '') +
+      ` the hierarchical clustering of ${rows} ` +
+      `${o.twoStage !== false ? 'centres' : 'rows'}, ${formatBytes(tree)})`,
+    bytes: plan.bytes,
+    budget,
+    options: [
+      message`cluster a smaller seeded sample of the rows (${option('hclustMaxRows', 'N', { placeholder: true })})`,
+      message`use method 'ward', which clusters from the stored data in O(n*d) memory (${option('method', 'ward')})`,
+      message`select fewer feature columns (${option('features')}, ${option('exclude')})`,
+      RAISE_BUDGET,
+    ],
+  });
+  return plan;
+}
+
+/** The reports `buildReport` made (what `writeReport` accepts). */
+const builtReports = new WeakSet<object>();
+
+/**
+ * Keep the `max` columns of highest variance (ties by column order), in their order: the
+ * standard deviation of each column is computed on the column divided by its power-of-two
+ * magnitude unit and scaled back, so that columns near 1e300 compare without overflow. A NaN
+ * (rejected later by the scaling, with its row and column) counts as the highest.
+ */
+function reduceWidth(
+  dataset: Dataset,
+  max: number,
+): { dataset: Dataset; reduction: ReportAnalysis['widthReduction'] } {
+  const X = dataset.features;
+  const { rows: n, cols: d, data } = X;
+  if (d <= max) return { dataset, reduction: undefined };
+  const units = columnUnits(X);
+  const sd = new Float64Array(d);
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) mean[j]! += data[o + j]! / units[j]!;
+  }
+  for (let j = 0; j < d; j++) mean[j]! /= n;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      const e = data[o + j]! / units[j]! - mean[j]!;
+      sd[j]! += e * e;
+    }
+  }
+  for (let j = 0; j < d; j++) {
+    const s = Math.sqrt(sd[j]! / n) * units[j]!;
+    sd[j] = Number.isNaN(s) ? Number.POSITIVE_INFINITY : s;
+  }
+  const order = new Int32Array(d);
+  for (let j = 0; j < d; j++) order[j] = j;
+  order.sort((a, b) => sd[b]! - sd[a]! || a - b);
+  const keep = new Uint8Array(d);
+  for (let t = 0; t < max; t++) keep[order[t]!] = 1;
+  const kept: number[] = [];
+  const leftOut: string[] = [];
+  for (let j = 0; j < d; j++) {
+    if (keep[j] === 1) kept.push(j);
+    else leftOut.push(dataset.columns[j]!);
+  }
+  const features = featureMatrix(n, max);
+  const out = features.data;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    const p = i * max;
+    for (let t = 0; t < max; t++) out[p + t] = data[o + kept[t]!]!;
+  }
+  return {
+    dataset: { ...dataset, features, columns: kept.map((j) => dataset.columns[j]!) },
+    reduction: { columns: d, leftOut },
+  };
+}
+
+/**
+ * Run the analysis on `dataset` and build the report's charts and document. `dataset` is what
+ * the loaders return; a matrix (`FeatureMatrix`, `number[][]`, ml-matrix) is taken as a
+ * dataset with columns 'x1'..'xd' (`toDataset`).
+ */
+export function buildReport(data: Dataset | MatrixLike, options: ReportOptions = {}): Report {
+  const o = resolveReportOptions(options);
+  const reduced = reduceWidth(toDataset(data, 'buildReport'), o.maxFeatures);
+  const dataset = reduced.dataset;
   const X = dataset.features;
   const n = X.rows;
   const d = X.cols;
   if (n < 3) throw new OptionError(`A report needs at least 3 rows; the data has n=${n}.`);
   if (d < 1) throw new OptionError('A report needs at least one feature column.');
   checkGivenFits(o, dataset);
+  // before any work: the copies, the per-row results and the largest step fit in the budget
+  planReport(n, d, options);
   const ids = dataset.ids ?? Array.from({ length: n }, (_, i) => String(i + 1));
   // k is chosen by the criteria unless it is given, as a number or by a k-means fit
   const choose = o.kmeans === undefined && (o.k === 'auto' || Array.isArray(o.k));
@@ -792,11 +1002,25 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
     varianceSpread: spread,
     ariHclust,
     ariLabel,
+    widthReduction: reduced.reduction,
   };
 
   // chart
   const big = n > o.densityAbove;
-  const tableRows = big ? sampleRows(n, o.densitySample, o.seed) : undefined;
+  // Above densityAbove rows, the points are a seeded sample; the silhouettes may be of another
+  // (nested: both are prefixes of one seeded permutation). The table holds the union, and flags
+  // the points when some of its rows are there for the silhouette plot only.
+  const pointSample = big ? sampleRows(n, o.densitySample, o.seed) : undefined;
+  const withSilhouettes = k >= 2 && !Number.isNaN(silhouetteMean);
+  let tableRows = pointSample;
+  if (pointSample && withSilhouettes && sRows.length < n) {
+    const union = new Set<number>(pointSample);
+    for (const i of sRows) union.add(i);
+    if (union.size > pointSample.length) tableRows = Int32Array.from(union).sort();
+  }
+  const pointsOnly = tableRows !== pointSample ? pointSample : undefined;
+  // the features the tooltips list and the selection profile folds: the most separating ones
+  const byF = orderByF(F);
   const pc1 = new Float64Array(n);
   const pc2 = new Float64Array(n);
   const kc = p.scores.cols;
@@ -812,11 +1036,14 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       ...(dataset.labels ? { labels: dataset.labels } : {}),
       pc1,
       pc2,
-      ...(k >= 2 && !Number.isNaN(silhouetteMean) ? { silhouette } : {}),
+      ...(withSilhouettes ? { silhouette } : {}),
       features: dataset.columns,
       original: X.data,
       zscores: Z.data,
       ...(tableRows ? { subset: tableRows } : {}),
+      ...(pointsOnly ? { points: pointsOnly } : {}),
+      tipColumns: byF.slice(0, MAX_TOOLTIP_FEATURES),
+      zColumns: byF.slice(0, MAX_PROFILE_FEATURES),
     },
     kAll,
   );
@@ -828,7 +1055,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   const idName = dataset.idColumn ?? 'row';
   const renderer = n > o.canvasAbove ? 'canvas' : 'svg';
   const charts: Record<string, ReportChart> = {};
-  const add = (name: string, spec: TopLevelSpec, r: 'svg' | 'canvas' = 'svg') => {
+  const add = (name: ReportChartName, spec: TopLevelSpec, r: 'svg' | 'canvas' = 'svg') => {
     charts[name] = { name, spec, renderer: r };
     return charts[name]!;
   };
@@ -858,9 +1085,25 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
         },
         // tooltips on thousands of points cost more to draw than the biplot is worth; the
         // projection has them
-        { labelName, idName, pointTooltips: n <= o.canvasAbove },
+        {
+          labelName,
+          idName,
+          pointTooltips: n <= o.canvasAbove,
+          pointNames: dataset.idColumn !== undefined,
+        },
       ),
       renderer,
+    );
+    add(
+      'contributions',
+      contributionSpec(
+        dataset.columns,
+        featureContributions(
+          [p.components[0]!, p.components[1]!],
+          [p.explainedVariance[0]!, p.explainedVariance[1]!],
+        ),
+        { variance },
+      ),
     );
     add(
       'projection',
@@ -918,7 +1161,9 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       { orientation: o.orientation },
     ),
   );
-  if (table.hasSilhouette) add('silhouette', silhouetteSpec(table, { idName }), renderer);
+  if (table.hasSilhouette) {
+    add('silhouette', silhouetteSpec(table, { idName, mean: silhouetteMean }), renderer);
+  }
   const sizes = Array.from(km.sizes);
   if (k >= 2) {
     add(
@@ -974,7 +1219,7 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
   for (const s of document.sections)
     for (const b of s.blocks) if (b.kind === 'chart') chartList.push(b.chart);
 
-  return {
+  const report: Report = {
     options: o,
     analysis,
     manifest,
@@ -987,6 +1232,8 @@ export function buildReport(dataset: Dataset, options: ReportOptions = {}): Repo
       return reportJSON(analysis, manifest, ids);
     },
   };
+  builtReports.add(report);
+  return report;
 }
 
 function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Record<string, unknown> {
@@ -1033,6 +1280,16 @@ function reportJSON(a: ReportAnalysis, manifest: Manifest, ids: string[]): Recor
       adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
     },
     chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
+    ...(a.widthReduction
+      ? {
+          widthReduction: {
+            columns: a.widthReduction.columns,
+            kept: a.features.length,
+            rule: 'the columns of highest variance (before scaling)',
+            leftOut: a.widthReduction.leftOut,
+          },
+        }
+      : {}),
   };
 }
 
@@ -1061,13 +1318,27 @@ function buildDocument(
           ['file', manifest.input.file],
           ['rows read', String(src.rowsRead)],
           ['rows used', String(a.n)],
-          ['features', `${a.features.length}: ${a.features.join(', ')}`],
+          [
+            'features',
+            `${a.features.length}: ` +
+              (a.features.length <= FEATURES_LISTED
+                ? a.features.join(', ')
+                : `${a.features.slice(0, FEATURES_LISTED).join(', ')} and ` +
+                  `${a.features.length - FEATURES_LISTED} more (all in the feature table below)`),
+          ],
           ['held-out label', dataset.labelColumn ?? 'none'],
           ['row ids', dataset.idColumn ?? 'data row number (1-based)'],
         ],
       },
       {
         kind: 'table',
+        ...(a.features.length > FEATURES_LISTED
+          ? {
+              summary:
+                `Every feature: mean, sd, min, max and ANOVA F of the ${a.features.length} ` +
+                'features (click to open)',
+            }
+          : {}),
         head: ['feature', 'mean', 'sd (n-1)', 'min', 'max', 'ANOVA F'],
         rows: featureSummary(dataset.features).map((f, j) => [
           a.features[j]!,
@@ -1090,6 +1361,17 @@ function buildDocument(
           ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
           ...(src.notes ?? []).map((note) => ['load', note]),
           ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
+          ...(a.widthReduction
+            ? [
+                [
+                  'width',
+                  `${a.widthReduction.columns} feature columns, more than the ${o.maxFeatures} ` +
+                    `a report analyses (maxFeatures): kept the ${a.features.length} of highest ` +
+                    `variance (before scaling); the ${a.widthReduction.leftOut.length} others ` +
+                    'are listed in the JSON results (widthReduction)',
+                ],
+              ]
+            : []),
           [
             'missing values',
             `${src.rowsDropped} rows dropped, ${src.valuesImputed} values imputed`,
@@ -1204,6 +1486,7 @@ function buildDocument(
     });
   }
   const ratios = Array.from(a.pca.explainedVarianceRatio);
+  const shownPcs = Math.min(ratios.length, PCA_TABLE_ROWS);
   let cum = 0;
   sections.push({
     id: 'pca',
@@ -1218,10 +1501,11 @@ function buildDocument(
       },
       ...chart('scree'),
       ...chart('biplot'),
+      ...chart('contributions'),
       {
         kind: 'table',
         head: ['component', 'variance', 'ratio', 'cumulative'],
-        rows: ratios.map((r, i) => {
+        rows: ratios.slice(0, shownPcs).map((r, i) => {
           cum += r;
           return [
             `PC${i + 1}`,
@@ -1231,6 +1515,16 @@ function buildDocument(
           ];
         }),
       },
+      ...(shownPcs < ratios.length
+        ? [
+            {
+              kind: 'text' as const,
+              text:
+                `The first ${shownPcs} of ${ratios.length} components; all of them, with their ` +
+                'eigenvectors, are in the JSON results next to this report (pca).',
+            },
+          ]
+        : []),
     ],
   });
   if (charts.projection) {
@@ -1245,8 +1539,8 @@ function buildDocument(
             `${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
             Array.from(a.kmeans.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ') +
             '.' +
-            (table.rows.length < table.total
-              ? ` The points are a seeded sample of ${table.rows.length} of ${table.total} rows; the grey density shows all rows.`
+            (table.points < table.total
+              ? ` The points are a seeded sample of ${table.points} of ${table.total} rows; the grey density shows all rows.`
               : ''),
         },
         {
@@ -1286,7 +1580,9 @@ function buildDocument(
           kind: 'text',
           text:
             `Mean silhouette ${fmt(a.silhouetteMean)}` +
-            (a.silhouetteRows < a.n ? ` over a seeded sample of ${a.silhouetteRows} rows` : '') +
+            (a.silhouetteRows < a.n
+              ? ` over a seeded sample of ${a.silhouetteRows} of ${a.n} rows, the samples drawn below`
+              : '') +
             '. Values near 1: well inside the cluster; near 0: between two clusters; below 0: closer to another cluster.',
         },
         ...chart('silhouette'),
@@ -1348,17 +1644,25 @@ function buildDocument(
   };
 }
 
-/** The names of the charts a report may have: its specs are NAME.vl/<name>.vl.json. */
+/**
+ * The names of the charts a report may have: its specs are NAME.vl/<name>.vl.json. A chart of
+ * `buildReport` must have its name here (the type of `add` says so): the output checks and the
+ * removal of an earlier report's specs go by this list.
+ */
 export const REPORT_CHARTS = [
   'choose-k',
   'scree',
   'biplot',
+  'contributions',
   'projection',
   'dendrogram',
   'silhouette',
   'profiles',
   'agreement',
 ] as const;
+
+/** The name of a chart of the report. */
+export type ReportChartName = (typeof REPORT_CHARTS)[number];
 
 /** The report's labels file (src/report/labels-csv.ts), with the scores on PC1 and PC2. */
 function reportLabelsCsv(report: Report): string {
@@ -1478,6 +1782,23 @@ function specText(spec: TopLevelSpec, run: string): string {
   return `${JSON.stringify(marked, null, 1)}\n`;
 }
 
+/** The arguments of `writeReport`: a path, a report of `buildReport`, an options object. */
+function checkWriteReportArguments(path: unknown, report: unknown, options: unknown): void {
+  if (typeof path !== 'string' || path === '') {
+    throw new OptionError(
+      `writeReport needs the path of the HTML file to write. Got ${path === '' ? "''" : path === null ? 'null' : typeof path} instead.`,
+    );
+  }
+  if (typeof report !== 'object' || report === null || !builtReports.has(report)) {
+    throw new OptionError(
+      `writeReport needs the report that buildReport returned. Got ${report === null ? 'null' : typeof report} instead.`,
+    );
+  }
+  checkKnownOptions('writeReport', options as object, ['static', 'force', 'inputs', 'stdout']);
+  const o = options as WriteReportOptions;
+  if (o.static !== undefined) checkBoolean('writeReport', 'static', o.static);
+}
+
 /**
  * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
  * chart, NAME.json (the results) and NAME.labels.csv (the labels file of src/report/labels-csv.ts:
@@ -1492,12 +1813,7 @@ export async function writeReport(
   report: Report,
   options: WriteReportOptions = {},
 ): Promise<WrittenReport> {
-  if (report === null || typeof report !== 'object' || typeof report.toJSON !== 'function') {
-    throw new OptionError(
-      'writeReport(path, report) needs the report that buildReport returned. Got ' +
-        `${report === null ? 'null' : typeof report} instead.`,
-    );
-  }
+  checkWriteReportArguments(path, report, options);
   const rules: OutputRules = {
     inputs: [...(options.inputs ?? []), ...(report.source === '<memory>' ? [] : [report.source])],
     force: options.force ?? false,

@@ -2,7 +2,9 @@
  * The one-file HTML report.
  *
  *   document (sections of text, tables and charts)
- *     -> compile every Vega-Lite spec to Vega in Node (vega-lite's `compile`, zero warnings)
+ *     -> compile every Vega-Lite spec to Vega in Node (vega-lite's `compile`, zero warnings);
+ *        the sample table that several charts read (their dataset 'rows', the same array) is
+ *        left out of each compiled spec
  *     -> interactive: inline vega.min.js + vega-embed.min.js, the Vega specs, and the shared
  *        sample table once; a boot script embeds each chart and mirrors the legend selection
  *        ('pick') of any chart into every other chart
@@ -33,7 +35,13 @@ export interface ReportChart {
 /** A block of a report section. */
 export type ReportBlock =
   | { kind: 'text'; text: string /** Only in the interactive report. */; interactive?: boolean }
-  | { kind: 'table'; head: readonly string[]; rows: readonly (readonly string[])[] }
+  | {
+      kind: 'table';
+      head: readonly string[];
+      rows: readonly (readonly string[])[];
+      /** When set, the table is folded under this summary (a long table). */
+      summary?: string;
+    }
   | { kind: 'chart'; chart: ReportChart }
   | { kind: 'code'; summary: string; text: string };
 
@@ -154,6 +162,7 @@ th{font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
 figure{margin:12px 0 20px;overflow-x:auto}
 figcaption{color:var(--muted);font-size:13px;max-width:90ch;margin-top:4px}
 details.cl-code{margin:8px 0;background:var(--panel);padding:8px 12px;border-radius:6px}
+details.cl-table{margin:8px 0}details.cl-table summary{cursor:pointer;color:var(--muted)}
 pre{white-space:pre-wrap;word-break:break-all;font-size:12px;margin:8px 0 0}
 .vega-embed{max-width:100%}
 figure.chart>svg{max-width:100%;height:auto}
@@ -200,19 +209,25 @@ export async function renderHtml(
   }
   const isStatic = options.static ?? false;
   const charts = chartsOf(doc);
-  const compiled = charts.map((c) => compileToVega(c.spec, c.name));
-  let shared: unknown;
-  if (!isStatic) {
-    for (const vg of compiled) {
-      for (const d of (vg.data ?? []) as { name: string; values?: unknown }[]) {
-        if (d.name === SHARED && d.values !== undefined) {
-          shared ??= d.values;
-          if (JSON.stringify(d.values) !== JSON.stringify(shared)) continue;
-          delete d.values;
-        }
-      }
+  // The sample table enters the page once: every chart whose 'rows' dataset is that same array
+  // is compiled without the values, which the boot script (or, static, the SVG renderer) binds.
+  const shared = charts
+    .map((c) => (c.spec as { datasets?: Record<string, unknown> }).datasets?.[SHARED])
+    .find((v) => v !== undefined) as unknown[] | undefined;
+  const compiled = charts.map((c) => {
+    const spec = c.spec as TopLevelSpec & { datasets?: Record<string, unknown> };
+    if (shared === undefined || spec.datasets?.[SHARED] !== shared) {
+      return compileToVega(spec, c.name);
     }
-  }
+    const vg = compileToVega({ ...spec, datasets: { ...spec.datasets, [SHARED]: [] } }, c.name);
+    for (const d of (vg.data ?? []) as { name: string; values?: unknown }[]) {
+      if (d.name !== SHARED) continue;
+      // static: a copy per chart, since Vega marks and extends the records it ingests
+      if (isStatic) d.values = JSON.parse(JSON.stringify(shared));
+      else delete d.values;
+    }
+    return vg;
+  });
   const svgs = isStatic ? await Promise.all(compiled.map((vg) => renderSvg(vg))) : [];
   let index = 0;
   const body: string[] = [];
@@ -233,7 +248,12 @@ export async function renderHtml(
                 `<tr>${r.map((c) => `<td${num(c) ? ' class="num"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
             )
             .join('\n');
-          body.push(`<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`);
+          const table = `<table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
+          body.push(
+            b.summary === undefined
+              ? table
+              : `<details class="cl-table"><summary>${escapeHtml(b.summary)}</summary>${table}</details>`,
+          );
           break;
         }
         case 'code':

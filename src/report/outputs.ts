@@ -64,7 +64,7 @@ import {
 } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { OptionError } from '../util/errors.js';
+import { ioErrorMeaning, OptionError } from '../util/errors.js';
 import { type MessageLike, message, option as optionMention } from '../util/message.js';
 
 /**
@@ -469,33 +469,18 @@ export function removeStaleTemporaries(target: string): void {
 // ---------------------------------------------------------------------------------------------
 // Errors of writing
 
-const WRITE_ERRORS: Record<string, string> = {
-  ENOSPC: 'no space left on the device (ENOSPC). Free some space or choose another',
-  EDQUOT: 'the disk quota is exhausted (EDQUOT). Free some space or choose another',
-  EFBIG: 'the file is larger than the file system allows (EFBIG). Choose another',
-  EACCES: 'permission denied (EACCES). Choose another',
-  EPERM: 'the operation is not permitted (EPERM). Choose another',
-  EROFS: 'the file system is read-only (EROFS). Choose another',
-  EISDIR: 'it is a folder (EISDIR). Choose another',
-  ENOTDIR: 'a part of the path is not a folder (ENOTDIR). Choose another',
-  ENOENT: 'its folder no longer exists (ENOENT). Choose another',
-  EMFILE:
-    'too many open files (EMFILE). Close other programs or raise the limit (ulimit -n), or choose another',
-  ENFILE: 'too many open files in the system (ENFILE). Close other programs, or choose another',
-  EIO: 'an input/output error of the device (EIO). Check the disk, or choose another',
-  EPIPE: 'the reader closed the pipe (EPIPE). Choose another',
-  EXDEV: 'the temporary file is on another file system (EXDEV). Choose another',
-};
-
 /**
  * An `OptionError` for an error of writing `output` that the user can act on (a full disk,
- * permissions, a read-only file system...); other errors come back unchanged.
+ * permissions, a read-only file system, too many open files...), naming the output as the user
+ * gave it, in the words of `ioError` (src/util/errors.ts); other errors come back unchanged.
  */
-export function writeError(error: unknown, output: Pick<Output, 'what' | 'option'>): unknown {
+export function writeError(error: unknown, output: Pick<Output, 'path'>): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const why = code === undefined ? undefined : WRITE_ERRORS[code];
-  if (why === undefined) return error;
-  return new OptionError(message`Cannot write ${output.what}: ${why} ${output.option}.`);
+  const known = ioErrorMeaning(code);
+  if (known === undefined) return error;
+  return new OptionError(
+    message`Cannot write '${output.path}': ${known.what} (${code}). ${known.todo}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -657,7 +642,7 @@ export class OutputSet {
       created = mkdirSync(path, { recursive: true });
     } catch (error) {
       this.abort();
-      throw writeError(error, { what: `the folder '${path}'`, option: OUT_OPTION });
+      throw writeError(error, { path });
     }
     if (created !== undefined) this.folders.push(resolve(created), ...this.between(created, path));
   }

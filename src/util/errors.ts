@@ -260,7 +260,20 @@ const IO_ERRORS: Record<string, { what: string; todo: MessageLike; writing?: boo
     what: 'stale file handle (a network share)',
     todo: 'Mount the share again and run again.',
   },
+  EPIPE: {
+    what: 'the reader of the pipe has gone',
+    todo: message`Keep the reading program open until the output is written, or give a file as ${OUTPUT_PATH}.`,
+    writing: true,
+  },
 };
+
+/**
+ * What a file-system error code means and what to do, as `ioError` says it (for the writers that
+ * know which output failed: src/report/outputs.ts); undefined for a code it does not know.
+ */
+export function ioErrorMeaning(code: unknown): { what: string; todo: MessageLike } | undefined {
+  return typeof code === 'string' && Object.hasOwn(IO_ERRORS, code) ? IO_ERRORS[code] : undefined;
+}
 
 /** System calls that only write (an error in one means the output could not be written). */
 const WRITING_CALLS = new Set([

@@ -35,7 +35,19 @@ export function magnitudeUnit(
     if (a > max) max = a;
   }
   if (max === 0 || (max <= high && max >= low)) return 1;
-  return 2 ** Math.floor(Math.log2(max));
+  return powerOfTwoAtMost(max);
+}
+
+/**
+ * The largest power of two <= `max` (a positive finite double, subnormals included).
+ * `Math.log2` rounds: log2(Number.MAX_VALUE) is 1024 as a double, and 2^1024 is Infinity, so the
+ * exponent is corrected by one step either way.
+ */
+export function powerOfTwoAtMost(max: number): number {
+  const e = Math.min(Math.floor(Math.log2(max)), 1023);
+  const p = 2 ** e;
+  if (p > max) return 2 ** (e - 1);
+  return p * 2 <= max ? p * 2 : p;
 }
 
 /**
@@ -65,7 +77,7 @@ export function finiteMagnitudeUnit(
 export function unitOfMax(max: number, low = MAGNITUDE_LOW, high = MAGNITUDE_HIGH): number | null {
   if (!(max < Infinity)) return null;
   if (max === 0 || (max <= high && max >= low)) return 1;
-  return 2 ** Math.floor(Math.log2(max));
+  return powerOfTwoAtMost(max);
 }
 
 /** A new array of the values divided by `unit`. */

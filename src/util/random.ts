@@ -16,6 +16,8 @@
  * numpy's behaviour is documented in numpy/random/src/legacy and mt19937 of numpy 1.24.
  */
 
+import { OptionError } from './errors.js';
+
 const N = 624;
 const M = 397;
 const MATRIX_A = 0x9908b0df;
@@ -33,8 +35,10 @@ export class RandomState {
 
   /** @param seed an integer in [0, 2^32 - 1], as numpy requires. */
   constructor(seed: number = DEFAULT_SEED) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`Seed must be an integer in [0, 4294967295]. Got ${seed} instead.`);
+    if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+      throw new OptionError(
+        `Seed must be an integer in [0, 4294967295]. Got ${typeof seed === 'number' ? seed : typeof seed} instead.`,
+      );
     }
     const mt = this.mt;
     mt[0] = seed >>> 0;
@@ -110,7 +114,7 @@ export class RandomState {
    */
   randint(high: number): number {
     if (!Number.isInteger(high) || high < 1 || high > 0x100000000) {
-      throw new RangeError(`randint: high must be an integer in [1, 2^32]. Got ${high} instead.`);
+      throw new OptionError(`randint: high must be an integer in [1, 2^32]. Got ${high} instead.`);
     }
     const rng = high - 1;
     if (rng === 0xffffffff) return this.nextUint32();
@@ -152,6 +156,11 @@ export class RandomState {
 
   /** A shuffled 0..n-1 (numpy's legacy `permutation(n)`). */
   permutation(n: number): Int32Array {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0x7fffffff) {
+      throw new OptionError(
+        `permutation: n must be an integer in [0, 2^31 - 1]. Got ${n} instead.`,
+      );
+    }
     const out = new Int32Array(n);
     for (let i = 0; i < n; i++) out[i] = i;
     return this.shuffle(out);
@@ -159,8 +168,8 @@ export class RandomState {
 
   /** `size` distinct indices of 0..n-1 (numpy's legacy `choice(n, size, replace=False)`). */
   choiceWithoutReplacement(n: number, size: number): Int32Array {
-    if (size > n) {
-      throw new RangeError(`Cannot take a sample of ${size} from ${n} without replacement.`);
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > n) {
+      throw new OptionError(`Cannot take a sample of ${size} from ${n} without replacement.`);
     }
     return this.permutation(n).slice(0, size);
   }

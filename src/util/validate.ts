@@ -8,17 +8,39 @@
  */
 import { OptionError } from './errors.js';
 
+/**
+ * Most restarts (`nInit`) a k-means function makes: a run costs O(n k d) per iteration, and a
+ * count typed by mistake (1e9) would otherwise run for days.
+ */
+export const MAX_RESTARTS = 10_000;
+
+/** Most iterations (`maxIterations`) of an iterative fit (k-means, mini-batch, PCA). */
+export const MAX_ITERATIONS = 1_000_000;
+
 function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
+  if (typeof value === 'string')
+    return `'${value.length > 60 ? `${value.slice(0, 57)}...` : value}'`;
+  if (Array.isArray(value)) {
+    return value.length > 10
+      ? `an array of ${value.length}`
+      : `[${value.map((v) => (Array.isArray(v) ? `array of ${v.length}` : show(v))).join(', ')}]`;
+  }
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (typeof value === 'number' || typeof value === 'boolean' || value == null)
     return String(value);
   return typeof value;
 }
 
-function fail(fn: string, option: string, requirement: string, value: unknown): never {
+function fail(
+  fn: string,
+  option: string,
+  requirement: string,
+  value: unknown,
+  kind: 'option' | 'argument' = 'option',
+  shown = show(value),
+): never {
   throw new OptionError(
-    `The '${option}' option of ${fn} must be ${requirement}. Got ${show(value)} instead.`,
+    `The '${option}' ${kind} of ${fn} must be ${requirement}. Got ${shown} instead.`,
   );
 }
 
@@ -97,8 +119,12 @@ export function checkBoolean(fn: string, option: string, value: unknown): boolea
   return value;
 }
 
-/** Reject option names the function does not know (catches typos such as `nint` for `nInit`). */
+/**
+ * Reject options that are not an object (null, a number, an array), and option names the
+ * function does not know (catches typos such as `nint` for `nInit`).
+ */
 export function checkKnownOptions(fn: string, options: object, known: readonly string[]): void {
+  checkOptionsObject(fn, options);
   for (const key of Object.keys(options)) {
     if (!known.includes(key) && (options as Record<string, unknown>)[key] !== undefined) {
       throw new OptionError(
@@ -107,3 +133,78 @@ export function checkKnownOptions(fn: string, options: object, known: readonly s
     }
   }
 }
+
+/** The options argument: a plain object (an `OptionError` for null, numbers, arrays, ...). */
+export function checkOptionsObject(fn: string, options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new OptionError(
+      `The options of ${fn} must be an object ({name: value, ...}). Got ${show(options)} instead.`,
+    );
+  }
+}
+
+/**
+ * The checks above for positional arguments ("The 'k' argument of clusterIds must be an integer
+ * >= 0. Got -1 instead."), for the functions that take plain parameters rather than options.
+ */
+export const checkArgument = {
+  /** An integer in [min, max]. */
+  integer(fn: string, name: string, value: unknown, min = -Infinity, max = Infinity): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      fail(fn, name, `an integer${range(min, max)}`, value, 'argument');
+    }
+    return value;
+  },
+  /** A finite number in [min, max]. */
+  number(fn: string, name: string, value: unknown, min = -Infinity, max = Infinity): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+      fail(fn, name, `a finite number${range(min, max)}`, value, 'argument');
+    }
+    return value;
+  },
+  /** An array or typed array of numbers, of `length` entries when given. */
+  numbers(fn: string, name: string, value: unknown, length?: number): ArrayLike<number> {
+    const arrayLike =
+      Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+    const requirement =
+      length === undefined ? 'an array of numbers' : `an array of ${length} numbers`;
+    if (!arrayLike) fail(fn, name, requirement, value, 'argument');
+    const a = value as ArrayLike<unknown>;
+    if (length !== undefined && a.length !== length) {
+      fail(fn, name, requirement, a, 'argument', `${a.length} values`);
+    }
+    if (Array.isArray(a)) {
+      for (let i = 0; i < a.length; i++) {
+        if (typeof a[i] !== 'number') {
+          fail(fn, name, requirement, a, 'argument', `${show(a[i])} at index ${i}`);
+        }
+      }
+    } else if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+      fail(fn, name, requirement, value, 'argument');
+    }
+    return value as ArrayLike<number>;
+  },
+  /** An array of strings, of `length` entries when given. */
+  strings(fn: string, name: string, value: unknown, length?: number): readonly string[] {
+    const requirement =
+      length === undefined ? 'an array of strings' : `an array of ${length} strings`;
+    if (!Array.isArray(value)) fail(fn, name, requirement, value, 'argument');
+    const a = value as unknown[];
+    if (length !== undefined && a.length !== length) {
+      fail(fn, name, requirement, a, 'argument', `${a.length} values`);
+    }
+    for (let i = 0; i < a.length; i++) {
+      if (typeof a[i] !== 'string') {
+        fail(fn, name, requirement, a, 'argument', `${show(a[i])} at index ${i}`);
+      }
+    }
+    return a as string[];
+  },
+  /** An object (not null, not an array). */
+  object(fn: string, name: string, value: unknown, what = 'an object'): object {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      fail(fn, name, what, value, 'argument');
+    }
+    return value as object;
+  },
+};

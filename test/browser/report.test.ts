@@ -112,6 +112,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
         'agreement',
         'biplot',
         'choose-k',
+        'contributions',
         'dendrogram',
         'profiles',
         'projection',
@@ -202,7 +203,8 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     const tip = await r.page.locator('#vg-tooltip-element').textContent({ timeout: 5000 });
     // sample 1 is a setosa; the nearest point under the pointer may be a neighbour of it
     expect(tip).toMatch(/^row\d+k-means clusterC\dhierarchicalC\dspeciessetosaPC1/);
-    expect(tip).toMatch(/sepal_length[\d.]+sepal_width[\d.]+petal_length[\d.]+petal_width[\d.]+$/);
+    // the features, most separating first (ANOVA F over the 3 k-means clusters)
+    expect(tip).toMatch(/petal_length[\d.]+petal_width[\d.]+sepal_length[\d.]+sepal_width[\d.]+$/);
     await r.page.close();
   });
 
@@ -224,7 +226,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     expect(r.errors).toEqual([]);
     expect(r.requests).toEqual([]);
     const counts = (await r.page.evaluate(COUNT_MARKS)) as { name: string; marks: number }[];
-    expect(counts).toHaveLength(8);
+    expect(counts).toHaveLength(9);
     for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
     // the profiles show every feature name on their axis, the agreement every label value
     const profileLabels = await r.page.evaluate(axisTexts('profiles'));
@@ -264,7 +266,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
   it('openReport(static names like constructor, __proto__, U+2028) shows every chart as SVG', async () => {
     const r = await openReport(browser, staticNames, { waitForCharts: false });
     expect(r.errors).toEqual([]);
-    expect(await r.page.locator('figure.chart > svg').count()).toBe(8);
+    expect(await r.page.locator('figure.chart > svg').count()).toBe(9);
     const profiles = await r.page.locator('figure[data-chart="profiles"] svg').textContent();
     // (long axis labels end in an ellipsis)
     for (const name of prototypeDataset().columns) expect(profiles).toContain(name.slice(0, 14));
@@ -287,7 +289,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     expect(r.requests).toEqual([]);
     expect(r.errors).toEqual([]);
     expect(await r.page.locator('script').count()).toBe(0);
-    expect(await r.page.locator('figure.chart > svg').count()).toBe(8);
+    expect(await r.page.locator('figure.chart > svg').count()).toBe(9);
     await r.page.close();
   });
 

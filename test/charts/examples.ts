@@ -3,13 +3,14 @@ import type { TopLevelSpec } from 'vega-lite';
 import { agreementSpec } from '../../src/charts/agreement.js';
 import { biplotSpec } from '../../src/charts/biplot.js';
 import { chooseKSpec } from '../../src/charts/choose-k.js';
+import { contributionSpec, featureContributions } from '../../src/charts/contrib.js';
 import { dendrogramSpec, ORIENTATIONS } from '../../src/charts/dendrogram.js';
 import { anovaF, profilesSpec } from '../../src/charts/profiles.js';
 import { binDensity, projectionSpec } from '../../src/charts/projection.js';
 import { screeSpec } from '../../src/charts/scree.js';
 import { silhouetteSpec } from '../../src/charts/silhouette.js';
 import { exploreSpec } from '../../src/charts/explore.js';
-import { HOSTILE, tinyTable, wideTable } from './fixtures.js';
+import { HOSTILE, sampledTable, tinyTable, wideTable } from './fixtures.js';
 
 export const dendrogramInput = {
   icoord: [
@@ -87,6 +88,7 @@ export function exampleSpecs(): Record<string, TopLevelSpec> {
   const out: Record<string, TopLevelSpec> = {
     projection: projectionSpec(t, { variance: [0.7, 0.2] }),
     'projection-plain': projectionSpec(plain, { variance: [0.7, 0.2], interaction: 'none' }),
+    'projection-sampled': projectionSpec(sampledTable(), { variance: [0.7, 0.2] }),
     'projection-density': projectionSpec(t, {
       variance: [0.7, 0.2],
       density: binDensity([1, 2, 3, 3], [1, 2, 2, 3], 3),
@@ -103,7 +105,31 @@ export function exampleSpecs(): Record<string, TopLevelSpec> {
     'explore-wide': exploreSpec(wideTable(), [5, 4, 3, 2, 1, 0.5, 0.2, 0.1], {
       variance: [0.5, 0.3],
     }),
+    'biplot-names': biplotSpec(
+      t,
+      {
+        components: [
+          [0.6, 0.6, 0.52915],
+          [0.7, -0.7, 0],
+        ],
+        explainedVariance: [2.1, 0.6],
+        variance: [0.7, 0.2],
+      },
+      { pointNames: true, maxArrows: 2 },
+    ),
+    contributions: contributionSpec(
+      t.features,
+      featureContributions(
+        [
+          [0.6, 0.6, 0.52915],
+          [0.7, -0.7, 0],
+        ],
+        [2.1, 0.6],
+      ),
+      { variance: [0.7, 0.2] },
+    ),
     scree: screeSpec([0.7, 0.2, 0.1]),
+    'scree-wide': screeSpec(Array.from({ length: 40 }, () => 0.025)),
     silhouette: silhouetteSpec(t),
     'choose-k': chooseKSpec(chooseKInput),
     profiles: profilesSpec({

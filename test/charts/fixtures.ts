@@ -122,3 +122,30 @@ export function axisLabels(view: vega.View): string[][] {
   walk((view.scenegraph() as any).root);
   return out;
 }
+
+/**
+ * Eight samples with seven label values (more than the shapes), of which the points are the
+ * samples 0, 2, 4 and 6 and the silhouettes those of every sample: the table of a report whose
+ * points and silhouettes are two nested seeded samples. Two tooltip features of three.
+ */
+export function sampledTable(): SampleTable {
+  const n = 8;
+  const original = Array.from({ length: n * 3 }, (_, t) => ((t * 5) % 7) + (t % 3));
+  return sampleTable(
+    {
+      ids: Array.from({ length: n }, (_, i) => `s${i}`),
+      clusters: [0, 1, 0, 1, 0, 1, 0, 1],
+      labels: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'a'],
+      pc1: [1, 2, 3, 4, 5, 6, 7, 8],
+      pc2: [2, 1, 2, 1, 2, 1, 2, 1],
+      silhouette: [0.5, 0.4, 0.3, 0.6, 0.2, 0.1, 0.7, 0.35],
+      features: ['f0', 'f1', 'f2'],
+      original,
+      zscores: original.map((v) => (v - 4) / 2),
+      points: [0, 2, 4, 6],
+      tipColumns: [2, 0],
+      zColumns: [2, 0, 1],
+    },
+    2,
+  );
+}

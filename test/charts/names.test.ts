@@ -13,6 +13,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { agreementSpec } from '../../src/charts/agreement.js';
 import { biplotSpec } from '../../src/charts/biplot.js';
+import { contributionSpec, featureContributions } from '../../src/charts/contrib.js';
 import { dendrogramSpec } from '../../src/charts/dendrogram.js';
 import { exploreSpec } from '../../src/charts/explore.js';
 import { profilesSpec } from '../../src/charts/profiles.js';
@@ -65,7 +66,14 @@ function specs(names: Names): Record<string, TopLevelSpec> {
         explainedVariance: [2, 1],
         variance: [0.7, 0.2],
       },
-      { labelName, idName },
+      { labelName, idName, pointNames: true },
+    ),
+    contributions: contributionSpec(
+      names.features,
+      featureContributions(
+        [names.features.map((_, j) => 0.5 - j / 10), names.features.map(() => 0.3)],
+        [2, 1],
+      ),
     ),
     silhouette: silhouetteSpec(table, { idName }),
     profiles: profilesSpec({
@@ -122,7 +130,9 @@ async function runAll(names: Names): Promise<void> {
       throw new Error(`${chart}: ${(error as Error).message}`, { cause: error });
     }
     const labels = axisLabels(view).flat();
-    if (chart === 'profiles') for (const f of names.features) expect(labels).toContain(f);
+    if (chart === 'profiles' || chart === 'contributions') {
+      for (const f of names.features) expect(labels, chart).toContain(f);
+    }
     if (chart === 'agreement') for (const l of names.labels) expect(labels).toContain(l);
     view.finalize();
   }

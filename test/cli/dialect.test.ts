@@ -26,6 +26,7 @@ describe('--delimiter and --decimal, and what the loader noted', () => {
       /^column 'unnamed_1' \(no name in the header\) holds distinct row names/,
     );
     expect(r.stdout).toMatch(/\nunnamed_1 +id +text/);
+    expect(r.stdout).toContain("\nid: 'unnamed_1': row names: distinct row numbers\n");
     const x = JSON.parse((await cli(['inspect', path, '--json'])).stdout) as Inspection;
     expect([x.delimiter, x.decimal, x.notes.length]).toEqual([';', ',', 2]);
     expect(x.columns.map((c) => [c.name, c.role])).toEqual([

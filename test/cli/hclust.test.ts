@@ -62,7 +62,7 @@ describe('clusterlens hclust', () => {
     const c = collectingContext();
     await expect(
       hclustCommand('datasets/iris.csv', { label: 'species', k: 'x' }, c.ctx),
-    ).rejects.toThrow(/--k must be a number/);
+    ).rejects.toThrow("--k must be an integer >= 1. Got 'x' instead.");
     const r = await cli(['hclust', 'datasets/iris.csv', '--label', 'species', '--out', 'x.csv']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(

@@ -135,7 +135,7 @@ describe('clusterlens report', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      "clusterlens: error: --k must be an integer >= 1 or 'auto'. Got 'two' instead.\n",
+      "clusterlens: error: --k must be an integer >= 1 or 'auto' or a range a..b. Got 'two' instead.\n",
     );
   });
 

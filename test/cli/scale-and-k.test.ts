@@ -68,7 +68,7 @@ describe('report --k a..b', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      "clusterlens: error: --k range must be a..b with 1 <= a < b. Got '6..2' instead.\n",
+      "clusterlens: error: --k must be an integer >= 1 or 'auto' or a range a..b (a range a..b needs 1 <= a < b). Got '6..2' instead.\n",
     );
   });
 });

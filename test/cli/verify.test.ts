@@ -53,7 +53,7 @@ describe('clusterlens verify', () => {
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^file +run +status$/);
     const specs = readdirSync(join(dir, 'r.vl')).sort();
-    expect(specs).toHaveLength(8);
+    expect(specs).toHaveLength(three.specs.length);
     expect(lines.slice(1).map((l) => l.split(/ +/)[0])).toEqual([
       join(dir, 'r.html'),
       join(dir, 'r.json'),

@@ -141,6 +141,7 @@ describe('buildReport', () => {
       'choose-k',
       'scree',
       'biplot',
+      'contributions',
       'projection',
       'dendrogram',
       'silhouette',
@@ -162,11 +163,32 @@ describe('buildReport', () => {
     expect(Array.from(a.hclustLabels).filter((l) => l < 0).length).toBe(100);
     expect(Array.from(a.silhouette).filter((s) => Number.isNaN(s)).length).toBe(90);
     const projection = r.charts.find((c) => c.name === 'projection')!.spec as unknown as {
-      datasets: { rows: unknown[] };
-      hconcat: { layer: unknown[] }[];
+      datasets: { rows: { pt?: number; spos?: number }[] };
+      hconcat: { layer: { transform?: unknown[] }[] }[];
     };
-    expect(projection.datasets.rows.length).toBe(40);
+    // the points (40) are nested in the silhouette sample (60): the table holds the 60 rows and
+    // flags the 40 points, which the projection keeps
+    const rows = projection.datasets.rows;
+    expect(rows.length).toBe(60);
+    expect(rows.filter((x) => x.pt === 1).length).toBe(40);
+    expect(rows.every((x) => x.spos !== undefined)).toBe(true);
     expect(projection.hconcat[0]!.layer.length).toBe(2); // density under the points
+    expect(projection.hconcat[0]!.layer[1]!.transform).toEqual([{ filter: 'datum.pt === 1' }]);
+    // one silhouette sample size, stated alike in the text, the summary and the chart
+    const silhouette = r.charts.find((c) => c.name === 'silhouette')!.spec as unknown as {
+      title: { subtitle: string };
+      description: string;
+    };
+    expect(silhouette.title.subtitle).toContain('A seeded sample of 60 of 150 samples.');
+    expect(silhouette.description).toMatch(/^Silhouette plot of 60 samples/);
+    const text = r.document.sections
+      .find((s) => s.id === 'silhouette')!
+      .blocks.map((b) => (b.kind === 'text' ? b.text : ''))
+      .join(' ');
+    expect(text).toContain('over a seeded sample of 60 of 150 rows');
+    const mean = a.silhouetteMean.toFixed(3);
+    expect(silhouette.title.subtitle).toContain(`mean ${mean}`);
+    expect(text).toContain(`Mean silhouette ${mean}`);
   });
 
   it('buildReport(iris, {k: 3, twoStage: 20}) clusters every row through 20 weighted k-means centres', () => {
@@ -203,12 +225,11 @@ describe('buildReport', () => {
     );
   });
 
-  it('buildReport(iris) refuses the silhouettes before computing them when they exceed the memory budget', () => {
-    // enough for the tree of the 20 centres (about 7.5 KiB with its work arrays and result)
+  it('buildReport(iris) refuses before any work when its memory plan exceeds the budget', () => {
     const previous = setMemoryBudget({ bytes: 9000, source: '--max-memory' });
     try {
       expect(() => buildReport(iris, { k: 3, twoStage: 20 })).toThrow(
-        /^silhouettes of 150 rows would need about 10\.5 KiB of memory, but the budget is 8\.79 KiB \(--max-memory\)\. Instead: .*\{silhouetteMaxRows: N\}.*setMemoryBudget/,
+        /^A report on 150 rows x 4 features \(its copies of the data, per-row results and charts, .* KiB; the criteria of k on 150 rows, .* MiB; the hierarchical clustering of 20 centres, .* KiB\) would need about .* MiB of memory, but the budget is 8\.79 KiB \(--max-memory\)\. Instead: .*\{hclustMaxRows: N\}.*setMemoryBudget/,
       );
     } finally {
       setMemoryBudget(previous);

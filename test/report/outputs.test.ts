@@ -225,8 +225,8 @@ describe('OutputSet', () => {
     const error = await failing.stage(later, 'x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OptionError);
     expect((error as Error).message).toBe(
-      `Cannot write the file '${join(dir, 'gone', 'x.csv')}': its folder no longer exists (ENOENT). ` +
-        'Choose another path.',
+      `Cannot write '${join(dir, 'gone', 'x.csv')}': no such file or folder (ENOENT). Check the ` +
+        'path (it is relative to the current folder) and that its folders exist.',
     );
     expect(readdirSync(dir)).toEqual(['keep.json']);
     expect(process.listenerCount('SIGINT')).toBe(0);
@@ -245,15 +245,16 @@ describe('OutputSet', () => {
 
 describe('writeError and runId', () => {
   it('writeError(error, output) turns the errors a user can act on into an OptionError', () => {
-    const output = { what: "--out '/dev/full'", option: '--out' };
-    const full = writeError(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }), output);
+    const full = writeError(Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }), {
+      path: '/dev/full',
+    });
     expect(full).toBeInstanceOf(OptionError);
     expect((full as Error).message).toBe(
-      "Cannot write --out '/dev/full': no space left on the device (ENOSPC). Free some space " +
-        'or choose another --out.',
+      "Cannot write '/dev/full': no space left on the device (ENOSPC). Free some space on that " +
+        'disk, or give an output path in another folder.',
     );
     const bug = new TypeError('not an I/O error');
-    expect(writeError(bug, output)).toBe(bug);
+    expect(writeError(bug, { path: 'x' })).toBe(bug);
   });
 
   it('runId(parts) is 16 hex digits of a hash that ignores key order and sees every value', () => {

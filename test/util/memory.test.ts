@@ -2,7 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { freemem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { hclust, planLinkage } from '../../src/cluster/linkage.js';
+import {
+  CONDENSED_MAX_N,
+  hclust,
+  linkageBytes,
+  planLinkage,
+  SQUARE_MAX_N,
+} from '../../src/cluster/linkage.js';
+import { planReport } from '../../src/report/build.js';
 import { OptionError } from '../../src/util/errors.js';
 import {
   MEMORY_MARGIN,
@@ -478,5 +485,85 @@ describe('clusterlens --max-memory', () => {
       expect(code, name).toBe(1);
       expect(stderr, name).toMatch(/^clusterlens: error: --max-memory must be a size such as 512M/);
     }
+  });
+});
+
+describe('the plans count every allocation and name the typed-array cap', () => {
+  it('linkageBytes(n, d, layout) counts the matrix, copies of the data, work arrays and the result', () => {
+    // 320 bytes per row of O(n) arrays (result 256, work 64), whatever the layout
+    expect(linkageBytes(1000, 10, 'square')).toEqual({
+      matrix: 8e6,
+      total: 8e6 + 16 * 1000 * 10 + 320 * 1000,
+    });
+    expect(linkageBytes(1000, 10, 'condensed')).toEqual({
+      matrix: 4 * 1000 * 999,
+      total: 4 * 1000 * 999 + 16 * 1000 + 320 * 1000,
+    });
+    expect(linkageBytes(1000, 10, 'features')).toEqual({ matrix: 0, total: 80_000 + 320_000 });
+    // a copy of the input (number[][] converted, extreme magnitudes divided)
+    expect(linkageBytes(1000, 10, 'features', { dataCopies: 1 }).total).toBe(480_000);
+    expect(linkageBytes(1000, 0, 'square', { precomputed: 'square', dataCopies: 1 }).total).toBe(
+      16e6 + 320_000,
+    );
+    // single linkage only reads a precomputed matrix
+    expect(linkageBytes(1000, 0, 'square', { precomputed: 'square', readOnly: true })).toEqual({
+      matrix: 0,
+      total: 320_000,
+    });
+  });
+
+  it('hclust(X) counts the copy a number[][] input costs', () => {
+    // wine-sized: 178 rows x 13; the features layout needs 8 n d + 320 n = 73.7 KiB from a
+    // FeatureMatrix, 91.8 KiB from number[][] (one more copy of the data, 8 n d)
+    const random = new RandomState(5);
+    const rows = Array.from({ length: 178 }, () =>
+      Array.from({ length: 13 }, () => random.gauss()),
+    );
+    const budget = 80_000;
+    expect(() => hclust(rows, { method: 'ward', memoryLimit: budget })).toThrow(
+      /method 'ward' on n=178 points of 13 columns needs about 91\.8 KiB even from the stored feature data/,
+    );
+    const matrix = { rows: 178, cols: 13, data: Float64Array.from(rows.flat()) };
+    expect(hclust(matrix, { method: 'ward', memoryLimit: budget }).layout).toBe('features');
+  });
+
+  it('planLinkage names the 2^32-element cap of typed arrays, not memory, past n = 92,682', () => {
+    expect(CONDENSED_MAX_N).toBe(92_682);
+    expect(SQUARE_MAX_N).toBe(65_536);
+    expect(planLinkage(92_682, 4, 'average', 'auto', 1e15).layout).toBe('condensed');
+    expect(() => planLinkage(92_683, 4, 'average', 'auto', 1e15)).toThrow(
+      "hclust: method 'average' on n=92683 points needs a distance matrix of n(n-1)/2 = 4.30e+9 elements, more than the 2^32 (4,294,967,296) a typed array can hold in this JavaScript runtime: the condensed layout stops at n=92,682 points, the square one at n=65,536, whatever the memory. Instead: methods 'ward', 'single', 'centroid' and 'median' work from the stored Euclidean feature data in O(n*d) memory ({method: 'ward'}); or cluster a seeded sample of the rows (sampledHclust()); or cluster in two stages, k-means into a few hundred centres then hierarchical clustering of the centres weighted by their sizes (twoStage()).",
+    );
+    expect(() => planLinkage(65_537, 4, 'average', 'square', 1e15)).toThrow(
+      /layout 'square' for n=65537 points needs .*: more than the 2\^32 elements a typed array can hold \(the square layout stops at n=65,536\)/,
+    );
+    // ward past the cap works from the stored data
+    expect(planLinkage(200_000, 4, 'ward', 'auto', 1e15).layout).toBe('features');
+  });
+
+  it('planReport(n, d) counts the copies of the data, the per-row results, the charts, the criteria of k and the tree of the sample', () => {
+    const budget = { bytes: 2 ** 40, source: '--max-memory' };
+    const plan = planReport(100_000, 8, {}, budget);
+    // 4 copies of the data, the PCA model, 256 bytes per row, the charts' sample of 2500 rows
+    expect(plan.held).toBe(4 * 8 * 100_000 * 8 + 3 * 8 * 64 + 256 * 100_000 + 64 * 2500 * 12);
+    // the criteria of k on their sample of 5000 rows
+    expect(plan.chooseK).toBe(32 * 2 ** 20 + 5000 * (2048 + 64 * 8));
+    // the default: ward on a sample of 5000 rows, in the square layout when it fits
+    expect(plan.hclust).toBe(linkageBytes(5000, 8, 'square').total);
+    expect(plan.bytes).toBe(plan.held + plan.chooseK + plan.hclust);
+    // k given on more rows than the criteria's sample: no criteria; two stages: the centres' tree
+    const given = planReport(100_000, 8, { k: 4, twoStage: 300 }, budget);
+    expect(given.chooseK).toBe(0);
+    expect(given.hclust).toBe(linkageBytes(300, 8, 'square').total);
+    // every row charted up to 20,000 rows
+    expect(planReport(20_000, 8, {}, budget).held).toBe(
+      4 * 8 * 20_000 * 8 + 3 * 8 * 64 + 256 * 20_000 + 64 * 20_000 * 12,
+    );
+    // a budget that holds the rest but not the square matrix of the sample: ward's features layout
+    const tight = { bytes: plan.held + plan.chooseK + 2 ** 20 * 8, source: '--max-memory' };
+    expect(planReport(100_000, 8, {}, tight).hclust).toBe(linkageBytes(5000, 8, 'features').total);
+    expect(() => planReport(100_000, 8, { method: 'average' }, tight)).toThrow(
+      /^A report on 100000 rows x 8 features \(its copies of the data, per-row results and charts, 50\.7 MiB; the criteria of k on 5000 rows, 44\.2 MiB; the hierarchical clustering of 5000 rows, 97 MiB\) would need about 192 MiB of memory, but the budget is 103 MiB \(--max-memory\)\. Instead: cluster a smaller seeded sample of the rows \(\{hclustMaxRows: N\}\); or use method 'ward'/,
+    );
   });
 });
