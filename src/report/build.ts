@@ -1797,6 +1797,7 @@ function checkWriteReportArguments(path: unknown, report: unknown, options: unkn
   checkKnownOptions('writeReport', options as object, ['static', 'force', 'inputs', 'stdout']);
   const o = options as WriteReportOptions;
   if (o.static !== undefined) checkBoolean('writeReport', 'static', o.static);
+  if (o.force !== undefined) checkBoolean('writeReport', 'force', o.force);
 }
 
 /**
