@@ -36,6 +36,7 @@
  * subset).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { crossDots } from '../decomposition/eigen.js';
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
@@ -391,6 +392,12 @@ function referenceSets(
       ? principalBox(M)
       : { mean: new Float64Array(d), axes: null, r: d, lo: columnMin(M), hi: columnMax(M) };
   const { mean, axes: V, r, lo, hi } = box;
+  // the Gram axes come axis by axis (r x d); the rotation reads them feature by feature (d x r)
+  let Vt: Float64Array | null = null;
+  if (box.gram && V !== null) {
+    Vt = new Float64Array(d * r);
+    for (let c = 0; c < r; c++) for (let j = 0; j < d; j++) Vt[j * r + c] = V[c * d + j]!;
+  }
   const out: FeatureMatrix[] = [];
   for (let b = 0; b < B; b++) {
     const Rb = new Float64Array(n * r);
@@ -402,6 +409,13 @@ function referenceSets(
       continue;
     }
     const R = new Float64Array(n * d);
+    if (Vt !== null) {
+      // R = Rb V^T (n x r times r x d) by the tiled dot products, then shifted to the mean
+      crossDots(Rb, n, Vt, d, r, R, d, 1);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) R[i * d + j]! += mean[j]!;
+      out.push({ rows: n, cols: d, data: R });
+      continue;
+    }
     for (let i = 0; i < n; i++) {
       const o = i * r;
       for (let j = 0; j < d; j++) {
@@ -428,6 +442,11 @@ export interface PrincipalBox {
   r: number;
   lo: Float64Array;
   hi: Float64Array;
+  /**
+   * True when the axes came from the Gram matrix (d > n): `axes` is then stored axis by axis
+   * (r x d, axis c of feature j at `axes[c * d + j]`), the layout of the tiled products.
+   */
+  gram?: boolean;
 }
 
 /**
@@ -491,11 +510,11 @@ export function principalBox(M: FeatureMatrix): PrincipalBox {
     const kept: number[] = [];
     for (let c = 0; c < n; c++) if (values[c]! > tol) kept.push(c);
     r = kept.length;
-    V = new Float64Array(d * r);
-    const v = new Float64Array(d);
+    // axis by axis (r x d): v_t = Xc^T u_t, normalised (= Xc^T u / sqrt(lambda) but for rounding)
+    V = new Float64Array(r * d);
     for (let t = 0; t < r; t++) {
       const c = kept[t]!;
-      v.fill(0);
+      const v = V.subarray(t * d, (t + 1) * d);
       for (let i = 0; i < n; i++) {
         const u = U.get(i, c);
         const o = i * d;
@@ -504,8 +523,21 @@ export function principalBox(M: FeatureMatrix): PrincipalBox {
       let norm = 0;
       for (let j = 0; j < d; j++) norm += v[j]! * v[j]!;
       norm = Math.sqrt(norm);
-      for (let j = 0; j < d; j++) V[j * r + t] = v[j]! / norm;
+      for (let j = 0; j < d; j++) v[j] = v[j]! / norm;
     }
+    // the data's coordinates on the axes (Xc V, n x r), and their range
+    const Z = new Float64Array(n * r);
+    crossDots(Xc, n, V, r, d, Z, r, 1);
+    const lo = new Float64Array(r).fill(Infinity);
+    const hi = new Float64Array(r).fill(-Infinity);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < r; c++) {
+        const s = Z[i * r + c]!;
+        if (s < lo[c]!) lo[c] = s;
+        if (s > hi[c]!) hi[c] = s;
+      }
+    }
+    return { mean, axes: V, r, lo, hi, gram: true };
   }
   // the data's coordinates on the axes, and their range
   const lo = new Float64Array(r).fill(Infinity);
