@@ -8,6 +8,8 @@
  * chosen so that the longest arrow reaches 80% of the largest absolute score. Angles between
  * arrows and their relative lengths are therefore exact; only the common length is rescaled.
  */
+import { checkArgument } from '../util/validate.js';
+import { chartOptions, checkSampleTable, numberRows, objectArgument } from './check.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './vl.js';
 import { PICK, sampleTooltip } from './projection.js';
@@ -38,11 +40,22 @@ export interface BiplotArrow {
   angle: number;
 }
 
+/** The table and the PCA input of the biplot. */
+function checkBiplotArguments(fn: string, table: unknown, input: unknown): void {
+  checkSampleTable(fn, table);
+  const d = (table as SampleTable).features.length;
+  const i = objectArgument(fn, 'input', input);
+  numberRows(fn, 'input.components', i.components, 2, d);
+  checkArgument.numbers(fn, 'input.explainedVariance', i.explainedVariance, 2);
+  checkArgument.numbers(fn, 'input.variance', i.variance, 2);
+}
+
 /** The arrows and the display factor `s` of the biplot. */
 export function biplotArrows(
   table: SampleTable,
   input: BiplotInput,
 ): { arrows: BiplotArrow[]; factor: number } {
+  checkBiplotArguments('biplotArrows', table, input);
   let maxScore = 0;
   for (const r of table.rows) maxScore = Math.max(maxScore, Math.abs(r.pc1), Math.abs(r.pc2));
   const s1 = Math.sqrt(input.explainedVariance[0]);
@@ -85,6 +98,9 @@ export function biplotSpec(
   input: BiplotInput,
   options: BiplotOptions = {},
 ): TopLevelSpec {
+  const fn = 'biplotSpec';
+  checkBiplotArguments(fn, table, input);
+  chartOptions(fn, options, ['labelName', 'idName', 'width', 'height', 'pointTooltips']);
   const o = {
     labelName: 'label',
     idName: 'row',

@@ -10,11 +10,12 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './vl.js';
 import { BRUSH } from './projection.js';
-import { clusterIds } from './palette.js';
+import { clusterIds, MAX_CLUSTERS } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
 import { OptionError } from '../util/errors.js';
 import { checkArgument } from '../util/validate.js';
+import { chartOptions, checkSampleTable, numberRows, objectArgument } from './check.js';
 
 /** Input of `profilesSpec`. */
 export interface ProfilesInput {
@@ -106,6 +107,16 @@ const heatColor = {
 
 /** The static profiles spec (heatmap of mean z-scores with the ANOVA F bars above). */
 export function profilesSpec(input: ProfilesInput, options: { cell?: number } = {}): TopLevelSpec {
+  const fn = 'profilesSpec';
+  const i = objectArgument(fn, 'input', input);
+  const d = checkArgument.strings(fn, 'input.features', i.features).length;
+  const k = checkArgument.integer(fn, 'input.k', i.k, 0, MAX_CLUSTERS);
+  numberRows(fn, 'input.meanZ', i.meanZ, k, d);
+  numberRows(fn, 'input.mean', i.mean, k, d);
+  checkArgument.numbers(fn, 'input.sizes', i.sizes, k);
+  checkArgument.numbers(fn, 'input.anovaF', i.anovaF, d);
+  chartOptions(fn, options, ['cell']);
+  if (options.cell !== undefined) checkArgument.number(fn, 'options.cell', options.cell, 1);
   const cell = options.cell ?? 46;
   const order = orderByF(input.features, input.anovaF);
   const names = order.map((j) => input.features[j]!);
@@ -198,6 +209,11 @@ export function selectionProfileSpec(
   anovaF: ArrayLike<number>,
   options: { cell?: number } = {},
 ): Record<string, unknown> {
+  const fn = 'selectionProfileSpec';
+  checkSampleTable(fn, table);
+  checkArgument.numbers(fn, 'anovaF', anovaF, table.features.length);
+  chartOptions(fn, options, ['cell']);
+  if (options.cell !== undefined) checkArgument.number(fn, 'options.cell', options.cell, 1);
   const cell = options.cell ?? 40;
   const order = orderByF(table.features, anovaF);
   const names = order.map((j) => table.features[j]!);

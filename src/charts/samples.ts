@@ -5,6 +5,8 @@
  * `f0..f{d-1}` (original units) and `z0..z{d-1}` (z-scores); their display names are kept apart
  * in `features` and used only as titles and data values.
  */
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
 import { clusterId } from './palette.js';
 
 /** One sample as the charts see it. */
@@ -75,6 +77,34 @@ export function round6(x: number): number {
   return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(6));
 }
 
+/** Every array of the input, of its length (one entry per sample, or n x d). */
+function checkSampleTableInput(input: unknown, k: unknown): void {
+  const fn = 'sampleTable';
+  const i = checkArgument.object(fn, 'input', input) as Record<string, unknown>;
+  const n = checkArgument.strings(fn, 'input.ids', i.ids).length;
+  const d = checkArgument.strings(fn, 'input.features', i.features).length;
+  checkArgument.integer(fn, 'k', k, 0);
+  checkArgument.numbers(fn, 'input.clusters', i.clusters, n);
+  checkArgument.numbers(fn, 'input.pc1', i.pc1, n);
+  checkArgument.numbers(fn, 'input.pc2', i.pc2, n);
+  checkArgument.numbers(fn, 'input.original', i.original, n * d);
+  checkArgument.numbers(fn, 'input.zscores', i.zscores, n * d);
+  if (i.hclusters !== undefined) checkArgument.numbers(fn, 'input.hclusters', i.hclusters, n);
+  if (i.labels !== undefined) checkArgument.strings(fn, 'input.labels', i.labels, n);
+  if (i.silhouette !== undefined) checkArgument.numbers(fn, 'input.silhouette', i.silhouette, n);
+  if (i.subset !== undefined) {
+    const subset = checkArgument.numbers(fn, 'input.subset', i.subset);
+    for (let t = 0; t < subset.length; t++) {
+      const r = subset[t]!;
+      if (!Number.isInteger(r) || r < 0 || r >= n) {
+        throw new OptionError(
+          `The 'input.subset' argument of ${fn} must hold row indices in [0, ${n}); subset[${t}] is ${r}.`,
+        );
+      }
+    }
+  }
+}
+
 /**
  * Build the sample table. The silhouette position `spos` is the rank of the sample when samples
  * are ordered by cluster, then by silhouette value descending, then by index (over the samples in
@@ -82,6 +112,7 @@ export function round6(x: number): number {
  * first, so that neighbouring clusters stay apart in the silhouette plot.
  */
 export function sampleTable(input: SampleTableInput, k: number): SampleTable {
+  checkSampleTableInput(input, k);
   const n = input.ids.length;
   const d = input.features.length;
   const idx: number[] = [];

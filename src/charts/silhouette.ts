@@ -3,6 +3,9 @@
  * silhouette value within it, the mean silhouette as a dashed line, and each group labelled with
  * its cluster, size and mean.
  */
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
+import { chartOptions, checkSampleTable, stringArgument } from './check.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './vl.js';
 import { PICK } from './projection.js';
@@ -20,9 +23,14 @@ export interface SilhouetteOptions {
 
 /** The silhouette spec; its data is the sample table (named dataset 'rows'). */
 export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = {}): TopLevelSpec {
+  const fn = 'silhouetteSpec';
+  checkSampleTable(fn, table);
+  chartOptions(fn, options, ['idName', 'width']);
+  if (options.idName !== undefined) stringArgument(fn, 'options.idName', options.idName);
+  if (options.width !== undefined) checkArgument.number(fn, 'options.width', options.width, 1);
   const o = { idName: 'row', width: 360, ...options };
   if (!table.hasSilhouette)
-    throw new RangeError('silhouetteSpec: the sample table has no silhouettes.');
+    throw new OptionError('silhouetteSpec: the sample table has no silhouettes.');
   const groups = new Map<string, { lo: number; hi: number; sum: number; n: number }>();
   let sum = 0;
   let n = 0;

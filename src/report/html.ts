@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { checkRenderArguments } from './document-check.js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -189,6 +190,7 @@ export async function renderHtml(
   doc: ReportDocument,
   options: { static?: boolean } = {},
 ): Promise<string> {
+  checkRenderArguments(doc, options);
   const isStatic = options.static ?? false;
   const charts = chartsOf(doc);
   const compiled = charts.map((c) => compileToVega(c.spec, c.name));
