@@ -2,7 +2,14 @@
 
 // data model
 export type { Dataset, DatasetSource, FeatureMatrix, MatrixLike } from './data/dataset.js';
-export { featureMatrix, toFeatureMatrix, toLabels, toMlMatrix, toRows } from './data/dataset.js';
+export {
+  featureMatrix,
+  toDataset,
+  toFeatureMatrix,
+  toLabels,
+  toMlMatrix,
+  toRows,
+} from './data/dataset.js';
 
 // loading
 export type {

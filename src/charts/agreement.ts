@@ -3,6 +3,15 @@
  * the counts written in, titled with the adjusted Rand index. The report shows k-means against
  * hierarchical clustering, and k-means against the held-out label when there is one.
  */
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
+import {
+  chartOptions,
+  numberArgument,
+  numberRows,
+  objectArgument,
+  stringArgument,
+} from './check.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 
@@ -88,7 +97,21 @@ export function agreementSpec(
   tables: readonly AgreementTable[],
   options: { cell?: number } = {},
 ): TopLevelSpec {
-  if (tables.length === 0) throw new RangeError('agreementSpec needs at least one table.');
+  const fn = 'agreementSpec';
+  if (!Array.isArray(tables) || tables.length === 0) {
+    throw new OptionError('agreementSpec needs an array of at least one table.');
+  }
+  tables.forEach((value, t) => {
+    const table = objectArgument(fn, `tables[${t}]`, value);
+    stringArgument(fn, `tables[${t}].rowsName`, table.rowsName);
+    stringArgument(fn, `tables[${t}].colsName`, table.colsName);
+    const rows = checkArgument.strings(fn, `tables[${t}].rowIds`, table.rowIds).length;
+    const cols = checkArgument.strings(fn, `tables[${t}].colIds`, table.colIds).length;
+    numberRows(fn, `tables[${t}].counts`, table.counts, rows, cols);
+    numberArgument(fn, `tables[${t}].ari`, table.ari);
+  });
+  chartOptions(fn, options, ['cell']);
+  if (options.cell !== undefined) checkArgument.number(fn, 'options.cell', options.cell, 1);
   const cell = options.cell ?? 44;
   return topLevel({
     description:

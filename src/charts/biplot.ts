@@ -21,6 +21,8 @@
  *   `pointNames` the row ids beside the points (at most `maxNamedPoints` points), around each
  *   point where there is room. A label with no room is left out, and the subtitle says how many.
  */
+import { checkArgument } from '../util/validate.js';
+import { chartOptions, checkSampleTable, numberRows, objectArgument } from './check.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { featureContributions, rankDescending } from './contrib.js';
 import { type Box, placeLabels, textWidth } from './labels.js';
@@ -58,11 +60,22 @@ function drawnRows(table: SampleTable): SampleRecord[] {
   return table.pointFlag ? table.rows.filter((r) => r.pt === 1) : table.rows;
 }
 
+/** The table and the PCA input of the biplot. */
+function checkBiplotArguments(fn: string, table: unknown, input: unknown): void {
+  checkSampleTable(fn, table);
+  const d = (table as SampleTable).features.length;
+  const i = objectArgument(fn, 'input', input);
+  numberRows(fn, 'input.components', i.components, 2, d);
+  checkArgument.numbers(fn, 'input.explainedVariance', i.explainedVariance, 2);
+  checkArgument.numbers(fn, 'input.variance', i.variance, 2);
+}
+
 /** The arrows of every feature and the display factor `s` of the biplot. */
 export function biplotArrows(
   table: SampleTable,
   input: BiplotInput,
 ): { arrows: BiplotArrow[]; factor: number } {
+  checkBiplotArguments('biplotArrows', table, input);
   let maxScore = 0;
   for (const r of drawnRows(table)) {
     maxScore = Math.max(maxScore, Math.abs(r.pc1), Math.abs(r.pc2));
@@ -170,6 +183,25 @@ export function biplotSpec(
   input: BiplotInput,
   options: BiplotOptions = {},
 ): TopLevelSpec {
+  const fn = 'biplotSpec';
+  checkBiplotArguments(fn, table, input);
+  chartOptions(fn, options, [
+    'labelName',
+    'idName',
+    'width',
+    'minHeight',
+    'maxHeight',
+    'pointTooltips',
+    'maxArrows',
+    'pointNames',
+    'maxNamedPoints',
+  ]);
+  for (const name of ['width', 'minHeight', 'maxHeight'] as const) {
+    if (options[name] !== undefined) checkArgument.number(fn, `options.${name}`, options[name], 1);
+  }
+  for (const name of ['maxArrows', 'maxNamedPoints'] as const) {
+    if (options[name] !== undefined) checkArgument.integer(fn, `options.${name}`, options[name], 0);
+  }
   const o = {
     labelName: 'label',
     idName: 'row',

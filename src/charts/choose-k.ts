@@ -3,6 +3,9 @@
  * silhouette, Calinski-Harabasz, Davies-Bouldin, gap with its standard-error bars), each with its
  * own pick ringed, and the recommended k highlighted as a band in every panel.
  */
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
+import { booleanArgument, chartOptions, numberArgument, objectArgument } from './check.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { topLevel } from './vl.js';
 import { round6 } from './samples.js';
@@ -49,6 +52,26 @@ export interface ChooseKInput {
 
 /** The choose-k spec. */
 export function chooseKSpec(input: ChooseKInput, options: { width?: number } = {}): TopLevelSpec {
+  const fn = 'chooseKSpec';
+  const i = objectArgument(fn, 'input', input);
+  if (!Array.isArray(i.table) || i.table.length === 0) {
+    throw new OptionError(`The 'input.table' argument of ${fn} must be an array of rows {k, ...}.`);
+  }
+  (i.table as unknown[]).forEach((value, t) => {
+    const row = objectArgument(fn, `input.table[${t}]`, value);
+    checkArgument.integer(fn, `input.table[${t}].k`, row.k, 1);
+    for (const c of [...CRITERIA.map((x) => x.key), 'gapSe'] as const) {
+      if (row[c] !== undefined) numberArgument(fn, `input.table[${t}].${c}`, row[c]);
+    }
+  });
+  const picks = objectArgument(fn, 'input.picks', i.picks);
+  for (const [key, k] of Object.entries(picks)) {
+    if (k !== undefined) checkArgument.integer(fn, `input.picks.${key}`, k, 1);
+  }
+  checkArgument.integer(fn, 'input.chosen', i.chosen, 1);
+  booleanArgument(fn, 'input.recommended', i.recommended);
+  chartOptions(fn, options, ['width']);
+  if (options.width !== undefined) checkArgument.number(fn, 'options.width', options.width, 1);
   const width = options.width ?? 170;
   const ks = input.table.map((r) => r.k);
   const kDomain = [Math.min(...ks) - 0.5, Math.max(...ks) + 0.5];

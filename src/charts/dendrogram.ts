@@ -10,6 +10,15 @@
  * Orientation has scipy's meaning: where the root is. 'top' and 'bottom' put the leaves on x,
  * 'left' and 'right' on y.
  */
+import { OptionError } from '../util/errors.js';
+import { checkArgument, checkKeyword } from '../util/validate.js';
+import {
+  chartOptions,
+  numberArgument,
+  numberRows,
+  objectArgument,
+  stringArgument,
+} from './check.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { PICK } from './projection.js';
@@ -44,6 +53,53 @@ export interface DendrogramInput {
   strip?: { name: string; domain: readonly string[]; leaves: readonly DendrogramStripLeaf[] };
 }
 
+/** The fields of a `DendrogramInput` the builders read. */
+function checkDendrogramInput(fn: string, input: unknown): void {
+  const i = objectArgument(fn, 'input', input);
+  numberRows(fn, 'input.icoord', i.icoord, undefined, 4);
+  numberRows(fn, 'input.dcoord', i.dcoord, (i.icoord as unknown[]).length, 4);
+  const leaves = checkArgument.strings(fn, 'input.leafLabels', i.leafLabels).length;
+  checkArgument.strings(fn, 'input.leafClusters', i.leafClusters, leaves);
+  numberArgument(fn, 'input.cut', i.cut);
+  checkArgument.integer(fn, 'input.k', i.k, 0);
+  checkArgument.integer(fn, 'input.samples', i.samples, 0);
+  stringArgument(fn, 'input.method', i.method);
+  if (i.contracted !== undefined) {
+    const marks = i.contracted;
+    if (
+      !Array.isArray(marks) ||
+      marks.some(
+        (m) =>
+          typeof m !== 'object' || m === null || typeof m.x !== 'number' || typeof m.y !== 'number',
+      )
+    ) {
+      throw new OptionError(`The 'input.contracted' argument of ${fn} must be an array of {x, y}.`);
+    }
+  }
+  if (i.strip !== undefined) {
+    const strip = objectArgument(fn, 'input.strip', i.strip);
+    stringArgument(fn, 'input.strip.name', strip.name);
+    checkArgument.strings(fn, 'input.strip.domain', strip.domain);
+    const ls = strip.leaves;
+    if (
+      !Array.isArray(ls) ||
+      ls.length !== leaves ||
+      ls.some(
+        (l) =>
+          typeof l !== 'object' ||
+          l === null ||
+          typeof l.label !== 'string' ||
+          typeof l.share !== 'number' ||
+          typeof l.size !== 'number',
+      )
+    ) {
+      throw new OptionError(
+        `The 'input.strip.leaves' argument of ${fn} must be one {label, share, size} per leaf (${leaves}).`,
+      );
+    }
+  }
+}
+
 /** The held-out label of one leaf of the dendrogram. */
 export interface DendrogramStripLeaf {
   /** Most common label among the leaf's samples (the first in `domain` order on a tie). */
@@ -71,6 +127,7 @@ const ABOVE = 'above';
 
 /** The rule segments of the layout, with the colour of each. */
 export function dendrogramSegments(input: DendrogramInput): DendrogramSegment[] {
+  checkDendrogramInput('dendrogramSegments', input);
   const { cut } = input;
   const nLeaves = input.leafClusters.length;
   const clusterAt = (x: number) => {
@@ -116,6 +173,14 @@ export function dendrogramSpec(
   input: DendrogramInput,
   options: DendrogramOptions = {},
 ): TopLevelSpec {
+  const fn = 'dendrogramSpec';
+  checkDendrogramInput(fn, input);
+  chartOptions(fn, options, ['orientation', 'length', 'depth']);
+  if (options.orientation !== undefined) {
+    checkKeyword(fn, 'orientation', options.orientation, ORIENTATIONS);
+  }
+  if (options.length !== undefined) checkArgument.number(fn, 'options.length', options.length, 1);
+  if (options.depth !== undefined) checkArgument.number(fn, 'options.depth', options.depth, 1);
   const orientation = options.orientation ?? 'top';
   const n = input.leafLabels.length;
   const length = options.length ?? Math.max(360, Math.min(1100, 12 * n));

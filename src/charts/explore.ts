@@ -3,9 +3,10 @@
  * highlight a cluster) beside the profile of the selected samples (below it, for more than six
  * features), in one Vega-Lite view so that the brush drives the profile.
  */
+import { checkArgument } from '../util/validate.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { MAX_PROFILE_FEATURES, selectionProfileSpec } from './profiles.js';
-import { type ProjectionOptions, projectionSpec } from './projection.js';
+import { checkProjectionArguments, type ProjectionOptions, projectionSpec } from './projection.js';
 import type { SampleTable } from './samples.js';
 import { topLevel } from './vl.js';
 
@@ -15,6 +16,8 @@ export function exploreSpec(
   anovaF: ArrayLike<number>,
   options: ProjectionOptions,
 ): TopLevelSpec {
+  checkProjectionArguments('exploreSpec', table, options);
+  checkArgument.numbers('exploreSpec', 'anovaF', anovaF, table.features.length);
   const projection = projectionSpec(table, { ...options, interaction: 'brush' }) as unknown as {
     description: string;
     datasets: unknown;

@@ -15,11 +15,12 @@ import type { TopLevelSpec } from 'vega-lite';
 import { formatProse } from '../util/format.js';
 import { topLevel } from './vl.js';
 import { BRUSH, pointRows } from './projection.js';
-import { clusterIds } from './palette.js';
+import { clusterIds, MAX_CLUSTERS } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
 import { OptionError } from '../util/errors.js';
 import { checkArgument } from '../util/validate.js';
+import { chartOptions, checkSampleTable, numberRows, objectArgument } from './check.js';
 
 /** Largest number of features (columns) of a profile heatmap. */
 export const MAX_PROFILE_FEATURES = 20;
@@ -143,6 +144,19 @@ export function profilesSpec(
   input: ProfilesInput,
   options: { cell?: number; maxFeatures?: number } = {},
 ): TopLevelSpec {
+  const fn = 'profilesSpec';
+  const i = objectArgument(fn, 'input', input);
+  const d = checkArgument.strings(fn, 'input.features', i.features).length;
+  const k = checkArgument.integer(fn, 'input.k', i.k, 0, MAX_CLUSTERS);
+  numberRows(fn, 'input.meanZ', i.meanZ, k, d);
+  numberRows(fn, 'input.mean', i.mean, k, d);
+  checkArgument.numbers(fn, 'input.sizes', i.sizes, k);
+  checkArgument.numbers(fn, 'input.anovaF', i.anovaF, d);
+  chartOptions(fn, options, ['cell', 'maxFeatures']);
+  if (options.cell !== undefined) checkArgument.number(fn, 'options.cell', options.cell, 1);
+  if (options.maxFeatures !== undefined) {
+    checkArgument.integer(fn, 'options.maxFeatures', options.maxFeatures, 1);
+  }
   const cell = options.cell ?? 46;
   const total = input.features.length;
   const order = orderByF(input.anovaF).slice(0, options.maxFeatures ?? MAX_PROFILE_FEATURES);
@@ -303,6 +317,11 @@ export function selectionProfileSpec(
   anovaF: ArrayLike<number>,
   options: { cell?: number } = {},
 ): Record<string, unknown> {
+  const fn = 'selectionProfileSpec';
+  checkSampleTable(fn, table);
+  checkArgument.numbers(fn, 'anovaF', anovaF, table.features.length);
+  chartOptions(fn, options, ['cell']);
+  if (options.cell !== undefined) checkArgument.number(fn, 'options.cell', options.cell, 1);
   const cell = options.cell ?? 40;
   const order = orderByF(anovaF, table.zColumns).slice(0, MAX_PROFILE_FEATURES);
   const names = order.map((j) => table.features[j]!);

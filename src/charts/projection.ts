@@ -13,7 +13,9 @@ import { fieldTitle, plainTitle, tooltipFields, topLevel } from './vl.js';
 import { clusterScale } from './palette.js';
 import type { SampleTable } from './samples.js';
 import { round6 } from './samples.js';
-import { checkArgument } from '../util/validate.js';
+import { OptionError } from '../util/errors.js';
+import { checkArgument, checkKeyword } from '../util/validate.js';
+import { chartOptions, checkSampleTable, stringArgument } from './check.js';
 
 /** Name of the legend selection that every cluster-coloured chart defines. */
 export const PICK = 'pick';
@@ -131,6 +133,7 @@ export function sampleTooltip(
 
 /** The projection spec; its data is the sample table, as the named dataset 'rows'. */
 export function projectionSpec(table: SampleTable, options: ProjectionOptions): TopLevelSpec {
+  checkProjectionArguments('projectionSpec', table, options);
   const o = {
     labelName: 'label',
     idName: 'row',
@@ -228,6 +231,56 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
     layer: layers,
     ...(o.density ? { resolve: { scale: { color: 'independent' } } } : {}),
   });
+}
+
+/** The table and the options of `projectionSpec` (and `exploreSpec`). @internal */
+export function checkProjectionArguments(
+  fn: string,
+  table: unknown,
+  options: unknown,
+): asserts options is ProjectionOptions {
+  checkSampleTable(fn, table);
+  chartOptions(fn, options, [
+    'variance',
+    'labelName',
+    'idName',
+    'interaction',
+    'density',
+    'width',
+    'height',
+    'title',
+  ]);
+  const o = options as Record<string, unknown>;
+  checkArgument.numbers(fn, 'options.variance', o.variance, 2);
+  for (const name of ['labelName', 'idName', 'title'] as const) {
+    if (o[name] !== undefined) stringArgument(fn, `options.${name}`, o[name]);
+  }
+  for (const name of ['width', 'height'] as const) {
+    if (o[name] !== undefined) checkArgument.number(fn, `options.${name}`, o[name], 1);
+  }
+  if (o.interaction !== undefined) {
+    checkKeyword(fn, 'interaction', o.interaction, ['zoom', 'brush', 'none'] as const);
+  }
+  if (o.density !== undefined) {
+    const cells = o.density;
+    if (
+      !Array.isArray(cells) ||
+      cells.some(
+        (c) =>
+          typeof c !== 'object' ||
+          c === null ||
+          typeof c.x !== 'number' ||
+          typeof c.x2 !== 'number' ||
+          typeof c.y !== 'number' ||
+          typeof c.y2 !== 'number' ||
+          typeof c.count !== 'number',
+      )
+    ) {
+      throw new OptionError(
+        `The 'options.density' argument of ${fn} must be the cells of binDensity ({x, x2, y, y2, count}).`,
+      );
+    }
+  }
 }
 
 /**

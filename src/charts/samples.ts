@@ -13,6 +13,8 @@
  * points of the projection and the samples of the silhouette plot (`pt` marks the points when
  * some rows are not drawn there).
  */
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
 import { clusterId } from './palette.js';
 
 /** One sample as the charts see it. */
@@ -102,6 +104,41 @@ export function round6(x: number): number {
   return x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(6));
 }
 
+/** Every array of the input, of its length (one entry per sample, or n x d). */
+function checkSampleTableInput(input: unknown, k: unknown): void {
+  const fn = 'sampleTable';
+  const i = checkArgument.object(fn, 'input', input) as Record<string, unknown>;
+  const n = checkArgument.strings(fn, 'input.ids', i.ids).length;
+  const d = checkArgument.strings(fn, 'input.features', i.features).length;
+  checkArgument.integer(fn, 'k', k, 0);
+  checkArgument.numbers(fn, 'input.clusters', i.clusters, n);
+  checkArgument.numbers(fn, 'input.pc1', i.pc1, n);
+  checkArgument.numbers(fn, 'input.pc2', i.pc2, n);
+  checkArgument.numbers(fn, 'input.original', i.original, n * d);
+  checkArgument.numbers(fn, 'input.zscores', i.zscores, n * d);
+  if (i.hclusters !== undefined) checkArgument.numbers(fn, 'input.hclusters', i.hclusters, n);
+  if (i.labels !== undefined) checkArgument.strings(fn, 'input.labels', i.labels, n);
+  if (i.silhouette !== undefined) checkArgument.numbers(fn, 'input.silhouette', i.silhouette, n);
+  indices(fn, 'input.subset', i.subset, n, 'row');
+  indices(fn, 'input.points', i.points, n, 'row');
+  indices(fn, 'input.tipColumns', i.tipColumns, d, 'column');
+  indices(fn, 'input.zColumns', i.zColumns, d, 'column');
+}
+
+/** An optional array of integer indices in [0, limit). */
+function indices(fn: string, name: string, value: unknown, limit: number, what: string): void {
+  if (value === undefined) return;
+  const v = checkArgument.numbers(fn, name, value);
+  for (let t = 0; t < v.length; t++) {
+    const r = v[t]!;
+    if (!Number.isInteger(r) || r < 0 || r >= limit) {
+      throw new OptionError(
+        `The '${name}' argument of ${fn} must hold ${what} indices in [0, ${limit}); ${name.slice(6)}[${t}] is ${r}.`,
+      );
+    }
+  }
+}
+
 /**
  * Build the sample table. The silhouette position `spos` is the rank of the sample when samples
  * are ordered by cluster, then by silhouette value descending, then by index (over the samples in
@@ -109,6 +146,7 @@ export function round6(x: number): number {
  * first, so that neighbouring clusters stay apart in the silhouette plot.
  */
 export function sampleTable(input: SampleTableInput, k: number): SampleTable {
+  checkSampleTableInput(input, k);
   const n = input.ids.length;
   const d = input.features.length;
   const all = Array.from({ length: d }, (_, j) => j);

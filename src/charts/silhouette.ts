@@ -6,6 +6,9 @@
  * neighbours. The samples drawn are those of the table with a silhouette; when they are a sample
  * of the data, the subtitle says of how many rows, the same number the report's text states.
  */
+import { OptionError } from '../util/errors.js';
+import { checkArgument } from '../util/validate.js';
+import { chartOptions, checkSampleTable, numberArgument, stringArgument } from './check.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { tooltipFields, topLevel } from './vl.js';
 import { PICK } from './projection.js';
@@ -40,9 +43,15 @@ export function spreadLabels(want: readonly number[], h: number, height: number)
 
 /** The silhouette spec; its data is the sample table (named dataset 'rows'). */
 export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = {}): TopLevelSpec {
+  const fn = 'silhouetteSpec';
+  checkSampleTable(fn, table);
+  chartOptions(fn, options, ['idName', 'width', 'mean']);
+  if (options.mean !== undefined) numberArgument(fn, 'options.mean', options.mean);
+  if (options.idName !== undefined) stringArgument(fn, 'options.idName', options.idName);
+  if (options.width !== undefined) checkArgument.number(fn, 'options.width', options.width, 1);
   const o = { idName: 'row', width: 360, ...options };
   if (!table.hasSilhouette)
-    throw new RangeError('silhouetteSpec: the sample table has no silhouettes.');
+    throw new OptionError('silhouetteSpec: the sample table has no silhouettes.');
   const groups = new Map<string, { lo: number; hi: number; sum: number; n: number }>();
   let sum = 0;
   let n = 0;

@@ -63,6 +63,7 @@ import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import {
   MAX_ITERATIONS,
   MAX_RESTARTS,
+  checkArgument,
   checkBoolean,
   checkInteger,
   checkKeyword,
@@ -269,6 +270,7 @@ export interface ChooseKJSON {
  * defaultKRange(32); // [2, 4]
  */
 export function defaultKRange(n: number): [number, number] | undefined {
+  checkArgument.integer('defaultKRange', 'n', n, 0);
   const hi = Math.min(10, Math.max(3, Math.floor(Math.sqrt(n / 2))), n - 1);
   return hi >= 2 ? [2, hi] : undefined;
 }

@@ -31,6 +31,9 @@
  */
 
 /** The rules of R's `cluster::maxSE`. */
+import { OptionError } from '../util/errors.js';
+import { checkArgument, checkKeyword } from '../util/validate.js';
+
 export const GAP_METHODS = [
   'Tibs2001SEmax',
   'firstSEmax',
@@ -59,7 +62,11 @@ export function maxSE(
   method: GapMethod = 'Tibs2001SEmax',
   seFactor = 1,
 ): number {
-  const K = f.length;
+  const K = checkArgument.numbers('maxSE', 'f', f).length;
+  checkArgument.numbers('maxSE', 'se', se, K);
+  checkKeyword('maxSE', 'method', method, GAP_METHODS);
+  checkArgument.number('maxSE', 'seFactor', seFactor, 0);
+  if (K === 0) throw new OptionError("The 'f' argument of maxSE must hold at least one value.");
   // the first k whose successor does not increase, or K
   const firstMax = (): number => {
     for (let t = 0; t + 1 < K; t++) if (f[t + 1]! - f[t]! <= 0) return t + 1;
@@ -108,6 +115,22 @@ export function withinDispersion(
   power: number,
   convention: GapConvention,
 ): number {
+  const fn = 'withinDispersion';
+  checkArgument.integer(fn, 'n', n, 0);
+  checkArgument.integer(fn, 'd', d, 0);
+  checkArgument.numbers(fn, 'data', data, n * d);
+  checkArgument.integer(fn, 'k', k, 1, Math.max(1, n));
+  const l = checkArgument.numbers(fn, 'labels', labels, n);
+  for (let i = 0; i < n; i++) {
+    const c = l[i]!;
+    if (!Number.isInteger(c) || c < 0 || c >= k) {
+      throw new OptionError(
+        `The 'labels' argument of ${fn} must hold cluster numbers in 0..${k - 1}; labels[${i}] is ${c}.`,
+      );
+    }
+  }
+  checkArgument.number(fn, 'power', power, 0);
+  checkKeyword(fn, 'convention', convention, GAP_CONVENTIONS);
   const half = convention === 'clusGap' ? 0.5 : 1;
   if (power === 2) {
     // sum over the pairs i < j of ||x_i - x_j||^2 is n_r times the sum of squares about the mean

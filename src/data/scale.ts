@@ -37,7 +37,7 @@ import { OptionError } from '../util/errors.js';
 import { formatProse } from '../util/format.js';
 import { warn } from '../util/log.js';
 import { magnitudeUnit } from '../util/magnitude.js';
-import { checkKeyword, checkKnownOptions } from '../util/validate.js';
+import { checkArgument, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import {
   type Dataset,
   type FeatureMatrix,
@@ -318,6 +318,7 @@ export function varianceSpread(
   columns?: readonly string[],
 ): VarianceSpread | undefined {
   const x = toFeatureMatrix(X, { fn: 'varianceSpread' });
+  if (columns !== undefined) checkArgument.strings('varianceSpread', 'columns', columns, x.cols);
   const names = columns ?? (isDataset(X) ? X.columns : undefined);
   const { rows: n, cols: d, data } = x;
   const logVar = new Float64Array(d).fill(-Infinity);

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { checkRenderArguments } from './document-check.js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { OptionError } from '../util/errors.js';
@@ -202,6 +203,7 @@ export async function renderHtml(
   doc: ReportDocument,
   options: { static?: boolean; run?: string } = {},
 ): Promise<string> {
+  checkRenderArguments(doc, options);
   if (options.run !== undefined && !/^[0-9a-f]{16}$/.test(options.run)) {
     throw new OptionError(
       `The 'run' option of renderHtml must be 16 hex digits. Got '${String(options.run)}' instead.`,
