@@ -88,7 +88,6 @@ import {
   type KMeansAlgorithm,
   type KMeansResult,
   kmeans,
-  columnRanges,
   rescaledResult,
 } from './kmeans.js';
 
@@ -321,7 +320,6 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   const unit = magnitudeUnit(X0.data);
   const M = unit === 1 ? X0 : { rows: X0.rows, cols: X0.cols, data: divideBy(X0.data, unit) };
   const logUnit2 = 2 * Math.log(unit);
-  const ranges = unit === 1 ? undefined : columnRanges(M, 1);
   const n = M.rows;
   if (n === 0 || M.cols === 0) {
     throw new DataError(`chooseK needs at least one row and one column; got ${n} x ${M.cols}.`);
@@ -374,7 +372,7 @@ export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKRes
   for (const k of ks) {
     const fit = kmeans(M, { k, ...fitOptions });
     scaledInertia.push(fit.inertia);
-    fits.push(unit === 1 ? fit : rescaledResult(fit, unit, M.cols, true, ranges));
+    fits.push(unit === 1 ? fit : rescaledResult(fit, unit, M.cols, true, M));
     const row: ChooseKRow = { k, inertia: fits[fits.length - 1]!.inertia };
     const distinct = fit.sizes.filter((s) => s > 0).length;
     if (distinct >= 2 && distinct <= n - 1) {

@@ -246,11 +246,9 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
           Array.isArray(row) ? row.map((v: number) => v / unit) : row,
         )
       : o.init;
-    const inner = kmeans({ rows: n, cols: d, data: divideBy(M.data, unit) }, {
-      ...options,
-      init: scaledInit,
-    } as KMeansOptions);
-    return rescaledResult(inner, unit, d, false, columnRanges(M, unit));
+    const scaled = { rows: n, cols: d, data: divideBy(M.data, unit) };
+    const inner = kmeans(scaled, { ...options, init: scaledInit } as KMeansOptions);
+    return rescaledResult(inner, unit, d, false, scaled);
   }
   let initCentres: Float64Array | null = null;
   if (explicit) {
@@ -326,9 +324,10 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
 /**
  * A fit of X / unit as a fit of X: centroids times unit, inertia times unit^2 (Infinity, with a
  * warning unless `quiet`, when the true inertia is beyond the largest double), `predict`
- * divides its input. `ranges` (from `columnRanges`) holds each centroid coordinate inside its
- * column's [min, max], where a mean lies: centring and shifting back may round a centre of
- * rows at -Number.MAX_VALUE / unit one step beyond it, which times unit would be -Infinity.
+ * divides its input. `scaled` (X / unit, the matrix of the fit) holds each centroid coordinate
+ * inside the [min, max] of its cluster's rows, where a mean lies: centring and shifting back may
+ * round a centre of rows at -Number.MAX_VALUE / unit one step beyond them, which times unit
+ * would be -Infinity (and a one-row cluster would not be its row).
  * @internal
  */
 export function rescaledResult(
@@ -336,12 +335,16 @@ export function rescaledResult(
   unit: number,
   d: number,
   quiet = false,
-  ranges?: Float64Array,
+  scaled?: FeatureMatrix,
 ): KMeansResult {
-  const centroids = inner.centroids.map((row) =>
+  const ranges = scaled === undefined ? undefined : clusterRanges(scaled, inner);
+  const centroids = inner.centroids.map((row, c) =>
     row.map((v, j) => {
       if (ranges === undefined) return v * unit;
-      return Math.min(Math.max(v, ranges[2 * j]!), ranges[2 * j + 1]!) * unit;
+      const t = 2 * (c * d + j);
+      const lo = ranges[t]!;
+      const hi = ranges[t + 1]!;
+      return (lo <= hi ? Math.min(Math.max(v, lo), hi) : v) * unit;
     }),
   );
   const inertia = inner.inertia * unit * unit;
@@ -371,20 +374,27 @@ export function rescaledResult(
   };
 }
 
-/** Per column j the [min, max] of X / unit, at 2j and 2j + 1. @internal */
-export function columnRanges(M: FeatureMatrix, unit: number): Float64Array {
+/**
+ * Per cluster c and column j the [min, max] of the cluster's rows, at 2(c d + j) and
+ * 2(c d + j) + 1 (min > max for an empty cluster).
+ */
+function clusterRanges(M: FeatureMatrix, fit: KMeansResult): Float64Array {
   const { rows: n, cols: d, data } = M;
-  const out = new Float64Array(2 * d);
-  for (let j = 0; j < d; j++) {
-    out[2 * j] = Number.POSITIVE_INFINITY;
-    out[2 * j + 1] = Number.NEGATIVE_INFINITY;
+  const k = fit.centroids.length;
+  const out = new Float64Array(2 * k * d);
+  for (let t = 0; t < k * d; t++) {
+    out[2 * t] = Number.POSITIVE_INFINITY;
+    out[2 * t + 1] = Number.NEGATIVE_INFINITY;
   }
+  const labels = fit.labels;
   for (let i = 0; i < n; i++) {
     const p = i * d;
+    const q = labels[i]! * d;
     for (let j = 0; j < d; j++) {
-      const v = data[p + j]! / unit;
-      if (v < out[2 * j]!) out[2 * j] = v;
-      if (v > out[2 * j + 1]!) out[2 * j + 1] = v;
+      const v = data[p + j]!;
+      const t = 2 * (q + j);
+      if (v < out[t]!) out[t] = v;
+      if (v > out[t + 1]!) out[t + 1] = v;
     }
   }
   return out;
