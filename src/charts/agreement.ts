@@ -3,6 +3,7 @@
  * the counts written in, titled with the adjusted Rand index. The report shows k-means against
  * hierarchical clustering, and k-means against the held-out label when there is one.
  */
+import { formatProse } from '../util/format.js';
 import { OptionError } from '../util/errors.js';
 import { checkArgument } from '../util/validate.js';
 import {
@@ -39,7 +40,7 @@ function unit(t: AgreementTable, cell: number): Record<string, unknown> {
     });
   });
   return {
-    title: { text: `${t.rowsName} vs ${t.colsName}`, subtitle: `ARI = ${t.ari.toFixed(3)}` },
+    title: { text: `${t.rowsName} vs ${t.colsName}`, subtitle: `ARI = ${formatProse(t.ari)}` },
     width: Math.max(80, cell * t.colIds.length),
     height: Math.max(60, cell * t.rowIds.length),
     data: { values },
@@ -117,7 +118,7 @@ export function agreementSpec(
     description:
       'Agreement between labelings: ' +
       tables
-        .map((t) => `${t.rowsName} vs ${t.colsName}, adjusted Rand index ${t.ari.toFixed(3)}`)
+        .map((t) => `${t.rowsName} vs ${t.colsName}, adjusted Rand index ${formatProse(t.ari)}`)
         .join('; ') +
       '.',
     title: 'Agreement',

@@ -6,6 +6,7 @@
  * neighbours. The samples drawn are those of the table with a silhouette; when they are a sample
  * of the data, the subtitle says of how many rows, the same number the report's text states.
  */
+import { formatProse } from '../util/format.js';
 import { OptionError } from '../util/errors.js';
 import { checkArgument } from '../util/validate.js';
 import { chartOptions, checkSampleTable, numberArgument, stringArgument } from './check.js';
@@ -82,7 +83,7 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
   const labels = sorted.map(([cluster, g], i) => ({
     cluster,
     mid: round6(centres[i]! / toPx),
-    text: `${cluster} (n=${g.n}, mean ${(g.sum / g.n).toFixed(2)})`,
+    text: `${cluster} (n=${g.n}, mean ${formatProse(g.sum / g.n)})`,
   }));
   const xDomain = [Math.floor(Math.min(min, 0) * 10) / 10, 1];
   const x = {
@@ -102,14 +103,14 @@ export function silhouetteSpec(table: SampleTable, options: SilhouetteOptions = 
   return topLevel({
     description:
       `Silhouette plot of ${n} samples in ${groups.size} clusters; mean silhouette ` +
-      `${mean.toFixed(3)}. ` +
+      `${formatProse(mean)}. ` +
       labels.map((l) => l.text).join('; ') +
       '.',
     title: {
       text: 'Silhouette per sample',
       subtitle: sampled
-        ? `A seeded sample of ${n} of ${table.total} samples. Dashed: mean ${mean.toFixed(3)}.`
-        : `Dashed line: mean silhouette ${mean.toFixed(3)}.`,
+        ? `A seeded sample of ${n} of ${table.total} samples. Dashed: mean ${formatProse(mean)}.`
+        : `Dashed line: mean silhouette ${formatProse(mean)}.`,
     },
     width: o.width,
     height,

@@ -560,13 +560,13 @@ function summaryTable(
     ],
     [
       'separation',
-      `mean silhouette ${fmt(a.silhouetteMean)}: ${silhouetteStructure(a.silhouetteMean)} ` +
+      `mean silhouette ${formatProse(a.silhouetteMean)}: ${silhouetteStructure(a.silhouetteMean)} ` +
         '(Kaufman and Rousseeuw)' +
         (a.silhouetteRows < a.n ? `, on a seeded sample of ${a.silhouetteRows} rows` : ''),
     ],
     [
       'k-means vs hierarchical',
-      `adjusted Rand index ${fmt(a.ariHclust)} (${linkageName(a)}` +
+      `adjusted Rand index ${formatProse(a.ariHclust)} (${linkageName(a)}` +
         (a.hclustRows.length < a.n ? `, on a seeded sample of ${a.hclustRows.length} rows` : '') +
         (a.twoStage
           ? `, in two stages: the tree of ${a.twoStage.sizes.length} ` +
@@ -590,7 +590,7 @@ function summaryTable(
   if (a.ariLabel !== undefined) {
     rows.push([
       `k-means vs ${dataset.labelColumn ?? 'label'}`,
-      `adjusted Rand index ${fmt(a.ariLabel)} (the label was held out of every fit)`,
+      `adjusted Rand index ${formatProse(a.ariLabel)} (the label was held out of every fit)`,
     ]);
   }
   if (order.length > 0 && a.k >= 2) {
@@ -1497,7 +1497,7 @@ function buildDocument(
         text:
           `PCA of the ${o.scale === 'none' ? 'unscaled' : `${o.scale}-scaled`} features` +
           `${a.given.includes('pca') ? ' (the given fit)' : ''}. ` +
-          `PC1 and PC2 together explain ${fmt(100 * ((ratios[0] ?? 0) + (ratios[1] ?? 0)), 1)}% of the variance.`,
+          `PC1 and PC2 together explain ${formatProse(100 * ((ratios[0] ?? 0) + (ratios[1] ?? 0)))}% of the variance.`,
       },
       ...chart('scree'),
       ...chart('biplot'),
@@ -1579,7 +1579,7 @@ function buildDocument(
         {
           kind: 'text',
           text:
-            `Mean silhouette ${fmt(a.silhouetteMean)}` +
+            `Mean silhouette ${formatProse(a.silhouetteMean)}` +
             (a.silhouetteRows < a.n
               ? ` over a seeded sample of ${a.silhouetteRows} of ${a.n} rows, the samples drawn below`
               : '') +
@@ -1607,9 +1607,9 @@ function buildDocument(
       {
         kind: 'text',
         text:
-          `Adjusted Rand index, k-means vs hierarchical: ${fmt(a.ariHclust)}` +
+          `Adjusted Rand index, k-means vs hierarchical: ${formatProse(a.ariHclust)}` +
           (a.ariLabel !== undefined
-            ? `; ${dataset.labelColumn ?? 'label'} vs k-means: ${fmt(a.ariLabel)}`
+            ? `; ${dataset.labelColumn ?? 'label'} vs k-means: ${formatProse(a.ariLabel)}`
             : '') +
           ' (1 = identical partitions, 0 = chance level).',
       },

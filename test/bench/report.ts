@@ -27,7 +27,7 @@
  * shared with other work does not inflate as much as wall time.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RandomState } from '../../src/util/random.js';
@@ -41,6 +41,10 @@ const casesFlag = process.argv.indexOf('--cases');
 const only = casesFlag >= 0 ? process.argv[casesFlag + 1]!.split(',') : undefined;
 const dir = join(tmpdir(), 'clusterlens-bench-report');
 mkdirSync(dir, { recursive: true });
+// the inputs are kept between runs (the 100k one takes a while to write); the reports of this
+// run go to a fresh folder, removed at the end
+const outDir = mkdtempSync(join(dir, 'out-'));
+process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
 
 /** n rows of d features in k Gaussian blobs (sd 1.5, centres uniform in [-8, 8]^d), as CSV. */
 function writeBlobs(path: string, n: number, d: number, k: number): void {
@@ -137,7 +141,7 @@ const cases = allCases.filter((c) => only === undefined || only.includes(c.name)
 const rows: string[][] = [];
 const reports: { name: string; path: string; static: boolean }[] = [];
 for (const c of cases) {
-  const out = join(dir, `${c.name}.html`);
+  const out = join(outDir, `${c.name}.html`);
   const report = timeProcess(
     'node',
     ['dist/cli/main.js', 'report', c.file, ...c.flags, '--out', out],

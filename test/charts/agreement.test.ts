@@ -21,7 +21,7 @@ describe('agreementSpec', () => {
       },
     ]) as Json;
     const unit = s.hconcat[0];
-    expect(unit.title).toEqual({ text: 'k-means vs species', subtitle: 'ARI = 0.200' });
+    expect(unit.title).toEqual({ text: 'k-means vs species', subtitle: 'ARI = 0.2' });
     expect(unit.data.values).toEqual([
       { r: 'C1', c: 'x', ri: 0, ci: 0, n: 3 },
       { r: 'C1', c: 'y', ri: 0, ci: 1, n: 0 },

@@ -20,7 +20,7 @@ describe('silhouetteSpec', () => {
     const s = silhouetteSpec(t) as Json;
     expect(s.layer[1].encoding.x.datum).toBeCloseTo((0.7 + 0.8 + 0.2 + 0.9 + 0.6 + 0.75) / 6, 6);
     expect(s.layer[2].data.values).toEqual([
-      { cluster: 'C1', mid: 1.5, text: 'C1 (n=3, mean 0.57)' },
+      { cluster: 'C1', mid: 1.5, text: 'C1 (n=3, mean 0.5667)' },
       { cluster: 'C2', mid: 5.5, text: 'C2 (n=3, mean 0.75)' },
     ]);
   });

@@ -176,7 +176,7 @@ describe('the flag parser under hostile arguments', () => {
         const argv = [name, file];
         for (const p of parts) {
           if (!Array.isArray(p) || typeof p[0] === 'string') {
-            argv.push(...(p as string[]));
+            argv.push(...(p as readonly string[]));
             continue;
           }
           const [{ flag, value }, v, inline] = p as [

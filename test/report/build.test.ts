@@ -14,6 +14,7 @@ import {
   writeReport,
 } from '../../src/report/build.js';
 import { renderHtml } from '../../src/report/html.js';
+import { formatProse } from '../../src/util/format.js';
 import { OptionError } from '../../src/util/errors.js';
 import { setMemoryBudget } from '../../src/util/memory.js';
 
@@ -98,7 +99,7 @@ describe('buildReport', () => {
     ]);
     expect(summary.rows[0]![1]).toBe('k = 3, given; the criteria recommend k = 2');
     expect(summary.rows[1]![1]).toMatch(
-      /^mean silhouette 0\.460: a weak structure that could be artificial/,
+      /^mean silhouette 0\.4599: a weak structure that could be artificial/,
     );
     expect(summary.rows[4]![1]).toBe(
       'petal_length (F = 860.6), petal_width (F = 525.7), sepal_length (F = 218.6)',
@@ -186,7 +187,7 @@ describe('buildReport', () => {
       .blocks.map((b) => (b.kind === 'text' ? b.text : ''))
       .join(' ');
     expect(text).toContain('over a seeded sample of 60 of 150 rows');
-    const mean = a.silhouetteMean.toFixed(3);
+    const mean = formatProse(a.silhouetteMean);
     expect(silhouette.title.subtitle).toContain(`mean ${mean}`);
     expect(text).toContain(`Mean silhouette ${mean}`);
   });
