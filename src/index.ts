@@ -70,20 +70,20 @@ export type {
   KMeansOptions,
   KMeansResult,
   MlKMeansLike,
-} from './cluster/kmeans.js';
-export { KMEANS_ALGORITHMS, kmeans } from './cluster/kmeans.js';
+} from './cluster/kmeans/index.js';
+export { KMEANS_ALGORITHMS, kmeans } from './cluster/kmeans/index.js';
 export type {
   KMeansInitMethod,
   KMeansPlusPlusOptions,
   KMeansPlusPlusResult,
-} from './cluster/kmeans-init.js';
-export { KMEANS_INITS, kmeansPlusPlus } from './cluster/kmeans-init.js';
+} from './cluster/kmeans/init.js';
+export { KMEANS_INITS, kmeansPlusPlus } from './cluster/kmeans/init.js';
 export type {
   MiniBatchKMeansJSON,
   MiniBatchKMeansModel,
   MiniBatchKMeansOptions,
-} from './cluster/minibatch.js';
-export { createMiniBatchKMeans, miniBatchKMeans } from './cluster/minibatch.js';
+} from './cluster/kmeans/minibatch.js';
+export { createMiniBatchKMeans, miniBatchKMeans } from './cluster/kmeans/minibatch.js';
 
 // metrics
 export { calinskiHarabasz } from './metrics/calinski-harabasz.js';
@@ -98,17 +98,17 @@ export type { SilhouetteScoreOptions } from './metrics/silhouette.js';
 export { silhouetteSamples, silhouetteScore } from './metrics/silhouette.js';
 
 // hierarchical clustering
-export type { DendrogramLayout, DendrogramOptions } from './cluster/dendrogram.js';
-export { dendrogram } from './cluster/dendrogram.js';
-export type { Metric, PdistOptions } from './cluster/distance.js';
-export { METRICS, pdist } from './cluster/distance.js';
+export type { DendrogramLayout, DendrogramOptions } from './cluster/hclust/dendrogram.js';
+export { dendrogram } from './cluster/hclust/dendrogram.js';
+export type { Metric, PdistOptions } from './cluster/hclust/distance.js';
+export { METRICS, pdist } from './cluster/hclust/distance.js';
 export type {
   HClustOptions,
   LinkageAlias,
   LinkageLayout,
   LinkageMethod,
   LinkagePlan,
-} from './cluster/linkage.js';
+} from './cluster/hclust/index.js';
 export {
   estimateLinkageSeconds,
   hclust,
@@ -116,13 +116,24 @@ export {
   LINKAGE_ALIASES,
   LINKAGE_METHODS,
   resolveLinkageMethod,
-} from './cluster/linkage.js';
-export type { Cophenetic, CutSpec, HClustJSON, HClustResult, RHclust } from './cluster/tree.js';
-export { fromLinkage } from './cluster/tree.js';
-export type { SampledHclustOptions, SampledHclustResult } from './cluster/sampled.js';
-export { sampledHclust, sampleRows } from './cluster/sampled.js';
-export type { FirstStage, TwoStageOptions, TwoStageResult } from './cluster/two-stage.js';
-export { DEFAULT_CENTRES, FIRST_STAGES, MINIBATCH_ABOVE, twoStage } from './cluster/two-stage.js';
+} from './cluster/hclust/index.js';
+export type {
+  Cophenetic,
+  CutSpec,
+  HClustJSON,
+  HClustResult,
+  RHclust,
+} from './cluster/hclust/tree.js';
+export { fromLinkage } from './cluster/hclust/tree.js';
+export type { SampledHclustOptions, SampledHclustResult } from './cluster/hclust/sampled.js';
+export { sampledHclust, sampleRows } from './cluster/hclust/sampled.js';
+export type { FirstStage, TwoStageOptions, TwoStageResult } from './cluster/hclust/two-stage.js';
+export {
+  DEFAULT_CENTRES,
+  FIRST_STAGES,
+  MINIBATCH_ABOVE,
+  twoStage,
+} from './cluster/hclust/two-stage.js';
 
 // decomposition
 export type {
@@ -132,7 +143,7 @@ export type {
   PcaOptions,
   PcaResult,
   PcaSolver,
-} from './decomposition/pca.js';
+} from './decomposition/pca/index.js';
 export {
   isPcaSolver,
   PCA_SOLVERS,
@@ -142,7 +153,7 @@ export {
   pcaFromJSON,
   pcaFromMlPca,
   toMlPcaModel,
-} from './decomposition/pca.js';
+} from './decomposition/pca/index.js';
 
 // charts
 export type { AgreementTable } from './charts/agreement.js';

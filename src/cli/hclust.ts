@@ -33,11 +33,11 @@ import {
   type LinkageMethod,
   planLinkage,
   resolveLinkageMethod,
-} from '../cluster/linkage.js';
-import { METRICS, type Metric } from '../cluster/distance.js';
-import { sampledHclust } from '../cluster/sampled.js';
-import { DEFAULT_CENTRES, twoStage } from '../cluster/two-stage.js';
-import type { CutSpec, HClustResult } from '../cluster/tree.js';
+} from '../cluster/hclust/index.js';
+import { METRICS, type Metric } from '../cluster/hclust/distance.js';
+import { sampledHclust } from '../cluster/hclust/sampled.js';
+import { DEFAULT_CENTRES, twoStage } from '../cluster/hclust/two-stage.js';
+import type { CutSpec, HClustResult } from '../cluster/hclust/tree.js';
 import type { Dataset } from '../data/dataset.js';
 import { type ScaleMethod, scale } from '../data/scale.js';
 import { labelsCsv, labelsRowsOf } from '../report/labels-csv.js';

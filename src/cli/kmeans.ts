@@ -19,8 +19,8 @@
 import { type Command, Option } from 'commander';
 import { clusterId } from '../charts/palette.js';
 import { type ChooseKResult, chooseK } from '../cluster/choose-k.js';
-import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmeans.js';
-import { miniBatchKMeans } from '../cluster/minibatch.js';
+import { KMEANS_ALGORITHMS, type KMeansAlgorithm, kmeans } from '../cluster/kmeans/index.js';
+import { miniBatchKMeans } from '../cluster/kmeans/minibatch.js';
 import type { FeatureMatrix } from '../data/dataset.js';
 import { type ScaleMethod, scale } from '../data/scale.js';
 import { labelsCsv, labelsRowsOf } from '../report/labels-csv.js';

@@ -15,7 +15,7 @@
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type ScaleMethod, scale } from '../data/scale.js';
-import { PCA_SOLVERS, type PcaOptions, type PcaResult, pca } from '../decomposition/pca.js';
+import { PCA_SOLVERS, type PcaOptions, type PcaResult, pca } from '../decomposition/pca/index.js';
 import { type CsvCell, toCsv } from '../report/write.js';
 import type { CliContext } from './command.js';
 import {

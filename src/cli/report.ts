@@ -24,8 +24,8 @@ import { mkdirSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ORIENTATIONS } from '../charts/dendrogram.js';
-import { LINKAGE_NAMES, type LinkageAlias, type LinkageMethod } from '../cluster/linkage.js';
-import { DEFAULT_CENTRES } from '../cluster/two-stage.js';
+import { LINKAGE_NAMES, type LinkageAlias, type LinkageMethod } from '../cluster/hclust/index.js';
+import { DEFAULT_CENTRES } from '../cluster/hclust/two-stage.js';
 import type { ScaleMethod } from '../data/scale.js';
 import {
   buildReport,

@@ -89,7 +89,7 @@ import {
   type KMeansResult,
   kmeans,
   rescaledResult,
-} from './kmeans.js';
+} from './kmeans/index.js';
 
 /** Most reference sets of the gap statistic (each costs one k-means fit per candidate k). */
 export const MAX_GAP_REFERENCES = 1000;

@@ -25,7 +25,7 @@ import { withOrdinaryMagnitude } from '../util/magnitude.js';
 import { DataError } from '../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKnownOptions } from '../util/validate.js';
-import { simdSupported, wasm } from '../cluster/kmeans-simd.js';
+import { simdSupported, wasm } from '../cluster/kmeans/kernels.js';
 import { encodeLabels, type LabelsLike } from './contingency.js';
 
 /** Options of `silhouetteScore`. */

@@ -40,8 +40,8 @@ import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
 import { type ChooseKResult, chooseK, defaultKRange } from '../cluster/choose-k.js';
-import { dendrogram } from '../cluster/dendrogram.js';
-import { kmeans, type KMeansResult } from '../cluster/kmeans.js';
+import { dendrogram } from '../cluster/hclust/dendrogram.js';
+import { kmeans, type KMeansResult } from '../cluster/kmeans/index.js';
 import {
   hclust,
   LINKAGE_NAMES,
@@ -50,9 +50,9 @@ import {
   linkageBytes,
   planLinkage,
   resolveLinkageMethod,
-} from '../cluster/linkage.js';
-import type { HClustResult } from '../cluster/tree.js';
-import { twoStage } from '../cluster/two-stage.js';
+} from '../cluster/hclust/index.js';
+import type { HClustResult } from '../cluster/hclust/tree.js';
+import { twoStage } from '../cluster/hclust/two-stage.js';
 import {
   type Dataset,
   type FeatureMatrix,
@@ -69,7 +69,7 @@ import {
   type VarianceSpread,
   varianceSpread,
 } from '../data/scale.js';
-import { pca, type PcaResult } from '../decomposition/pca.js';
+import { pca, type PcaResult } from '../decomposition/pca/index.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';

@@ -20,7 +20,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hclust, type LinkageLayout } from '../../src/cluster/linkage.js';
+import { hclust, type LinkageLayout } from '../../src/cluster/hclust/index.js';
 import { RandomState } from '../../src/util/random.js';
 
 const D = 10;

@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { Matrix } from 'ml-matrix';
 import { PCA } from 'ml-pca';
 import { featureMatrix } from '../../src/data/dataset.js';
-import { pca, pcaAccumulator } from '../../src/decomposition/pca.js';
+import { pca, pcaAccumulator } from '../../src/decomposition/pca/index.js';
 import { RandomState } from '../../src/util/random.js';
 import { median, runMeasured, runMeasuredChild, settle } from './shared/measure.js';
 

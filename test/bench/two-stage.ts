@@ -12,8 +12,8 @@
  * --spread is the standard deviation of the blobs (the centres are uniform in [-10, 10]^10); 4
  * makes them overlap. Sizes in --big run only twoStage (the full distance matrix of 2e5 rows would need 320 GB).
  */
-import { hclust } from '../../src/cluster/linkage.js';
-import { twoStage } from '../../src/cluster/two-stage.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
+import { twoStage } from '../../src/cluster/hclust/two-stage.js';
 import { adjustedRandIndex } from '../../src/metrics/rand.js';
 import { formatBytes } from '../../src/util/memory.js';
 import { RandomState } from '../../src/util/random.js';

@@ -6,7 +6,7 @@ import {
   MAX_CONTRIBUTION_BARS,
 } from '../../src/charts/contrib.js';
 import { loadDataset } from '../../src/data/load.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON
 type Json = any;

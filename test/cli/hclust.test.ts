@@ -185,7 +185,7 @@ describe('clusterlens hclust on data too large for the distance matrix', async (
   const { writeFileSync } = await import('node:fs');
   const { cli } = await import('./helpers.js');
   const { RandomState } = await import('../../src/util/random.js');
-  const { hclust } = await import('../../src/cluster/linkage.js');
+  const { hclust } = await import('../../src/cluster/hclust/index.js');
   const dir = mkdtempSync(join(tmpdir(), 'clusterlens-hclust-large-'));
   const data = join(dir, 'blobs.csv');
   const rs = new RandomState(9);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliName, OPTION_FLAGS } from '../../src/cli/flags.js';
-import { hclust } from '../../src/cluster/linkage.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
 import { parseCsv } from '../../src/data/csv.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import { collectingContext } from './helpers.js';
 
 const sk = JSON.parse(

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/load.js';
 import { scale } from '../../src/data/scale.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import { RandomState } from '../../src/util/random.js';
 import { cli } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chooseK, elbowPick, gapPick } from '../../src/cluster/choose-k.js';
-import { kmeans } from '../../src/cluster/kmeans.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
 import { calinskiHarabasz } from '../../src/metrics/calinski-harabasz.js';
 import { daviesBouldin } from '../../src/metrics/davies-bouldin.js';
 import { silhouetteScore } from '../../src/metrics/silhouette.js';

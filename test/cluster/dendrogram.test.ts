@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dendrogram } from '../../src/cluster/dendrogram.js';
-import { hclust } from '../../src/cluster/linkage.js';
-import { fromLinkage } from '../../src/cluster/tree.js';
+import { dendrogram } from '../../src/cluster/hclust/dendrogram.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
+import { fromLinkage } from '../../src/cluster/hclust/tree.js';
 
 // Reference values: scipy 1.10.1 dendrogram(Z, no_plot=True, ...), made by
 // test/fixtures/hclust/make_fixtures.py.

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { squareDistances } from '../../src/cluster/distance.js';
-import { squareEuclideanSimd } from '../../src/cluster/distance-simd.js';
-import { setSimdEnabled, simdSupported } from '../../src/cluster/kmeans-simd.js';
+import { squareDistances } from '../../src/cluster/hclust/distance.js';
+import { squareEuclideanSimd } from '../../src/cluster/hclust/distance-kernels.js';
+import { setSimdEnabled, simdSupported } from '../../src/cluster/kmeans/kernels.js';
 import { RandomState } from '../../src/util/random.js';
 
 // Reference values: scipy 1.10.1 pdist, made by test/fixtures/hclust/make_fixtures.py.

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { METRICS, condensedIndex, pdist, toDistanceInput } from '../../src/cluster/distance.js';
+import {
+  METRICS,
+  condensedIndex,
+  pdist,
+  toDistanceInput,
+} from '../../src/cluster/hclust/distance.js';
 import { DataError } from '../../src/util/errors.js';
 
 // Reference values: scipy 1.10.1 pdist, made by test/fixtures/hclust/make_fixtures.py.

@@ -8,7 +8,7 @@ import {
   referenceSummary,
   withinDispersion,
 } from '../../src/cluster/gap.js';
-import { kmeans } from '../../src/cluster/kmeans.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
 import { featureMatrix } from '../../src/data/dataset.js';
 import { RandomState } from '../../src/util/random.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { kmeansPlusPlus, pairwiseSum } from '../../src/cluster/kmeans-init.js';
-import { setSimdEnabled } from '../../src/cluster/kmeans-simd.js';
+import { kmeansPlusPlus, pairwiseSum } from '../../src/cluster/kmeans/init.js';
+import { setSimdEnabled } from '../../src/cluster/kmeans/kernels.js';
 import { OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
 

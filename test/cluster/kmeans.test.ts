@@ -7,10 +7,14 @@ import {
   KMEANS_ALGORITHMS,
   kmeans,
   meanVariance,
-} from '../../src/cluster/kmeans.js';
-import { pairwiseSum } from '../../src/cluster/kmeans-init.js';
-import { miniBatchKMeans } from '../../src/cluster/minibatch.js';
-import { createLloydKernel, setSimdEnabled, simdSupported } from '../../src/cluster/kmeans-simd.js';
+} from '../../src/cluster/kmeans/index.js';
+import { pairwiseSum } from '../../src/cluster/kmeans/init.js';
+import { miniBatchKMeans } from '../../src/cluster/kmeans/minibatch.js';
+import {
+  createLloydKernel,
+  setSimdEnabled,
+  simdSupported,
+} from '../../src/cluster/kmeans/kernels.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 import { RandomState } from '../../src/util/random.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { setSimdEnabled, simdSupported } from '../../src/cluster/kmeans-simd.js';
-import { hclust } from '../../src/cluster/linkage.js';
+import { setSimdEnabled, simdSupported } from '../../src/cluster/kmeans/kernels.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
 import { featureMatrix } from '../../src/data/dataset.js';
 import { RandomState } from '../../src/util/random.js';
 

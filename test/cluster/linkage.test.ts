@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { hclust, planLinkage, resolveLinkageMethod } from '../../src/cluster/linkage.js';
+import { hclust, planLinkage, resolveLinkageMethod } from '../../src/cluster/hclust/index.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
 import { naiveLinkage } from './naive-hclust.js';

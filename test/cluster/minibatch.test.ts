@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { setSimdEnabled } from '../../src/cluster/kmeans-simd.js';
-import { createMiniBatchKMeans, miniBatchKMeans } from '../../src/cluster/minibatch.js';
+import { setSimdEnabled } from '../../src/cluster/kmeans/kernels.js';
+import { createMiniBatchKMeans, miniBatchKMeans } from '../../src/cluster/kmeans/minibatch.js';
 import { OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 

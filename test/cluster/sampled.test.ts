@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hclust } from '../../src/cluster/linkage.js';
-import { sampledHclust, sampleRows } from '../../src/cluster/sampled.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
+import { sampledHclust, sampleRows } from '../../src/cluster/hclust/sampled.js';
 import { OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hclust } from '../../src/cluster/linkage.js';
-import { fromLinkage } from '../../src/cluster/tree.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
+import { fromLinkage } from '../../src/cluster/hclust/tree.js';
 import { OptionError } from '../../src/util/errors.js';
 
 // Reference values: scipy 1.10.1 and R 4.2.2, made by test/fixtures/hclust/make_fixtures.py.

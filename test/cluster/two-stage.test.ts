@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { kmeans } from '../../src/cluster/kmeans.js';
-import { hclust } from '../../src/cluster/linkage.js';
-import { MINIBATCH_ABOVE, twoStage } from '../../src/cluster/two-stage.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
+import { MINIBATCH_ABOVE, twoStage } from '../../src/cluster/hclust/two-stage.js';
 import { adjustedRandIndex } from '../../src/metrics/rand.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { featureMatrix, toRows } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/load.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import { type ScaleMethod, scale } from '../../src/data/scale.js';
 import { OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { featureMatrix } from '../../src/data/dataset.js';
-import { CovarianceAccumulator, columnMoments } from '../../src/decomposition/covariance.js';
+import { CovarianceAccumulator, columnMoments } from '../../src/decomposition/pca/covariance.js';
 import { maxAbs, maxAbsDiff, randomData } from './helpers.js';
 
 /** Two-pass textbook co-moment, the naive reference. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { featureMatrix } from '../../src/data/dataset.js';
-import { columnMoments } from '../../src/decomposition/covariance.js';
-import { blockLanczos } from '../../src/decomposition/krylov.js';
-import { pca } from '../../src/decomposition/pca.js';
-import { createNormalKernel, setPcaSimdEnabled } from '../../src/decomposition/simd.js';
+import { columnMoments } from '../../src/decomposition/pca/covariance.js';
+import { blockLanczos } from '../../src/decomposition/pca/krylov.js';
+import { pca } from '../../src/decomposition/pca/index.js';
+import { createNormalKernel, setPcaSimdEnabled } from '../../src/decomposition/pca/kernels.js';
 import { RandomState } from '../../src/util/random.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 import { maxAbs, maxAbsDiff } from './helpers.js';

@@ -10,7 +10,7 @@ import {
   pcaAccumulator,
   pcaFromJSON,
   pcaFromMlPca,
-} from '../../src/decomposition/pca.js';
+} from '../../src/decomposition/pca/index.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 import { frozen, maxAbs, maxAbsDiff, randomData, rowsOf } from './helpers.js';

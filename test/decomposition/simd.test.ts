@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { featureMatrix } from '../../src/data/dataset.js';
-import { CovarianceAccumulator } from '../../src/decomposition/covariance.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { CovarianceAccumulator } from '../../src/decomposition/pca/covariance.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import {
   createGramKernel,
   createProjectKernel,
   setPcaSimdEnabled,
-} from '../../src/decomposition/simd.js';
+} from '../../src/decomposition/pca/kernels.js';
 import { RandomState } from '../../src/util/random.js';
 import { randomData } from './helpers.js';
 

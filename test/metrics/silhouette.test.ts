@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { setSimdEnabled } from '../../src/cluster/kmeans-simd.js';
+import { setSimdEnabled } from '../../src/cluster/kmeans/kernels.js';
 import { silhouetteSamples, silhouetteScore } from '../../src/metrics/silhouette.js';
 import { DataError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../src/data/load.js';
-import { kmeans } from '../../src/cluster/kmeans.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
 import { scale } from '../../src/data/scale.js';
 import {
   compareCodePoints,

@@ -11,15 +11,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chooseK } from '../../src/cluster/choose-k.js';
-import { pdist } from '../../src/cluster/distance.js';
-import { kmeans } from '../../src/cluster/kmeans.js';
-import { LINKAGE_METHODS, hclust } from '../../src/cluster/linkage.js';
-import { miniBatchKMeans } from '../../src/cluster/minibatch.js';
-import { sampledHclust } from '../../src/cluster/sampled.js';
-import { twoStage } from '../../src/cluster/two-stage.js';
+import { pdist } from '../../src/cluster/hclust/distance.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
+import { LINKAGE_METHODS, hclust } from '../../src/cluster/hclust/index.js';
+import { miniBatchKMeans } from '../../src/cluster/kmeans/minibatch.js';
+import { sampledHclust } from '../../src/cluster/hclust/sampled.js';
+import { twoStage } from '../../src/cluster/hclust/two-stage.js';
 import { parseCsv } from '../../src/data/csv.js';
 import { scale } from '../../src/data/scale.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import { calinskiHarabasz } from '../../src/metrics/calinski-harabasz.js';
 import { daviesBouldin } from '../../src/metrics/davies-bouldin.js';
 import { silhouetteSamples, silhouetteScore } from '../../src/metrics/silhouette.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kmeans } from '../../src/cluster/kmeans.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
 import { setLogger } from '../../src/util/log.js';
 import { cli } from '../cli/helpers.js';
 

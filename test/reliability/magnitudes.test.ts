@@ -21,10 +21,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kmeans } from '../../src/cluster/kmeans.js';
-import { hclust, LINKAGE_METHODS } from '../../src/cluster/linkage.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
+import { hclust, LINKAGE_METHODS } from '../../src/cluster/hclust/index.js';
 import { scale } from '../../src/data/scale.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import { calinskiHarabasz } from '../../src/metrics/calinski-harabasz.js';
 import { silhouetteScore } from '../../src/metrics/silhouette.js';
 import { DataError } from '../../src/util/errors.js';

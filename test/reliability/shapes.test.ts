@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chooseK } from '../../src/cluster/choose-k.js';
-import { hclust } from '../../src/cluster/linkage.js';
-import { kmeans } from '../../src/cluster/kmeans.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import { isUserError } from '../../src/util/errors.js';
 
 const engines: [string, (X: unknown) => unknown][] = [

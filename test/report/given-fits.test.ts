@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kmeans } from '../../src/cluster/kmeans.js';
-import { hclust } from '../../src/cluster/linkage.js';
-import { fromLinkage } from '../../src/cluster/tree.js';
+import { kmeans } from '../../src/cluster/kmeans/index.js';
+import { hclust } from '../../src/cluster/hclust/index.js';
+import { fromLinkage } from '../../src/cluster/hclust/tree.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/load.js';
 import { scale } from '../../src/data/scale.js';
-import { pca } from '../../src/decomposition/pca.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import { buildReport, writeReport } from '../../src/report/build.js';
 import { OptionError } from '../../src/util/errors.js';
 

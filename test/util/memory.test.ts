@@ -8,7 +8,7 @@ import {
   linkageBytes,
   planLinkage,
   SQUARE_MAX_N,
-} from '../../src/cluster/linkage.js';
+} from '../../src/cluster/hclust/index.js';
 import { planReport } from '../../src/report/build.js';
 import { OptionError } from '../../src/util/errors.js';
 import {

@@ -13,8 +13,8 @@
  * has no WebAssembly SIMD (or it is turned off with `setSimdEnabled(false)`), or when this does
  * not fit in 4 GiB of 32-bit memory (n above about 23,000); the caller then uses JavaScript.
  */
-import type { FeatureMatrix } from '../data/dataset.js';
-import { simdSupported, wasm } from './kmeans-simd.js';
+import type { FeatureMatrix } from '../../data/dataset.js';
+import { simdSupported, wasm } from '../kmeans/kernels.js';
 
 const PAGE = 65536;
 const F64X2_SPLAT = [0xfd, ...wasm.uleb(0x14)];

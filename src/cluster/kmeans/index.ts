@@ -28,7 +28,7 @@
  * Algorithms (all give the same labels and centres from the same start; they differ only in how
  * many distances they compute and how):
  * - 'lloyd': every row against every centre, O(n k d) per iteration; the pass runs in
- *   WebAssembly SIMD (kmeans-simd.ts; two centres per f64x2 lane pair, bit for bit the
+ *   WebAssembly SIMD (cluster/kmeans/kernels.ts; two centres per f64x2 lane pair, bit for bit the
  *   JavaScript result, sample weights included) when the runtime has it.
  * - 'auto' (default): 'lloyd' when its WebAssembly pass is available, else 'hamerly'. On the
  *   benchmark data (n up to 1M, d = 16, k = 8) the SIMD Lloyd pass is 3-4 times faster than the
@@ -47,11 +47,11 @@ import {
   isDataset,
   type MatrixLike,
   toFeatureMatrix,
-} from '../data/dataset.js';
-import { assertUnreachable, DataError, OptionError } from '../util/errors.js';
-import { warn } from '../util/log.js';
-import { divideBy } from '../util/magnitude.js';
-import { DEFAULT_SEED, RandomState } from '../util/random.js';
+} from '../../data/dataset.js';
+import { assertUnreachable, DataError, OptionError } from '../../util/errors.js';
+import { warn } from '../../util/log.js';
+import { divideBy } from '../../util/magnitude.js';
+import { DEFAULT_SEED, RandomState } from '../../util/random.js';
 import {
   MAX_ITERATIONS,
   MAX_RESTARTS,
@@ -59,8 +59,8 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
-} from '../util/validate.js';
-import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
+} from '../../util/validate.js';
+import { createLloydKernel, type LloydKernel } from './kernels.js';
 import {
   explicitCentres,
   gatherRows,
@@ -69,7 +69,7 @@ import {
   kmeansPlusPlusIndices,
   pairwiseSum,
   randomInitIndices,
-} from './kmeans-init.js';
+} from './init.js';
 
 /** The exact k-means algorithms ('auto' picks one; all give the same result). */
 export const KMEANS_ALGORITHMS = ['auto', 'hamerly', 'lloyd', 'elkan'] as const;

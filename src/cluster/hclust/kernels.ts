@@ -2,14 +2,14 @@
  * The row scans of hierarchical clustering on stored data (O(n d) memory, no distance matrix)
  * in WebAssembly SIMD: single linkage by Prim's algorithm, ward by the nearest-neighbour chain
  * over centroids, centroid and median by the generic algorithm's nearest-neighbour searches and
- * lower bounds (linkage.ts has the algorithms and their JavaScript form).
+ * lower bounds (cluster/hclust/index.ts has the algorithms and their JavaScript form).
  *
  * All spend their time in one scan: from one point (or centroid) to every other active one, a
  * squared Euclidean distance, then a minimum in index order. Here the data is stored transposed
  * (column j of all points at j * cap), so two points sit in one f64x2 lane pair; each lane sums
  * (q_j - x_j)^2 over j in order with a separate multiply and add (and, for single linkage, takes
  * the square root, correctly rounded as Math.sqrt): the values are bit for bit those of the
- * JavaScript scans (distance.ts, linkage.ts). The
+ * JavaScript scans (distance.ts, cluster/hclust/index.ts). The
  * running minimum is per lane (strict <, so the first of equal values in the lane wins), and
  * the two lanes are merged at the end preferring the lower position on a tie: the point found is
  * the one the JavaScript loop finds.
@@ -23,9 +23,9 @@
  * best distance so far (single), the cluster sizes (ward) or the distances of the last scan
  * (centroid, median).
  */
-import type { FeatureMatrix } from '../data/dataset.js';
-import { simdSupported, wasm } from './kmeans-simd.js';
-import type { WardClusters } from './linkage.js';
+import type { FeatureMatrix } from '../../data/dataset.js';
+import { simdSupported, wasm } from '../kmeans/kernels.js';
+import type { WardClusters } from './index.js';
 
 const PAGE = 65536;
 const w = wasm;
@@ -265,7 +265,7 @@ function createScanKernel(x: FeatureMatrix, kind: ScanKind): ScanKernel | null {
 
 /**
  * Single linkage of the rows of x by Prim's algorithm (Euclidean, or squared Euclidean), the
- * unsorted rows of `mstFeatures` in linkage.ts, bit for bit; null without WebAssembly SIMD (or
+ * unsorted rows of `mstFeatures` in cluster/hclust/index.ts, bit for bit; null without WebAssembly SIMD (or
  * memory for it), and the caller runs the JavaScript form. @internal
  */
 export function mstEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64Array | null {
@@ -292,7 +292,7 @@ export function mstEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64Arr
 }
 
 /**
- * Ward's clusters (linkage.ts `WardClusters`) with the nearest-cluster scan in WebAssembly SIMD:
+ * Ward's clusters (cluster/hclust/index.ts `WardClusters`) with the nearest-cluster scan in WebAssembly SIMD:
  * the keys of the JavaScript `WardCentroids`, bit for bit; null without WebAssembly SIMD (or
  * memory for it). @internal
  */
@@ -361,7 +361,7 @@ class WardScans implements WardClusters {
   }
 }
 
-/** The distance callbacks of the generic algorithm (linkage.ts `genericCore`) on centroids. */
+/** The distance callbacks of the generic algorithm (cluster/hclust/index.ts `genericCore`) on centroids. */
 export interface CentroidScans {
   /** Squared distance between the centroids of clusters a and b. */
   dist(a: number, b: number): number;
@@ -375,7 +375,7 @@ export interface CentroidScans {
 
 /**
  * Centroid (or, with `median`, midpoint) linkage's scans over the centroids of x in WebAssembly
- * SIMD: the values of `genericFeatures` in linkage.ts, bit for bit; null without WebAssembly
+ * SIMD: the values of `genericFeatures` in cluster/hclust/index.ts, bit for bit; null without WebAssembly
  * SIMD (or memory for it). @internal
  */
 export function centroidScans(x: FeatureMatrix, median: boolean): CentroidScans | null {

@@ -22,14 +22,14 @@
  * The traversal is iterative (an explicit stack), so a tree of depth 100,000 is laid out
  * without recursion. Time O(n), memory O(n).
  */
-import { OptionError } from '../util/errors.js';
+import { OptionError } from '../../util/errors.js';
 import {
   checkBoolean,
   checkInteger,
   checkKeyword,
   checkKnownOptions,
   checkNumber,
-} from '../util/validate.js';
+} from '../../util/validate.js';
 import { type CutSpec, fromLinkage, type HClustResult, isHClustResult } from './tree.js';
 
 /** Options of `dendrogram`. */

@@ -20,8 +20,8 @@
  * uses every product made (a subspace iteration keeps only the last), so far fewer products are
  * needed: on PCA data one product of b vectors reads the data once.
  */
-import { RandomState } from '../util/random.js';
-import { dot, symmetricEigen } from './eigen.js';
+import { RandomState } from '../../util/random.js';
+import { dot, symmetricEigen } from '../eigen.js';
 
 /** A symmetric operator on vectors of length `dim`. */
 export interface BlockOperator {

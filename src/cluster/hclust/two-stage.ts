@@ -11,7 +11,7 @@
  *
  * Meaning. Stage 2 is exact: `hclust(centres, {method, weights: sizes})` is the upper part of
  * the tree of the data in which every row is replaced by its centre (see "Weights" in
- * linkage.ts). The approximation is stage 1 alone: rows sharing a centre always end in the
+ * cluster/hclust/index.ts). The approximation is stage 1 alone: rows sharing a centre always end in the
  * same cluster, and the tree starts from the centres rather than from the rows. It is closest
  * for ward (whose criterion is the k-means criterion: the within-cluster sum of squares of the
  * rows equals that of the centres plus the k-means inertia) and for centroid and average; for
@@ -25,15 +25,20 @@
  * for an inertia 2% higher, which a fine over-partition can afford); stage 2 is O(m^2 d) time
  * and 8 m^2 bytes, independent of n.
  */
-import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
-import { DataError, OptionError } from '../util/errors.js';
-import { message, option } from '../util/message.js';
-import { divideBy, magnitudeUnit } from '../util/magnitude.js';
-import { DEFAULT_SEED } from '../util/random.js';
-import { MAX_RESTARTS, checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
-import { kmeans } from './kmeans.js';
-import { miniBatchKMeans } from './minibatch.js';
-import { type HClustOptions, hclust, resolveLinkageMethod } from './linkage.js';
+import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
+import { DataError, OptionError } from '../../util/errors.js';
+import { message, option } from '../../util/message.js';
+import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
+import { DEFAULT_SEED } from '../../util/random.js';
+import {
+  MAX_RESTARTS,
+  checkInteger,
+  checkKeyword,
+  checkKnownOptions,
+} from '../../util/validate.js';
+import { kmeans } from '../kmeans/index.js';
+import { miniBatchKMeans } from '../kmeans/minibatch.js';
+import { type HClustOptions, hclust, resolveLinkageMethod } from './index.js';
 import { type CutSpec, cutSpecFromOptions, type HClustResult } from './tree.js';
 
 /** Default number of stage-1 centres. */

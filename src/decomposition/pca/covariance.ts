@@ -28,10 +28,10 @@ import {
   type MatrixLike,
   isDataset,
   toFeatureMatrix,
-} from '../data/dataset.js';
-import { DataError } from '../util/errors.js';
-import { message, option } from '../util/message.js';
-import { createGramKernel, type GramKernel } from './simd.js';
+} from '../../data/dataset.js';
+import { DataError } from '../../util/errors.js';
+import { message, option } from '../../util/message.js';
+import { createGramKernel, type GramKernel } from './kernels.js';
 
 /** Rows per block: the centred block (d x blockRows) stays in cache while it is multiplied. */
 const DEFAULT_BLOCK_ROWS = 256;

@@ -26,11 +26,11 @@ import {
   isDataset,
   type MatrixLike,
   toFeatureMatrix,
-} from '../data/dataset.js';
-import { OptionError } from '../util/errors.js';
-import { DEFAULT_SEED, RandomState } from '../util/random.js';
-import { checkInteger, checkKnownOptions } from '../util/validate.js';
-import { createLloydKernel, type LloydKernel } from './kmeans-simd.js';
+} from '../../data/dataset.js';
+import { OptionError } from '../../util/errors.js';
+import { DEFAULT_SEED, RandomState } from '../../util/random.js';
+import { checkInteger, checkKnownOptions } from '../../util/validate.js';
+import { createLloydKernel, type LloydKernel } from './kernels.js';
 
 /** The named initialisations of k-means. */
 export const KMEANS_INITS = ['k-means++', 'random'] as const;
@@ -98,7 +98,7 @@ export function kmeansPlusPlusIndices(
   const { rows: n, data } = X;
   const L = localTrials;
   const indices = new Int32Array(k);
-  // the WebAssembly kernel (kmeans-simd.ts) evaluates the candidates when it holds X
+  // the WebAssembly kernel (cluster/kmeans/kernels.ts) evaluates the candidates when it holds X
   const simd = kernel !== null && kernel.X === data && kernel.trials === L;
   let closest: Float64Array = simd ? kernel.closest : new Float64Array(n);
   const cand: Float64Array[] = [];

@@ -87,18 +87,23 @@
  * generic algorithm (O(n^2) in practice); plus the distance matrix, O(n^2 d). The features
  * layout needs O(n^2 d) time for all methods.
  */
-import { type MatrixLike, toFeatureMatrix, type FeatureMatrix } from '../data/dataset.js';
-import { DataError, OptionError } from '../util/errors.js';
-import { message, option } from '../util/message.js';
-import { divideBy, magnitudeUnit } from '../util/magnitude.js';
+import { type MatrixLike, toFeatureMatrix, type FeatureMatrix } from '../../data/dataset.js';
+import { DataError, OptionError } from '../../util/errors.js';
+import { message, option } from '../../util/message.js';
+import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
 import {
   allocationFailure,
   availableMemory,
   capBudget,
   formatBytes,
   memoryBudget,
-} from '../util/memory.js';
-import { checkArgument, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
+} from '../../util/memory.js';
+import {
+  checkArgument,
+  checkKeyword,
+  checkKnownOptions,
+  checkNumber,
+} from '../../util/validate.js';
 import {
   type DistanceInput,
   distancesFromRow,
@@ -110,8 +115,8 @@ import {
   condensedDistances,
   toDistanceInput,
 } from './distance.js';
-import { squareEuclideanSimd } from './distance-simd.js';
-import { centroidScans, mstEuclideanSimd, wardCentroidsSimd } from './linkage-simd.js';
+import { squareEuclideanSimd } from './distance-kernels.js';
+import { centroidScans, mstEuclideanSimd, wardCentroidsSimd } from './kernels.js';
 import { type HClustResult, makeHClustResult } from './tree.js';
 
 /** The linkage methods, by their canonical name. */
@@ -618,7 +623,7 @@ function condensedFromInput(input: DistanceInput): Float64Array {
 
 /**
  * The square working matrix from the features: Euclidean and squared Euclidean distances in
- * WebAssembly SIMD when the runtime has it (distance-simd.ts; the same values, computed about
+ * WebAssembly SIMD when the runtime has it (cluster/hclust/distance-kernels.ts; the same values, computed about
  * twice as fast), otherwise in JavaScript.
  */
 function squareFromFeatures(x: FeatureMatrix, metric: Metric): Float64Array {
@@ -1270,7 +1275,7 @@ function nnChainCondensed(
  * Ward on stored data: the NN-chain over cluster centroids. Dissimilarity key(a, b) =
  * na nb / (na + nb) |ca - cb|^2, height sqrt(2 key) (equal to the Lance-Williams ward height).
  * Memory O(n d): the centroids (n x d) and sizes. Time O(n^2 d). The scans run in WebAssembly
- * SIMD when there is a kernel for them (linkage-simd.ts), else in JavaScript; both give the same
+ * SIMD when there is a kernel for them (cluster/hclust/kernels.ts), else in JavaScript; both give the same
  * bits.
  */
 function wardFeatures(x: FeatureMatrix, size0: Int32Array): Float64Array {

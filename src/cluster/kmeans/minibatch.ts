@@ -31,7 +31,7 @@
  *   scaled back (src/util/magnitude.ts), so their squares neither overflow nor underflow.
  *
  * Cost: O(steps * batchSize * k * d) plus one final labelling pass O(n k d); memory O(k d +
- * batchSize d) beyond X and the labels. With WebAssembly SIMD (kmeans-simd.ts) the batch rows
+ * batchSize d) beyond X and the labels. With WebAssembly SIMD (cluster/kmeans/kernels.ts) the batch rows
  * are gathered, and all labels computed, in WebAssembly from a copy of X in its memory (n d
  * doubles more at the peak; random-row gathers are several times faster there than in a
  * JavaScript loop); the results are the same either way.
@@ -42,11 +42,11 @@ import {
   isDataset,
   type MatrixLike,
   toFeatureMatrix,
-} from '../data/dataset.js';
-import { DataError, OptionError } from '../util/errors.js';
-import { warn } from '../util/log.js';
-import { divideBy, magnitudeUnit } from '../util/magnitude.js';
-import { DEFAULT_SEED, RandomState } from '../util/random.js';
+} from '../../data/dataset.js';
+import { DataError, OptionError } from '../../util/errors.js';
+import { warn } from '../../util/log.js';
+import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
+import { DEFAULT_SEED, RandomState } from '../../util/random.js';
 import {
   MAX_ITERATIONS,
   MAX_RESTARTS,
@@ -55,9 +55,9 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
-} from '../util/validate.js';
-import { checkWeights, inertiaOf, meanVariance, nearestLabels } from './kmeans.js';
-import { createGatherKernel, type GatherKernel } from './kmeans-simd.js';
+} from '../../util/validate.js';
+import { checkWeights, inertiaOf, meanVariance, nearestLabels } from './index.js';
+import { createGatherKernel, type GatherKernel } from './kernels.js';
 import {
   explicitCentres,
   gatherRows,
@@ -66,7 +66,7 @@ import {
   kmeansPlusPlusIndices,
   pairwiseSum,
   randomInitIndices,
-} from './kmeans-init.js';
+} from './init.js';
 
 /** Options of `miniBatchKMeans` and `createMiniBatchKMeans`. */
 export interface MiniBatchKMeansOptions {

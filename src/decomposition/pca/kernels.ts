@@ -1,7 +1,7 @@
 /**
  * The two hot products of PCA in WebAssembly SIMD (f64x2), assembled at run time:
  *
- * - `gram`: the co-moment of one centred block of rows (covariance.ts),
+ * - `gram`: the co-moment of one centred block of rows (decomposition/pca/covariance.ts),
  *     S[i][j] = sum_{r < b} z[r][i] z[r][j]   for j >= i (and some cells below the diagonal),
  *   with the block row-major, stride dp = d rounded up to even (the padding column is zero).
  * - `project`: the scores of one block of centred, scaled rows (pca.ts),
@@ -11,19 +11,19 @@
  * Each f64x2 lane holds one output cell (two neighbouring columns j, j+1, or two neighbouring
  * components c, c+1), and sums its products in the order of the index summed over, from +0, with
  * a separate multiply and add (no fused multiply-add): every cell is therefore bit for bit the
- * value of the JavaScript kernels (`accumulateUpper` in covariance.ts, `crossDots` in eigen.ts),
+ * value of the JavaScript kernels (`accumulateUpper` in decomposition/pca/covariance.ts, `crossDots` in eigen.ts),
  * which sum in the same order. Register tiles: `gram` takes three rows i by three column pairs
  * (nine accumulators, three broadcasts and one load per step: 18 multiply-adds for six loads);
  * `project` two rows by up to four component pairs.
  *
  * The module is assembled from bytes here (no toolchain, no binary in the repository), with the
- * encoders of cluster/kmeans-simd.ts. When the runtime lacks WebAssembly SIMD, or the memory
+ * encoders of cluster/kmeans/kernels.ts. When the runtime lacks WebAssembly SIMD, or the memory
  * cannot be allocated, the `create*` functions return null and the callers use JavaScript.
  * Instruction encodings: WebAssembly Core Specification 2.0, section 5.4 (SIMD: 5.4.8).
  */
-import { simdSupported, wasm } from '../cluster/kmeans-simd.js';
+import { simdSupported, wasm } from '../../cluster/kmeans/kernels.js';
 import { columnMoments } from './covariance.js';
-import { giveSpare, takeSpare } from '../util/spare.js';
+import { giveSpare, takeSpare } from '../../util/spare.js';
 
 const { uleb, name, section, vec, get, set, tee, i32, v128Load, br, brIf } = wasm;
 const { I32, V128 } = wasm.types;
@@ -682,7 +682,7 @@ export interface NormalKernel {
   release(): void;
   /**
    * The column moments of the rows in `a`, with the sums, comparisons and divisions of
-   * `columnMoments` (covariance.ts) in the same order: the same numbers.
+   * `columnMoments` (decomposition/pca/covariance.ts) in the same order: the same numbers.
    */
   moments(): { mean: Float64Array; sumSquares: Float64Array; min: Float64Array; max: Float64Array };
   /** a[i][j] = (a[i][j] - centre[j]) * inverseScale[j] for every row. */

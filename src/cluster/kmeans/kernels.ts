@@ -13,7 +13,7 @@
  * f64x2 at one lane pair per cycle on two adders, about 17 ms of the 21 ms a pass over 1M x 16
  * rows and 8 centres takes here; the branchy scalar minimum it replaced took another 15 ms.
  *
- * The same module evaluates the candidates of greedy k-means++ (kmeans-init.ts): for L =
+ * The same module evaluates the candidates of greedy k-means++ (cluster/kmeans/init.ts): for L =
  * 2 + floor(ln k) candidate rows, min(||x_i - c_t||^2, D(i)) for every row, two candidates per
  * lane pair and two rows per block, again bit for bit the JavaScript values. And the passes
  * over the data before the iterations: `maxabs` (largest |x|, NaN if a value is not finite:
@@ -39,7 +39,7 @@
  * Instruction encodings: WebAssembly Core Specification 2.0, section 5.4 (SIMD: 5.4.8).
  */
 
-import { giveSpare, takeSpare } from '../util/spare.js';
+import { giveSpare, takeSpare } from '../../util/spare.js';
 
 const I32 = 0x7f;
 const F64 = 0x7c;
@@ -453,7 +453,7 @@ function columnsCode(kind: 'scan' | 'centre' | 'centreSquares'): number[] {
   return [...locals, ...b, ...END];
 }
 
-/** Candidates per k-means++ step: 2 + floor(ln k), as kmeans-init.ts. */
+/** Candidates per k-means++ step: 2 + floor(ln k), as cluster/kmeans/init.ts. */
 function trials(k: number): number {
   return 2 + Math.floor(Math.log(k));
 }

@@ -14,14 +14,14 @@
  * `tree.cut(spec)`. With `sample >= n` every row is in the sample and the result is `hclust(X)`
  * cut. Complexity: hclust of the sample (O(s^2) memory and time) plus O(n k d) for the rest.
  */
-import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
-import { OptionError } from '../util/errors.js';
-import { divideBy, magnitudeUnit } from '../util/magnitude.js';
-import { DEFAULT_SEED, RandomState } from '../util/random.js';
-import { checkArgument, checkInteger, checkKnownOptions } from '../util/validate.js';
+import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
+import { OptionError } from '../../util/errors.js';
+import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
+import { DEFAULT_SEED, RandomState } from '../../util/random.js';
+import { checkArgument, checkInteger, checkKnownOptions } from '../../util/validate.js';
 import type { Metric } from './distance.js';
-import { nearestLabels } from './kmeans.js';
-import { type HClustOptions, hclust } from './linkage.js';
+import { nearestLabels } from '../kmeans/index.js';
+import { type HClustOptions, hclust } from './index.js';
 import { cutSpecFromOptions, type HClustResult } from './tree.js';
 
 /** Options of `sampledHclust`. Give exactly one of `k` and `height`. */

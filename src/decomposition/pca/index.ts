@@ -37,7 +37,7 @@
  *   component are exactly 0) and divided by 1 instead of 0 when scaling (as StandardScaler).
  *
  * Solvers (the result says which ran):
- * - 'covariance': one blocked pass accumulating C (see covariance.ts), then the symmetric
+ * - 'covariance': one blocked pass accumulating C (see decomposition/pca/covariance.ts), then the symmetric
  *   eigendecomposition of the d x d matrix. O(n d^2 / 2 + 9 d^3) time, d^2 + one block of memory
  *   besides the data. Chunked data: `pcaAccumulator()`.
  * - 'svd': the singular value decomposition of Z. When n >= d, Golub-Kahan-Reinsch on a centred
@@ -45,7 +45,7 @@
  *   large constant and n d memory). When n < d, through the n x n Gram matrix Z Z^T = U S^2 U^T,
  *   V = Z^T U S^-1 (O(n^2 d + 9 n^3)).
  * - 'randomized': the k largest eigenpairs of C (n >= d) or of the Gram matrix (n < d) by block
- *   Lanczos from a seeded Gaussian start block of 2 vectors (krylov.ts), each product
+ *   Lanczos from a seeded Gaussian start block of 2 vectors (decomposition/pca/krylov.ts), each product
  *   Z^T (Z V) / (n - 1) made from a centred, scaled copy of the data in WebAssembly memory
  *   (simd.ts `createNormalKernel`) without forming C; run until every residual ||C v - lambda v||
  *   is below tolerance * lambda_1. `iterations` reports the block products. The basis holds at
@@ -65,12 +65,12 @@ import {
   finiteUnitOf,
   isDataset,
   toFeatureMatrix,
-} from '../data/dataset.js';
-import { DataError, OptionError } from '../util/errors.js';
-import { message, option } from '../util/message.js';
-import { warn } from '../util/log.js';
-import { divideBy } from '../util/magnitude.js';
-import { DEFAULT_SEED } from '../util/random.js';
+} from '../../data/dataset.js';
+import { DataError, OptionError } from '../../util/errors.js';
+import { message, option } from '../../util/message.js';
+import { warn } from '../../util/log.js';
+import { divideBy } from '../../util/magnitude.js';
+import { DEFAULT_SEED } from '../../util/random.js';
 import {
   MAX_ITERATIONS,
   checkBoolean,
@@ -78,11 +78,11 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
-} from '../util/validate.js';
+} from '../../util/validate.js';
 import { CovarianceAccumulator, columnMoments } from './covariance.js';
-import { crossDots, symmetricEigen, topEigen } from './eigen.js';
+import { crossDots, symmetricEigen, topEigen } from '../eigen.js';
 import { blockLanczos } from './krylov.js';
-import { createNormalKernel, createProjectKernel } from './simd.js';
+import { createNormalKernel, createProjectKernel } from './kernels.js';
 
 /** The solvers of `pca`. */
 export const PCA_SOLVERS = ['auto', 'covariance', 'svd', 'randomized'] as const;
@@ -865,7 +865,7 @@ function fitFromData(
 const KRYLOV_BLOCK = 2;
 
 /**
- * The 'randomized' fit on the data itself: block Lanczos (krylov.ts) on C = Z^T Z / (n - 1) when
+ * The 'randomized' fit on the data itself: block Lanczos (decomposition/pca/krylov.ts) on C = Z^T Z / (n - 1) when
  * n >= d, or on the Gram matrix Z Z^T / (n - 1) when n < d, each product made from a centred and
  * scaled copy of the data (never forming C). The basis holds at most max(3k + 20, min(n, d) / 4)
  * vectors: past that, forming C is cheaper, and null sends the fit there (as it does when the
@@ -1148,7 +1148,7 @@ function orient(v: Float64Array, k: number, d: number): Float64Array {
 /**
  * A streaming PCA: add chunks of rows (for data larger than memory, or several files), merge
  * partial accumulators, then `finish(options)`. It keeps the column means and the co-moment
- * matrix (d^2 doubles), merged exactly (Chan et al.; see covariance.ts), so `finish` gives the
+ * matrix (d^2 doubles), merged exactly (Chan et al.; see decomposition/pca/covariance.ts), so `finish` gives the
  * same model as `pca(X, options)` on all the rows, to rounding (about 1e-15 relative). The rows
  * themselves are not kept: the model has no scores (call `transform` per chunk).
  * Solvers: 'auto' (= 'covariance', or 'randomized' by the rule of `pca`), 'covariance',

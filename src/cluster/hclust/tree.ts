@@ -14,10 +14,10 @@
  * partitions get equal labels.
  */
 import { Cluster } from 'ml-hclust';
-import { OptionError } from '../util/errors.js';
-import { checkInteger, checkNumber } from '../util/validate.js';
+import { OptionError } from '../../util/errors.js';
+import { checkInteger, checkNumber } from '../../util/validate.js';
 import type { Metric } from './distance.js';
-import type { LinkageLayout, LinkageMethod } from './linkage.js';
+import type { LinkageLayout, LinkageMethod } from './index.js';
 
 /** What `cut` accepts: exactly k clusters, or a height. */
 export type CutSpec = { k: number } | { height: number };

@@ -15,9 +15,9 @@
  * is scipy's upper triangle without the diagonal, row by row: element (i, j), i < j, at
  * n*i - i*(i+1)/2 + (j - i - 1).
  */
-import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
-import { DataError } from '../util/errors.js';
-import { checkKeyword, checkKnownOptions } from '../util/validate.js';
+import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
+import { DataError } from '../../util/errors.js';
+import { checkKeyword, checkKnownOptions } from '../../util/validate.js';
 
 /** The metrics that `pdist` and `hclust` compute from features. */
 export const METRICS = ['euclidean', 'sqeuclidean', 'cityblock', 'cosine', 'chebyshev'] as const;
