@@ -13,7 +13,8 @@
  * and no temporary file. CLUSTERLENS_TEST_WRITE_DELAY_MS slows the writes so that signals land
  * in the step they are meant for.
  *
- * Runs the built CLI (dist/cli/main.js), which `npm test` builds before the unit tests.
+ * Runs the built CLI (dist/cli/main.js), which the global setup of the tests
+ * (test/setup/build.ts) builds when it is older than the sources.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
