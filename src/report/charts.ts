@@ -1,0 +1,382 @@
+/**
+ * The charts of a report (src/charts): the table of samples they share, then the criteria of k,
+ * the scree, biplot, contributions and projection of PCA, the dendrogram with the held-out label
+ * under its leaves, the silhouettes, the cluster profiles and the agreement tables.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { agreementSpec, type AgreementTable } from '../charts/agreement.js';
+import { biplotSpec } from '../charts/biplot.js';
+import { chooseKSpec } from '../charts/choose-k.js';
+import { contributionSpec, featureContributions } from '../charts/contrib.js';
+import { dendrogramSpec } from '../charts/dendrogram.js';
+import { exploreSpec } from '../charts/explore.js';
+import { clusterId, clusterIds } from '../charts/palette.js';
+import { MAX_PROFILE_FEATURES, orderByF, profilesSpec } from '../charts/profiles.js';
+import { binDensity, MAX_TOOLTIP_FEATURES } from '../charts/projection.js';
+import { type SampleTable, sampleTable } from '../charts/samples.js';
+import { screeSpec } from '../charts/scree.js';
+import { silhouetteSpec } from '../charts/silhouette.js';
+import { dendrogram } from '../cluster/hclust/dendrogram.js';
+import type { HClustResult } from '../cluster/hclust/tree.js';
+import type { AnalysisWork, ReportAnalysis } from './analyse.js';
+import { clusterMeans, sampleRows } from './columns.js';
+import type { ReportChart } from './html.js';
+import type { ResolvedReportOptions } from './options.js';
+import { crossTable } from './stats.js';
+
+/**
+ * The names of the charts a report may have: its specs are NAME.vl/<name>.vl.json. A chart of
+ * `buildReport` must have its name here (the type of `add` says so): the output checks and the
+ * removal of an earlier report's specs go by this list.
+ */
+export const REPORT_CHARTS = [
+  'choose-k',
+  'scree',
+  'biplot',
+  'contributions',
+  'projection',
+  'dendrogram',
+  'silhouette',
+  'profiles',
+  'agreement',
+] as const;
+
+/** The name of a chart of the report. */
+export type ReportChartName = (typeof REPORT_CHARTS)[number];
+
+/** The charts of a report by name, in the order they were made. */
+export type ChartSet = Partial<Record<ReportChartName, ReportChart>>;
+
+/** What the chart steps share. */
+interface ChartContext {
+  a: ReportAnalysis;
+  w: AnalysisWork;
+  o: ResolvedReportOptions;
+  ids: string[];
+  table: SampleTable;
+  /** Scores of every row on PC1 and PC2 (0 when there is one component). */
+  pc1: Float64Array;
+  pc2: Float64Array;
+  labelName: string;
+  idName: string;
+  /** The renderer of the charts with a mark per row. */
+  renderer: 'svg' | 'canvas';
+  add: (name: ReportChartName, spec: TopLevelSpec, r?: 'svg' | 'canvas') => void;
+}
+
+/** The charts of the analysis `a`, and the table of samples they draw. */
+export function reportCharts(
+  a: ReportAnalysis,
+  w: AnalysisWork,
+  o: ResolvedReportOptions,
+  ids: string[],
+): { charts: ChartSet; table: SampleTable } {
+  const { table, pc1, pc2 } = chartTable(a, w, o, ids);
+  const charts: ChartSet = {};
+  const c: ChartContext = {
+    a,
+    w,
+    o,
+    ids,
+    table,
+    pc1,
+    pc2,
+    labelName: w.dataset.labelColumn ?? 'label',
+    idName: w.dataset.idColumn ?? 'row',
+    renderer: a.n > o.canvasAbove ? 'canvas' : 'svg',
+    add: (name, spec, r = 'svg') => {
+      charts[name] = { name, spec, renderer: r };
+    },
+  };
+  addChooseK(c);
+  addPca(c);
+  addDendrogram(c);
+  if (table.hasSilhouette) {
+    c.add(
+      'silhouette',
+      silhouetteSpec(table, { idName: c.idName, mean: a.silhouetteMean }),
+      c.renderer,
+    );
+  }
+  addProfiles(c);
+  addAgreement(c);
+  return { charts, table };
+}
+
+/**
+ * The table of samples the charts share, and the scores on PC1 and PC2. Above densityAbove
+ * rows, the points are a seeded sample; the silhouettes may be of another (nested: both are
+ * prefixes of one seeded permutation). The table holds the union, and flags the points when some
+ * of its rows are there for the silhouette plot only.
+ */
+function chartTable(a: ReportAnalysis, w: AnalysisWork, o: ResolvedReportOptions, ids: string[]) {
+  const n = a.n;
+  const dataset = w.dataset;
+  const sRows = w.silhouetteRows;
+  const pointSample = n > o.densityAbove ? sampleRows(n, o.densitySample, o.seed) : undefined;
+  const withSilhouettes = a.k >= 2 && !Number.isNaN(a.silhouetteMean);
+  let tableRows = pointSample;
+  if (pointSample && withSilhouettes && sRows.length < n) {
+    const union = new Set<number>(pointSample);
+    for (const i of sRows) union.add(i);
+    if (union.size > pointSample.length) tableRows = Int32Array.from(union).sort();
+  }
+  const pointsOnly = tableRows !== pointSample ? pointSample : undefined;
+  // the features the tooltips list and the selection profile folds: the most separating ones
+  const byF = orderByF(a.anovaF);
+  const p = a.pca;
+  const pc1 = new Float64Array(n);
+  const pc2 = new Float64Array(n);
+  const kc = p.scores.cols;
+  for (let i = 0; i < n; i++) {
+    pc1[i] = p.scores.data[i * kc]!;
+    pc2[i] = kc > 1 ? p.scores.data[i * kc + 1]! : 0;
+  }
+  const table = sampleTable(
+    {
+      ids,
+      clusters: a.kmeans.labels,
+      hclusters: a.hclustLabels,
+      ...(dataset.labels ? { labels: dataset.labels } : {}),
+      pc1,
+      pc2,
+      ...(withSilhouettes ? { silhouette: a.silhouette } : {}),
+      features: dataset.columns,
+      original: dataset.features.data,
+      zscores: w.zscores.data,
+      ...(tableRows ? { subset: tableRows } : {}),
+      ...(pointsOnly ? { points: pointsOnly } : {}),
+      tipColumns: byF.slice(0, MAX_TOOLTIP_FEATURES),
+      zColumns: byF.slice(0, MAX_PROFILE_FEATURES),
+    },
+    w.kAll,
+  );
+  return { table, pc1, pc2 };
+}
+
+/** The criteria of k, when they were computed. */
+function addChooseK(c: ChartContext): void {
+  const kChoice = c.a.kChoice;
+  if (!kChoice) return;
+  c.add(
+    'choose-k',
+    chooseKSpec({
+      table: kChoice.table,
+      picks: kChoice.picks,
+      chosen: c.a.k,
+      recommended: c.a.kSource === 'recommended',
+      ...(kChoice.structure?.gapAtOne ? { gapAtOne: kChoice.structure.gapAtOne } : {}),
+    }),
+  );
+}
+
+/** The scree; with two components or more, the biplot, the contributions and the projection. */
+function addPca(c: ChartContext): void {
+  const { a, w, o, table } = c;
+  const p = a.pca;
+  c.add('scree', screeSpec(p.explainedVarianceRatio));
+  if (p.scores.cols < 2) return;
+  const variance: [number, number] = [
+    p.explainedVarianceRatio[0] ?? 0,
+    p.explainedVarianceRatio[1] ?? 0,
+  ];
+  c.add(
+    'biplot',
+    biplotSpec(
+      table,
+      {
+        components: [p.components[0]!, p.components[1]!],
+        explainedVariance: [p.explainedVariance[0]!, p.explainedVariance[1]!],
+        variance,
+      },
+      // tooltips on thousands of points cost more to draw than the biplot is worth; the
+      // projection has them
+      {
+        labelName: c.labelName,
+        idName: c.idName,
+        pointTooltips: a.n <= o.canvasAbove,
+        pointNames: w.dataset.idColumn !== undefined,
+      },
+    ),
+    c.renderer,
+  );
+  c.add(
+    'contributions',
+    contributionSpec(
+      w.dataset.columns,
+      featureContributions(
+        [p.components[0]!, p.components[1]!],
+        [p.explainedVariance[0]!, p.explainedVariance[1]!],
+      ),
+      { variance },
+    ),
+  );
+  c.add(
+    'projection',
+    exploreSpec(table, a.anovaF, {
+      variance,
+      labelName: c.labelName,
+      idName: c.idName,
+      ...(a.n > o.densityAbove ? { density: binDensity(c.pc1, c.pc2, 60) } : {}),
+    }),
+    c.renderer,
+  );
+}
+
+/**
+ * The dendrogram (truncated above `truncateAbove` leaves), coloured by the matched clusters of
+ * its cut, with the most common held-out label of each leaf under it.
+ */
+function addDendrogram(c: ChartContext): void {
+  const { a, w, o } = c;
+  const hc = a.hclust;
+  const hRows = a.hclustRows;
+  const two = a.twoStage;
+  const leafIds = two
+    ? Array.from(two.sizes, (size) => `(${size})`)
+    : hRows.length === a.n
+      ? c.ids
+      : Array.from(hRows, (i) => c.ids[i]!);
+  const truncate = hc.n > o.truncateAbove;
+  const layout = dendrogram(hc, {
+    truncateMode: truncate ? 'lastp' : 'none',
+    p: Math.max(o.lastp, w.hk),
+    labels: leafIds,
+    cut: { k: w.hk },
+  });
+  const { labelCodes, labelNames } = w;
+  c.add(
+    'dendrogram',
+    dendrogramSpec(
+      {
+        icoord: layout.icoord,
+        dcoord: layout.dcoord,
+        leafLabels: layout.labels,
+        leafClusters: layout.leafCluster.map((l) => (l < 0 ? 'above' : clusterId(w.map[l]!))),
+        cut: layout.cutHeight!,
+        k: w.hk,
+        // scipy marks every hidden merge; beyond a few hundred they are clutter, not information
+        ...(layout.contracted.length <= 300 ? { contracted: layout.contracted } : {}),
+        samples: hRows.length,
+        method: hc.method,
+        ...(labelCodes
+          ? {
+              strip: {
+                name: c.labelName,
+                domain: labelNames,
+                leaves: stripLeaves(
+                  hc,
+                  layout.leaves,
+                  two ? centreLabelCounts(two, labelCodes, labelNames.length) : hRows,
+                  labelCodes,
+                  labelNames,
+                ),
+              },
+            }
+          : {}),
+      },
+      { orientation: o.orientation },
+    ),
+  );
+}
+
+/** The mean of every feature per k-means cluster, in z-scores and in the data's units. */
+function addProfiles(c: ChartContext): void {
+  const { a, w } = c;
+  if (a.k < 2) return;
+  c.add(
+    'profiles',
+    profilesSpec({
+      features: w.dataset.columns,
+      k: a.k,
+      meanZ: clusterMeans(w.zscores, a.kmeans.labels, a.k),
+      mean: clusterMeans(w.dataset.features, a.kmeans.labels, a.k),
+      sizes: Array.from(a.kmeans.sizes),
+      anovaF: a.anovaF,
+    }),
+  );
+}
+
+/** The cross tables of k-means with the hierarchical clusters, and with the held-out label. */
+function addAgreement(c: ChartContext): void {
+  const { a, w } = c;
+  const agreement: AgreementTable[] = [
+    {
+      rowsName: 'k-means',
+      colsName: 'hierarchical',
+      rowIds: clusterIds(a.k),
+      colIds: clusterIds(w.kAll),
+      counts: crossTable(w.kmOnH, w.hMatched, a.k, w.kAll),
+      ari: a.ariHclust,
+    },
+  ];
+  if (w.labelCodes && a.ariLabel !== undefined) {
+    agreement.push({
+      rowsName: c.labelName,
+      colsName: 'k-means',
+      rowIds: w.labelNames,
+      colIds: clusterIds(a.k),
+      counts: crossTable(w.labelCodes, a.kmeans.labels, w.labelNames.length, a.k),
+      ari: a.ariLabel,
+    });
+  }
+  c.add('agreement', agreementSpec(agreement));
+}
+
+/** Counts of each held-out label among the rows of each two-stage centre. */
+function centreLabelCounts(
+  two: NonNullable<ReportAnalysis['twoStage']>,
+  codes: Int32Array,
+  labels: number,
+): Int32Array[] {
+  const out = Array.from(two.sizes, () => new Int32Array(labels));
+  for (let i = 0; i < codes.length; i++) out[two.assignment[i]!]![codes[i]!]!++;
+  return out;
+}
+
+/**
+ * The most common held-out label of each dendrogram leaf (a sample, or a truncated subtree
+ * given by its node id in Z), with its share; ties go to the first label in name order.
+ */
+function stripLeaves(
+  hc: HClustResult,
+  leaves: readonly number[],
+  rows: Int32Array | Int32Array[],
+  codes: Int32Array,
+  names: readonly string[],
+): { label: string; share: number; size: number }[] {
+  const n = hc.n;
+  const Z = hc.Z;
+  const counts = new Int32Array(names.length);
+  const stack: number[] = [];
+  return leaves.map((leaf) => {
+    counts.fill(0);
+    let size = 0;
+    stack.push(leaf);
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      if (Array.isArray(rows)) {
+        // a centre of a two-stage tree: the label counts of its rows
+        if (v < n) {
+          const c = rows[v]!;
+          for (let l = 0; l < c.length; l++) {
+            counts[l]! += c[l]!;
+            size += c[l]!;
+          }
+        } else {
+          stack.push(Z[4 * (v - n)]!, Z[4 * (v - n) + 1]!);
+        }
+        continue;
+      }
+      if (v < n) {
+        counts[codes[rows[v]!]!]!++;
+        size++;
+      } else {
+        stack.push(Z[4 * (v - n)]!, Z[4 * (v - n) + 1]!);
+      }
+    }
+    let best = 0;
+    for (let c = 1; c < names.length; c++) if (counts[c]! > counts[best]!) best = c;
+    return { label: names[best]!, share: counts[best]! / size, size };
+  });
+}

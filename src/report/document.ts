@@ -1,0 +1,532 @@
+/**
+ * The document of a report (src/report/html.ts renders it): a section per step of the analysis,
+ * each of text, tables and charts, in the order an analyst reads them. Summary (the findings,
+ * each pointing to its section), Data (the file, the features, the preprocessing log), Choosing
+ * k, Principal components, Projection, Hierarchical clustering, Silhouette, Cluster profiles,
+ * Agreement and Manifest.
+ */
+import type { KScores } from '../charts/choose-k.js';
+import { clusterId } from '../charts/palette.js';
+import type { SampleTable } from '../charts/samples.js';
+import type { Dataset } from '../data/dataset.js';
+import { describeVarianceSpread } from '../data/scale.js';
+import { formatProse } from '../util/format.js';
+import type { ReportAnalysis } from './analyse.js';
+import type { ChartSet, ReportChartName } from './charts.js';
+import { featureSummary } from './columns.js';
+import type { ReportBlock, ReportDocument, ReportSection } from './html.js';
+import type { Manifest } from './manifest.js';
+import type { ResolvedReportOptions } from './options.js';
+
+/** Features named in the Data section's overview, and above which its feature table is folded. */
+const FEATURES_LISTED = 20;
+
+/** Components listed in the table of the PCA section (all of them are in NAME.json). */
+const PCA_TABLE_ROWS = 10;
+
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+const fmt4 = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x));
+
+/**
+ * Kaufman and Rousseeuw's reading of the mean silhouette ("Finding Groups in Data", Wiley 1990,
+ * p. 88): > 0.70 strong, > 0.50 reasonable, > 0.25 weak and possibly artificial, else none.
+ */
+export function silhouetteStructure(mean: number): string {
+  if (Number.isNaN(mean)) return 'not computed';
+  if (mean > 0.7) return 'a strong structure';
+  if (mean > 0.5) return 'a reasonable structure';
+  if (mean > 0.25) return 'a weak structure that could be artificial';
+  return 'no substantial structure';
+}
+
+/** The findings an analyst reads first, one per row, each pointing to its section. */
+function summaryTable(
+  dataset: Dataset,
+  a: ReportAnalysis,
+): { kind: 'table'; head: string[]; rows: string[][] } {
+  // infinite F (constant within every cluster) first: the clearest separation there is
+  const order = Array.from(a.anovaF.keys())
+    .filter((j) => !Number.isNaN(a.anovaF[j]!))
+    .sort((x, y) => {
+      const fx = a.anovaF[x]!;
+      const fy = a.anovaF[y]!;
+      return fx === fy ? x - y : fy > fx ? 1 : -1;
+    });
+  const kc = a.kChoice;
+  const chosen = a.kSource === 'recommended';
+  // a k given by number: only the doubt about any structure concerns it
+  const caveats = (kc?.caveats ?? []).filter((c) => chosen || c.kind === 'no-structure');
+  const rows: string[][] = [
+    [
+      'number of clusters',
+      (chosen
+        ? `k = ${a.k}, recommended among ${kc!.range[0]}..${kc!.range[1]}: ${kc!.reason}`
+        : `k = ${a.k}, ${a.kSource === 'fit' ? 'from the given k-means fit' : 'given'}` +
+          (kc ? `; the criteria recommend k = ${kc.recommended}` : '')) +
+        caveats.map((c) => ` ${c.text}`).join(''),
+    ],
+    [
+      'separation',
+      `mean silhouette ${formatProse(a.silhouetteMean)}: ${silhouetteStructure(a.silhouetteMean)} ` +
+        '(Kaufman and Rousseeuw)' +
+        (a.silhouetteRows < a.n ? `, on a seeded sample of ${a.silhouetteRows} rows` : ''),
+    ],
+    [
+      'k-means vs hierarchical',
+      `adjusted Rand index ${formatProse(a.ariHclust)} (${linkageName(a)}` +
+        (a.hclustRows.length < a.n ? `, on a seeded sample of ${a.hclustRows.length} rows` : '') +
+        (a.twoStage
+          ? `, in two stages: the tree of ${a.twoStage.sizes.length} ` +
+            (a.twoStage.stage1 === 'distinct'
+              ? 'distinct rows'
+              : a.twoStage.stage1 === 'kmeans'
+                ? 'k-means centres'
+                : 'mini-batch k-means centres') +
+            ' weighted by their sizes'
+          : '') +
+        '); 1 = the two methods find the same groups',
+    ],
+  ];
+  if (a.varianceSpread !== undefined) {
+    const text = describeVarianceSpread(a.varianceSpread);
+    rows.splice(1, 0, [
+      'scaling',
+      `${text[0]!.toUpperCase()}${text.slice(1)}; scale 'standard' weighs the features equally.`,
+    ]);
+  }
+  if (a.ariLabel !== undefined) {
+    rows.push([
+      `k-means vs ${dataset.labelColumn ?? 'label'}`,
+      `adjusted Rand index ${formatProse(a.ariLabel)} (the label was held out of every fit)`,
+    ]);
+  }
+  if (order.length > 0 && a.k >= 2) {
+    rows.push([
+      'features that separate the clusters most',
+      order
+        .slice(0, 3)
+        .map((j) =>
+          a.anovaF[j] === Infinity
+            ? `${a.features[j]} (F = ∞, constant within every cluster)`
+            : `${a.features[j]} (F = ${formatProse(a.anovaF[j]!)})`,
+        )
+        .join(', '),
+    ]);
+  }
+  return { kind: 'table', head: ['finding', 'value'], rows };
+}
+
+/** 'ward linkage', or 'a given linkage matrix' for a tree made by `fromLinkage`. */
+function linkageName(a: ReportAnalysis): string {
+  return a.hclust.method === 'linkage' ? 'a given linkage matrix' : `${a.hclust.method} linkage`;
+}
+
+/** What the sections of the document are made of. */
+interface DocumentContext {
+  dataset: Dataset;
+  o: ResolvedReportOptions;
+  a: ReportAnalysis;
+  charts: ChartSet;
+  manifest: Manifest;
+  table: SampleTable;
+  /** The chart of that name as a block, or nothing when the report has not drawn it. */
+  chart: (name: ReportChartName) => ReportBlock[];
+}
+
+/** The document of a report: its title, subtitle and sections. */
+export function buildDocument(
+  dataset: Dataset,
+  o: ResolvedReportOptions,
+  a: ReportAnalysis,
+  charts: ChartSet,
+  manifest: Manifest,
+  table: SampleTable,
+): ReportDocument {
+  const chart = (name: ReportChartName): ReportBlock[] => {
+    const c = charts[name];
+    return c ? [{ kind: 'chart', chart: c }] : [];
+  };
+  const c: DocumentContext = { dataset, o, a, charts, manifest, table, chart };
+  const sections: ReportSection[] = [
+    { id: 'summary', title: 'Summary', blocks: [summaryTable(dataset, a)] },
+    dataSection(c),
+    a.kChoice ? chooseKSection(c, a.kChoice) : givenKSection(c),
+    pcaSection(c),
+  ];
+  if (charts.projection) sections.push(projectionSection(c));
+  sections.push(dendrogramSection(c));
+  if (charts.silhouette) sections.push(silhouetteSection(c));
+  sections.push(profilesSection(c), agreementSection(c), manifestSection(manifest));
+  return {
+    title: o.title ?? `clusterlens report: ${manifest.input.file}`,
+    subtitle:
+      `${a.n} rows, ${a.features.length} features, k = ${a.k}` +
+      (a.kChoice && a.kSource === 'recommended' ? ' (recommended)' : '') +
+      (a.kChoice?.structure?.clear === false ? ', no clear cluster structure' : '') +
+      `, ${o.scale} scaling, ${linkageName(a)}, seed ${o.seed}.`,
+    sections,
+  };
+}
+
+/** The file, the features (with their summary and ANOVA F) and the preprocessing log. */
+function dataSection({ dataset, o, a, manifest }: DocumentContext): ReportSection {
+  const src = dataset.source;
+  const constant = a.scaling.constantColumns.map((j) => a.features[j]!);
+  return {
+    id: 'data',
+    title: 'Data',
+    blocks: [
+      {
+        kind: 'table',
+        head: ['property', 'value'],
+        rows: [
+          ['file', manifest.input.file],
+          ['rows read', String(src.rowsRead)],
+          ['rows used', String(a.n)],
+          [
+            'features',
+            `${a.features.length}: ` +
+              (a.features.length <= FEATURES_LISTED
+                ? a.features.join(', ')
+                : `${a.features.slice(0, FEATURES_LISTED).join(', ')} and ` +
+                  `${a.features.length - FEATURES_LISTED} more (all in the feature table below)`),
+          ],
+          ['held-out label', dataset.labelColumn ?? 'none'],
+          ['row ids', dataset.idColumn ?? 'data row number (1-based)'],
+        ],
+      },
+      {
+        kind: 'table',
+        ...(a.features.length > FEATURES_LISTED
+          ? {
+              summary:
+                `Every feature: mean, sd, min, max and ANOVA F of the ${a.features.length} ` +
+                'features (click to open)',
+            }
+          : {}),
+        head: ['feature', 'mean', 'sd (n-1)', 'min', 'max', 'ANOVA F'],
+        rows: featureSummary(dataset.features).map((f, j) => [
+          a.features[j]!,
+          fmt4(f.mean),
+          fmt4(f.sd),
+          fmt4(f.min),
+          fmt4(f.max),
+          Number.isFinite(a.anovaF[j]!)
+            ? fmt(a.anovaF[j]!, 1)
+            : a.anovaF[j] === Infinity
+              ? '∞'
+              : 'n/a',
+        ]),
+      },
+      { kind: 'text', text: 'Preprocessing log:' },
+      {
+        kind: 'table',
+        head: ['step', 'what happened'],
+        rows: [
+          ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
+          ...(src.notes ?? []).map((note) => ['load', note]),
+          ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
+          ...(a.widthReduction
+            ? [
+                [
+                  'width',
+                  `${a.widthReduction.columns} feature columns, more than the ${o.maxFeatures} ` +
+                    `a report analyses (maxFeatures): kept the ${a.features.length} of highest ` +
+                    `variance (before scaling); the ${a.widthReduction.leftOut.length} others ` +
+                    'are listed in the JSON results (widthReduction)',
+                ],
+              ]
+            : []),
+          [
+            'missing values',
+            `${src.rowsDropped} rows dropped, ${src.valuesImputed} values imputed`,
+          ],
+          [
+            'scaling',
+            `${o.scale}` +
+              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : '') +
+              (a.varianceSpread ? `; ${describeVarianceSpread(a.varianceSpread)}` : ''),
+          ],
+          ...(dataset.labelColumn
+            ? [
+                [
+                  'label',
+                  `${dataset.labelColumn} is held out: it colours and scores, it never fits`,
+                ],
+              ]
+            : []),
+        ],
+      },
+    ],
+  };
+}
+
+/** The criteria of k: the recommendation (or the k given), their chart and table. */
+function chooseKSection(
+  { a, chart }: DocumentContext,
+  kc: NonNullable<ReportAnalysis['kChoice']>,
+): ReportSection {
+  return {
+    id: 'choose-k',
+    title: 'Choosing k',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          (a.kSource === 'recommended'
+            ? `k = ${a.k} is recommended: ${kc.reason}`
+            : `k = ${a.k} ${a.kSource === 'fit' ? 'comes from the given k-means fit' : 'was given'}; ` +
+              `the criteria are shown for comparison: ${kc.reason}`) +
+          ` k = ${kc.range[0]}..${kc.range[1]} were tried` +
+          (kc.rangeSource === 'default'
+            ? ` (the default range for ${a.kChoiceRows} rows: from 2 up to sqrt(n / 2), at most 10).`
+            : '.') +
+          (a.kChoiceRows < a.n
+            ? ` The criteria were computed on a seeded sample of ${a.kChoiceRows} of ${a.n} rows.`
+            : ''),
+      },
+      ...(kc.structure
+        ? [
+            {
+              kind: 'text' as const,
+              text:
+                (kc.structure.clear ? kc.structure.text : `No${kc.structure.text.slice(2)}`) +
+                ' The gap statistic compares log W_k (W_k = the k-means inertia) with its mean over 10 ' +
+                "reference sets drawn uniformly over the box of the data's principal axes, and " +
+                'picks k by the 1-SE rule of Tibshirani, Walther and Hastie (2001).',
+            },
+          ]
+        : []),
+      ...kc.caveats
+        .filter((c) => c.kind !== 'no-structure')
+        .map((c) => ({ kind: 'text' as const, text: c.text })),
+      ...chart('choose-k'),
+      {
+        kind: 'table',
+        head: [
+          'k',
+          'inertia',
+          'silhouette',
+          'Calinski-Harabasz',
+          'Davies-Bouldin',
+          'gap',
+          'gap s.e.',
+        ],
+        rows: [
+          ...(kc.structure?.gapAtOne
+            ? [
+                [
+                  '1',
+                  '',
+                  '',
+                  '',
+                  '',
+                  fmt(kc.structure.gapAtOne.gap),
+                  fmt(kc.structure.gapAtOne.gapSe),
+                ],
+              ]
+            : []),
+          ...kc.table.map((r: KScores) => [
+            String(r.k),
+            r.inertia === undefined ? '' : fmt(r.inertia, 2),
+            r.silhouette === undefined ? '' : fmt(r.silhouette),
+            r.calinskiHarabasz === undefined ? '' : fmt(r.calinskiHarabasz, 1),
+            r.daviesBouldin === undefined ? '' : fmt(r.daviesBouldin),
+            r.gap === undefined ? '' : fmt(r.gap),
+            r.gapSe === undefined ? '' : fmt(r.gapSe),
+          ]),
+        ],
+      },
+    ],
+  };
+}
+
+/** A k given, without the criteria (which run on data of at most `chooseKMaxRows` rows). */
+function givenKSection({ o, a }: DocumentContext): ReportSection {
+  return {
+    id: 'choose-k',
+    title: 'Choosing k',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `k = ${a.k} ${a.kSource === 'fit' ? 'comes from the given k-means fit' : 'was given'}. ` +
+          'The criteria of k (which fit k-means about 100 times) are computed for data of at ' +
+          `most ${o.chooseKMaxRows} rows, or on a seeded sample of that many rows when k is ` +
+          'chosen by them.',
+      },
+    ],
+  };
+}
+
+/** The variance explained, the scree, the biplot, the contributions and the components' table. */
+function pcaSection({ o, a, chart }: DocumentContext): ReportSection {
+  const ratios = Array.from(a.pca.explainedVarianceRatio);
+  const shownPcs = Math.min(ratios.length, PCA_TABLE_ROWS);
+  let cum = 0;
+  return {
+    id: 'pca',
+    title: 'Principal components',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `PCA of the ${o.scale === 'none' ? 'unscaled' : `${o.scale}-scaled`} features` +
+          `${a.given.includes('pca') ? ' (the given fit)' : ''}. ` +
+          `PC1 and PC2 together explain ${formatProse(100 * ((ratios[0] ?? 0) + (ratios[1] ?? 0)))}% of the variance.`,
+      },
+      ...chart('scree'),
+      ...chart('biplot'),
+      ...chart('contributions'),
+      {
+        kind: 'table',
+        head: ['component', 'variance', 'ratio', 'cumulative'],
+        rows: ratios.slice(0, shownPcs).map((r, i) => {
+          cum += r;
+          return [
+            `PC${i + 1}`,
+            fmt(a.pca.explainedVariance[i]!, 4),
+            `${fmt(100 * r, 1)}%`,
+            `${fmt(100 * cum, 1)}%`,
+          ];
+        }),
+      },
+      ...(shownPcs < ratios.length
+        ? [
+            {
+              kind: 'text' as const,
+              text:
+                `The first ${shownPcs} of ${ratios.length} components; all of them, with their ` +
+                'eigenvectors, are in the JSON results next to this report (pca).',
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/** The k-means clusters on the first two components. */
+function projectionSection({ a, table, chart }: DocumentContext): ReportSection {
+  return {
+    id: 'projection',
+    title: 'Projection',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `k-means with k = ${a.k} (${a.given.includes('kmeans') ? 'the given fit: ' : ''}` +
+          `${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
+          Array.from(a.kmeans.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ') +
+          '.' +
+          (table.points < table.total
+            ? ` The points are a seeded sample of ${table.points} of ${table.total} rows; the grey density shows all rows.`
+            : ''),
+      },
+      {
+        kind: 'text',
+        interactive: true,
+        text:
+          'Click a legend entry to highlight a cluster in every chart (double-click to clear); ' +
+          'drag on the projection to profile the selected samples.',
+      },
+      ...chart('projection'),
+    ],
+  };
+}
+
+/** The tree, cut into k clusters. */
+function dendrogramSection({ o, a, chart }: DocumentContext): ReportSection {
+  const sampledH = a.hclustRows.length < a.n;
+  return {
+    id: 'dendrogram',
+    title: 'Hierarchical clustering',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `${linkageName(a)}${a.given.includes('hclust') ? ' (the given tree)' : ''} on ` +
+          `the ${o.scale === 'none' ? 'unscaled' : 'scaled'} features` +
+          (sampledH ? ` of a seeded sample of ${a.hclustRows.length} of ${a.n} rows` : '') +
+          `, cut into ${a.k} clusters. Hierarchical clusters are renamed after the k-means cluster ` +
+          'they overlap most (Hungarian matching), so the same group has the same colour.',
+      },
+      ...chart('dendrogram'),
+    ],
+  };
+}
+
+/** The silhouette of every row (or of a seeded sample). */
+function silhouetteSection({ a, chart }: DocumentContext): ReportSection {
+  return {
+    id: 'silhouette',
+    title: 'Silhouette',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `Mean silhouette ${formatProse(a.silhouetteMean)}` +
+          (a.silhouetteRows < a.n
+            ? ` over a seeded sample of ${a.silhouetteRows} of ${a.n} rows, the samples drawn below`
+            : '') +
+          '. Values near 1: well inside the cluster; near 0: between two clusters; below 0: closer to another cluster.',
+      },
+      ...chart('silhouette'),
+    ],
+  };
+}
+
+/** The mean of every feature per cluster. */
+function profilesSection({ chart }: DocumentContext): ReportSection {
+  return {
+    id: 'profiles',
+    title: 'Cluster profiles',
+    blocks: [
+      {
+        kind: 'text',
+        text: 'Mean of each feature per k-means cluster, in z-scores of the original feature (0 = the overall mean, 1 = one standard deviation above it). ANOVA F: between-cluster over within-cluster variance of the feature.',
+      },
+      ...chart('profiles'),
+    ],
+  };
+}
+
+/** The adjusted Rand indices and the cross tables. */
+function agreementSection({ dataset, a, chart }: DocumentContext): ReportSection {
+  return {
+    id: 'agreement',
+    title: 'Agreement',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `Adjusted Rand index, k-means vs hierarchical: ${formatProse(a.ariHclust)}` +
+          (a.ariLabel !== undefined
+            ? `; ${dataset.labelColumn ?? 'label'} vs k-means: ${formatProse(a.ariLabel)}`
+            : '') +
+          ' (1 = identical partitions, 0 = chance level).',
+      },
+      ...chart('agreement'),
+    ],
+  };
+}
+
+/** The input's hash, the seed and the versions; the manifest as JSON. */
+function manifestSection(manifest: Manifest): ReportSection {
+  return {
+    id: 'manifest',
+    title: 'Manifest',
+    blocks: [
+      {
+        kind: 'table',
+        head: ['property', 'value'],
+        rows: [
+          ['input', manifest.input.file],
+          ['SHA-256', manifest.input.sha256],
+          ['seed', String(manifest.seed)],
+          ...Object.entries(manifest.versions).map(([name, v]) => [name, v]),
+        ],
+      },
+      { kind: 'code', summary: 'Manifest (JSON)', text: JSON.stringify(manifest, null, 2) },
+    ],
+  };
+}

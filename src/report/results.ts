@@ -1,0 +1,93 @@
+/**
+ * The results of a report as data: NAME.json (`reportJSON`: labels, linkage, leaf order, PCA
+ * model, metrics, the table of k) and NAME.labels.csv (`reportLabelsCsv`: the labels file of
+ * src/report/labels-csv.ts with the scores on PC1 and PC2).
+ */
+import { clusterId } from '../charts/palette.js';
+import type { ReportAnalysis } from './analyse.js';
+import { labelsCsv } from './labels-csv.js';
+import type { Manifest } from './manifest.js';
+import type { Report } from './model.js';
+
+/** The results of the analysis `a` as plain JSON (no NaN, no Infinity: null and 'Infinity'). */
+export function reportJSON(
+  a: ReportAnalysis,
+  manifest: Manifest,
+  ids: string[],
+): Record<string, unknown> {
+  const nan = (x: number) => (Number.isFinite(x) ? x : null);
+  return {
+    manifest,
+    n: a.n,
+    features: a.features,
+    k: a.k,
+    ids,
+    scaling: a.scaling,
+    kmeans: {
+      labels: Array.from(a.kmeans.labels, (l) => clusterId(l)),
+      centroids: a.kmeans.centroids,
+      sizes: Array.from(a.kmeans.sizes),
+      inertia: a.kmeans.inertia,
+      iterations: a.kmeans.iterations,
+      converged: a.kmeans.converged,
+    },
+    hierarchical: {
+      method: a.hclust.method,
+      rows: a.hclustRows.length === a.n ? 'all' : Array.from(a.hclustRows),
+      ...(a.twoStage
+        ? {
+            twoStage: {
+              centres: a.twoStage.sizes.length,
+              firstStage: a.twoStage.stage1,
+              sizes: Array.from(a.twoStage.sizes),
+              assignment: Array.from(a.twoStage.assignment),
+            },
+          }
+        : {}),
+      linkage: a.hclust.linkage,
+      order: a.hclust.order,
+      labels: Array.from(a.hclustLabels, (l) => (l < 0 ? null : clusterId(l))),
+    },
+    pca: a.pca.toJSON(),
+    metrics: {
+      silhouetteMean: nan(a.silhouetteMean),
+      silhouetteRows: a.silhouetteRows,
+      silhouette: Array.from(a.silhouette, nan),
+      // JSON has no Infinity: a feature constant within every cluster is 'Infinity'
+      anovaF: Array.from(a.anovaF, (f) => (f === Infinity ? 'Infinity' : nan(f))),
+      adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
+    },
+    chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
+    ...(a.widthReduction
+      ? {
+          widthReduction: {
+            columns: a.widthReduction.columns,
+            kept: a.features.length,
+            rule: 'the columns of highest variance (before scaling)',
+            leftOut: a.widthReduction.leftOut,
+          },
+        }
+      : {}),
+  };
+}
+
+/** The report's labels file (src/report/labels-csv.ts), with the scores on PC1 and PC2. */
+export function reportLabelsCsv(report: Report): string {
+  const a = report.analysis;
+  const kc = a.pca.scores.cols;
+  const pcColumn = (c: number) => {
+    const values = new Float64Array(a.n).fill(Number.NaN); // NaN: an empty cell
+    if (c < kc) for (let i = 0; i < a.n; i++) values[i] = a.pca.scores.data[i * kc + c]!;
+    return values;
+  };
+  return labelsCsv(
+    { n: a.n, ids: report.ids, labels: report.labels },
+    {
+      clusterings: { kmeans: a.kmeans.labels, hierarchical: a.hclustLabels },
+      extra: [
+        { name: 'PC1', values: pcColumn(0) },
+        { name: 'PC2', values: pcColumn(1) },
+      ],
+    },
+  );
+}
