@@ -169,94 +169,98 @@ export function buildDocument(
 }
 
 /** The file, the features (with their summary and ANOVA F) and the preprocessing log. */
-function dataSection({ dataset, o, a, manifest }: DocumentContext): ReportSection {
-  const src = dataset.source;
-  const constant = a.scaling.constantColumns.map((j) => a.features[j]!);
+function dataSection(c: DocumentContext): ReportSection {
   return {
     id: 'data',
     title: 'Data',
     blocks: [
-      {
-        kind: 'table',
-        head: ['property', 'value'],
-        rows: [
-          ['file', manifest.input.file],
-          ['rows read', String(src.rowsRead)],
-          ['rows used', String(a.n)],
-          [
-            'features',
-            `${a.features.length}: ` +
-              (a.features.length <= FEATURES_LISTED
-                ? a.features.join(', ')
-                : `${a.features.slice(0, FEATURES_LISTED).join(', ')} and ` +
-                  `${a.features.length - FEATURES_LISTED} more (all in the feature table below)`),
-          ],
-          ['held-out label', dataset.labelColumn ?? 'none'],
-          ['row ids', dataset.idColumn ?? 'data row number (1-based)'],
-        ],
-      },
-      {
-        kind: 'table',
-        ...(a.features.length > FEATURES_LISTED
-          ? {
-              summary:
-                `Every feature: mean, sd, min, max and ANOVA F of the ${a.features.length} ` +
-                'features (click to open)',
-            }
-          : {}),
-        head: ['feature', 'mean', 'sd (n-1)', 'min', 'max', 'ANOVA F'],
-        rows: featureSummary(dataset.features).map((f, j) => [
-          a.features[j]!,
-          fmt4(f.mean),
-          fmt4(f.sd),
-          fmt4(f.min),
-          fmt4(f.max),
-          Number.isFinite(a.anovaF[j]!)
-            ? fmt(a.anovaF[j]!, 1)
-            : a.anovaF[j] === Infinity
-              ? '∞'
-              : 'n/a',
-        ]),
-      },
+      dataOverview(c),
+      featureTable(c),
       { kind: 'text', text: 'Preprocessing log:' },
-      {
-        kind: 'table',
-        head: ['step', 'what happened'],
-        rows: [
-          ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
-          ...(src.notes ?? []).map((note) => ['load', note]),
-          ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
-          ...(a.widthReduction
-            ? [
-                [
-                  'width',
-                  `${a.widthReduction.columns} feature columns, more than the ${o.maxFeatures} ` +
-                    `a report analyses (maxFeatures): kept the ${a.features.length} of highest ` +
-                    `variance (before scaling); the ${a.widthReduction.leftOut.length} others ` +
-                    'are listed in the JSON results (widthReduction)',
-                ],
-              ]
-            : []),
-          [
-            'missing values',
-            `${src.rowsDropped} rows dropped, ${src.valuesImputed} values imputed`,
-          ],
-          [
-            'scaling',
-            `${o.scale}` +
-              (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : '') +
-              (a.varianceSpread ? `; ${describeVarianceSpread(a.varianceSpread)}` : ''),
-          ],
-          ...(dataset.labelColumn
-            ? [
-                [
-                  'label',
-                  `${dataset.labelColumn} is held out: it colours and scores, it never fits`,
-                ],
-              ]
-            : []),
-        ],
-      },
+      preprocessingLog(c),
+    ],
+  };
+}
+
+/** The file, the rows read and used, the features (the first few named), label and ids. */
+function dataOverview({ dataset, a, manifest }: DocumentContext): ReportBlock {
+  const src = dataset.source;
+  return {
+    kind: 'table',
+    head: ['property', 'value'],
+    rows: [
+      ['file', manifest.input.file],
+      ['rows read', String(src.rowsRead)],
+      ['rows used', String(a.n)],
+      [
+        'features',
+        `${a.features.length}: ` +
+          (a.features.length <= FEATURES_LISTED
+            ? a.features.join(', ')
+            : `${a.features.slice(0, FEATURES_LISTED).join(', ')} and ` +
+              `${a.features.length - FEATURES_LISTED} more (all in the feature table below)`),
+      ],
+      ['held-out label', dataset.labelColumn ?? 'none'],
+      ['row ids', dataset.idColumn ?? 'data row number (1-based)'],
+    ],
+  };
+}
+
+/** Mean, sd, min, max and ANOVA F of every feature (folded when there are many). */
+function featureTable({ dataset, a }: DocumentContext): ReportBlock {
+  return {
+    kind: 'table',
+    ...(a.features.length > FEATURES_LISTED
+      ? {
+          summary:
+            `Every feature: mean, sd, min, max and ANOVA F of the ${a.features.length} ` +
+            'features (click to open)',
+        }
+      : {}),
+    head: ['feature', 'mean', 'sd (n-1)', 'min', 'max', 'ANOVA F'],
+    rows: featureSummary(dataset.features).map((f, j) => [
+      a.features[j]!,
+      fmt4(f.mean),
+      fmt4(f.sd),
+      fmt4(f.min),
+      fmt4(f.max),
+      Number.isFinite(a.anovaF[j]!) ? fmt(a.anovaF[j]!, 1) : a.anovaF[j] === Infinity ? '∞' : 'n/a',
+    ]),
+  };
+}
+
+/** What loading, the width, missing values, scaling and the label did to the data. */
+function preprocessingLog({ dataset, o, a }: DocumentContext): ReportBlock {
+  const src = dataset.source;
+  const constant = a.scaling.constantColumns.map((j) => a.features[j]!);
+  return {
+    kind: 'table',
+    head: ['step', 'what happened'],
+    rows: [
+      ['load', `${src.format.toUpperCase()}, ${src.rowsRead} rows read`],
+      ...(src.notes ?? []).map((note) => ['load', note]),
+      ...src.leftOut.map((l) => ['column left out', `${l.column}: ${l.reason}`]),
+      ...(a.widthReduction
+        ? [
+            [
+              'width',
+              `${a.widthReduction.columns} feature columns, more than the ${o.maxFeatures} ` +
+                `a report analyses (maxFeatures): kept the ${a.features.length} of highest ` +
+                `variance (before scaling); the ${a.widthReduction.leftOut.length} others ` +
+                'are listed in the JSON results (widthReduction)',
+            ],
+          ]
+        : []),
+      ['missing values', `${src.rowsDropped} rows dropped, ${src.valuesImputed} values imputed`],
+      [
+        'scaling',
+        `${o.scale}` +
+          (constant.length ? `; constant columns set to 0: ${constant.join(', ')}` : '') +
+          (a.varianceSpread ? `; ${describeVarianceSpread(a.varianceSpread)}` : ''),
+      ],
+      ...(dataset.labelColumn
+        ? [['label', `${dataset.labelColumn} is held out: it colours and scores, it never fits`]]
+        : []),
     ],
   };
 }
