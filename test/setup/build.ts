@@ -2,7 +2,8 @@
  * Vitest global setup: the tests that run the command line as a user does (`node
  * dist/cli/main.js`) need dist/ built from the current sources. Builds it (tsconfig.build.json)
  * once before the tests when it is missing or older than a file or folder under src/; a fresh
- * build (`npm test` makes one before the unit tests) is used as it is.
+ * build (`npm test` makes one before the unit tests) is used as it is. A failed build is reported
+ * and the tests run: only those that run dist/ depend on it.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -32,8 +33,15 @@ export default function setup(): void {
   const root = resolve(import.meta.dirname, '../..');
   if (fresh(root)) return;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  } catch {
+    // type errors: the compiler still writes dist/; the tests that run it say what fails
+    console.warn(
+      'test setup: tsc -p tsconfig.build.json failed (errors above); dist/ may be stale.',
+    );
+  }
 }
