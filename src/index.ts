@@ -126,7 +126,8 @@ export type {
 } from './cluster/hclust/tree.js';
 export { fromLinkage } from './cluster/hclust/tree.js';
 export type { SampledHclustOptions, SampledHclustResult } from './cluster/hclust/sampled.js';
-export { sampledHclust, sampleRows } from './cluster/hclust/sampled.js';
+export { sampledHclust } from './cluster/hclust/sampled.js';
+export { sampleRows } from './util/sample.js';
 export type { FirstStage, TwoStageOptions, TwoStageResult } from './cluster/hclust/two-stage.js';
 export {
   DEFAULT_CENTRES,
@@ -164,9 +165,10 @@ export { chooseKSpec } from './charts/choose-k.js';
 export type { DendrogramInput, Orientation } from './charts/dendrogram.js';
 export { dendrogramSegments, dendrogramSpec } from './charts/dendrogram.js';
 export { exploreSpec } from './charts/explore.js';
-export { crossTable, hungarian, matchClusters, relabel } from './charts/match.js';
+export { crossTable, hungarian, matchClusters, relabel } from './metrics/matching.js';
 export { clusterColors, clusterIds, clusterScale, TABLEAU10 } from './charts/palette.js';
-export { anovaF, profilesSpec, selectionProfileSpec } from './charts/profiles.js';
+export { profilesSpec, selectionProfileSpec } from './charts/profiles.js';
+export { anovaF } from './metrics/anova.js';
 export { binDensity, projectionSpec } from './charts/projection.js';
 export type { SampleRecord, SampleTable, SampleTableInput } from './charts/samples.js';
 export { sampleTable } from './charts/samples.js';

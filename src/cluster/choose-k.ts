@@ -69,6 +69,7 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../util/validate.js';
 import { calinskiHarabasz } from '../metrics/calinski-harabasz.js';
 import { daviesBouldin } from '../metrics/davies-bouldin.js';
@@ -637,12 +638,6 @@ function allRowsEqual(M: FeatureMatrix): boolean {
     for (let j = 0; j < d; j++) if (data[i * d + j] !== data[j]) return false;
   }
   return true;
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(o) as (keyof T)[]) if (o[key] !== undefined) out[key] = o[key];
-  return out;
 }
 
 /** The candidate k, ascending and distinct, checked against n. */

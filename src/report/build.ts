@@ -31,10 +31,11 @@ import { biplotSpec } from '../charts/biplot.js';
 import { chooseKSpec, type KScores } from '../charts/choose-k.js';
 import { dendrogramSpec, ORIENTATIONS, type Orientation } from '../charts/dendrogram.js';
 import { exploreSpec } from '../charts/explore.js';
-import { crossTable, matchClusters, relabel } from '../charts/match.js';
+import { crossTable, matchClusters, relabel } from '../metrics/matching.js';
 import { clusterId, clusterIds } from '../charts/palette.js';
 import { contributionSpec, featureContributions } from '../charts/contrib.js';
-import { anovaF, MAX_PROFILE_FEATURES, orderByF, profilesSpec } from '../charts/profiles.js';
+import { MAX_PROFILE_FEATURES, orderByF, profilesSpec } from '../charts/profiles.js';
+import { anovaF } from '../metrics/anova.js';
 import { binDensity, MAX_TOOLTIP_FEATURES } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
@@ -85,7 +86,7 @@ import {
   RAISE_BUDGET,
 } from '../util/memory.js';
 import { type MessageLike, message, option } from '../util/message.js';
-import { RandomState } from '../util/random.js';
+import { sampleRows } from '../util/sample.js';
 import { checkBoolean, checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { createHash } from 'node:crypto';
 import { existsSync, realpathSync } from 'node:fs';
@@ -411,16 +412,6 @@ function takeRows(m: FeatureMatrix, rows: ArrayLike<number>): FeatureMatrix {
     out.data.set(m.data.subarray(rows[t]! * m.cols, (rows[t]! + 1) * m.cols), t * m.cols);
   }
   return out;
-}
-
-/** All rows, or a seeded sample of `max` of them (sorted), when there are more. */
-function sampleRows(n: number, max: number, seed: number): Int32Array {
-  if (n <= max) {
-    const all = new Int32Array(n);
-    for (let i = 0; i < n; i++) all[i] = i;
-    return all;
-  }
-  return new RandomState(seed).choiceWithoutReplacement(n, max).sort();
 }
 
 /**

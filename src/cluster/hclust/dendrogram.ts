@@ -29,6 +29,7 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../../util/validate.js';
 import { type CutSpec, fromLinkage, type HClustResult, isHClustResult } from './tree.js';
 
@@ -86,13 +87,6 @@ const defaults = {
   labels: undefined as readonly string[] | undefined,
   cut: undefined as CutSpec | undefined,
 };
-
-/** The options without the keys whose value is undefined (so that they take their default). */
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}
 
 /** Lay out the dendrogram of a fitted hierarchy (or of a scipy linkage matrix). */
 export function dendrogram(

@@ -103,6 +103,7 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../../util/validate.js';
 import {
   type DistanceInput,
@@ -241,13 +242,6 @@ const defaults: ResolvedHClustOptions = {
   memoryLimit: undefined,
   weights: undefined,
 };
-
-/** The options without the keys whose value is undefined (so that they take their default). */
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}
 
 const EUCLIDEAN_ONLY: readonly LinkageMethod[] = ['centroid', 'median', 'ward', 'ward.D'];
 

@@ -17,8 +17,9 @@
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
 import { OptionError } from '../../util/errors.js';
 import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
-import { DEFAULT_SEED, RandomState } from '../../util/random.js';
-import { checkArgument, checkInteger, checkKnownOptions } from '../../util/validate.js';
+import { DEFAULT_SEED } from '../../util/random.js';
+import { sampleRows } from '../../util/sample.js';
+import { checkInteger, checkKnownOptions } from '../../util/validate.js';
 import type { Metric } from './distance.js';
 import { nearestLabels } from '../kmeans/index.js';
 import { type HClustOptions, hclust } from './index.js';
@@ -55,16 +56,6 @@ export interface SampledHclustResult {
 }
 
 const known = ['sample', 'method', 'metric', 'k', 'height', 'seed', 'memoryLimit'];
-
-/** A seeded sample of `size` distinct rows of 0..n-1, ascending (all rows when size >= n). */
-export function sampleRows(n: number, size: number, seed: number = DEFAULT_SEED): Int32Array {
-  const fn = 'sampleRows';
-  checkArgument.integer(fn, 'n', n, 0, 2 ** 31 - 1);
-  checkArgument.integer(fn, 'size', size, 0);
-  checkArgument.integer(fn, 'seed', seed, 0, 0xffffffff);
-  if (n <= size) return Int32Array.from({ length: n }, (_, i) => i);
-  return new RandomState(seed).choiceWithoutReplacement(n, size).sort();
-}
 
 /**
  * Hierarchical clustering of a seeded sample of `sample` rows (see the file header); the other

@@ -55,6 +55,7 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../../util/validate.js';
 import { checkWeights, inertiaOf, meanVariance, nearestLabels } from './index.js';
 import { createGatherKernel, type GatherKernel } from './kernels.js';
@@ -64,9 +65,9 @@ import {
   KMEANS_INITS,
   type KMeansInitMethod,
   kmeansPlusPlusIndices,
-  pairwiseSum,
   randomInitIndices,
 } from './init.js';
+import { pairwiseSum } from '../../util/sum.js';
 
 /** Options of `miniBatchKMeans` and `createMiniBatchKMeans`. */
 export interface MiniBatchKMeansOptions {
@@ -196,12 +197,6 @@ function resolve(fn: string, options: MiniBatchKMeansOptions): Resolved {
     checkKeyword(fn, 'init', o.init, KMEANS_INITS);
   }
   return o;
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(o) as (keyof T)[]) if (o[key] !== undefined) out[key] = o[key];
-  return out;
 }
 
 /**
