@@ -10,7 +10,7 @@ import type { DecimalMark } from './dialect.js';
 import { OptionError } from '../util/errors.js';
 import { message, option as option_ } from '../util/message.js';
 import type { Dataset, DatasetSource } from './dataset.js';
-import { loadJsonTable } from './json.js';
+import { loadJSONTable } from './json.js';
 import { checkKeyword } from '../util/validate.js';
 
 /** The file formats the loaders read. */
@@ -75,6 +75,6 @@ export async function loadTable(
           );
         }
       }
-      return loadJsonTable(path, { ...columnOptions, format }, keepMissing);
+      return loadJSONTable(path, { ...columnOptions, format }, keepMissing);
   }
 }

@@ -70,7 +70,7 @@ import {
   type VarianceSpread,
   varianceSpread,
 } from '../data/scale.js';
-import { pca, type PcaResult } from '../decomposition/pca/index.js';
+import { pca, type PCAResult } from '../decomposition/pca/index.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
@@ -137,7 +137,7 @@ export interface ReportOptions {
    */
   kmeans?: KMeansResult;
   /**
-   * A tree of the rows of the scaled features made by the caller (`hclust`, `fromLinkage`; one
+   * A tree of the rows of the scaled features made by the caller (`hclust`, `hclustFromLinkage`; one
    * leaf per row); the report cuts it instead of building one. Not with `twoStage`.
    * Default: undefined (the report builds the tree).
    */
@@ -147,7 +147,7 @@ export interface ReportOptions {
    * feature); the report draws its components instead of fitting all of them.
    * Default: undefined (the report fits PCA).
    */
-  pca?: PcaResult;
+  pca?: PCAResult;
   /** Where the dendrogram's root is: 'top', 'bottom', 'left', 'right'. Default: 'top'. */
   orientation?: Orientation;
   /** Above this many leaves, the dendrogram shows the last `lastp` merges. Default: 60. */
@@ -196,7 +196,7 @@ const defaults: Required<Omit<ReportOptions, 'title' | 'kMax' | keyof GivenFits>
   kMax: number | undefined;
   kmeans: KMeansResult | undefined;
   hclust: HClustResult | undefined;
-  pca: PcaResult | undefined;
+  pca: PCAResult | undefined;
 } = {
   scale: 'standard',
   k: 'auto',
@@ -248,7 +248,7 @@ export interface ReportAnalysis {
     | undefined;
   /** Hierarchical labels per row, matched to the k-means ids; -1 for rows not clustered. */
   hclustLabels: Int32Array;
-  pca: PcaResult;
+  pca: PCAResult;
   /** Silhouette per row (NaN for rows outside the silhouette sample). */
   silhouette: Float64Array;
   silhouetteMean: number;
@@ -324,7 +324,7 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
     typeof value === 'object' && value !== null && key in value;
   for (const [option, key, what] of [
     ['kmeans', 'centroids', 'a k-means result (kmeans())'],
-    ['hclust', 'linkage', 'a tree (hclust(), fromLinkage())'],
+    ['hclust', 'linkage', 'a tree (hclust(), hclustFromLinkage())'],
     ['pca', 'scores', 'a PCA fit (pca())'],
   ] as const) {
     const value = o[option];
@@ -600,7 +600,7 @@ function summaryTable(
   return { kind: 'table', head: ['finding', 'value'], rows };
 }
 
-/** 'ward linkage', or 'a given linkage matrix' for a tree made by `fromLinkage`. */
+/** 'ward linkage', or 'a given linkage matrix' for a tree made by `hclustFromLinkage`. */
 function linkageName(a: ReportAnalysis): string {
   return a.hclust.method === 'linkage' ? 'a given linkage matrix' : `${a.hclust.method} linkage`;
 }

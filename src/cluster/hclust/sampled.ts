@@ -26,7 +26,7 @@ import { type HClustOptions, hclust } from './index.js';
 import { cutSpecFromOptions, type HClustResult } from './tree.js';
 
 /** Options of `sampledHclust`. Give exactly one of `k` and `height`. */
-export interface SampledHclustOptions {
+export interface SampledHClustOptions {
   /** Number of rows in the sample, an integer >= 2. */
   sample: number;
   /** Linkage method (the names and aliases of `hclust`). Default: 'ward'. */
@@ -44,7 +44,7 @@ export interface SampledHclustOptions {
 }
 
 /** The result of `sampledHclust`. */
-export interface SampledHclustResult {
+export interface SampledHClustResult {
   /** Cluster of every row (0-based; the numbering of `tree.cut` on the sample). */
   labels: Int32Array;
   /** The tree of the sampled rows (leaf i is row `rows[i]`). */
@@ -61,7 +61,7 @@ const known = ['sample', 'method', 'metric', 'k', 'height', 'seed', 'memoryLimit
  * Hierarchical clustering of a seeded sample of `sample` rows (see the file header); the other
  * rows take the cluster of the nearest centroid. Never mutates `X`; deterministic for a seed.
  */
-export function sampledHclust(X: MatrixLike, options: SampledHclustOptions): SampledHclustResult {
+export function sampledHclust(X: MatrixLike, options: SampledHClustOptions): SampledHClustResult {
   checkKnownOptions('sampledHclust', options, known);
   const size = checkInteger('sampledHclust', 'sample', options.sample, 2);
   const seed = checkInteger('sampledHclust', 'seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);
