@@ -37,7 +37,17 @@ export function formatOf(path: string): DatasetSource['format'] {
   return 'csv';
 }
 
-/** Load a data file as a `Dataset` (see the loaders for the formats and options). */
+/**
+ * Load a data file as a `Dataset` (see the loaders for the formats and options).
+ *
+ * @example
+ * import { loadDataset } from 'clusterlens';
+ *
+ * const iris = await loadDataset('datasets/iris.csv', { label: 'species' });
+ * iris.features.rows; // => 150
+ * iris.columns; // => ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']
+ * iris.labels?.[0]; // => 'setosa'
+ */
 export async function loadDataset(path: string, options: LoadOptions = {}): Promise<Dataset> {
   return (await loadTable(path, options)).dataset;
 }

@@ -823,6 +823,14 @@ function reduceWidth(
  * Run the analysis on `dataset` and build the report's charts and document. `dataset` is what
  * the loaders return; a matrix (`FeatureMatrix`, `number[][]`, ml-matrix) is taken as a
  * dataset with columns 'x1'..'xd' (`toDataset`).
+ *
+ * @example
+ * import { buildReport, loadDataset } from 'clusterlens';
+ *
+ * const iris = await loadDataset('datasets/iris.csv', { label: 'species' });
+ * const report = buildReport(iris, { k: 3 });
+ * report.analysis.k; // => 3
+ * report.charts.map((chart) => chart.name).includes('projection'); // => true
  */
 export function buildReport(data: Dataset | MatrixLike, options: ReportOptions = {}): Report {
   const o = resolveReportOptions(options);
@@ -1799,6 +1807,19 @@ function checkWriteReportArguments(path: unknown, report: unknown, options: unkn
  * mixed by a kill inside that step. Specs of charts an earlier report had and this one has not are
  * removed. Nothing is written when an output is an input file, or an existing file clusterlens did
  * not write (unless `force`). A `path` that is a device, a FIFO or '-' gets the HTML only.
+ *
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { buildReport, loadDataset, writeReport } from 'clusterlens';
+ *
+ * const iris = await loadDataset('datasets/iris.csv', { label: 'species' });
+ * const report = buildReport(iris, { k: 3 });
+ * const folder = mkdtempSync(join(tmpdir(), 'iris-'));
+ * const written = await writeReport(join(folder, 'iris.html'), report);
+ * written.html === join(folder, 'iris.html'); // => true
+ * written.labels === join(folder, 'iris.labels.csv'); // => true
  */
 export async function writeReport(
   path: string,

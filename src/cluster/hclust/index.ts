@@ -253,6 +253,13 @@ const MAX_TYPED_LENGTH = 2 ** 32;
  * matrix with `metric: 'precomputed'`). Returns scipy's linkage matrix and the tree operations.
  * Never mutates `X`. Throws `DataError` for NaN/Infinity/negative distances, `OptionError` for
  * invalid options or when the working memory would exceed `memoryLimit`.
+ *
+ * @example
+ * import { hclust } from 'clusterlens';
+ *
+ * const tree = hclust([[0, 0], [0, 1], [5, 5], [5, 6.5]], { method: 'average' });
+ * tree.cut({ k: 2 }); // => [0, 0, 1, 1]
+ * tree.linkage[0]; // => [0, 1, 1, 2]
  */
 export function hclust(
   X: MatrixLike | ArrayLike<number>,

@@ -201,8 +201,11 @@ export interface KMeansRun {
  * k-means clustering of the rows of X. See the module comment for the exact rules.
  *
  * @example
- * const fit = kmeans([[1, 1], [1.2, 0.8], [8, 8], [8.1, 7.9]], {k: 2});
- * fit.labels; // Int32Array [0, 0, 1, 1] (or [1, 1, 0, 0], depending on the seed)
+ * import { kmeans } from 'clusterlens';
+ *
+ * const fit = kmeans([[1, 1], [1.2, 0.8], [8, 8], [8.1, 7.9]], { k: 2, seed: 0 });
+ * fit.labels; // => [0, 0, 1, 1]
+ * fit.centroids.length; // => 2
  */
 export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   const fn = 'kmeans';

@@ -203,9 +203,11 @@ function resolve(fn: string, options: MiniBatchKMeansOptions): Resolved {
  * Mini-batch k-means of the rows of X (see the module comment for the exact rules).
  *
  * @example
- * const model = miniBatchKMeans(rows, {k: 8, seed: 1});
- * model.labels; // Int32Array, one label per row
- * model.partialFit(moreRows); // one more step on new data
+ * const blobs = [[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10], [20, 0], [20, 1], [21, 0]];
+ * const model = miniBatchKMeans(blobs, { k: 3, seed: 1 });
+ * model.labels; // => [1, 1, 1, 2, 2, 2, 0, 0, 0]
+ * model.partialFit([[0, 0.5], [20, 0.5]]); // one more step on new data
+ * model.steps > 0; // => true
  */
 export function miniBatchKMeans(
   X: MatrixLike,

@@ -488,7 +488,11 @@ function scoresInDataUnits(inner: PCAParts, xs: FeatureMatrix, unit: number): Fe
  * or `Dataset`; not modified). See the file header for definitions, solvers and conventions.
  *
  * @example
- *   const {components, explainedVarianceRatio, scores} = pca(X, {components: 2, scale: true});
+ * import { pca } from 'clusterlens';
+ *
+ * const model = pca([[2, 0], [0, 1], [-2, 0], [0, -1]], { components: 2 });
+ * model.explainedVarianceRatio; // => [0.8, 0.2]
+ * model.components; // => [[1, 0], [0, 1]]
  */
 export function pca(X: MatrixLike, options: PCAOptions = {}): PCAResult {
   const o = resolveOptions('pca', options);
