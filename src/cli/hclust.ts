@@ -155,7 +155,7 @@ export async function hclustCommand(
   // Without a cut, the large-data runs cut into one cluster: only their tree is shown.
   const spec: CutSpec =
     flags.k !== undefined
-      ? { k: (kFlag(flags.k) as { k: number }).k }
+      ? kFlag(flags.k)
       : flags.height !== undefined
         ? { height: numberFlag('--height', flags.height) }
         : { k: 1 };

@@ -82,7 +82,7 @@ export function register(program: Command, context: CliContext): void {
 
 /** `--k 3` -> {k: 3}; `--k 2..10` -> {range: [2, 10]} (the rule of every --k: `kFlag`). */
 export function parseK(text: string): { k: number } | { range: [number, number] } {
-  return kFlag(text, { range: true }) as { k: number } | { range: [number, number] };
+  return kFlag(text, { range: true });
 }
 
 /** Load, fit (or choose k), write and print, as the flags say. */
@@ -114,7 +114,8 @@ export async function kmeansCommand(
       k: spec.range,
       nInit,
       seed,
-      algorithm: algorithm as KMeansAlgorithm,
+      // (minibatch with a range was refused above)
+      ...(algorithm === 'minibatch' ? {} : { algorithm }),
     });
     k = choice.recommended;
   } else {

@@ -182,6 +182,15 @@ export interface KFlagForms {
  * `--k` of every command, one rule and one message: an integer >= 1 (as `integerFlag`), or,
  * where the command takes them, 'auto' or a range a..b (1 <= a < b, each an integer as above).
  */
+export function kFlag(text: string): { k: number };
+export function kFlag(
+  text: string,
+  forms: { range: true; auto?: false },
+): { k: number } | { range: [number, number] };
+export function kFlag(
+  text: string,
+  forms: KFlagForms,
+): { k: number } | { range: [number, number] } | 'auto';
 export function kFlag(
   text: string,
   forms: KFlagForms = {},

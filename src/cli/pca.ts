@@ -8,14 +8,14 @@
  * `--scale` alone means standard.
  *
  * Prints the variance table (component, variance, ratio, cumulative ratio) and the loadings of
- * the first components, or with `--json` the fitted model (`PcaModel.toJSON()`) with the input's
+ * the first components, or with `--json` the fitted model (`PCAModel.toJSON()`) with the input's
  * name and SHA-256. `--out` writes the scores as CSV: the id column (with `--id`), the label column
  * (with `--label`), then PC1..PCk. No timings in outputs, so reruns are byte-identical.
  */
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type ScaleMethod, scale } from '../data/scale.js';
-import { PCA_SOLVERS, type PcaOptions, type PcaResult, pca } from '../decomposition/pca/index.js';
+import { PCA_SOLVERS, type PCAOptions, type PCAResult, pca } from '../decomposition/pca/index.js';
 import { type CsvCell, toCsv } from '../report/write.js';
 import type { CliContext } from './command.js';
 import {
@@ -39,7 +39,7 @@ export interface PcaFlags extends LoadingFlags {
   variance?: string;
   /** A method, or true for the flag alone (standard). */
   scale?: string | boolean;
-  solver?: PcaOptions['solver'];
+  solver?: PCAOptions['solver'];
   whiten?: boolean;
   seed?: string;
   out?: string;
@@ -92,7 +92,7 @@ export async function pcaCommand(
   context.progress(`pca: ${dataset.features.rows} rows x ${dataset.features.cols} columns`);
   warnIfUnscaled('pca', dataset, scaling);
   // standard: pca's own scaling (population standard deviation); minmax, robust: scaled first
-  const options: PcaOptions = {
+  const options: PCAOptions = {
     scale: scaling === 'standard',
     whiten: flags.whiten === true,
   };
@@ -137,7 +137,7 @@ export async function pcaCommand(
 }
 
 /** The scores as CSV: id, label (when given), PC1..PCk. */
-function scoresCsv(dataset: Dataset, result: PcaResult): string {
+function scoresCsv(dataset: Dataset, result: PCAResult): string {
   const k = result.nComponents;
   const header: string[] = [];
   if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
@@ -159,7 +159,7 @@ function scoresCsv(dataset: Dataset, result: PcaResult): string {
 /** Variance table and loadings table. */
 export function formatSummary(
   dataset: Dataset,
-  result: PcaResult,
+  result: PCAResult,
   scaling: ScaleMethod = result.scaled ? 'standard' : 'none',
 ): string {
   const k = result.nComponents;

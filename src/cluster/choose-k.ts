@@ -69,6 +69,7 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../util/validate.js';
 import { calinskiHarabasz } from '../metrics/calinski-harabasz.js';
 import { daviesBouldin } from '../metrics/davies-bouldin.js';
@@ -266,7 +267,7 @@ export interface ChooseKJSON {
  * n = 32: 2..4; 150: 2..8; 10,000: 2..10. Undefined for n < 3 (no k in 2..n - 1).
  *
  * @example
- * defaultKRange(32); // [2, 4]
+ * defaultKRange(32); // => [2, 4]
  */
 export function defaultKRange(n: number): [number, number] | undefined {
   checkArgument.integer('defaultKRange', 'n', n, 0);
@@ -305,9 +306,11 @@ const NAMES: Record<ChooseKCriterion, string> = {
  * Run k-means for each candidate k and score it (see the module comment for every rule).
  *
  * @example
- * const choice = chooseK(rows, {k: [2, 8], seed: 1});
- * choice.recommended; // e.g. 3
- * choice.reason; // 'k=3 is picked by silhouette, ... ; Calinski-Harabasz picks 4.'
+ * import { chooseK } from 'clusterlens';
+ *
+ * const blobs = [[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10], [20, 0], [20, 1], [21, 0]];
+ * const choice = chooseK(blobs, { k: [2, 4], seed: 1 });
+ * choice.recommended; // => 3
  */
 export function chooseK(X: MatrixLike, options: ChooseKOptions = {}): ChooseKResult {
   const fn = 'chooseK';
@@ -637,12 +640,6 @@ function allRowsEqual(M: FeatureMatrix): boolean {
     for (let j = 0; j < d; j++) if (data[i * d + j] !== data[j]) return false;
   }
   return true;
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(o) as (keyof T)[]) if (o[key] !== undefined) out[key] = o[key];
-  return out;
 }
 
 /** The candidate k, ascending and distinct, checked against n. */

@@ -54,7 +54,7 @@ export type GapConvention = (typeof GAP_CONVENTIONS)[number];
  * the gap curve `f` with standard errors `se` (see the module comment for each rule).
  *
  * @example
- * maxSE([0.1, 0.5, 0.45, 0.6], [0.05, 0.05, 0.05, 0.05], 'firstSEmax'); // 2
+ * maxSE([0.1, 0.5, 0.45, 0.6], [0.05, 0.05, 0.05, 0.05], 'firstSEmax'); // => 2
  */
 export function maxSE(
   f: ArrayLike<number>,

@@ -1,6 +1,6 @@
 /**
- * JSON (an array of objects) and NDJSON (one object per line): `parseJson(text, options)` (pure)
- * and `loadJson(path, options)`.
+ * JSON (an array of objects) and NDJSON (one object per line): `parseJSON(text, options)` (pure)
+ * and `loadJSON(path, options)`.
  *
  * Each object is a row; the columns are the keys of all objects, in order of first appearance.
  * Values: numbers are numbers (-0 stays -0); a number beyond the range of a double (1e999,
@@ -58,34 +58,34 @@ export const MAX_JSON_BYTES = 2 ** 29 - 24;
  */
 export const MAX_CELL_DEPTH = 100;
 
-/** Options of `parseJson` and `loadJson`: the column options plus the format. */
-export interface JsonOptions extends ColumnOptions {
-  /** 'json' (an array of objects) or 'ndjson' (one object per line). Default: 'json' (`loadJson`: 'ndjson' for a .ndjson or .jsonl file). */
+/** Options of `parseJSON` and `loadJSON`: the column options plus the format. */
+export interface JSONOptions extends ColumnOptions {
+  /** 'json' (an array of objects) or 'ndjson' (one object per line). Default: 'json' (`loadJSON`: 'ndjson' for a .ndjson or .jsonl file). */
   format?: 'json' | 'ndjson';
-  /** File name used in messages (`parseJson` only). Default: none. */
+  /** File name used in messages (`parseJSON` only). Default: none. */
   file?: string;
 }
 
 const JSON_EXTRA_OPTIONS = ['format', 'file'] as const;
 
 /** Parse JSON or NDJSON text (pure). */
-export function parseJson(text: string, options: JsonOptions = {}): Dataset {
-  return parseJsonTable(text, options).dataset;
+export function parseJSON(text: string, options: JSONOptions = {}): Dataset {
+  return parseJSONTable(text, options).dataset;
 }
 
-/** `parseJson` that also describes every column (for `inspect`). */
-export function parseJsonTable(
+/** `parseJSON` that also describes every column (for `inspect`). */
+export function parseJSONTable(
   text: string,
-  options: JsonOptions = {},
+  options: JSONOptions = {},
   keepMissing = false,
   sha256?: string,
 ): LoadedTable {
   if (typeof text !== 'string') {
     throw new DataError(
-      `parseJson expects the JSON text as a string. Got ${text === null ? 'null' : typeof text} instead.`,
+      `parseJSON expects the JSON text as a string. Got ${text === null ? 'null' : typeof text} instead.`,
     );
   }
-  checkLoaderOptions('parseJson', options, JSON_EXTRA_OPTIONS);
+  checkLoaderOptions('parseJSON', options, JSON_EXTRA_OPTIONS);
   const { format = 'json', file, ...columnOptions } = options;
   if (format !== 'json' && format !== 'ndjson') {
     throw new DataError(`unknown JSON format '${String(format)}'; use 'json' or 'ndjson'.`);
@@ -153,17 +153,17 @@ export function parseJsonTable(
 }
 
 /** Read and parse a JSON or NDJSON file. */
-export async function loadJson(path: string, options: JsonOptions = {}): Promise<Dataset> {
-  return (await loadJsonTable(path, options)).dataset;
+export async function loadJSON(path: string, options: JSONOptions = {}): Promise<Dataset> {
+  return (await loadJSONTable(path, options)).dataset;
 }
 
-/** `loadJson` that also describes every column (for `inspect`). */
-export async function loadJsonTable(
+/** `loadJSON` that also describes every column (for `inspect`). */
+export async function loadJSONTable(
   path: string,
-  options: JsonOptions = {},
+  options: JSONOptions = {},
   keepMissing = false,
 ): Promise<LoadedTable> {
-  checkLoaderOptions('loadJson', options, JSON_EXTRA_OPTIONS);
+  checkLoaderOptions('loadJSON', options, JSON_EXTRA_OPTIONS);
   let bytes: Buffer;
   try {
     const { size } = await stat(path);
@@ -181,7 +181,7 @@ export async function loadJsonTable(
   }
   let text: string;
   try {
-    // ignoreBOM: the BOM is left in the text, which parseJsonTable skips (as for parseJson).
+    // ignoreBOM: the BOM is left in the text, which parseJSONTable skips (as for parseJSON).
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const problem = findInvalidUtf8(bytes);
@@ -191,13 +191,13 @@ export async function loadJsonTable(
   }
   const format = options.format ?? (/\.(ndjson|jsonl)$/i.test(path) ? 'ndjson' : 'json');
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return parseJsonTable(text, { ...options, format, file: path }, keepMissing, sha256);
+  return parseJSONTable(text, { ...options, format, file: path }, keepMissing, sha256);
 }
 
 type Place = (line?: number) => { file?: string; line?: number };
 
 /** The rows of a JSON file, whatever its layout: cell (i, j) of `names`, and where it is. */
-interface JsonTable {
+interface JSONTable {
   names: string[];
   rows: number;
   cell(i: number, j: number): unknown;
@@ -234,7 +234,7 @@ function recordsTable(
   records: Record<string, unknown>[],
   lines: ArrayLike<number>,
   keysInText: () => string[],
-): JsonTable {
+): JSONTable {
   const keys = new Map<string, number>();
   let integerKeys = false;
   for (const value of records) {
@@ -258,7 +258,7 @@ function recordsTable(
   };
 }
 
-function jsonTable(text: string, place: Place): JsonTable {
+function jsonTable(text: string, place: Place): JSONTable {
   if (text.trim() === '') throw new DataError('the file is empty.', place());
   let parsed: unknown;
   try {
@@ -298,7 +298,7 @@ function checkRecords(
   }
 }
 
-function ndjsonTable(text: string, place: Place): JsonTable {
+function ndjsonTable(text: string, place: Place): JSONTable {
   const records: Record<string, unknown>[] = [];
   const recordLines: number[] = [];
   const lines = text.split(/\r\n|\n|\r/);
@@ -345,7 +345,7 @@ function labelText(label: unknown): string {
  * A top-level object: one of pandas' layouts of `DataFrame.to_json` (orient='split', 'table' or
  * the default 'columns'; see the file header), or a DataError that asks for orient='records'.
  */
-function pandasTable(top: Record<string, unknown>, text: string, place: Place): JsonTable {
+function pandasTable(top: Record<string, unknown>, text: string, place: Place): JSONTable {
   const keys = Object.keys(top);
   const columns = own(top, 'columns');
   const data = own(top, 'data');
@@ -398,7 +398,7 @@ function splitTable(
   index: unknown[] | undefined,
   text: string,
   place: Place,
-): JsonTable {
+): JSONTable {
   const lines = memberLines(scanMembers(text), 'data');
   const d = columns.length;
   for (let k = 0; k < data.length; k++) {
@@ -449,7 +449,7 @@ function splitTable(
 }
 
 /** pandas' default orient='columns': {"column": {"row label": value, ...}, ...}. */
-function columnsTable(top: Record<string, unknown>, text: string, place: Place): JsonTable {
+function columnsTable(top: Record<string, unknown>, text: string, place: Place): JSONTable {
   // document order: JSON.parse lists integer-like keys first, in numeric order
   const members = scanMembers(text);
   const first = members.find((m) => m.childKeys !== undefined);
@@ -511,7 +511,7 @@ function columnsTable(top: Record<string, unknown>, text: string, place: Place):
  * index becomes the id when its labels are distinct and not 0..n-1 and no id is given; else it
  * is excluded. An index column the options name already keeps the role they give it.
  */
-function useIndex(table: JsonTable, options: ColumnOptions, file: string | undefined): void {
+function useIndex(table: JSONTable, options: ColumnOptions, file: string | undefined): void {
   const { columns, orient } = table.index!;
   const where = `${file === undefined ? '' : `${file}: `}pandas orient='${orient}'`;
   const named = (name: string) =>

@@ -10,7 +10,7 @@ import type { DecimalMark } from './dialect.js';
 import { OptionError } from '../util/errors.js';
 import { message, option as option_ } from '../util/message.js';
 import type { Dataset, DatasetSource } from './dataset.js';
-import { loadJsonTable } from './json.js';
+import { loadJSONTable } from './json.js';
 import { checkKeyword } from '../util/validate.js';
 
 /** The file formats the loaders read. */
@@ -37,7 +37,17 @@ export function formatOf(path: string): DatasetSource['format'] {
   return 'csv';
 }
 
-/** Load a data file as a `Dataset` (see the loaders for the formats and options). */
+/**
+ * Load a data file as a `Dataset` (see the loaders for the formats and options).
+ *
+ * @example
+ * import { loadDataset } from 'clusterlens';
+ *
+ * const iris = await loadDataset('datasets/iris.csv', { label: 'species' });
+ * iris.features.rows; // => 150
+ * iris.columns; // => ['sepal_length', 'sepal_width', 'petal_length', 'petal_width']
+ * iris.labels?.[0]; // => 'setosa'
+ */
 export async function loadDataset(path: string, options: LoadOptions = {}): Promise<Dataset> {
   return (await loadTable(path, options)).dataset;
 }
@@ -75,6 +85,6 @@ export async function loadTable(
           );
         }
       }
-      return loadJsonTable(path, { ...columnOptions, format }, keepMissing);
+      return loadJSONTable(path, { ...columnOptions, format }, keepMissing);
   }
 }

@@ -105,7 +105,16 @@ export interface ScaleResult {
   };
 }
 
-/** Fit a scaling to `X` and return the scaled data with the fitted parameters. */
+/**
+ * Fit a scaling to `X` and return the scaled data with the fitted parameters.
+ *
+ * @example
+ * import { scale } from 'clusterlens';
+ *
+ * const { scaled, center } = scale([[1, 10], [3, 30]]);
+ * scaled.data; // => [-1, -1, 1, 1]
+ * center; // => [2, 20]
+ */
 export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): ScaleResult {
   const options: ScaleOptions = typeof method === 'string' ? { method } : method;
   if (typeof options !== 'object' || options === null) {

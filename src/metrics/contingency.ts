@@ -215,8 +215,8 @@ export function sparseContingency(
  * (see the file header); the row and column labels keep their type.
  *
  * @example
- * contingencyMatrix([0, 0, 1, 1], [5, 5, 5, 7]).counts; // [[2, 0], [1, 1]]
- * contingencyMatrix([0, 0, 1], ['b', 'a', 'a']).columnLabels; // ['a', 'b']
+ * contingencyMatrix([0, 0, 1, 1], [5, 5, 5, 7]).counts; // => [[2, 0], [1, 1]]
+ * contingencyMatrix([0, 0, 1], ['b', 'a', 'a']).columnLabels; // => ['a', 'b']
  */
 export function contingencyMatrix<A extends Labeling, B extends Labeling>(
   labelsA: A,

@@ -69,7 +69,9 @@ export function hopkinsSampleSize(n: number): number {
  * sampling).
  *
  * @example
- * hopkins(rows, {seed: 1}).statistic; // ~0.5 for uniform noise, ~0.9+ for separated blobs
+ * const blobs = [[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10], [20, 0], [20, 1], [21, 0]];
+ * // about 0.5 for uniform noise, near 1 for separated clusters
+ * hopkins(blobs, { seed: 1 }).statistic.toFixed(2); // => '0.97'
  */
 export function hopkins(X: MatrixLike, options: HopkinsOptions = {}): HopkinsResult {
   const fn = 'hopkins';

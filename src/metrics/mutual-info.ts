@@ -18,7 +18,7 @@
  *
  * Labels are integers or strings (see src/metrics/contingency.ts).
  */
-import { pairwiseSum } from '../cluster/kmeans/init.js';
+import { pairwiseSum } from '../util/sum.js';
 import {
   checkLabelPair,
   type EncodedLabels,

@@ -18,6 +18,13 @@ import { checkLabelPair, type Labeling, sparseContingency } from './contingency.
  * Adjusted Rand index of two labelings of the same samples (symmetric). Labels are integers or
  * strings (see src/metrics/contingency.ts), so a clustering can be scored against a held-out
  * label column: `adjustedRandIndex(km.labels, dataset.labels)`.
+ *
+ * @example
+ * import { adjustedRandIndex } from 'clusterlens';
+ *
+ * adjustedRandIndex([0, 0, 1, 1], [1, 1, 0, 0]); // => 1
+ * adjustedRandIndex([0, 0, 1, 1], ['a', 'a', 'b', 'b']); // => 1
+ * adjustedRandIndex([0, 0, 1, 1], [0, 1, 0, 1]); // => -0.5
  */
 export function adjustedRandIndex(labelsA: Labeling, labelsB: Labeling): number {
   const [ea, eb] = checkLabelPair(labelsA, labelsB, 'adjustedRandIndex');

@@ -48,7 +48,15 @@ export function silhouetteSamples(X: MatrixLike, labels: LabelsLike): Float64Arr
   return samples(M.data, M.rows, M.cols, l, 'silhouetteSamples');
 }
 
-/** Mean silhouette coefficient (over all rows, or over a seeded subset of `sampleSize` rows). */
+/**
+ * Mean silhouette coefficient (over all rows, or over a seeded subset of `sampleSize` rows).
+ *
+ * @example
+ * import { silhouetteScore } from 'clusterlens';
+ *
+ * const score = silhouetteScore([[0, 0], [0, 1], [5, 5], [5, 6]], [0, 0, 1, 1]);
+ * score.toFixed(3); // => '0.859'
+ */
 export function silhouetteScore(
   X: MatrixLike,
   labels: LabelsLike,

@@ -29,7 +29,7 @@ import {
   type VarianceSpread,
   varianceSpread,
 } from '../data/scale.js';
-import { pca, type PcaResult } from '../decomposition/pca/index.js';
+import { pca, type PCAResult } from '../decomposition/pca/index.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
@@ -64,7 +64,7 @@ export interface ReportAnalysis {
     | undefined;
   /** Hierarchical labels per row, matched to the k-means ids; -1 for rows not clustered. */
   hclustLabels: Int32Array;
-  pca: PcaResult;
+  pca: PCAResult;
   /** Silhouette per row (NaN for rows outside the silhouette sample). */
   silhouette: Float64Array;
   silhouetteMean: number;

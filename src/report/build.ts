@@ -8,7 +8,7 @@
  *   plan.ts      the memory plan, checked before any work
  *   analyse.ts   prepare, chooseK, fit, project, evaluate (the pipeline is described there)
  *   columns.ts   samples of rows, z-scores, per-cluster means and summaries of the columns
- *   stats.ts     the statistics the analysis and charts take from src/charts (matching, ANOVA F)
+ *   stats.ts     the statistics the analysis and charts take from src/metrics (matching, ANOVA F)
  *   charts.ts    the Vega-Lite specs (src/charts) and the table of samples they share
  *   document.ts  the report document: sections of text, tables and charts
  *   results.ts   NAME.json and NAME.labels.csv
@@ -56,6 +56,14 @@ export { planReport, type ReportPlan } from './plan.js';
  * Run the analysis on `dataset` and build the report's charts and document. `dataset` is what
  * the loaders return; a matrix (`FeatureMatrix`, `number[][]`, ml-matrix) is taken as a
  * dataset with columns 'x1'..'xd' (`toDataset`).
+ *
+ * @example
+ * import { buildReport, loadDataset } from 'clusterlens';
+ *
+ * const iris = await loadDataset('datasets/iris.csv', { label: 'species' });
+ * const report = buildReport(iris, { k: 3 });
+ * report.analysis.k; // => 3
+ * report.charts.map((chart) => chart.name).includes('projection'); // => true
  */
 export function buildReport(data: Dataset | MatrixLike, options: ReportOptions = {}): Report {
   const o = resolveReportOptions(options);

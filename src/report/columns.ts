@@ -6,7 +6,7 @@
  */
 import { featureMatrix, type FeatureMatrix } from '../data/dataset.js';
 import { magnitudeUnit } from '../util/magnitude.js';
-import { RandomState } from '../util/random.js';
+export { sampleRows } from '../util/sample.js';
 
 /** Rows of `m` listed in `rows`, as a new matrix. */
 export function takeRows(m: FeatureMatrix, rows: ArrayLike<number>): FeatureMatrix {
@@ -15,16 +15,6 @@ export function takeRows(m: FeatureMatrix, rows: ArrayLike<number>): FeatureMatr
     out.data.set(m.data.subarray(rows[t]! * m.cols, (rows[t]! + 1) * m.cols), t * m.cols);
   }
   return out;
-}
-
-/** All rows, or a seeded sample of `max` of them (sorted), when there are more. */
-export function sampleRows(n: number, max: number, seed: number): Int32Array {
-  if (n <= max) {
-    const all = new Int32Array(n);
-    for (let i = 0; i < n; i++) all[i] = i;
-    return all;
-  }
-  return new RandomState(seed).choiceWithoutReplacement(n, max).sort();
 }
 
 /**

@@ -116,7 +116,7 @@ function summaryTable(
   return { kind: 'table', head: ['finding', 'value'], rows };
 }
 
-/** 'ward linkage', or 'a given linkage matrix' for a tree made by `fromLinkage`. */
+/** 'ward linkage', or 'a given linkage matrix' for a tree made by `hclustFromLinkage`. */
 function linkageName(a: ReportAnalysis): string {
   return a.hclust.method === 'linkage' ? 'a given linkage matrix' : `${a.hclust.method} linkage`;
 }

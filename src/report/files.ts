@@ -155,6 +155,19 @@ function checkWriteReportArguments(
  * mixed by a kill inside that step. Specs of charts an earlier report had and this one has not are
  * removed. Nothing is written when an output is an input file, or an existing file clusterlens did
  * not write (unless `force`). A `path` that is a device, a FIFO or '-' gets the HTML only.
+ *
+ * @example
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { buildReport, loadDataset, writeReport } from 'clusterlens';
+ *
+ * const iris = await loadDataset('datasets/iris.csv', { label: 'species' });
+ * const report = buildReport(iris, { k: 3 });
+ * const folder = mkdtempSync(join(tmpdir(), 'iris-'));
+ * const written = await writeReport(join(folder, 'iris.html'), report);
+ * written.html === join(folder, 'iris.html'); // => true
+ * written.labels === join(folder, 'iris.labels.csv'); // => true
  */
 export async function writeReport(
   path: string,

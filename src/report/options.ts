@@ -19,7 +19,7 @@ import type { HClustResult } from '../cluster/hclust/tree.js';
 import type { KMeansResult } from '../cluster/kmeans/index.js';
 import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
-import type { PcaResult } from '../decomposition/pca/index.js';
+import type { PCAResult } from '../decomposition/pca/index.js';
 import { OptionError } from '../util/errors.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 
@@ -60,7 +60,7 @@ export interface ReportOptions {
    */
   kmeans?: KMeansResult;
   /**
-   * A tree of the rows of the scaled features made by the caller (`hclust`, `fromLinkage`; one
+   * A tree of the rows of the scaled features made by the caller (`hclust`, `hclustFromLinkage`; one
    * leaf per row); the report cuts it instead of building one. Not with `twoStage`.
    * Default: undefined (the report builds the tree).
    */
@@ -70,7 +70,7 @@ export interface ReportOptions {
    * feature); the report draws its components instead of fitting all of them.
    * Default: undefined (the report fits PCA).
    */
-  pca?: PcaResult;
+  pca?: PCAResult;
   /** Where the dendrogram's root is: 'top', 'bottom', 'left', 'right'. Default: 'top'. */
   orientation?: Orientation;
   /** Above this many leaves, the dendrogram shows the last `lastp` merges. Default: 60. */
@@ -122,7 +122,7 @@ export type ResolvedReportOptions = Required<
   kMax: number | undefined;
   kmeans: KMeansResult | undefined;
   hclust: HClustResult | undefined;
-  pca: PcaResult | undefined;
+  pca: PCAResult | undefined;
 };
 
 const defaults: ResolvedReportOptions = {
@@ -200,7 +200,7 @@ function checkFitOptions(o: ResolvedReportOptions, options: ReportOptions): void
     typeof value === 'object' && value !== null && key in value;
   for (const [option, key, what] of [
     ['kmeans', 'centroids', 'a k-means result (kmeans())'],
-    ['hclust', 'linkage', 'a tree (hclust(), fromLinkage())'],
+    ['hclust', 'linkage', 'a tree (hclust(), hclustFromLinkage())'],
     ['pca', 'scores', 'a PCA fit (pca())'],
   ] as const) {
     const value = o[option];

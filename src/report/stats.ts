@@ -1,7 +1,6 @@
 /**
- * The statistics of a report that live with the charts: the matching of two clusterings
- * (Hungarian), their contingency table, and the ANOVA F of each feature. The report takes them
- * from here only.
+ * The statistics of a report: the matching of two clusterings (Hungarian), their contingency
+ * table, and the ANOVA F of each feature (src/metrics). The report takes them from here only.
  */
-export { crossTable, matchClusters, relabel } from '../charts/match.js';
-export { anovaF } from '../charts/profiles.js';
+export { crossTable, matchClusters, relabel } from '../metrics/matching.js';
+export { anovaF } from '../metrics/anova.js';

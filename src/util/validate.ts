@@ -147,6 +147,18 @@ export function checkOptionsObject(fn: string, options: unknown): void {
  * The checks above for positional arguments ("The 'k' argument of clusterIds must be an integer
  * >= 0. Got -1 instead."), for the functions that take plain parameters rather than options.
  */
+/**
+ * The options without the keys whose value is undefined, so that `{...defaults, ...definedOnly(o)}`
+ * gives those keys their default.
+ */
+export function definedOnly<T extends object>(options: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(options) as (keyof T)[]) {
+    if (options[key] !== undefined) out[key] = options[key];
+  }
+  return out;
+}
+
 export const checkArgument = {
   /** An integer in [min, max]. */
   integer(fn: string, name: string, value: unknown, min = -Infinity, max = Infinity): number {

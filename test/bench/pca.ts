@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { Matrix } from 'ml-matrix';
 import { PCA } from 'ml-pca';
 import { featureMatrix } from '../../src/data/dataset.js';
-import { pca, pcaAccumulator } from '../../src/decomposition/pca/index.js';
+import { pca, createPCAAccumulator } from '../../src/decomposition/pca/index.js';
 import { RandomState } from '../../src/util/random.js';
 import { median, runMeasured, runMeasuredChild, settle } from './shared/measure.js';
 
@@ -190,7 +190,7 @@ function child(impl: string, caseName: string, reps: number): void {
       note = `${p.solver}${p.iterations ? ` ${p.iterations} it` : ''}`;
       if (p.scores.rows !== c.rows) throw new Error('scores');
     } else if (impl === 'clusterlens streaming') {
-      const acc = pcaAccumulator();
+      const acc = createPCAAccumulator();
       const chunk = 65536;
       for (let i = 0; i < c.rows; i += chunk) {
         const m = Math.min(chunk, c.rows - i);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anovaF, profilesSpec } from '../../src/charts/profiles.js';
+import { profilesSpec } from '../../src/charts/profiles.js';
+import { anovaF } from '../../src/metrics/anova.js';
 import { axisLabels, compileWarnings, runView } from './fixtures.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are inspected as plain JSON

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dendrogram } from '../../src/cluster/hclust/dendrogram.js';
 import { hclust } from '../../src/cluster/hclust/index.js';
-import { fromLinkage } from '../../src/cluster/hclust/tree.js';
+import { hclustFromLinkage } from '../../src/cluster/hclust/tree.js';
 
 // Reference values: scipy 1.10.1 dendrogram(Z, no_plot=True, ...), made by
 // test/fixtures/hclust/make_fixtures.py.
@@ -82,7 +82,7 @@ describe('dendrogram: cut colouring and truncation', () => {
     const n = 100_000;
     const Zc: number[][] = [[0, 1, 1, 2]];
     for (let k = 1; k < n - 1; k++) Zc.push([k + 1, n + k - 1, k + 1, k + 2]);
-    const r = dendrogram(fromLinkage(Zc));
+    const r = dendrogram(hclustFromLinkage(Zc));
     expect(r.icoord.length).toBe(n - 1);
     expect(r.leaves[0]).toBe(n - 1);
     expect(r.icoord[n - 2]![0]).toBe(5);

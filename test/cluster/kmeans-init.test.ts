@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { kmeansPlusPlus, pairwiseSum } from '../../src/cluster/kmeans/init.js';
+import { kmeansPlusPlus } from '../../src/cluster/kmeans/init.js';
+import { pairwiseSum } from '../../src/util/sum.js';
 import { setSimdEnabled } from '../../src/cluster/kmeans/kernels.js';
 import { OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';

@@ -8,7 +8,7 @@ import {
   kmeans,
   meanVariance,
 } from '../../src/cluster/kmeans/index.js';
-import { pairwiseSum } from '../../src/cluster/kmeans/init.js';
+import { pairwiseSum } from '../../src/util/sum.js';
 import { miniBatchKMeans } from '../../src/cluster/kmeans/minibatch.js';
 import {
   createLloydKernel,

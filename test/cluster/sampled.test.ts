@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hclust } from '../../src/cluster/hclust/index.js';
-import { sampledHclust, sampleRows } from '../../src/cluster/hclust/sampled.js';
+import { sampledHclust } from '../../src/cluster/hclust/sampled.js';
+import { sampleRows } from '../../src/util/sample.js';
 import { OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { hclust } from '../../src/cluster/hclust/index.js';
-import { fromLinkage } from '../../src/cluster/hclust/tree.js';
+import { hclustFromLinkage } from '../../src/cluster/hclust/tree.js';
 import { OptionError } from '../../src/util/errors.js';
 
 // Reference values: scipy 1.10.1 and R 4.2.2, made by test/fixtures/hclust/make_fixtures.py.
@@ -30,7 +30,7 @@ function caterpillar(n: number): number[][] {
 
 describe('HClustResult.order', () => {
   it("hclust(X).order equals scipy's leaves_list / dendrogram leaves on every fixture", () => {
-    for (const c of cases) expect(fromLinkage(c.Z).order).toEqual(c.leaves);
+    for (const c of cases) expect(hclustFromLinkage(c.Z).order).toEqual(c.leaves);
   });
 });
 
@@ -41,7 +41,7 @@ describe('HClustResult.cut', () => {
       const c = cases.find(
         (c) => c.data === set.data && c.method === set.method && c.metric === 'euclidean',
       )!;
-      const tree = fromLinkage(c.Z);
+      const tree = hclustFromLinkage(c.Z);
       for (const cut of set.cuts) {
         expect(Array.from(tree.cut({ k: cut.k })), `${set.data} ${set.method} k=${cut.k}`).toEqual(
           cut.labels,
@@ -55,7 +55,7 @@ describe('HClustResult.cut', () => {
   it('cut({k}) returns exactly k clusters for every k on data with 40 duplicated points', () => {
     for (const method of ['single', 'ward', 'centroid']) {
       const c = cases.find((c) => c.data === 'intdup80' && c.method === method)!;
-      const tree = fromLinkage(c.Z);
+      const tree = hclustFromLinkage(c.Z);
       for (let k = 1; k <= 80; k++) {
         const labels = tree.cut({ k });
         expect(new Set(labels).size).toBe(k);
@@ -66,7 +66,7 @@ describe('HClustResult.cut', () => {
 
   it("cut({height}) equals scipy's fcluster(Z, t, 'distance') (max height inside a subtree)", () => {
     for (const c of cases) {
-      const tree = fromLinkage(c.Z);
+      const tree = hclustFromLinkage(c.Z);
       for (const f of c.fcluster_distance)
         expect(Array.from(tree.cut({ height: f.t }))).toEqual(f.labels);
     }
@@ -75,7 +75,7 @@ describe('HClustResult.cut', () => {
   it("cut({k}) equals scipy's fcluster(Z, k, 'maxclust') whenever that gives exactly k clusters on a monotone tree", () => {
     let compared = 0;
     for (const c of cases.filter((c) => MONOTONE.includes(c.method))) {
-      const tree = fromLinkage(c.Z);
+      const tree = hclustFromLinkage(c.Z);
       for (const f of c.fcluster_maxclust) {
         if (new Set(f.labels).size !== f.k) continue;
         expect(Array.from(tree.cut({ k: f.k }))).toEqual(f.labels);
@@ -87,7 +87,7 @@ describe('HClustResult.cut', () => {
 
   it('cut() numbers clusters by first appearance in observation order', () => {
     // points 0..3 = a, b, c, d with {a, d} and {b, c}: labels 0, 1, 1, 0
-    const tree = fromLinkage([
+    const tree = hclustFromLinkage([
       [1, 2, 1, 2],
       [0, 3, 2, 2],
       [4, 5, 3, 4],
@@ -99,7 +99,7 @@ describe('HClustResult.cut', () => {
   });
 
   it('cut() rejects k outside [1, n] and a spec with both or neither of k and height', () => {
-    const tree = fromLinkage(cases[0]!.Z);
+    const tree = hclustFromLinkage(cases[0]!.Z);
     expect(() => tree.cut({ k: 0 })).toThrow(/'k' option of cut must be an integer in \[1, 150\]/);
     expect(() => tree.cut({ k: 151 })).toThrow(OptionError);
     expect(() => tree.cut({ k: 2, height: 1 } as never)).toThrow(/exactly one/);
@@ -127,8 +127,10 @@ describe('HClustResult.cophenetic', () => {
     expect(Array.from(r.cophenetic().distances)).toEqual([1, 2, 4, 2, 4, 4]);
   });
 
-  it('cophenetic() on a hierarchy made by fromLinkage throws: the input distances are unknown', () => {
-    expect(() => fromLinkage(cases[0]!.Z).cophenetic()).toThrow(/input distances are unknown/);
+  it('cophenetic() on a hierarchy made by hclustFromLinkage throws: the input distances are unknown', () => {
+    expect(() => hclustFromLinkage(cases[0]!.Z).cophenetic()).toThrow(
+      /input distances are unknown/,
+    );
   });
 });
 
@@ -153,7 +155,7 @@ describe('HClustResult converters', () => {
 
   it('toCluster() gives an ml-hclust Cluster whose indices() equals order and whose nodes carry Z', () => {
     const c = cases.find((c) => c.data === 'iris_std' && c.method === 'ward')!;
-    const r = fromLinkage(c.Z);
+    const r = hclustFromLinkage(c.Z);
     const root = r.toCluster();
     expect(root.indices()).toEqual(r.order);
     expect(root.size).toBe(150);
@@ -163,7 +165,7 @@ describe('HClustResult converters', () => {
   });
 
   it('toNewick(names) writes nested pairs with branch lengths and quotes names that need it', () => {
-    const r = fromLinkage([
+    const r = hclustFromLinkage([
       [0, 1, 1, 2],
       [2, 3, 4, 3],
     ]);
@@ -193,29 +195,29 @@ describe('HClustResult converters', () => {
       [r[0]!, r[1]!].some((id) => id >= 342 && c.Z[id - 342]![2]! > r[2]!),
     );
     expect(inversions).toBe(true);
-    expect(fromLinkage(c.Z).isMonotonic()).toBe(false);
+    expect(hclustFromLinkage(c.Z).isMonotonic()).toBe(false);
     expect(
-      fromLinkage(
+      hclustFromLinkage(
         cases.find((c) => c.data === 'penguins_std' && c.method === 'ward')!.Z,
       ).isMonotonic(),
     ).toBe(true);
   });
 
-  it('fromLinkage rejects a row that reuses a cluster, refers ahead, or has a wrong size', () => {
+  it('hclustFromLinkage rejects a row that reuses a cluster, refers ahead, or has a wrong size', () => {
     expect(() =>
-      fromLinkage([
+      hclustFromLinkage([
         [0, 1, 1, 2],
         [0, 2, 2, 3],
       ]),
     ).toThrow(/uses cluster 0 a second time/);
     expect(() =>
-      fromLinkage([
+      hclustFromLinkage([
         [0, 3, 1, 2],
         [1, 2, 2, 3],
       ]),
     ).toThrow(/outside/);
     expect(() =>
-      fromLinkage([
+      hclustFromLinkage([
         [0, 1, 1, 3],
         [2, 3, 2, 4],
       ]),
@@ -226,7 +228,7 @@ describe('HClustResult converters', () => {
 describe('iterative traversals', () => {
   it('a caterpillar of 100,000 merges: order, cut, toR, toNewick and toCluster do not overflow the stack', () => {
     const n = 100_000;
-    const r = fromLinkage(caterpillar(n));
+    const r = hclustFromLinkage(caterpillar(n));
     expect(r.order.slice(0, 3)).toEqual([n - 1, n - 2, n - 3]);
     expect(r.order.slice(n - 3)).toEqual([2, 0, 1]);
     expect(new Set(r.cut({ k: 3 })).size).toBe(3);

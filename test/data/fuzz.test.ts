@@ -1,7 +1,7 @@
 /**
  * Hostile input for the loaders: random well-formed tables in random spellings, then mutated
  * (stray quotes, delimiters, line breaks, NUL, BOM, non-breaking spaces, lone surrogates, bytes
- * that are not UTF-8), fed to parseCsv/loadCsv (CSV and TSV), parseJson/loadJson (JSON and
+ * that are not UTF-8), fed to parseCsv/loadCsv (CSV and TSV), parseJSON/loadJSON (JSON and
  * NDJSON) and loadDataset. The only outcomes allowed: the dataset the oracle (oracle.ts) computes,
  * value for value, or a DataError/OptionError that names the file (and the line where there is
  * one); never another exception or a silently different number.
@@ -21,7 +21,7 @@ import {
   parseCsvChunks,
 } from '../../src/data/csv.js';
 import type { Dataset } from '../../src/data/dataset.js';
-import { MAX_JSON_BYTES, loadJson, parseJson } from '../../src/data/json.js';
+import { MAX_JSON_BYTES, loadJSON, parseJSON } from '../../src/data/json.js';
 import { loadDataset } from '../../src/data/load.js';
 import { Utf8Checker, findInvalidUtf8 } from '../../src/data/utf8.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
@@ -806,8 +806,8 @@ function jsonText(
   return pretty ? `[${eol}  ${objects.join(`,${eol}  `)}${eol}]${eol}` : `[${objects.join(',')}]`;
 }
 
-describe('parseJson / loadJson on random and mutated input', () => {
-  it('parseJson(text) reads well-formed JSON and NDJSON exactly as the oracle does', () => {
+describe('parseJSON / loadJSON on random and mutated input', () => {
+  it('parseJSON(text) reads well-formed JSON and NDJSON exactly as the oracle does', () => {
     let datasets = 0;
     fc.assert(
       fc.property(
@@ -822,7 +822,7 @@ describe('parseJson / loadJson on random and mutated input', () => {
           const expected = expectedJson(text, format as 'json' | 'ndjson', missing);
           if (expected.ok) datasets++;
           const got = outcome(() =>
-            parseJson(text, { format: format as 'json' | 'ndjson', file: 'in.json', missing }),
+            parseJSON(text, { format: format as 'json' | 'ndjson', file: 'in.json', missing }),
           );
           check(got, expected, 'in.json', text);
         },
@@ -832,7 +832,7 @@ describe('parseJson / loadJson on random and mutated input', () => {
     expect(datasets).toBeGreaterThan(60);
   });
 
-  it('parseJson(text) on mutated text: the oracle dataset or a DataError naming the file', () => {
+  it('parseJSON(text) on mutated text: the oracle dataset or a DataError naming the file', () => {
     fc.assert(
       fc.property(
         jsonTableArb,
@@ -843,7 +843,7 @@ describe('parseJson / loadJson on random and mutated input', () => {
           const f = format as 'json' | 'ndjson';
           const text = mutate(jsonText(table, f, '\n', pretty), mutations);
           const got = outcome(() =>
-            parseJson(text, { format: f, file: 'm.json', missing: 'drop' }),
+            parseJSON(text, { format: f, file: 'm.json', missing: 'drop' }),
           );
           check(got, expectedJson(text, f, 'drop'), 'm.json', text);
         },
@@ -852,7 +852,7 @@ describe('parseJson / loadJson on random and mutated input', () => {
     );
   });
 
-  it('loadJson(path) with invalid UTF-8 names the file and the line of the first bad byte', async () => {
+  it('loadJSON(path) with invalid UTF-8 names the file and the line of the first bad byte', async () => {
     await fc.assert(
       fc.asyncProperty(
         jsonTableArb,
@@ -878,9 +878,9 @@ describe('parseJson / loadJson on random and mutated input', () => {
   });
 });
 
-describe('parseJson / loadJson on the awkward cases', () => {
-  it('parseJson(text) keeps -0, and rejects 1e999 (Infinity after JSON.parse) naming the cell', () => {
-    const d = parseJson('[{"a": -0, "b": 1}, {"a": 0, "b": -0.0}]');
+describe('parseJSON / loadJSON on the awkward cases', () => {
+  it('parseJSON(text) keeps -0, and rejects 1e999 (Infinity after JSON.parse) naming the cell', () => {
+    const d = parseJSON('[{"a": -0, "b": 1}, {"a": 0, "b": -0.0}]');
     expect(Object.is(d.features.data[0], -0)).toBe(true);
     expect(Object.is(d.features.data[3], -0)).toBe(true);
     for (const [text, format, literal] of [
@@ -888,26 +888,26 @@ describe('parseJson / loadJson on the awkward cases', () => {
       ['{"a": 1}\n{"a": -1e400}', 'ndjson', '-1e400'],
       ['{"a": 1}\n{"b": 1, "a": 2E+309}\n{"a": 1e500}', 'ndjson', '2E+309'],
     ] as const) {
-      expect(() => parseJson(text, { format, file: 'o.json' })).toThrow(
+      expect(() => parseJSON(text, { format, file: 'o.json' })).toThrow(
         `o.json, line 2, column 'a': '${literal}' is too large for a double-precision number.`,
       );
     }
   });
 
-  it("parseJson(text) treats a key such as 'constructor' absent from a row as missing (regression)", () => {
+  it("parseJSON(text) treats a key such as 'constructor' absent from a row as missing (regression)", () => {
     // Rows without the key used to read Object.prototype's property and crash.
     for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       const text = `{"${key}": 1, "b": 2}\n{"b": 3}\n`;
-      const d = parseJson(text, { format: 'ndjson', missing: 'drop' });
+      const d = parseJSON(text, { format: 'ndjson', missing: 'drop' });
       expect(d.columns, key).toEqual([key, 'b']);
       expect(Array.from(d.features.data), key).toEqual([1, 2]);
-      expect(() => parseJson(text, { format: 'ndjson', file: 'k.ndjson' }), key).toThrow(
+      expect(() => parseJSON(text, { format: 'ndjson', file: 'k.ndjson' }), key).toThrow(
         `k.ndjson, line 2, column '${key}': missing value`,
       );
     }
   });
 
-  it('parseJson(text) names the line of a syntax error, also when JSON.parse gives no position', () => {
+  it('parseJSON(text) names the line of a syntax error, also when JSON.parse gives no position', () => {
     const cases: [string, number][] = [
       ['[\n{"a": 1},\n{"a": }\n]', 3], // "Unexpected token '}'" has no position
       ['[\n{"a": 1},\n{"a": 2},\n{"a": NaN}\n]', 4],
@@ -917,7 +917,7 @@ describe('parseJson / loadJson on the awkward cases', () => {
     for (const [text, line] of cases) {
       const error = (() => {
         try {
-          parseJson(text, { file: 's.json' });
+          parseJSON(text, { file: 's.json' });
         } catch (e) {
           return e as DataError;
         }
@@ -928,15 +928,15 @@ describe('parseJson / loadJson on the awkward cases', () => {
     }
   });
 
-  it('parseJson(text) reads an NDJSON file with 10,000 keys', () => {
+  it('parseJSON(text) reads an NDJSON file with 10,000 keys', () => {
     const keys = Array.from({ length: 10_000 }, (_, j) => `k${j}`);
     const line = (i: number) => JSON.stringify(Object.fromEntries(keys.map((k, j) => [k, i + j])));
-    const d = parseJson(`${line(0)}\n${line(1)}\n`, { format: 'ndjson' });
+    const d = parseJSON(`${line(0)}\n${line(1)}\n`, { format: 'ndjson' });
     expect(d.features.cols).toBe(10_000);
     expect(d.features.data[10_000 + 9_999]).toBe(10_000);
   });
 
-  it('parseJson(text) errors on empty input, an empty array, blank lines, keyless objects', () => {
+  it('parseJSON(text) errors on empty input, an empty array, blank lines, keyless objects', () => {
     for (const [text, format] of [
       ['', 'json'],
       ['  \n', 'json'],
@@ -950,7 +950,7 @@ describe('parseJson / loadJson on the awkward cases', () => {
     ] as const) {
       const error = (() => {
         try {
-          parseJson(text, { format, file: 'e.json' });
+          parseJSON(text, { format, file: 'e.json' });
         } catch (e) {
           return e;
         }
@@ -961,11 +961,11 @@ describe('parseJson / loadJson on the awkward cases', () => {
     }
   });
 
-  it('loadJson(path) refuses a file larger than a JavaScript string before reading it', async () => {
+  it('loadJSON(path) refuses a file larger than a JavaScript string before reading it', async () => {
     // A sparse file: no disk space, no read (the size check comes first).
     const path = file('json', '');
     truncateSync(path, MAX_JSON_BYTES + 1);
-    const error = await errorOf(() => loadJson(path));
+    const error = await errorOf(() => loadJSON(path));
     expect(error).toBeInstanceOf(DataError);
     expect(error.message).toMatch(/more than the JSON loader can read .* Convert it to CSV/);
     truncateSync(path, 0);

@@ -16,7 +16,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toRows } from '../../src/data/dataset.js';
-import { MAX_CELL_DEPTH, parseJson } from '../../src/data/json.js';
+import { MAX_CELL_DEPTH, parseJSON } from '../../src/data/json.js';
 import { DataError } from '../../src/util/errors.js';
 import { setLogger } from '../../src/util/log.js';
 
@@ -76,7 +76,7 @@ describe('JSON nested at any depth, anywhere', () => {
           let labels: string[] | undefined;
           try {
             const options = where === 'top' ? {} : { label: 'b' };
-            labels = parseJson(text, { file: 'n.json', format, ...options }).labels;
+            labels = parseJSON(text, { file: 'n.json', format, ...options }).labels;
           } catch (e) {
             error = e;
           }
@@ -172,10 +172,10 @@ describe("pandas' layouts with hostile keys", () => {
           const distinct = new Set(index.map(String)).size === n;
           const isRange = index.every((l, i) => String(l) === String(i));
           const files = layouts(columns, index, rows);
-          const want = parseJson(files.records);
+          const want = parseJSON(files.records);
           expect(want.columns).toEqual(columns);
           expect(toRows(want.features)).toEqual(rows);
-          expect(toRows(parseJson(files.ndjson, { format: 'ndjson' }).features)).toEqual(rows);
+          expect(toRows(parseJSON(files.ndjson, { format: 'ndjson' }).features)).toEqual(rows);
           const layoutsWithIndex: [string, string][] = [
             ['split', files.split],
             ['table', files.table],
@@ -185,11 +185,11 @@ describe("pandas' layouts with hostile keys", () => {
           // columns named 0..d-1 around an index that is not: the shape of orient='index',
           // refused rather than guessed
           if (distinct && columns.every((c, j) => c === String(j)) && !isRange) {
-            expect(() => parseJson(files.columns)).toThrow(/orient='index'/);
+            expect(() => parseJSON(files.columns)).toThrow(/orient='index'/);
             layoutsWithIndex.pop();
           }
           for (const [name, text] of layoutsWithIndex) {
-            const got = parseJson(text, { file: `${name}.json` });
+            const got = parseJSON(text, { file: `${name}.json` });
             expect(got.columns, name).toEqual(columns);
             expect(toRows(got.features), name).toEqual(rows);
             if (distinct && !isRange) expect(got.ids, name).toEqual(index.map(String));

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toRows } from '../../src/data/dataset.js';
-import { type JsonOptions, loadJson, loadJsonTable, parseJson } from '../../src/data/json.js';
+import { type JSONOptions, loadJSON, loadJSONTable, parseJSON } from '../../src/data/json.js';
 import { DataError } from '../../src/util/errors.js';
 import { collectingLogger, setLogger, withCollectedWarnings } from '../../src/util/log.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'clusterlens-json-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-describe('parseJson(text, options)', () => {
-  it('parseJson(text) reads an array of objects; keys in order of first appearance', () => {
-    const d = parseJson('[{"a": 1, "s": "x"}, {"b": 2, "a": "3.5", "s": "y"}]', {
+describe('parseJSON(text, options)', () => {
+  it('parseJSON(text) reads an array of objects; keys in order of first appearance', () => {
+    const d = parseJSON('[{"a": 1, "s": "x"}, {"b": 2, "a": "3.5", "s": "y"}]', {
       label: 's',
       missing: 'mean',
     });
@@ -26,8 +26,8 @@ describe('parseJson(text, options)', () => {
     expect(d.source).toMatchObject({ format: 'json', valuesImputed: 1 });
   });
 
-  it("parseJson(text, {format: 'ndjson'}) reads one object per line and skips blank lines", () => {
-    const d = parseJson('{"a": 1}\n\n{"a": null}\r\n{"a": 3}\n', {
+  it("parseJSON(text, {format: 'ndjson'}) reads one object per line and skips blank lines", () => {
+    const d = parseJSON('{"a": 1}\n\n{"a": null}\r\n{"a": 3}\n', {
       format: 'ndjson',
       missing: 'drop',
     });
@@ -35,51 +35,51 @@ describe('parseJson(text, options)', () => {
     expect(d.source.rowsDropped).toBe(1);
   });
 
-  it('parseJson(text) names the line of the object that has a missing value', () => {
+  it('parseJSON(text) names the line of the object that has a missing value', () => {
     const text = '[\n  {"a": 1},\n  {"a": 2},\n  {\n    "a": null\n  }\n]';
-    expect(() => parseJson(text, { file: 'm.json' })).toThrow(
+    expect(() => parseJSON(text, { file: 'm.json' })).toThrow(
       "m.json, line 4, column 'a': missing value (empty cell)",
     );
     expect(() =>
-      parseJson('{"a": 1}\n{"a": 2}\n{"a": null}\n', { file: 'm.ndjson', format: 'ndjson' }),
+      parseJSON('{"a": 1}\n{"a": 2}\n{"a": null}\n', { file: 'm.ndjson', format: 'ndjson' }),
     ).toThrow("m.ndjson, line 3, column 'a'");
   });
 
-  it('parseJson(text) errors on invalid JSON, a non-array, a non-object element and empty text', () => {
-    expect(() => parseJson('{"a": 1}\n{"a": }\n', { format: 'ndjson', file: 'x.ndjson' })).toThrow(
+  it('parseJSON(text) errors on invalid JSON, a non-array, a non-object element and empty text', () => {
+    expect(() => parseJSON('{"a": 1}\n{"a": }\n', { format: 'ndjson', file: 'x.ndjson' })).toThrow(
       /^x\.ndjson, line 2: not valid JSON/,
     );
-    expect(() => parseJson('[{"a": 1},\n {"a": 1,}]', { file: 'x.json' })).toThrow(
+    expect(() => parseJSON('[{"a": 1},\n {"a": 1,}]', { file: 'x.json' })).toThrow(
       /^x\.json, line 2: not valid JSON \(.*position 20\)\.$/,
     );
     // V8 gives no position for some errors: then no line, but still one clean line of text.
-    expect(() => parseJson('[{"a": 1},\n {"a": }]', { file: 'x.json' })).toThrow(
+    expect(() => parseJSON('[{"a": 1},\n {"a": }]', { file: 'x.json' })).toThrow(
       /^x\.json(, line 2)?: not valid JSON \([^\n]*\)\.$/,
     );
-    expect(() => parseJson('{"a": 1}', { file: 'x.json' })).toThrow(
+    expect(() => parseJSON('{"a": 1}', { file: 'x.json' })).toThrow(
       /expected a JSON array of objects/,
     );
-    expect(() => parseJson('[{"a": 1},\n 5]', { file: 'x.json' })).toThrow(
+    expect(() => parseJSON('[{"a": 1},\n 5]', { file: 'x.json' })).toThrow(
       'x.json, line 2: element 2 of the array is not an object',
     );
-    expect(() => parseJson('  ')).toThrow(/the file is empty/);
-    expect(() => parseJson('[]')).toThrow(/the file is empty/);
+    expect(() => parseJSON('  ')).toThrow(/the file is empty/);
+    expect(() => parseJSON('[]')).toThrow(/the file is empty/);
   });
 
-  it('parseJson(text) treats booleans and nested values as text', () => {
+  it('parseJSON(text) treats booleans and nested values as text', () => {
     const { value: d, warnings } = withCollectedWarnings(() =>
-      parseJson('[{"a": 1, "b": true, "c": [1]}, {"a": 2, "b": false, "c": [2]}]'),
+      parseJSON('[{"a": 1, "b": true, "c": [1]}, {"a": 2, "b": false, "c": [2]}]'),
     );
     expect(d.columns).toEqual(['a']);
     expect(warnings).toHaveLength(2);
   });
 });
 
-describe('loadJson(path)', () => {
-  it('loadJson(path) picks NDJSON by extension and hashes the bytes', async () => {
+describe('loadJSON(path)', () => {
+  it('loadJSON(path) picks NDJSON by extension and hashes the bytes', async () => {
     const path = join(folder, 'd.ndjson');
     writeFileSync(path, '{"x": 1, "y": 2}\n{"x": 3, "y": 4}\n');
-    const d = await loadJson(path);
+    const d = await loadJSON(path);
     expect(d.source).toMatchObject({
       path,
       format: 'ndjson',
@@ -91,8 +91,8 @@ describe('loadJson(path)', () => {
     );
   });
 
-  it('loadJson(path) names a missing file', async () => {
-    await expect(loadJson(join(folder, 'none.json'))).rejects.toThrow(/none\.json: no such file/);
+  it('loadJSON(path) names a missing file', async () => {
+    await expect(loadJSON(join(folder, 'none.json'))).rejects.toThrow(/none\.json: no such file/);
   });
 });
 
@@ -102,11 +102,11 @@ describe("pandas' DataFrame.to_json layouts (test/fixtures/pandas, make_pandas_j
     string,
     { index: string[]; columns: string[]; rows: (number | string | null)[][] }
   >;
-  const load = async (file: string, options: JsonOptions = {}) => {
+  const load = async (file: string, options: JSONOptions = {}) => {
     const logger = collectingLogger();
     const previous = setLogger(logger);
     try {
-      const table = await loadJsonTable(`${dir}/${file}`, { label: 'species', ...options }, true);
+      const table = await loadJSONTable(`${dir}/${file}`, { label: 'species', ...options }, true);
       return { ...table, warnings: logger.messages };
     } finally {
       setLogger(previous);
@@ -185,7 +185,7 @@ describe("pandas' DataFrame.to_json layouts (test/fixtures/pandas, make_pandas_j
   });
 
   it('a broken orient=split names what does not fit', () => {
-    const split = (s: string) => () => parseJson(s, { file: 's.json' });
+    const split = (s: string) => () => parseJSON(s, { file: 's.json' });
     expect(split('{"columns": ["a", "b"], "index": [0], "data": [\n[1, 2, 3]]}')).toThrow(
       "s.json, line 2: row 1 of 'data' has 3 values, but 'columns' names 2",
     );
@@ -203,31 +203,31 @@ describe('JSON nested deeper than the call stack', () => {
 
   it('a cell nested 100,000 deep is a DataError naming the file, line and column', () => {
     const array = `[{"a": 1, "b": 2},\n {"a": 3, "b": ${deep(100_000)}}]`;
-    expect(() => parseJson(array, { file: 'd.json' })).toThrow(
+    expect(() => parseJSON(array, { file: 'd.json' })).toThrow(
       /^d\.json, line 2, column 'b': the cell holds an array or object nested more than 100 levels deep/,
     );
     const object = `{"a": 1, "b": 2}\n{"a": 3, "b": ${deep(100_000, '{"x":', '}')}}\n`;
-    expect(() => parseJson(object, { file: 'd.ndjson', format: 'ndjson' })).toThrow(
+    expect(() => parseJSON(object, { file: 'd.ndjson', format: 'ndjson' })).toThrow(
       /^d\.ndjson, line 2, column 'b': the cell holds/,
     );
     // an excluded column is not read at all
-    const d = parseJson(array, { file: 'd.json', exclude: ['b'] });
+    const d = parseJSON(array, { file: 'd.json', exclude: ['b'] });
     expect(Array.from(d.features.data)).toEqual([1, 3]);
   });
 
   it('a file nested 100,000 deep at the top is a DataError', () => {
-    expect(() => parseJson(deep(100_000), { file: 't.json' })).toThrow(
+    expect(() => parseJSON(deep(100_000), { file: 't.json' })).toThrow(
       /^t\.json, line 1: element 1 of the array is not an object/,
     );
-    expect(() => parseJson(deep(100_000, '{"x":', '}'), { file: 't.json' })).toThrow(DataError);
-    expect(() => parseJson(`${deep(100_000)}\n`, { file: 't.ndjson', format: 'ndjson' })).toThrow(
+    expect(() => parseJSON(deep(100_000, '{"x":', '}'), { file: 't.json' })).toThrow(DataError);
+    expect(() => parseJSON(`${deep(100_000)}\n`, { file: 't.ndjson', format: 'ndjson' })).toThrow(
       /^t\.ndjson, line 1: expected one JSON object per line/,
     );
   });
 
   it('a cell nested up to 100 levels is text, as shallow arrays and objects are', () => {
     const { value: d } = withCollectedWarnings(() =>
-      parseJson(`[{"a": 1, "s": ${deep(100)}}, {"a": 2, "s": "x"}]`, { label: 's' }),
+      parseJSON(`[{"a": 1, "s": ${deep(100)}}, {"a": 2, "s": "x"}]`, { label: 's' }),
     );
     expect(d.labels).toEqual([deep(100), 'x']);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadedTable } from '../../src/data/columns.js';
 import { parseCsvTable } from '../../src/data/csv.js';
-import { parseJson } from '../../src/data/json.js';
+import { parseJSON } from '../../src/data/json.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
 
 /** parseCsvTable with the warnings collected. */
@@ -116,7 +116,7 @@ describe('row names', () => {
   });
 
   it('JSON keys follow the same rules', () => {
-    const d = parseJson(
+    const d = parseJSON(
       '[{"index": "a", "x": 1, "y": 2}, {"index": "b", "x": 3, "y": 5}, {"index": "c", "x": 4, "y": 7}]',
     );
     expect([d.columns, d.idColumn, d.ids]).toEqual([['x', 'y'], 'index', ['a', 'b', 'c']]);

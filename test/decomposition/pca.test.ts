@@ -5,11 +5,11 @@ import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
 import { type Dataset, featureMatrix } from '../../src/data/dataset.js';
 import {
-  type PcaJSON,
+  type PCAJSON,
   pca,
-  pcaAccumulator,
+  createPCAAccumulator,
   pcaFromJSON,
-  pcaFromMlPca,
+  pcaFromMlPCA,
 } from '../../src/decomposition/pca/index.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
@@ -516,12 +516,12 @@ describe('pca: zero-variance columns, bad values, options', () => {
   });
 });
 
-describe('pcaAccumulator', () => {
-  it('pcaAccumulator().add(chunks).finish() equals pca(X) to 1e-12, and merges', () => {
+describe('createPCAAccumulator', () => {
+  it('createPCAAccumulator().add(chunks).finish() equals pca(X) to 1e-12, and merges', () => {
     const x = randomData(3000, 12, 21, 12, 1000); // seed 21, mean 1000
     const one = pca(x, { components: 5, scale: true });
-    const a = pcaAccumulator().add(x.slice(0, 1)).add(x.slice(1, 700));
-    const b = pcaAccumulator().add(x.slice(700, 1901)).add(x.slice(1901));
+    const a = createPCAAccumulator().add(x.slice(0, 1)).add(x.slice(1, 700));
+    const b = createPCAAccumulator().add(x.slice(700, 1901)).add(x.slice(1901));
     const m = a.merge(b).finish({ components: 5, scale: true });
     expect(a.count).toBe(3000);
     expect(maxAbsDiff(m.mean, one.mean) / 1000).toBeLessThan(1e-15);
@@ -537,8 +537,8 @@ describe('pcaAccumulator', () => {
     expect(m.nSamples).toBe(3000);
   });
 
-  it('pcaAccumulator() fitted on iris chunks equals scikit-learn', () => {
-    const acc = pcaAccumulator();
+  it('createPCAAccumulator() fitted on iris chunks equals scikit-learn', () => {
+    const acc = createPCAAccumulator();
     const x = X('iris');
     for (let i = 0; i < 150; i += 37) acc.add(x.slice(i, i + 37));
     const m = acc.finish();
@@ -547,8 +547,8 @@ describe('pcaAccumulator', () => {
     expect(maxAbsDiff(m.components, ref.components)).toBeLessThan(1e-10);
   });
 
-  it('pcaAccumulator().add(chunk with NaN) names the row counted over all chunks', () => {
-    const acc = pcaAccumulator().add(X('iris').slice(0, 10));
+  it('createPCAAccumulator().add(chunk with NaN) names the row counted over all chunks', () => {
+    const acc = createPCAAccumulator().add(X('iris').slice(0, 10));
     const bad = X('iris')
       .slice(10, 20)
       .map((r) => r.slice());
@@ -556,9 +556,9 @@ describe('pcaAccumulator', () => {
     expect(() => acc.add(bad)).toThrow(/row 13, column 2/);
   });
 
-  it("pcaAccumulator().finish({solver: 'randomized', components}) equals the covariance solver and can be called again", () => {
+  it("createPCAAccumulator().finish({solver: 'randomized', components}) equals the covariance solver and can be called again", () => {
     const x = randomData(400, 30, 23, 30, -7);
-    const acc = pcaAccumulator().add(x);
+    const acc = createPCAAccumulator().add(x);
     const r = acc.finish({ solver: 'randomized', components: 3 });
     const c = acc.finish({ solver: 'covariance', components: 3 });
     expect(r.solver).toBe('randomized');
@@ -567,11 +567,11 @@ describe('pcaAccumulator', () => {
     expect(maxAbsDiff(r.explainedVarianceRatio, c.explainedVarianceRatio)).toBeLessThan(1e-14);
   });
 
-  it("pcaAccumulator().finish({solver: 'svd'}) throws an OptionError", () => {
-    const acc = pcaAccumulator().add(X('iris'));
+  it("createPCAAccumulator().finish({solver: 'svd'}) throws an OptionError", () => {
+    const acc = createPCAAccumulator().add(X('iris'));
     expect(() => acc.finish({ solver: 'svd' })).toThrow(OptionError);
     expect(() =>
-      pcaAccumulator()
+      createPCAAccumulator()
         .add([[1, 2, 3]])
         .add([[1, 2]]),
     ).toThrow(DataError);
@@ -582,7 +582,7 @@ describe('pca: JSON and ml-pca interop', () => {
   it('pcaFromJSON(JSON of pca(X)) transforms exactly as the fitted model', () => {
     const p = pca(X('wine'), { scale: true, components: 4, whiten: true });
     const text = JSON.stringify(p);
-    const json = JSON.parse(text) as PcaJSON;
+    const json = JSON.parse(text) as PCAJSON;
     expect(json.type).toBe('pca');
     expect('scores' in json).toBe(false);
     const q = pcaFromJSON(json);
@@ -591,7 +591,7 @@ describe('pca: JSON and ml-pca interop', () => {
     expect(Array.from(q.explainedVarianceRatio)).toEqual(Array.from(p.explainedVarianceRatio));
     expect(q.solver).toBe(p.solver);
     expect(JSON.stringify(q)).toBe(text);
-    expect(() => pcaFromJSON({ type: 'kmeans' } as unknown as PcaJSON)).toThrow(DataError);
+    expect(() => pcaFromJSON({ type: 'kmeans' } as unknown as PCAJSON)).toThrow(DataError);
   });
 
   for (const options of [{ scale: true }, { center: false, scale: true }, {}]) {
@@ -603,9 +603,9 @@ describe('pca: JSON and ml-pca interop', () => {
     });
   }
 
-  it('pcaFromMlPca(new PCA(X)) has our components, ratios and scores', () => {
+  it('pcaFromMlPCA(new PCA(X)) has our components, ratios and scores', () => {
     const ml = new PCA(X('iris'));
-    const m = pcaFromMlPca(ml, { nSamples: 150 });
+    const m = pcaFromMlPCA(ml, { nSamples: 150 });
     const p = pca(X('iris'));
     expect(maxAbsDiff(m.components, p.components)).toBeLessThan(1e-13);
     expect(maxAbsDiff(m.explainedVarianceRatio, p.explainedVarianceRatio)).toBeLessThan(1e-14);

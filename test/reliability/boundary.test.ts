@@ -4,11 +4,12 @@
  * - FeatureMatrix shapes (fast-check): {rows, cols, data} with every kind of wrong field (data
  *   too short or too long, fractional, negative, NaN or huge rows, data of strings, null) is a
  *   DataError from every engine; a consistent one is accepted (a plain number[] data as well).
- * - Hostile arguments (a table over src/index.ts): each function is called with valid arguments,
- *   then with each argument and each option field replaced by a hostile value (null, undefined,
- *   NaN, -1, 1.5, 2^53, 1e9, strings, objects, arrays, functions). The only outcomes allowed: a
- *   result, or a DataError/OptionError; never a TypeError, a RangeError or a stack overflow, and
- *   nothing that runs for long (limits such as nInit <= 10,000 are checked first).
+ * - Hostile arguments (a table over src/index.ts and src/advanced.ts): each function is called
+ *   with valid arguments, then with each argument and each option field replaced by a hostile
+ *   value (null, undefined, NaN, -1, 1.5, 2^53, 1e9, strings, objects, arrays, functions). The
+ *   only outcomes allowed: a result, or a DataError/OptionError; never a TypeError, a RangeError
+ *   or a stack overflow, and nothing that runs for long (limits such as nInit <= 10,000 are
+ *   checked first).
  * - Named cases: reversed k ranges, huge nInit, buildReport(null), buildReport(matrix),
  *   writeReport(path, null).
  *
@@ -20,9 +21,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Matrix } from 'ml-matrix';
 import { afterAll, describe, expect, it } from 'vitest';
-import * as cl from '../../src/index.js';
+import * as advanced from '../../src/advanced.js';
+import type { Dataset, FeatureMatrix, MatrixLike, Report } from '../../src/index.js';
+import * as main from '../../src/index.js';
 import { DataError, isUserError, OptionError } from '../../src/util/errors.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
+
+/** The whole public surface: the main entry and `clusterlens/advanced`. */
+const cl = { ...main, ...advanced };
 
 const SEED = Number(process.env.BOUNDARY_SEED ?? 20261205);
 console.log(`boundary properties: seed ${SEED} (BOUNDARY_SEED=${SEED} replays this run)`);
@@ -52,18 +58,18 @@ function outcome(f: () => unknown): 'ok' | 'user' | Error {
 
 /** The engines that take a matrix, each with options that fit a 6 x 2 matrix. */
 const ENGINES: [string, (m: unknown) => unknown][] = [
-  ['kmeans', (m) => cl.kmeans(m as cl.MatrixLike, { k: 1 })],
-  ['miniBatchKMeans', (m) => cl.miniBatchKMeans(m as cl.MatrixLike, { k: 1 })],
-  ['hclust', (m) => cl.hclust(m as cl.MatrixLike)],
-  ['pca', (m) => cl.pca(m as cl.MatrixLike)],
-  ['scale', (m) => cl.scale(m as cl.MatrixLike)],
-  ['pdist', (m) => cl.pdist(m as cl.MatrixLike)],
-  ['kmeansPlusPlus', (m) => cl.kmeansPlusPlus(m as cl.MatrixLike, { k: 1 })],
-  ['twoStage', (m) => cl.twoStage(m as cl.MatrixLike, { k: 1, centres: 2 })],
-  ['sampledHclust', (m) => cl.sampledHclust(m as cl.MatrixLike, { k: 1, sample: 2 })],
-  ['toRows', (m) => cl.toRows(m as cl.FeatureMatrix)],
-  ['toMlMatrix', (m) => cl.toMlMatrix(m as cl.FeatureMatrix)],
-  ['toDataset', (m) => cl.toDataset(m as cl.MatrixLike)],
+  ['kmeans', (m) => cl.kmeans(m as MatrixLike, { k: 1 })],
+  ['miniBatchKMeans', (m) => cl.miniBatchKMeans(m as MatrixLike, { k: 1 })],
+  ['hclust', (m) => cl.hclust(m as MatrixLike)],
+  ['pca', (m) => cl.pca(m as MatrixLike)],
+  ['scale', (m) => cl.scale(m as MatrixLike)],
+  ['pdist', (m) => cl.pdist(m as MatrixLike)],
+  ['kmeansPlusPlus', (m) => cl.kmeansPlusPlus(m as MatrixLike, { k: 1 })],
+  ['twoStage', (m) => cl.twoStage(m as MatrixLike, { k: 1, centres: 2 })],
+  ['sampledHclust', (m) => cl.sampledHclust(m as MatrixLike, { k: 1, sample: 2 })],
+  ['toRows', (m) => cl.toRows(m as FeatureMatrix)],
+  ['toMlMatrix', (m) => cl.toMlMatrix(m as FeatureMatrix)],
+  ['toDataset', (m) => cl.toDataset(m as MatrixLike)],
 ];
 
 describe('FeatureMatrix shapes (fast-check)', () => {
@@ -101,7 +107,7 @@ describe('FeatureMatrix shapes (fast-check)', () => {
           d.kind !== 'garbage' &&
           (d.value as ArrayLike<number>).length === rows * cols;
         if (valid) {
-          const fm = cl.toFeatureMatrix(m as cl.MatrixLike);
+          const fm = cl.toFeatureMatrix(m as MatrixLike);
           expect(fm.rows).toBe(rows);
           expect(fm.cols).toBe(cols);
           expect(Array.from(fm.data)).toEqual(Array.from(d.value as ArrayLike<number>));
@@ -162,7 +168,7 @@ describe('FeatureMatrix shapes (fast-check)', () => {
       }
     }
     // a consistent matrix whose data is a plain array is copied and fitted
-    const fit = cl.kmeans({ rows: 6, cols: 2, data: X.flat() } as unknown as cl.FeatureMatrix, {
+    const fit = cl.kmeans({ rows: 6, cols: 2, data: X.flat() } as unknown as FeatureMatrix, {
       k: 2,
     });
     expect(Array.from(fit.labels)).toEqual(Array.from(cl.kmeans(X, { k: 2 }).labels));
@@ -213,7 +219,7 @@ describe('hostile arguments to every public function', () => {
     toMlMatrix: () => [FM],
     toRows: () => [FM],
     parseCsv: () => ['a,b\n1,2\n', {}],
-    parseJson: () => ['[{"a":1}]', {}],
+    parseJSON: () => ['[{"a":1}]', {}],
     scale: () => [X, { method: 'standard' }],
     chooseK: () => [X, { k: [2, 3], gapReferences: 2, nInit: 2 }],
     kmeans: () => [X, { k: 2 }],
@@ -235,13 +241,13 @@ describe('hostile arguments to every public function', () => {
     hclust: () => [X, { method: 'ward' }],
     planLinkage: () => [100, 2, 'ward', 'auto', 1e9],
     resolveLinkageMethod: () => ['ward'],
-    fromLinkage: () => [tree.linkage],
+    hclustFromLinkage: () => [tree.linkage],
     sampledHclust: () => [X, { sample: 4, k: 2 }],
     twoStage: () => [X, { centres: 4, k: 2 }],
     pca: () => [X, {}],
     pcaFromJSON: () => [fitted.toJSON()],
-    pcaFromMlPca: () => [fitted.toMlPca()],
-    toMlPcaModel: () => [fitted],
+    pcaFromMlPCA: () => [fitted.toMlPca()],
+    toMlPCAModel: () => [fitted],
     buildReport: () => [ds, { k: 2 }],
     clusterColors: () => [3],
     clusterIds: () => [3],
@@ -352,7 +358,7 @@ describe('hostile arguments to every public function', () => {
     new Matrix(0, 0),
   ];
 
-  it('covers every function exported from src/index.ts that takes arguments', () => {
+  it('covers every function exported from src/index.ts and src/advanced.ts that takes arguments', () => {
     const skipped = new Set([
       // no arguments, or arguments that are not user data: the memory budget of the process
       // (its own module checks them), the logger, the streaming PCA class, type guards
@@ -364,9 +370,9 @@ describe('hostile arguments to every public function', () => {
       'parseSize',
       'setMemoryBudget',
       'setLogger',
-      'PcaAccumulator',
-      'pcaAccumulator',
-      'isPcaSolver',
+      'PCAAccumulator',
+      'createPCAAccumulator',
+      'isPCASolver',
       'isUserError',
       'DataError',
       'OptionError',
@@ -381,7 +387,7 @@ describe('hostile arguments to every public function', () => {
       'toCsv',
       'renderHtml',
       'loadCsv',
-      'loadJson',
+      'loadJSON',
       'loadDataset',
       'loadTable',
     ]);
@@ -477,8 +483,8 @@ describe('named cases', () => {
   });
 
   it('buildReport(null) is a DataError; buildReport(matrix) reports the matrix as columns x1..xd', () => {
-    expect(() => cl.buildReport(null as unknown as cl.Dataset)).toThrow(DataError);
-    expect(() => cl.buildReport(null as unknown as cl.Dataset)).toThrow(
+    expect(() => cl.buildReport(null as unknown as Dataset)).toThrow(DataError);
+    expect(() => cl.buildReport(null as unknown as Dataset)).toThrow(
       /The data of buildReport must be number\[\]\[\], an ml-matrix Matrix, a FeatureMatrix/,
     );
     const Y = Array.from({ length: 30 }, (_, i) => [(i % 3) * 5 + (i % 7) / 7, (i % 5) / 5]);
@@ -499,11 +505,11 @@ describe('named cases', () => {
   it('writeReport(path, null) and writeReport of a hand-made object are OptionErrors; nothing is written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clusterlens-boundary-'));
     const path = join(dir, 'r.html');
-    await expect(cl.writeReport(path, null as unknown as cl.Report)).rejects.toThrow(
+    await expect(cl.writeReport(path, null as unknown as Report)).rejects.toThrow(
       new OptionError('writeReport needs the report that buildReport returned. Got null instead.'),
     );
-    await expect(cl.writeReport(path, {} as cl.Report)).rejects.toThrow(OptionError);
-    await expect(cl.writeReport(null as unknown as string, {} as cl.Report)).rejects.toThrow(
+    await expect(cl.writeReport(path, {} as Report)).rejects.toThrow(OptionError);
+    await expect(cl.writeReport(null as unknown as string, {} as Report)).rejects.toThrow(
       /writeReport needs the path of the HTML file to write/,
     );
     const { readdirSync } = await import('node:fs');

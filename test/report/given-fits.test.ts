@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kmeans } from '../../src/cluster/kmeans/index.js';
 import { hclust } from '../../src/cluster/hclust/index.js';
-import { fromLinkage } from '../../src/cluster/hclust/tree.js';
+import { hclustFromLinkage } from '../../src/cluster/hclust/tree.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import { loadDataset } from '../../src/data/load.js';
 import { scale } from '../../src/data/scale.js';
@@ -73,9 +73,9 @@ describe('buildReport with fits made by the caller', () => {
     expect(b.kChoice?.recommended).toBe(a.kChoice?.recommended);
   });
 
-  it('a tree from fromLinkage is named as a given linkage matrix', () => {
+  it('a tree from hclustFromLinkage is named as a given linkage matrix', () => {
     const { scaled } = scale(iris, 'standard');
-    const tree = fromLinkage(hclust(scaled, { method: 'complete' }).linkage);
+    const tree = hclustFromLinkage(hclust(scaled, { method: 'complete' }).linkage);
     const report = buildReport(iris, { k: 3, hclust: tree });
     expect(report.analysis.hclust).toBe(tree);
     expect(report.document.subtitle).toContain('a given linkage matrix');

@@ -29,8 +29,9 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../../util/validate.js';
-import { type CutSpec, fromLinkage, type HClustResult, isHClustResult } from './tree.js';
+import { type CutSpec, hclustFromLinkage, type HClustResult, isHClustResult } from './tree.js';
 
 /** Options of `dendrogram`. */
 export interface DendrogramOptions {
@@ -87,13 +88,6 @@ const defaults = {
   cut: undefined as CutSpec | undefined,
 };
 
-/** The options without the keys whose value is undefined (so that they take their default). */
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}
-
 /** Lay out the dendrogram of a fitted hierarchy (or of a scipy linkage matrix). */
 export function dendrogram(
   tree: HClustResult | readonly (readonly number[])[],
@@ -101,13 +95,13 @@ export function dendrogram(
 ): DendrogramLayout {
   if (!Array.isArray(tree) && !isHClustResult(tree)) {
     throw new OptionError(
-      'dendrogram expects a tree made by hclust (or fromLinkage, twoStage, sampledHclust) or a ' +
+      'dendrogram expects a tree made by hclust (or hclustFromLinkage, twoStage, sampledHclust) or a ' +
         `linkage matrix (number[][]). Got ${tree === null ? 'null' : typeof tree} instead.`,
     );
   }
   checkKnownOptions('dendrogram', options, Object.keys(defaults));
   const o = { ...defaults, ...definedOnly(options) };
-  const h: HClustResult = Array.isArray(tree) ? fromLinkage(tree) : (tree as HClustResult);
+  const h: HClustResult = Array.isArray(tree) ? hclustFromLinkage(tree) : (tree as HClustResult);
   const { n, Z } = h;
   if (n < 2) throw new OptionError('dendrogram needs a tree of at least 2 points.');
   const mode = checkKeyword('dendrogram', 'truncateMode', o.truncateMode, [

@@ -103,6 +103,7 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../../util/validate.js';
 import {
   type DistanceInput,
@@ -242,13 +243,6 @@ const defaults: ResolvedHClustOptions = {
   weights: undefined,
 };
 
-/** The options without the keys whose value is undefined (so that they take their default). */
-function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}
-
 const EUCLIDEAN_ONLY: readonly LinkageMethod[] = ['centroid', 'median', 'ward', 'ward.D'];
 
 /** Largest number of elements of a typed array in Node 20 (V8 11). */
@@ -259,6 +253,13 @@ const MAX_TYPED_LENGTH = 2 ** 32;
  * matrix with `metric: 'precomputed'`). Returns scipy's linkage matrix and the tree operations.
  * Never mutates `X`. Throws `DataError` for NaN/Infinity/negative distances, `OptionError` for
  * invalid options or when the working memory would exceed `memoryLimit`.
+ *
+ * @example
+ * import { hclust } from 'clusterlens';
+ *
+ * const tree = hclust([[0, 0], [0, 1], [5, 5], [5, 6.5]], { method: 'average' });
+ * tree.cut({ k: 2 }); // => [0, 0, 1, 1]
+ * tree.linkage[0]; // => [0, 1, 1, 2]
  */
 export function hclust(
   X: MatrixLike | ArrayLike<number>,

@@ -17,15 +17,16 @@
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
 import { OptionError } from '../../util/errors.js';
 import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
-import { DEFAULT_SEED, RandomState } from '../../util/random.js';
-import { checkArgument, checkInteger, checkKnownOptions } from '../../util/validate.js';
+import { DEFAULT_SEED } from '../../util/random.js';
+import { sampleRows } from '../../util/sample.js';
+import { checkInteger, checkKnownOptions } from '../../util/validate.js';
 import type { Metric } from './distance.js';
 import { nearestLabels } from '../kmeans/index.js';
 import { type HClustOptions, hclust } from './index.js';
 import { cutSpecFromOptions, type HClustResult } from './tree.js';
 
 /** Options of `sampledHclust`. Give exactly one of `k` and `height`. */
-export interface SampledHclustOptions {
+export interface SampledHClustOptions {
   /** Number of rows in the sample, an integer >= 2. */
   sample: number;
   /** Linkage method (the names and aliases of `hclust`). Default: 'ward'. */
@@ -43,7 +44,7 @@ export interface SampledHclustOptions {
 }
 
 /** The result of `sampledHclust`. */
-export interface SampledHclustResult {
+export interface SampledHClustResult {
   /** Cluster of every row (0-based; the numbering of `tree.cut` on the sample). */
   labels: Int32Array;
   /** The tree of the sampled rows (leaf i is row `rows[i]`). */
@@ -56,21 +57,11 @@ export interface SampledHclustResult {
 
 const known = ['sample', 'method', 'metric', 'k', 'height', 'seed', 'memoryLimit'];
 
-/** A seeded sample of `size` distinct rows of 0..n-1, ascending (all rows when size >= n). */
-export function sampleRows(n: number, size: number, seed: number = DEFAULT_SEED): Int32Array {
-  const fn = 'sampleRows';
-  checkArgument.integer(fn, 'n', n, 0, 2 ** 31 - 1);
-  checkArgument.integer(fn, 'size', size, 0);
-  checkArgument.integer(fn, 'seed', seed, 0, 0xffffffff);
-  if (n <= size) return Int32Array.from({ length: n }, (_, i) => i);
-  return new RandomState(seed).choiceWithoutReplacement(n, size).sort();
-}
-
 /**
  * Hierarchical clustering of a seeded sample of `sample` rows (see the file header); the other
  * rows take the cluster of the nearest centroid. Never mutates `X`; deterministic for a seed.
  */
-export function sampledHclust(X: MatrixLike, options: SampledHclustOptions): SampledHclustResult {
+export function sampledHclust(X: MatrixLike, options: SampledHClustOptions): SampledHClustResult {
   checkKnownOptions('sampledHclust', options, known);
   const size = checkInteger('sampledHclust', 'sample', options.sample, 2);
   const seed = checkInteger('sampledHclust', 'seed', options.seed ?? DEFAULT_SEED, 0, 0xffffffff);

@@ -31,7 +31,7 @@ export interface Cophenetic {
 }
 
 /** R's `hclust` fields. */
-export interface RHclust {
+export interface RHClust {
   /** (n-1) x 2, 1-based: -i is point i, +k is the cluster of merge row k. */
   merge: number[][];
   height: number[];
@@ -92,7 +92,7 @@ export interface HClustResult {
    */
   toCluster(): Cluster;
   /** R's hclust `merge`, `height`, `order`. */
-  toR(): RHclust;
+  toR(): RHClust;
   /** Newick string; branch length = parent height - child height. Names default to '0'..'n-1'. */
   toNewick(names?: readonly string[]): string;
   /** {method, metric, n, linkage, order}. */
@@ -102,7 +102,7 @@ export interface HClustResult {
 /** The results `makeHClustResult` made: their Z and n are consistent by construction. */
 const madeHere = new WeakSet<object>();
 
-/** True if `x` is an `HClustResult` made by this library (hclust, fromLinkage, ...), not a copy. */
+/** True if `x` is an `HClustResult` made by this library (hclust, hclustFromLinkage, ...), not a copy. */
 export function isHClustResult(x: unknown): x is HClustResult {
   return typeof x === 'object' && x !== null && madeHere.has(x);
 }
@@ -146,7 +146,7 @@ function hclustResult(Z: Float64Array, n: number, info: HClustInfo): HClustResul
     toCluster(): Cluster {
       return toCluster(Z, n);
     },
-    toR(): RHclust {
+    toR(): RHClust {
       return toR(Z, n, order);
     },
     toNewick(names?: readonly string[]): string {
@@ -163,10 +163,10 @@ function hclustResult(Z: Float64Array, n: number, info: HClustInfo): HClustResul
  * Checks the convention: ids in range, each cluster used once and after it is formed, sizes
  * consistent, heights finite and non-negative.
  */
-export function fromLinkage(linkage: readonly (readonly number[])[]): HClustResult {
+export function hclustFromLinkage(linkage: readonly (readonly number[])[]): HClustResult {
   if (!Array.isArray(linkage) || linkage.length === 0) {
     throw new OptionError(
-      'fromLinkage expects the linkage matrix as an array of n - 1 rows [a, b, height, size] ' +
+      'hclustFromLinkage expects the linkage matrix as an array of n - 1 rows [a, b, height, size] ' +
         `(n >= 2). Got ${Array.isArray(linkage) ? 'an empty array' : linkage === null ? 'null' : typeof linkage} instead.`,
     );
   }
@@ -178,14 +178,14 @@ export function fromLinkage(linkage: readonly (readonly number[])[]): HClustResu
     const row = linkage[k]!;
     if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
       throw new OptionError(
-        `fromLinkage: row ${k} of the linkage matrix must be an array [a, b, height, size]; ` +
+        `hclustFromLinkage: row ${k} of the linkage matrix must be an array [a, b, height, size]; ` +
           `got ${row === null ? 'null' : typeof row}.`,
       );
     }
     const [a, b, h, s] = row as [number, number, number, number];
     const bad = (what: string): never => {
       throw new OptionError(
-        `fromLinkage: row ${k} of the linkage matrix ${what}; got [${Array.from(row as ArrayLike<unknown>, String).join(', ')}].`,
+        `hclustFromLinkage: row ${k} of the linkage matrix ${what}; got [${Array.from(row as ArrayLike<unknown>, String).join(', ')}].`,
       );
     };
     if ((row as ArrayLike<unknown>).length !== 4) bad('must have 4 values');
@@ -413,7 +413,7 @@ export function toCluster(Z: Float64Array, n: number): Cluster {
  * clusters in increasing order) is exactly Z's a < b, so merge row k is Z row k with point i as
  * -(i+1) and cluster n+j as j+1; R's order is the same pre-order as `order`, 1-based.
  */
-export function toR(Z: Float64Array, n: number, order: readonly number[]): RHclust {
+export function toR(Z: Float64Array, n: number, order: readonly number[]): RHClust {
   const merge: number[][] = new Array(n - 1);
   const height: number[] = new Array(n - 1);
   const id = (c: number) => (c < n ? -(c + 1) : c - n + 1);

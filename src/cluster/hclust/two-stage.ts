@@ -35,6 +35,7 @@ import {
   checkInteger,
   checkKeyword,
   checkKnownOptions,
+  definedOnly,
 } from '../../util/validate.js';
 import { kmeans } from '../kmeans/index.js';
 import { miniBatchKMeans } from '../kmeans/minibatch.js';
@@ -128,7 +129,7 @@ export function twoStage(X: MatrixLike, options: TwoStageOptions): TwoStageResul
   checkKnownOptions('twoStage', options, Object.keys(defaults));
   const o = {
     ...defaults,
-    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    ...definedOnly(options),
   } as typeof defaults;
   const m = checkInteger('twoStage', 'centres', o.centres, 2);
   const method = resolveLinkageMethod(o.method, 'twoStage');

@@ -59,6 +59,7 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../../util/validate.js';
 import { createLloydKernel, type LloydKernel } from './kernels.js';
 import {
@@ -67,9 +68,9 @@ import {
   KMEANS_INITS,
   type KMeansInitMethod,
   kmeansPlusPlusIndices,
-  pairwiseSum,
   randomInitIndices,
 } from './init.js';
+import { pairwiseSum } from '../../util/sum.js';
 
 /** The exact k-means algorithms ('auto' picks one; all give the same result). */
 export const KMEANS_ALGORITHMS = ['auto', 'hamerly', 'lloyd', 'elkan'] as const;
@@ -200,8 +201,11 @@ export interface KMeansRun {
  * k-means clustering of the rows of X. See the module comment for the exact rules.
  *
  * @example
- * const fit = kmeans([[1, 1], [1.2, 0.8], [8, 8], [8.1, 7.9]], {k: 2});
- * fit.labels; // Int32Array [0, 0, 1, 1] (or [1, 1, 0, 0], depending on the seed)
+ * import { kmeans } from 'clusterlens';
+ *
+ * const fit = kmeans([[1, 1], [1.2, 0.8], [8, 8], [8.1, 7.9]], { k: 2, seed: 0 });
+ * fit.labels; // => [0, 0, 1, 1]
+ * fit.centroids.length; // => 2
  */
 export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
   const fn = 'kmeans';
@@ -209,7 +213,7 @@ export function kmeans(X: MatrixLike, options: KMeansOptions): KMeansResult {
     throw new OptionError(`kmeans needs an options object with k. Got ${options} instead.`);
   }
   checkKnownOptions(fn, options, KNOWN);
-  const o = { ...defaults, ...stripUndefined(options) };
+  const o = { ...defaults, ...definedOnly(options) };
   const M = toFeatureMatrix(X, { fn, allowNonFinite: true });
   const { rows: n, cols: d } = M;
   const k = checkInteger(fn, 'k', o.k, 1);
@@ -397,12 +401,6 @@ function clusterRanges(M: FeatureMatrix, fit: KMeansResult): Float64Array {
       if (v > out[t + 1]!) out[t + 1] = v;
     }
   }
-  return out;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(o) as (keyof T)[]) if (o[key] !== undefined) out[key] = o[key];
   return out;
 }
 

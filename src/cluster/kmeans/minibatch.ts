@@ -55,6 +55,7 @@ import {
   checkKeyword,
   checkKnownOptions,
   checkNumber,
+  definedOnly,
 } from '../../util/validate.js';
 import { checkWeights, inertiaOf, meanVariance, nearestLabels } from './index.js';
 import { createGatherKernel, type GatherKernel } from './kernels.js';
@@ -64,9 +65,9 @@ import {
   KMEANS_INITS,
   type KMeansInitMethod,
   kmeansPlusPlusIndices,
-  pairwiseSum,
   randomInitIndices,
 } from './init.js';
+import { pairwiseSum } from '../../util/sum.js';
 
 /** Options of `miniBatchKMeans` and `createMiniBatchKMeans`. */
 export interface MiniBatchKMeansOptions {
@@ -198,19 +199,15 @@ function resolve(fn: string, options: MiniBatchKMeansOptions): Resolved {
   return o;
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(o) as (keyof T)[]) if (o[key] !== undefined) out[key] = o[key];
-  return out;
-}
-
 /**
  * Mini-batch k-means of the rows of X (see the module comment for the exact rules).
  *
  * @example
- * const model = miniBatchKMeans(rows, {k: 8, seed: 1});
- * model.labels; // Int32Array, one label per row
- * model.partialFit(moreRows); // one more step on new data
+ * const blobs = [[0, 0], [0, 1], [1, 0], [10, 10], [10, 11], [11, 10], [20, 0], [20, 1], [21, 0]];
+ * const model = miniBatchKMeans(blobs, { k: 3, seed: 1 });
+ * model.labels; // => [1, 1, 1, 2, 2, 2, 0, 0, 0]
+ * model.partialFit([[0, 0.5], [20, 0.5]]); // one more step on new data
+ * model.steps > 0; // => true
  */
 export function miniBatchKMeans(
   X: MatrixLike,

@@ -85,7 +85,7 @@ export class CovarianceAccumulator {
    * Add a chunk of rows. NaN or Infinity throws a `DataError` naming the row (counted over all
    * rows added so far) and the column.
    */
-  add(chunk: MatrixLike, fn = 'pcaAccumulator.add'): this {
+  add(chunk: MatrixLike, fn = 'PCAAccumulator.add'): this {
     const x = toFeatureMatrix(chunk, { fn, allowNonFinite: true });
     if (this.columns === undefined && isDataset(chunk)) this.columns = chunk.columns;
     this.checkShape(x.cols, fn);
@@ -106,7 +106,7 @@ export class CovarianceAccumulator {
 
   /** Add a chunk already known to hold only finite numbers. */
   addFinite(x: FeatureMatrix): this {
-    this.checkShape(x.cols, 'pcaAccumulator.add');
+    this.checkShape(x.cols, 'PCAAccumulator.add');
     for (let r0 = 0; r0 < x.rows; r0 += this.blockRows) {
       this.addBlock(x.data, r0, Math.min(this.blockRows, x.rows - r0));
     }
@@ -209,7 +209,7 @@ export class CovarianceAccumulator {
     if (this.cols < 0) this.init(other.cols);
     if (other.cols !== this.cols) {
       throw new DataError(
-        `pcaAccumulator.merge expects ${this.cols} columns; the other accumulator has ${other.cols}.`,
+        `PCAAccumulator.merge expects ${this.cols} columns; the other accumulator has ${other.cols}.`,
       );
     }
     if (this.columns === undefined) this.columns = other.columns;

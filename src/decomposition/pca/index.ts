@@ -39,7 +39,7 @@
  * Solvers (the result says which ran):
  * - 'covariance': one blocked pass accumulating C (see decomposition/pca/covariance.ts), then the symmetric
  *   eigendecomposition of the d x d matrix. O(n d^2 / 2 + 9 d^3) time, d^2 + one block of memory
- *   besides the data. Chunked data: `pcaAccumulator()`.
+ *   besides the data. Chunked data: `createPCAAccumulator()`.
  * - 'svd': the singular value decomposition of Z. When n >= d, Golub-Kahan-Reinsch on a centred
  *   copy (ml-matrix SVD; it does not square the condition number, but is slow: O(n d^2) with a
  *   large constant and n d memory). When n < d, through the n x n Gram matrix Z Z^T = U S^2 U^T,
@@ -51,12 +51,12 @@
  *   is below tolerance * lambda_1. `iterations` reports the block products. The basis holds at
  *   most max(3k + 20, min(n, d) / 4) vectors; when that is not enough (or the data has fewer free
  *   directions than k + 4) the fit forms C (or the Gram matrix) and runs seeded block subspace
- *   iteration on it instead (eigen.ts `topEigen`). `pcaAccumulator` has only C: subspace
+ *   iteration on it instead (eigen.ts `topEigen`). `createPCAAccumulator` has only C: subspace
  *   iteration. Needs `components` (a count), not `variance`.
  * - 'auto': 'randomized' when `components` is given, m = min(n, d) > 200 and
  *   components <= m / 10; otherwise 'covariance' when n >= d, else 'svd' (Gram).
  */
-import type { PCAModel as MlPcaModel } from 'ml-pca';
+import type { PCAModel as MlPCAModel } from 'ml-pca';
 import { Matrix, SVD } from 'ml-matrix';
 import {
   type FeatureMatrix,
@@ -87,16 +87,16 @@ import { createNormalKernel, createProjectKernel } from './kernels.js';
 /** The solvers of `pca`. */
 export const PCA_SOLVERS = ['auto', 'covariance', 'svd', 'randomized'] as const;
 /** A solver name, as an option. */
-export type PcaSolver = (typeof PCA_SOLVERS)[number];
+export type PCASolver = (typeof PCA_SOLVERS)[number];
 /** The solver that ran ('auto' resolved). */
-export type PcaFittedSolver = Exclude<PcaSolver, 'auto'>;
+export type PCAFittedSolver = Exclude<PCASolver, 'auto'>;
 /** True if `x` names a solver of `pca`. */
-export function isPcaSolver(x: unknown): x is PcaSolver {
+export function isPCASolver(x: unknown): x is PCASolver {
   return typeof x === 'string' && (PCA_SOLVERS as readonly string[]).includes(x);
 }
 
-/** Options of `pca` (and of `PcaAccumulator.finish`). */
-export interface PcaOptions {
+/** Options of `pca` (and of `PCAAccumulator.finish`). */
+export interface PCAOptions {
   /**
    * Number of components to keep, an integer in [1, min(n, d)]. Not together with `variance`.
    * Default: min(n, d) (all), unless `variance` is given.
@@ -116,7 +116,7 @@ export interface PcaOptions {
    */
   scale?: boolean;
   /** 'auto' | 'covariance' | 'svd' | 'randomized' (see the file header). Default: 'auto'. */
-  solver?: PcaSolver;
+  solver?: PCASolver;
   /** Divide each column of the scores by sqrt(explainedVariance) (unit variance). Default: false. */
   whiten?: boolean;
   /** Seed of the randomized solver's start block. Default: 0. */
@@ -127,19 +127,19 @@ export interface PcaOptions {
   maxIterations?: number;
 }
 
-interface ResolvedPcaOptions {
+interface ResolvedPCAOptions {
   components: number | undefined;
   variance: number | undefined;
   center: boolean;
   scale: boolean;
-  solver: PcaSolver;
+  solver: PCASolver;
   whiten: boolean;
   seed: number;
   tolerance: number;
   maxIterations: number;
 }
 
-const defaults: ResolvedPcaOptions = {
+const defaults: ResolvedPCAOptions = {
   components: undefined,
   variance: undefined,
   center: true,
@@ -160,7 +160,7 @@ const MAX_NAMED = 10;
 const PROJECT_BLOCK = 256;
 
 /** A fitted PCA model: everything needed to project new rows, and the fit's summary. */
-export interface PcaModel {
+export interface PCAModel {
   /** Principal axes, k x d; row c is the unit vector of component c, oriented by the sign rule. */
   readonly components: number[][];
   /** Variance along each component (eigenvalues of C, n - 1 denominator), length k. */
@@ -197,7 +197,7 @@ export interface PcaModel {
   readonly scaled: boolean;
   readonly whiten: boolean;
   /** The solver that ran. */
-  readonly solver: PcaFittedSolver;
+  readonly solver: PCAFittedSolver;
   /** Products with C in the randomized solver; 0 for the direct solvers. */
   readonly iterations: number;
   /** False when the randomized solver stopped at maxIterations (a warning says so). */
@@ -209,19 +209,19 @@ export interface PcaModel {
   /** Per row, the squared Euclidean distance between x and inverseTransform(transform(x)). */
   reconstructionError(X: MatrixLike): Float64Array;
   /** A plain JSON object (no scores); `pcaFromJSON` restores the model. */
-  toJSON(): PcaJSON;
-  /** The model in ml-pca 4's JSON format, for `PCA.load` (see `toMlPcaModel`). */
-  toMlPca(): MlPcaModel;
+  toJSON(): PCAJSON;
+  /** The model in ml-pca 4's JSON format, for `PCA.load` (see `toMlPCAModel`). */
+  toMlPca(): MlPCAModel;
 }
 
 /** The result of `pca`: the model plus the scores of the fitted rows. */
-export interface PcaResult extends PcaModel {
+export interface PCAResult extends PCAModel {
   /** n x k scores of the fitted rows (row-major, as every matrix of clusterlens). */
   readonly scores: FeatureMatrix;
 }
 
 /** The JSON form of a PCA model (`model.toJSON()`; `pcaFromJSON` reads it back exactly). */
-export interface PcaJSON {
+export interface PCAJSON {
   type: 'pca';
   version: 1;
   components: number[][];
@@ -239,13 +239,13 @@ export interface PcaJSON {
   center: boolean;
   scaled: boolean;
   whiten: boolean;
-  solver: PcaFittedSolver;
+  solver: PCAFittedSolver;
   iterations: number;
   converged: boolean;
 }
 
 /** What a fit produces, before it becomes a model. */
-interface PcaParts {
+interface PCAParts {
   /** k x d row-major, oriented. */
   components: Float64Array;
   k: number;
@@ -260,12 +260,12 @@ interface PcaParts {
   center: boolean;
   scaled: boolean;
   whiten: boolean;
-  solver: PcaFittedSolver;
+  solver: PCAFittedSolver;
   iterations: number;
   converged: boolean;
 }
 
-class FittedPca implements PcaModel {
+class FittedPca implements PCAModel {
   readonly components: number[][];
   readonly explainedVariance: Float64Array;
   readonly explainedVarianceRatio: Float64Array;
@@ -282,7 +282,7 @@ class FittedPca implements PcaModel {
   readonly center: boolean;
   readonly scaled: boolean;
   readonly whiten: boolean;
-  readonly solver: PcaFittedSolver;
+  readonly solver: PCAFittedSolver;
   readonly iterations: number;
   readonly converged: boolean;
   /** Components, k x d row-major, for the loops. */
@@ -292,7 +292,7 @@ class FittedPca implements PcaModel {
   /** Factor applied to score c: 1 / sqrt(lambda_c) when whitening (1 if lambda_c = 0), else 1. */
   readonly #scoreFactor: Float64Array;
 
-  constructor(p: PcaParts) {
+  constructor(p: PCAParts) {
     const { k, nFeatures: d } = p;
     this.#v = p.components;
     this.nComponents = k;
@@ -429,8 +429,8 @@ class FittedPca implements PcaModel {
     return x;
   }
 
-  toJSON(): PcaJSON {
-    const json: PcaJSON = {
+  toJSON(): PCAJSON {
+    const json: PCAJSON = {
       type: 'pca',
       version: 1,
       components: this.components.map((r) => r.slice()),
@@ -455,15 +455,15 @@ class FittedPca implements PcaModel {
     return json;
   }
 
-  toMlPca(): MlPcaModel {
-    return toMlPcaModel(this);
+  toMlPca(): MlPCAModel {
+    return toMlPCAModel(this);
   }
 }
 
-class FittedPcaWithScores extends FittedPca implements PcaResult {
+class FittedPcaWithScores extends FittedPca implements PCAResult {
   readonly scores: FeatureMatrix;
   /** `scores`, when given, are those of x already computed (see `scoresInDataUnits`). */
-  constructor(p: PcaParts, x: FeatureMatrix, scores?: FeatureMatrix) {
+  constructor(p: PCAParts, x: FeatureMatrix, scores?: FeatureMatrix) {
     super(p);
     this.scores = scores ?? this.project(x);
   }
@@ -474,7 +474,7 @@ class FittedPcaWithScores extends FittedPca implements PcaResult {
  * when they do not depend on the units (scaled columns, whitened scores). Centring xs instead of
  * X keeps x - mean finite for data that spans nearly the whole range of doubles.
  */
-function scoresInDataUnits(inner: PcaParts, xs: FeatureMatrix, unit: number): FeatureMatrix {
+function scoresInDataUnits(inner: PCAParts, xs: FeatureMatrix, unit: number): FeatureMatrix {
   const scores = new FittedPca(inner).project(xs);
   if (!inner.scaled && !inner.whiten) {
     const s = scores.data;
@@ -488,9 +488,13 @@ function scoresInDataUnits(inner: PcaParts, xs: FeatureMatrix, unit: number): Fe
  * or `Dataset`; not modified). See the file header for definitions, solvers and conventions.
  *
  * @example
- *   const {components, explainedVarianceRatio, scores} = pca(X, {components: 2, scale: true});
+ * import { pca } from 'clusterlens';
+ *
+ * const model = pca([[2, 0], [0, 1], [-2, 0], [0, -1]], { components: 2 });
+ * model.explainedVarianceRatio; // => [0.8, 0.2]
+ * model.components; // => [[1, 0], [0, 1]]
  */
-export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
+export function pca(X: MatrixLike, options: PCAOptions = {}): PCAResult {
   const o = resolveOptions('pca', options);
   const x = toFeatureMatrix(X, { fn: 'pca', allowNonFinite: true });
   const columns = isDataset(X) ? X.columns : undefined;
@@ -505,7 +509,7 @@ export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
   // narrower range [2^-60, 2^60]; a power of two changes no digit of the results.
   const unit = finiteUnitOf(x, 'pca', columns, { low: 2 ** -60, high: 2 ** 60 });
   const xs = unit === 1 ? x : { rows: n, cols: d, data: divideBy(x.data, unit) };
-  let parts: PcaParts | null = solver === 'randomized' ? fitKrylov(xs, o, columns) : null;
+  let parts: PCAParts | null = solver === 'randomized' ? fitKrylov(xs, o, columns) : null;
   if (parts !== null) {
     // fitted on the data by block Lanczos
   } else if (solver === 'covariance' || (solver === 'randomized' && n >= d)) {
@@ -533,7 +537,7 @@ export function pca(X: MatrixLike, options: PcaOptions = {}): PcaResult {
  * times unit; without scaling the variances times unit^2. A variance that this puts beyond the
  * range of normal doubles is a `DataError` (its value cannot be represented).
  */
-function inDataUnits(p: PcaParts, unit: number, x: FeatureMatrix): PcaParts {
+function inDataUnits(p: PCAParts, unit: number, x: FeatureMatrix): PCAParts {
   const mean = p.mean.map((v) => v * unit);
   if (p.scaled) {
     return { ...p, mean, scale: p.scale.map((v) => v * unit) };
@@ -553,10 +557,10 @@ function inDataUnits(p: PcaParts, unit: number, x: FeatureMatrix): PcaParts {
   return { ...p, mean, values, totalVariance };
 }
 
-function resolveOptions(fn: string, options: PcaOptions): ResolvedPcaOptions {
+function resolveOptions(fn: string, options: PCAOptions): ResolvedPCAOptions {
   checkKnownOptions(fn, options, KNOWN_OPTIONS);
-  const o: ResolvedPcaOptions = { ...defaults, ...options };
-  for (const key of KNOWN_OPTIONS as (keyof ResolvedPcaOptions)[]) {
+  const o: ResolvedPCAOptions = { ...defaults, ...options };
+  for (const key of KNOWN_OPTIONS as (keyof ResolvedPCAOptions)[]) {
     if (o[key] === undefined) (o as unknown as Record<string, unknown>)[key] = defaults[key];
   }
   if (o.components !== undefined) checkInteger(fn, 'components', o.components, 1);
@@ -582,7 +586,7 @@ function resolveOptions(fn: string, options: PcaOptions): ResolvedPcaOptions {
   return o;
 }
 
-function checkShape(fn: string, o: ResolvedPcaOptions, n: number, d: number): void {
+function checkShape(fn: string, o: ResolvedPCAOptions, n: number, d: number): void {
   if (d < 1) throw new DataError(`${fn} needs at least 1 column; got 0.`);
   if (n < 2)
     throw new DataError(`${fn} needs at least 2 rows (variances divide by n - 1); got ${n}.`);
@@ -595,7 +599,7 @@ function checkShape(fn: string, o: ResolvedPcaOptions, n: number, d: number): vo
 }
 
 /** The 'auto' rule of the file header. */
-function chooseSolver(o: ResolvedPcaOptions, n: number, d: number): PcaFittedSolver {
+function chooseSolver(o: ResolvedPCAOptions, n: number, d: number): PCAFittedSolver {
   if (o.solver !== 'auto') return o.solver;
   const m = Math.min(n, d);
   if (o.components !== undefined && m > 200 && o.components <= m / 10) return 'randomized';
@@ -613,7 +617,7 @@ function prepare(
   sumSquares: Float64Array,
   min: Float64Array,
   max: Float64Array,
-  o: ResolvedPcaOptions,
+  o: ResolvedPCAOptions,
   columns: string[] | undefined,
   quiet = false,
 ): { centre: Float64Array; divisor: Float64Array; constant: number[]; inert: number[] } {
@@ -640,7 +644,7 @@ function prepare(
 }
 
 /** The warning that names the inert columns (see `prepare`), if there are any. */
-function warnInert(inert: number[], o: ResolvedPcaOptions, columns: string[] | undefined): void {
+function warnInert(inert: number[], o: ResolvedPCAOptions, columns: string[] | undefined): void {
   if (inert.length > 0) {
     const names = inert
       .slice(0, MAX_NAMED)
@@ -664,10 +668,10 @@ function warnInert(inert: number[], o: ResolvedPcaOptions, columns: string[] | u
 /** The 'covariance' and 'randomized' (n >= d) fits, from accumulated moments. */
 function fitFromCovariance(
   acc: CovarianceAccumulator,
-  o: ResolvedPcaOptions,
-  solver: PcaFittedSolver,
+  o: ResolvedPCAOptions,
+  solver: PCAFittedSolver,
   columns: string[] | undefined,
-): PcaParts {
+): PCAParts {
   const n = acc.count;
   const d = acc.cols;
   const a = acc.symmetricComoment();
@@ -769,10 +773,10 @@ function fitFromCovariance(
 /** The 'svd' fits and 'randomized' when n < d, on a centred and scaled copy Z of the data. */
 function fitFromData(
   x: FeatureMatrix,
-  o: ResolvedPcaOptions,
-  solver: PcaFittedSolver,
+  o: ResolvedPCAOptions,
+  solver: PCAFittedSolver,
   columns: string[] | undefined,
-): PcaParts {
+): PCAParts {
   const { rows: n, cols: d } = x;
   const mo = columnMoments(x);
   const { centre, divisor, constant } = prepare(
@@ -874,9 +878,9 @@ const KRYLOV_BLOCK = 2;
  */
 function fitKrylov(
   x: FeatureMatrix,
-  o: ResolvedPcaOptions,
+  o: ResolvedPCAOptions,
   columns: string[] | undefined,
-): PcaParts | null {
+): PCAParts | null {
   const { rows: n, cols: d } = x;
   const k = o.components ?? Math.min(n, d);
   const b = KRYLOV_BLOCK;
@@ -1110,7 +1114,7 @@ function warnNotConverged(converged: boolean, iterations: number): void {
  * or every available component.
  */
 function selectCount(
-  o: ResolvedPcaOptions,
+  o: ResolvedPCAOptions,
   values: Float64Array,
   total: number,
   available: number,
@@ -1154,7 +1158,7 @@ function orient(v: Float64Array, k: number, d: number): Float64Array {
  * Solvers: 'auto' (= 'covariance', or 'randomized' by the rule of `pca`), 'covariance',
  * 'randomized'.
  */
-export class PcaAccumulator {
+export class PCAAccumulator {
   readonly #acc = new CovarianceAccumulator();
 
   /** Rows added so far. */
@@ -1164,19 +1168,19 @@ export class PcaAccumulator {
 
   /** Add a chunk (any `MatrixLike`; not modified). NaN/Infinity throw a `DataError`. */
   add(chunk: MatrixLike): this {
-    this.#acc.add(chunk, 'pcaAccumulator.add');
+    this.#acc.add(chunk, 'PCAAccumulator.add');
     return this;
   }
 
   /** Merge the rows of another accumulator into this one (the other is not modified). */
-  merge(other: PcaAccumulator): this {
+  merge(other: PCAAccumulator): this {
     this.#acc.merge(other.#acc);
     return this;
   }
 
   /** Fit the model of all the rows added so far. */
-  finish(options: PcaOptions = {}): PcaModel {
-    const fn = 'pcaAccumulator.finish';
+  finish(options: PCAOptions = {}): PCAModel {
+    const fn = 'PCAAccumulator.finish';
     const o = resolveOptions(fn, options);
     const n = this.#acc.count;
     const d = Math.max(this.#acc.cols, 0);
@@ -1193,13 +1197,13 @@ export class PcaAccumulator {
   }
 }
 
-/** A new, empty streaming PCA (see `PcaAccumulator`). */
-export function pcaAccumulator(): PcaAccumulator {
-  return new PcaAccumulator();
+/** A new, empty streaming PCA (see `PCAAccumulator`). */
+export function createPCAAccumulator(): PCAAccumulator {
+  return new PCAAccumulator();
 }
 
 /** Restore a model from `model.toJSON()` (or its `JSON.parse`d text). */
-export function pcaFromJSON(json: PcaJSON): PcaModel {
+export function pcaFromJSON(json: PCAJSON): PCAModel {
   const fn = 'pcaFromJSON';
   if (typeof json !== 'object' || json === null || json.type !== 'pca') {
     throw new DataError(`${fn} expects the object written by a PCA model's toJSON() (type 'pca').`);
@@ -1240,12 +1244,12 @@ export function pcaFromJSON(json: PcaJSON): PcaModel {
   });
 }
 
-/** The fields of a `PcaJSON`, each of its type: a `DataError` naming the first that is not. */
-function checkModelJson(fn: string, json: PcaJSON): void {
+/** The fields of a `PCAJSON`, each of its type: a `DataError` naming the first that is not. */
+function checkModelJson(fn: string, json: PCAJSON): void {
   const fail = (field: string, what: string): never => {
     throw new DataError(`${fn}: the field '${field}' of the model must be ${what}.`);
   };
-  const numbers = (field: keyof PcaJSON, value: unknown): void => {
+  const numbers = (field: keyof PCAJSON, value: unknown): void => {
     if (!Array.isArray(value) || value.some((v) => typeof v !== 'number')) {
       fail(field, 'an array of numbers');
     }
@@ -1267,7 +1271,7 @@ function checkModelJson(fn: string, json: PcaJSON): void {
   for (const field of ['center', 'scaled', 'whiten', 'converged'] as const) {
     if (typeof json[field] !== 'boolean') fail(field, 'true or false');
   }
-  if (!isPcaSolver(json.solver) || (json.solver as string) === 'auto') {
+  if (!isPCASolver(json.solver) || (json.solver as string) === 'auto') {
     fail('solver', `one of ${PCA_SOLVERS.filter((x) => x !== 'auto').join(', ')}`);
   }
   if (
@@ -1288,15 +1292,15 @@ function checkModelJson(fn: string, json: PcaJSON): void {
  * it matches `explainedVarianceRatio` only when every component was kept. Whitening is not
  * representable in that format (an `OptionError`).
  */
-export function toMlPcaModel(model: PcaModel): MlPcaModel {
+export function toMlPCAModel(model: PCAModel): MlPCAModel {
   if (!(model instanceof FittedPca)) {
     throw new OptionError(
-      'toMlPcaModel expects a model made by pca, pcaFromJSON, pcaFromMlPca or ' +
-        `pcaAccumulator().finish(). Got ${model === null ? 'null' : typeof model} instead.`,
+      'toMlPCAModel expects a model made by pca, pcaFromJSON, pcaFromMlPCA or ' +
+        `createPCAAccumulator().finish(). Got ${model === null ? 'null' : typeof model} instead.`,
     );
   }
   if (model.whiten) {
-    throw new OptionError('toMlPcaModel: ml-pca has no whitening; fit with whiten=false.');
+    throw new OptionError('toMlPCAModel: ml-pca has no whitening; fit with whiten=false.');
   }
   const d = model.nFeatures;
   const k = model.nComponents;
@@ -1320,20 +1324,20 @@ export function toMlPcaModel(model: PcaModel): MlPcaModel {
  * The explained-variance ratio is over the eigenvalues in the model (all of them for ml-pca's
  * SVD and covariance methods). Models with `excludedFeatures` are not supported.
  */
-export function pcaFromMlPca(
-  model: MlPcaModel | { toJSON(): MlPcaModel },
+export function pcaFromMlPCA(
+  model: MlPCAModel | { toJSON(): MlPCAModel },
   options: { nSamples?: number } = {},
-): PcaModel {
-  const fn = 'pcaFromMlPca';
+): PCAModel {
+  const fn = 'pcaFromMlPCA';
   if (typeof model !== 'object' || model === null) {
     throw new DataError(`${fn} expects an ml-pca model (name 'PCA') or a PCA with toJSON().`);
   }
   checkKnownOptions(fn, options, ['nSamples']);
   if (options.nSamples !== undefined) checkInteger(fn, 'nSamples', options.nSamples, 1);
-  const m: MlPcaModel =
+  const m: MlPCAModel =
     'name' in model || typeof (model as { toJSON?: unknown }).toJSON !== 'function'
-      ? (model as MlPcaModel)
-      : (model as { toJSON(): MlPcaModel }).toJSON();
+      ? (model as MlPCAModel)
+      : (model as { toJSON(): MlPCAModel }).toJSON();
   if (typeof m !== 'object' || m === null || m.name !== 'PCA') {
     throw new DataError(`${fn} expects an ml-pca model (name 'PCA').`);
   }

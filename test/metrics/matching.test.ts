@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crossTable, hungarian, matchClusters, relabel } from '../../src/charts/match.js';
+import { crossTable, hungarian, matchClusters, relabel } from '../../src/metrics/matching.js';
 import { RandomState } from '../../src/util/random.js';
 
 function permutations(n: number): number[][] {
