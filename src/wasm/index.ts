@@ -13,6 +13,7 @@ export {
   compiled,
   fallbackCount,
   instantiate,
+  kernelCount,
   PAGE,
   setSimdEnabled,
   simdSupported,

@@ -18,6 +18,7 @@ const MAX_PAGES = 65536;
 let supported: boolean | undefined;
 let enabled = true;
 let fallbacks = 0;
+let kernels = 0;
 
 /**
  * Turn the WebAssembly kernels off (false) or on again; returns the previous setting. For tests
@@ -66,7 +67,14 @@ export function instantiate(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
 ): WebAssembly.Instance {
-  return new WebAssembly.Instance(module, { env: { memory } });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  kernels++;
+  return instance;
+}
+
+/** Count a kernel that runs on an instance taken from the pool (pool.ts). */
+export function reused(): void {
+  kernels++;
 }
 
 /**
@@ -91,6 +99,15 @@ export function allocate(bytes: number, kernel: string): WebAssembly.Memory | nu
 function fellBack(kernel: string, why: string): void {
   fallbacks++;
   debug(`${kernel}: JavaScript instead of WebAssembly: ${why}`);
+}
+
+/**
+ * How many kernels were set up to run in WebAssembly (instantiated, or taken from the pool) since
+ * the process started; tests check that it moves while they compare a kernel with its
+ * JavaScript twin. @internal
+ */
+export function kernelCount(): number {
+  return kernels;
 }
 
 /**

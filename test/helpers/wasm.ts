@@ -3,7 +3,7 @@
  * numbers of their JavaScript twins, and a comparison only means something if the kernels ran.
  */
 import { expect } from 'vitest';
-import { fallbackCount, setSimdEnabled, simdSupported } from '../../src/wasm/index.js';
+import { fallbackCount, kernelCount, setSimdEnabled, simdSupported } from '../../src/wasm/index.js';
 
 /** `fn` with the WebAssembly kernels off (their JavaScript twins run), the setting restored. */
 export function withoutWasm<T>(fn: () => T): T {
@@ -17,14 +17,16 @@ export function withoutWasm<T>(fn: () => T): T {
 
 /**
  * `fn` with the WebAssembly kernels, then without. With them, the runtime must have WebAssembly
- * SIMD and no kernel may fall back to JavaScript for want of memory (a kernel that does not
- * compile throws): every kernel `fn` asks for runs in WebAssembly.
+ * SIMD, at least one kernel must run, and none may fall back to JavaScript for want of memory (a
+ * kernel that does not compile throws): every kernel `fn` asks for runs in WebAssembly.
  */
 export function withAndWithoutWasm<T>(fn: () => T): { wasm: T; js: T } {
   expect(simdSupported()).toBe(true);
   const before = fallbackCount();
+  const ran = kernelCount();
   const wasm = fn();
   expect(fallbackCount(), 'a kernel fell back to JavaScript').toBe(before);
+  expect(kernelCount(), 'no WebAssembly kernel ran').toBeGreaterThan(ran);
   return { wasm, js: withoutWasm(fn) };
 }
 
