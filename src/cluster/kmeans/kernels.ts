@@ -91,7 +91,7 @@ const SWAP_LANES = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7
  * ROW[r] (row addresses), XS[r] (splats), CV, E.
  */
 function blockDistances(
-  emit: (...parts: number[][]) => void,
+  code: Code,
   R: number,
   pairs: number,
   l: {
@@ -108,29 +108,30 @@ function blockDistances(
     ACC: number;
   },
 ): void {
+  const emit = code.emit;
   for (let r = 0; r < R; r++) {
     emit(get(l.x), get(l.i), i32(r), I32_ADD, get(l.d), I32_MUL, i32(3), I32_SHL, I32_ADD);
     emit(set(l.ROW[r]!));
     for (let c = 0; c < pairs; c++) emit(V128_ZERO, set(l.ACC + r * pairs + c));
   }
   emit(get(l.ct), set(l.q), i32(0), set(l.j));
-  emit(BLOCK, LOOP);
-  emit(get(l.j), get(l.d), I32_LT_U, I32_EQZ, brIf(1));
-  for (let r = 0; r < R; r++) {
-    emit(get(l.ROW[r]!), get(l.j), i32(3), I32_SHL, I32_ADD, load64Splat(), set(l.XS[r]!));
-  }
-  for (let c = 0; c < pairs; c++) {
-    emit(get(l.q), v128Load(c * 16), set(l.CV));
+  code.loop(() => {
+    emit(get(l.j), get(l.d), I32_LT_U, I32_EQZ, brIf(1));
     for (let r = 0; r < R; r++) {
-      // acc = (x - c)^2 + acc, two centres per lane pair
-      const acc = l.ACC + r * pairs + c;
-      emit(get(l.XS[r]!), get(l.CV), F64X2_SUB, tee(l.E), get(l.E), F64X2_MUL);
-      emit(get(acc), F64X2_ADD, set(acc));
+      emit(get(l.ROW[r]!), get(l.j), i32(3), I32_SHL, I32_ADD, load64Splat(), set(l.XS[r]!));
     }
-  }
-  emit(get(l.q), i32(pairs * 16), I32_ADD, set(l.q));
-  emit(get(l.j), i32(1), I32_ADD, set(l.j), br(0));
-  emit(END, END);
+    for (let c = 0; c < pairs; c++) {
+      emit(get(l.q), v128Load(c * 16), set(l.CV));
+      for (let r = 0; r < R; r++) {
+        // acc = (x - c)^2 + acc, two centres per lane pair
+        const acc = l.ACC + r * pairs + c;
+        emit(get(l.XS[r]!), get(l.CV), F64X2_SUB, tee(l.E), get(l.E), F64X2_MUL);
+        emit(get(acc), F64X2_ADD, set(acc));
+      }
+    }
+    emit(get(l.q), i32(pairs * 16), I32_ADD, set(l.q));
+    emit(get(l.j), i32(1), I32_ADD, set(l.j), br(0));
+  });
 }
 
 /**
@@ -158,7 +159,7 @@ function passFunc(k: number, weighted: boolean): Func {
   const emit = code.emit;
   /** Rows i .. i+R-1 (R = 1 or 2): each centre pair is loaded once for the R rows. */
   const rows = (R: number) => {
-    blockDistances(emit, R, pairs, { ...P, ...L, ROW, XS, CV, E, ACC });
+    blockDistances(code, R, pairs, { ...P, ...L, ROW, XS, CV, E, ACC });
     for (let r = 0; r < R; r++) {
       // nearest centre, lowest index on ties: the minimum in both lanes (pairwise tree of
       // pmin, then the lanes swapped), then the first centre equal to it, from the byte mask
@@ -205,13 +206,13 @@ function passFunc(k: number, weighted: boolean): Func {
       const timesScalar = weighted ? [...get(WV), ...f64x2Lane(0), ...F64_MUL] : [];
       emit(get(P.sums), get(L.best), get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(A.qs));
       emit(get(ROW[r]!), set(A.pa), i32(0), set(L.j));
-      emit(BLOCK, LOOP);
-      emit(get(L.j), i32(1), I32_ADD, get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-      emit(get(A.qs), get(A.qs), v128Load(), get(A.pa), v128Load(), times, F64X2_ADD);
-      emit(v128Store(), get(A.qs), i32(16), I32_ADD, set(A.qs));
-      emit(get(A.pa), i32(16), I32_ADD, set(A.pa));
-      emit(get(L.j), i32(2), I32_ADD, set(L.j), br(0));
-      emit(END, END);
+      code.loop(() => {
+        emit(get(L.j), i32(1), I32_ADD, get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+        emit(get(A.qs), get(A.qs), v128Load(), get(A.pa), v128Load(), times, F64X2_ADD);
+        emit(v128Store(), get(A.qs), i32(16), I32_ADD, set(A.qs));
+        emit(get(A.pa), i32(16), I32_ADD, set(A.pa));
+        emit(get(L.j), i32(2), I32_ADD, set(L.j), br(0));
+      });
       emit(get(L.j), get(P.d), I32_LT_U, IF);
       emit(get(A.qs), get(A.qs), f64Load(), get(A.pa), f64Load(), timesScalar, F64_ADD);
       emit(f64Store(), END);
@@ -221,11 +222,11 @@ function passFunc(k: number, weighted: boolean): Func {
     }
   };
   emit(i32(0), set(L.i), i32(0), set(L.changed));
-  emit(BLOCK, LOOP);
-  emit(get(L.i), i32(1), I32_ADD, get(P.n), I32_LT_U, I32_EQZ, brIf(1));
-  rows(2);
-  emit(get(L.i), i32(2), I32_ADD, set(L.i), br(0));
-  emit(END, END);
+  code.loop(() => {
+    emit(get(L.i), i32(1), I32_ADD, get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+    rows(2);
+    emit(get(L.i), i32(2), I32_ADD, set(L.i), br(0));
+  });
   emit(get(L.i), get(P.n), I32_LT_U, IF);
   rows(1);
   emit(END);
@@ -384,7 +385,7 @@ function candidatesFunc(L: number): Func {
   const code = new Code();
   const emit = code.emit;
   const rows = (R: number) => {
-    blockDistances(emit, R, pairs, { ...P, ...Lc, ROW, XS, CV, E, ACC });
+    blockDistances(code, R, pairs, { ...P, ...Lc, ROW, XS, CV, E, ACC });
     for (let r = 0; r < R; r++) {
       emit(get(Lc.i), i32(r), I32_ADD, i32(3), I32_SHL, tee(Lc.o));
       emit(get(P.closest), I32_ADD, load64Splat(), set(CL));
@@ -397,11 +398,11 @@ function candidatesFunc(L: number): Func {
     }
   };
   emit(get(P.n), i32(3), I32_SHL, set(Lc.stride), i32(0), set(Lc.i));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.i), i32(1), I32_ADD, get(P.n), I32_LT_U, I32_EQZ, brIf(1));
-  rows(2);
-  emit(get(Lc.i), i32(2), I32_ADD, set(Lc.i), br(0));
-  emit(END, END);
+  code.loop(() => {
+    emit(get(Lc.i), i32(1), I32_ADD, get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+    rows(2);
+    emit(get(Lc.i), i32(2), I32_ADD, set(Lc.i), br(0));
+  });
   emit(get(Lc.i), get(P.n), I32_LT_U, IF);
   rows(1);
   emit(END);

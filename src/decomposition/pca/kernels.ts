@@ -51,7 +51,7 @@ import { columnMoments } from './covariance.js';
 
 const { I32_EQZ, I32_LT_U, I32_GT_U, I32_GE_U, I32_ADD, I32_MUL, I32_AND } = op;
 const { F64_ADD, F64_CONVERT_I32_U, V128_ZERO, F64X2_SPLAT, F64X2_ADD, F64X2_SUB } = op;
-const { F64X2_MUL, F64X2_DIV, F64X2_PMIN, F64X2_PMAX, BLOCK, LOOP, END } = op;
+const { F64X2_MUL, F64X2_DIV, F64X2_PMIN, F64X2_PMAX } = op;
 /** f64.load then f64x2.splat: one scalar broadcast to both lanes. */
 const splatLoad = (offset: number) => [...f64Load(offset), ...F64X2_SPLAT];
 
@@ -98,20 +98,20 @@ function tile(
   const emit = code.emit;
   for (let a = 0; a < R * C; a++) emit(V128_ZERO, set(f.acc + a));
   emit(i32(0), set(f.t));
-  emit(BLOCK, LOOP);
-  emit(get(f.t), len, I32_LT_U, I32_EQZ, brIf(1));
-  for (let ri = 0; ri < R; ri++) emit(get(f.pa), splatLoad(ri * aRow), set(f.spl + ri));
-  for (let c = 0; c < C; c++) {
-    emit(get(f.pb), v128Load(c * 16), set(f.vb));
-    for (let ri = 0; ri < R; ri++) {
-      const acc = f.acc + ri * C + c;
-      emit(get(f.spl + ri), get(f.vb), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+  code.loop(() => {
+    emit(get(f.t), len, I32_LT_U, I32_EQZ, brIf(1));
+    for (let ri = 0; ri < R; ri++) emit(get(f.pa), splatLoad(ri * aRow), set(f.spl + ri));
+    for (let c = 0; c < C; c++) {
+      emit(get(f.pb), v128Load(c * 16), set(f.vb));
+      for (let ri = 0; ri < R; ri++) {
+        const acc = f.acc + ri * C + c;
+        emit(get(f.spl + ri), get(f.vb), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+      }
     }
-  }
-  emit(get(f.pa), i32(aStep), I32_ADD, set(f.pa));
-  emit(get(f.pb), i32(bStep), I32_ADD, set(f.pb));
-  emit(get(f.t), i32(1), I32_ADD, set(f.t), br(0));
-  emit(END, END);
+    emit(get(f.pa), i32(aStep), I32_ADD, set(f.pa));
+    emit(get(f.pb), i32(bStep), I32_ADD, set(f.pb));
+    emit(get(f.t), i32(1), I32_ADD, set(f.t), br(0));
+  });
   for (let ri = 0; ri < R; ri++) {
     for (let c = 0; c < C; c++)
       emit(get(f.po), get(f.acc + ri * C + c), v128Store(ri * oRow + c * 16));
@@ -144,23 +144,23 @@ function gramFunc(dp: number): Func {
   const row = dp * 8;
   /** Tiles of R rows while i0 + R <= dp. */
   const rowTiles = (R: number) => {
-    emit(BLOCK, LOOP);
-    emit(get(f.i0), i32(R), I32_ADD, i32(dp), I32_GT_U, brIf(1));
-    emit(get(f.i0), i32(-2), I32_AND, set(f.jp));
-    for (const C of [GRAM_PAIRS, 1]) {
-      emit(BLOCK, LOOP);
-      emit(get(f.jp), i32(2 * C), I32_ADD, i32(dp), I32_GT_U, brIf(1));
-      // pa = z + 8 i0, pb = z + 8 jp, po = s + 8 (i0 dp + jp)
-      emit(get(P.z), get(f.i0), i32(8), I32_MUL, I32_ADD, set(f.pa));
-      emit(get(P.z), get(f.jp), i32(8), I32_MUL, I32_ADD, set(f.pb));
-      emit(get(P.s), get(f.i0), i32(row), I32_MUL, I32_ADD);
-      emit(get(f.jp), i32(8), I32_MUL, I32_ADD, set(f.po));
-      emit(tile(f, R, C, get(P.b), 8, row, row, row));
-      emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
-      emit(END, END);
-    }
-    emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
-    emit(END, END);
+    code.loop(() => {
+      emit(get(f.i0), i32(R), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+      emit(get(f.i0), i32(-2), I32_AND, set(f.jp));
+      for (const C of [GRAM_PAIRS, 1]) {
+        code.loop(() => {
+          emit(get(f.jp), i32(2 * C), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+          // pa = z + 8 i0, pb = z + 8 jp, po = s + 8 (i0 dp + jp)
+          emit(get(P.z), get(f.i0), i32(8), I32_MUL, I32_ADD, set(f.pa));
+          emit(get(P.z), get(f.jp), i32(8), I32_MUL, I32_ADD, set(f.pb));
+          emit(get(P.s), get(f.i0), i32(row), I32_MUL, I32_ADD);
+          emit(get(f.jp), i32(8), I32_MUL, I32_ADD, set(f.po));
+          emit(tile(f, R, C, get(P.b), 8, row, row, row));
+          emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
+        });
+      }
+      emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
+    });
   };
   emit(i32(0), set(f.i0));
   rowTiles(GRAM_ROWS);
@@ -180,23 +180,23 @@ function projectFunc(d: number, kp: number): Func {
   const emit = code.emit;
   const MUL = I32_MUL;
   const rowTiles = (R: number) => {
-    emit(BLOCK, LOOP);
-    emit(get(f.i0), i32(R), I32_ADD, get(P.b), I32_GT_U, brIf(1));
-    emit(i32(0), set(f.jp));
-    for (const C of [PROJECT_PAIRS, 1]) {
-      emit(BLOCK, LOOP);
-      emit(get(f.jp), i32(2 * C), I32_ADD, i32(kp), I32_GT_U, brIf(1));
-      // pa = z + 8 d i0, pb = vt + 8 jp, po = out + 8 (i0 kp + jp)
-      emit(get(P.z), get(f.i0), i32(8 * d), MUL, I32_ADD, set(f.pa));
-      emit(get(P.vt), get(f.jp), i32(8), MUL, I32_ADD, set(f.pb));
-      emit(get(P.out), get(f.i0), i32(8 * kp), MUL, I32_ADD);
-      emit(get(f.jp), i32(8), MUL, I32_ADD, set(f.po));
-      emit(tile(f, R, C, i32(d), 8 * d, 8, 8 * kp, 8 * kp));
-      emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
-      emit(END, END);
-    }
-    emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
-    emit(END, END);
+    code.loop(() => {
+      emit(get(f.i0), i32(R), I32_ADD, get(P.b), I32_GT_U, brIf(1));
+      emit(i32(0), set(f.jp));
+      for (const C of [PROJECT_PAIRS, 1]) {
+        code.loop(() => {
+          emit(get(f.jp), i32(2 * C), I32_ADD, i32(kp), I32_GT_U, brIf(1));
+          // pa = z + 8 d i0, pb = vt + 8 jp, po = out + 8 (i0 kp + jp)
+          emit(get(P.z), get(f.i0), i32(8 * d), MUL, I32_ADD, set(f.pa));
+          emit(get(P.vt), get(f.jp), i32(8), MUL, I32_ADD, set(f.pb));
+          emit(get(P.out), get(f.i0), i32(8 * kp), MUL, I32_ADD);
+          emit(get(f.jp), i32(8), MUL, I32_ADD, set(f.po));
+          emit(tile(f, R, C, i32(d), 8 * d, 8, 8 * kp, 8 * kp));
+          emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
+        });
+      }
+      emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
+    });
   };
   emit(i32(0), set(f.i0));
   rowTiles(PROJECT_ROWS);
@@ -224,36 +224,36 @@ function prepFunc(d: number, dp: number): Func {
   const emit = code.emit;
   const MUL = I32_MUL;
   emit(i32(0), set(Lc.j));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.j), i32(dp), I32_GE_U, brIf(1));
-  // st pointer of the pair: st + 8 j
-  emit(V128_ZERO, set(Lc.sum));
-  emit(get(P.st), get(Lc.j), i32(8), MUL, I32_ADD, tee(Lc.m), v128Load(dp * 8), set(Lc.lo));
-  emit(get(Lc.m), v128Load(2 * dp * 8), set(Lc.hi));
-  emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px), i32(0), set(Lc.r));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
-  emit(get(Lc.sum), get(Lc.px), v128Load(0), tee(Lc.v), F64X2_ADD, set(Lc.sum));
-  emit(get(Lc.lo), get(Lc.v), F64X2_PMIN, set(Lc.lo));
-  emit(get(Lc.hi), get(Lc.v), F64X2_PMAX, set(Lc.hi));
-  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
-  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
-  emit(END, END);
-  emit(get(Lc.m), get(Lc.lo), v128Store(dp * 8), get(Lc.m), get(Lc.hi), v128Store(2 * dp * 8));
-  emit(get(Lc.sum), get(P.b), F64_CONVERT_I32_U, F64X2_SPLAT, F64X2_DIV, set(Lc.sum));
-  emit(get(Lc.m), get(Lc.sum), v128Store(0));
-  // z[r][j..j+1] = x[r][j..j+1] - mean
-  emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px));
-  emit(get(P.z), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.pz), i32(0), set(Lc.r));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
-  emit(get(Lc.pz), get(Lc.px), v128Load(0), get(Lc.sum), F64X2_SUB, v128Store(0));
-  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
-  emit(get(Lc.pz), i32(dp * 8), I32_ADD, set(Lc.pz));
-  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
-  emit(END, END);
-  emit(get(Lc.j), i32(2), I32_ADD, set(Lc.j), br(0));
-  emit(END, END);
+  code.loop(() => {
+    emit(get(Lc.j), i32(dp), I32_GE_U, brIf(1));
+    // st pointer of the pair: st + 8 j
+    emit(V128_ZERO, set(Lc.sum));
+    emit(get(P.st), get(Lc.j), i32(8), MUL, I32_ADD, tee(Lc.m), v128Load(dp * 8), set(Lc.lo));
+    emit(get(Lc.m), v128Load(2 * dp * 8), set(Lc.hi));
+    emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px), i32(0), set(Lc.r));
+    code.loop(() => {
+      emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+      emit(get(Lc.sum), get(Lc.px), v128Load(0), tee(Lc.v), F64X2_ADD, set(Lc.sum));
+      emit(get(Lc.lo), get(Lc.v), F64X2_PMIN, set(Lc.lo));
+      emit(get(Lc.hi), get(Lc.v), F64X2_PMAX, set(Lc.hi));
+      emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+      emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+    });
+    emit(get(Lc.m), get(Lc.lo), v128Store(dp * 8), get(Lc.m), get(Lc.hi), v128Store(2 * dp * 8));
+    emit(get(Lc.sum), get(P.b), F64_CONVERT_I32_U, F64X2_SPLAT, F64X2_DIV, set(Lc.sum));
+    emit(get(Lc.m), get(Lc.sum), v128Store(0));
+    // z[r][j..j+1] = x[r][j..j+1] - mean
+    emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px));
+    emit(get(P.z), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.pz), i32(0), set(Lc.r));
+    code.loop(() => {
+      emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+      emit(get(Lc.pz), get(Lc.px), v128Load(0), get(Lc.sum), F64X2_SUB, v128Store(0));
+      emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+      emit(get(Lc.pz), i32(dp * 8), I32_ADD, set(Lc.pz));
+      emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+    });
+    emit(get(Lc.j), i32(2), I32_ADD, set(Lc.j), br(0));
+  });
   return func('prep', fr, code);
 }
 
@@ -270,16 +270,16 @@ function scaleFunc(d: number, dp: number): Func {
   const code = new Code();
   const emit = code.emit;
   emit(get(P.x), set(Lc.px), get(P.z), set(Lc.pz), i32(0), set(Lc.r));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
-  for (let j = 0; j < dp; j += 2) {
-    emit(get(Lc.pz), get(Lc.px), v128Load(j * 8), get(P.ms), v128Load(j * 8), F64X2_SUB);
-    emit(get(P.ms), v128Load((dp + j) * 8), F64X2_MUL, v128Store(j * 8));
-  }
-  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
-  emit(get(Lc.pz), i32(d * 8), I32_ADD, set(Lc.pz));
-  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
-  emit(END, END);
+  code.loop(() => {
+    emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+    for (let j = 0; j < dp; j += 2) {
+      emit(get(Lc.pz), get(Lc.px), v128Load(j * 8), get(P.ms), v128Load(j * 8), F64X2_SUB);
+      emit(get(P.ms), v128Load((dp + j) * 8), F64X2_MUL, v128Store(j * 8));
+    }
+    emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+    emit(get(Lc.pz), i32(d * 8), I32_ADD, set(Lc.pz));
+    emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+  });
   return func('scale', fr, code);
 }
 
@@ -463,42 +463,42 @@ function nprojectFunc(dp: number, wp: number): Func {
   const emit = code.emit;
   const MUL = I32_MUL;
   const rowTiles = (rows: number) => {
-    emit(BLOCK, LOOP);
-    emit(get(L.i0), i32(rows), I32_ADD, get(P.rb), I32_GT_U, brIf(1));
-    emit(i32(0), set(L.c0));
-    emit(BLOCK, LOOP);
-    emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
-    for (let a = 0; a < rows * C; a++) emit(V128_ZERO, set(L.acc + a));
-    emit(get(P.a), get(L.i0), i32(dp * 8), MUL, I32_ADD, set(L.pa));
-    emit(get(P.v), get(L.c0), i32(dp * 8), MUL, I32_ADD, set(L.pv));
-    emit(i32(0), set(L.t));
-    emit(BLOCK, LOOP);
-    emit(get(L.t), i32(dp / 2), I32_GE_U, brIf(1));
-    for (let r = 0; r < rows; r++) emit(get(L.pa), v128Load(r * dp * 8), set(L.av + r));
-    for (let c = 0; c < C; c++) emit(get(L.pv), v128Load(c * dp * 8), set(L.vv + c));
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < C; c++) {
-        const acc = L.acc + r * C + c;
-        emit(get(L.av + r), get(L.vv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
-      }
-    }
-    emit(get(L.pa), i32(16), I32_ADD, set(L.pa));
-    emit(get(L.pv), i32(16), I32_ADD, set(L.pv));
-    emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0));
-    emit(END, END);
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < C; c++) {
-        const acc = L.acc + r * C + c;
-        // tb + 8 ((i0 + r) wp + c0 + c) = lane 0 + lane 1
-        emit(get(P.tb), get(L.i0), i32(wp * 8), MUL, I32_ADD, get(L.c0), i32(8), MUL, I32_ADD);
-        emit(get(acc), f64x2Lane(0), get(acc), f64x2Lane(1), F64_ADD);
-        emit(f64Store((r * wp + c) * 8));
-      }
-    }
-    emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
-    emit(END, END);
-    emit(get(L.i0), i32(rows), I32_ADD, set(L.i0), br(0));
-    emit(END, END);
+    code.loop(() => {
+      emit(get(L.i0), i32(rows), I32_ADD, get(P.rb), I32_GT_U, brIf(1));
+      emit(i32(0), set(L.c0));
+      code.loop(() => {
+        emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
+        for (let a = 0; a < rows * C; a++) emit(V128_ZERO, set(L.acc + a));
+        emit(get(P.a), get(L.i0), i32(dp * 8), MUL, I32_ADD, set(L.pa));
+        emit(get(P.v), get(L.c0), i32(dp * 8), MUL, I32_ADD, set(L.pv));
+        emit(i32(0), set(L.t));
+        code.loop(() => {
+          emit(get(L.t), i32(dp / 2), I32_GE_U, brIf(1));
+          for (let r = 0; r < rows; r++) emit(get(L.pa), v128Load(r * dp * 8), set(L.av + r));
+          for (let c = 0; c < C; c++) emit(get(L.pv), v128Load(c * dp * 8), set(L.vv + c));
+          for (let r = 0; r < rows; r++) {
+            for (let c = 0; c < C; c++) {
+              const acc = L.acc + r * C + c;
+              emit(get(L.av + r), get(L.vv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+            }
+          }
+          emit(get(L.pa), i32(16), I32_ADD, set(L.pa));
+          emit(get(L.pv), i32(16), I32_ADD, set(L.pv));
+          emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0));
+        });
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < C; c++) {
+            const acc = L.acc + r * C + c;
+            // tb + 8 ((i0 + r) wp + c0 + c) = lane 0 + lane 1
+            emit(get(P.tb), get(L.i0), i32(wp * 8), MUL, I32_ADD, get(L.c0), i32(8), MUL, I32_ADD);
+            emit(get(acc), f64x2Lane(0), get(acc), f64x2Lane(1), F64_ADD);
+            emit(f64Store((r * wp + c) * 8));
+          }
+        }
+        emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
+      });
+      emit(get(L.i0), i32(rows), I32_ADD, set(L.i0), br(0));
+    });
   };
   emit(i32(0), set(L.i0));
   rowTiles(R);
@@ -526,45 +526,45 @@ function naccumFunc(dp: number, wp: number): Func {
   const emit = code.emit;
   const MUL = I32_MUL;
   const colTiles = (pairs: number) => {
-    emit(BLOCK, LOOP);
-    emit(get(L.t0), i32(2 * pairs), I32_ADD, i32(dp), I32_GT_U, brIf(1));
-    emit(i32(0), set(L.c0));
-    emit(BLOCK, LOOP);
-    emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
-    // pw = w + 8 (c0 dp + t0)
-    emit(get(P.w), get(L.c0), i32(dp * 8), MUL, I32_ADD, get(L.t0), i32(8), MUL, I32_ADD);
-    emit(set(L.pw));
-    for (let r = 0; r < pairs; r++) {
-      for (let c = 0; c < C; c++) {
-        emit(get(L.pw), v128Load(c * dp * 8 + r * 16), set(L.acc + r * C + c));
-      }
-    }
-    emit(get(P.a), get(L.t0), i32(8), MUL, I32_ADD, set(L.pa));
-    emit(get(P.tb), get(L.c0), i32(8), MUL, I32_ADD, set(L.pt));
-    emit(i32(0), set(L.i));
-    emit(BLOCK, LOOP);
-    emit(get(L.i), get(P.rb), I32_GE_U, brIf(1));
-    for (let r = 0; r < pairs; r++) emit(get(L.pa), v128Load(r * 16), set(L.av + r));
-    for (let c = 0; c < C; c++) emit(get(L.pt), splatLoad(c * 8), set(L.sv + c));
-    for (let r = 0; r < pairs; r++) {
-      for (let c = 0; c < C; c++) {
-        const acc = L.acc + r * C + c;
-        emit(get(L.av + r), get(L.sv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
-      }
-    }
-    emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
-    emit(get(L.pt), i32(wp * 8), I32_ADD, set(L.pt));
-    emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
-    emit(END, END);
-    for (let r = 0; r < pairs; r++) {
-      for (let c = 0; c < C; c++) {
-        emit(get(L.pw), get(L.acc + r * C + c), v128Store(c * dp * 8 + r * 16));
-      }
-    }
-    emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
-    emit(END, END);
-    emit(get(L.t0), i32(2 * pairs), I32_ADD, set(L.t0), br(0));
-    emit(END, END);
+    code.loop(() => {
+      emit(get(L.t0), i32(2 * pairs), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+      emit(i32(0), set(L.c0));
+      code.loop(() => {
+        emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
+        // pw = w + 8 (c0 dp + t0)
+        emit(get(P.w), get(L.c0), i32(dp * 8), MUL, I32_ADD, get(L.t0), i32(8), MUL, I32_ADD);
+        emit(set(L.pw));
+        for (let r = 0; r < pairs; r++) {
+          for (let c = 0; c < C; c++) {
+            emit(get(L.pw), v128Load(c * dp * 8 + r * 16), set(L.acc + r * C + c));
+          }
+        }
+        emit(get(P.a), get(L.t0), i32(8), MUL, I32_ADD, set(L.pa));
+        emit(get(P.tb), get(L.c0), i32(8), MUL, I32_ADD, set(L.pt));
+        emit(i32(0), set(L.i));
+        code.loop(() => {
+          emit(get(L.i), get(P.rb), I32_GE_U, brIf(1));
+          for (let r = 0; r < pairs; r++) emit(get(L.pa), v128Load(r * 16), set(L.av + r));
+          for (let c = 0; c < C; c++) emit(get(L.pt), splatLoad(c * 8), set(L.sv + c));
+          for (let r = 0; r < pairs; r++) {
+            for (let c = 0; c < C; c++) {
+              const acc = L.acc + r * C + c;
+              emit(get(L.av + r), get(L.sv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+            }
+          }
+          emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
+          emit(get(L.pt), i32(wp * 8), I32_ADD, set(L.pt));
+          emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
+        });
+        for (let r = 0; r < pairs; r++) {
+          for (let c = 0; c < C; c++) {
+            emit(get(L.pw), get(L.acc + r * C + c), v128Store(c * dp * 8 + r * 16));
+          }
+        }
+        emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
+      });
+      emit(get(L.t0), i32(2 * pairs), I32_ADD, set(L.t0), br(0));
+    });
   };
   emit(i32(0), set(L.t0));
   colTiles(R);
@@ -586,29 +586,29 @@ function nrowsFunc(dp: number, mode: 'stats' | 'squares' | 'centre'): Func {
   const code = new Code();
   const emit = code.emit;
   emit(get(P.a), set(L.pa), i32(0), set(L.i));
-  emit(BLOCK, LOOP);
-  emit(get(L.i), get(P.n), I32_GE_U, brIf(1));
-  for (let j = 0; j < dp; j += 2) {
-    const at = j * 8;
-    emit(get(L.pa), v128Load(at), set(L.v));
-    if (mode === 'stats') {
-      emit(get(P.st), get(P.st), v128Load(at), get(L.v), F64X2_ADD, v128Store(at));
-      emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.v), F64X2_PMIN);
-      emit(v128Store(at + dp * 8));
-      emit(get(P.st), get(P.st), v128Load(at + 2 * dp * 8), get(L.v), F64X2_PMAX);
-      emit(v128Store(at + 2 * dp * 8));
-    } else if (mode === 'squares') {
-      emit(get(L.v), get(P.st), v128Load(at), F64X2_SUB, tee(L.s), get(L.s), F64X2_MUL, set(L.s));
-      emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.s), F64X2_ADD);
-      emit(v128Store(at + dp * 8));
-    } else {
-      emit(get(L.pa), get(L.v), get(P.st), v128Load(at), F64X2_SUB);
-      emit(get(P.st), v128Load(at + dp * 8), F64X2_MUL, v128Store(at));
+  code.loop(() => {
+    emit(get(L.i), get(P.n), I32_GE_U, brIf(1));
+    for (let j = 0; j < dp; j += 2) {
+      const at = j * 8;
+      emit(get(L.pa), v128Load(at), set(L.v));
+      if (mode === 'stats') {
+        emit(get(P.st), get(P.st), v128Load(at), get(L.v), F64X2_ADD, v128Store(at));
+        emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.v), F64X2_PMIN);
+        emit(v128Store(at + dp * 8));
+        emit(get(P.st), get(P.st), v128Load(at + 2 * dp * 8), get(L.v), F64X2_PMAX);
+        emit(v128Store(at + 2 * dp * 8));
+      } else if (mode === 'squares') {
+        emit(get(L.v), get(P.st), v128Load(at), F64X2_SUB, tee(L.s), get(L.s), F64X2_MUL, set(L.s));
+        emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.s), F64X2_ADD);
+        emit(v128Store(at + dp * 8));
+      } else {
+        emit(get(L.pa), get(L.v), get(P.st), v128Load(at), F64X2_SUB);
+        emit(get(P.st), v128Load(at + dp * 8), F64X2_MUL, v128Store(at));
+      }
     }
-  }
-  emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
-  emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
-  emit(END, END);
+    emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
+    emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
+  });
   return func(`n${mode}`, fr, code);
 }
 
