@@ -48,37 +48,41 @@ function silhouetteModule(d: number): Uint8Array<ArrayBuffer> {
   const row = d * 8;
   const code = new w.Code();
   const emit = code.emit;
-  emit(w.i32(0), w.set(L.i), o.BLOCK, o.LOOP);
-  emit(w.get(L.i), w.get(P.n), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
-  emit(w.get(P.x), w.get(L.i), w.i32(row), o.I32_MUL, o.I32_ADD, w.set(L.pi));
-  emit(w.get(P.labels), w.get(L.i), w.i32(2), o.I32_SHL, o.I32_ADD, I32_LOAD, w.set(L.li));
-  emit(w.get(P.sums), w.get(L.i), w.get(P.k), o.I32_MUL, w.i32(3), o.I32_SHL, o.I32_ADD);
-  emit(w.set(L.si));
-  emit(w.get(L.i), w.i32(1), o.I32_ADD, w.set(L.j), w.get(L.pi), w.i32(row), o.I32_ADD);
-  emit(w.set(L.pj), o.BLOCK, o.LOOP);
-  emit(w.get(L.j), w.get(P.n), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
-  emit(o.V128_ZERO, w.set(L.acc));
-  for (let t = 0; t + 2 <= d; t += 2) {
-    emit(w.get(L.pi), w.v128Load(t * 8), w.get(L.pj), w.v128Load(t * 8), o.F64X2_SUB);
-    emit(w.set(L.v), w.get(L.v), w.get(L.v), o.F64X2_MUL, w.get(L.acc), o.F64X2_ADD);
-    emit(w.set(L.acc));
-  }
-  emit(w.get(L.acc), w.f64x2Lane(0), w.get(L.acc), w.f64x2Lane(1), o.F64_ADD, w.set(L.s));
-  if (d % 2 === 1) {
-    emit(w.get(L.pi), w.f64Load((d - 1) * 8), w.get(L.pj), w.f64Load((d - 1) * 8), o.F64_SUB);
-    emit(w.tee(L.e), w.get(L.e), o.F64_MUL, w.get(L.s), o.F64_ADD, w.set(L.s));
-  }
-  emit(w.get(L.s), o.F64_SQRT, w.set(L.s));
-  // sums[i][label j] += dist
-  emit(w.get(L.si), w.get(P.labels), w.get(L.j), w.i32(2), o.I32_SHL, o.I32_ADD, I32_LOAD);
-  emit(w.i32(3), o.I32_SHL, o.I32_ADD, w.tee(L.t), w.get(L.t), w.f64Load(), w.get(L.s));
-  emit(o.F64_ADD, w.f64Store());
-  // sums[j][label i] += dist
-  emit(w.get(P.sums), w.get(L.j), w.get(P.k), o.I32_MUL, w.get(L.li), o.I32_ADD, w.i32(3));
-  emit(o.I32_SHL, o.I32_ADD, w.tee(L.t), w.get(L.t), w.f64Load(), w.get(L.s), o.F64_ADD);
-  emit(w.f64Store());
-  emit(w.get(L.j), w.i32(1), o.I32_ADD, w.set(L.j), w.get(L.pj), w.i32(row), o.I32_ADD);
-  emit(w.set(L.pj), w.br(0), o.END, o.END);
-  emit(w.get(L.i), w.i32(1), o.I32_ADD, w.set(L.i), w.br(0), o.END, o.END);
+  emit(w.i32(0), w.set(L.i));
+  code.loop(() => {
+    emit(w.get(L.i), w.get(P.n), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
+    emit(w.get(P.x), w.get(L.i), w.i32(row), o.I32_MUL, o.I32_ADD, w.set(L.pi));
+    emit(w.get(P.labels), w.get(L.i), w.i32(2), o.I32_SHL, o.I32_ADD, I32_LOAD, w.set(L.li));
+    emit(w.get(P.sums), w.get(L.i), w.get(P.k), o.I32_MUL, w.i32(3), o.I32_SHL, o.I32_ADD);
+    emit(w.set(L.si));
+    emit(w.get(L.i), w.i32(1), o.I32_ADD, w.set(L.j), w.get(L.pi), w.i32(row), o.I32_ADD);
+    emit(w.set(L.pj));
+    code.loop(() => {
+      emit(w.get(L.j), w.get(P.n), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
+      emit(o.V128_ZERO, w.set(L.acc));
+      for (let t = 0; t + 2 <= d; t += 2) {
+        emit(w.get(L.pi), w.v128Load(t * 8), w.get(L.pj), w.v128Load(t * 8), o.F64X2_SUB);
+        emit(w.set(L.v), w.get(L.v), w.get(L.v), o.F64X2_MUL, w.get(L.acc), o.F64X2_ADD);
+        emit(w.set(L.acc));
+      }
+      emit(w.get(L.acc), w.f64x2Lane(0), w.get(L.acc), w.f64x2Lane(1), o.F64_ADD, w.set(L.s));
+      if (d % 2 === 1) {
+        emit(w.get(L.pi), w.f64Load((d - 1) * 8), w.get(L.pj), w.f64Load((d - 1) * 8), o.F64_SUB);
+        emit(w.tee(L.e), w.get(L.e), o.F64_MUL, w.get(L.s), o.F64_ADD, w.set(L.s));
+      }
+      emit(w.get(L.s), o.F64_SQRT, w.set(L.s));
+      // sums[i][label j] += dist
+      emit(w.get(L.si), w.get(P.labels), w.get(L.j), w.i32(2), o.I32_SHL, o.I32_ADD, I32_LOAD);
+      emit(w.i32(3), o.I32_SHL, o.I32_ADD, w.tee(L.t), w.get(L.t), w.f64Load(), w.get(L.s));
+      emit(o.F64_ADD, w.f64Store());
+      // sums[j][label i] += dist
+      emit(w.get(P.sums), w.get(L.j), w.get(P.k), o.I32_MUL, w.get(L.li), o.I32_ADD, w.i32(3));
+      emit(o.I32_SHL, o.I32_ADD, w.tee(L.t), w.get(L.t), w.f64Load(), w.get(L.s), o.F64_ADD);
+      emit(w.f64Store());
+      emit(w.get(L.j), w.i32(1), o.I32_ADD, w.set(L.j), w.get(L.pj), w.i32(row), o.I32_ADD);
+      emit(w.set(L.pj), w.br(0));
+    });
+    emit(w.get(L.i), w.i32(1), o.I32_ADD, w.set(L.i), w.br(0));
+  });
   return w.assemble([w.func('sums', fr, code)]);
 }

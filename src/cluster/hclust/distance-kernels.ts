@@ -38,24 +38,25 @@ function distanceModule(d: number, squared: boolean): Uint8Array<ArrayBuffer> {
   // Blocks of 2 * lanes points j (lanes = 4 or 1 lane pairs).
   const blocks = (lanes: number) => {
     const acc = [L.a0, L.a1, L.a2, L.a3].slice(0, lanes);
-    emit(o.BLOCK, o.LOOP);
-    // while (j + 2 lanes <= to)
-    emit(w.get(P.j), w.i32(2 * lanes), o.I32_ADD, w.get(P.to), I32_GT_U, w.brIf(1));
-    emit(w.get(P.xt), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD, w.set(L.p));
-    for (const a of acc) emit(o.V128_ZERO, w.set(a));
-    for (let k = 0; k < d; k++) {
-      emit(w.get(P.xi), w.f64Load(k * 8), F64X2_SPLAT, w.set(L.u));
+    code.loop(() => {
+      // while (j + 2 lanes <= to)
+      emit(w.get(P.j), w.i32(2 * lanes), o.I32_ADD, w.get(P.to), I32_GT_U, w.brIf(1));
+      emit(w.get(P.xt), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD, w.set(L.p));
+      for (const a of acc) emit(o.V128_ZERO, w.set(a));
+      for (let k = 0; k < d; k++) {
+        emit(w.get(P.xi), w.f64Load(k * 8), F64X2_SPLAT, w.set(L.u));
+        acc.forEach((a, q) => {
+          emit(w.get(L.u), w.get(L.p), w.v128Load(16 * q), o.F64X2_SUB, w.set(L.e));
+          emit(w.get(a), w.get(L.e), w.get(L.e), o.F64X2_MUL, o.F64X2_ADD, w.set(a));
+        });
+        if (k < d - 1) emit(w.get(L.p), w.get(P.n8), o.I32_ADD, w.set(L.p));
+      }
       acc.forEach((a, q) => {
-        emit(w.get(L.u), w.get(L.p), w.v128Load(16 * q), o.F64X2_SUB, w.set(L.e));
-        emit(w.get(a), w.get(L.e), w.get(L.e), o.F64X2_MUL, o.F64X2_ADD, w.set(a));
+        emit(w.get(P.out), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD);
+        emit(w.get(a), root, w.v128Store(16 * q));
       });
-      if (k < d - 1) emit(w.get(L.p), w.get(P.n8), o.I32_ADD, w.set(L.p));
-    }
-    acc.forEach((a, q) => {
-      emit(w.get(P.out), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD);
-      emit(w.get(a), root, w.v128Store(16 * q));
+      emit(w.get(P.j), w.i32(2 * lanes), o.I32_ADD, w.set(P.j), w.br(0));
     });
-    emit(w.get(P.j), w.i32(2 * lanes), o.I32_ADD, w.set(P.j), w.br(0), o.END, o.END);
   };
   blocks(4);
   blocks(1);

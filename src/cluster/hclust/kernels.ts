@@ -60,36 +60,38 @@ function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
   emit(w.get(P.cur), F64X2_SPLAT, w.set(V.minV), i64x2(-1, -1), w.set(V.minP));
   emit(w.get(P.from), I64_EXTEND_I32_U, I64X2_SPLAT, i64x2(0, 1), I64X2_ADD, w.set(V.posV));
   emit(w.get(P.np), F64X2_SPLAT, w.set(V.npV));
-  emit(w.get(P.from), w.i32(3), o.I32_SHL, w.set(L.pos), o.BLOCK, o.LOOP);
-  emit(w.get(L.pos), w.get(L.end), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
-  // s = sum over j of (q_j - x_j)^2, two positions per lane pair
-  emit(w.get(P.xt), w.get(L.pos), o.I32_ADD, w.set(L.a), o.V128_ZERO, w.set(V.s));
-  for (let j = 0; j < d; j++) {
-    emit(w.get(P.q), load64Splat(j * 8), w.get(L.a), w.v128Load(), o.F64X2_SUB, w.set(V.e));
-    emit(w.get(V.s), w.get(V.e), w.get(V.e), o.F64X2_MUL, o.F64X2_ADD, w.set(V.s));
-    if (j < d - 1) emit(w.get(L.a), w.get(P.cap8), o.I32_ADD, w.set(L.a));
-  }
-  const at = (base: number) => [...w.get(base), ...w.get(L.pos), ...o.I32_ADD];
-  if (kind === 'ward') {
-    // v = ((np * n_i) / (np + n_i)) * s + pen
-    emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_MUL);
-    emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_ADD, F64X2_DIV);
-    emit(w.get(V.s), o.F64X2_MUL, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v));
-  } else if (kind === 'generic') {
-    // values = v = s + pen
-    emit(at(P.values), w.get(V.s), at(P.pen), w.v128Load(), o.F64X2_ADD);
-    emit(w.set(V.v), w.get(V.v), v128Store());
-  } else {
-    // values = pmin(values, dist) + pen (pmin(b, v) = v < b ? v : b: the JavaScript update)
-    emit(at(P.values), at(P.values), w.v128Load(), w.get(V.s));
-    if (kind === 'single') emit(F64X2_SQRT);
-    emit(F64X2_PMIN, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v), w.get(V.v), v128Store());
-  }
-  // per lane: the first position with a v below the lane's minimum so far
-  emit(w.get(V.posV), w.get(V.minP), w.get(V.v), w.get(V.minV), F64X2_LT, BITSELECT);
-  emit(w.set(V.minP), w.get(V.minV), w.get(V.v), F64X2_PMIN, w.set(V.minV));
-  emit(w.get(V.posV), i64x2(2, 2), I64X2_ADD, w.set(V.posV));
-  emit(w.get(L.pos), w.i32(16), o.I32_ADD, w.set(L.pos), w.br(0), o.END, o.END);
+  emit(w.get(P.from), w.i32(3), o.I32_SHL, w.set(L.pos));
+  code.loop(() => {
+    emit(w.get(L.pos), w.get(L.end), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
+    // s = sum over j of (q_j - x_j)^2, two positions per lane pair
+    emit(w.get(P.xt), w.get(L.pos), o.I32_ADD, w.set(L.a), o.V128_ZERO, w.set(V.s));
+    for (let j = 0; j < d; j++) {
+      emit(w.get(P.q), load64Splat(j * 8), w.get(L.a), w.v128Load(), o.F64X2_SUB, w.set(V.e));
+      emit(w.get(V.s), w.get(V.e), w.get(V.e), o.F64X2_MUL, o.F64X2_ADD, w.set(V.s));
+      if (j < d - 1) emit(w.get(L.a), w.get(P.cap8), o.I32_ADD, w.set(L.a));
+    }
+    const at = (base: number) => [...w.get(base), ...w.get(L.pos), ...o.I32_ADD];
+    if (kind === 'ward') {
+      // v = ((np * n_i) / (np + n_i)) * s + pen
+      emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_MUL);
+      emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_ADD, F64X2_DIV);
+      emit(w.get(V.s), o.F64X2_MUL, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v));
+    } else if (kind === 'generic') {
+      // values = v = s + pen
+      emit(at(P.values), w.get(V.s), at(P.pen), w.v128Load(), o.F64X2_ADD);
+      emit(w.set(V.v), w.get(V.v), v128Store());
+    } else {
+      // values = pmin(values, dist) + pen (pmin(b, v) = v < b ? v : b: the JavaScript update)
+      emit(at(P.values), at(P.values), w.v128Load(), w.get(V.s));
+      if (kind === 'single') emit(F64X2_SQRT);
+      emit(F64X2_PMIN, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v), w.get(V.v), v128Store());
+    }
+    // per lane: the first position with a v below the lane's minimum so far
+    emit(w.get(V.posV), w.get(V.minP), w.get(V.v), w.get(V.minV), F64X2_LT, BITSELECT);
+    emit(w.set(V.minP), w.get(V.minV), w.get(V.v), F64X2_PMIN, w.set(V.minV));
+    emit(w.get(V.posV), i64x2(2, 2), I64X2_ADD, w.set(V.posV));
+    emit(w.get(L.pos), w.i32(16), o.I32_ADD, w.set(L.pos), w.br(0));
+  });
   // lane 1 wins if smaller, or as small at a lower position (-1, none found, is never lower
   // than a found position: a found value is below the starting one, which the other lane has)
   emit(w.get(V.minV), w.f64x2Lane(0), w.set(F.v0), w.get(V.minV), w.f64x2Lane(1), w.set(F.v1));

@@ -77,7 +77,7 @@ const { I32_EQZ, I32_NE, I32_LT_U, I32_GT_U, I32_ADD, I32_SUB, I32_MUL, I32_SHL 
 const { I32_SHR_U, I32_CTZ, F64_ADD, F64_SUB, F64_MAX, F64_GT, F64_MUL, SELECT } = op;
 const { V128_ZERO, F64X2_ADD, F64X2_SUB, F64X2_MUL, F64X2_PMIN, F64X2_ABS, F64X2_PMAX } = op;
 const { F64X2_EQ, I16X8_NARROW_I32X4_S, I8X16_NARROW_I16X8_S, I8X16_BITMASK } = op;
-const { BLOCK, LOOP, IF, END } = op;
+const { IF, END } = op;
 const I32_LOAD = i32Load();
 const I32_STORE = i32Store();
 /** i8x16.shuffle of one vector with itself: its two f64 lanes swapped. */
@@ -268,32 +268,38 @@ function inertiaFunc(weighted: boolean): Func {
   const square = (off: number) => {
     emit(get(L.p), f64Load(off), get(L.q), f64Load(off), F64_SUB, tee(L.e), get(L.e), F64_MUL);
   };
-  emit(get(P.x), set(L.p), i32(0), set(L.i), BLOCK, LOOP);
-  emit(get(L.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(P.c), get(P.labels), get(L.i), i32(2), I32_SHL, I32_ADD, I32_LOAD);
-  emit(get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(L.q));
-  emit(f64(0), set(L.r), i32(0), set(L.j), BLOCK, LOOP);
-  emit(get(L.j), i32(4), I32_ADD, get(P.d), I32_GT_U, brIf(1));
-  emit(get(L.r));
-  square(0);
-  square(8);
-  emit(F64_ADD);
-  square(16);
-  emit(F64_ADD);
-  square(24);
-  emit(F64_ADD, F64_ADD, set(L.r));
-  emit(get(L.p), i32(32), I32_ADD, set(L.p), get(L.q), i32(32), I32_ADD, set(L.q));
-  emit(get(L.j), i32(4), I32_ADD, set(L.j), br(0), END, END);
-  emit(BLOCK, LOOP, get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(L.r));
-  square(0);
-  emit(F64_ADD, set(L.r));
-  emit(get(L.p), i32(8), I32_ADD, set(L.p), get(L.q), i32(8), I32_ADD, set(L.q));
-  emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0), END, END);
-  emit(get(L.s), get(L.r));
-  if (weighted) emit(get(rw), get(L.i), i32(3), I32_SHL, I32_ADD, f64Load(), F64_MUL);
-  emit(F64_ADD, set(L.s));
-  emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0), END, END);
+  emit(get(P.x), set(L.p), i32(0), set(L.i));
+  code.loop(() => {
+    emit(get(L.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+    emit(get(P.c), get(P.labels), get(L.i), i32(2), I32_SHL, I32_ADD, I32_LOAD);
+    emit(get(P.d), I32_MUL, i32(3), I32_SHL, I32_ADD, set(L.q));
+    emit(f64(0), set(L.r), i32(0), set(L.j));
+    code.loop(() => {
+      emit(get(L.j), i32(4), I32_ADD, get(P.d), I32_GT_U, brIf(1));
+      emit(get(L.r));
+      square(0);
+      square(8);
+      emit(F64_ADD);
+      square(16);
+      emit(F64_ADD);
+      square(24);
+      emit(F64_ADD, F64_ADD, set(L.r));
+      emit(get(L.p), i32(32), I32_ADD, set(L.p), get(L.q), i32(32), I32_ADD, set(L.q));
+      emit(get(L.j), i32(4), I32_ADD, set(L.j), br(0));
+    });
+    code.loop(() => {
+      emit(get(L.j), get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+      emit(get(L.r));
+      square(0);
+      emit(F64_ADD, set(L.r));
+      emit(get(L.p), i32(8), I32_ADD, set(L.p), get(L.q), i32(8), I32_ADD, set(L.q));
+      emit(get(L.j), i32(1), I32_ADD, set(L.j), br(0));
+    });
+    emit(get(L.s), get(L.r));
+    if (weighted) emit(get(rw), get(L.i), i32(3), I32_SHL, I32_ADD, f64Load(), F64_MUL);
+    emit(F64_ADD, set(L.s));
+    emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
+  });
   emit(get(L.s));
   return func(weighted ? 'inertiaWeighted' : 'inertia', f, code, [F64]);
 }
@@ -341,17 +347,23 @@ function columnsFunc(kind: 'scan' | 'centre' | 'centreSquares'): Func {
   };
   emit(get(P.s), get(P.v), I32_SUB, set(L.delta));
   emit(V128_ZERO, set(L.m), V128_ZERO, set(L.z));
-  emit(get(P.x), set(L.p), i32(0), set(L.i), BLOCK, LOOP);
-  emit(get(L.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(P.v), set(L.q), i32(0), set(L.j), BLOCK, LOOP);
-  emit(get(L.j), i32(1), I32_ADD, get(P.d), I32_LT_U, I32_EQZ, brIf(1));
-  step(true);
-  emit(get(L.p), i32(16), I32_ADD, set(L.p), get(L.q), i32(16), I32_ADD, set(L.q));
-  emit(get(L.j), i32(2), I32_ADD, set(L.j), br(0), END, END);
-  emit(get(L.j), get(P.d), I32_LT_U, IF);
-  step(false);
-  emit(get(L.p), i32(8), I32_ADD, set(L.p), END);
-  emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0), END, END);
+  emit(get(P.x), set(L.p), i32(0), set(L.i));
+  code.loop(() => {
+    emit(get(L.i), get(P.n), I32_LT_U, I32_EQZ, brIf(1));
+    emit(get(P.v), set(L.q), i32(0), set(L.j));
+    code.loop(() => {
+      emit(get(L.j), i32(1), I32_ADD, get(P.d), I32_LT_U, I32_EQZ, brIf(1));
+      step(true);
+      emit(get(L.p), i32(16), I32_ADD, set(L.p), get(L.q), i32(16), I32_ADD, set(L.q));
+      emit(get(L.j), i32(2), I32_ADD, set(L.j), br(0));
+    });
+    emit(get(L.j), get(P.d), I32_LT_U);
+    code.when(() => {
+      step(false);
+      emit(get(L.p), i32(8), I32_ADD, set(L.p));
+    });
+    emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
+  });
   // the largest magnitude + 0, or NaN when a sum of x - x is NaN
   emit(get(L.m), f64x2Lane(0), get(L.m), f64x2Lane(1), F64_MAX);
   emit(get(L.z), f64x2Lane(0), F64_ADD, get(L.z), f64x2Lane(1), F64_ADD);
@@ -624,15 +636,17 @@ function gatherFunc(d: number): Func {
   const row = d * 8;
   const code = new Code();
   const emit = code.emit;
-  emit(i32(0), set(L.t), BLOCK, LOOP);
-  emit(get(L.t), get(P.m), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(P.x), get(P.indices), get(L.t), i32(2), I32_SHL, I32_ADD, I32_LOAD, i32(row), I32_MUL);
-  emit(I32_ADD, set(L.src), get(P.out), get(L.t), i32(row), I32_MUL, I32_ADD, set(L.dst));
-  for (let q = 0; q + 2 <= d; q += 2) {
-    emit(get(L.dst), get(L.src), v128Load(q * 8), v128Store(q * 8));
-  }
-  if (d % 2 === 1) emit(get(L.dst), get(L.src), f64Load((d - 1) * 8), f64Store((d - 1) * 8));
-  emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0), END, END);
+  emit(i32(0), set(L.t));
+  code.loop(() => {
+    emit(get(L.t), get(P.m), I32_LT_U, I32_EQZ, brIf(1));
+    emit(get(P.x), get(P.indices), get(L.t), i32(2), I32_SHL, I32_ADD, I32_LOAD, i32(row), I32_MUL);
+    emit(I32_ADD, set(L.src), get(P.out), get(L.t), i32(row), I32_MUL, I32_ADD, set(L.dst));
+    for (let q = 0; q + 2 <= d; q += 2) {
+      emit(get(L.dst), get(L.src), v128Load(q * 8), v128Store(q * 8));
+    }
+    if (d % 2 === 1) emit(get(L.dst), get(L.src), f64Load((d - 1) * 8), f64Store((d - 1) * 8));
+    emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0));
+  });
   return func('gather', f, code);
 }
 
@@ -653,21 +667,25 @@ function accumulateFunc(d: number): Func {
   const row = d * 8;
   const code = new Code();
   const emit = code.emit;
-  emit(get(P.rows), set(L.src), i32(0), set(L.t), BLOCK, LOOP);
-  emit(get(L.t), get(P.m), I32_LT_U, I32_EQZ, brIf(1));
-  emit(get(P.labels), get(L.t), i32(2), I32_SHL, I32_ADD, I32_LOAD, set(L.c));
-  emit(get(P.active), get(L.c), i32(3), I32_SHL, I32_ADD, f64Load(), f64(0), F64_GT, IF);
-  emit(get(P.out), get(L.c), i32(row), I32_MUL, I32_ADD, set(L.dst));
-  for (let q = 0; q + 2 <= d; q += 2) {
-    emit(get(L.dst), get(L.dst), v128Load(q * 8), get(L.src), v128Load(q * 8), F64X2_ADD);
-    emit(v128Store(q * 8));
-  }
-  if (d % 2 === 1) {
-    const o = (d - 1) * 8;
-    emit(get(L.dst), get(L.dst), f64Load(o), get(L.src), f64Load(o), F64_ADD, f64Store(o));
-  }
-  emit(END, get(L.src), i32(row), I32_ADD, set(L.src));
-  emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0), END, END);
+  emit(get(P.rows), set(L.src), i32(0), set(L.t));
+  code.loop(() => {
+    emit(get(L.t), get(P.m), I32_LT_U, I32_EQZ, brIf(1));
+    emit(get(P.labels), get(L.t), i32(2), I32_SHL, I32_ADD, I32_LOAD, set(L.c));
+    emit(get(P.active), get(L.c), i32(3), I32_SHL, I32_ADD, f64Load(), f64(0), F64_GT);
+    code.when(() => {
+      emit(get(P.out), get(L.c), i32(row), I32_MUL, I32_ADD, set(L.dst));
+      for (let q = 0; q + 2 <= d; q += 2) {
+        emit(get(L.dst), get(L.dst), v128Load(q * 8), get(L.src), v128Load(q * 8), F64X2_ADD);
+        emit(v128Store(q * 8));
+      }
+      if (d % 2 === 1) {
+        const o = (d - 1) * 8;
+        emit(get(L.dst), get(L.dst), f64Load(o), get(L.src), f64Load(o), F64_ADD, f64Store(o));
+      }
+    });
+    emit(get(L.src), i32(row), I32_ADD, set(L.src));
+    emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0));
+  });
   return func('accumulate', f, code);
 }
 
