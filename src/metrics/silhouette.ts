@@ -9,7 +9,7 @@
  *
  * Exact computation: each unordered pair's distance is computed once and added to both rows'
  * per-cluster sums (an n x k table), so time is O(n^2 d / 2) and extra memory O(n k + n d). The
- * pair loop runs in WebAssembly SIMD when the runtime has it (two coordinates per f64x2 lane
+ * pair loop runs in WebAssembly SIMD when the runtime has it (silhouette-kernels.ts; two coordinates per f64x2 lane
  * pair; equal to the JavaScript loop to about 1e-15), else in JavaScript. For large
  * n, `silhouetteScore` takes a seeded `sampleSize`: the score of the rows
  * `RandomState(seed).permutation(n)[:sampleSize]` only (distances among those rows).
@@ -25,8 +25,8 @@ import { withOrdinaryMagnitude } from '../util/magnitude.js';
 import { DataError } from '../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkInteger, checkKnownOptions } from '../util/validate.js';
-import { simdSupported, wasm } from '../cluster/kmeans/kernels.js';
 import { encodeLabels, type LabelsLike } from './contingency.js';
+import { silhouetteSumsSimd } from './silhouette-kernels.js';
 
 /** Options of `silhouetteScore`. */
 export interface SilhouetteScoreOptions {
@@ -120,7 +120,7 @@ function samples(
   const sizes = new Float64Array(k);
   for (let i = 0; i < n; i++) sizes[codes[i]!]! += 1;
   // sums[i * k + c] = sum of distances from row i to the rows of cluster c
-  const sums = simdSums(X, n, d, codes, k) ?? jsSums(X, n, d, codes, k);
+  const sums = silhouetteSumsSimd(X, n, d, codes, k) ?? jsSums(X, n, d, codes, k);
   return fromSums(sums, n, k, codes, sizes);
 }
 
@@ -212,104 +212,4 @@ function fromSums(
     out[i] = m === 0 ? 0 : (b - a) / m;
   }
   return out;
-}
-
-const silhouetteModules = new Map<number, WebAssembly.Module>();
-
-/**
- * The distance sums in WebAssembly SIMD (null without it, or beyond 4 GiB): module
- * `sums(x, n, labels, k, sums)` generated for d, each pair's squared distance summed over
- * coordinate pairs (f64x2; even and odd coordinates in two lanes, then added), so it can differ
- * from the JavaScript sum in the last bits.
- */
-function simdSums(
-  X: Float64Array,
-  n: number,
-  d: number,
-  codes: Int32Array,
-  k: number,
-): Float64Array | null {
-  if (!simdSupported() || d > 512) return null;
-  const xBytes = n * d * 8;
-  const labelsOff = xBytes;
-  const sumsOff = labelsOff + Math.ceil((n * 4) / 16) * 16;
-  const total = sumsOff + n * k * 8;
-  if (total > 65536 * 65536) return null;
-  let instance: WebAssembly.Instance;
-  let memory: WebAssembly.Memory;
-  try {
-    memory = new WebAssembly.Memory({ initial: Math.ceil(total / 65536) });
-    let module = silhouetteModules.get(d);
-    if (module === undefined) {
-      module = new WebAssembly.Module(silhouetteModule(d));
-      silhouetteModules.set(d, module);
-    }
-    instance = new WebAssembly.Instance(module, { env: { memory } });
-  } catch {
-    return null;
-  }
-  new Float64Array(memory.buffer, 0, n * d).set(X.subarray(0, n * d));
-  new Int32Array(memory.buffer, labelsOff, n).set(codes);
-  (instance.exports.sums as (...args: number[]) => void)(0, n, labelsOff, k, sumsOff);
-  return new Float64Array(memory.buffer, sumsOff, n * k).slice();
-}
-
-function silhouetteModule(d: number): Uint8Array<ArrayBuffer> {
-  const w = wasm;
-  const o = w.op;
-  const P = { x: 0, n: 1, labels: 2, k: 3, sums: 4 };
-  const L = { i: 5, j: 6, pi: 7, pj: 8, si: 9, li: 10, t: 11, s: 12, e: 13, acc: 14, v: 15 };
-  const row = d * 8;
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
-  emit(w.i32(0), w.set(L.i), o.BLOCK, o.LOOP);
-  emit(w.get(L.i), w.get(P.n), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
-  emit(w.get(P.x), w.get(L.i), w.i32(row), o.I32_MUL, o.I32_ADD, w.set(L.pi));
-  emit(w.get(P.labels), w.get(L.i), w.i32(2), o.I32_SHL, o.I32_ADD, o.I32_LOAD, w.set(L.li));
-  emit(w.get(P.sums), w.get(L.i), w.get(P.k), o.I32_MUL, w.i32(3), o.I32_SHL, o.I32_ADD);
-  emit(w.set(L.si));
-  emit(w.get(L.i), w.i32(1), o.I32_ADD, w.set(L.j), w.get(L.pi), w.i32(row), o.I32_ADD);
-  emit(w.set(L.pj), o.BLOCK, o.LOOP);
-  emit(w.get(L.j), w.get(P.n), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
-  emit(o.V128_ZERO, w.set(L.acc));
-  for (let t = 0; t + 2 <= d; t += 2) {
-    emit(w.get(L.pi), w.v128Load(t * 8), w.get(L.pj), w.v128Load(t * 8), o.F64X2_SUB);
-    emit(w.set(L.v), w.get(L.v), w.get(L.v), o.F64X2_MUL, w.get(L.acc), o.F64X2_ADD);
-    emit(w.set(L.acc));
-  }
-  emit(w.get(L.acc), w.f64x2Lane(0), w.get(L.acc), w.f64x2Lane(1), o.F64_ADD, w.set(L.s));
-  if (d % 2 === 1) {
-    emit(w.get(L.pi), w.f64Load((d - 1) * 8), w.get(L.pj), w.f64Load((d - 1) * 8), o.F64_SUB);
-    emit(w.tee(L.e), w.get(L.e), o.F64_MUL, w.get(L.s), o.F64_ADD, w.set(L.s));
-  }
-  emit(w.get(L.s), o.F64_SQRT, w.set(L.s));
-  // sums[i][label j] += dist
-  emit(w.get(L.si), w.get(P.labels), w.get(L.j), w.i32(2), o.I32_SHL, o.I32_ADD, o.I32_LOAD);
-  emit(w.i32(3), o.I32_SHL, o.I32_ADD, w.tee(L.t), w.get(L.t), w.f64Load(), w.get(L.s));
-  emit(o.F64_ADD, w.f64Store());
-  // sums[j][label i] += dist
-  emit(w.get(P.sums), w.get(L.j), w.get(P.k), o.I32_MUL, w.get(L.li), o.I32_ADD, w.i32(3));
-  emit(o.I32_SHL, o.I32_ADD, w.tee(L.t), w.get(L.t), w.f64Load(), w.get(L.s), o.F64_ADD);
-  emit(w.f64Store());
-  emit(w.get(L.j), w.i32(1), o.I32_ADD, w.set(L.j), w.get(L.pj), w.i32(row), o.I32_ADD);
-  emit(w.set(L.pj), w.br(0), o.END, o.END);
-  emit(w.get(L.i), w.i32(1), o.I32_ADD, w.set(L.i), w.br(0), o.END, o.END);
-  const { I32, F64, V128 } = w.types;
-  const locals = w.vec([
-    [...w.uleb(7), I32],
-    [...w.uleb(2), F64],
-    [...w.uleb(2), V128],
-  ]);
-  const code = [...locals, ...b, ...o.END];
-  const params = w.vec(new Array<number[]>(5).fill([I32]));
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...w.section(1, w.vec([[0x60, ...params, ...w.vec([])]])),
-    ...w.section(2, w.vec([[...w.name('env'), ...w.name('memory'), 0x02, 0x00, ...w.uleb(1)]])),
-    ...w.section(3, w.vec([w.uleb(0)])),
-    ...w.section(7, w.vec([[...w.name('sums'), 0x00, ...w.uleb(0)]])),
-    ...w.section(10, w.vec([[...w.uleb(code.length), ...code]])),
-  ]);
 }

@@ -1,6 +1,8 @@
 /**
  * One swappable logger for warnings: legal but suspicious input (a constant column, fewer
- * distinct points than k). Fatal problems throw instead (see errors.ts).
+ * distinct points than k). Fatal problems throw instead (see errors.ts). Below the warnings, a
+ * debug level for what changes no result (a kernel that runs in JavaScript for want of memory,
+ * wasm/runtime.ts): silent unless the logger has a `debug` method.
  *
  * The default logger writes `clusterlens: warning: ...` to stderr. Tests swap it for a collector
  * and assert on the count; the CLI swaps it to honour `--quiet`, and prints the options a
@@ -11,6 +13,8 @@ import { type MessageLike, type MessageText, toMessageText } from './message.js'
 export interface Logger {
   /** `message` is the text as the library words it; `text` keeps its option mentions. */
   warn(message: string, text?: MessageText): void;
+  /** Debug messages; loggers without this method drop them. */
+  debug?(message: string): void;
 }
 
 const stderrLogger: Logger = {
@@ -37,6 +41,11 @@ export function getLogger(): Logger {
 export function warn(message: MessageLike): void {
   const text = toMessageText(message);
   current.warn(text.render(), text);
+}
+
+/** Report a debug message through the current logger (dropped if it has no `debug`). */
+export function debug(message: string): void {
+  current.debug?.(message);
 }
 
 /** A logger that keeps the messages, for tests and for results that carry their warnings. */

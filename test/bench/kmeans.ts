@@ -36,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { kmeans as mlKMeans } from 'ml-kmeans';
 import { kmeans } from '../../src/cluster/kmeans/index.js';
 import { kmeansPlusPlus } from '../../src/cluster/kmeans/init.js';
-import { setSimdEnabled } from '../../src/cluster/kmeans/kernels.js';
+import { setSimdEnabled } from '../../src/wasm/index.js';
 import { miniBatchKMeans } from '../../src/cluster/kmeans/minibatch.js';
 import { featureMatrix, toRows } from '../../src/data/dataset.js';
 import { silhouetteScore } from '../../src/metrics/silhouette.js';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { squareDistances } from '../../src/cluster/hclust/distance.js';
 import { squareEuclideanSimd } from '../../src/cluster/hclust/distance-kernels.js';
-import { setSimdEnabled, simdSupported } from '../../src/cluster/kmeans/kernels.js';
 import { RandomState } from '../../src/util/random.js';
+import { created, withoutWasm } from '../helpers/wasm.js';
 
 // Reference values: scipy 1.10.1 pdist, made by test/fixtures/hclust/make_fixtures.py.
 const fx = JSON.parse(readFileSync('test/fixtures/hclust/scipy.json', 'utf8'));
@@ -17,7 +17,7 @@ function randomMatrix(n: number, d: number, seed: number) {
   return { rows: n, cols: d, data };
 }
 
-describe.skipIf(!simdSupported())('squareEuclideanSimd', () => {
+describe('squareEuclideanSimd', () => {
   it('squareEuclideanSimd(X, squared) equals the JavaScript squareDistances bit for bit (n, d with every remainder)', () => {
     const seed = 20240607;
     const frozen = randomMatrix(131, 10, seed);
@@ -36,11 +36,10 @@ describe.skipIf(!simdSupported())('squareEuclideanSimd', () => {
       const X = n === 131 && d === 10 ? frozen : randomMatrix(n, d, seed + n * 100 + d);
       for (const squared of [false, true]) {
         const want = squareDistances(X, squared ? 'sqeuclidean' : 'euclidean');
-        const got = squareEuclideanSimd(X, squared);
-        expect(got, `seed ${seed}, n ${n}, d ${d}`).not.toBeNull();
-        expect(got!.length).toBe(n * n);
+        const got = created(squareEuclideanSimd(X, squared));
+        expect(got.length).toBe(n * n);
         let differing = 0;
-        for (let i = 0; i < n * n; i++) if (!Object.is(got![i], want[i])) differing++;
+        for (let i = 0; i < n * n; i++) if (!Object.is(got[i], want[i])) differing++;
         expect(differing, `seed ${seed}, n ${n}, d ${d}, squared ${squared}`).toBe(0);
       }
     }
@@ -50,7 +49,7 @@ describe.skipIf(!simdSupported())('squareEuclideanSimd', () => {
   it("squareEuclideanSimd(iris, false) holds scipy's pdist values (every 13th pair), zero diagonal", () => {
     const n = iris.length;
     const X = { rows: n, cols: 4, data: Float64Array.from(iris.flat()) };
-    const D = squareEuclideanSimd(X, false)!;
+    const D = created(squareEuclideanSimd(X, false));
     const want: number[] = fx.pdist_iris_every13.euclidean;
     let p = 0;
     let w = 0;
@@ -67,11 +66,6 @@ describe.skipIf(!simdSupported())('squareEuclideanSimd', () => {
   });
 
   it('squareEuclideanSimd(X, false) is null with SIMD turned off (the caller uses JavaScript)', () => {
-    const previous = setSimdEnabled(false);
-    try {
-      expect(squareEuclideanSimd(randomMatrix(5, 2, 1), false)).toBeNull();
-    } finally {
-      setSimdEnabled(previous);
-    }
+    expect(withoutWasm(() => squareEuclideanSimd(randomMatrix(5, 2, 1), false))).toBeNull();
   });
 });

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kmeansPlusPlus } from '../../src/cluster/kmeans/init.js';
 import { pairwiseSum } from '../../src/util/sum.js';
-import { setSimdEnabled } from '../../src/cluster/kmeans/kernels.js';
 import { OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
+import { withAndWithoutWasm } from '../helpers/wasm.js';
 
 // test/fixtures/kmeans/make_kmeans.py (scikit-learn 1.2.1) and make_pairwise.py (numpy 1.24).
 const fixture = JSON.parse(
@@ -41,15 +41,8 @@ describe('kmeansPlusPlus', () => {
     const rng = new RandomState(5);
     const X = Array.from({ length: 3000 }, () => [rng.gauss(), rng.gauss() * 3, rng.randint(4)]);
     for (const k of [2, 5, 8, 21]) {
-      const simd = kmeansPlusPlus(X, { k, seed: k });
-      const previous = setSimdEnabled(false);
-      try {
-        expect(Array.from(simd.indices)).toEqual(
-          Array.from(kmeansPlusPlus(X, { k, seed: k }).indices),
-        );
-      } finally {
-        setSimdEnabled(previous);
-      }
+      const { wasm: simd, js } = withAndWithoutWasm(() => kmeansPlusPlus(X, { k, seed: k }));
+      expect(Array.from(simd.indices)).toEqual(Array.from(js.indices));
     }
   });
 

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { setSimdEnabled, simdSupported } from '../../src/cluster/kmeans/kernels.js';
 import { hclust } from '../../src/cluster/hclust/index.js';
 import { featureMatrix } from '../../src/data/dataset.js';
 import { RandomState } from '../../src/util/random.js';
+import { simdSupported } from '../../src/wasm/index.js';
+import { withAndWithoutWasm } from '../helpers/wasm.js';
 
 /** The linkage with the WebAssembly scans and with the JavaScript ones. */
 function both(run: () => number[][]): [number[][], number[][]] {
-  const simd = run();
-  const previous = setSimdEnabled(false);
-  try {
-    return [simd, run()];
-  } finally {
-    setSimdEnabled(previous);
-  }
+  const { wasm, js } = withAndWithoutWasm(run);
+  return [wasm, js];
 }
 
 describe('hclust on stored data: the WebAssembly scans', () => {

@@ -3,19 +3,11 @@ import { featureMatrix } from '../../src/data/dataset.js';
 import { columnMoments } from '../../src/decomposition/pca/covariance.js';
 import { blockLanczos } from '../../src/decomposition/pca/krylov.js';
 import { pca } from '../../src/decomposition/pca/index.js';
-import { createNormalKernel, setPcaSimdEnabled } from '../../src/decomposition/pca/kernels.js';
+import { createNormalKernel } from '../../src/decomposition/pca/kernels.js';
 import { RandomState } from '../../src/util/random.js';
 import { withCollectedWarnings } from '../../src/util/log.js';
+import { withAndWithoutWasm, withoutWasm } from '../helpers/wasm.js';
 import { maxAbs, maxAbsDiff } from './helpers.js';
-
-function withoutSimd<T>(f: () => T): T {
-  const previous = setPcaSimdEnabled(false);
-  try {
-    return f();
-  } finally {
-    setPcaSimdEnabled(previous);
-  }
-}
 
 /**
  * Image-like data as the PCA benchmark's: rank r plus noise, clipped to [0, 1], with the first
@@ -147,8 +139,7 @@ describe('the normal-product kernel', () => {
         k.release();
         return out;
       };
-      const simd = run();
-      const js = withoutSimd(run);
+      const { wasm: simd, js } = withAndWithoutWasm(run);
       expect(simd.simd).toBe(true);
       expect(js.simd).toBe(false);
       expect(simd.w).toEqual(js.w);
@@ -219,7 +210,7 @@ describe("pca(X, {solver: 'randomized'}) by block Lanczos on the data", () => {
     const x = featureMatrix(200, 51, imageLike(200, 51, 9));
     const a = pca(x, { components: 3, solver: 'randomized' });
     const b = pca(x, { components: 3, solver: 'randomized' });
-    const js = withoutSimd(() => pca(x, { components: 3, solver: 'randomized' }));
+    const js = withoutWasm(() => pca(x, { components: 3, solver: 'randomized' }));
     // a different matrix in between leaves other values in the reused memory
     pca(featureMatrix(200, 51, imageLike(200, 51, 10)), { components: 3, solver: 'randomized' });
     const c = pca(x, { components: 3, solver: 'randomized' });

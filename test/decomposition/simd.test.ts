@@ -2,23 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { featureMatrix } from '../../src/data/dataset.js';
 import { CovarianceAccumulator } from '../../src/decomposition/pca/covariance.js';
 import { pca } from '../../src/decomposition/pca/index.js';
-import {
-  createGramKernel,
-  createProjectKernel,
-  setPcaSimdEnabled,
-} from '../../src/decomposition/pca/kernels.js';
+import { createGramKernel, createProjectKernel } from '../../src/decomposition/pca/kernels.js';
 import { RandomState } from '../../src/util/random.js';
+import { created, withAndWithoutWasm, withoutWasm } from '../helpers/wasm.js';
 import { randomData } from './helpers.js';
-
-/** Runs f with the SIMD kernels off (the JavaScript path), then turns them back on. */
-function withoutSimd<T>(f: () => T): T {
-  const previous = setPcaSimdEnabled(false);
-  try {
-    return f();
-  } finally {
-    setPcaSimdEnabled(previous);
-  }
-}
 
 /** n x d uniform values in [-0.5, 0.5) from RandomState(seed). */
 function uniform(n: number, d: number, seed: number): Float64Array {
@@ -36,12 +23,12 @@ describe('PCA SIMD kernels', () => {
   it('createGramKernel(d, b) is available (WebAssembly SIMD in this runtime)', () => {
     expect(createGramKernel(3, 8)).not.toBeNull();
     expect(createProjectKernel(3, new Float64Array(3), 1, 8)).not.toBeNull();
-    expect(withoutSimd(() => createGramKernel(3, 8))).toBeNull();
+    expect(withoutWasm(() => createGramKernel(3, 8))).toBeNull();
   });
 
   it('gram(b) equals the row-order dot products bit for bit (odd d, partial blocks)', () => {
     for (const d of COLS) {
-      const g = createGramKernel(d, 37)!;
+      const g = created(createGramKernel(d, 37));
       const dp = g.stride;
       expect(dp).toBe(d + (d & 1));
       for (const b of [1, 2, 5, 37]) {
@@ -64,7 +51,7 @@ describe('PCA SIMD kernels', () => {
     for (const d of COLS) {
       for (const k of [1, 2, 3, 7, 8, 9, 10, 11]) {
         const v = uniform(k, d, 7 * d + k);
-        const p = createProjectKernel(d, v, k, 9)!;
+        const p = created(createProjectKernel(d, v, k, 9));
         for (const b of [1, 2, 3, 9]) {
           const z = uniform(b, d, 1000 + 13 * d + b);
           p.block.set(z);
@@ -89,7 +76,7 @@ describe('PCA SIMD kernels', () => {
         const v = uniform(k, d, 3 * d + k);
         const mean = uniform(1, d, 500 + d);
         const inv = uniform(1, d, 600 + d).map((t) => 2 + t);
-        const p = createProjectKernel(d, v, k, 7, mean, inv)!;
+        const p = created(createProjectKernel(d, v, k, 7, mean, inv));
         const n = 19;
         const data = uniform(n, d, 700 + d);
         const out = new Float64Array(n * k);
@@ -112,8 +99,7 @@ describe('PCA SIMD kernels', () => {
       [-0, 0, -0],
       [0, -0, 0],
     ];
-    const simd = new CovarianceAccumulator().add(x);
-    const js = withoutSimd(() => new CovarianceAccumulator().add(x));
+    const { wasm: simd, js } = withAndWithoutWasm(() => new CovarianceAccumulator().add(x));
     expect(simd.min).toEqual(js.min);
     expect(simd.max).toEqual(js.max);
     expect(simd.symmetricComoment()).toEqual(js.symmetricComoment());
@@ -127,10 +113,7 @@ describe('PCA SIMD kernels', () => {
         [1001, 256],
       ] as const) {
         const x = randomData(n, d, 40 + d, d, 3);
-        const simd = new CovarianceAccumulator(-1, block)
-          .add(x.slice(0, n >> 1))
-          .add(x.slice(n >> 1));
-        const js = withoutSimd(() =>
+        const { wasm: simd, js } = withAndWithoutWasm(() =>
           new CovarianceAccumulator(-1, block).add(x.slice(0, n >> 1)).add(x.slice(n >> 1)),
         );
         expect(simd.count).toBe(js.count);
@@ -153,8 +136,7 @@ describe('PCA SIMD kernels', () => {
         { components: k },
         { components: k, scale: true, whiten: true, solver: 'covariance' as const },
       ]) {
-        const simd = pca(x, options);
-        const js = withoutSimd(() => pca(x, options));
+        const { wasm: simd, js } = withAndWithoutWasm(() => pca(x, options));
         expect(simd.components).toEqual(js.components);
         expect(simd.explainedVariance).toEqual(js.explainedVariance);
         expect(simd.scores.data).toEqual(js.scores.data);

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { setSimdEnabled } from '../../src/cluster/kmeans/kernels.js';
 import { silhouetteSamples, silhouetteScore } from '../../src/metrics/silhouette.js';
 import { DataError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
 import { fixture } from './fixture.js';
+import { withAndWithoutWasm } from '../helpers/wasm.js';
 
 describe('silhouette: parity with scikit-learn 1.2.1', () => {
   for (const [name, entry] of Object.entries(fixture.datasets)) {
@@ -67,15 +67,8 @@ describe('silhouette: the WebAssembly SIMD sums', () => {
     for (const d of [1, 2, 3, 8, 13]) {
       const X = Array.from({ length: 300 }, () => Array.from({ length: d }, () => rng.gauss()));
       const labels = Array.from({ length: 300 }, (_, i) => i % 4);
-      const simd = silhouetteSamples(X, labels);
-      const previous = setSimdEnabled(false);
-      try {
-        const js = silhouetteSamples(X, labels);
-        for (let i = 0; i < 300; i++)
-          expect(Math.abs(simd[i]! - js[i]!)).toBeLessThanOrEqual(1e-13);
-      } finally {
-        setSimdEnabled(previous);
-      }
+      const { wasm: simd, js } = withAndWithoutWasm(() => silhouetteSamples(X, labels));
+      for (let i = 0; i < 300; i++) expect(Math.abs(simd[i]! - js[i]!)).toBeLessThanOrEqual(1e-13);
     }
   });
 });

@@ -14,17 +14,10 @@
  * not fit in 4 GiB of 32-bit memory (n above about 23,000); the caller then uses JavaScript.
  */
 import type { FeatureMatrix } from '../../data/dataset.js';
-import { simdSupported, wasm } from '../kmeans/kernels.js';
+import * as w from '../../wasm/index.js';
 
-const PAGE = 65536;
-const F64X2_SPLAT = [0xfd, ...wasm.uleb(0x14)];
-const F64X2_SQRT = [0xfd, ...wasm.uleb(0xef)];
-const v128Store = (offset: number) => [0xfd, ...wasm.uleb(0x0b), 3, ...wasm.uleb(offset)];
-const I32_GT_U = [0x4b];
-const I32_LT_U = [0x49];
-const F64_SQRT = [0x9f];
-const F64_ZERO = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
-const IF = [0x04, 0x40];
+const { F64X2_SPLAT, F64X2_SQRT, I32_GT_U, I32_LT_U, F64_SQRT, IF } = w.op;
+const { I32, F64, V128 } = w;
 
 /**
  * Module for d columns: `row(xi, xt, n8, j, to, out)` writes the distances of the row at
@@ -32,43 +25,45 @@ const IF = [0x04, 0x40];
  * column) to the doubles at out + 8 j.
  */
 function distanceModule(d: number, squared: boolean): Uint8Array<ArrayBuffer> {
-  const w = wasm;
   const o = w.op;
-  const P = { xi: 0, xt: 1, n8: 2, j: 3, to: 4, out: 5 };
-  const L = { p: 6, a0: 7, a1: 8, a2: 9, a3: 10, u: 11, e: 12, s: 13, f: 14 };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
+  const fr = new w.Frame();
+  const P = fr.params({ xi: I32, xt: I32, n8: I32, j: I32, to: I32, out: I32 });
+  const L = fr.locals({
+    ...{ p: I32, a0: V128, a1: V128, a2: V128, a3: V128, u: V128, e: V128 },
+    ...{ s: F64, f: F64 },
+  });
+  const code = new w.Code();
+  const emit = code.emit;
   const root = squared ? [] : F64X2_SQRT;
   // Blocks of 2 * lanes points j (lanes = 4 or 1 lane pairs).
   const blocks = (lanes: number) => {
     const acc = [L.a0, L.a1, L.a2, L.a3].slice(0, lanes);
-    emit(o.BLOCK, o.LOOP);
-    // while (j + 2 lanes <= to)
-    emit(w.get(P.j), w.i32(2 * lanes), o.I32_ADD, w.get(P.to), I32_GT_U, w.brIf(1));
-    emit(w.get(P.xt), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD, w.set(L.p));
-    for (const a of acc) emit(o.V128_ZERO, w.set(a));
-    for (let k = 0; k < d; k++) {
-      emit(w.get(P.xi), w.f64Load(k * 8), F64X2_SPLAT, w.set(L.u));
+    code.loop(() => {
+      // while (j + 2 lanes <= to)
+      emit(w.get(P.j), w.i32(2 * lanes), o.I32_ADD, w.get(P.to), I32_GT_U, w.brIf(1));
+      emit(w.get(P.xt), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD, w.set(L.p));
+      for (const a of acc) emit(o.V128_ZERO, w.set(a));
+      for (let k = 0; k < d; k++) {
+        emit(w.get(P.xi), w.f64Load(k * 8), F64X2_SPLAT, w.set(L.u));
+        acc.forEach((a, q) => {
+          emit(w.get(L.u), w.get(L.p), w.v128Load(16 * q), o.F64X2_SUB, w.set(L.e));
+          emit(w.get(a), w.get(L.e), w.get(L.e), o.F64X2_MUL, o.F64X2_ADD, w.set(a));
+        });
+        if (k < d - 1) emit(w.get(L.p), w.get(P.n8), o.I32_ADD, w.set(L.p));
+      }
       acc.forEach((a, q) => {
-        emit(w.get(L.u), w.get(L.p), w.v128Load(16 * q), o.F64X2_SUB, w.set(L.e));
-        emit(w.get(a), w.get(L.e), w.get(L.e), o.F64X2_MUL, o.F64X2_ADD, w.set(a));
+        emit(w.get(P.out), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD);
+        emit(w.get(a), root, w.v128Store(16 * q));
       });
-      if (k < d - 1) emit(w.get(L.p), w.get(P.n8), o.I32_ADD, w.set(L.p));
-    }
-    acc.forEach((a, q) => {
-      emit(w.get(P.out), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD);
-      emit(w.get(a), root, v128Store(16 * q));
+      emit(w.get(P.j), w.i32(2 * lanes), o.I32_ADD, w.set(P.j), w.br(0));
     });
-    emit(w.get(P.j), w.i32(2 * lanes), o.I32_ADD, w.set(P.j), w.br(0), o.END, o.END);
   };
   blocks(4);
   blocks(1);
   // One point left (j < to): the same sum in scalar arithmetic.
   emit(w.get(P.j), w.get(P.to), I32_LT_U, IF);
   emit(w.get(P.xt), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD, w.set(L.p));
-  emit(F64_ZERO, w.set(L.s));
+  emit(w.f64(0), w.set(L.s));
   for (let k = 0; k < d; k++) {
     emit(w.get(P.xi), w.f64Load(k * 8), w.get(L.p), w.f64Load(0), o.F64_SUB, w.set(L.f));
     emit(w.get(L.s), w.get(L.f), w.get(L.f), o.F64_MUL, o.F64_ADD, w.set(L.s));
@@ -76,26 +71,8 @@ function distanceModule(d: number, squared: boolean): Uint8Array<ArrayBuffer> {
   }
   emit(w.get(P.out), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD, w.get(L.s));
   emit(squared ? [] : F64_SQRT, w.f64Store(0), o.END);
-
-  const { I32, F64, V128 } = w.types;
-  const locals = w.vec([
-    [...w.uleb(1), I32],
-    [...w.uleb(6), V128],
-    [...w.uleb(2), F64],
-  ]);
-  const code = [...locals, ...b, ...o.END];
-  const params = w.vec(new Array<number[]>(6).fill([I32]));
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...w.section(1, w.vec([[0x60, ...params, ...w.vec([])]])),
-    ...w.section(2, w.vec([[...w.name('env'), ...w.name('memory'), 0x02, 0x00, ...w.uleb(1)]])),
-    ...w.section(3, w.vec([w.uleb(0)])),
-    ...w.section(7, w.vec([[...w.name('row'), 0x00, ...w.uleb(0)]])),
-    ...w.section(10, w.vec([[...w.uleb(code.length), ...code]])),
-  ]);
+  return w.assemble([w.func('row', fr, code)]);
 }
-
-const modules = new Map<string, WebAssembly.Module>();
 
 /**
  * The full symmetric n x n matrix of Euclidean distances between the rows of x (squared ones
@@ -104,28 +81,25 @@ const modules = new Map<string, WebAssembly.Module>();
  */
 export function squareEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64Array | null {
   const { rows: n, cols: d } = x;
-  if (n < 2 || d < 1 || d > 1024 || !simdSupported()) return null;
+  if (n < 2 || d < 1 || d > 1024 || !w.simdSupported()) return null;
   const dOff = 0;
   const xOff = n * n * 8;
   const xtOff = xOff + n * d * 8;
   const total = xtOff + n * d * 8;
-  const pages = Math.ceil(total / PAGE);
-  if (pages > 65536) return null;
-  let memory: WebAssembly.Memory;
-  let row: (xi: number, xt: number, n8: number, j: number, to: number, out: number) => void;
-  try {
-    const key = `${d}${squared ? 's' : ''}`;
-    let module = modules.get(key);
-    if (module === undefined) {
-      module = new WebAssembly.Module(distanceModule(d, squared));
-      modules.set(key, module);
-    }
-    memory = new WebAssembly.Memory({ initial: pages });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    row = instance.exports.row as typeof row;
-  } catch {
-    return null; // no memory for it: JavaScript will do
-  }
+  const memory = w.allocate(total, 'distance matrix');
+  if (memory === null) return null;
+  const module = w.compiled(`distance ${d}${squared ? ' squared' : ''}`, () =>
+    distanceModule(d, squared),
+  );
+  const instance = w.instantiate(module, memory);
+  const row = instance.exports.row as (
+    xi: number,
+    xt: number,
+    n8: number,
+    j: number,
+    to: number,
+    out: number,
+  ) => void;
   const buffer = memory.buffer;
   new Float64Array(buffer, xOff, n * d).set(x.data.subarray(0, n * d));
   const xt = new Float64Array(buffer, xtOff, n * d);

@@ -24,36 +24,14 @@
  * (centroid, median).
  */
 import type { FeatureMatrix } from '../../data/dataset.js';
-import { simdSupported, wasm } from '../kmeans/kernels.js';
+import * as w from '../../wasm/index.js';
 import type { WardClusters } from './index.js';
 
-const PAGE = 65536;
-const w = wasm;
 const o = w.op;
-const F64X2_SQRT = [0xfd, ...w.uleb(0xef)];
-const F64X2_DIV = [0xfd, ...w.uleb(0xf3)];
-const F64X2_PMIN = [0xfd, ...w.uleb(0xf6)];
-const F64X2_LT = [0xfd, ...w.uleb(0x49)];
-const F64X2_SPLAT = [0xfd, ...w.uleb(0x14)];
-const I64X2_ADD = [0xfd, ...w.uleb(0xce)];
-const I64X2_SPLAT = [0xfd, ...w.uleb(0x12)];
-const I64_EXTEND_I32_U = [0xad];
-const BITSELECT = [0xfd, ...w.uleb(0x52)];
-const load64Splat = (offset = 0) => [0xfd, ...w.uleb(0x0a), 3, ...w.uleb(offset)];
-const v128Store = (offset = 0) => [0xfd, ...w.uleb(0x0b), 3, ...w.uleb(offset)];
-const i32x4Lane = (lane: number) => [0xfd, ...w.uleb(0x1b), lane];
-/** v128.const of two i64 lanes. */
-const i64x2 = (a: number, b: number) => [
-  0xfd,
-  ...w.uleb(0x0c),
-  ...Array.from(new Uint8Array(new BigInt64Array([BigInt(a), BigInt(b)]).buffer)),
-];
-const I32_LT_S = [0x48];
-const I32_AND = [0x71];
-const I32_OR = [0x72];
-const F64_LT = [0x63];
-const F64_EQ = [0x61];
-const SELECT = [0x1b];
+const { F64X2_SQRT, F64X2_DIV, F64X2_PMIN, F64X2_LT, F64X2_SPLAT, I64X2_ADD } = o;
+const { I64X2_SPLAT, I64_EXTEND_I32_U, I32_AND, I32_OR, I32_LT_S, F64_LT, F64_EQ, SELECT } = o;
+const BITSELECT = o.V128_BITSELECT;
+const { I32, F64, V128, i64x2, i32x4Lane, load64Splat, v128Store } = w;
 
 type ScanKind = 'single' | 'single-squared' | 'ward' | 'generic';
 
@@ -67,50 +45,53 @@ type ScanKind = 'single' | 'single-squared' | 'ward' | 'generic';
  * (np is used by ward only.)
  */
 function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
-  const P = { xt: 0, cap8: 1, m: 2, q: 3, values: 4, pen: 5, out: 6, np: 7, cur: 8, from: 9 };
-  // locals: 4 i32, then 7 v128, then 2 f64
-  const L = { pos: 10, end: 11, a: 12, take: 13 };
-  const V = { s: 14, e: 15, v: 16, minV: 17, minP: 18, posV: 19, npV: 20 };
-  const F = { v0: 21, v1: 22 };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
+  const fr = new w.Frame();
+  const P = fr.params({
+    ...{ xt: I32, cap8: I32, m: I32, q: I32, values: I32, pen: I32, out: I32 },
+    ...{ np: F64, cur: F64, from: I32 },
+  });
+  const L = fr.locals({ pos: I32, end: I32, a: I32, take: I32 });
+  const V = fr.locals({ s: V128, e: V128, v: V128, minV: V128, minP: V128, posV: V128, npV: V128 });
+  const F = fr.locals({ v0: F64, v1: F64 });
+  const code = new w.Code();
+  const emit = code.emit;
   // end = 8 * (m rounded up to even)
   emit(w.get(P.m), w.i32(1), o.I32_ADD, w.i32(-2), I32_AND, w.i32(3), o.I32_SHL, w.set(L.end));
   emit(w.get(P.cur), F64X2_SPLAT, w.set(V.minV), i64x2(-1, -1), w.set(V.minP));
   emit(w.get(P.from), I64_EXTEND_I32_U, I64X2_SPLAT, i64x2(0, 1), I64X2_ADD, w.set(V.posV));
   emit(w.get(P.np), F64X2_SPLAT, w.set(V.npV));
-  emit(w.get(P.from), w.i32(3), o.I32_SHL, w.set(L.pos), o.BLOCK, o.LOOP);
-  emit(w.get(L.pos), w.get(L.end), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
-  // s = sum over j of (q_j - x_j)^2, two positions per lane pair
-  emit(w.get(P.xt), w.get(L.pos), o.I32_ADD, w.set(L.a), o.V128_ZERO, w.set(V.s));
-  for (let j = 0; j < d; j++) {
-    emit(w.get(P.q), load64Splat(j * 8), w.get(L.a), w.v128Load(), o.F64X2_SUB, w.set(V.e));
-    emit(w.get(V.s), w.get(V.e), w.get(V.e), o.F64X2_MUL, o.F64X2_ADD, w.set(V.s));
-    if (j < d - 1) emit(w.get(L.a), w.get(P.cap8), o.I32_ADD, w.set(L.a));
-  }
-  const at = (base: number) => [...w.get(base), ...w.get(L.pos), ...o.I32_ADD];
-  if (kind === 'ward') {
-    // v = ((np * n_i) / (np + n_i)) * s + pen
-    emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_MUL);
-    emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_ADD, F64X2_DIV);
-    emit(w.get(V.s), o.F64X2_MUL, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v));
-  } else if (kind === 'generic') {
-    // values = v = s + pen
-    emit(at(P.values), w.get(V.s), at(P.pen), w.v128Load(), o.F64X2_ADD);
-    emit(w.set(V.v), w.get(V.v), v128Store());
-  } else {
-    // values = pmin(values, dist) + pen (pmin(b, v) = v < b ? v : b: the JavaScript update)
-    emit(at(P.values), at(P.values), w.v128Load(), w.get(V.s));
-    if (kind === 'single') emit(F64X2_SQRT);
-    emit(F64X2_PMIN, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v), w.get(V.v), v128Store());
-  }
-  // per lane: the first position with a v below the lane's minimum so far
-  emit(w.get(V.posV), w.get(V.minP), w.get(V.v), w.get(V.minV), F64X2_LT, BITSELECT);
-  emit(w.set(V.minP), w.get(V.minV), w.get(V.v), F64X2_PMIN, w.set(V.minV));
-  emit(w.get(V.posV), i64x2(2, 2), I64X2_ADD, w.set(V.posV));
-  emit(w.get(L.pos), w.i32(16), o.I32_ADD, w.set(L.pos), w.br(0), o.END, o.END);
+  emit(w.get(P.from), w.i32(3), o.I32_SHL, w.set(L.pos));
+  code.loop(() => {
+    emit(w.get(L.pos), w.get(L.end), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
+    // s = sum over j of (q_j - x_j)^2, two positions per lane pair
+    emit(w.get(P.xt), w.get(L.pos), o.I32_ADD, w.set(L.a), o.V128_ZERO, w.set(V.s));
+    for (let j = 0; j < d; j++) {
+      emit(w.get(P.q), load64Splat(j * 8), w.get(L.a), w.v128Load(), o.F64X2_SUB, w.set(V.e));
+      emit(w.get(V.s), w.get(V.e), w.get(V.e), o.F64X2_MUL, o.F64X2_ADD, w.set(V.s));
+      if (j < d - 1) emit(w.get(L.a), w.get(P.cap8), o.I32_ADD, w.set(L.a));
+    }
+    const at = (base: number) => [...w.get(base), ...w.get(L.pos), ...o.I32_ADD];
+    if (kind === 'ward') {
+      // v = ((np * n_i) / (np + n_i)) * s + pen
+      emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_MUL);
+      emit(w.get(V.npV), at(P.values), w.v128Load(), o.F64X2_ADD, F64X2_DIV);
+      emit(w.get(V.s), o.F64X2_MUL, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v));
+    } else if (kind === 'generic') {
+      // values = v = s + pen
+      emit(at(P.values), w.get(V.s), at(P.pen), w.v128Load(), o.F64X2_ADD);
+      emit(w.set(V.v), w.get(V.v), v128Store());
+    } else {
+      // values = pmin(values, dist) + pen (pmin(b, v) = v < b ? v : b: the JavaScript update)
+      emit(at(P.values), at(P.values), w.v128Load(), w.get(V.s));
+      if (kind === 'single') emit(F64X2_SQRT);
+      emit(F64X2_PMIN, at(P.pen), w.v128Load(), o.F64X2_ADD, w.set(V.v), w.get(V.v), v128Store());
+    }
+    // per lane: the first position with a v below the lane's minimum so far
+    emit(w.get(V.posV), w.get(V.minP), w.get(V.v), w.get(V.minV), F64X2_LT, BITSELECT);
+    emit(w.set(V.minP), w.get(V.minV), w.get(V.v), F64X2_PMIN, w.set(V.minV));
+    emit(w.get(V.posV), i64x2(2, 2), I64X2_ADD, w.set(V.posV));
+    emit(w.get(L.pos), w.i32(16), o.I32_ADD, w.set(L.pos), w.br(0));
+  });
   // lane 1 wins if smaller, or as small at a lower position (-1, none found, is never lower
   // than a found position: a found value is below the starting one, which the other lane has)
   emit(w.get(V.minV), w.f64x2Lane(0), w.set(F.v0), w.get(V.minV), w.f64x2Lane(1), w.set(F.v1));
@@ -119,25 +100,8 @@ function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
   emit(I32_LT_S, I32_AND, I32_OR, w.set(L.take));
   emit(w.get(P.out), w.get(F.v1), w.get(F.v0), w.get(L.take), SELECT, w.f64Store(0));
   emit(w.get(V.minP), i32x4Lane(2), w.get(V.minP), i32x4Lane(0), w.get(L.take), SELECT);
-  const { I32, F64, V128 } = w.types;
-  const locals = w.vec([
-    [...w.uleb(4), I32],
-    [...w.uleb(7), V128],
-    [...w.uleb(2), F64],
-  ]);
-  const code = [...locals, ...b, ...o.END];
-  const params = w.vec([...new Array<number[]>(7).fill([I32]), [F64], [F64], [I32]]);
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...w.section(1, w.vec([[0x60, ...params, ...w.vec([[I32]])]])),
-    ...w.section(2, w.vec([[...w.name('env'), ...w.name('memory'), 0x02, 0x00, ...w.uleb(1)]])),
-    ...w.section(3, w.vec([w.uleb(0)])),
-    ...w.section(7, w.vec([[...w.name('scan'), 0x00, ...w.uleb(0)]])),
-    ...w.section(10, w.vec([[...w.uleb(code.length), ...code]])),
-  ]);
+  return w.assemble([w.func('scan', fr, code, [I32])]);
 }
-
-const modules = new Map<string, WebAssembly.Module>();
 
 /** Points (or centroids) in scan order, with the scan in WebAssembly (see the file header). */
 class ScanKernel {
@@ -243,24 +207,14 @@ function transpose(data: Float64Array, n: number, d: number, xt: Float64Array, c
 
 function createScanKernel(x: FeatureMatrix, kind: ScanKind): ScanKernel | null {
   const { rows: n, cols: d } = x;
-  if (n < 2 || d < 1 || d > 256 || !simdSupported()) return null;
+  if (n < 2 || d < 1 || d > 256 || !w.simdSupported()) return null;
   const cap = n + (n & 1);
   const total = (d * cap + 2 * cap + d + 2) * 8;
-  const pages = Math.ceil(total / PAGE);
-  if (pages > 65536) return null;
-  try {
-    const key = `${kind} ${d}`;
-    let module = modules.get(key);
-    if (module === undefined) {
-      module = new WebAssembly.Module(scanModule(d, kind));
-      modules.set(key, module);
-    }
-    const memory = new WebAssembly.Memory({ initial: pages });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return new ScanKernel(x, memory, instance.exports.scan as (...a: number[]) => number, cap);
-  } catch {
-    return null; // no memory for it: JavaScript will do
-  }
+  const memory = w.allocate(total, 'hierarchical clustering scans');
+  if (memory === null) return null;
+  const module = w.compiled(`scan ${kind} ${d}`, () => scanModule(d, kind));
+  const instance = w.instantiate(module, memory);
+  return new ScanKernel(x, memory, instance.exports.scan as (...a: number[]) => number, cap);
 }
 
 /**

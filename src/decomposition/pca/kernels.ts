@@ -16,30 +16,44 @@
  * (nine accumulators, three broadcasts and one load per step: 18 multiply-adds for six loads);
  * `project` two rows by up to four component pairs.
  *
- * The module is assembled from bytes here (no toolchain, no binary in the repository), with the
- * encoders of cluster/kmeans/kernels.ts. When the runtime lacks WebAssembly SIMD, or the memory
- * cannot be allocated, the `create*` functions return null and the callers use JavaScript.
- * Instruction encodings: WebAssembly Core Specification 2.0, section 5.4 (SIMD: 5.4.8).
+ * The modules are assembled at run time with the assembler of src/wasm. When the runtime lacks
+ * WebAssembly SIMD, or the memory cannot be allocated, the `create*` functions return null and
+ * the callers use JavaScript; a module that does not compile throws (wasm/runtime.ts).
  */
-import { simdSupported, wasm } from '../../cluster/kmeans/kernels.js';
+import {
+  allocate,
+  assemble,
+  br,
+  brIf,
+  Code,
+  compiled,
+  Frame,
+  type Func,
+  f64Load,
+  f64Store,
+  f64x2Lane,
+  func,
+  get,
+  giveSpare,
+  I32,
+  i32,
+  instantiate,
+  op,
+  set,
+  simdSupported,
+  takeSpare,
+  tee,
+  V128,
+  v128Load,
+  v128Store,
+} from '../../wasm/index.js';
 import { columnMoments } from './covariance.js';
-import { giveSpare, takeSpare } from '../../util/spare.js';
 
-const { uleb, name, section, vec, get, set, tee, i32, v128Load, br, brIf } = wasm;
-const { I32, V128 } = wasm.types;
-const { I32_EQZ, I32_LT_U, I32_ADD, V128_ZERO, F64X2_ADD, F64X2_SUB, F64X2_MUL } = wasm.op;
-const { BLOCK, LOOP, END } = wasm.op;
-const I32_GT_U = [0x4b];
-const I32_GE_U = [0x4f];
-const F64_CONVERT_I32_U = [0xb8];
-const F64X2_DIV = [0xfd, ...uleb(0xf3)];
-const F64X2_PMIN = [0xfd, ...uleb(0xf6)];
-const F64X2_PMAX = [0xfd, ...uleb(0xf7)];
-const I32_AND = [0x71];
-const F64X2_SPLAT = [0xfd, ...uleb(0x14)];
-const v128Store = (offset = 0) => [0xfd, ...uleb(0x0b), 3, ...uleb(offset)];
+const { I32_EQZ, I32_LT_U, I32_GT_U, I32_GE_U, I32_ADD, I32_MUL, I32_AND } = op;
+const { F64_ADD, F64_CONVERT_I32_U, V128_ZERO, F64X2_SPLAT, F64X2_ADD, F64X2_SUB } = op;
+const { F64X2_MUL, F64X2_DIV, F64X2_PMIN, F64X2_PMAX } = op;
 /** f64.load then f64x2.splat: one scalar broadcast to both lanes. */
-const splatLoad = (offset: number) => [0x2b, 3, ...uleb(offset), ...F64X2_SPLAT];
+const splatLoad = (offset: number) => [...f64Load(offset), ...F64X2_SPLAT];
 
 /** Register tile of `gram`: rows i per tile and column pairs per tile. */
 const GRAM_ROWS = 3;
@@ -48,8 +62,11 @@ const GRAM_PAIRS = 3;
 const PROJECT_ROWS = 2;
 const PROJECT_PAIRS = 4;
 
+/** Broadcast slots of a tile: one per row, up to four rows. */
+const SPLATS = 4;
+
 /** Locals shared by both functions (after their parameters). */
-interface Frame {
+interface Tile {
   /** i32 locals. */
   i0: number;
   jp: number;
@@ -68,7 +85,7 @@ interface Frame {
  * + 16c] (byte addresses), then stored at po + ri*oRow + 16c. pa, pb and po are set by the caller.
  */
 function tile(
-  f: Frame,
+  f: Tile,
   R: number,
   C: number,
   len: number[],
@@ -77,114 +94,114 @@ function tile(
   bStep: number,
   oRow: number,
 ): number[] {
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
+  const code = new Code();
+  const emit = code.emit;
   for (let a = 0; a < R * C; a++) emit(V128_ZERO, set(f.acc + a));
   emit(i32(0), set(f.t));
-  emit(BLOCK, LOOP);
-  emit(get(f.t), len, I32_LT_U, I32_EQZ, brIf(1));
-  for (let ri = 0; ri < R; ri++) emit(get(f.pa), splatLoad(ri * aRow), set(f.spl + ri));
-  for (let c = 0; c < C; c++) {
-    emit(get(f.pb), v128Load(c * 16), set(f.vb));
-    for (let ri = 0; ri < R; ri++) {
-      const acc = f.acc + ri * C + c;
-      emit(get(f.spl + ri), get(f.vb), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+  code.loop(() => {
+    emit(get(f.t), len, I32_LT_U, I32_EQZ, brIf(1));
+    for (let ri = 0; ri < R; ri++) emit(get(f.pa), splatLoad(ri * aRow), set(f.spl + ri));
+    for (let c = 0; c < C; c++) {
+      emit(get(f.pb), v128Load(c * 16), set(f.vb));
+      for (let ri = 0; ri < R; ri++) {
+        const acc = f.acc + ri * C + c;
+        emit(get(f.spl + ri), get(f.vb), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+      }
     }
-  }
-  emit(get(f.pa), i32(aStep), I32_ADD, set(f.pa));
-  emit(get(f.pb), i32(bStep), I32_ADD, set(f.pb));
-  emit(get(f.t), i32(1), I32_ADD, set(f.t), br(0));
-  emit(END, END);
+    emit(get(f.pa), i32(aStep), I32_ADD, set(f.pa));
+    emit(get(f.pb), i32(bStep), I32_ADD, set(f.pb));
+    emit(get(f.t), i32(1), I32_ADD, set(f.t), br(0));
+  });
   for (let ri = 0; ri < R; ri++) {
     for (let c = 0; c < C; c++)
       emit(get(f.po), get(f.acc + ri * C + c), v128Store(ri * oRow + c * 16));
   }
-  return b;
+  return code.bytes;
+}
+
+/** The tile's locals in `fr`, with `accs` accumulators. */
+function tileSlots(fr: Frame, accs: number): Tile {
+  const { i0, jp, t, pa, pb, po } = fr.locals({
+    ...{ i0: I32, jp: I32, t: I32 },
+    ...{ pa: I32, pb: I32, po: I32 },
+  });
+  const spl = fr.array('spl', V128, SPLATS);
+  const { vb } = fr.locals({ vb: V128 });
+  const acc = fr.array('acc', V128, accs);
+  return { i0, jp, t, pa, pb, po, spl, vb, acc };
 }
 
 /**
  * Body of `gram(z, b, s)` for stride dp: S = s[i*dp + j] (byte offsets z, s). Row tiles of R
  * rows i0..i0+R-1, and for each the column pairs from the pair holding i0 to dp - 1.
  */
-function gramCode(dp: number): number[] {
-  const P = { z: 0, b: 1, s: 2 };
-  const f: Frame = { i0: 3, jp: 4, t: 5, pa: 6, pb: 7, po: 8, spl: 9, vb: 13, acc: 14 };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
+function gramFunc(dp: number): Func {
+  const fr = new Frame();
+  const P = fr.params({ z: I32, b: I32, s: I32 });
+  const f = tileSlots(fr, GRAM_ROWS * GRAM_PAIRS);
+  const code = new Code();
+  const emit = code.emit;
   const row = dp * 8;
   /** Tiles of R rows while i0 + R <= dp. */
   const rowTiles = (R: number) => {
-    emit(BLOCK, LOOP);
-    emit(get(f.i0), i32(R), I32_ADD, i32(dp), I32_GT_U, brIf(1));
-    emit(get(f.i0), i32(-2), I32_AND, set(f.jp));
-    for (const C of [GRAM_PAIRS, 1]) {
-      emit(BLOCK, LOOP);
-      emit(get(f.jp), i32(2 * C), I32_ADD, i32(dp), I32_GT_U, brIf(1));
-      // pa = z + 8 i0, pb = z + 8 jp, po = s + 8 (i0 dp + jp)
-      emit(get(P.z), get(f.i0), i32(8), wasm.op.I32_MUL, I32_ADD, set(f.pa));
-      emit(get(P.z), get(f.jp), i32(8), wasm.op.I32_MUL, I32_ADD, set(f.pb));
-      emit(get(P.s), get(f.i0), i32(row), wasm.op.I32_MUL, I32_ADD);
-      emit(get(f.jp), i32(8), wasm.op.I32_MUL, I32_ADD, set(f.po));
-      emit(tile(f, R, C, get(P.b), 8, row, row, row));
-      emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
-      emit(END, END);
-    }
-    emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
-    emit(END, END);
+    code.loop(() => {
+      emit(get(f.i0), i32(R), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+      emit(get(f.i0), i32(-2), I32_AND, set(f.jp));
+      for (const C of [GRAM_PAIRS, 1]) {
+        code.loop(() => {
+          emit(get(f.jp), i32(2 * C), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+          // pa = z + 8 i0, pb = z + 8 jp, po = s + 8 (i0 dp + jp)
+          emit(get(P.z), get(f.i0), i32(8), I32_MUL, I32_ADD, set(f.pa));
+          emit(get(P.z), get(f.jp), i32(8), I32_MUL, I32_ADD, set(f.pb));
+          emit(get(P.s), get(f.i0), i32(row), I32_MUL, I32_ADD);
+          emit(get(f.jp), i32(8), I32_MUL, I32_ADD, set(f.po));
+          emit(tile(f, R, C, get(P.b), 8, row, row, row));
+          emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
+        });
+      }
+      emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
+    });
   };
   emit(i32(0), set(f.i0));
   rowTiles(GRAM_ROWS);
   rowTiles(1);
-  const locals = vec([
-    [...uleb(6), I32],
-    [...uleb(4 + 1 + GRAM_ROWS * GRAM_PAIRS), V128],
-  ]);
-  return [...locals, ...b, ...END];
+  return func('gram', fr, code);
 }
 
 /**
  * Body of `project(z, b, vt, out)` for d columns and kp (even) components: out[i*kp + c] (byte
  * offsets). Row tiles of R rows, and for each the component pairs, C at a time.
  */
-function projectCode(d: number, kp: number): number[] {
-  const P = { z: 0, b: 1, vt: 2, out: 3 };
-  const f: Frame = { i0: 4, jp: 5, t: 6, pa: 7, pb: 8, po: 9, spl: 10, vb: 14, acc: 15 };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
-  const MUL = wasm.op.I32_MUL;
+function projectFunc(d: number, kp: number): Func {
+  const fr = new Frame();
+  const P = fr.params({ z: I32, b: I32, vt: I32, out: I32 });
+  const f = tileSlots(fr, PROJECT_ROWS * PROJECT_PAIRS);
+  const code = new Code();
+  const emit = code.emit;
+  const MUL = I32_MUL;
   const rowTiles = (R: number) => {
-    emit(BLOCK, LOOP);
-    emit(get(f.i0), i32(R), I32_ADD, get(P.b), I32_GT_U, brIf(1));
-    emit(i32(0), set(f.jp));
-    for (const C of [PROJECT_PAIRS, 1]) {
-      emit(BLOCK, LOOP);
-      emit(get(f.jp), i32(2 * C), I32_ADD, i32(kp), I32_GT_U, brIf(1));
-      // pa = z + 8 d i0, pb = vt + 8 jp, po = out + 8 (i0 kp + jp)
-      emit(get(P.z), get(f.i0), i32(8 * d), MUL, I32_ADD, set(f.pa));
-      emit(get(P.vt), get(f.jp), i32(8), MUL, I32_ADD, set(f.pb));
-      emit(get(P.out), get(f.i0), i32(8 * kp), MUL, I32_ADD);
-      emit(get(f.jp), i32(8), MUL, I32_ADD, set(f.po));
-      emit(tile(f, R, C, i32(d), 8 * d, 8, 8 * kp, 8 * kp));
-      emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
-      emit(END, END);
-    }
-    emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
-    emit(END, END);
+    code.loop(() => {
+      emit(get(f.i0), i32(R), I32_ADD, get(P.b), I32_GT_U, brIf(1));
+      emit(i32(0), set(f.jp));
+      for (const C of [PROJECT_PAIRS, 1]) {
+        code.loop(() => {
+          emit(get(f.jp), i32(2 * C), I32_ADD, i32(kp), I32_GT_U, brIf(1));
+          // pa = z + 8 d i0, pb = vt + 8 jp, po = out + 8 (i0 kp + jp)
+          emit(get(P.z), get(f.i0), i32(8 * d), MUL, I32_ADD, set(f.pa));
+          emit(get(P.vt), get(f.jp), i32(8), MUL, I32_ADD, set(f.pb));
+          emit(get(P.out), get(f.i0), i32(8 * kp), MUL, I32_ADD);
+          emit(get(f.jp), i32(8), MUL, I32_ADD, set(f.po));
+          emit(tile(f, R, C, i32(d), 8 * d, 8, 8 * kp, 8 * kp));
+          emit(get(f.jp), i32(2 * C), I32_ADD, set(f.jp), br(0));
+        });
+      }
+      emit(get(f.i0), i32(R), I32_ADD, set(f.i0), br(0));
+    });
   };
   emit(i32(0), set(f.i0));
   rowTiles(PROJECT_ROWS);
   rowTiles(1);
-  const locals = vec([
-    [...uleb(6), I32],
-    [...uleb(4 + 1 + PROJECT_ROWS * PROJECT_PAIRS), V128],
-  ]);
-  return [...locals, ...b, ...END];
+  return func('project', fr, code);
 }
 
 /**
@@ -196,50 +213,48 @@ function projectCode(d: number, kp: number): number[] {
  * packed (stride d); with d odd the last pair reads one value past its row (the next row's first,
  * or the slack after the block), whose results land in the padding column and are never read.
  */
-function prepCode(d: number, dp: number): number[] {
-  const P = { x: 0, b: 1, z: 2, st: 3 };
-  const Lc = { j: 4, r: 5, px: 6, pz: 7, m: 8, sum: 9, lo: 10, hi: 11, v: 12 };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
-  const MUL = wasm.op.I32_MUL;
+function prepFunc(d: number, dp: number): Func {
+  const fr = new Frame();
+  const P = fr.params({ x: I32, b: I32, z: I32, st: I32 });
+  const Lc = fr.locals({
+    ...{ j: I32, r: I32, px: I32, pz: I32, m: I32 },
+    ...{ sum: V128, lo: V128, hi: V128, v: V128 },
+  });
+  const code = new Code();
+  const emit = code.emit;
+  const MUL = I32_MUL;
   emit(i32(0), set(Lc.j));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.j), i32(dp), I32_GE_U, brIf(1));
-  // st pointer of the pair: st + 8 j
-  emit(V128_ZERO, set(Lc.sum));
-  emit(get(P.st), get(Lc.j), i32(8), MUL, I32_ADD, tee(Lc.m), v128Load(dp * 8), set(Lc.lo));
-  emit(get(Lc.m), v128Load(2 * dp * 8), set(Lc.hi));
-  emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px), i32(0), set(Lc.r));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
-  emit(get(Lc.sum), get(Lc.px), v128Load(0), tee(Lc.v), F64X2_ADD, set(Lc.sum));
-  emit(get(Lc.lo), get(Lc.v), F64X2_PMIN, set(Lc.lo));
-  emit(get(Lc.hi), get(Lc.v), F64X2_PMAX, set(Lc.hi));
-  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
-  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
-  emit(END, END);
-  emit(get(Lc.m), get(Lc.lo), v128Store(dp * 8), get(Lc.m), get(Lc.hi), v128Store(2 * dp * 8));
-  emit(get(Lc.sum), get(P.b), F64_CONVERT_I32_U, F64X2_SPLAT, F64X2_DIV, set(Lc.sum));
-  emit(get(Lc.m), get(Lc.sum), v128Store(0));
-  // z[r][j..j+1] = x[r][j..j+1] - mean
-  emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px));
-  emit(get(P.z), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.pz), i32(0), set(Lc.r));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
-  emit(get(Lc.pz), get(Lc.px), v128Load(0), get(Lc.sum), F64X2_SUB, v128Store(0));
-  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
-  emit(get(Lc.pz), i32(dp * 8), I32_ADD, set(Lc.pz));
-  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
-  emit(END, END);
-  emit(get(Lc.j), i32(2), I32_ADD, set(Lc.j), br(0));
-  emit(END, END);
-  const locals = vec([
-    [...uleb(5), I32],
-    [...uleb(4), V128],
-  ]);
-  return [...locals, ...b, ...END];
+  code.loop(() => {
+    emit(get(Lc.j), i32(dp), I32_GE_U, brIf(1));
+    // st pointer of the pair: st + 8 j
+    emit(V128_ZERO, set(Lc.sum));
+    emit(get(P.st), get(Lc.j), i32(8), MUL, I32_ADD, tee(Lc.m), v128Load(dp * 8), set(Lc.lo));
+    emit(get(Lc.m), v128Load(2 * dp * 8), set(Lc.hi));
+    emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px), i32(0), set(Lc.r));
+    code.loop(() => {
+      emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+      emit(get(Lc.sum), get(Lc.px), v128Load(0), tee(Lc.v), F64X2_ADD, set(Lc.sum));
+      emit(get(Lc.lo), get(Lc.v), F64X2_PMIN, set(Lc.lo));
+      emit(get(Lc.hi), get(Lc.v), F64X2_PMAX, set(Lc.hi));
+      emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+      emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+    });
+    emit(get(Lc.m), get(Lc.lo), v128Store(dp * 8), get(Lc.m), get(Lc.hi), v128Store(2 * dp * 8));
+    emit(get(Lc.sum), get(P.b), F64_CONVERT_I32_U, F64X2_SPLAT, F64X2_DIV, set(Lc.sum));
+    emit(get(Lc.m), get(Lc.sum), v128Store(0));
+    // z[r][j..j+1] = x[r][j..j+1] - mean
+    emit(get(P.x), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.px));
+    emit(get(P.z), get(Lc.j), i32(8), MUL, I32_ADD, set(Lc.pz), i32(0), set(Lc.r));
+    code.loop(() => {
+      emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+      emit(get(Lc.pz), get(Lc.px), v128Load(0), get(Lc.sum), F64X2_SUB, v128Store(0));
+      emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+      emit(get(Lc.pz), i32(dp * 8), I32_ADD, set(Lc.pz));
+      emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+    });
+    emit(get(Lc.j), i32(2), I32_ADD, set(Lc.j), br(0));
+  });
+  return func('prep', fr, code);
 }
 
 /**
@@ -248,80 +263,40 @@ function prepCode(d: number, dp: number): number[] {
  * row also writes the first value of the next row (rewritten when that row is done) or the
  * slack after the block.
  */
-function scaleCode(d: number, dp: number): number[] {
-  const P = { x: 0, b: 1, z: 2, ms: 3 };
-  const Lc = { r: 4, j: 5, px: 6, pz: 7 };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
+function scaleFunc(d: number, dp: number): Func {
+  const fr = new Frame();
+  const P = fr.params({ x: I32, b: I32, z: I32, ms: I32 });
+  const Lc = fr.locals({ r: I32, j: I32, px: I32, pz: I32 });
+  const code = new Code();
+  const emit = code.emit;
   emit(get(P.x), set(Lc.px), get(P.z), set(Lc.pz), i32(0), set(Lc.r));
-  emit(BLOCK, LOOP);
-  emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
-  for (let j = 0; j < dp; j += 2) {
-    emit(get(Lc.pz), get(Lc.px), v128Load(j * 8), get(P.ms), v128Load(j * 8), F64X2_SUB);
-    emit(get(P.ms), v128Load((dp + j) * 8), F64X2_MUL, v128Store(j * 8));
-  }
-  emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
-  emit(get(Lc.pz), i32(d * 8), I32_ADD, set(Lc.pz));
-  emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
-  emit(END, END);
-  return [...vec([[...uleb(4), I32]]), ...b, ...END];
-}
-
-function module(fns: { name: string; params: number; code: number[] }[]): Uint8Array<ArrayBuffer> {
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(
-      1,
-      vec(fns.map((f) => [0x60, ...vec(new Array<number[]>(f.params).fill([I32])), ...vec([])])),
-    ),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec(fns.map((_, t) => uleb(t)))),
-    ...section(7, vec(fns.map((f, t) => [...name(f.name), 0x00, ...uleb(t)]))),
-    ...section(10, vec(fns.map((f) => [...uleb(f.code.length), ...f.code]))),
-  ]);
-}
-
-const PAGE = 65536;
-const modules = new Map<string, WebAssembly.Module>();
-let enabled = true;
-
-/**
- * Turn the PCA kernels off (false) or on again; returns the previous setting. For tests and
- * benchmarks that compare them with the JavaScript kernels; results are the same either way.
- * @internal
- */
-export function setPcaSimdEnabled(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
+  code.loop(() => {
+    emit(get(Lc.r), get(P.b), I32_GE_U, brIf(1));
+    for (let j = 0; j < dp; j += 2) {
+      emit(get(Lc.pz), get(Lc.px), v128Load(j * 8), get(P.ms), v128Load(j * 8), F64X2_SUB);
+      emit(get(P.ms), v128Load((dp + j) * 8), F64X2_MUL, v128Store(j * 8));
+    }
+    emit(get(Lc.px), i32(d * 8), I32_ADD, set(Lc.px));
+    emit(get(Lc.pz), i32(d * 8), I32_ADD, set(Lc.pz));
+    emit(get(Lc.r), i32(1), I32_ADD, set(Lc.r), br(0));
+  });
+  return func('scale', fr, code);
 }
 
 /** The functions of a (cached) module bound to a new memory of `bytes`, or null. */
-function instantiate(
+function bind(
   key: string,
   build: () => Uint8Array<ArrayBuffer>,
   bytes: number,
 ): { memory: WebAssembly.Memory; fns: Record<string, (...args: number[]) => void> } | null {
-  if (!enabled || !simdSupported()) return null;
-  const pages = Math.ceil(Math.max(bytes, 1) / PAGE);
-  if (pages > 65536) return null;
-  try {
-    let m = modules.get(key);
-    if (m === undefined) {
-      m = new WebAssembly.Module(build());
-      modules.set(key, m);
-    }
-    const memory = new WebAssembly.Memory({ initial: pages });
-    const instance = new WebAssembly.Instance(m, { env: { memory } });
-    return {
-      memory,
-      fns: instance.exports as Record<string, (...args: number[]) => void>,
-    };
-  } catch {
-    return null; // no memory for it: JavaScript will do
-  }
+  if (!simdSupported()) return null;
+  const memory = allocate(bytes, 'PCA products');
+  if (memory === null) return null;
+  const instance = instantiate(compiled(key, build), memory);
+  return {
+    memory,
+    fns: instance.exports as Record<string, (...args: number[]) => void>,
+  };
 }
 
 /** The co-moment kernel of blocks of up to `blockRows` rows of d columns. @internal */
@@ -357,15 +332,7 @@ export function createGramKernel(d: number, blockRows: number): GramKernel | nul
   const xOff = sOff + dp * dp * 8;
   // the raw rows, and 16 bytes of slack for the last pair of an odd d
   const stOff = xOff + Math.ceil((blockRows * d * 8 + 8) / 16) * 16;
-  const k = instantiate(
-    `gram ${d}`,
-    () =>
-      module([
-        { name: 'gram', params: 3, code: gramCode(dp) },
-        { name: 'prep', params: 4, code: prepCode(d, dp) },
-      ]),
-    stOff + 3 * dp * 8,
-  );
+  const k = bind(`gram ${d}`, () => assemble([gramFunc(dp), prepFunc(d, dp)]), stOff + 3 * dp * 8);
   if (k === null) return null;
   const { buffer } = k.memory;
   const { gram, prep } = k.fns as Record<'gram' | 'prep', (...args: number[]) => void>;
@@ -427,13 +394,9 @@ export function createProjectKernel(
   const msOff = 2 * rowsBytes;
   const vtOffAligned = msOff + 2 * dp * 8;
   const outOff = vtOffAligned + d * kp * 8;
-  const kern = instantiate(
+  const kern = bind(
     `project ${d} ${kp}`,
-    () =>
-      module([
-        { name: 'project', params: 4, code: projectCode(d, kp) },
-        { name: 'scale', params: 4, code: scaleCode(d, dp) },
-      ]),
+    () => assemble([projectFunc(d, kp), scaleFunc(d, dp)]),
     outOff + blockRows * kp * 8,
   );
   if (kern === null) return null;
@@ -468,7 +431,7 @@ export function createProjectKernel(
   };
 }
 
-/** An instance of a kernel module: its memory and its functions (kept as a spare, util/spare.ts). */
+/** An instance of a kernel module: its memory and its functions (kept as a spare, wasm/pool.ts). */
 interface Instance {
   memory: WebAssembly.Memory;
   fns: Record<string, (...args: number[]) => void>;
@@ -485,64 +448,62 @@ const NORMAL_BLOCK = 32;
  * dp (v[c*dp + t]): tb[i*wp + c] = sum_t a[i][t] v[c][t] for i < rb, in tiles of R rows by two
  * vectors. Lane 0 sums the even t in order, lane 1 the odd t; the cell is lane 0 + lane 1.
  */
-function nprojectCode(dp: number, wp: number): number[] {
-  const P = { a: 0, rb: 1, v: 2, tb: 3 };
+function nprojectFunc(dp: number, wp: number): Func {
   const R = NORMAL_ROWS;
   const C = NORMAL_VECTORS;
-  const L = { i0: 4, c0: 5, t: 6, pa: 7, pv: 8, av: 9, vv: 9 + R, acc: 9 + R + C };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
+  const fr = new Frame();
+  const P = fr.params({ a: I32, rb: I32, v: I32, tb: I32 });
+  const L = {
+    ...fr.locals({ i0: I32, c0: I32, t: I32, pa: I32, pv: I32 }),
+    av: fr.array('av', V128, R),
+    vv: fr.array('vv', V128, C),
+    acc: fr.array('acc', V128, R * C),
   };
-  const MUL = wasm.op.I32_MUL;
-  const { f64Store, f64x2Lane } = wasm;
-  const F64_ADD = wasm.op.F64_ADD;
+  const code = new Code();
+  const emit = code.emit;
+  const MUL = I32_MUL;
   const rowTiles = (rows: number) => {
-    emit(BLOCK, LOOP);
-    emit(get(L.i0), i32(rows), I32_ADD, get(P.rb), I32_GT_U, brIf(1));
-    emit(i32(0), set(L.c0));
-    emit(BLOCK, LOOP);
-    emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
-    for (let a = 0; a < rows * C; a++) emit(V128_ZERO, set(L.acc + a));
-    emit(get(P.a), get(L.i0), i32(dp * 8), MUL, I32_ADD, set(L.pa));
-    emit(get(P.v), get(L.c0), i32(dp * 8), MUL, I32_ADD, set(L.pv));
-    emit(i32(0), set(L.t));
-    emit(BLOCK, LOOP);
-    emit(get(L.t), i32(dp / 2), I32_GE_U, brIf(1));
-    for (let r = 0; r < rows; r++) emit(get(L.pa), v128Load(r * dp * 8), set(L.av + r));
-    for (let c = 0; c < C; c++) emit(get(L.pv), v128Load(c * dp * 8), set(L.vv + c));
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < C; c++) {
-        const acc = L.acc + r * C + c;
-        emit(get(L.av + r), get(L.vv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
-      }
-    }
-    emit(get(L.pa), i32(16), I32_ADD, set(L.pa));
-    emit(get(L.pv), i32(16), I32_ADD, set(L.pv));
-    emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0));
-    emit(END, END);
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < C; c++) {
-        const acc = L.acc + r * C + c;
-        // tb + 8 ((i0 + r) wp + c0 + c) = lane 0 + lane 1
-        emit(get(P.tb), get(L.i0), i32(wp * 8), MUL, I32_ADD, get(L.c0), i32(8), MUL, I32_ADD);
-        emit(get(acc), f64x2Lane(0), get(acc), f64x2Lane(1), F64_ADD);
-        emit(f64Store((r * wp + c) * 8));
-      }
-    }
-    emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
-    emit(END, END);
-    emit(get(L.i0), i32(rows), I32_ADD, set(L.i0), br(0));
-    emit(END, END);
+    code.loop(() => {
+      emit(get(L.i0), i32(rows), I32_ADD, get(P.rb), I32_GT_U, brIf(1));
+      emit(i32(0), set(L.c0));
+      code.loop(() => {
+        emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
+        for (let a = 0; a < rows * C; a++) emit(V128_ZERO, set(L.acc + a));
+        emit(get(P.a), get(L.i0), i32(dp * 8), MUL, I32_ADD, set(L.pa));
+        emit(get(P.v), get(L.c0), i32(dp * 8), MUL, I32_ADD, set(L.pv));
+        emit(i32(0), set(L.t));
+        code.loop(() => {
+          emit(get(L.t), i32(dp / 2), I32_GE_U, brIf(1));
+          for (let r = 0; r < rows; r++) emit(get(L.pa), v128Load(r * dp * 8), set(L.av + r));
+          for (let c = 0; c < C; c++) emit(get(L.pv), v128Load(c * dp * 8), set(L.vv + c));
+          for (let r = 0; r < rows; r++) {
+            for (let c = 0; c < C; c++) {
+              const acc = L.acc + r * C + c;
+              emit(get(L.av + r), get(L.vv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+            }
+          }
+          emit(get(L.pa), i32(16), I32_ADD, set(L.pa));
+          emit(get(L.pv), i32(16), I32_ADD, set(L.pv));
+          emit(get(L.t), i32(1), I32_ADD, set(L.t), br(0));
+        });
+        for (let r = 0; r < rows; r++) {
+          for (let c = 0; c < C; c++) {
+            const acc = L.acc + r * C + c;
+            // tb + 8 ((i0 + r) wp + c0 + c) = lane 0 + lane 1
+            emit(get(P.tb), get(L.i0), i32(wp * 8), MUL, I32_ADD, get(L.c0), i32(8), MUL, I32_ADD);
+            emit(get(acc), f64x2Lane(0), get(acc), f64x2Lane(1), F64_ADD);
+            emit(f64Store((r * wp + c) * 8));
+          }
+        }
+        emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
+      });
+      emit(get(L.i0), i32(rows), I32_ADD, set(L.i0), br(0));
+    });
   };
   emit(i32(0), set(L.i0));
   rowTiles(R);
   rowTiles(1);
-  const locals = vec([
-    [...uleb(5), I32],
-    [...uleb(R + C + R * C), V128],
-  ]);
-  return [...locals, ...b, ...END];
+  return func('nproject', fr, code);
 }
 
 /**
@@ -550,65 +511,65 @@ function nprojectCode(dp: number, wp: number): number[] {
  * dp, w[c*dp + t]), the products added in row order to the value already in w; tiles of R column
  * pairs by two vectors (a pair of columns per lane pair, one broadcast of tb per vector).
  */
-function naccumCode(dp: number, wp: number): number[] {
-  const P = { a: 0, rb: 1, tb: 2, w: 3 };
+function naccumFunc(dp: number, wp: number): Func {
   const R = NORMAL_ROWS;
   const C = NORMAL_VECTORS;
-  const L = { t0: 4, c0: 5, i: 6, pa: 7, pt: 8, pw: 9, av: 10, sv: 10 + R, acc: 10 + R + C };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
+  const fr = new Frame();
+  const P = fr.params({ a: I32, rb: I32, tb: I32, w: I32 });
+  const L = {
+    ...fr.locals({ t0: I32, c0: I32, i: I32, pa: I32, pt: I32, pw: I32 }),
+    av: fr.array('av', V128, R),
+    sv: fr.array('sv', V128, C),
+    acc: fr.array('acc', V128, R * C),
   };
-  const MUL = wasm.op.I32_MUL;
+  const code = new Code();
+  const emit = code.emit;
+  const MUL = I32_MUL;
   const colTiles = (pairs: number) => {
-    emit(BLOCK, LOOP);
-    emit(get(L.t0), i32(2 * pairs), I32_ADD, i32(dp), I32_GT_U, brIf(1));
-    emit(i32(0), set(L.c0));
-    emit(BLOCK, LOOP);
-    emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
-    // pw = w + 8 (c0 dp + t0)
-    emit(get(P.w), get(L.c0), i32(dp * 8), MUL, I32_ADD, get(L.t0), i32(8), MUL, I32_ADD);
-    emit(set(L.pw));
-    for (let r = 0; r < pairs; r++) {
-      for (let c = 0; c < C; c++) {
-        emit(get(L.pw), v128Load(c * dp * 8 + r * 16), set(L.acc + r * C + c));
-      }
-    }
-    emit(get(P.a), get(L.t0), i32(8), MUL, I32_ADD, set(L.pa));
-    emit(get(P.tb), get(L.c0), i32(8), MUL, I32_ADD, set(L.pt));
-    emit(i32(0), set(L.i));
-    emit(BLOCK, LOOP);
-    emit(get(L.i), get(P.rb), I32_GE_U, brIf(1));
-    for (let r = 0; r < pairs; r++) emit(get(L.pa), v128Load(r * 16), set(L.av + r));
-    for (let c = 0; c < C; c++) emit(get(L.pt), splatLoad(c * 8), set(L.sv + c));
-    for (let r = 0; r < pairs; r++) {
-      for (let c = 0; c < C; c++) {
-        const acc = L.acc + r * C + c;
-        emit(get(L.av + r), get(L.sv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
-      }
-    }
-    emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
-    emit(get(L.pt), i32(wp * 8), I32_ADD, set(L.pt));
-    emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
-    emit(END, END);
-    for (let r = 0; r < pairs; r++) {
-      for (let c = 0; c < C; c++) {
-        emit(get(L.pw), get(L.acc + r * C + c), v128Store(c * dp * 8 + r * 16));
-      }
-    }
-    emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
-    emit(END, END);
-    emit(get(L.t0), i32(2 * pairs), I32_ADD, set(L.t0), br(0));
-    emit(END, END);
+    code.loop(() => {
+      emit(get(L.t0), i32(2 * pairs), I32_ADD, i32(dp), I32_GT_U, brIf(1));
+      emit(i32(0), set(L.c0));
+      code.loop(() => {
+        emit(get(L.c0), i32(wp), I32_GE_U, brIf(1));
+        // pw = w + 8 (c0 dp + t0)
+        emit(get(P.w), get(L.c0), i32(dp * 8), MUL, I32_ADD, get(L.t0), i32(8), MUL, I32_ADD);
+        emit(set(L.pw));
+        for (let r = 0; r < pairs; r++) {
+          for (let c = 0; c < C; c++) {
+            emit(get(L.pw), v128Load(c * dp * 8 + r * 16), set(L.acc + r * C + c));
+          }
+        }
+        emit(get(P.a), get(L.t0), i32(8), MUL, I32_ADD, set(L.pa));
+        emit(get(P.tb), get(L.c0), i32(8), MUL, I32_ADD, set(L.pt));
+        emit(i32(0), set(L.i));
+        code.loop(() => {
+          emit(get(L.i), get(P.rb), I32_GE_U, brIf(1));
+          for (let r = 0; r < pairs; r++) emit(get(L.pa), v128Load(r * 16), set(L.av + r));
+          for (let c = 0; c < C; c++) emit(get(L.pt), splatLoad(c * 8), set(L.sv + c));
+          for (let r = 0; r < pairs; r++) {
+            for (let c = 0; c < C; c++) {
+              const acc = L.acc + r * C + c;
+              emit(get(L.av + r), get(L.sv + c), F64X2_MUL, get(acc), F64X2_ADD, set(acc));
+            }
+          }
+          emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
+          emit(get(L.pt), i32(wp * 8), I32_ADD, set(L.pt));
+          emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
+        });
+        for (let r = 0; r < pairs; r++) {
+          for (let c = 0; c < C; c++) {
+            emit(get(L.pw), get(L.acc + r * C + c), v128Store(c * dp * 8 + r * 16));
+          }
+        }
+        emit(get(L.c0), i32(C), I32_ADD, set(L.c0), br(0));
+      });
+      emit(get(L.t0), i32(2 * pairs), I32_ADD, set(L.t0), br(0));
+    });
   };
   emit(i32(0), set(L.t0));
   colTiles(R);
   colTiles(1);
-  const locals = vec([
-    [...uleb(6), I32],
-    [...uleb(R + C + R * C), V128],
-  ]);
-  return [...locals, ...b, ...END];
+  return func('naccum', fr, code);
 }
 
 /**
@@ -618,42 +579,37 @@ function naccumCode(dp: number, wp: number): number[] {
  * st[2dp..3dp) = pmax (strict >), as the JavaScript loops of `columnMoments`; 'squares' adds
  * (a - st[j])^2 to st[dp + j]; 'centre' rewrites a[i][j] = (a[i][j] - st[j]) * st[dp + j].
  */
-function nrowsCode(dp: number, mode: 'stats' | 'squares' | 'centre'): number[] {
-  const P = { a: 0, n: 1, st: 2 };
-  const L = { i: 3, pa: 4, v: 5, s: 6 };
-  const b: number[] = [];
-  const emit = (...parts: number[][]) => {
-    for (const part of parts) b.push(...part);
-  };
+function nrowsFunc(dp: number, mode: 'stats' | 'squares' | 'centre'): Func {
+  const fr = new Frame();
+  const P = fr.params({ a: I32, n: I32, st: I32 });
+  const L = fr.locals({ i: I32, pa: I32, v: V128, s: V128 });
+  const code = new Code();
+  const emit = code.emit;
   emit(get(P.a), set(L.pa), i32(0), set(L.i));
-  emit(BLOCK, LOOP);
-  emit(get(L.i), get(P.n), I32_GE_U, brIf(1));
-  for (let j = 0; j < dp; j += 2) {
-    const at = j * 8;
-    emit(get(L.pa), v128Load(at), set(L.v));
-    if (mode === 'stats') {
-      emit(get(P.st), get(P.st), v128Load(at), get(L.v), F64X2_ADD, v128Store(at));
-      emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.v), F64X2_PMIN);
-      emit(v128Store(at + dp * 8));
-      emit(get(P.st), get(P.st), v128Load(at + 2 * dp * 8), get(L.v), F64X2_PMAX);
-      emit(v128Store(at + 2 * dp * 8));
-    } else if (mode === 'squares') {
-      emit(get(L.v), get(P.st), v128Load(at), F64X2_SUB, tee(L.s), get(L.s), F64X2_MUL, set(L.s));
-      emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.s), F64X2_ADD);
-      emit(v128Store(at + dp * 8));
-    } else {
-      emit(get(L.pa), get(L.v), get(P.st), v128Load(at), F64X2_SUB);
-      emit(get(P.st), v128Load(at + dp * 8), F64X2_MUL, v128Store(at));
+  code.loop(() => {
+    emit(get(L.i), get(P.n), I32_GE_U, brIf(1));
+    for (let j = 0; j < dp; j += 2) {
+      const at = j * 8;
+      emit(get(L.pa), v128Load(at), set(L.v));
+      if (mode === 'stats') {
+        emit(get(P.st), get(P.st), v128Load(at), get(L.v), F64X2_ADD, v128Store(at));
+        emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.v), F64X2_PMIN);
+        emit(v128Store(at + dp * 8));
+        emit(get(P.st), get(P.st), v128Load(at + 2 * dp * 8), get(L.v), F64X2_PMAX);
+        emit(v128Store(at + 2 * dp * 8));
+      } else if (mode === 'squares') {
+        emit(get(L.v), get(P.st), v128Load(at), F64X2_SUB, tee(L.s), get(L.s), F64X2_MUL, set(L.s));
+        emit(get(P.st), get(P.st), v128Load(at + dp * 8), get(L.s), F64X2_ADD);
+        emit(v128Store(at + dp * 8));
+      } else {
+        emit(get(L.pa), get(L.v), get(P.st), v128Load(at), F64X2_SUB);
+        emit(get(P.st), v128Load(at + dp * 8), F64X2_MUL, v128Store(at));
+      }
     }
-  }
-  emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
-  emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
-  emit(END, END);
-  const locals = vec([
-    [...uleb(2), I32],
-    [...uleb(2), V128],
-  ]);
-  return [...locals, ...b, ...END];
+    emit(get(L.pa), i32(dp * 8), I32_ADD, set(L.pa));
+    emit(get(L.i), i32(1), I32_ADD, set(L.i), br(0));
+  });
+  return func(`n${mode}`, fr, code);
 }
 
 /**
@@ -705,16 +661,16 @@ export function createNormalKernel(rows: number, cols: number, width: number): N
   const key = `normal ${dp} ${wp}`;
   const kern =
     total < 2 ** 31
-      ? ((enabled ? takeSpare<Instance>(key, total) : null) ??
-        instantiate(
+      ? ((simdSupported() ? takeSpare<Instance>(key, total) : null) ??
+        bind(
           key,
           () =>
-            module([
-              { name: 'nproject', params: 4, code: nprojectCode(dp, wp) },
-              { name: 'naccum', params: 4, code: naccumCode(dp, wp) },
-              { name: 'nstats', params: 3, code: nrowsCode(dp, 'stats') },
-              { name: 'nsquares', params: 3, code: nrowsCode(dp, 'squares') },
-              { name: 'ncentre', params: 3, code: nrowsCode(dp, 'centre') },
+            assemble([
+              nprojectFunc(dp, wp),
+              naccumFunc(dp, wp),
+              nrowsFunc(dp, 'stats'),
+              nrowsFunc(dp, 'squares'),
+              nrowsFunc(dp, 'centre'),
             ]),
           total,
         ))

@@ -8,6 +8,7 @@
  * A memory taken from here holds the values of its last use: the taker writes or zeroes every
  * byte it reads.
  */
+import { reused } from './runtime.js';
 
 /** What a spare holds: a memory, and whatever is bound to it. */
 export interface Spare {
@@ -26,6 +27,7 @@ export function takeSpare<T extends Spare>(key: string, bytes: number): T | null
   const have = s.memory.buffer.byteLength;
   if (have < bytes || have > 2 * Math.max(bytes, PAGE)) return null;
   spares.delete(key);
+  reused();
   return s as T;
 }
 
