@@ -16,7 +16,7 @@
 import type { FeatureMatrix } from '../../data/dataset.js';
 import { identity } from './distance.js';
 import { centroidScans } from './kernels.js';
-import { lanceWilliams, updateSquare } from './lance-williams.js';
+import { updateCondensed, updateSquare } from './lance-williams.js';
 import { condensedOffsets, positionSorted, removeSorted } from './matrix.js';
 
 /** Binary min-heap over keys 0..size-1 with values, supporting value changes. */
@@ -258,17 +258,8 @@ export function genericCondensed(
       out[0] = y;
       out[1] = cur;
     },
-    (x, y, h, nx, ny, size, active, m) => {
-      const rx = off[x]!;
-      const ry = off[y]!;
-      for (let t = 0; t < m; t++) {
-        const i = active[t]!;
-        if (i === y) continue;
-        const ix = i < x ? off[i]! + x : rx + i;
-        const iy = i < y ? off[i]! + y : ry + i;
-        D[iy] = lanceWilliams(code, D[ix]!, D[iy]!, h, nx, ny, size[i]!);
-      }
-    },
+    (x, y, h, nx, ny, size, active, m) =>
+      updateCondensed(D, off, code, x, y, h, nx, ny, size, active, m),
     (y, active, m, out) => {
       for (let t = 0; t < m; t++) {
         const z = active[t]!;

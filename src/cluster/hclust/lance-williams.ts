@@ -187,3 +187,31 @@ export function updateSquare(
       }
   }
 }
+
+/**
+ * Update the dissimilarities to y in a condensed matrix (element (i, j), i < j, at off[i] + j)
+ * after merging x into y at height dxy, for every active i != y.
+ */
+export function updateCondensed(
+  D: Float64Array,
+  off: Float64Array,
+  code: number,
+  x: number,
+  y: number,
+  dxy: number,
+  nx: number,
+  ny: number,
+  size: Int32Array,
+  active: Int32Array,
+  m: number,
+): void {
+  const rx = off[x]!;
+  const ry = off[y]!;
+  for (let t = 0; t < m; t++) {
+    const i = active[t]!;
+    if (i === y) continue;
+    const ix = i < x ? off[i]! + x : rx + i;
+    const iy = i < y ? off[i]! + y : ry + i;
+    D[iy] = lanceWilliams(code, D[ix]!, D[iy]!, dxy, nx, ny, size[i]!);
+  }
+}

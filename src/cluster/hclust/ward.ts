@@ -6,70 +6,23 @@ import type { FeatureMatrix } from '../../data/dataset.js';
 import { identity } from './distance.js';
 import { wardCentroidsSimd } from './kernels.js';
 import { removeSorted } from './matrix.js';
+import { nnChain } from './nn-chain.js';
 
 /**
  * Ward on stored data: the NN-chain over cluster centroids. Dissimilarity key(a, b) =
  * na nb / (na + nb) |ca - cb|^2, height sqrt(2 key) (equal to the Lance-Williams ward height).
  * Memory O(n d): the centroids (n x d) and sizes. Time O(n^2 d). The scans run in WebAssembly
- * SIMD when there is a kernel for them (cluster/hclust/kernels.ts), else in JavaScript; both give the same
- * bits.
+ * SIMD when there is a kernel for them (cluster/hclust/kernels.ts), else in JavaScript; both
+ * give the same bits.
  */
 export function wardFeatures(x: FeatureMatrix, size0: Int32Array): Float64Array {
-  return wardChain(x.rows, wardCentroidsSimd(x, size0) ?? new WardCentroids(x, size0));
+  return nnChain(x.rows, wardCentroidsSimd(x, size0) ?? new WardCentroids(x, size0), true);
 }
 
 /**
- * The NN-chain of ward over the clusters of `c` (unsorted rows of Z): the top's nearest active
- * cluster in index order with a strict '<', starting from the previous chain element, which is
- * so preferred on ties.
+ * The active clusters of ward on stored data, their centroids and sizes: the `ChainClusters` of
+ * nn-chain.ts with Ward's key (its height is sqrt(2 key)). @internal
  */
-function wardChain(n: number, c: WardClusters): Float64Array {
-  const Z = new Float64Array(4 * (n - 1));
-  const chain = new Int32Array(n);
-  const found = new Float64Array(2);
-  let len = 0;
-  for (let k = 0; k < n - 1; k++) {
-    if (len === 0) {
-      chain[0] = c.first();
-      len = 1;
-    }
-    let p = 0;
-    let q = 0;
-    let cur = Infinity;
-    for (;;) {
-      p = chain[len - 1]!;
-      if (len > 1) {
-        q = chain[len - 2]!;
-        cur = c.key(p, q);
-      } else {
-        cur = Infinity;
-      }
-      c.nearest(p, cur, found);
-      if (found[0]! >= 0) {
-        q = found[0]!;
-        cur = found[1]!;
-      }
-      if (len > 1 && q === chain[len - 2]) break;
-      chain[len++] = q;
-    }
-    len -= 2;
-    if (p > q) {
-      const t = p;
-      p = q;
-      q = t;
-    }
-    const np = c.size(p);
-    const nq = c.size(q);
-    Z[4 * k] = p;
-    Z[4 * k + 1] = q;
-    Z[4 * k + 2] = Math.sqrt(2 * cur);
-    Z[4 * k + 3] = np + nq;
-    c.merge(p, q, np, nq);
-  }
-  return Z;
-}
-
-/** The active clusters of ward on stored data, their centroids and sizes. @internal */
 export interface WardClusters {
   /** The smallest active index. */
   first(): number;
