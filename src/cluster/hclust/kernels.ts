@@ -2,14 +2,14 @@
  * The row scans of hierarchical clustering on stored data (O(n d) memory, no distance matrix)
  * in WebAssembly SIMD: single linkage by Prim's algorithm, ward by the nearest-neighbour chain
  * over centroids, centroid and median by the generic algorithm's nearest-neighbour searches and
- * lower bounds (cluster/hclust/index.ts has the algorithms and their JavaScript form).
+ * lower bounds (mst.ts, nn-chain.ts, ward.ts and generic.ts have the algorithms and their JavaScript form).
  *
  * All spend their time in one scan: from one point (or centroid) to every other active one, a
  * squared Euclidean distance, then a minimum in index order. Here the data is stored transposed
  * (column j of all points at j * cap), so two points sit in one f64x2 lane pair; each lane sums
  * (q_j - x_j)^2 over j in order with a separate multiply and add (and, for single linkage, takes
  * the square root, correctly rounded as Math.sqrt): the values are bit for bit those of the
- * JavaScript scans (distance.ts, cluster/hclust/index.ts). The
+ * JavaScript scans (distance.ts, mst.ts, ward.ts, generic.ts). The
  * running minimum is per lane (strict <, so the first of equal values in the lane wins), and
  * the two lanes are merged at the end preferring the lower position on a tie: the point found is
  * the one the JavaScript loop finds.
@@ -25,7 +25,7 @@
  */
 import type { FeatureMatrix } from '../../data/dataset.js';
 import * as w from '../../wasm/index.js';
-import type { WardClusters } from './index.js';
+import type { WardClusters } from './ward.js';
 
 const o = w.op;
 const { F64X2_SQRT, F64X2_DIV, F64X2_PMIN, F64X2_LT, F64X2_SPLAT, I64X2_ADD } = o;
@@ -219,7 +219,7 @@ function createScanKernel(x: FeatureMatrix, kind: ScanKind): ScanKernel | null {
 
 /**
  * Single linkage of the rows of x by Prim's algorithm (Euclidean, or squared Euclidean), the
- * unsorted rows of `mstFeatures` in cluster/hclust/index.ts, bit for bit; null without WebAssembly SIMD (or
+ * unsorted rows of `mstFeatures` in mst.ts, bit for bit; null without WebAssembly SIMD (or
  * memory for it), and the caller runs the JavaScript form. @internal
  */
 export function mstEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64Array | null {
@@ -246,7 +246,7 @@ export function mstEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64Arr
 }
 
 /**
- * Ward's clusters (cluster/hclust/index.ts `WardClusters`) with the nearest-cluster scan in WebAssembly SIMD:
+ * Ward's clusters (ward.ts `WardClusters`, driven by `nnChain` in nn-chain.ts) with the nearest-cluster scan in WebAssembly SIMD:
  * the keys of the JavaScript `WardCentroids`, bit for bit; null without WebAssembly SIMD (or
  * memory for it). @internal
  */
@@ -315,7 +315,7 @@ class WardScans implements WardClusters {
   }
 }
 
-/** The distance callbacks of the generic algorithm (cluster/hclust/index.ts `genericCore`) on centroids. */
+/** The distance callbacks of the generic algorithm (generic.ts `genericCore`) on centroids. */
 export interface CentroidScans {
   /** Squared distance between the centroids of clusters a and b. */
   dist(a: number, b: number): number;
@@ -329,7 +329,7 @@ export interface CentroidScans {
 
 /**
  * Centroid (or, with `median`, midpoint) linkage's scans over the centroids of x in WebAssembly
- * SIMD: the values of `genericFeatures` in cluster/hclust/index.ts, bit for bit; null without WebAssembly
+ * SIMD: the values of `genericFeatures` in generic.ts, bit for bit; null without WebAssembly
  * SIMD (or memory for it). @internal
  */
 export function centroidScans(x: FeatureMatrix, median: boolean): CentroidScans | null {
