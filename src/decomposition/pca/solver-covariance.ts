@@ -30,26 +30,7 @@ export function fitFromCovariance(
     o,
     columns,
   );
-  // A constant column's co-moments are exactly 0 (its block means may round).
-  for (const j of constant) {
-    for (let i = 0; i < d; i++) {
-      a[i * d + j] = 0;
-      a[j * d + i] = 0;
-    }
-  }
-  if (!o.center) {
-    // Second moments about 0: M + n mean mean^T (the constant columns' true mean is min).
-    const mu = acc.mean.slice();
-    for (const j of constant) mu[j] = acc.min[j]!;
-    for (let i = 0; i < d; i++) {
-      const fi = n * mu[i]!;
-      for (let j = 0; j < d; j++) a[i * d + j] += fi * mu[j]!;
-    }
-  }
-  const nm1 = n - 1;
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j < d; j++) a[i * d + j] = a[i * d + j]! / (nm1 * divisor[i]! * divisor[j]!);
-  }
+  covarianceFromComoment(a, acc, o, constant, divisor);
   let total = 0;
   for (let j = 0; j < d; j++) total += a[j * d + j]!;
   checkTotal(total);
@@ -112,4 +93,39 @@ export function fitFromCovariance(
     iterations,
     converged,
   };
+}
+
+/**
+ * C in place of the co-moment matrix `a` (d x d) of `acc`: the constant columns' co-moments set
+ * to 0, moments about 0 without centring, divided by (n - 1) and by the divisors.
+ */
+function covarianceFromComoment(
+  a: Float64Array,
+  acc: CovarianceAccumulator,
+  o: ResolvedPcaOptions,
+  constant: number[],
+  divisor: Float64Array,
+): void {
+  const n = acc.count;
+  const d = acc.cols;
+  // A constant column's co-moments are exactly 0 (its block means may round).
+  for (const j of constant) {
+    for (let i = 0; i < d; i++) {
+      a[i * d + j] = 0;
+      a[j * d + i] = 0;
+    }
+  }
+  if (!o.center) {
+    // Second moments about 0: M + n mean mean^T (the constant columns' true mean is min).
+    const mu = acc.mean.slice();
+    for (const j of constant) mu[j] = acc.min[j]!;
+    for (let i = 0; i < d; i++) {
+      const fi = n * mu[i]!;
+      for (let j = 0; j < d; j++) a[i * d + j] += fi * mu[j]!;
+    }
+  }
+  const nm1 = n - 1;
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) a[i * d + j] = a[i * d + j]! / (nm1 * divisor[i]! * divisor[j]!);
+  }
 }

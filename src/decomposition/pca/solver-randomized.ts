@@ -5,7 +5,7 @@
 import type { FeatureMatrix } from '../../data/dataset.js';
 import { crossDots } from '../eigen.js';
 import { columnMoments } from './covariance.js';
-import { createNormalKernel } from './kernels.js';
+import { createNormalKernel, type NormalKernel } from './kernels.js';
 import { blockLanczos } from './krylov.js';
 import type { PcaParts } from './model.js';
 import type { ResolvedPcaOptions } from './options.js';
@@ -57,25 +57,7 @@ export function fitKrylov(
     if (k + 2 * b > free) return null;
     const inv = new Float64Array(d);
     for (let j = 0; j < d; j++) inv[j] = 1 / divisor[j]!;
-    let total = 0;
-    if (wide) {
-      for (let i = 0; i < n; i++) {
-        const oi = i * d;
-        for (let j = 0; j < d; j++) {
-          const z = (x.data[oi + j]! - centre[j]!) * inv[j]!;
-          total += z * z;
-          a[j * stride + i] = z;
-        }
-      }
-    } else {
-      kern.centre(centre, inv);
-      // sum of z^2 by column, from the moments: about the mean, or about 0 without centring
-      for (let j = 0; j < d; j++) {
-        if (inert.includes(j)) continue;
-        const ss = o.center ? mo.sumSquares[j]! : mo.sumSquares[j]! + n * mo.mean[j]! * mo.mean[j]!;
-        total += ss * inv[j]! * inv[j]!;
-      }
-    }
+    let total = loadScaled(kern, x, wide, centre, inv, inert, mo, o.center);
     const nm1 = n - 1;
     total /= nm1;
     checkTotal(total);
@@ -107,15 +89,7 @@ export function fitKrylov(
     let vectors = top.vectors;
     if (wide) {
       if (!(values[k - 1]! > 0)) return null;
-      // v_c = Z^T u_c / sqrt(lambda_c (n - 1)): rows of A dotted with u_c.
-      const v = new Float64Array(k * d);
-      const rowsOfA = stride === n ? a : compact(a, d, n, stride);
-      crossDots(rowsOfA, d, top.vectors, k, n, v, 1, d);
-      for (let c = 0; c < k; c++) {
-        const f = 1 / Math.sqrt(values[c]! * nm1);
-        for (let j = 0; j < d; j++) v[c * d + j] = v[c * d + j]! * f;
-      }
-      vectors = v;
+      vectors = componentsFromWide(a, stride, n, d, top.vectors, values, k, nm1);
     }
     warnInert(inert, o, columns);
     return {
@@ -139,6 +113,69 @@ export function fitKrylov(
   } finally {
     kern.release();
   }
+}
+
+/**
+ * Z into the kernel's A: transposed (d x n) when n < d, else the rows already in A centred and
+ * scaled in place. Returns the sum of z^2 over the columns that carry something (from the
+ * moments when n >= d: about the mean, or about 0 without centring).
+ */
+function loadScaled(
+  kern: NormalKernel,
+  x: FeatureMatrix,
+  wide: boolean,
+  centre: Float64Array,
+  inv: Float64Array,
+  inert: number[],
+  mo: { mean: Float64Array; sumSquares: Float64Array },
+  center: boolean,
+): number {
+  const { rows: n, cols: d } = x;
+  const { a, stride } = kern;
+  let total = 0;
+  if (wide) {
+    for (let i = 0; i < n; i++) {
+      const oi = i * d;
+      for (let j = 0; j < d; j++) {
+        const z = (x.data[oi + j]! - centre[j]!) * inv[j]!;
+        total += z * z;
+        a[j * stride + i] = z;
+      }
+    }
+  } else {
+    kern.centre(centre, inv);
+    // sum of z^2 by column, from the moments: about the mean, or about 0 without centring
+    for (let j = 0; j < d; j++) {
+      if (inert.includes(j)) continue;
+      const ss = center ? mo.sumSquares[j]! : mo.sumSquares[j]! + n * mo.mean[j]! * mo.mean[j]!;
+      total += ss * inv[j]! * inv[j]!;
+    }
+  }
+  return total;
+}
+
+/**
+ * v_c = Z^T u_c / sqrt(lambda_c (n - 1)) when n < d, A = Z^T (d x n, row stride `stride`): rows
+ * of A dotted with the eigenvectors u_c of the Gram matrix.
+ */
+function componentsFromWide(
+  a: Float64Array,
+  stride: number,
+  n: number,
+  d: number,
+  u: Float64Array,
+  values: Float64Array,
+  k: number,
+  nm1: number,
+): Float64Array {
+  const v = new Float64Array(k * d);
+  const rowsOfA = stride === n ? a : compact(a, d, n, stride);
+  crossDots(rowsOfA, d, u, k, n, v, 1, d);
+  for (let c = 0; c < k; c++) {
+    const f = 1 / Math.sqrt(values[c]! * nm1);
+    for (let j = 0; j < d; j++) v[c * d + j] = v[c * d + j]! * f;
+  }
+  return v;
 }
 
 /** The rows x cols matrix stored with row stride `stride`, packed. */
