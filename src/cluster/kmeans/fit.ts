@@ -137,9 +137,9 @@ export function meanVariance(M: FeatureMatrix, mean: Float64Array = columnMeans(
   return pairwiseSum(v, 0, d) / d;
 }
 
-// The loops over the rows live in small functions of their own: a loop in the body of `kmeans`
-// would have V8 compile (on stack replacement) and soon throw away that whole large function on
-// every call, several milliseconds of compilation per fit.
+// The loops over the rows live in small functions of their own: a loop in the body of
+// `fitKMeans` would have V8 compile (on stack replacement) and soon throw away that whole large
+// function on every call, a compilation per fit.
 
 /** X minus the column means, a new array. */
 function centredCopy(M: FeatureMatrix, mean: Float64Array): Float64Array {

@@ -11,6 +11,7 @@ import { nearestLabels } from './distances.js';
 import type { KMeansRun } from './fit.js';
 import type { KMeansAlgorithm, KMeansJSON, KMeansResult, MlKMeansLike } from './index.js';
 
+/** The result of the kept run, its centres (k x d) shifted back to the coordinates of X. */
 export function makeResult(
   run: KMeansRun,
   k: number,
