@@ -11,7 +11,7 @@
  *
  * Meaning. Stage 2 is exact: `hclust(centres, {method, weights: sizes})` is the upper part of
  * the tree of the data in which every row is replaced by its centre (see "Weights" in
- * cluster/hclust/index.ts). The approximation is stage 1 alone: rows sharing a centre always end in the
+ * index.ts). The approximation is stage 1 alone: rows sharing a centre always end in the
  * same cluster, and the tree starts from the centres rather than from the rows. It is closest
  * for ward (whose criterion is the k-means criterion: the within-cluster sum of squares of the
  * rows equals that of the centres plus the k-means inertia) and for centroid and average; for

@@ -254,7 +254,7 @@ function lloydFuncs(k: number): Func[] {
 /**
  * Body of `inertia(x, n, d, c, labels) -> f64`: the sum over the rows, in order, of
  * ||x_i - c_{labels[i]}||^2 with c row-major (k x d), each distance summed as `inertiaOf`
- * (kmeans.ts) does: four squares at a time, ((e0^2 + e1^2) + e2^2) + e3^2 added to the running
+ * (distances.ts) does: four squares at a time, ((e0^2 + e1^2) + e2^2) + e3^2 added to the running
  * distance, then the last d mod 4 one by one. Scalar: the same bits as the JavaScript. With
  * `weighted`, `inertiaWeighted(x, n, d, c, labels, rw)`: each distance times rw[i].
  */
@@ -459,7 +459,7 @@ export interface LloydKernel {
   centre(variances: boolean): { mean: Float64Array; variance: Float64Array | null };
   /**
    * The inertia of X with the labels of the last pass and `centres` (k x d, row-major): the
-   * sum and its order as `inertiaOf` (kmeans.ts), with the kernel's row weights if it has them.
+   * sum and its order as `inertiaOf` (distances.ts), with the kernel's row weights if it has them.
    */
   inertia(centres: Float64Array): number;
   /** Done with the kernel: its memory may serve the next one (no view may be used after). */

@@ -57,7 +57,9 @@ import {
   checkNumber,
   definedOnly,
 } from '../../util/validate.js';
-import { checkWeights, inertiaOf, meanVariance, nearestLabels } from './index.js';
+import { inertiaOf, nearestLabels } from './distances.js';
+import { meanVariance } from './fit.js';
+import { checkWeights } from './index.js';
 import { createGatherKernel, type GatherKernel } from './kernels.js';
 import {
   explicitCentres,

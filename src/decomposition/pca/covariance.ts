@@ -5,7 +5,7 @@
  *
  * of a stream of row chunks. Rows are taken in blocks of `blockRows`; each block is centred on its
  * own mean, its co-moment is added with a register-blocked kernel (in WebAssembly SIMD when the
- * runtime has it, simd.ts: the same numbers, bit for bit), and the block is merged into the
+ * runtime has it, kernels.ts: the same numbers, bit for bit), and the block is merged into the
  * running totals with the pairwise update of Chan, Golub and LeVeque:
  *
  *   n = na + nb,   delta = mean_b - mean_a,
@@ -54,7 +54,7 @@ export class CovarianceAccumulator {
   private readonly blockRows: number;
   private block: Float64Array;
   private blockMean: Float64Array;
-  /** The WebAssembly SIMD co-moment kernel (simd.ts), or null: JavaScript. */
+  /** The WebAssembly SIMD co-moment kernel (kernels.ts), or null: JavaScript. */
   private gram: GramKernel | null = null;
 
   /** @param cols number of columns, or -1 to take it from the first chunk. */
@@ -159,7 +159,7 @@ export class CovarianceAccumulator {
   }
 
   /**
-   * The same as the JavaScript path with the co-moment from the SIMD kernel (simd.ts), and the
+   * The same as the JavaScript path with the co-moment from the SIMD kernel (kernels.ts), and the
    * same numbers: the block sums run over the rows in the same order, and the kernel sums each
    * cell over the rows in order from zero, as `accumulateUpper`.
    */

@@ -4,7 +4,7 @@
  * - `gram`: the co-moment of one centred block of rows (decomposition/pca/covariance.ts),
  *     S[i][j] = sum_{r < b} z[r][i] z[r][j]   for j >= i (and some cells below the diagonal),
  *   with the block row-major, stride dp = d rounded up to even (the padding column is zero).
- * - `project`: the scores of one block of centred, scaled rows (pca.ts),
+ * - `project`: the scores of one block of centred, scaled rows (model.ts),
  *     out[i][c] = sum_{t < d} z[i][t] v[c][t]  for the k components v_c,
  *   with the components transposed (d x kp, kp = k rounded up to even, the padding is zero).
  *
