@@ -33,8 +33,8 @@
  * Cost: O(steps * batchSize * k * d) plus one final labelling pass O(n k d); memory O(k d +
  * batchSize d) beyond X and the labels. With WebAssembly SIMD (cluster/kmeans/kernels.ts) the batch rows
  * are gathered, and all labels computed, in WebAssembly from a copy of X in its memory (n d
- * doubles more at the peak; random-row gathers are several times faster there than in a
- * JavaScript loop); the results are the same either way.
+ * doubles more at the peak; random-row gathers are faster there than in a JavaScript
+ * loop); the results are the same either way.
  */
 import {
   type FeatureMatrix,

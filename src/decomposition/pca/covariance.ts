@@ -252,8 +252,8 @@ export class CovarianceAccumulator {
 /**
  * m[i][j] += dot(t_i, t_j) for j >= i, where t_i = t[i*b .. i*b+b). The output is computed in
  * tiles of 3 x 3 cells: nine dot products share one pass over six rows of length b (six loads per
- * nine multiply-adds, instead of two per one), which measured 1.1-1.4x faster than 2 x 2 tiles and
- * faster than 4 x 4 (whose sixteen accumulators no longer fit in registers). Diagonal tiles also
+ * nine multiply-adds, instead of two per one), which is faster than 2 x 2 tiles and than 4 x 4
+ * (whose sixteen accumulators no longer fit in registers). Diagonal tiles also
  * write three cells below the diagonal; they are never read. Rows left over when d is not a
  * multiple of 3 are done one cell at a time.
  */
