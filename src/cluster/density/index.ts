@@ -13,11 +13,25 @@
  */
 import { type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
 import { DataError, OptionError } from '../../util/errors.js';
-import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../../util/validate.js';
+import {
+  checkBoolean,
+  checkInteger,
+  checkKeyword,
+  checkKnownOptions,
+  checkNumber,
+} from '../../util/validate.js';
 import { METRICS, type Metric } from '../hclust/distance.js';
+import type { HClustResult } from '../hclust/tree.js';
 import { runDbscan } from './dbscan.js';
+import {
+  type ClusterSelectionMethod,
+  type CondensedClusters,
+  type CondensedTree,
+  runHdbscan,
+} from './hdbscan.js';
 import { neighborSpace, scanRadius } from './neighbors.js';
 
+export type { ClusterSelectionMethod, CondensedClusters, CondensedTree } from './hdbscan.js';
 export type { DensityMetric } from './neighbors.js';
 
 /** Options of `dbscan`. */
@@ -103,4 +117,161 @@ export function dbscan(X: MatrixLike, options: DbscanOptions): DbscanResult {
   const coreSampleIndices = new Int32Array(nCore);
   for (let i = 0, c = 0; i < core.length; i++) if (core[i] === 1) coreSampleIndices[c++] = i;
   return { labels, core, coreSampleIndices, nClusters, nNoise, eps, minSamples, metric };
+}
+
+/** The cluster selection methods of `hdbscan`. */
+export const CLUSTER_SELECTION_METHODS = ['eom', 'leaf'] as const;
+
+/** Options of `hdbscan`. */
+export interface HdbscanOptions {
+  /** Smallest cluster of the condensed tree (R's minPts). Default: 5; >= 2. */
+  minClusterSize?: number;
+  /**
+   * Rows counted for a core distance, the row itself first (R's minPts). Default:
+   * minClusterSize; >= 1 and <= the number of rows.
+   */
+  minSamples?: number;
+  /**
+   * 'eom': the clusters of largest total stability (excess of mass, R's and scikit-learn's
+   * default); 'leaf': the leaves of the condensed tree (finer, more homogeneous clusters).
+   * Default: 'eom'.
+   */
+  clusterSelectionMethod?: ClusterSelectionMethod;
+  /**
+   * Clusters born at a distance below this are merged into their closest ancestor born above
+   * it (scikit-learn's `cluster_selection_epsilon`). Default: 0 (off); >= 0.
+   */
+  clusterSelectionEpsilon?: number;
+  /** Allow the whole data set as one cluster (scikit-learn's `allow_single_cluster`). Default: false. */
+  allowSingleCluster?: boolean;
+  /** Distance between rows. Default: 'euclidean' (R's hdbscan knows only this one). */
+  metric?: Metric;
+}
+
+/** The result of `hdbscan`. */
+export interface HdbscanResult {
+  /**
+   * Cluster of each row, or -1 for noise. Clusters are numbered 0, 1, ... by first appearance
+   * in row order (the cluster of the first clustered row is 0), so equal partitions get equal
+   * labels; R numbers them in the order its cluster selection returns them.
+   */
+  labels: Int32Array;
+  /** Membership strength in [0, 1] (R's `membership_prob`); 0 for noise. */
+  probabilities: Float64Array;
+  /** GLOSH outlier score of each row (R's `outlier_scores`). */
+  outlierScores: Float64Array;
+  /** Distance of each row to its minSamples-th nearest row, itself counted (R's `coredist`). */
+  coreDistances: Float64Array;
+  /** Stability of each cluster, by label (R's `cluster_scores`). */
+  stabilities: Float64Array;
+  /** The condensed tree (edges; cluster c is node n + c, the root is node n). */
+  condensedTree: CondensedTree;
+  /** The clusters of the condensed tree: parent, birth, death, stability, size, label. */
+  clusters: CondensedClusters;
+  /**
+   * The single-linkage tree of the mutual reachability distances (R's `hc`), as hclust's result:
+   * `cut`, `toNewick`, `toR`, and `cophenetic` (which computes all n(n-1)/2 distances).
+   */
+  singleLinkage: HClustResult;
+  /** Number of clusters. */
+  nClusters: number;
+  /** Number of noise rows. */
+  nNoise: number;
+  minClusterSize: number;
+  minSamples: number;
+  clusterSelectionMethod: ClusterSelectionMethod;
+  clusterSelectionEpsilon: number;
+  allowSingleCluster: boolean;
+  metric: Metric;
+}
+
+const HDBSCAN_KNOWN = [
+  'minClusterSize',
+  'minSamples',
+  'clusterSelectionMethod',
+  'clusterSelectionEpsilon',
+  'allowSingleCluster',
+  'metric',
+] as const;
+
+/**
+ * HDBSCAN clustering of the rows of X. With minClusterSize = minSamples = minPts (the default
+ * when only minClusterSize is given) the clusters, GLOSH scores and membership probabilities
+ * are those of R dbscan 1.1-11's `hdbscan(x, minPts)`; see hdbscan.ts for the steps and their
+ * conventions. Departures from R: noise rows get probability 0 even when no cluster is found (R
+ * then computes probabilities over all rows as if they formed one cluster), and a cluster whose
+ * core distances are all 0 (duplicated rows) gets probability 1 (R: NaN).
+ *
+ * scikit-learn 1.3's `HDBSCAN` builds the same mutual-reachability tree but condenses it
+ * differently: a fragment smaller than min_cluster_size falls out of its cluster as a whole, at
+ * the distance where it splits off, whereas R (and this function) lets each of its rows leave at
+ * the distance where that row becomes a single point (or at the cluster's death, if that comes
+ * first). Stabilities, and so the selected clusters, can therefore differ on the same data.
+ * scikit-learn's probabilities are lambda ratios within the cluster, not core-distance ratios,
+ * and its root is born at lambda 0 (R: at the top merge height), which matters with
+ * `allowSingleCluster`. A selected root keeps scikit-learn's rule here: of the rows that leave
+ * the root directly, only the last to leave are members.
+ *
+ * Memory O(n d): core distances by a brute-force nearest-neighbour search and Prim's minimum
+ * spanning tree with distances computed on the fly (O(n^2 d) time).
+ *
+ * @example
+ * const fit = hdbscan(points, {minClusterSize: 10});
+ * fit.labels; // Int32Array, -1 for noise
+ * fit.singleLinkage.cut({k: 2});
+ */
+export function hdbscan(X: MatrixLike, options: HdbscanOptions = {}): HdbscanResult {
+  const fn = 'hdbscan';
+  checkKnownOptions(fn, options, HDBSCAN_KNOWN);
+  const o = {
+    minClusterSize: 5,
+    clusterSelectionMethod: 'eom' as ClusterSelectionMethod,
+    clusterSelectionEpsilon: 0,
+    allowSingleCluster: false,
+    metric: 'euclidean' as Metric,
+    ...stripUndefined(options),
+  };
+  const minClusterSize = checkInteger(fn, 'minClusterSize', o.minClusterSize, 2);
+  const minSamples = checkInteger(fn, 'minSamples', o.minSamples ?? minClusterSize, 1);
+  const method = checkKeyword(
+    fn,
+    'clusterSelectionMethod',
+    o.clusterSelectionMethod,
+    CLUSTER_SELECTION_METHODS,
+  );
+  const epsilon = checkNumber(fn, 'clusterSelectionEpsilon', o.clusterSelectionEpsilon, {
+    min: 0,
+  });
+  const allowSingleCluster = checkBoolean(fn, 'allowSingleCluster', o.allowSingleCluster);
+  const metric = checkKeyword(fn, 'metric', o.metric, METRICS);
+  const M = densityData(X, fn);
+  if (M.rows < 2) {
+    throw new DataError(`${fn} needs at least 2 rows; got ${M.rows}.`);
+  }
+  if (minSamples > M.rows) {
+    throw new OptionError(
+      `The 'minSamples' option of ${fn} must be at most the number of rows (${M.rows}). Got ${minSamples} instead.`,
+    );
+  }
+  const space = neighborSpace(M, metric, fn);
+  const fit = runHdbscan(space, {
+    minSamples,
+    minClusterSize,
+    method,
+    epsilon,
+    allowSingleCluster,
+  });
+  let nNoise = 0;
+  for (let i = 0; i < fit.labels.length; i++) if (fit.labels[i] === -1) nNoise++;
+  return {
+    ...fit,
+    nClusters: fit.stabilities.length,
+    nNoise,
+    minClusterSize,
+    minSamples,
+    clusterSelectionMethod: method,
+    clusterSelectionEpsilon: epsilon,
+    allowSingleCluster,
+    metric,
+  };
 }
