@@ -30,6 +30,7 @@ import {
   runHdbscan,
 } from './hdbscan.js';
 import { neighborSpace, scanRadius } from './neighbors.js';
+import { dbscanFromGraph, opticsGraph, xiClusters, xiLabels } from './optics.js';
 
 export type { ClusterSelectionMethod, CondensedClusters, CondensedTree } from './hdbscan.js';
 export type { DensityMetric } from './neighbors.js';
@@ -274,4 +275,158 @@ export function hdbscan(X: MatrixLike, options: HdbscanOptions = {}): HdbscanRes
     allowSingleCluster,
     metric,
   };
+}
+
+/** Options of `optics`. */
+export interface OpticsOptions {
+  /**
+   * Rows (itself included) counted for a core distance: an integer >= 2, or a fraction in
+   * (0, 1) of the rows (at least 2). Default: 5.
+   */
+  minSamples?: number;
+  /** Largest neighbourhood radius (Infinity: all rows). Default: Infinity; >= 0. */
+  maxEps?: number;
+  /** Minimum steepness of a cluster boundary in the reachability plot, in [0, 1]. Default: 0.05. */
+  xi?: number;
+  /**
+   * Smallest xi cluster: an integer >= 2, or a fraction in (0, 1) of the rows (at least 2).
+   * Default: minSamples.
+   */
+  minClusterSize?: number;
+  /** Correct xi clusters by the predecessors (scikit-learn's `predecessor_correction`). Default: true. */
+  predecessorCorrection?: boolean;
+  /**
+   * Distance between rows. Default: 'euclidean', which is scikit-learn's default metric
+   * ('minkowski' with p = 2, computed by scipy's `cdist`).
+   */
+  metric?: Metric;
+}
+
+/** The result of `optics`. */
+export interface OpticsResult {
+  /** Rows in the order visited (scikit-learn's `ordering_`). */
+  ordering: Int32Array;
+  /** Reachability distance of each row, by row (Infinity where undefined). */
+  reachability: Float64Array;
+  /** Core distance of each row (Infinity when above maxEps). */
+  coreDistances: Float64Array;
+  /** The row that set each row's reachability, -1 if none. */
+  predecessor: Int32Array;
+  /** xi clusters of each row, -1 for noise (scikit-learn's `labels_`). */
+  labels: Int32Array;
+  /**
+   * The xi clusters as [start, end] positions in `ordering`, inclusive, nested ones included
+   * (scikit-learn's `cluster_hierarchy_`).
+   */
+  clusterHierarchy: [number, number][];
+  /** Number of xi clusters in `labels`. */
+  nClusters: number;
+  minSamples: number;
+  minClusterSize: number;
+  maxEps: number;
+  xi: number;
+  metric: Metric;
+}
+
+const OPTICS_KNOWN = [
+  'minSamples',
+  'maxEps',
+  'xi',
+  'minClusterSize',
+  'predecessorCorrection',
+  'metric',
+] as const;
+
+/** A count given as an integer >= 2 or a fraction in (0, 1) of n (at least 2). */
+function countOrFraction(fn: string, option: string, value: unknown, n: number): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    ((Number.isInteger(value) && value >= 2) || (value > 0 && value < 1));
+  if (!ok) {
+    throw new OptionError(
+      `The '${option}' option of ${fn} must be an integer >= 2 or a fraction in (0, 1). Got ${String(value)} instead.`,
+    );
+  }
+  if ((value as number) > n) {
+    throw new OptionError(
+      `The '${option}' option of ${fn} must be at most the number of rows (${n}). Got ${value} instead.`,
+    );
+  }
+  return (value as number) < 1 ? Math.max(2, Math.floor((value as number) * n)) : (value as number);
+}
+
+/**
+ * OPTICS ordering of the rows of X with scikit-learn 1.2.1's `OPTICS(min_samples, max_eps, xi,
+ * min_cluster_size)`: the same ordering (ties included), reachability and core distances
+ * (rounded to 15 decimals as scikit-learn does), predecessors, xi clusters and labels. See
+ * optics.ts. `extractDbscan` reads DBSCAN clusters off the result.
+ *
+ * @example
+ * const o = optics(points, {minSamples: 10});
+ * o.labels; // xi clusters, -1 for noise
+ * extractDbscan(o, 0.3); // DBSCAN at eps 0.3
+ */
+export function optics(X: MatrixLike, options: OpticsOptions = {}): OpticsResult {
+  const fn = 'optics';
+  checkKnownOptions(fn, options, OPTICS_KNOWN);
+  const o = {
+    minSamples: 5,
+    maxEps: Number.POSITIVE_INFINITY,
+    xi: 0.05,
+    predecessorCorrection: true,
+    metric: 'euclidean' as Metric,
+    ...stripUndefined(options),
+  };
+  const maxEps =
+    o.maxEps === Number.POSITIVE_INFINITY
+      ? o.maxEps
+      : checkNumber(fn, 'maxEps', o.maxEps, { min: 0 });
+  const xi = checkNumber(fn, 'xi', o.xi, { min: 0, max: 1 });
+  const predecessorCorrection = checkBoolean(fn, 'predecessorCorrection', o.predecessorCorrection);
+  const metric = checkKeyword(fn, 'metric', o.metric, METRICS);
+  const M = densityData(X, fn);
+  const n = M.rows;
+  const minSamples = countOrFraction(fn, 'minSamples', o.minSamples, n);
+  const minClusterSize = countOrFraction(fn, 'minClusterSize', o.minClusterSize ?? minSamples, n);
+  const graph = opticsGraph(neighborSpace(M, metric, fn), minSamples, maxEps);
+  const clusterHierarchy = xiClusters(graph, xi, minSamples, minClusterSize, predecessorCorrection);
+  const labels = xiLabels(graph.ordering, clusterHierarchy);
+  let nClusters = 0;
+  for (let i = 0; i < n; i++) if (labels[i]! >= nClusters) nClusters = labels[i]! + 1;
+  return {
+    ...graph,
+    labels,
+    clusterHierarchy,
+    nClusters,
+    minSamples,
+    minClusterSize,
+    maxEps,
+    xi,
+    metric,
+  };
+}
+
+/**
+ * DBSCAN clusters at `eps` from an OPTICS result (scikit-learn's `cluster_optics_dbscan`): a row
+ * whose reachability exceeds eps starts a new cluster if its core distance is within eps and is
+ * noise otherwise. The same clusters as `dbscan` with minSamples, except that a border point
+ * may join another neighbouring cluster. eps must be > 0 and at most the fit's maxEps.
+ */
+export function extractDbscan(fit: OpticsResult, eps: number): Int32Array {
+  const fn = 'extractDbscan';
+  if (typeof fit !== 'object' || fit === null || !(fit.ordering instanceof Int32Array)) {
+    throw new OptionError(`${fn} expects the result of optics as its first argument.`);
+  }
+  if (typeof eps !== 'number' || !(eps > 0) || Number.isNaN(eps)) {
+    throw new OptionError(
+      `The 'eps' argument of ${fn} must be a number > 0. Got ${String(eps)} instead.`,
+    );
+  }
+  if (eps > fit.maxEps) {
+    throw new OptionError(
+      `The 'eps' argument of ${fn} must be at most the maxEps of the OPTICS fit (${fit.maxEps}). Got ${eps} instead.`,
+    );
+  }
+  return dbscanFromGraph(fit, eps);
 }
