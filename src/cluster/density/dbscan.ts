@@ -8,10 +8,10 @@
  * core, within eps of a core point) therefore joins the first cluster that reaches it: of the
  * clusters whose core points lie within eps of it, the one whose lowest-index core point is
  * lowest. The order of the rows inside a neighbourhood changes the order of the search but not
- * the labels, so the search here recomputes neighbourhoods row by row instead of storing them:
- * O(n) memory, two passes of O(n^2 d) time.
+ * the labels, so the search here recomputes neighbourhoods instead of storing them: O(n) memory,
+ * two passes of radius searches (neighbors.ts).
  */
-import { type NeighborSpace, neighborCounts, scanRow } from './neighbors.js';
+import { type NeighborSpace, neighborCounts, neighborsOf } from './neighbors.js';
 
 /** Labels (-1 = noise) and core flags of DBSCAN at `radius` (scan units; see neighbors.ts). */
 export function runDbscan(
@@ -25,7 +25,8 @@ export function runDbscan(
   for (let i = 0; i < n; i++) core[i] = counts[i]! >= minSamples ? 1 : 0;
   const labels = new Int32Array(n).fill(-1);
   const stack = new Int32Array(n);
-  const row = new Float64Array(n);
+  const found = new Int32Array(n);
+  const scratch = new Float64Array(n);
   let next = 0;
   for (let i = 0; i < n; i++) {
     if (labels[i] !== -1 || core[i] === 0) continue;
@@ -35,9 +36,10 @@ export function runDbscan(
     stack[top++] = i;
     while (top > 0) {
       const p = stack[--top]!;
-      scanRow(space, p, space.all, n, row);
-      for (let q = 0; q < n; q++) {
-        if (row[q]! <= radius && labels[q] === -1) {
+      const m = neighborsOf(space, p, radius, found, scratch);
+      for (let t = 0; t < m; t++) {
+        const q = found[t]!;
+        if (labels[q] === -1) {
           labels[q] = label;
           if (core[q] === 1) stack[top++] = q;
         }
