@@ -91,7 +91,7 @@ export function opticsGraph(space: NeighborSpace, minSamples: number, maxEps: nu
       if (!(s <= radius)) continue;
       const q = rest[t]!;
       const d = scanToDistance(metric, s);
-      const r = around15(d > cp ? d : cp);
+      const r = around15(Math.max(d, cp));
       if (r < reach[q]!) {
         reach[q] = r;
         pred[q] = point;
