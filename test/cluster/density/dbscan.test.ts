@@ -5,15 +5,21 @@ import { DataError, OptionError } from '../../../src/util/errors.js';
 
 // Reference values: scikit-learn 1.2.1, made by test/fixtures/density/make_fixtures.py.
 const fx = JSON.parse(readFileSync('test/fixtures/density/sklearn.json', 'utf8'));
-type Case = { data: string; eps: number; min_samples: number; labels: number[] };
+type Case = {
+  data: string;
+  eps: number;
+  min_samples: number;
+  metric: 'euclidean' | 'cityblock' | 'chebyshev';
+  labels: number[];
+};
 
 describe('dbscan: scikit-learn 1.2.1 DBSCAN labels', () => {
   const cases: Case[] = fx.dbscan;
-  it.each(cases.map((c) => [`${c.data} eps=${c.eps} min_samples=${c.min_samples}`, c]))(
+  it.each(cases.map((c) => [`${c.data} ${c.metric} eps=${c.eps} min_samples=${c.min_samples}`, c]))(
     '%s',
     (_name, c) => {
-      const { data, eps, min_samples: minSamples, labels } = c as Case;
-      const fit = dbscan(fx.data[data], { eps, minSamples });
+      const { data, eps, min_samples: minSamples, metric, labels } = c as Case;
+      const fit = dbscan(fx.data[data], { eps, minSamples, metric });
       expect(Array.from(fit.labels)).toEqual(labels);
       expect(fit.nClusters).toBe(Math.max(-1, ...labels) + 1);
       expect(fit.nNoise).toBe(labels.filter((v) => v === -1).length);

@@ -13,6 +13,7 @@ type Case = {
   xi: number;
   max_eps: number | null;
   min_cluster_size: number | null;
+  metric: 'euclidean' | 'cityblock' | 'chebyshev';
   ordering: number[];
   reachability: (number | null)[];
   core_distances: (number | null)[];
@@ -27,7 +28,7 @@ describe('optics: scikit-learn 1.2.1 OPTICS', () => {
   const cases: Case[] = fx.optics;
   it.each(
     cases.map((c) => [
-      `${c.data} min_samples=${c.min_samples} xi=${c.xi} max_eps=${c.max_eps ?? 'inf'} min_cluster_size=${c.min_cluster_size ?? 'default'}`,
+      `${c.data} ${c.metric} min_samples=${c.min_samples} xi=${c.xi} max_eps=${c.max_eps ?? 'inf'} min_cluster_size=${c.min_cluster_size ?? 'default'}`,
       c,
     ]),
   )('%s', (_name, c) => {
@@ -37,6 +38,7 @@ describe('optics: scikit-learn 1.2.1 OPTICS', () => {
       xi: r.xi,
       maxEps: r.max_eps ?? Number.POSITIVE_INFINITY,
       minClusterSize: r.min_cluster_size ?? undefined,
+      metric: r.metric,
     });
     expect(Array.from(fit.ordering)).toEqual(r.ordering);
     expect(Array.from(fit.predecessor)).toEqual(r.predecessor);
