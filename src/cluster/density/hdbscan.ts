@@ -104,7 +104,11 @@ export interface HdbscanSettings {
   allowSingleCluster: boolean;
 }
 
-/** Prim's algorithm over the mutual reachability (step 2): rows [new, previous, weight]. */
+/**
+ * Prim's algorithm over the mutual reachability (step 2): rows [new, previous, weight]. A row
+ * whose best weight is already at most max(core of the new tree row, its own core) cannot
+ * improve (every mutual reachability is at least that), so its distance is not computed.
+ */
 function primMutualReachability(
   space: NeighborSpace,
   core: Float64Array,
@@ -115,6 +119,7 @@ function primMutualReachability(
   const weight = new Float64Array(n - 1);
   const fringe = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const rest = identity(n);
+  const need = new Int32Array(n);
   const dist = new Float64Array(n);
   let m = n;
   let c = 0;
@@ -124,21 +129,25 @@ function primMutualReachability(
     while (rest[t] !== c) t++;
     rest.copyWithin(t, t + 1, m);
     m--;
-    distanceRow(space, c, rest, m, dist);
     const coreC = core[c]!;
+    let k = 0;
+    for (let s = 0; s < m; s++) {
+      const i = rest[s]!;
+      if (fringe[i]! > Math.max(coreC, core[i]!)) need[k++] = i;
+    }
+    distanceRow(space, c, need, k, dist);
+    for (let s = 0; s < k; s++) {
+      const i = need[s]!;
+      const v = Math.max(dist[s]!, coreC, core[i]!);
+      if (v < fringe[i]!) fringe[i] = v;
+    }
     let min = Number.POSITIVE_INFINITY;
     let minId = rest[0]!;
     for (let s = 0; s < m; s++) {
-      const i = rest[s]!;
-      const ci = core[i]!;
-      let v = dist[s]!;
-      const cmax = Math.max(ci, coreC);
-      if (cmax > v) v = cmax;
-      let f = fringe[i]!;
-      if (v < f) fringe[i] = f = v;
+      const f = fringe[rest[s]!]!;
       if (f < min) {
         min = f;
-        minId = i;
+        minId = rest[s]!;
       }
     }
     from[e] = minId;

@@ -19,7 +19,7 @@ import { distancesFromRow, identity, type Metric, rowNorms } from '../hclust/dis
 import { buildKdTree, type KdTree, kthNearest, type TreeMetric, withinRadius } from './kdtree.js';
 
 /** Most columns for which the searches use a k-d tree (beyond, pruning rarely pays). */
-export const TREE_MAX_COLS = 12;
+export const TREE_MAX_COLS = 8;
 
 /** The metrics of the density methods (those of `pdist`). */
 export type DensityMetric = Metric;

@@ -68,6 +68,7 @@ export function opticsGraph(space: NeighborSpace, minSamples: number, maxEps: nu
   const rest = new Int32Array(n); // unprocessed rows, ascending
   for (let i = 0; i < n; i++) rest[i] = i;
   const scan = new Float64Array(n);
+  const need = new Int32Array(n);
   let m = n;
   for (let o = 0; o < n; o++) {
     let best = 0;
@@ -85,11 +86,14 @@ export function opticsGraph(space: NeighborSpace, minSamples: number, maxEps: nu
     ordering[o] = point;
     const cp = core[point]!;
     if (cp === Number.POSITIVE_INFINITY || m === 0) continue;
-    scanRow(space, point, rest, m, scan);
-    for (let t = 0; t < m; t++) {
+    // a row whose reachability is at most cp cannot improve (the candidates are >= cp)
+    let k = 0;
+    for (let t = 0; t < m; t++) if (reach[rest[t]!]! > cp) need[k++] = rest[t]!;
+    scanRow(space, point, need, k, scan);
+    for (let t = 0; t < k; t++) {
       const s = scan[t]!;
       if (!(s <= radius)) continue;
-      const q = rest[t]!;
+      const q = need[t]!;
       const d = scanToDistance(metric, s);
       const r = around15(Math.max(d, cp));
       if (r < reach[q]!) {
