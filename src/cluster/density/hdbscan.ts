@@ -44,7 +44,13 @@
  */
 import { makeHClustResult, type HClustResult } from '../hclust/tree.js';
 import { condensedDistances, identity, type Metric } from '../hclust/distance.js';
-import { coreDistances, distanceRow, type NeighborSpace } from './neighbors.js';
+import {
+  coreDistances,
+  distanceDown,
+  distanceRow,
+  distanceUp,
+  type NeighborSpace,
+} from './neighbors.js';
 
 /** How `hdbscan` selects clusters from the condensed tree. */
 export type ClusterSelectionMethod = 'eom' | 'leaf';
@@ -203,7 +209,10 @@ function mergeOrder(
   return { left, right, height, size };
 }
 
-/** HDBSCAN of the rows of `space` (see the file header). n >= 2, minSamples <= n. */
+/**
+ * HDBSCAN of the rows of `space` (see the file header). n >= 2, minSamples <= n; `s.epsilon` in
+ * the units of the searched data (`distanceDown`); the results in those of the data.
+ */
 export function runHdbscan(space: NeighborSpace, s: HdbscanSettings): HdbscanFit {
   const n = space.x.rows;
   const core = coreDistances(space, s.minSamples);
@@ -370,7 +379,7 @@ export function runHdbscan(space: NeighborSpace, s: HdbscanSettings): HdbscanFit
     const b = right[k]!;
     Z[4 * k] = Math.min(a, b);
     Z[4 * k + 1] = Math.max(a, b);
-    Z[4 * k + 2] = height[k]!;
+    Z[4 * k + 2] = distanceUp(space, height[k]!);
     Z[4 * k + 3] = size[k]!;
   }
   const x = space.x;
@@ -379,29 +388,48 @@ export function runHdbscan(space: NeighborSpace, s: HdbscanSettings): HdbscanFit
     method: 'single',
     metric,
     layout: 'none',
-    distances: () => mutualReachability(condensedDistances(x, metric), core, n),
+    distances: () => {
+      const D = mutualReachability(condensedDistances(x, metric), core, n);
+      if (space.unit !== 1) for (let t = 0; t < D.length; t++) D[t] = distanceUp(space, D[t]!);
+      return D;
+    },
   });
 
+  // Distances back in the units of the data (stabilities are sums of 1 / distance).
+  const coreOut = core.slice();
+  const distOut = eDist.slice(0, nEdges);
+  const birthOut = birth.slice(0, nc);
+  const deathOut = death.slice(0, nc);
+  if (space.unit !== 1) {
+    for (let p = 0; p < n; p++) coreOut[p] = distanceUp(space, core[p]!);
+    for (let t = 0; t < nEdges; t++) distOut[t] = distanceUp(space, distOut[t]!);
+    for (let c = 0; c < nc; c++) {
+      birthOut[c] = distanceUp(space, birthOut[c]!);
+      deathOut[c] = distanceUp(space, deathOut[c]!);
+      stability[c] = distanceDown(space, stability[c]!);
+    }
+    for (let l = 0; l < nLabels; l++) stabilities[l] = distanceDown(space, stabilities[l]!);
+  }
   const lambda = new Float64Array(nEdges);
-  for (let t = 0; t < nEdges; t++) lambda[t] = 1 / eDist[t]!;
+  for (let t = 0; t < nEdges; t++) lambda[t] = 1 / distOut[t]!;
   const clusterLabel = new Int32Array(nc);
   for (let c = 0; c < nc; c++) clusterLabel[c] = labelOf[c]!;
   return {
     labels,
     probabilities,
     outlierScores,
-    coreDistances: core,
+    coreDistances: coreOut,
     condensedTree: {
       parent: eParent.slice(0, nEdges),
       child: eChild.slice(0, nEdges),
-      distance: eDist.slice(0, nEdges),
+      distance: distOut,
       lambda,
       childSize: eSize.slice(0, nEdges),
     },
     clusters: {
       parent: clParent.slice(0, nc),
-      birth: birth.slice(0, nc),
-      death: death.slice(0, nc),
+      birth: birthOut,
+      death: deathOut,
       stability,
       size: clSize,
       label: clusterLabel,

@@ -11,7 +11,7 @@
  * Every function converts its data once with `toFeatureMatrix` (NaN and infinities are a
  * `DataError`) and checks its options with the messages of src/util/validate.ts.
  */
-import { type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
+import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
 import { DataError, OptionError } from '../../util/errors.js';
 import {
   checkBoolean,
@@ -29,7 +29,7 @@ import {
   type CondensedTree,
   runHdbscan,
 } from './hdbscan.js';
-import { neighborSpace, scanRadius } from './neighbors.js';
+import { distanceDown, neighborSpace, ordinaryMagnitude, scanRadius } from './neighbors.js';
 import { dbscanFromGraph, opticsGraph, xiClusters, xiLabels } from './optics.js';
 
 export type { ClusterSelectionMethod, CondensedClusters, CondensedTree } from './hdbscan.js';
@@ -78,6 +78,12 @@ function needOptions(fn: string, options: unknown, required: string): void {
   }
 }
 
+/** The search structure of M at ordinary magnitudes (see `ordinaryMagnitude`). */
+function searchSpace(M: FeatureMatrix, metric: Metric, fn: string) {
+  const { x, unit } = ordinaryMagnitude(M);
+  return neighborSpace(x, metric, fn, undefined, unit);
+}
+
 /** The data as a matrix of at least one row and one column. */
 function densityData(X: MatrixLike, fn: string) {
   const M = toFeatureMatrix(X, { fn });
@@ -105,8 +111,12 @@ export function dbscan(X: MatrixLike, options: DbscanOptions): DbscanResult {
   const minSamples = checkInteger(fn, 'minSamples', o.minSamples, 1);
   const metric = checkKeyword(fn, 'metric', o.metric, METRICS);
   const M = densityData(X, fn);
-  const space = neighborSpace(M, metric, fn);
-  const { labels, core } = runDbscan(space, scanRadius(metric, eps), minSamples);
+  const space = searchSpace(M, metric, fn);
+  const { labels, core } = runDbscan(
+    space,
+    scanRadius(metric, distanceDown(space, eps)),
+    minSamples,
+  );
   let nClusters = 0;
   let nNoise = 0;
   let nCore = 0;
@@ -254,12 +264,12 @@ export function hdbscan(X: MatrixLike, options: HdbscanOptions = {}): HdbscanRes
       `The 'minSamples' option of ${fn} must be at most the number of rows (${M.rows}). Got ${minSamples} instead.`,
     );
   }
-  const space = neighborSpace(M, metric, fn);
+  const space = searchSpace(M, metric, fn);
   const fit = runHdbscan(space, {
     minSamples,
     minClusterSize,
     method,
-    epsilon,
+    epsilon: distanceDown(space, epsilon),
     allowSingleCluster,
   });
   let nNoise = 0;
@@ -360,7 +370,10 @@ function countOrFraction(fn: string, option: string, value: unknown, n: number):
  * OPTICS ordering of the rows of X with scikit-learn 1.2.1's `OPTICS(min_samples, max_eps, xi,
  * min_cluster_size)`: the same ordering (ties included), reachability and core distances
  * (rounded to 15 decimals as scikit-learn does), predecessors, xi clusters and labels. See
- * optics.ts. `extractDbscan` reads DBSCAN clusters off the result.
+ * optics.ts. `extractDbscan` reads DBSCAN clusters off the result. Like scikit-learn, distances
+ * are rounded to 15 decimals (absolute): data whose distances are below about 1e-12 loses
+ * digits (multiply it by a power of ten first); beyond 2^±500 the data is first divided by a
+ * power of two, so the rounding applies to the divided distances.
  *
  * @example
  * const o = optics(points, {minSamples: 10});
@@ -389,7 +402,8 @@ export function optics(X: MatrixLike, options: OpticsOptions = {}): OpticsResult
   const n = M.rows;
   const minSamples = countOrFraction(fn, 'minSamples', o.minSamples, n);
   const minClusterSize = countOrFraction(fn, 'minClusterSize', o.minClusterSize ?? minSamples, n);
-  const graph = opticsGraph(neighborSpace(M, metric, fn), minSamples, maxEps);
+  const space = searchSpace(M, metric, fn);
+  const graph = opticsGraph(space, minSamples, distanceDown(space, maxEps));
   const clusterHierarchy = xiClusters(graph, xi, minSamples, minClusterSize, predecessorCorrection);
   const labels = xiLabels(graph.ordering, clusterHierarchy);
   let nClusters = 0;

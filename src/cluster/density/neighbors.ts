@@ -15,6 +15,7 @@
  * doubles. Memory: O(n) beyond the data and the tree.
  */
 import type { FeatureMatrix } from '../../data/dataset.js';
+import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
 import { distancesFromRow, identity, type Metric, rowNorms } from '../hclust/distance.js';
 import { buildKdTree, type KdTree, kthNearest, type TreeMetric, withinRadius } from './kdtree.js';
 
@@ -33,17 +34,41 @@ export interface NeighborSpace {
   readonly all: Int32Array;
   /** The k-d tree of the radius and k-nearest searches, null for brute-force scans. */
   readonly tree: KdTree | null;
+  /**
+   * The power of two the data was divided by to bring it to ordinary magnitudes (1: the data
+   * as given); see `distanceUp`.
+   */
+  readonly unit: number;
+}
+
+/**
+ * A distance of the searched (divided) data as a distance of the data: times unit (unit^2 for
+ * sqeuclidean, two exact steps; cosine does not depend on the scale).
+ */
+export function distanceUp(space: NeighborSpace, v: number): number {
+  const { unit, metric } = space;
+  if (unit === 1 || metric === 'cosine') return v;
+  return metric === 'sqeuclidean' ? v * unit * unit : v * unit;
+}
+
+/** A distance of the data (a radius) in the units of the searched data; see `distanceUp`. */
+export function distanceDown(space: NeighborSpace, v: number): number {
+  const { unit, metric } = space;
+  if (unit === 1 || metric === 'cosine') return v;
+  return metric === 'sqeuclidean' ? v / unit / unit : v / unit;
 }
 
 /**
  * The search structure of `x` under `metric` (row norms are checked for cosine). `tree`: use a
  * k-d tree when the metric allows one (default: when x has at most TREE_MAX_COLS columns).
+ * `unit`: the power of two x was divided by (see `ordinaryMagnitude`).
  */
 export function neighborSpace(
   x: FeatureMatrix,
   metric: Metric,
   fn: string,
   tree: boolean = x.cols <= TREE_MAX_COLS,
+  unit = 1,
 ): NeighborSpace {
   const treeMetric: TreeMetric | null =
     metric === 'euclidean' || metric === 'sqeuclidean'
@@ -57,7 +82,21 @@ export function neighborSpace(
     norms: metric === 'cosine' ? rowNorms(x, fn) : null,
     all: identity(x.rows),
     tree: tree && treeMetric !== null && x.rows > 1 ? buildKdTree(x, treeMetric) : null,
+    unit,
   };
+}
+
+/**
+ * The data divided by a power of two when its largest |value| is outside [2^-500, 2^500]
+ * (src/util/magnitude.ts), so that squared differences neither overflow nor underflow; the
+ * searches then find every distance divided exactly by that power (times its square for
+ * sqeuclidean), and the results are scaled back. Ordinary data is used as is.
+ */
+export function ordinaryMagnitude(x: FeatureMatrix): { x: FeatureMatrix; unit: number } {
+  const unit = magnitudeUnit(x.data);
+  return unit === 1
+    ? { x, unit }
+    : { x: { rows: x.rows, cols: x.cols, data: divideBy(x.data, unit) }, unit };
 }
 
 /** The radius in the units of `scanMetric`: eps * eps for the Euclidean metric. */

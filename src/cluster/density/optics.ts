@@ -19,6 +19,7 @@
  */
 import {
   coreDistances,
+  distanceUp,
   type NeighborSpace,
   scanRadius,
   scanRow,
@@ -52,7 +53,11 @@ export interface OpticsGraph {
   predecessor: Int32Array;
 }
 
-/** `compute_optics_graph` of scikit-learn 1.2.1 (see the file header). */
+/**
+ * `compute_optics_graph` of scikit-learn 1.2.1 (see the file header). `maxEps` in the units of
+ * the searched data; the distances returned in those of the data (`distanceUp`: for data
+ * divided by a power of two, the rounding to 15 decimals applies to the divided distances).
+ */
 export function opticsGraph(space: NeighborSpace, minSamples: number, maxEps: number): OpticsGraph {
   const n = space.x.rows;
   const metric = space.metric;
@@ -100,6 +105,12 @@ export function opticsGraph(space: NeighborSpace, minSamples: number, maxEps: nu
         reach[q] = r;
         pred[q] = point;
       }
+    }
+  }
+  if (space.unit !== 1) {
+    for (let i = 0; i < n; i++) {
+      reach[i] = distanceUp(space, reach[i]!);
+      core[i] = distanceUp(space, core[i]!);
     }
   }
   return { ordering, reachability: reach, coreDistances: core, predecessor: pred };
