@@ -10,10 +10,10 @@
  *    first (R: `kNNdist(x, minPts - 1)`). Mutual reachability of rows i, j:
  *    max(core_i, core_j, d(i, j)).
  * 2. Minimum spanning tree of the mutual reachability by Prim's algorithm with distances
- *    computed on the fly (O(n d) memory): start at row 0; a row's best weight improves only on a
- *    strictly smaller value; the next row is the first in index order with the smallest weight.
- *    Each step records (new row, previous row, weight), as R's `prims` (Muellner 2011's MST
- *    algorithm; the single-linkage clusters are the same as with the true tree edges).
+ *    computed on the fly (O(n d) memory; prim.ts): start at row 0; the next row is the one of
+ *    smallest best weight, the lowest index on ties. Each step records (new row, previous row,
+ *    weight), as R's `prims` (Muellner 2011's MST algorithm; the single-linkage clusters are the
+ *    same as with the true tree edges).
  * 3. Single-linkage merges: the steps sorted by weight with a stable sort (R's `order`), each
  *    merging the current cluster of the new row (left) with that of the previous row (right),
  *    as R's `hclustMergeOrder`.
@@ -44,13 +44,8 @@
  */
 import { makeHClustResult, type HClustResult } from '../hclust/tree.js';
 import { condensedDistances, identity, type Metric } from '../hclust/distance.js';
-import {
-  coreDistances,
-  distanceDown,
-  distanceRow,
-  distanceUp,
-  type NeighborSpace,
-} from './neighbors.js';
+import { coreDistances, distanceDown, distanceUp, type NeighborSpace } from './neighbors.js';
+import { type PrimSteps, primMutualReachability } from './prim.js';
 
 /** How `hdbscan` selects clusters from the condensed tree. */
 export type ClusterSelectionMethod = 'eom' | 'leaf';
@@ -111,66 +106,12 @@ export interface HdbscanSettings {
 }
 
 /**
- * Prim's algorithm over the mutual reachability (step 2): rows [new, previous, weight]. A row
- * whose best weight is already at most max(core of the new tree row, its own core) cannot
- * improve (every mutual reachability is at least that), so its distance is not computed.
- */
-function primMutualReachability(
-  space: NeighborSpace,
-  core: Float64Array,
-): { from: Int32Array; to: Int32Array; weight: Float64Array } {
-  const n = space.x.rows;
-  const from = new Int32Array(n - 1);
-  const to = new Int32Array(n - 1);
-  const weight = new Float64Array(n - 1);
-  const fringe = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const rest = identity(n);
-  const need = new Int32Array(n);
-  const dist = new Float64Array(n);
-  let m = n;
-  let c = 0;
-  for (let e = 0; e < n - 1; e++) {
-    // remove c from the ascending list of rows outside the tree
-    let t = 0;
-    while (rest[t] !== c) t++;
-    rest.copyWithin(t, t + 1, m);
-    m--;
-    const coreC = core[c]!;
-    let k = 0;
-    for (let s = 0; s < m; s++) {
-      const i = rest[s]!;
-      if (fringe[i]! > Math.max(coreC, core[i]!)) need[k++] = i;
-    }
-    distanceRow(space, c, need, k, dist);
-    for (let s = 0; s < k; s++) {
-      const i = need[s]!;
-      const v = Math.max(dist[s]!, coreC, core[i]!);
-      if (v < fringe[i]!) fringe[i] = v;
-    }
-    let min = Number.POSITIVE_INFINITY;
-    let minId = rest[0]!;
-    for (let s = 0; s < m; s++) {
-      const f = fringe[rest[s]!]!;
-      if (f < min) {
-        min = f;
-        minId = rest[s]!;
-      }
-    }
-    from[e] = minId;
-    to[e] = c;
-    weight[e] = min;
-    c = minId;
-  }
-  return { from, to, weight };
-}
-
-/**
  * The single-linkage merges (step 3): left[k], right[k] are node ids (a row i < n, or n + j for
  * the cluster of merge j), height[k] ascending, size[k] the merged size.
  */
 function mergeOrder(
   n: number,
-  mst: { from: Int32Array; to: Int32Array; weight: Float64Array },
+  mst: PrimSteps,
 ): { left: Int32Array; right: Int32Array; height: Float64Array; size: Int32Array } {
   const m = n - 1;
   const order = new Array<number>(m);

@@ -34,7 +34,9 @@ export interface KdTree {
   /** Bounding boxes, d values per node. */
   readonly lo: Float64Array;
   readonly hi: Float64Array;
-  /** Scratch stack for the searches. */
+  /** Number of nodes (node 0 is the root). */
+  readonly nodes: number;
+  /** Scratch stack for the searches (room for every node). */
   readonly stack: Int32Array;
 }
 
@@ -107,6 +109,7 @@ export function buildKdTree(x: FeatureMatrix, metric: TreeMetric): KdTree {
     right,
     lo,
     hi,
+    nodes,
     stack: new Int32Array(nodes + 1),
   };
 }
@@ -145,7 +148,7 @@ function selectNth(
 }
 
 /** Distance (scan units) from row q to the bounding box of `node`. */
-function boxBound(tree: KdTree, node: number, q: number): number {
+export function boxBound(tree: KdTree, node: number, q: number): number {
   const { x, lo, hi, metric } = tree;
   const d = x.cols;
   const data = x.data;
@@ -165,7 +168,7 @@ function boxBound(tree: KdTree, node: number, q: number): number {
 }
 
 /** Distance (scan units) between rows p and q, summed in column order. */
-function pairValue(tree: KdTree, p: number, q: number): number {
+export function pairValue(tree: KdTree, p: number, q: number): number {
   const { x, metric } = tree;
   const d = x.cols;
   const data = x.data;
