@@ -98,6 +98,12 @@ function densityData(X: MatrixLike, fn: string) {
  * `DBSCAN(eps, min_samples, metric).fit(X).labels_`, including the cluster a border point joins
  * (the first, in the order of the clusters' lowest-index core points). See dbscan.ts.
  *
+ * Exact with the metrics 'euclidean', 'cityblock' and 'chebyshev' as long as scikit-learn
+ * searches with its k-d tree (its default up to 15 columns): distances are summed in column
+ * order and, for the Euclidean metric, squared sums are compared with eps^2, as the tree does.
+ * Beyond 15 columns scikit-learn computes Euclidean distances from dot products, which round
+ * differently: a row at a distance within a few ulps of eps may then fall on the other side.
+ *
  * @example
  * dbscan([[0, 0], [0, 1], [1, 0], [9, 9]], {eps: 1.5, minSamples: 3}).labels; // [0, 0, 0, -1]
  */
@@ -370,7 +376,9 @@ function countOrFraction(fn: string, option: string, value: unknown, n: number):
  * OPTICS ordering of the rows of X with scikit-learn 1.2.1's `OPTICS(min_samples, max_eps, xi,
  * min_cluster_size)`: the same ordering (ties included), reachability and core distances
  * (rounded to 15 decimals as scikit-learn does), predecessors, xi clusters and labels. See
- * optics.ts. `extractDbscan` reads DBSCAN clusters off the result. Like scikit-learn, distances
+ * optics.ts. `extractDbscan` reads DBSCAN clusters off the result. As for `dbscan`, exact while
+ * scikit-learn's nearest-neighbour search uses its k-d tree (up to 15 columns); beyond, its
+ * core distances come from dot products and may differ in the last digits. Like scikit-learn, distances
  * are rounded to 15 decimals (absolute): data whose distances are below about 1e-12 loses
  * digits (multiply it by a power of ten first); beyond 2^±500 the data is first divided by a
  * power of two, so the rounding applies to the divided distances.

@@ -17,7 +17,7 @@
  *   next row comes from a binary heap ordered by (best weight, index).
  */
 import { identity } from '../hclust/distance.js';
-import { boxBound, type KdTree, pairValue } from './kdtree.js';
+import { type KdTree, pairValue } from './kdtree.js';
 import { distanceRow, type NeighborSpace, scanToDistance } from './neighbors.js';
 
 /** The steps of Prim's algorithm: [from[e] (new row), to[e] (previous row), weight[e]]. */
@@ -83,7 +83,11 @@ export function primScan(space: NeighborSpace, core: Float64Array): PrimSteps {
 export function primTree(space: NeighborSpace, tree: KdTree, core: Float64Array): PrimSteps {
   const n = space.x.rows;
   const metric = space.metric;
-  const { index, start, end, left, right } = tree;
+  const { index, start, end, left, right, lo, hi } = tree;
+  const { cols: d, data } = space.x;
+  // the tree's metric: 0 squared sums, 1 cityblock, 2 chebyshev
+  const kind = tree.metric === 'sqeuclidean' ? 0 : tree.metric === 'cityblock' ? 1 : 2;
+  const euclidean = metric === 'euclidean';
   const nodes = tree.nodes;
   const parent = new Int32Array(nodes).fill(-1);
   const leafOf = new Int32Array(n);
@@ -125,7 +129,7 @@ export function primTree(space: NeighborSpace, tree: KdTree, core: Float64Array)
       const v = stack[--top]!;
       const mf = maxFringe[v]!;
       if (!(Math.max(coreC, minCore[v]!) < mf)) continue;
-      if (!(scanToDistance(metric, boxBound(tree, v, c)) < mf)) continue;
+      if (!(boxDistance(v, c) < mf)) continue;
       const l = left[v]!;
       if (l !== -1) {
         stack[top++] = right[v]!;
@@ -156,6 +160,23 @@ export function primTree(space: NeighborSpace, tree: KdTree, core: Float64Array)
     c = next;
   }
   return { from, to, weight };
+
+  /** Distance (in the metric) from row q to the box of node v; see kdtree.ts `boxBound`. */
+  function boxDistance(v: number, q: number): number {
+    const o = v * d;
+    const a = q * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const u = data[a + j]!;
+      const l = lo[o + j]!;
+      const h = hi[o + j]!;
+      const g = u < l ? l - u : u > h ? u - h : 0;
+      if (kind === 0) s += g * g;
+      else if (kind === 1) s += g;
+      else if (g > s) s = g;
+    }
+    return euclidean ? Math.sqrt(s) : s;
+  }
 
   /** Recompute the largest best weight of leaf v, then of its ancestors. */
   function refresh(v: number): void {
