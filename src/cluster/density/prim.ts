@@ -11,9 +11,8 @@
  * - `primScan`: every step scans all rows outside the tree (O(n^2 d)); a row whose best weight
  *   is already at most max(core of the new row, its own core) is skipped, since no mrd is
  *   below that.
- * - `primTree`: with a k-d tree (kdtree.ts), a step visits only the nodes where some row could
- *   improve: a node is skipped when max(core of the new row, the smallest core in the node, the
- *   distance to its box) is at least the largest best weight of its rows outside the tree. The
+ * - `primTree`: with a k-d tree (kdtree.ts), lazily: a new tree row updates only the rows near it,
+ *   and the radius grows only when a row beyond it could still be next (see the function). The
  *   next row comes from a binary heap ordered by (best weight, index).
  */
 import { identity } from '../hclust/distance.js';
@@ -79,26 +78,46 @@ export function primScan(space: NeighborSpace, core: Float64Array): PrimSteps {
   return { from, to, weight };
 }
 
-/** With the k-d tree (see the file header). */
+/**
+ * With the k-d tree (see the file header). Lazy: a row c that joins the tree lowers the best
+ * weights of the rows within a radius rho_c of it only (the rows j with mrd(c, j) <= rho_c, found
+ * with the tree); every row farther away has mrd(c, j) > rho_c. The row of smallest (best weight,
+ * index) is then the true next row as soon as its weight w is at most the smallest rho of the
+ * tree: no pending mrd can be below w. Otherwise the smallest radius grows to max(w, 2 rho) and
+ * the test repeats. Radii start at the row's core distance.
+ */
 export function primTree(space: NeighborSpace, tree: KdTree, core: Float64Array): PrimSteps {
   const n = space.x.rows;
   const metric = space.metric;
-  const { index, start, end, left, right, lo, hi } = tree;
-  const { cols: d, data } = space.x;
-  // the tree's metric: 0 squared sums, 1 cityblock, 2 chebyshev
-  const kind = tree.metric === 'sqeuclidean' ? 0 : tree.metric === 'cityblock' ? 1 : 2;
   const euclidean = metric === 'euclidean';
+  const fringe = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const rho = new Float64Array(n);
+  const inTree = new Uint8Array(n);
+  const rows = new PrimHeap(n, fringe, true);
+  const radii = new PrimHeap(n, rho, false);
+  const from = new Int32Array(n - 1);
+  const to = new Int32Array(n - 1);
+  const weight = new Float64Array(n - 1);
+  // covers every row whose distance, as the metric rounds it, is <= r
+  const SLACK = 1 + 1e-12;
+
+  // per node: rows not yet in the tree, smallest core distance; parents and leaves for updates
+  const { index, start, end, left, right, lo, hi, stack } = tree;
   const nodes = tree.nodes;
+  const { cols: d, data } = space.x;
+  const kind = tree.metric === 'sqeuclidean' ? 0 : tree.metric === 'cityblock' ? 1 : 2;
   const parent = new Int32Array(nodes).fill(-1);
   const leafOf = new Int32Array(n);
+  const open = new Int32Array(nodes);
   const minCore = new Float64Array(nodes);
   for (let v = nodes - 1; v >= 0; v--) {
     const l = left[v]!;
     if (l === -1) {
       let mc = Number.POSITIVE_INFINITY;
       for (let t = start[v]!; t < end[v]!; t++) {
-        leafOf[index[t]!] = v;
-        if (core[index[t]!]! < mc) mc = core[index[t]!]!;
+        const i = index[t]!;
+        leafOf[i] = v;
+        if (core[i]! < mc) mc = core[i]!;
       }
       minCore[v] = mc;
     } else {
@@ -107,62 +126,17 @@ export function primTree(space: NeighborSpace, tree: KdTree, core: Float64Array)
       parent[r] = v;
       minCore[v] = Math.min(minCore[l]!, minCore[r]!);
     }
+    open[v] = end[v]! - start[v]!;
   }
-  // largest best weight of the rows outside the tree under each node (-Infinity: none left)
-  const maxFringe = new Float64Array(nodes).fill(Number.POSITIVE_INFINITY);
-  const fringe = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-  const inTree = new Uint8Array(n);
-  const heap = new PrimHeap(n, fringe);
-  const from = new Int32Array(n - 1);
-  const to = new Int32Array(n - 1);
-  const weight = new Float64Array(n - 1);
-  const stack = tree.stack;
-  let c = 0;
-  heap.remove(0);
-  for (let e = 0; e < n - 1; e++) {
-    inTree[c] = 1;
-    refresh(leafOf[c]!);
-    const coreC = core[c]!;
-    let top = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      const v = stack[--top]!;
-      const mf = maxFringe[v]!;
-      if (!(Math.max(coreC, minCore[v]!) < mf)) continue;
-      if (!(boxDistance(v, c) < mf)) continue;
-      const l = left[v]!;
-      if (l !== -1) {
-        stack[top++] = right[v]!;
-        stack[top++] = l;
-        continue;
-      }
-      let changed = false;
-      for (let t = start[v]!; t < end[v]!; t++) {
-        const i = index[t]!;
-        if (inTree[i]) continue;
-        const f = fringe[i]!;
-        const lower = Math.max(coreC, core[i]!);
-        if (!(f > lower)) continue;
-        const d = scanToDistance(metric, pairValue(tree, c, i));
-        const w = Math.max(d, lower);
-        if (w < f) {
-          fringe[i] = w;
-          heap.decrease(i);
-          changed = true;
-        }
-      }
-      if (changed) refresh(v);
-    }
-    const next = heap.pop();
-    from[e] = next;
-    to[e] = c;
-    weight[e] = fringe[next]!;
-    c = next;
-  }
-  return { from, to, weight };
 
-  /** Distance (in the metric) from row q to the box of node v; see kdtree.ts `boxBound`. */
-  function boxDistance(v: number, q: number): number {
+  /** Row c joins the tree. */
+  function close(c: number): void {
+    inTree[c] = 1;
+    for (let v = leafOf[c]!; v !== -1; v = parent[v]!) open[v]!--;
+  }
+
+  /** Distance (scan units) from row q to the box of node v; see kdtree.ts `boxBound`. */
+  function boxBound(v: number, q: number): number {
     const o = v * d;
     const a = q * d;
     let s = 0;
@@ -175,37 +149,82 @@ export function primTree(space: NeighborSpace, tree: KdTree, core: Float64Array)
       else if (kind === 1) s += g;
       else if (g > s) s = g;
     }
-    return euclidean ? Math.sqrt(s) : s;
+    return s;
   }
 
-  /** Recompute the largest best weight of leaf v, then of its ancestors. */
-  function refresh(v: number): void {
-    let mf = Number.NEGATIVE_INFINITY;
-    for (let t = start[v]!; t < end[v]!; t++) {
-      const i = index[t]!;
-      if (!inTree[i] && fringe[i]! > mf) mf = fringe[i]!;
-    }
-    maxFringe[v] = mf;
-    for (let p = parent[v]!; p !== -1; p = parent[p]!) {
-      const m = Math.max(maxFringe[left[p]!]!, maxFringe[right[p]!]!);
-      if (maxFringe[p] === m) break;
-      maxFringe[p] = m;
+  /** Lower the best weights of the rows j with mrd(c, j) <= r (and maybe a few more). */
+  function push(c: number, r: number): void {
+    const coreC = core[c]!;
+    if (coreC > r) return;
+    const scanR = r === Number.POSITIVE_INFINITY ? r : euclidean ? r * r * SLACK : r;
+    let top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const v = stack[--top]!;
+      if (open[v] === 0 || minCore[v]! > r || boxBound(v, c) > scanR) continue;
+      const l = left[v]!;
+      if (l !== -1) {
+        stack[top++] = right[v]!;
+        stack[top++] = l;
+        continue;
+      }
+      for (let t = start[v]!; t < end[v]!; t++) {
+        const j = index[t]!;
+        if (inTree[j]) continue;
+        const lower = Math.max(coreC, core[j]!);
+        const f = fringe[j]!;
+        if (!(f > lower) || lower > r) continue;
+        const w = Math.max(scanToDistance(metric, pairValue(tree, c, j)), lower);
+        if (w < f) {
+          fringe[j] = w;
+          rows.decrease(j);
+        }
+      }
     }
   }
+
+  let c = 0;
+  rows.remove(0);
+  for (let e = 0; e < n - 1; e++) {
+    close(c);
+    rho[c] = core[c]!;
+    push(c, rho[c]!);
+    radii.insert(c);
+    for (;;) {
+      if (radii.count === 0) break; // every tree row has reached every row
+      const w = fringe[rows.peek()]!;
+      const g = radii.peek();
+      if (w <= rho[g]!) break;
+      const r = Math.max(w, 2 * rho[g]!);
+      rho[g] = r;
+      push(g, r);
+      if (r === Number.POSITIVE_INFINITY) radii.remove(g);
+      else radii.increase(g);
+    }
+    const next = rows.pop();
+    from[e] = next;
+    to[e] = c;
+    weight[e] = fringe[next]!;
+    c = next;
+  }
+  return { from, to, weight };
 }
 
-/** A binary min-heap of rows by (key, index), keys read from `key`, with decrease-key. */
+/** A binary min-heap of rows by (key, index), keys read from `key`. */
 class PrimHeap {
   private readonly heap: Int32Array;
+  /** Position of each row in the heap, -1 when absent. */
   private readonly pos: Int32Array;
   private size: number;
+  /** `full`: all n rows, in index order (a valid heap when their keys are equal). */
   constructor(
     n: number,
     private readonly key: Float64Array,
+    full: boolean,
   ) {
-    this.heap = identity(n); // equal keys: index order is a valid heap
-    this.pos = identity(n);
-    this.size = n;
+    this.heap = identity(n);
+    this.pos = full ? identity(n) : new Int32Array(n).fill(-1);
+    this.size = full ? n : 0;
   }
 
   private less(a: number, b: number): boolean {
@@ -246,9 +265,30 @@ class PrimHeap {
     this.place(p, v);
   }
 
+  /** Number of rows in the heap. */
+  get count(): number {
+    return this.size;
+  }
+
+  /** The row of smallest (key, index); the heap must not be empty. */
+  peek(): number {
+    return this.heap[0]!;
+  }
+
+  /** Add row v (absent). */
+  insert(v: number): void {
+    this.place(this.size, v);
+    this.up(this.size++);
+  }
+
   /** Row v's key went down. */
   decrease(v: number): void {
     this.up(this.pos[v]!);
+  }
+
+  /** Row v's key went up. */
+  increase(v: number): void {
+    this.down(this.pos[v]!);
   }
 
   /** Remove and return the row of smallest (key, index). */
@@ -264,9 +304,10 @@ class PrimHeap {
   }
 
   private removeAt(p: number): void {
+    const removed = this.heap[p]!;
+    this.pos[removed] = -1;
     const last = this.heap[--this.size]!;
     if (p === this.size) return;
-    const removed = this.heap[p]!;
     this.place(p, last);
     if (this.less(last, removed)) this.up(p);
     else this.down(p);
