@@ -33,4 +33,32 @@ describe('Prim over the mutual reachability: k-d tree = scans', () => {
       });
     }
   }
+
+  it('separated blobs with duplicates (long jumps between components), 1200 x 2', () => {
+    const rng = new RandomState(11);
+    const n = 1200;
+    const data = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++) {
+      const b = i % 4;
+      // blob b at (40 b, 7 b); every third row repeats the previous one
+      if (i % 3 === 2) {
+        data[2 * i] = data[2 * i - 2]!;
+        data[2 * i + 1] = data[2 * i - 1]!;
+      } else {
+        data[2 * i] = 40 * b + Math.floor(rng.uniform() * 8);
+        data[2 * i + 1] = 7 * b + rng.uniform() * 3;
+      }
+    }
+    const x = { rows: n, cols: 2, data };
+    for (const minSamples of [1, 3, 10, 40]) {
+      const withTree = neighborSpace(x, 'euclidean', 'test', true);
+      const scans = neighborSpace(x, 'euclidean', 'test', false);
+      const core = coreDistances(scans, minSamples);
+      const a = primTree(withTree, withTree.tree!, core);
+      const b = primScan(scans, core);
+      expect(a.from).toEqual(b.from);
+      expect(a.to).toEqual(b.to);
+      expect(a.weight).toEqual(b.weight);
+    }
+  });
 });
