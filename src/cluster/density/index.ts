@@ -9,7 +9,10 @@
  *   1.1-11's `hdbscan(x, minPts)` when minClusterSize = minSamples = minPts (hdbscan.ts).
  *
  * Every function converts its data once with `toFeatureMatrix` (NaN and infinities are a
- * `DataError`) and checks its options with the messages of src/util/validate.ts.
+ * `DataError`) and checks its options with the messages of src/util/validate.ts. Searches:
+ * neighbors.ts (core distances, radius neighbourhoods; a k-d tree, kdtree.ts, up to 8 columns)
+ * and prim.ts (the minimum spanning tree of HDBSCAN). Data beyond 2^±500 is divided by a power
+ * of two first and the distances in the results scaled back (neighbors.ts).
  */
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
 import { DataError, OptionError } from '../../util/errors.js';
@@ -229,8 +232,9 @@ const HDBSCAN_KNOWN = [
  * `allowSingleCluster`. A selected root keeps scikit-learn's rule here: of the rows that leave
  * the root directly, only the last to leave are members.
  *
- * Memory O(n d): core distances by a brute-force nearest-neighbour search and Prim's minimum
- * spanning tree with distances computed on the fly (O(n^2 d) time).
+ * Memory O(n d): core distances by a k-nearest-neighbour search and Prim's minimum spanning tree
+ * with distances computed on the fly; with up to 8 columns both use a k-d tree (Prim lazily,
+ * prim.ts), otherwise they scan all rows (O(n^2 d) time). Both give the same results.
  *
  * @example
  * const fit = hdbscan(points, {minClusterSize: 10});
