@@ -38,9 +38,11 @@
  * 9. Membership probability (R's `membership_prob`): (max_f - core_row) / max_f, max_f the
  *    largest core distance in the row's cluster; 0 for noise.
  *
- * Where this differs from R (documented in the public function): R reports no probabilities of
- * 0 for noise when no cluster is found (it computes them over all rows as if they formed one);
- * a cluster whose core distances are all 0 gets probabilities 1 here, NaN in R.
+ * Where this differs from R (documented in the public function): when no cluster is found, R
+ * gives the noise rows the probabilities they would have as one cluster, here they get 0; a
+ * cluster whose core distances are all 0 gets probabilities 1 here, NaN in R. The options R
+ * 1.1-11 lacks ('leaf', an epsilon, a single cluster) follow scikit-learn's `HDBSCAN` on this
+ * tree (`selectClusters`).
  */
 import { makeHClustResult, type HClustResult } from '../hclust/tree.js';
 import { condensedDistances, identity, type Metric } from '../hclust/distance.js';
