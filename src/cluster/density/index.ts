@@ -32,7 +32,14 @@ import {
   type CondensedTree,
   runHdbscan,
 } from './hdbscan.js';
-import { distanceDown, neighborSpace, ordinaryMagnitude, scanRadius } from './neighbors.js';
+import {
+  coreDistances,
+  distanceDown,
+  distanceUp,
+  neighborSpace,
+  ordinaryMagnitude,
+  scanRadius,
+} from './neighbors.js';
 import { dbscanFromGraph, opticsGraph, xiClusters, xiLabels } from './optics.js';
 
 export type { ClusterSelectionMethod, CondensedClusters, CondensedTree } from './hdbscan.js';
@@ -455,4 +462,37 @@ export function extractDbscan(fit: OpticsResult, eps: number): Int32Array {
     );
   }
   return dbscanFromGraph(fit, eps);
+}
+
+/** Options of `knnDistances`. */
+export interface KnnDistancesOptions {
+  /** Which neighbour: the k-th nearest other row. Required, >= 1 and < the number of rows. */
+  k: number;
+  /** Distance between rows. Default: 'euclidean'. */
+  metric?: Metric;
+}
+
+/**
+ * The distance from each row to its k-th nearest other row (R dbscan's `kNNdist(x, k)`; the same
+ * doubles). Sorted, these distances make the k-distance plot that suggests DBSCAN's eps (with
+ * minSamples = k + 1): the eps at the knee of the curve.
+ */
+export function knnDistances(X: MatrixLike, options: KnnDistancesOptions): Float64Array {
+  const fn = 'knnDistances';
+  needOptions(fn, options, 'k');
+  checkKnownOptions(fn, options, ['k', 'metric']);
+  const o = { metric: 'euclidean' as Metric, ...stripUndefined(options) };
+  if (o.k === undefined) throw new OptionError(`${fn} needs the option 'k' (>= 1).`);
+  const k = checkInteger(fn, 'k', o.k, 1);
+  const metric = checkKeyword(fn, 'metric', o.metric, METRICS);
+  const M = densityData(X, fn);
+  if (k >= M.rows) {
+    throw new OptionError(
+      `The 'k' option of ${fn} must be less than the number of rows (${M.rows}). Got ${k} instead.`,
+    );
+  }
+  const space = searchSpace(M, metric, fn);
+  const out = coreDistances(space, k + 1);
+  if (space.unit !== 1) for (let i = 0; i < out.length; i++) out[i] = distanceUp(space, out[i]!);
+  return out;
 }
