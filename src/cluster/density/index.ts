@@ -7,6 +7,7 @@
  *   its xi clusters, and `extractDbscan` as its `cluster_optics_dbscan` (optics.ts).
  * - `hdbscan`: the clusters, membership probabilities and GLOSH outlier scores of R dbscan
  *   1.1-11's `hdbscan(x, minPts)` when minClusterSize = minSamples = minPts (hdbscan.ts).
+ * - `knnDistances`: R dbscan's `kNNdist`, the distances behind a k-distance plot.
  *
  * Every function converts its data once with `toFeatureMatrix` (NaN and infinities are a
  * `DataError`) and checks its options with the messages of src/util/validate.ts. Searches:
