@@ -126,3 +126,23 @@ export {
   setMemoryBudget,
 } from './util/memory.js';
 export { DEFAULT_SEED } from './util/random.js';
+
+// moved from the main entry to make room for the density engines
+export type { SampledHClustOptions, SampledHClustResult } from './cluster/hclust/sampled.js';
+export { sampledHclust } from './cluster/hclust/sampled.js';
+export type { TwoStageOptions, TwoStageResult } from './cluster/hclust/two-stage.js';
+export { twoStage } from './cluster/hclust/two-stage.js';
+export { matchClusters } from './metrics/matching.js';
+export { mutualInfo } from './metrics/mutual-info.js';
+export { exploreSpec } from './charts/explore.js';
+
+// density clustering: the OPTICS cut at eps, the k-nearest-neighbour distances (for eps), the
+// condensed tree's types
+export type {
+  ClusterSelectionMethod,
+  CondensedClusters,
+  CondensedTree,
+  DensityMetric,
+  KnnDistancesOptions,
+} from './cluster/density/index.js';
+export { CLUSTER_SELECTION_METHODS, extractDBSCAN, knnDistances } from './cluster/density/index.js';

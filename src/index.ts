@@ -29,8 +29,7 @@ export { hopkins } from './metrics/hopkins.js';
 export { calinskiHarabasz } from './metrics/calinski-harabasz.js';
 export { contingencyMatrix } from './metrics/contingency.js';
 export { daviesBouldin } from './metrics/davies-bouldin.js';
-export { matchClusters } from './metrics/matching.js';
-export { adjustedMutualInfo, mutualInfo, normalizedMutualInfo } from './metrics/mutual-info.js';
+export { adjustedMutualInfo, normalizedMutualInfo } from './metrics/mutual-info.js';
 export { adjustedRandIndex } from './metrics/rand.js';
 export type { SilhouetteScoreOptions } from './metrics/silhouette.js';
 export { silhouetteSamples, silhouetteScore } from './metrics/silhouette.js';
@@ -40,12 +39,18 @@ export type { HClustOptions, LinkageMethod } from './cluster/hclust/index.js';
 export { hclust } from './cluster/hclust/index.js';
 export type { HClustResult } from './cluster/hclust/tree.js';
 export { hclustFromLinkage } from './cluster/hclust/tree.js';
-export type { SampledHClustOptions, SampledHClustResult } from './cluster/hclust/sampled.js';
-export { sampledHclust } from './cluster/hclust/sampled.js';
-export type { TwoStageOptions, TwoStageResult } from './cluster/hclust/two-stage.js';
-export { twoStage } from './cluster/hclust/two-stage.js';
 
 // decomposition
+export type {
+  DBSCANOptions,
+  DBSCANResult,
+  HDBSCANOptions,
+  HDBSCANResult,
+  OPTICSOptions,
+  OPTICSResult,
+} from './cluster/density/index.js';
+export { dbscan, hdbscan, optics } from './cluster/density/index.js';
+
 export type { PCAJSON, PCAModel, PCAOptions, PCAResult } from './decomposition/pca/index.js';
 export { createPCAAccumulator, pca, pcaFromJSON } from './decomposition/pca/index.js';
 
@@ -54,7 +59,6 @@ export { agreementSpec } from './charts/agreement.js';
 export { biplotSpec } from './charts/biplot.js';
 export { chooseKSpec } from './charts/choose-k.js';
 export { dendrogramSpec } from './charts/dendrogram.js';
-export { exploreSpec } from './charts/explore.js';
 export { profilesSpec } from './charts/profiles.js';
 export { projectionSpec } from './charts/projection.js';
 export { sampleTable } from './charts/samples.js';

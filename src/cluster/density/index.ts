@@ -4,7 +4,7 @@
  *
  * - `dbscan`: the labels of scikit-learn 1.2.1's `DBSCAN` (dbscan.ts).
  * - `optics`: the ordering, reachability and core distances of scikit-learn 1.2.1's `OPTICS`,
- *   its xi clusters, and `extractDbscan` as its `cluster_optics_dbscan` (optics.ts).
+ *   its xi clusters, and `extractDBSCAN` as its `cluster_optics_dbscan` (optics.ts).
  * - `hdbscan`: the clusters, membership probabilities and GLOSH outlier scores of R dbscan
  *   1.1-11's `hdbscan(x, minPts)` when minClusterSize = minSamples = minPts (hdbscan.ts).
  * - `knnDistances`: R dbscan's `kNNdist`, the distances behind a k-distance plot.
@@ -47,7 +47,7 @@ export type { ClusterSelectionMethod, CondensedClusters, CondensedTree } from '.
 export type { DensityMetric } from './neighbors.js';
 
 /** Options of `dbscan`. */
-export interface DbscanOptions {
+export interface DBSCANOptions {
   /** Neighbourhood radius: rows at distance <= eps are neighbours. Required, > 0. */
   eps: number;
   /** Rows (itself included) within eps that make a row a core point. Default: 5. */
@@ -57,7 +57,7 @@ export interface DbscanOptions {
 }
 
 /** The result of `dbscan`. */
-export interface DbscanResult {
+export interface DBSCANResult {
   /** Cluster of each row, 0..nClusters-1, or -1 for noise. */
   labels: Int32Array;
   /** 1 for the core points, 0 otherwise. */
@@ -116,9 +116,11 @@ function densityData(X: MatrixLike, fn: string) {
  * differently: a row at a distance within a few ulps of eps may then fall on the other side.
  *
  * @example
- * dbscan([[0, 0], [0, 1], [1, 0], [9, 9]], {eps: 1.5, minSamples: 3}).labels; // [0, 0, 0, -1]
+ * import { dbscan } from 'clusterlens';
+ *
+ * dbscan([[0, 0], [0, 1], [1, 0], [9, 9]], { eps: 1.5, minSamples: 3 }).labels; // => [0, 0, 0, -1]
  */
-export function dbscan(X: MatrixLike, options: DbscanOptions): DbscanResult {
+export function dbscan(X: MatrixLike, options: DBSCANOptions): DBSCANResult {
   const fn = 'dbscan';
   needOptions(fn, options, 'eps');
   checkKnownOptions(fn, options, DBSCAN_KNOWN);
@@ -151,7 +153,7 @@ export function dbscan(X: MatrixLike, options: DbscanOptions): DbscanResult {
 export const CLUSTER_SELECTION_METHODS = ['eom', 'leaf'] as const;
 
 /** Options of `hdbscan`. */
-export interface HdbscanOptions {
+export interface HDBSCANOptions {
   /** Smallest cluster of the condensed tree (R's minPts). Default: 5; >= 2. */
   minClusterSize?: number;
   /**
@@ -177,7 +179,7 @@ export interface HdbscanOptions {
 }
 
 /** The result of `hdbscan`. */
-export interface HdbscanResult {
+export interface HDBSCANResult {
   /**
    * Cluster of each row, or -1 for noise. Clusters are numbered 0, 1, ... by first appearance
    * in row order (the cluster of the first clustered row is 0), so equal partitions get equal
@@ -245,11 +247,15 @@ const HDBSCAN_KNOWN = [
  * prim.ts), otherwise they scan all rows (O(n^2 d) time). Both give the same results.
  *
  * @example
- * const fit = hdbscan(points, {minClusterSize: 10});
- * fit.labels; // Int32Array, -1 for noise
- * fit.singleLinkage.cut({k: 2});
+ * import { hdbscan } from 'clusterlens';
+ *
+ * const points = [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]];
+ * points.push(...points.map(([x, y]) => [x + 10, y + 10]), [30, -20]);
+ * const fit = hdbscan(points, { minClusterSize: 3 });
+ * fit.labels; // => [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, -1]
+ * fit.outlierScores[10] > 0.9; // => true
  */
-export function hdbscan(X: MatrixLike, options: HdbscanOptions = {}): HdbscanResult {
+export function hdbscan(X: MatrixLike, options: HDBSCANOptions = {}): HDBSCANResult {
   const fn = 'hdbscan';
   checkKnownOptions(fn, options, HDBSCAN_KNOWN);
   const o = {
@@ -306,7 +312,7 @@ export function hdbscan(X: MatrixLike, options: HdbscanOptions = {}): HdbscanRes
 }
 
 /** Options of `optics`. */
-export interface OpticsOptions {
+export interface OPTICSOptions {
   /**
    * Rows (itself included) counted for a core distance: an integer >= 2, or a fraction in
    * (0, 1) of the rows (at least 2). Default: 5.
@@ -331,7 +337,7 @@ export interface OpticsOptions {
 }
 
 /** The result of `optics`. */
-export interface OpticsResult {
+export interface OPTICSResult {
   /** Rows in the order visited (scikit-learn's `ordering_`). */
   ordering: Int32Array;
   /** Reachability distance of each row, by row (Infinity where undefined). */
@@ -388,7 +394,7 @@ function countOrFraction(fn: string, option: string, value: unknown, n: number):
  * OPTICS ordering of the rows of X with scikit-learn 1.2.1's `OPTICS(min_samples, max_eps, xi,
  * min_cluster_size)`: the same ordering (ties included), reachability and core distances
  * (rounded to 15 decimals as scikit-learn does), predecessors, xi clusters and labels. See
- * optics.ts. `extractDbscan` reads DBSCAN clusters off the result. As for `dbscan`, exact while
+ * optics.ts. `extractDBSCAN` reads DBSCAN clusters off the result. As for `dbscan`, exact while
  * scikit-learn's nearest-neighbour search uses its k-d tree (up to 15 columns); beyond, its
  * core distances come from dot products and may differ in the last digits. Like scikit-learn, distances
  * are rounded to 15 decimals (absolute): data whose distances are below about 1e-12 loses
@@ -396,11 +402,16 @@ function countOrFraction(fn: string, option: string, value: unknown, n: number):
  * power of two, so the rounding applies to the divided distances.
  *
  * @example
- * const o = optics(points, {minSamples: 10});
- * o.labels; // xi clusters, -1 for noise
- * extractDbscan(o, 0.3); // DBSCAN at eps 0.3
+ * import { optics } from 'clusterlens';
+ * import { extractDBSCAN } from 'clusterlens/advanced';
+ *
+ * const points = [[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]];
+ * points.push(...points.map(([x, y]) => [x + 10, y + 10]), [30, -20]);
+ * const o = optics(points, { minSamples: 3 });
+ * o.labels; // => [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, -1]
+ * extractDBSCAN(o, 2); // => [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, -1]
  */
-export function optics(X: MatrixLike, options: OpticsOptions = {}): OpticsResult {
+export function optics(X: MatrixLike, options: OPTICSOptions = {}): OPTICSResult {
   const fn = 'optics';
   checkKnownOptions(fn, options, OPTICS_KNOWN);
   const o = {
@@ -447,9 +458,16 @@ export function optics(X: MatrixLike, options: OpticsOptions = {}): OpticsResult
  * noise otherwise. The same clusters as `dbscan` with minSamples, except that a border point
  * may join another neighbouring cluster. eps must be > 0 and at most the fit's maxEps.
  */
-export function extractDbscan(fit: OpticsResult, eps: number): Int32Array {
-  const fn = 'extractDbscan';
-  if (typeof fit !== 'object' || fit === null || !(fit.ordering instanceof Int32Array)) {
+export function extractDBSCAN(fit: OPTICSResult, eps: number): Int32Array {
+  const fn = 'extractDBSCAN';
+  const n = typeof fit === 'object' && fit !== null ? fit.ordering?.length : undefined;
+  if (
+    !(fit?.ordering instanceof Int32Array) ||
+    !(fit.reachability instanceof Float64Array) ||
+    !(fit.coreDistances instanceof Float64Array) ||
+    fit.reachability.length !== n ||
+    fit.coreDistances.length !== n
+  ) {
     throw new OptionError(`${fn} expects the result of optics as its first argument.`);
   }
   if (typeof eps !== 'number' || !(eps > 0) || Number.isNaN(eps)) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dbscan, extractDbscan, optics } from '../../../src/cluster/density/index.js';
+import { dbscan, extractDBSCAN, optics } from '../../../src/cluster/density/index.js';
 import { around15 } from '../../../src/cluster/density/optics.js';
 import { OptionError } from '../../../src/util/errors.js';
 
@@ -54,7 +54,7 @@ describe('optics: scikit-learn 1.2.1 OPTICS', () => {
     expect(Array.from(fit.labels)).toEqual(r.labels);
     expect(fit.clusterHierarchy).toEqual(r.cluster_hierarchy);
     for (const d of r.dbscan) {
-      expect(Array.from(extractDbscan(fit, d.eps))).toEqual(d.labels);
+      expect(Array.from(extractDBSCAN(fit, d.eps))).toEqual(d.labels);
     }
   });
 });
@@ -70,11 +70,11 @@ describe('optics: semantics', () => {
     expect(around15(3.5e-15)).toBe(4e-15);
   });
 
-  it('extractDbscan finds the core points of dbscan; noise agrees', () => {
+  it('extractDBSCAN finds the core points of dbscan; noise agrees', () => {
     const X: number[][] = fx.data.blobs;
     const fit = optics(X, { minSamples: 5 });
     const direct = dbscan(X, { eps: 0.5, minSamples: 5 });
-    const fromOptics = extractDbscan(fit, 0.5);
+    const fromOptics = extractDBSCAN(fit, 0.5);
     for (let i = 0; i < X.length; i++) {
       if (direct.core[i]) expect(fromOptics[i]).not.toBe(-1);
     }
@@ -111,11 +111,11 @@ describe('optics: bad options', () => {
     expect(() => optics(X, options as never)).toThrow(msg);
   });
 
-  it('extractDbscan: eps > 0 and within maxEps', () => {
+  it('extractDBSCAN: eps > 0 and within maxEps', () => {
     const fit = optics(X, { minSamples: 2, maxEps: 2 });
-    expect(() => extractDbscan(fit, 0)).toThrow(OptionError);
-    expect(() => extractDbscan(fit, 3)).toThrow(
-      "The 'eps' argument of extractDbscan must be at most the maxEps of the OPTICS fit (2). Got 3 instead.",
+    expect(() => extractDBSCAN(fit, 0)).toThrow(OptionError);
+    expect(() => extractDBSCAN(fit, 3)).toThrow(
+      "The 'eps' argument of extractDBSCAN must be at most the maxEps of the OPTICS fit (2). Got 3 instead.",
     );
   });
 });
