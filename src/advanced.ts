@@ -136,8 +136,8 @@ export { matchClusters } from './metrics/matching.js';
 export { mutualInfo } from './metrics/mutual-info.js';
 export { exploreSpec } from './charts/explore.js';
 
-// density clustering: the OPTICS cut at eps, the k-nearest-neighbour distances (for eps), the
-// condensed tree's types
+// density clustering: the OPTICS cut at eps, the k-nearest-neighbour distances and the eps at
+// their knee, the condensed tree's types
 export type {
   ClusterSelectionMethod,
   CondensedClusters,
@@ -146,3 +146,5 @@ export type {
   KnnDistancesOptions,
 } from './cluster/density/index.js';
 export { CLUSTER_SELECTION_METHODS, extractDBSCAN, knnDistances } from './cluster/density/index.js';
+export type { EpsSuggestion, SuggestEpsOptions } from './cluster/density/eps.js';
+export { suggestEps } from './cluster/density/eps.js';

@@ -332,6 +332,7 @@ describe('hostile arguments to every public function', () => {
     optics: () => [X, { minSamples: 2 }],
     extractDBSCAN: () => [cl.optics(X, { minSamples: 2 }), 1],
     knnDistances: () => [X, { k: 2 }],
+    suggestEps: () => [X, { minSamples: 2 }],
   };
   const extra: Record<string, (...args: unknown[]) => unknown> = {
     RandomState: (seed) => new cl.RandomState(seed as number),
