@@ -29,6 +29,16 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   scale: '--scale',
   out: '--out',
   force: '--force',
+  // density clustering (hdbscan, dbscan, optics); optics' predecessorCorrection is turned off by
+  // --no-predecessor-correction, which a mention of a value cannot name, so it keeps its wording
+  minClusterSize: '--min-cluster-size',
+  minSamples: '--min-samples',
+  clusterSelectionMethod: '--selection',
+  clusterSelectionEpsilon: '--epsilon',
+  allowSingleCluster: '--allow-single-cluster',
+  eps: '--eps',
+  maxEps: '--max-eps',
+  xi: '--xi',
   // large data: hclust's sample and two stages, and the report's sampled steps
   sample: '--sample',
   hclustMaxRows: '--sample',

@@ -29,6 +29,9 @@ const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./pca.js'),
   () => import('./hclust.js'),
   () => import('./kmeans.js'),
+  () => import('./hdbscan.js'),
+  () => import('./dbscan.js'),
+  () => import('./optics.js'),
   () => import('./verify.js'),
 ];
 
@@ -84,8 +87,8 @@ export async function buildProgram(
 ): Promise<Command> {
   const program = new Command('clusterlens')
     .description(
-      'Unsupervised learning and its pictures: k-means, hierarchical clustering and PCA, ' +
-        'written as Vega-Lite charts and one-file offline HTML reports.',
+      'Unsupervised learning and its pictures: k-means, hierarchical and density clustering ' +
+        'and PCA, written as Vega-Lite charts and one-file offline HTML reports.',
     )
     .version(await packageVersion(), '-V, --version', 'print the version and exit')
     .option('--verbose', 'show stack traces of errors')

@@ -1,6 +1,7 @@
 /**
- * The labels file: one CSV format for `clusterlens kmeans --out`, `clusterlens hclust --out` and
- * the report's NAME.labels.csv, so that the files of different runs join on their first column.
+ * The labels file: one CSV format for the `--out` of `clusterlens kmeans`, `hclust`, `hdbscan`,
+ * `dbscan` and `optics` and the report's NAME.labels.csv, so that the files of different runs
+ * join on their first column.
  *
  *   id,label,kmeans,hierarchical,PC1,PC2
  *
@@ -9,10 +10,12 @@
  *                 join back to the input)
  *   label         the held-out label column's value; only when there is one (`--label`)
  *   kmeans        the cluster of each clustering the run made, in this order: kmeans,
- *   hierarchical  hierarchical. Clusters are named C1..Ck, as in the report and the printed
- *                 tables; empty for a row a clustering did not place (the report's
- *                 hierarchical clustering of a seeded sample)
- *   PC1, PC2      the report only: scores of the first two principal components
+ *   hierarchical  hierarchical, hdbscan, dbscan, optics. Clusters are named C1..Ck, as in the
+ *                 report and the printed tables; empty for a row a clustering did not place
+ *                 (the report's hierarchical clustering of a seeded sample; the noise of the
+ *                 density clusterings)
+ *   PC1, PC2      the report only: scores of the first two principal components (`hdbscan
+ *                 --out` writes its rows' probability and outlier_score here)
  *
  * The header names are fixed (the id and label columns' own names are in the JSON outputs), so a
  * script reads every labels file the same way. Written with `toCsv` (RFC 4180, text cells guarded
@@ -22,7 +25,13 @@ import { clusterId } from '../charts/palette.js';
 import { type CsvCell, toCsv, writeFileAtomic } from './write.js';
 
 /** The clusterings a labels file can hold, in their column order. */
-export const CLUSTERING_COLUMNS = ['kmeans', 'hierarchical'] as const;
+export const CLUSTERING_COLUMNS = [
+  'kmeans',
+  'hierarchical',
+  'hdbscan',
+  'dbscan',
+  'optics',
+] as const;
 
 /** The name of a clustering's column. */
 export type ClusteringColumn = (typeof CLUSTERING_COLUMNS)[number];

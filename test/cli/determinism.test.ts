@@ -76,6 +76,18 @@ describe('the CLI run twice', () => {
     ],
     ['pca', (out) => ['pca', input, '--id', 'id', '--json', '--out', out]],
     ['pca (table)', (out) => ['pca', input, '--id', 'id', '--variance', '0.9', '--out', out]],
+    [
+      'hdbscan',
+      (out) => ['hdbscan', input, '--id', 'id', '--min-cluster-size', '3', '--json', '--out', out],
+    ],
+    ['hdbscan (table)', (out) => ['hdbscan', input, '--id', 'id', '--out', out]],
+    ['dbscan', (out) => ['dbscan', input, '--id', 'id', '--eps', 'auto', '--json', '--out', out]],
+    ['dbscan (table)', (out) => ['dbscan', input, '--id', 'id', '--eps', 'auto', '--out', out]],
+    [
+      'optics',
+      (out) => ['optics', input, '--id', 'id', '--min-samples', '3', '--json', '--out', out],
+    ],
+    ['optics (table)', (out) => ['optics', input, '--id', 'id', '--out', out]],
   ];
   for (const [name, argv] of COMMANDS) {
     it(`clusterlens ${name} gives byte-identical output`, async () => {

@@ -140,9 +140,12 @@ describe('flags named in messages', () => {
     const program = await buildProgram(collectingContext().ctx);
     const loading = program.commands.filter((c) => c.options.some((o) => o.long === '--missing'));
     expect(loading.map((c) => c.name()).sort()).toEqual([
+      'dbscan',
       'hclust',
+      'hdbscan',
       'inspect',
       'kmeans',
+      'optics',
       'pca',
       'report',
     ]);

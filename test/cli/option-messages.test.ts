@@ -14,7 +14,17 @@ import { withCollectedWarnings } from '../../src/util/log.js';
 import { joinMessages, message, option } from '../../src/util/message.js';
 import { cli } from './helpers.js';
 
-const COMMANDS = ['datasets', 'report', 'inspect', 'pca', 'hclust', 'kmeans'];
+const COMMANDS = [
+  'datasets',
+  'report',
+  'inspect',
+  'pca',
+  'hclust',
+  'kmeans',
+  'hdbscan',
+  'dbscan',
+  'optics',
+];
 
 /** Every flag of every command, from their --help. */
 async function cliFlags(): Promise<Set<string>> {
