@@ -435,6 +435,15 @@ describe('bad flags of the density commands', () => {
     ],
     ['optics --max-eps 0', ['optics', ...iris, '--max-eps', '0'], /--max-eps must be a number > 0/],
   ];
+  it('clusterlens dbscan --eps auto on duplicated rows exits 1 naming --eps', async () => {
+    const dup = join(folder, 'dup.csv');
+    writeFileSync(dup, 'x,y\n1,2\n1,2\n1,2\n1,2\n1,2\n1,2\n');
+    oneLineError(
+      await cli(['dbscan', dup, '--scale', 'none', '--eps', 'auto']),
+      /no eps > 0 is suggested; give --eps x instead\./,
+    );
+  });
+
   for (const [what, argv, message] of CASES) {
     it(`clusterlens ${what} exits 1 with one line naming the flag`, async () => {
       oneLineError(await cli(argv), message);

@@ -20,6 +20,7 @@
  */
 import { type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
 import { DataError, OptionError } from '../../util/errors.js';
+import { message, option } from '../../util/message.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../../util/validate.js';
 import { METRICS, type Metric } from '../hclust/distance.js';
 import { knnDistances } from './index.js';
@@ -94,7 +95,7 @@ export function suggestEps(X: MatrixLike, options: SuggestEpsOptions = {}): EpsS
   while (at < distances.length && !(distances[at]! > 0)) at++;
   if (at === distances.length) {
     throw new DataError(
-      `${fn}: every row has ${k} other rows at distance 0 (duplicates), so no eps > 0 is suggested; give eps.`,
+      message`${fn}: every row has ${k} other rows at distance 0 (duplicates), so no eps > 0 is suggested; give ${option('eps', 'x', { placeholder: true })} instead.`,
     );
   }
   return { eps: distances[at]!, k, distances, knee };

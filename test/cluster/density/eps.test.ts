@@ -55,6 +55,9 @@ describe('suggestEps', () => {
     expect(s.knee).toBe(4);
     expect(s.eps).toBe(1);
     expect(() => suggestEps([[1], [1], [1]], { minSamples: 2 })).toThrow(DataError);
+    expect(() => suggestEps([[1], [1], [1]], { minSamples: 2 })).toThrow(
+      'suggestEps: every row has 1 other rows at distance 0 (duplicates), so no eps > 0 is suggested; give {eps: x} instead.',
+    );
   });
 
   it('checks its options', () => {
