@@ -184,9 +184,12 @@ describe('the flag parser under hostile arguments', () => {
             string,
             boolean,
           ];
+          // an output path stays inside the temporary folder ('x' would be ./x); '-', devices
+          // and absolute paths (the input, a folder, a missing folder) are kept
+          const w = flag === '--out' && !v.startsWith('/') && v !== '-' ? join(folder, v) : v;
           if (!value) argv.push(flag);
-          else if (inline) argv.push(`${flag}=${v}`);
-          else argv.push(flag, v);
+          else if (inline) argv.push(`${flag}=${w}`);
+          else argv.push(flag, w);
         }
         // outputs stay in the temporary folder unless a value chose one
         const has = (flag: string) => argv.some((a) => a === flag || a.startsWith(`${flag}=`));
