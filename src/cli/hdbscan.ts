@@ -14,6 +14,7 @@
  * `--out` writes the labels file (src/report/labels-csv.ts: id, label, hdbscan, probability,
  * outlier_score; noise rows have an empty hdbscan cell). No timings: reruns are byte-identical.
  */
+import { formatProse } from '../util/format.js';
 import { type Command, Option } from 'commander';
 import {
   CLUSTER_SELECTION_METHODS,
@@ -215,10 +216,10 @@ function formatHdbscan(
     { name: 'stability', cells: Array.from(fit.stabilities, (s) => fmt(s)) },
   ]);
   text +=
-    `\nmean outlier score (GLOSH, 0 to 1, high: an outlier) ${fmt(scores.outlier)}` +
+    `\nmean outlier score (GLOSH, 0 to 1, high: an outlier) ${formatProse(scores.outlier)}` +
     (scores.probability === null
       ? '\n'
-      : `; mean membership probability of the clustered rows ${fmt(scores.probability)}\n`);
+      : `; mean membership probability of the clustered rows ${formatProse(scores.probability)}\n`);
   if (fit.nClusters === 0) {
     text +=
       'no cluster found: every row is noise. Try a smaller --min-cluster-size, or ' +
