@@ -106,11 +106,12 @@ function reportManifest(
   o: ResolvedReportOptions,
   given: readonly ('kmeans' | 'hclust' | 'pca')[],
 ): Manifest {
-  const { kmeans: _k, hclust: _h, pca: _p, ...plain } = o;
+  const { kmeans: _k, hclust: _h, pca: _p, density, ...plain } = o;
   return buildManifest({
     source: dataset.source,
     options: {
       ...plain,
+      ...(density !== undefined ? { density } : {}),
       ...(given.length > 0 ? { given } : {}),
       title: o.title ?? null,
       label: dataset.labelColumn ?? null,
