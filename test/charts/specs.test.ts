@@ -43,6 +43,8 @@ describe('report specs', () => {
       buildReport(iris, { k: 3 }),
       buildReport(hostileDataset(), { k: 3 }),
       buildReport(iris, { k: 3, density: { minClusterSize: 10 } }),
+      // no density cluster at all: every row is noise
+      buildReport(iris, { k: 3, density: { minClusterSize: 150 } }),
     ]) {
       for (const c of report.charts) {
         expect(validate(c.spec), `${c.name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
