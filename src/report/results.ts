@@ -1,7 +1,7 @@
 /**
  * The results of a report as data: NAME.json (`reportJSON`: labels, linkage, leaf order, PCA
- * model, metrics, the table of k, HDBSCAN with the `density` option) and NAME.labels.csv (`reportLabelsCsv`: the labels file of
- * src/report/labels-csv.ts with the scores on PC1 and PC2).
+ * model, metrics, the table of k, HDBSCAN with the `density` option) and NAME.labels.csv
+ * (`reportLabelsCsv`: the labels file of src/report/labels-csv.ts with the scores on PC1 and PC2).
  */
 import { clusterId, NOISE_ID } from '../charts/palette.js';
 import type { ReportAnalysis } from './analyse.js';
