@@ -40,6 +40,15 @@ const TABLEAU10_LIGHT = [
 /** Colour of what is not a cluster: dendrogram links above the cut, unselected points. */
 export const NEUTRAL = '#888888';
 
+/**
+ * Colour of noise (rows a density clustering leaves out of every cluster, label -1): a light
+ * neutral grey, lighter than `NEUTRAL`, so that noise recedes behind the clusters.
+ */
+export const NOISE_COLOR = '#c7c7c7';
+
+/** The id of noise in the charts and the labels file, where clusters are 'C1'..'Ck'. */
+export const NOISE_ID = 'noise';
+
 /** The id of 0-based cluster `index`: 0 -> 'C1'. */
 export function clusterId(index: number): string {
   return `C${index + 1}`;
@@ -74,6 +83,15 @@ export function clusterColors(k: number): string[] {
 export function clusterScale(k: number): { domain: string[]; range: string[] } {
   checkArgument.integer('clusterScale', 'k', k, 0, MAX_CLUSTERS);
   return { domain: clusterIds(k), range: clusterColors(k) };
+}
+
+/**
+ * A Vega-Lite colour scale of a density clustering: the clusters 'C1'..'Ck' in their colours,
+ * then 'noise' in `NOISE_COLOR`.
+ */
+export function noiseScale(k: number): { domain: string[]; range: string[] } {
+  checkArgument.integer('noiseScale', 'k', k, 0, MAX_CLUSTERS);
+  return { domain: [...clusterIds(k), NOISE_ID], range: [...clusterColors(k), NOISE_COLOR] };
 }
 
 /** Grey shades for a held-out label strip, so it does not look like a cluster colour. */

@@ -14,8 +14,8 @@
  * Prints the eps used, the number of clusters, the noise rows and their share, and the size of
  * each cluster (with the label column's counts when `--label` is given; noise last) with its core
  * points. `--json` prints the same with the labels of every row (-1: noise) and the core points.
- * `--out` writes the labels file (src/report/labels-csv.ts: id, label, dbscan; noise rows have an
- * empty dbscan cell). No timings: reruns are byte-identical.
+ * `--out` writes the labels file (src/report/labels-csv.ts: id, label, dbscan; noise rows read
+ * 'noise' in the dbscan column). No timings: reruns are byte-identical.
  */
 import type { Command } from 'commander';
 import { type EpsSuggestion, suggestEps } from '../cluster/density/eps.js';

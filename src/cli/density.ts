@@ -38,7 +38,7 @@ export function addDensityOutputOptions(command: Command, json: string): Command
     .addOption(scaleOption())
     .option(
       '--out <file>',
-      "write the cluster labels as CSV, noise as an empty cluster ('-': standard output)",
+      "write the cluster labels as CSV, noise as 'noise' ('-': standard output)",
     )
     .option('--force', FORCE_HELP)
     .option('--json', json);

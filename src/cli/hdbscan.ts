@@ -12,7 +12,7 @@
  * outlier score of all rows and the mean membership probability of the clustered rows. `--json`
  * prints the same with the labels (-1: noise), probabilities and outlier scores of every row.
  * `--out` writes the labels file (src/report/labels-csv.ts: id, label, hdbscan, probability,
- * outlier_score; noise rows have an empty hdbscan cell). No timings: reruns are byte-identical.
+ * outlier_score; noise rows read 'noise' in the hdbscan column). No timings: reruns are byte-identical.
  */
 import { formatProse } from '../util/format.js';
 import { type Command, Option } from 'commander';

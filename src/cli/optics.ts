@@ -13,7 +13,7 @@
  * (with the label column's counts when `--label` is given; noise last). `--json` adds the labels
  * (-1: noise), the ordering, reachability and core distances (null for infinity) and the xi
  * cluster hierarchy. `--out` writes the labels file (src/report/labels-csv.ts: id, label,
- * optics; noise rows have an empty optics cell). No timings: reruns are byte-identical.
+ * optics; noise rows read 'noise' in the optics column). No timings: reruns are byte-identical.
  */
 import type { Command } from 'commander';
 import { extractDBSCAN, optics } from '../cluster/density/index.js';

@@ -1,12 +1,18 @@
 /**
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
  *  [--k 3|2..6|auto] [--method ward] [--seed 0] [--n-init 10] [--out reports/NAME.html] [--static]
- *  [--two-stage [centres] | --sample N] [--max-features N]`
+ *  [--two-stage [centres] | --sample N] [--max-features N]
+ *  [--hdbscan [--min-cluster-size 5] [--min-samples N]]`
  *
  * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
  * sample of 5000 rows above that size; `--sample N` sets that size. `--two-stage [centres]`
  * builds the tree from all rows instead: k-means into `centres` (default 256) centres, then the
  * tree of the centres weighted by their sizes; the dendrogram's leaves are centres marked '(n)'.
+ *
+ * `--hdbscan` adds the density section (buildReport's `density` option): HDBSCAN with its noise,
+ * condensed tree and k-distance chart. It is a flag of its own, not a value of `--method`:
+ * `--method` names the linkage of the hierarchical clustering, which the report keeps beside the
+ * density clustering, so the two choices do not exclude each other.
  *
  * The main job: load, scale, choose k, run k-means, hierarchical clustering and PCA, and write
  * the one-file HTML report with its .vl/ specs, .json results and .labels.csv. Progress and
@@ -27,6 +33,7 @@ import { ORIENTATIONS } from '../charts/dendrogram.js';
 import { LINKAGE_NAMES, type LinkageAlias, type LinkageMethod } from '../cluster/hclust/index.js';
 import { DEFAULT_CENTRES } from '../cluster/hclust/two-stage.js';
 import type { ScaleMethod } from '../data/scale.js';
+import { OptionError } from '../util/errors.js';
 import {
   buildReport,
   checkReportOutputs,
@@ -64,6 +71,9 @@ interface ReportFlags extends LoadingFlags {
   twoStage?: boolean | string;
   sample?: string;
   maxFeatures?: string;
+  hdbscan?: boolean;
+  minClusterSize?: string;
+  minSamples?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -114,6 +124,12 @@ export function register(program: Command, context: CliContext): void {
       '--max-features <n>',
       `above this many feature columns, analyse the n of highest variance (default: ${MAX_REPORT_FEATURES})`,
     )
+    .option('--hdbscan', 'add a density section: HDBSCAN clusters, noise, condensed tree')
+    .option('--min-cluster-size <n>', 'HDBSCAN: smallest cluster (default: 5; with --hdbscan)')
+    .option(
+      '--min-samples <n>',
+      'HDBSCAN: rows counted for a core distance, the row itself included (default: the min cluster size; with --hdbscan)',
+    )
     .action(async (given: string | undefined, flags: ReportFlags) => {
       const t0 = performance.now();
       const step = (what: string) =>
@@ -137,6 +153,21 @@ export function register(program: Command, context: CliContext): void {
         options.hclustMaxRows = sample;
         options.silhouetteMaxRows = sample;
         options.chooseKMaxRows = sample;
+      }
+      if (flags.hdbscan) {
+        options.density = {
+          minClusterSize:
+            flags.minClusterSize === undefined
+              ? 5
+              : integerFlag('--min-cluster-size', flags.minClusterSize, 2),
+          ...(flags.minSamples !== undefined
+            ? { minSamples: integerFlag('--min-samples', flags.minSamples, 1) }
+            : {}),
+        };
+      } else if (flags.minClusterSize !== undefined || flags.minSamples !== undefined) {
+        throw new OptionError(
+          `${flags.minClusterSize !== undefined ? '--min-cluster-size' : '--min-samples'} needs --hdbscan.`,
+        );
       }
       const out = flags.out ?? join(DEFAULT_FOLDER, `${basename(file, extname(file))}.html`);
       // Fail on options and on the output path before any work.

@@ -13,6 +13,8 @@
  *   project   PCA of the scaled features (all components, for the scree)
  *   evaluate  silhouettes (on a seeded sample above `silhouetteMaxRows`), agreement (ARI)
  *             between the two clusterings and with the held-out label, ANOVA F per feature
+ *   density   with the `density` option: HDBSCAN, its clusters matched to the k-means ones,
+ *             and its statistics without the noise rows (density.ts)
  *
  * A fit the caller gives (the `kmeans`, `hclust` and `pca` options) takes the place of its step.
  */
@@ -36,6 +38,7 @@ import { OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { checkMemory, estimate, memoryBudget, RAISE_BUDGET } from '../util/memory.js';
 import { message, option } from '../util/message.js';
+import { densityClustering, type ReportDensity } from './density.js';
 import { columnUnits, sampleRows, standardize, takeRows } from './columns.js';
 import { isKRange, type KRange, type ResolvedReportOptions } from './options.js';
 import { anovaF, matchClusters, relabel } from './stats.js';
@@ -79,6 +82,8 @@ export interface ReportAnalysis {
    * out (those of lowest variance).
    */
   widthReduction: { columns: number; leftOut: string[] } | undefined;
+  /** With the `density` option: HDBSCAN and what the report shows of it (density.ts). */
+  density: ReportDensity | undefined;
 }
 
 /** What the charts of a report need of its analysis besides `ReportAnalysis`. */
@@ -193,6 +198,21 @@ export function analyse(
   const ariHclust = adjustedRandIndex(matched.kmOnH, matched.hMatched);
   const { labelCodes, labelNames } = labelCodesOf(dataset);
   const ariLabel = labelCodes ? adjustedRandIndex(labelCodes, km.labels) : undefined;
+  const density = o.density
+    ? densityClustering(
+        {
+          Xs,
+          X: dataset.features,
+          Z: prepared.Z,
+          kmeansLabels: km.labels,
+          k,
+          labelCodes,
+          silhouetteMaxRows: o.silhouetteMaxRows,
+          seed: o.seed,
+        },
+        o.density,
+      )
+    : undefined;
   const analysis: ReportAnalysis = {
     n,
     features: [...dataset.columns],
@@ -216,6 +236,7 @@ export function analyse(
     ariHclust,
     ariLabel,
     widthReduction: reduction,
+    density,
   };
   const work: AnalysisWork = {
     dataset,

@@ -7,6 +7,8 @@
  *   options.ts   the options, their defaults and checks; the check of fits given by the caller
  *   plan.ts      the memory plan, checked before any work
  *   analyse.ts   prepare, chooseK, fit, project, evaluate (the pipeline is described there)
+ *   density.ts   with the `density` option: HDBSCAN, matched to the k-means colours, and its
+ *                statistics without the noise rows
  *   columns.ts   samples of rows, z-scores, per-cluster means and summaries of the columns
  *   stats.ts     the statistics the analysis and charts take from src/metrics (matching, ANOVA F)
  *   charts.ts    the Vega-Lite specs (src/charts) and the table of samples they share
@@ -106,11 +108,12 @@ function reportManifest(
   o: ResolvedReportOptions,
   given: readonly ('kmeans' | 'hclust' | 'pca')[],
 ): Manifest {
-  const { kmeans: _k, hclust: _h, pca: _p, ...plain } = o;
+  const { kmeans: _k, hclust: _h, pca: _p, density, ...plain } = o;
   return buildManifest({
     source: dataset.source,
     options: {
       ...plain,
+      ...(density !== undefined ? { density } : {}),
       ...(given.length > 0 ? { given } : {}),
       title: o.title ?? null,
       label: dataset.labelColumn ?? null,

@@ -1,7 +1,9 @@
 /**
  * The charts of a report (src/charts): the table of samples they share, then the criteria of k,
  * the scree, biplot, contributions and projection of PCA, the dendrogram with the held-out label
- * under its leaves, the silhouettes, the cluster profiles and the agreement tables.
+ * under its leaves, the silhouettes, the cluster profiles and the agreement tables; with the
+ * `density` option, the HDBSCAN projection (noise in grey), its condensed tree, the k-distance
+ * curve, the profiles of its clusters and its agreement tables (a noise row).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { agreementSpec, type AgreementTable } from '../charts/agreement.js';
@@ -10,7 +12,10 @@ import { chooseKSpec } from '../charts/choose-k.js';
 import { contributionSpec, featureContributions } from '../charts/contrib.js';
 import { dendrogramSpec } from '../charts/dendrogram.js';
 import { exploreSpec } from '../charts/explore.js';
-import { clusterId, clusterIds } from '../charts/palette.js';
+import { condensedTreeSpec } from '../charts/condensed-tree.js';
+import { densityProjectionSpec } from '../charts/density-projection.js';
+import { kDistanceSpec } from '../charts/kdistance.js';
+import { clusterId, clusterIds, NOISE_ID } from '../charts/palette.js';
 import { MAX_PROFILE_FEATURES, orderByF, profilesSpec } from '../charts/profiles.js';
 import { binDensity, MAX_TOOLTIP_FEATURES } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
@@ -21,6 +26,7 @@ import type { HClustResult } from '../cluster/hclust/tree.js';
 import type { AnalysisWork, ReportAnalysis } from './analyse.js';
 import { clusterMeans, sampleRows } from './columns.js';
 import type { ReportChart } from './html.js';
+import type { ReportDensity } from './density.js';
 import type { ResolvedReportOptions } from './options.js';
 import { crossTable } from './stats.js';
 
@@ -39,6 +45,11 @@ export const REPORT_CHARTS = [
   'silhouette',
   'profiles',
   'agreement',
+  'density-projection',
+  'condensed-tree',
+  'k-distance',
+  'density-profiles',
+  'density-agreement',
 ] as const;
 
 /** The name of a chart of the report. */
@@ -100,6 +111,7 @@ export function reportCharts(
   }
   addProfiles(c);
   addAgreement(c);
+  if (a.density) addDensity(c, a.density);
   return { charts, table };
 }
 
@@ -379,4 +391,97 @@ function stripLeaves(
     for (let c = 1; c < names.length; c++) if (counts[c]! > counts[best]!) best = c;
     return { label: names[best]!, share: counts[best]! / size, size };
   });
+}
+
+/**
+ * The density charts: the projection coloured by the HDBSCAN clusters (noise grey; a seeded
+ * sample of `densitySample` rows above `densityAbove`), the condensed tree, the k-distance curve,
+ * the profiles of the clusters without the noise, and the cross tables of HDBSCAN (a noise row)
+ * with k-means and with the held-out label.
+ */
+function addDensity(c: ChartContext, dn: ReportDensity): void {
+  const { a, w, o } = c;
+  const n = a.n;
+  const fit = dn.fit;
+  const p = a.pca;
+  const rows = n > o.densityAbove ? sampleRows(n, o.densitySample, o.seed) : undefined;
+  const pick = <T>(values: ArrayLike<T>): T[] =>
+    rows ? Array.from(rows, (i) => values[i]!) : Array.from(values);
+  c.add(
+    'density-projection',
+    densityProjectionSpec(
+      {
+        ids: pick(c.ids),
+        pc1: pick(c.pc1),
+        pc2: pick(c.pc2),
+        labels: pick(dn.labels),
+        probabilities: pick(fit.probabilities),
+        k: dn.kAll,
+      },
+      {
+        variance: [p.explainedVarianceRatio[0] ?? 0, p.explainedVarianceRatio[1] ?? 0],
+        idName: c.idName,
+        total: n,
+      },
+    ),
+    c.renderer,
+  );
+  const cl = fit.clusters;
+  c.add(
+    'condensed-tree',
+    condensedTreeSpec({
+      parent: cl.parent,
+      birth: cl.birth,
+      death: cl.death,
+      size: cl.size,
+      stability: cl.stability,
+      selected: Array.from(cl.label, (l) => (l < 0 ? -1 : dn.map[l]!)),
+      k: dn.kAll,
+    }),
+  );
+  c.add('k-distance', kDistanceSpec(dn.kDistances, dn.kDistanceK), c.renderer);
+  if (fit.nClusters >= 2) {
+    c.add(
+      'density-profiles',
+      profilesSpec({
+        features: w.dataset.columns,
+        k: dn.kAll,
+        meanZ: dn.meanZ,
+        mean: dn.mean,
+        sizes: Array.from(dn.sizes),
+        anovaF: dn.anovaF,
+      }),
+    );
+  }
+  // rows: the colour ids of the HDBSCAN clusters, then the noise
+  const used: number[] = [];
+  for (let id = 0; id < dn.kAll; id++) if (dn.sizes[id]! > 0) used.push(id);
+  const rowOf = new Int32Array(dn.kAll + 1).fill(-1);
+  used.forEach((id, r) => {
+    rowOf[id] = r;
+  });
+  rowOf[dn.kAll] = used.length;
+  const rowCodes = Int32Array.from(dn.labels, (l) => rowOf[l < 0 ? dn.kAll : l]!);
+  const rowIds = [...used.map((id) => clusterId(id)), NOISE_ID];
+  const agreement: AgreementTable[] = [
+    {
+      rowsName: 'HDBSCAN',
+      colsName: 'k-means',
+      rowIds,
+      colIds: clusterIds(a.k),
+      counts: crossTable(rowCodes, a.kmeans.labels, rowIds.length, a.k),
+      ari: dn.ariKmeans,
+    },
+  ];
+  if (w.labelCodes && dn.ariLabel !== undefined) {
+    agreement.push({
+      rowsName: 'HDBSCAN',
+      colsName: c.labelName,
+      rowIds,
+      colIds: w.labelNames,
+      counts: crossTable(rowCodes, w.labelCodes, rowIds.length, w.labelNames.length),
+      ari: dn.ariLabel,
+    });
+  }
+  c.add('density-agreement', agreementSpec(agreement));
 }

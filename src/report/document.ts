@@ -3,7 +3,7 @@
  * each of text, tables and charts, in the order an analyst reads them. Summary (the findings,
  * each pointing to its section), Data (the file, the features, the preprocessing log), Choosing
  * k, Principal components, Projection, Hierarchical clustering, Silhouette, Cluster profiles,
- * Agreement and Manifest.
+ * Agreement, Density clustering (with the `density` option) and Manifest.
  */
 import type { KScores } from '../charts/choose-k.js';
 import { clusterId } from '../charts/palette.js';
@@ -14,6 +14,7 @@ import { formatProse } from '../util/format.js';
 import type { ReportAnalysis } from './analyse.js';
 import type { ChartSet, ReportChartName } from './charts.js';
 import { featureSummary } from './columns.js';
+import type { ReportDensity } from './density.js';
 import type { ReportBlock, ReportDocument, ReportSection } from './html.js';
 import type { Manifest } from './manifest.js';
 import type { ResolvedReportOptions } from './options.js';
@@ -100,6 +101,16 @@ function summaryTable(
       `adjusted Rand index ${formatProse(a.ariLabel)} (the label was held out of every fit)`,
     ]);
   }
+  const dn = a.density;
+  if (dn !== undefined) {
+    rows.push([
+      'density clusters (HDBSCAN)',
+      `${dn.fit.nClusters} clusters and ${dn.fit.nNoise} noise rows ` +
+        `(${((100 * dn.fit.nNoise) / a.n).toFixed(1)}% of ${a.n}; minClusterSize ` +
+        `${dn.fit.minClusterSize}, minSamples ${dn.fit.minSamples}); adjusted Rand index with ` +
+        `k-means ${formatProse(dn.ariKmeans)}, noise as one group`,
+    ]);
+  }
   if (order.length > 0 && a.k >= 2) {
     rows.push([
       'features that separate the clusters most',
@@ -156,7 +167,9 @@ export function buildDocument(
   if (charts.projection) sections.push(projectionSection(c));
   sections.push(dendrogramSection(c));
   if (charts.silhouette) sections.push(silhouetteSection(c));
-  sections.push(profilesSection(c), agreementSection(c), manifestSection(manifest));
+  sections.push(profilesSection(c), agreementSection(c));
+  if (a.density) sections.push(densitySection(c, a.density));
+  sections.push(manifestSection(manifest));
   return {
     title: o.title ?? `clusterlens report: ${manifest.input.file}`,
     subtitle:
@@ -512,6 +525,98 @@ function agreementSection({ dataset, a, chart }: DocumentContext): ReportSection
       ...chart('agreement'),
     ],
   };
+}
+
+/**
+ * HDBSCAN: its clusters and noise, the projection coloured by them, the condensed tree, the
+ * k-distance curve, silhouettes and profiles without the noise, and the agreement tables.
+ */
+function densitySection(
+  { dataset, o, a, chart }: DocumentContext,
+  dn: ReportDensity,
+): ReportSection {
+  const fit = dn.fit;
+  const used: number[] = [];
+  for (let id = 0; id < dn.kAll; id++) if (dn.sizes[id]! > 0) used.push(id);
+  const noiseShare = ((100 * fit.nNoise) / a.n).toFixed(1);
+  const blocks: ReportBlock[] = [
+    {
+      kind: 'text',
+      text:
+        `HDBSCAN on the ${o.scale === 'none' ? 'unscaled' : 'scaled'} features ` +
+        `(minClusterSize ${fit.minClusterSize}, minSamples ${fit.minSamples}; the clusters of ` +
+        `R dbscan's hdbscan(x, minPts) when the two are equal): ${fit.nClusters} clusters and ` +
+        `${fit.nNoise} noise rows (${noiseShare}%), which belong to no cluster and are drawn in ` +
+        'grey. Clusters are renamed after the k-means cluster they overlap most (Hungarian ' +
+        'matching, noise left out), so the same group has the same colour; a cluster that ' +
+        'matches none gets an id after C' +
+        `${a.k}.` +
+        (used.length > 0
+          ? ` Sizes: ${used.map((id) => `${clusterId(id)} ${dn.sizes[id]}`).join(', ')}, noise ${fit.nNoise}.`
+          : ''),
+    },
+    ...chart('density-projection'),
+    {
+      kind: 'text',
+      text:
+        'The condensed tree: each bar is a cluster, from the lambda (1 / distance) where it ' +
+        'splits off its parent down to where it dies, as wide as its rows; rows leave it on ' +
+        'the way as noise or as smaller fragments. HDBSCAN selects the clusters of largest ' +
+        'total stability (coloured and outlined).',
+    },
+    ...chart('condensed-tree'),
+    {
+      kind: 'text',
+      text:
+        `The distance of every row to its ${dn.kDistanceK}-th nearest other row, sorted (R ` +
+        "dbscan's kNNdistplot): the knee of the curve suggests DBSCAN's eps for minSamples " +
+        `${dn.kDistanceK + 1}; the rows beyond it lie in sparse regions.`,
+    },
+    ...chart('k-distance'),
+    {
+      kind: 'text',
+      text:
+        'Silhouettes and profiles of the HDBSCAN clusters are computed without the noise rows' +
+        (Number.isNaN(dn.silhouetteMean)
+          ? ': the silhouette needs at least two clusters.'
+          : `: mean silhouette ${formatProse(dn.silhouetteMean)} (${silhouetteStructure(dn.silhouetteMean)})` +
+            (dn.silhouetteRows < dn.clustered.length
+              ? ` over a seeded sample of ${dn.silhouetteRows} of the ${dn.clustered.length} clustered rows.`
+              : ` over the ${dn.silhouetteRows} clustered rows.`)),
+    },
+  ];
+  if (used.length > 0) {
+    blocks.push({
+      kind: 'table',
+      head: ['cluster', 'rows', 'mean silhouette', 'mean membership probability'],
+      rows: [
+        ...used.map((id) => {
+          let sum = 0;
+          for (let i = 0; i < a.n; i++) if (dn.labels[i] === id) sum += fit.probabilities[i]!;
+          return [
+            clusterId(id),
+            String(dn.sizes[id]),
+            Number.isNaN(dn.silhouetteByCluster[id]!) ? '' : fmt(dn.silhouetteByCluster[id]!),
+            fmt(sum / dn.sizes[id]!),
+          ];
+        }),
+        ['noise', String(fit.nNoise), '', ''],
+      ],
+    });
+  }
+  blocks.push(...chart('density-profiles'), {
+    kind: 'text',
+    text:
+      `Adjusted Rand index, HDBSCAN vs k-means: ${formatProse(dn.ariKmeans)}` +
+      (dn.ariLabel !== undefined
+        ? `; HDBSCAN vs ${dataset.labelColumn ?? 'label'}: ${formatProse(dn.ariLabel)}`
+        : '') +
+      ' (the noise counted as one group). The tables have a noise row. Membership ' +
+      'probabilities, GLOSH outlier scores and the labels are in the JSON results (density) ' +
+      "and the labels file (column hdbscan, 'noise' for noise rows).",
+  });
+  blocks.push(...chart('density-agreement'));
+  return { id: 'density', title: 'Density clustering', blocks };
 }
 
 /** The input's hash, the seed and the versions; the manifest as JSON. */

@@ -3,7 +3,7 @@
  * `dbscan` and `optics` and the report's NAME.labels.csv, so that the files of different runs
  * join on their first column.
  *
- *   id,label,kmeans,hierarchical,PC1,PC2
+ *   id,label,kmeans,hierarchical,hdbscan,dbscan,optics,PC1,PC2
  *
  *   id            the row's value in the id column (`--id`), else its 1-based number among the
  *                 rows used (rows dropped by `--missing drop` are not counted: give `--id` to
@@ -11,9 +11,9 @@
  *   label         the held-out label column's value; only when there is one (`--label`)
  *   kmeans        the cluster of each clustering the run made, in this order: kmeans,
  *   hierarchical  hierarchical, hdbscan, dbscan, optics. Clusters are named C1..Ck, as in the
- *                 report and the printed tables; empty for a row a clustering did not place
- *                 (the report's hierarchical clustering of a seeded sample; the noise of the
- *                 density clusterings)
+ *   hdbscan       report and the printed tables; empty for a row a clustering did not place (the
+ *   dbscan,       report's hierarchical clustering of a seeded sample); 'noise' for a row a
+ *   optics        density clustering (hdbscan, dbscan, optics) leaves out of every cluster (-1)
  *   PC1, PC2      the report only: scores of the first two principal components (`hdbscan
  *                 --out` writes its rows' probability and outlier_score here)
  *
@@ -21,7 +21,7 @@
  * script reads every labels file the same way. Written with `toCsv` (RFC 4180, text cells guarded
  * against formula injection) and atomically.
  */
-import { clusterId } from '../charts/palette.js';
+import { clusterId, NOISE_ID } from '../charts/palette.js';
 import { type CsvCell, toCsv, writeFileAtomic } from './write.js';
 
 /** The clusterings a labels file can hold, in their column order. */
@@ -32,6 +32,9 @@ export const CLUSTERING_COLUMNS = [
   'dbscan',
   'optics',
 ] as const;
+
+/** The clusterings whose negative labels are noise: their cell reads `NOISE_ID` ('noise'). */
+const DENSITY_COLUMNS: ReadonlySet<ClusteringColumn> = new Set(['hdbscan', 'dbscan', 'optics']);
 
 /** The name of a clustering's column. */
 export type ClusteringColumn = (typeof CLUSTERING_COLUMNS)[number];
@@ -56,7 +59,10 @@ export function labelsRowsOf(dataset: {
 
 /** What goes into a labels file besides the ids and labels. */
 export interface LabelsColumns {
-  /** 0-based cluster of each row per clustering (a negative value: the row was not placed). */
+  /**
+   * 0-based cluster of each row per clustering (a negative value: the row was not placed; for
+   * hdbscan and dbscan, noise).
+   */
   clusterings: Partial<Record<ClusteringColumn, ArrayLike<number>>>;
   /** Numeric columns after the clusters (the report's PC1, PC2), in the order given. */
   extra?: readonly { name: string; values: ArrayLike<number> }[];
@@ -75,7 +81,9 @@ export function labelsCsv(dataset: LabelsRows, columns: LabelsColumns): string {
   }
   const clusterings = CLUSTERING_COLUMNS.flatMap((name) => {
     const labels = columns.clusterings[name];
-    return labels === undefined ? [] : [{ name, labels }];
+    return labels === undefined
+      ? []
+      : [{ name, labels, negative: DENSITY_COLUMNS.has(name) ? NOISE_ID : '' }];
   });
   const extra = columns.extra ?? [];
   for (const c of [
@@ -96,7 +104,7 @@ export function labelsCsv(dataset: LabelsRows, columns: LabelsColumns): string {
     if (dataset.labels !== undefined) row.push(dataset.labels[i]);
     for (const c of clusterings) {
       const l = c.labels[i]!;
-      row.push(l < 0 ? '' : clusterId(l));
+      row.push(l < 0 ? c.negative : clusterId(l));
     }
     for (const e of extra) row.push(e.values[i]);
     rows[i] = row;

@@ -109,6 +109,28 @@ export interface ReportOptions {
    * would not fit in memory. Default: 2000.
    */
   maxFeatures?: number;
+  /**
+   * A density section: HDBSCAN of the scaled features (`hdbscan`, as R dbscan's `hdbscan(x,
+   * minPts)` when minClusterSize = minSamples), its noise, condensed tree and k-distance chart,
+   * silhouettes and profiles without the noise, and its agreement with k-means and the label.
+   * `{}` takes the defaults: minClusterSize 5, minSamples = minClusterSize.
+   * Default: undefined (no density section).
+   */
+  density?: DensityReportOptions;
+}
+
+/** The `density` option of a report: HDBSCAN's two sizes. */
+export interface DensityReportOptions {
+  /** Smallest cluster (>= 2). Default: 5. */
+  minClusterSize?: number;
+  /** Rows counted for a core distance, the row itself included (>= 1). Default: minClusterSize. */
+  minSamples?: number;
+}
+
+/** The `density` option with its defaults. */
+export interface ResolvedDensityOptions {
+  minClusterSize: number;
+  minSamples: number;
 }
 
 /** The options that hold fits made by the caller. */
@@ -116,9 +138,10 @@ type GivenFits = Pick<ReportOptions, 'kmeans' | 'hclust' | 'pca'>;
 
 /** The resolved options: every option with its value or its default. */
 export type ResolvedReportOptions = Required<
-  Omit<ReportOptions, 'title' | 'kMax' | keyof GivenFits>
+  Omit<ReportOptions, 'title' | 'kMax' | 'density' | keyof GivenFits>
 > & {
   title: string | undefined;
+  density: ResolvedDensityOptions | undefined;
   kMax: number | undefined;
   kmeans: KMeansResult | undefined;
   hclust: HClustResult | undefined;
@@ -147,13 +170,14 @@ const defaults: ResolvedReportOptions = {
   densitySample: 2500,
   maxFeatures: MAX_REPORT_FEATURES,
   title: undefined,
+  density: undefined,
 };
 
 /** Resolve and check the options once. */
 export function resolveReportOptions(options: ReportOptions = {}): ResolvedReportOptions {
   const fn = 'buildReport';
   checkKnownOptions(fn, options, Object.keys(defaults));
-  const o = { ...defaults, ...options };
+  const o = { ...defaults, ...options, density: densityOptions(options.density) };
   checkKeyword(fn, 'scale', o.scale, SCALE_METHODS);
   if (isKRange(o.k)) {
     // a range from JavaScript may have any length
@@ -189,6 +213,32 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
   }
   checkFitOptions(o, options);
   return o;
+}
+
+/** The `density` option checked, with its defaults; undefined when not given. */
+function densityOptions(density: unknown): ResolvedDensityOptions | undefined {
+  const fn = 'buildReport';
+  if (density === undefined) return undefined;
+  if (typeof density !== 'object' || density === null || Array.isArray(density)) {
+    throw new OptionError(
+      `The 'density' option of buildReport must be an object ({minClusterSize, minSamples}). Got ${density === null ? 'null' : Array.isArray(density) ? 'an array' : typeof density} instead.`,
+    );
+  }
+  const given = density as DensityReportOptions;
+  for (const key of Object.keys(given)) {
+    if (
+      key !== 'minClusterSize' &&
+      key !== 'minSamples' &&
+      given[key as 'minSamples'] !== undefined
+    ) {
+      throw new OptionError(
+        `The 'density' option of buildReport has no field '${key}'. Known fields: 'minClusterSize', 'minSamples'.`,
+      );
+    }
+  }
+  const minClusterSize = checkInteger(fn, 'density.minClusterSize', given.minClusterSize ?? 5, 2);
+  const minSamples = checkInteger(fn, 'density.minSamples', given.minSamples ?? minClusterSize, 1);
+  return { minClusterSize, minSamples };
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
  * The results of a report as data: NAME.json (`reportJSON`: labels, linkage, leaf order, PCA
- * model, metrics, the table of k) and NAME.labels.csv (`reportLabelsCsv`: the labels file of
- * src/report/labels-csv.ts with the scores on PC1 and PC2).
+ * model, metrics, the table of k, HDBSCAN with the `density` option) and NAME.labels.csv
+ * (`reportLabelsCsv`: the labels file of src/report/labels-csv.ts with the scores on PC1 and PC2).
  */
-import { clusterId } from '../charts/palette.js';
+import { clusterId, NOISE_ID } from '../charts/palette.js';
 import type { ReportAnalysis } from './analyse.js';
+import type { ReportDensity } from './density.js';
 import { labelsCsv } from './labels-csv.js';
 import type { Manifest } from './manifest.js';
 import type { Report } from './model.js';
@@ -57,6 +58,7 @@ export function reportJSON(
       anovaF: Array.from(a.anovaF, (f) => (f === Infinity ? 'Infinity' : nan(f))),
       adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
     },
+    ...(a.density ? { density: densityJSON(a.density) } : {}),
     chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
     ...(a.widthReduction
       ? {
@@ -68,6 +70,49 @@ export function reportJSON(
           },
         }
       : {}),
+  };
+}
+
+/**
+ * The HDBSCAN results: labels as the report names them (the k-means colour ids, 'noise' for
+ * noise), the fit's own labels (-1 for noise), membership probabilities, GLOSH outlier scores,
+ * core distances, the clusters of the condensed tree, and the statistics without the noise.
+ */
+function densityJSON(dn: ReportDensity): Record<string, unknown> {
+  const nan = (x: number) => (Number.isFinite(x) ? x : null);
+  const fit = dn.fit;
+  const cl = fit.clusters;
+  return {
+    method: 'hdbscan',
+    minClusterSize: fit.minClusterSize,
+    minSamples: fit.minSamples,
+    nClusters: fit.nClusters,
+    nNoise: fit.nNoise,
+    labels: Array.from(dn.labels, (l) => (l < 0 ? NOISE_ID : clusterId(l))),
+    hdbscanLabels: Array.from(fit.labels),
+    clusterIds: Array.from(dn.map, (id) => clusterId(id)),
+    probabilities: Array.from(fit.probabilities, nan),
+    outlierScores: Array.from(fit.outlierScores, nan),
+    coreDistances: Array.from(fit.coreDistances, nan),
+    stabilities: Array.from(fit.stabilities, nan),
+    condensedTree: {
+      parent: Array.from(cl.parent),
+      birth: Array.from(cl.birth, nan),
+      death: Array.from(cl.death, nan),
+      stability: Array.from(cl.stability, nan),
+      size: Array.from(cl.size),
+      label: Array.from(cl.label),
+    },
+    kDistance: { k: dn.kDistanceK, distances: Array.from(dn.kDistances, nan) },
+    metrics: {
+      // without the noise rows
+      silhouetteMean: nan(dn.silhouetteMean),
+      silhouetteRows: dn.silhouetteRows,
+      silhouette: Array.from(dn.silhouette, nan),
+      anovaF: Array.from(dn.anovaF, (f) => (f === Infinity ? 'Infinity' : nan(f))),
+      // the noise as one group
+      adjustedRandIndex: { hdbscanVsKmeans: dn.ariKmeans, hdbscanVsLabel: dn.ariLabel ?? null },
+    },
   };
 }
 
@@ -83,7 +128,11 @@ export function reportLabelsCsv(report: Report): string {
   return labelsCsv(
     { n: a.n, ids: report.ids, labels: report.labels },
     {
-      clusterings: { kmeans: a.kmeans.labels, hierarchical: a.hclustLabels },
+      clusterings: {
+        kmeans: a.kmeans.labels,
+        hierarchical: a.hclustLabels,
+        ...(a.density ? { hdbscan: a.density.labels } : {}),
+      },
       extra: [
         { name: 'PC1', values: pcColumn(0) },
         { name: 'PC2', values: pcColumn(1) },

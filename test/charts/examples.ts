@@ -5,6 +5,9 @@ import { biplotSpec } from '../../src/charts/biplot.js';
 import { chooseKSpec } from '../../src/charts/choose-k.js';
 import { contributionSpec, featureContributions } from '../../src/charts/contrib.js';
 import { dendrogramSpec, ORIENTATIONS } from '../../src/charts/dendrogram.js';
+import { condensedTreeSpec } from '../../src/charts/condensed-tree.js';
+import { densityProjectionSpec } from '../../src/charts/density-projection.js';
+import { kDistanceSpec } from '../../src/charts/kdistance.js';
 import { profilesSpec } from '../../src/charts/profiles.js';
 import { anovaF } from '../../src/metrics/anova.js';
 import { binDensity, projectionSpec } from '../../src/charts/projection.js';
@@ -31,6 +34,17 @@ export const dendrogramInput = {
   contracted: [{ x: 15, y: 0.4 }],
   samples: 6,
   method: 'ward',
+};
+
+/** A condensed tree: the root splits into 1 and 2; 2 splits into 3 and 4; 1 and 4 selected. */
+export const condensedTreeInput = {
+  parent: [-1, 0, 0, 2, 2],
+  birth: [4, 2, 2, 1, 1],
+  death: [2, 0.5, 1, 0.25, 0.1],
+  size: [20, 8, 10, 4, 5],
+  stability: [0, 3.5, 1, 2, Number.NaN],
+  selected: [-1, 1, -1, -1, 0],
+  k: 2,
 };
 
 export const stripInput = {
@@ -172,6 +186,29 @@ export function exampleSpecs(): Record<string, TopLevelSpec> {
       },
     ]),
   };
+  out['condensed-tree'] = condensedTreeSpec(condensedTreeInput);
+  // a cluster of duplicated rows dies at distance 0 (lambda Infinity)
+  out['condensed-tree-duplicates'] = condensedTreeSpec(
+    { ...condensedTreeInput, death: [2, 0.5, 0, 0.25, 0.1] },
+    { width: 400, height: 200 },
+  );
+  out['k-distance'] = kDistanceSpec([0.3, 0.1, 0.2, 1.5, 0.25, 0.2], 3);
+  out['k-distance-thinned'] = kDistanceSpec(
+    Array.from({ length: 50 }, (_, i) => (i * i) / 100),
+    4,
+    { maxPoints: 10, rule: { value: 5, name: HOSTILE[0]! } },
+  );
+  out['density-projection'] = densityProjectionSpec(
+    {
+      ids: ['a', HOSTILE[0]!, 'c', 'd', 'e', 'f'],
+      pc1: [1, 1.2, 5, 5.1, 3, 9],
+      pc2: [0, 0.3, 2, 2.2, 8, -3],
+      labels: [0, 0, 2, 2, -1, -1],
+      probabilities: [1, 0.5, 0.9, 1, 0, 0],
+      k: 3,
+    },
+    { variance: [0.7, 0.2], idName: HOSTILE[1]!, total: 10 },
+  );
   for (const o of ORIENTATIONS)
     out[`dendrogram-${o}`] = dendrogramSpec(dendrogramInput, { orientation: o });
   out['dendrogram-strip'] = dendrogramSpec({ ...dendrogramInput, strip: stripInput });

@@ -39,7 +39,13 @@ describe('chart specs', () => {
 describe('report specs', () => {
   it('every chart of the iris and hostile reports validates and compiles without warnings', async () => {
     const iris = await loadDataset('datasets/iris.csv', { label: 'species' });
-    for (const report of [buildReport(iris, { k: 3 }), buildReport(hostileDataset(), { k: 3 })]) {
+    for (const report of [
+      buildReport(iris, { k: 3 }),
+      buildReport(hostileDataset(), { k: 3 }),
+      buildReport(iris, { k: 3, density: { minClusterSize: 10 } }),
+      // no density cluster at all: every row is noise
+      buildReport(iris, { k: 3, density: { minClusterSize: 150 } }),
+    ]) {
       for (const c of report.charts) {
         expect(validate(c.spec), `${c.name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
         expect(compileWarnings(c.spec), c.name).toEqual([]);

@@ -169,7 +169,7 @@ describe('clusterlens hdbscan', () => {
     expect(r.stdout).toMatch(/mean outlier score \(GLOSH, 0 to 1, high: an outlier\) [\d.]+/);
   });
 
-  it('--out writes id, label, hdbscan (noise empty), probability and outlier_score', async () => {
+  it('--out writes id, label, hdbscan (noise reads "noise"), probability and outlier_score', async () => {
     const out = join(folder, 'hdbscan.csv');
     const r = await cli(['hdbscan', ...SMALL, '--min-cluster-size', '3', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
@@ -177,11 +177,11 @@ describe('clusterlens hdbscan', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('id,label,hdbscan,probability,outlier_score');
     expect(lines[1]).toBe(`a1,a,C1,${fit.probabilities[0]},${fit.outlierScores[0]}`);
-    expect(lines[13]).toBe(`far,a,,0,${fit.outlierScores[12]}`);
+    expect(lines[13]).toBe(`far,a,noise,0,${fit.outlierScores[12]}`);
     expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual([
       ...new Array(6).fill('C1'),
       ...new Array(6).fill('C2'),
-      '',
+      'noise',
     ]);
   });
 
@@ -260,7 +260,7 @@ describe('clusterlens dbscan', () => {
     expect(json.labels).toEqual(Array.from(dbscan(X, { eps: s.eps, minSamples: 5 }).labels));
   });
 
-  it('prints eps, clusters, sizes with core points and the noise row; --out leaves noise empty', async () => {
+  it('prints eps, clusters, sizes with core points and the noise row; --out writes noise as "noise"', async () => {
     const out = join(folder, 'dbscan.csv');
     const r = await cli(['dbscan', ...SMALL, '--eps', '1', '--min-samples', '3', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
@@ -274,12 +274,12 @@ describe('clusterlens dbscan', () => {
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('id,label,dbscan');
     expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(
-      Array.from(fit.labels, (l) => (l < 0 ? '' : `C${l + 1}`)),
+      Array.from(fit.labels, (l) => (l < 0 ? 'noise' : `C${l + 1}`)),
     );
-    expect(lines[13]).toBe('far,a,');
+    expect(lines[13]).toBe('far,a,noise');
   });
 
-  it('every row noise: said, and an empty cell for every row', async () => {
+  it('every row noise: said, and "noise" in every row', async () => {
     const out = join(folder, 'all-noise.csv');
     const r = await cli(['dbscan', ...SMALL, '--eps', '0.1', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
@@ -290,7 +290,7 @@ describe('clusterlens dbscan', () => {
         .trimEnd()
         .split('\n')
         .slice(1)
-        .every((l) => l.endsWith(',')),
+        .every((l) => l.endsWith(',noise')),
     ).toBe(true);
   });
 });

@@ -208,4 +208,51 @@ describe('clusterlens report', () => {
       expect(bad.stderr).toBe(`clusterlens: error: ${message}\n`);
     }
   });
+
+  it('report iris --hdbscan --min-cluster-size 10 adds the density section; bad values exit 1', async () => {
+    const out = join(folder, 'iris-density.html');
+    const r = await cli([
+      'report',
+      'datasets/iris.csv',
+      '--label',
+      'species',
+      '--k',
+      '3',
+      '--hdbscan',
+      '--min-cluster-size',
+      '10',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(readFileSync(out.replace(/html$/, 'json'), 'utf8'));
+    expect(json.density.minClusterSize).toBe(10);
+    expect(json.density.minSamples).toBe(10);
+    expect(json.manifest.options.density).toEqual({ minClusterSize: 10, minSamples: 10 });
+    const labels = readFileSync(out.replace(/html$/, 'labels.csv'), 'utf8').split('\n');
+    expect(labels[0]).toBe('id,label,kmeans,hierarchical,hdbscan,PC1,PC2');
+    expect(readFileSync(out, 'utf8')).toContain('Density clustering');
+    for (const [flags, message] of [
+      [
+        ['--hdbscan', '--min-cluster-size', '1'],
+        "--min-cluster-size must be an integer >= 2. Got '1' instead.",
+      ],
+      [
+        ['--hdbscan', '--min-samples', 'x'],
+        "--min-samples must be an integer >= 1. Got 'x' instead.",
+      ],
+      [['--min-cluster-size', '10'], '--min-cluster-size needs --hdbscan.'],
+    ] as const) {
+      const bad = await cli([
+        'report',
+        'datasets/iris.csv',
+        ...flags,
+        '--out',
+        join(folder, 'z.html'),
+      ]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe(`clusterlens: error: ${message}\n`);
+    }
+  });
 });
