@@ -11,8 +11,8 @@
  *
  * Every function converts its data once with `toFeatureMatrix` (NaN and infinities are a
  * `DataError`) and checks its options with the messages of src/util/validate.ts. Searches:
- * neighbors.ts (core distances, radius neighbourhoods; a k-d tree, kdtree.ts, up to 8 columns)
- * and prim.ts (the minimum spanning tree of HDBSCAN). Data beyond 2^±500 is divided by a power
+ * neighbors.ts (core distances, radius neighbourhoods; a k-d tree, kdtree.ts, up to 10 columns)
+ * and prim.ts (the minimum spanning tree of HDBSCAN; its k-d tree up to 8 columns). Data beyond 2^±500 is divided by a power
  * of two first and the distances in the results scaled back (neighbors.ts).
  */
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
@@ -243,8 +243,9 @@ const HDBSCAN_KNOWN = [
  * the root directly, only the last to leave are members.
  *
  * Memory O(n d): core distances by a k-nearest-neighbour search and Prim's minimum spanning tree
- * with distances computed on the fly; with up to 8 columns both use a k-d tree (Prim lazily,
- * prim.ts), otherwise they scan all rows (O(n^2 d) time). Both give the same results.
+ * with distances computed on the fly; the core distances use a k-d tree up to 10 columns and
+ * Prim up to 8 (lazily, prim.ts), otherwise they scan all rows (O(n^2 d) time). Both give the
+ * same results.
  *
  * @example
  * import { hdbscan } from 'clusterlens';

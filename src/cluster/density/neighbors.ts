@@ -19,8 +19,11 @@ import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
 import { distancesFromRow, identity, type Metric, rowNorms } from '../hclust/distance.js';
 import { buildKdTree, type KdTree, kthNearest, type TreeMetric, withinRadius } from './kdtree.js';
 
-/** Most columns for which the searches use a k-d tree (beyond, pruning rarely pays). */
-export const TREE_MAX_COLS = 8;
+/**
+ * Most columns for which the k-nearest and radius searches use a k-d tree (beyond, pruning rarely
+ * pays). Prim's tree uses it up to fewer columns (`PRIM_TREE_MAX_COLS` in prim.ts).
+ */
+export const TREE_MAX_COLS = 10;
 
 /** The metrics of the density methods (those of `pdist`). */
 export type DensityMetric = Metric;

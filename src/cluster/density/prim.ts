@@ -11,7 +11,7 @@
  * - `primScan`: every step scans all rows outside the tree (O(n^2 d)); a row whose best weight
  *   is already at most max(core of the new row, its own core) is skipped, since no mrd is
  *   below that.
- * - `primTree`: with a k-d tree (kdtree.ts), lazily: a new tree row updates only the rows near it,
+ * - `primTree`: with a k-d tree (kdtree.ts; up to PRIM_TREE_MAX_COLS columns), lazily: a new tree row updates only the rows near it,
  *   and the radius grows only when a row beyond it could still be next (see the function). The
  *   next row comes from a binary heap ordered by (best weight, index).
  */
@@ -26,9 +26,20 @@ export interface PrimSteps {
   weight: Float64Array;
 }
 
-/** Prim's steps, with the k-d tree of `space` when it has one. n >= 2. */
+/**
+ * Most columns for which Prim's steps use the k-d tree: its growing radii prune less than a
+ * k-nearest or radius search, and beyond this the scans are faster on clustered data.
+ */
+export const PRIM_TREE_MAX_COLS = 8;
+
+/**
+ * Prim's steps, with the k-d tree of `space` when it has one and the data at most
+ * PRIM_TREE_MAX_COLS columns. n >= 2.
+ */
 export function primMutualReachability(space: NeighborSpace, core: Float64Array): PrimSteps {
-  return space.tree !== null ? primTree(space, space.tree, core) : primScan(space, core);
+  return space.tree !== null && space.x.cols <= PRIM_TREE_MAX_COLS
+    ? primTree(space, space.tree, core)
+    : primScan(space, core);
 }
 
 /** Brute-force scans (see the file header). */
