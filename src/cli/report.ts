@@ -34,14 +34,10 @@ import { LINKAGE_NAMES, type LinkageAlias, type LinkageMethod } from '../cluster
 import { DEFAULT_CENTRES } from '../cluster/hclust/two-stage.js';
 import type { ScaleMethod } from '../data/scale.js';
 import { OptionError } from '../util/errors.js';
-import {
-  buildReport,
-  checkReportOutputs,
-  MAX_REPORT_FEATURES,
-  type ReportOptions,
-  resolveReportOptions,
-  writeReport,
-} from '../report/build.js';
+// the report's modules (Vega and Vega-Lite among them) load when the command runs, not when the
+// program registers its commands
+import type { ReportOptions } from '../report/build.js';
+import { MAX_REPORT_FEATURES } from '../report/options.js';
 import type { CliContext } from './command.js';
 import { scaleMethodOf, scaleOption } from './scaling.js';
 import {
@@ -170,6 +166,9 @@ export function register(program: Command, context: CliContext): void {
         );
       }
       const out = flags.out ?? join(DEFAULT_FOLDER, `${basename(file, extname(file))}.html`);
+      const { buildReport, checkReportOutputs, resolveReportOptions, writeReport } = await import(
+        '../report/build.js'
+      );
       // Fail on options and on the output path before any work.
       resolveReportOptions(options);
       // The default folder is ours to create; a folder named in --out must exist.
