@@ -69,6 +69,8 @@ export type { MiniBatchKMeansJSON } from './cluster/kmeans/minibatch.js';
 export type { ContingencyMatrix, LabelOf, Labeling, LabelsLike } from './metrics/contingency.js';
 export { anovaF } from './metrics/anova.js';
 export { crossTable, hungarian, relabel } from './metrics/matching.js';
+export type { TrustworthinessOptions } from './metrics/trustworthiness.js';
+export { trustworthiness } from './metrics/trustworthiness.js';
 export { binDensity } from './charts/projection.js';
 
 // hierarchical clustering

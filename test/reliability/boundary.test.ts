@@ -327,6 +327,7 @@ describe('hostile arguments to every public function', () => {
     maxSE: () => [[1, 2, 3], [0.1, 0.1, 0.1], 'firstSEmax', 1],
     withinDispersion: () => [[0, 0, 1, 1, 5, 5, 6, 6], 4, 2, [0, 0, 1, 1], 2, 2, 'clusGap'],
     hopkins: () => [X, { sampleSize: 2, seed: 1 }],
+    trustworthiness: () => [X, X, { nNeighbors: 2 }],
     dbscan: () => [X, { eps: 1, minSamples: 2 }],
     hdbscan: () => [X, { minClusterSize: 2 }],
     optics: () => [X, { minSamples: 2 }],
