@@ -10,16 +10,20 @@
  * space (1 for the nearest). T is in [0, 1] when k < n / 2, which is required.
  *
  * Definition and argument rule of scikit-learn 1.2.1's `sklearn.manifold.trustworthiness`
- * (Euclidean distances in both spaces). Ties: at equal distance the row of lower index comes
- * first, in the ranks and in the embedding's neighbours. scikit-learn's `argsort` gives the
- * same order for rows of up to 16 points and may order ties differently beyond; its distances
- * (sqrt(|x|^2 + |y|^2 - 2 x.y)) can also separate or merge distances that are equal or
- * different here by a rounding. On data without such ties the two agree to rounding.
+ * (Euclidean distances in both spaces). Ties: in the original space, equal distances are ranked
+ * in the order of numpy's default `argsort` (introsort, `argsortIntro` below), as scikit-learn
+ * ranks them; in the embedding, the neighbours at equal distance are taken by row index, where
+ * scikit-learn's k-d tree has its own order (the two differ only when the k-th and (k+1)-th
+ * embedding neighbours are at the same distance). scikit-learn computes distances as
+ * sqrt(|x|^2 + |y|^2 - 2 x.y), this module directly: on integer data both are exact; elsewhere a
+ * rounding can make or break a tie. Equal to scikit-learn to 1e-12 on the digits and breast
+ * cancer data and their PCA projections (test/fixtures/projection/make_trustworthiness.py).
  *
- * Cost: O(n^2 (d + m)) time for d original and m embedding columns, O(n (k + 1)) extra memory:
- * one row of distances at a time, never an n x n matrix. For each row, the k embedding
- * neighbours are sorted by their original distance, then one pass over the row counts, for each
- * of them, the rows that come before it (a binary search among the k per row).
+ * Cost: O(n^2 (d + m)) time for d original and m embedding columns, O(n) extra memory: one row
+ * of distances at a time, never an n x n matrix. For each row, the k embedding neighbours are
+ * sorted by their original distance, then one pass over the row counts, for each of them, the
+ * rows that come before it (a binary search among the k). A row where another row is at the
+ * same original distance as one of the k is ranked by a full argsort instead (O(n log n)).
  */
 import { type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { DataError } from '../util/errors.js';
@@ -84,6 +88,9 @@ export function trustworthinessOf(
   const keyDist = new Float64Array(k);
   const keyIdx = new Int32Array(k);
   const count = new Float64Array(k + 1);
+  // used only by rows with tied distances
+  const order = new Int32Array(n);
+  const position = new Int32Array(n);
   let penalty = 0;
   for (let i = 0; i < n; i++) {
     // k nearest rows of i in the embedding (insertion into a sorted list of k)
@@ -135,13 +142,17 @@ export function trustworthinessOf(
     // count[p]: rows l != i that come before keys p.. but not before keys ..p-1; the rank of
     // key q is 1 + count[0] + ... + count[q]
     count.fill(0);
+    let tied = false;
     const lastDist = keyDist[k - 1]!;
     const lastIdx = keyIdx[k - 1]!;
     for (let l = 0; l < n; l++) {
       if (l === i) continue;
       const s = row[l]!;
       // not before the last key: counts for none
-      if (s > lastDist || (s === lastDist && l >= lastIdx)) continue;
+      if (s > lastDist || (s === lastDist && l >= lastIdx)) {
+        if (s === lastDist && l !== lastIdx) tied = true;
+        continue;
+      }
       // first key that l comes before: (s, l) < (keyDist[p], keyIdx[p])
       let lo = 0;
       let hi = k - 1;
@@ -152,6 +163,20 @@ export function trustworthinessOf(
         else lo = mid + 1;
       }
       count[lo]! += 1;
+      if (keyDist[lo] === s && keyIdx[lo] !== l) tied = true;
+      else if (lo > 0 && keyDist[lo - 1] === s && keyIdx[lo - 1] !== l) tied = true;
+    }
+    if (tied) {
+      // equal distances: the ranks in the order of numpy's argsort
+      row[i] = Infinity;
+      for (let j = 0; j < n; j++) order[j] = j;
+      argsortIntro(row, order, n);
+      for (let p = 0; p < n; p++) position[order[p]!] = p + 1;
+      for (let q = 0; q < k; q++) {
+        const r = position[nbIdx[q]!]!;
+        if (r > k) penalty += r - k;
+      }
+      continue;
     }
     let before = 0;
     for (let q = 0; q < k; q++) {
@@ -161,4 +186,122 @@ export function trustworthinessOf(
     }
   }
   return 1 - penalty * (2 / (n * k * (2 * n - 3 * k - 1)));
+}
+
+const SMALL_QUICKSORT = 15;
+
+/**
+ * Sorts `order[0..n)` by `v[order[.]]` exactly as numpy 1.24's default `argsort` (introsort:
+ * median-of-three quicksort, insertion sort below 17 values, heapsort past the depth limit), so
+ * that equal values come out in numpy's order. `v` holds no NaN. @internal
+ */
+export function argsortIntro(v: Float64Array, order: Int32Array, n: number): void {
+  const stack: number[] = [];
+  const depths: number[] = [];
+  let pl = 0;
+  let pr = n - 1;
+  let cdepth = n > 0 ? 2 * (31 - Math.clz32(n)) : 0;
+  for (;;) {
+    if (cdepth < 0) {
+      heapsortRange(v, order, pl, pr - pl + 1);
+    } else {
+      while (pr - pl > SMALL_QUICKSORT) {
+        const pm = pl + ((pr - pl) >> 1);
+        let t: number;
+        if (v[order[pm]!]! < v[order[pl]!]!) {
+          t = order[pm]!;
+          order[pm] = order[pl]!;
+          order[pl] = t;
+        }
+        if (v[order[pr]!]! < v[order[pm]!]!) {
+          t = order[pr]!;
+          order[pr] = order[pm]!;
+          order[pm] = t;
+        }
+        if (v[order[pm]!]! < v[order[pl]!]!) {
+          t = order[pm]!;
+          order[pm] = order[pl]!;
+          order[pl] = t;
+        }
+        const vp = v[order[pm]!]!;
+        let pi = pl;
+        let pj = pr - 1;
+        t = order[pm]!;
+        order[pm] = order[pj]!;
+        order[pj] = t;
+        for (;;) {
+          do ++pi;
+          while (v[order[pi]!]! < vp);
+          do --pj;
+          while (vp < v[order[pj]!]!);
+          if (pi >= pj) break;
+          t = order[pi]!;
+          order[pi] = order[pj]!;
+          order[pj] = t;
+        }
+        const pk = pr - 1;
+        t = order[pi]!;
+        order[pi] = order[pk]!;
+        order[pk] = t;
+        // the larger part waits on the stack
+        if (pi - pl < pr - pi) {
+          stack.push(pi + 1, pr);
+          pr = pi - 1;
+        } else {
+          stack.push(pl, pi - 1);
+          pl = pi + 1;
+        }
+        depths.push(--cdepth);
+      }
+      for (let pi = pl + 1; pi <= pr; pi++) {
+        const vi = order[pi]!;
+        const x = v[vi]!;
+        let pj = pi;
+        while (pj > pl && x < v[order[pj - 1]!]!) {
+          order[pj] = order[pj - 1]!;
+          pj--;
+        }
+        order[pj] = vi;
+      }
+    }
+    if (stack.length === 0) break;
+    pr = stack.pop()!;
+    pl = stack.pop()!;
+    cdepth = depths.pop()!;
+  }
+}
+
+/** numpy's `aheapsort` of order[start .. start + n). */
+function heapsortRange(v: Float64Array, order: Int32Array, start: number, n: number): void {
+  // 1-based heap indices: a[i] is order[start + i - 1]
+  const b = start - 1;
+  let i: number;
+  let j: number;
+  let tmp: number;
+  for (let l = n >> 1; l > 0; --l) {
+    tmp = order[b + l]!;
+    for (i = l, j = l << 1; j <= n; ) {
+      if (j < n && v[order[b + j]!]! < v[order[b + j + 1]!]!) j += 1;
+      if (v[tmp]! < v[order[b + j]!]!) {
+        order[b + i] = order[b + j]!;
+        i = j;
+        j += j;
+      } else break;
+    }
+    order[b + i] = tmp;
+  }
+  for (; n > 1; ) {
+    tmp = order[b + n]!;
+    order[b + n] = order[b + 1]!;
+    n -= 1;
+    for (i = 1, j = 2; j <= n; ) {
+      if (j < n && v[order[b + j]!]! < v[order[b + j + 1]!]!) j++;
+      if (v[tmp]! < v[order[b + j]!]!) {
+        order[b + i] = order[b + j]!;
+        i = j;
+        j += j;
+      } else break;
+    }
+    order[b + i] = tmp;
+  }
 }
