@@ -16,7 +16,13 @@
  */
 import type { FeatureMatrix } from '../../data/dataset.js';
 import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
-import { distancesFromRow, identity, type Metric, rowNorms } from '../hclust/distance.js';
+import {
+  distancesFromRow,
+  identity,
+  type Metric,
+  rowNorms,
+  sumsOfSquares,
+} from '../hclust/distance.js';
 import { buildKdTree, type KdTree, kthNearest, type TreeMetric, withinRadius } from './kdtree.js';
 
 /**
@@ -118,58 +124,8 @@ export function scanRow(
   m: number,
   out: Float64Array,
 ): void {
-  if (space.metric === 'euclidean') squaredRow(space.x, row, targets, m, out);
+  if (space.metric === 'euclidean') sumsOfSquares(space.x, row, targets, 0, m, out, false);
   else distancesFromRow(space.x, space.metric, space.norms, row, targets, 0, m, out);
-}
-
-/**
- * Squared Euclidean distances from row `row` to rows targets[0..m): four targets at a time, each
- * sum in column order (the same doubles as one at a time).
- */
-function squaredRow(
-  x: FeatureMatrix,
-  row: number,
-  targets: Int32Array,
-  m: number,
-  out: Float64Array,
-): void {
-  const { cols: d, data } = x;
-  const a = row * d;
-  let t = 0;
-  for (; t + 3 < m; t += 4) {
-    const b0 = targets[t]! * d;
-    const b1 = targets[t + 1]! * d;
-    const b2 = targets[t + 2]! * d;
-    const b3 = targets[t + 3]! * d;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let k = 0; k < d; k++) {
-      const u = data[a + k]!;
-      const e0 = u - data[b0 + k]!;
-      const e1 = u - data[b1 + k]!;
-      const e2 = u - data[b2 + k]!;
-      const e3 = u - data[b3 + k]!;
-      s0 += e0 * e0;
-      s1 += e1 * e1;
-      s2 += e2 * e2;
-      s3 += e3 * e3;
-    }
-    out[t] = s0;
-    out[t + 1] = s1;
-    out[t + 2] = s2;
-    out[t + 3] = s3;
-  }
-  for (; t < m; t++) {
-    const b = targets[t]! * d;
-    let s = 0;
-    for (let k = 0; k < d; k++) {
-      const e = data[a + k]! - data[b + k]!;
-      s += e * e;
-    }
-    out[t] = s;
-  }
 }
 
 /** A scanned value as a distance (the square root for the Euclidean metric). */

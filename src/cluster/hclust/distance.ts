@@ -78,6 +78,60 @@ export function rowNorms(x: FeatureMatrix, fn = 'pdist'): Float64Array {
 }
 
 /**
+ * Sums of squared differences from row `row` to rows `targets[from..to)`, written to
+ * `out[from..to)` (their square roots when `root`): four targets at a time, independent sums, each
+ * in column order (the same doubles as one at a time). The Euclidean scans of hclust and of the
+ * density methods.
+ */
+export function sumsOfSquares(
+  x: FeatureMatrix,
+  row: number,
+  targets: Int32Array,
+  from: number,
+  to: number,
+  out: Float64Array,
+  root: boolean,
+): void {
+  const { cols: d, data } = x;
+  const a = row * d;
+  let t = from;
+  for (; t + 3 < to; t += 4) {
+    const b0 = targets[t]! * d;
+    const b1 = targets[t + 1]! * d;
+    const b2 = targets[t + 2]! * d;
+    const b3 = targets[t + 3]! * d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let k = 0; k < d; k++) {
+      const u = data[a + k]!;
+      const e0 = u - data[b0 + k]!;
+      const e1 = u - data[b1 + k]!;
+      const e2 = u - data[b2 + k]!;
+      const e3 = u - data[b3 + k]!;
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    out[t] = root ? Math.sqrt(s0) : s0;
+    out[t + 1] = root ? Math.sqrt(s1) : s1;
+    out[t + 2] = root ? Math.sqrt(s2) : s2;
+    out[t + 3] = root ? Math.sqrt(s3) : s3;
+  }
+  for (; t < to; t++) {
+    const b = targets[t]! * d;
+    let s = 0;
+    for (let k = 0; k < d; k++) {
+      const e = data[a + k]! - data[b + k]!;
+      s += e * e;
+    }
+    out[t] = root ? Math.sqrt(s) : s;
+  }
+}
+
+/**
  * Distances from row `x` to rows `targets[from..to)` written to `out[from..to)`. The kernel of
  * every distance computation here, so that all layouts give identical doubles.
  * `norms` is required for cosine.
@@ -95,55 +149,9 @@ export function distancesFromRow(
   const { cols: d, data } = x;
   const a = row * d;
   switch (metric) {
-    case 'euclidean': {
-      let t = from;
-      // Four targets at a time: independent sums, each in column order (same values).
-      for (; t + 3 < to; t += 4) {
-        const b0 = targets[t]! * d;
-        const b1 = targets[t + 1]! * d;
-        const b2 = targets[t + 2]! * d;
-        const b3 = targets[t + 3]! * d;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let k = 0; k < d; k++) {
-          const u = data[a + k]!;
-          const e0 = u - data[b0 + k]!;
-          const e1 = u - data[b1 + k]!;
-          const e2 = u - data[b2 + k]!;
-          const e3 = u - data[b3 + k]!;
-          s0 += e0 * e0;
-          s1 += e1 * e1;
-          s2 += e2 * e2;
-          s3 += e3 * e3;
-        }
-        out[t] = Math.sqrt(s0);
-        out[t + 1] = Math.sqrt(s1);
-        out[t + 2] = Math.sqrt(s2);
-        out[t + 3] = Math.sqrt(s3);
-      }
-      for (; t < to; t++) {
-        const b = targets[t]! * d;
-        let s = 0;
-        for (let k = 0; k < d; k++) {
-          const diff = data[a + k]! - data[b + k]!;
-          s += diff * diff;
-        }
-        out[t] = Math.sqrt(s);
-      }
-      return;
-    }
+    case 'euclidean':
     case 'sqeuclidean':
-      for (let t = from; t < to; t++) {
-        const b = targets[t]! * d;
-        let s = 0;
-        for (let k = 0; k < d; k++) {
-          const diff = data[a + k]! - data[b + k]!;
-          s += diff * diff;
-        }
-        out[t] = s;
-      }
+      sumsOfSquares(x, row, targets, from, to, out, metric === 'euclidean');
       return;
     case 'cityblock':
       for (let t = from; t < to; t++) {
