@@ -1,0 +1,159 @@
+/**
+ * Spectral initialisation of UMAP: the eigenvectors of the normalised graph Laplacian
+ * L = I - D^(-1/2) W D^(-1/2) for its smallest eigenvalues after the trivial one (umap-learn's
+ * `spectral_layout`, uwot's `spectral_init`), here found as the largest eigenvalues of
+ * M = D^(-1/2) W D^(-1/2) on the complement of M's known top eigenvector D^(1/2) 1 / |D^(1/2) 1|
+ * (eigenvalue 1 on a connected graph).
+ *
+ * Lanczos with full reorthogonalisation (twice, classical Gram-Schmidt; Golub and Van Loan,
+ * "Matrix Computations", 4th ed., section 10.1), explicitly restarted from the sum of the wanted
+ * Ritz vectors until every wanted pair has a residual |beta_m s_m| <= 1e-6 or after a bounded
+ * number of products; the tridiagonal matrix is solved by `symmetricEigen`. An initialisation
+ * need not be exact: umap-learn stops at a tolerance of 1e-4. The start vector is Gaussian from
+ * the seed; each vector's sign is fixed so that its largest |entry| (first on ties) is positive.
+ */
+import { symmetricEigen } from '../../decomposition/eigen.js';
+import type { RandomState } from '../../util/random.js';
+import type { SparseGraph } from './graph.js';
+
+/** Most Lanczos vectors kept at once. */
+const MAX_BASIS = 96;
+/** Restarts after the first run. */
+const MAX_RESTARTS = 8;
+const TOLERANCE = 1e-6;
+
+/**
+ * `dim` eigenvectors of the normalised Laplacian of the connected graph `g` for its smallest
+ * nontrivial eigenvalues, as an n x dim row-major array; null when the graph has fewer than
+ * dim + 2 rows.
+ */
+export function spectralVectors(
+  g: SparseGraph,
+  dim: number,
+  rng: RandomState,
+): Float64Array | null {
+  const { n, indptr, indices, weights } = g;
+  if (n < dim + 2) return null;
+  const scale = new Float64Array(n); // D^(-1/2)
+  const trivial = new Float64Array(n); // D^(1/2) 1, normalised
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) s += weights[p]!;
+    scale[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
+    trivial[i] = Math.sqrt(s);
+    norm += s;
+  }
+  norm = Math.sqrt(norm);
+  for (let i = 0; i < n; i++) trivial[i]! /= norm;
+
+  const multiply = (x: Float64Array, xo: number, y: Float64Array): void => {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+        const j = indices[p]!;
+        s += weights[p]! * scale[j]! * x[xo + j]!;
+      }
+      y[i] = scale[i]! * s;
+    }
+  };
+
+  const m = Math.min(MAX_BASIS, n - 1);
+  const basis = new Float64Array((m + 1) * n);
+  const w = new Float64Array(n);
+  const alpha = new Float64Array(m);
+  const beta = new Float64Array(m);
+  const start = new Float64Array(n);
+  for (let i = 0; i < n; i++) start[i] = rng.gauss();
+  const out = new Float64Array(n * dim);
+
+  for (let restart = 0; restart <= MAX_RESTARTS; restart++) {
+    // v_0 = start without its trivial component, normalised.
+    basis.fill(0, 0, n);
+    basis.set(start, 0);
+    if (!orthonormalise(basis, n, trivial)) return null;
+    let steps = m;
+    for (let s = 0; s < m; s++) {
+      multiply(basis, s * n, w);
+      alpha[s] = dotAt(w, 0, basis, s * n, n);
+      // Full reorthogonalisation against the trivial vector and every basis vector, twice.
+      for (let pass = 0; pass < 2; pass++) {
+        axpyAt(w, -dotAt(w, 0, trivial, 0, n), trivial, 0, n);
+        for (let q = 0; q <= s; q++) axpyAt(w, -dotAt(w, 0, basis, q * n, n), basis, q * n, n);
+      }
+      const b = Math.sqrt(dotAt(w, 0, w, 0, n));
+      beta[s] = b;
+      if (s + 1 < m + 1) {
+        if (b <= 1e-12) {
+          steps = s + 1;
+          break;
+        }
+        for (let i = 0; i < n; i++) basis[(s + 1) * n + i] = w[i]! / b;
+      }
+    }
+    // Ritz pairs of the steps x steps tridiagonal matrix (eigenvalues descending).
+    const t = new Float64Array(steps * steps);
+    for (let s = 0; s < steps; s++) {
+      t[s * steps + s] = alpha[s]!;
+      if (s + 1 < steps) {
+        t[s * steps + s + 1] = beta[s]!;
+        t[(s + 1) * steps + s] = beta[s]!;
+      }
+    }
+    const { vectors } = symmetricEigen(t, steps);
+    const wanted = Math.min(dim, steps);
+    let worst = 0;
+    for (let c = 0; c < wanted; c++) {
+      const r = Math.abs(beta[steps - 1]! * vectors[c * steps + steps - 1]!);
+      if (r > worst) worst = r;
+    }
+    out.fill(0);
+    start.fill(0);
+    for (let c = 0; c < dim; c++) {
+      if (c >= wanted) break;
+      for (let s = 0; s < steps; s++) {
+        const coef = vectors[c * steps + s]!;
+        const o = s * n;
+        for (let i = 0; i < n; i++) out[i * dim + c]! += coef * basis[o + i]!;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let c = 0; c < wanted; c++) s += out[i * dim + c]!;
+      start[i] = s;
+    }
+    if (worst <= TOLERANCE || steps < m) break;
+  }
+  fixSigns(out, n, dim);
+  return out;
+}
+
+/** x[0 .. n) -= its component along `u` (unit), then scaled to unit length; false if 0. */
+function orthonormalise(x: Float64Array, n: number, u: Float64Array): boolean {
+  for (let pass = 0; pass < 2; pass++) axpyAt(x, -dotAt(x, 0, u, 0, n), u, 0, n);
+  const s = dotAt(x, 0, x, 0, n);
+  if (!(s > 0)) return false;
+  const inv = 1 / Math.sqrt(s);
+  for (let i = 0; i < n; i++) x[i]! *= inv;
+  return true;
+}
+
+function dotAt(x: Float64Array, xo: number, y: Float64Array, yo: number, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[xo + i]! * y[yo + i]!;
+  return s;
+}
+
+function axpyAt(y: Float64Array, a: number, x: Float64Array, xo: number, n: number): void {
+  for (let i = 0; i < n; i++) y[i]! += a * x[xo + i]!;
+}
+
+/** Each column's sign such that its entry of largest magnitude (first on ties) is positive. */
+export function fixSigns(v: Float64Array, n: number, dim: number): void {
+  for (let c = 0; c < dim; c++) {
+    let best = 0;
+    for (let i = 0; i < n; i++)
+      if (Math.abs(v[i * dim + c]!) > Math.abs(best)) best = v[i * dim + c]!;
+    if (best < 0) for (let i = 0; i < n; i++) v[i * dim + c] = -v[i * dim + c]!;
+  }
+}
