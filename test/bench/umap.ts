@@ -375,12 +375,9 @@ async function main(): Promise<void> {
     const shape = `${n.toLocaleString('en-US')} x ${X.cols}`;
     for (const e of engines) {
       const ms = results.get(e)!;
+      const version = ms[0]?.version === undefined ? '' : ` ${ms[0].version}`;
       const label =
-        e === 'uwot'
-          ? `R uwot ${ms[0]?.version ?? ''}`
-          : e === 'umap-js'
-            ? `umap-js ${ms[0]?.version ?? ''}`
-            : 'clusterlens';
+        e === 'uwot' ? `R uwot${version}` : e === 'umap-js' ? `umap-js${version}` : 'clusterlens';
       const failed = failures.get(e);
       if (ms.length === 0) {
         console.log(`| ${name} | ${shape} | ${label} | 0 | | ${failed ?? '-'} | | | | | | | |`);
