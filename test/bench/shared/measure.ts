@@ -14,16 +14,30 @@ export function median(xs: number[]): number {
 
 /**
  * Run `command args` with OMP/OpenBLAS/MKL on one thread; returns the JSON of the last line it
- * prints, or 'failed (status): ' and the last two lines of its stderr.
+ * prints, or 'failed (status): ' and the last two lines of its stderr, or 'timed out after
+ * N s' when `timeoutSeconds` is given and the run takes longer (it is then killed).
  */
-export function runMeasured<T>(command: string, args: string[]): T | string {
+export function runMeasured<T>(
+  command: string,
+  args: string[],
+  timeoutSeconds?: number,
+): T | string {
   const env = {
     ...process.env,
     OMP_NUM_THREADS: '1',
     OPENBLAS_NUM_THREADS: '1',
     MKL_NUM_THREADS: '1',
   };
-  const r = spawnSync(command, args, { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(command, args, {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    ...(timeoutSeconds === undefined
+      ? {}
+      : { timeout: timeoutSeconds * 1000, killSignal: 'SIGKILL' }),
+  });
+  if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT')
+    return `timed out after ${timeoutSeconds} s`;
   if (r.status !== 0)
     return `failed (${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' ')}`;
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
