@@ -120,8 +120,13 @@ export function optimizeLayout(
 }
 
 /**
- * `optimizeLayout` for two dimensions: the same steps on the same doubles, the coordinates in
- * locals, and the powers by `powPositive` (pow.ts).
+ * `optimizeLayout` for two dimensions, the coordinates in locals and the powers by `powPositive`
+ * (pow.ts). The edges are taken in two lanes, the first half of the entries and the second (split
+ * between two rows, so that the lanes' heads differ), one edge of each lane at a time; their
+ * negative samples alternate between the lanes (one draw for the first lane, then one for the
+ * second). Two independent chains of dependent arithmetic keep the processor busy where one
+ * leaves it waiting; the updates are those of the scheme above in an interleaved order (like
+ * umap-learn's parallel layout, but in one fixed order, so the doubles are the same every run).
  */
 function optimizeLayout2(
   head: Float64Array,
@@ -143,63 +148,119 @@ function optimizeLayout2(
     nextSample[e] = eps;
     nextNegative[e] = eps / negativeSampleRate;
   }
-  const twoAB = 2 * a * b;
+  let split = m >> 1;
+  while (split > 0 && split < m && heads[split] === heads[split - 1]) split++;
   const twoB = 2 * b;
-  const bm1 = b - 1;
   const high = nTail - 1;
   const mask = maskOf(high);
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     const alpha = learningRate * (1 - epoch / nEpochs);
-    for (let e = 0; e < m; e++) {
-      if (nextSample[e]! > epoch) continue;
-      const j = heads[e]! << 1;
-      let k = tails[e]! << 1;
-      let y0 = head[j]!;
-      let y1 = head[j + 1]!;
-      let d0 = y0 - tail[k]!;
-      let d1 = y1 - tail[k + 1]!;
-      let d2 = d0 * d0 + d1 * d1;
-      if (d2 > 0) {
-        const pb1 = powPositive(d2, bm1);
-        const coef = (-twoAB * pb1) / (a * pb1 * d2 + 1);
-        let g0 = coef * d0;
-        let g1 = coef * d1;
-        g0 = g0 > 4 ? 4 : g0 < -4 ? -4 : g0;
-        g1 = g1 > 4 ? 4 : g1 < -4 ? -4 : g1;
-        y0 += g0 * alpha;
-        y1 += g1 * alpha;
-        head[j] = y0;
-        head[j + 1] = y1;
-        if (moveOther) {
-          tail[k] = tail[k]! - g0 * alpha;
-          tail[k + 1] = tail[k + 1]! - g1 * alpha;
+    let ea = 0;
+    let eb = split;
+    for (;;) {
+      while (ea < split && nextSample[ea]! > epoch) ea++;
+      while (eb < m && nextSample[eb]! > epoch) eb++;
+      const hasA = ea < split;
+      const hasB = eb < m;
+      if (!hasA && !hasB) break;
+      let nA = 0;
+      let nB = 0;
+      let ja = 0;
+      let jb = 0;
+      if (hasA) {
+        ja = heads[ea]! << 1;
+        attract(head, tail, ja, tails[ea]! << 1, a, b, alpha, moveOther);
+        nextSample[ea]! += epochsPerSample[ea]!;
+        nA = Math.trunc((epoch - nextNegative[ea]!) / perNegative[ea]!);
+      }
+      if (hasB) {
+        jb = heads[eb]! << 1;
+        attract(head, tail, jb, tails[eb]! << 1, a, b, alpha, moveOther);
+        nextSample[eb]! += epochsPerSample[eb]!;
+        nB = Math.trunc((epoch - nextNegative[eb]!) / perNegative[eb]!);
+      }
+      let a0 = head[ja]!;
+      let a1 = head[ja + 1]!;
+      let b0 = head[jb]!;
+      let b1 = head[jb + 1]!;
+      const nMax = nA > nB ? nA : nB;
+      for (let p = 0; p < nMax; p++) {
+        if (p < nA) {
+          let r: number;
+          do r = (rng.nextUint32() & mask) >>> 0;
+          while (r > high);
+          const k = r << 1;
+          const d0 = a0 - tail[k]!;
+          const d1 = a1 - tail[k + 1]!;
+          const d2 = d0 * d0 + d1 * d1;
+          if (d2 > 0) {
+            const coef = twoB / ((0.001 + d2) * (a * powPositive(d2, b) + 1));
+            a0 += clip(coef * d0) * alpha;
+            a1 += clip(coef * d1) * alpha;
+            head[ja] = a0;
+            head[ja + 1] = a1;
+          }
+        }
+        if (p < nB) {
+          let r: number;
+          do r = (rng.nextUint32() & mask) >>> 0;
+          while (r > high);
+          const k = r << 1;
+          const d0 = b0 - tail[k]!;
+          const d1 = b1 - tail[k + 1]!;
+          const d2 = d0 * d0 + d1 * d1;
+          if (d2 > 0) {
+            const coef = twoB / ((0.001 + d2) * (a * powPositive(d2, b) + 1));
+            b0 += clip(coef * d0) * alpha;
+            b1 += clip(coef * d1) * alpha;
+            head[jb] = b0;
+            head[jb + 1] = b1;
+          }
         }
       }
-      nextSample[e]! += epochsPerSample[e]!;
-      const nNeg = Math.trunc((epoch - nextNegative[e]!) / perNegative[e]!);
-      for (let p = 0; p < nNeg; p++) {
-        let r: number;
-        do r = (rng.nextUint32() & mask) >>> 0;
-        while (r > high);
-        k = r << 1;
-        d0 = y0 - tail[k]!;
-        d1 = y1 - tail[k + 1]!;
-        d2 = d0 * d0 + d1 * d1;
-        if (d2 > 0) {
-          const coef = twoB / ((0.001 + d2) * (a * powPositive(d2, b) + 1));
-          let g0 = coef * d0;
-          let g1 = coef * d1;
-          g0 = g0 > 4 ? 4 : g0 < -4 ? -4 : g0;
-          g1 = g1 > 4 ? 4 : g1 < -4 ? -4 : g1;
-          y0 += g0 * alpha;
-          y1 += g1 * alpha;
-          head[j] = y0;
-          head[j + 1] = y1;
-        }
+      if (hasA) {
+        nextNegative[ea]! += nA * perNegative[ea]!;
+        ea++;
       }
-      nextNegative[e]! += nNeg * perNegative[e]!;
+      if (hasB) {
+        nextNegative[eb]! += nB * perNegative[eb]!;
+        eb++;
+      }
     }
   }
+}
+
+/** The attractive step of one edge in two dimensions: head row j towards tail row k. */
+function attract(
+  head: Float64Array,
+  tail: Float64Array,
+  j: number,
+  k: number,
+  a: number,
+  b: number,
+  alpha: number,
+  moveOther: boolean,
+): void {
+  const d0 = head[j]! - tail[k]!;
+  const d1 = head[j + 1]! - tail[k + 1]!;
+  const d2 = d0 * d0 + d1 * d1;
+  if (d2 > 0) {
+    const pb1 = powPositive(d2, b - 1);
+    const coef = (-2 * a * b * pb1) / (a * pb1 * d2 + 1);
+    const g0 = clip(coef * d0) * alpha;
+    const g1 = clip(coef * d1) * alpha;
+    head[j]! += g0;
+    head[j + 1]! += g1;
+    if (moveOther) {
+      tail[k]! -= g0;
+      tail[k + 1]! -= g1;
+    }
+  }
+}
+
+/** g limited to [-4, 4]. */
+function clip(g: number): number {
+  return g > 4 ? 4 : g < -4 ? -4 : g;
 }
 
 /** The smallest 2^p - 1 >= max (numpy's `random_interval` mask). */
