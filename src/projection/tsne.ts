@@ -45,7 +45,11 @@ import { withOrdinaryMagnitude } from '../util/magnitude.js';
 import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions, checkNumber } from '../util/validate.js';
 import { QuadTree } from './quadtree.js';
-import { conditionalProbabilities, jointProbabilities, type SparseRows } from './tsne-affinities.js';
+import {
+  conditionalProbabilities,
+  jointProbabilities,
+  type SparseRows,
+} from './tsne-affinities.js';
 import { exactNeighbors, type TSNEMetric } from './tsne-neighbors.js';
 
 export type { TSNEMetric } from './tsne-neighbors.js';
@@ -155,7 +159,9 @@ function resolve(fn: string, options: TSNEOptions): Resolved {
   const theta =
     options.theta === undefined ? 0.5 : checkNumber(fn, 'theta', options.theta, { min: 0, max: 1 });
   const metric =
-    options.metric === undefined ? 'euclidean' : checkKeyword(fn, 'metric', options.metric, METRICS);
+    options.metric === undefined
+      ? 'euclidean'
+      : checkKeyword(fn, 'metric', options.metric, METRICS);
   const seed =
     options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   let init: 'pca' | 'random' | MatrixLike = 'pca';
@@ -345,8 +351,7 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
   const K = Math.min(n - 1, Math.floor(3 * o.perplexity));
   const P = inputSimilarities(withOrdinaryMagnitude(x), o.perplexity, K, o.metric);
   const y = startingPoint(fn, x, o);
-  const eta =
-    o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration, 200) : o.learningRate;
+  const eta = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration, 200) : o.learningRate;
   const tree = new QuadTree(n);
   const neg = new Float64Array(2 * n);
   const grad = new Float64Array(2 * n);

@@ -60,7 +60,7 @@ function exactKL(x: FeatureMatrix, y: FeatureMatrix, perplexity: number): number
       const j = P.columns[t]!;
       const dx = e[2 * i]! - e[2 * j]!;
       const dy = e[2 * i + 1]! - e[2 * j + 1]!;
-      kl += p * Math.log((p * z) * (1 + dx * dx + dy * dy));
+      kl += p * Math.log(p * z * (1 + dx * dx + dy * dy));
     }
   }
   return kl;
