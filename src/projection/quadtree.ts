@@ -28,13 +28,13 @@ export class QuadTree {
   private readonly perm: Int32Array;
   private readonly scratch: Int32Array;
   private readonly quad: Uint8Array;
-  private readonly comX: Float64Array;
-  private readonly comY: Float64Array;
-  private readonly count: Float64Array;
-  /** Squared largest half-width of the node's cell. */
-  private readonly width2: Float64Array;
-  private readonly firstChild: Int32Array;
-  private readonly nChildren: Uint8Array;
+  /** Per node: centre of mass x, y, number of points, squared largest half-width of the cell. */
+  private readonly nodeF: Float64Array;
+  /**
+   * Per node: first child and number of children (> 0), or, for a leaf, the start of its
+   * points in perm and minus their number.
+   */
+  private readonly nodeI: Int32Array;
   private readonly start: Int32Array;
   private readonly end: Int32Array;
   private readonly stack: Int32Array;
@@ -49,12 +49,8 @@ export class QuadTree {
     this.perm = new Int32Array(n);
     this.scratch = new Int32Array(n);
     this.quad = new Uint8Array(n);
-    this.comX = new Float64Array(cap);
-    this.comY = new Float64Array(cap);
-    this.count = new Float64Array(cap);
-    this.width2 = new Float64Array(cap);
-    this.firstChild = new Int32Array(cap);
-    this.nChildren = new Uint8Array(cap);
+    this.nodeF = new Float64Array(4 * cap);
+    this.nodeI = new Int32Array(2 * cap);
     this.start = new Int32Array(cap);
     this.end = new Int32Array(cap);
     this.stack = new Int32Array(3 * cap + 4);
@@ -125,14 +121,16 @@ export class QuadTree {
       if (a !== x0 || b !== y0) same = false;
     }
     const m = to - from;
-    this.comX[node] = sx / m;
-    this.comY[node] = sy / m;
-    this.count[node] = m;
-    this.start[node] = from;
-    this.end[node] = to;
-    this.nChildren[node] = 0;
+    const f = this.nodeF;
+    const g = this.nodeI;
+    f[4 * node] = sx / m;
+    f[4 * node + 1] = sy / m;
+    f[4 * node + 2] = m;
+    // a leaf until children are made
+    g[2 * node] = from;
+    g[2 * node + 1] = -m;
     if (m === 1 || same) {
-      this.width2[node] = 0;
+      f[4 * node + 3] = 0;
       return;
     }
     let chain = 0;
@@ -162,13 +160,13 @@ export class QuadTree {
       cx += only & 1 ? -hx : hx;
       cy += only & 2 ? -hy : hy;
       if (++chain === MAX_CHAIN) {
-        const w = hx > hy ? hx : hy;
-        this.width2[node] = w * w;
+        const w = Math.max(hx, hy);
+        f[4 * node + 3] = w * w;
         return;
       }
     }
-    const w = hx > hy ? hx : hy;
-    this.width2[node] = w * w;
+    const w = Math.max(hx, hy);
+    f[4 * node + 3] = w * w;
     // the children (non-empty quadrants, in quadrant order) and their point ranges
     const first = this.nodes;
     let child = first;
@@ -183,8 +181,8 @@ export class QuadTree {
       at += c;
       child++;
     }
-    this.firstChild[node] = first;
-    this.nChildren[node] = child - first;
+    g[2 * node] = first;
+    g[2 * node + 1] = child - first;
     this.nodes = child;
     // stable partition by quadrant through the scratch array
     const scratch = this.scratch;
@@ -206,20 +204,25 @@ export class QuadTree {
     }
   }
 
+  /** Point of the build order: perm[p]. Walking the points in this order keeps the walks alike. */
+  point(p: number): number {
+    return this.perm[p]!;
+  }
+
   /**
    * Repulsion on point i: adds sum_j q_ij^2 Z (y_i - y_j) (Barnes-Hut estimate, unnormalised:
    * w_ij^2 (y_i - y_j), w = 1 / (1 + d^2)) to force[2i], force[2i + 1] and returns the estimate
    * of Z_i = sum_{j != i} w_ij. theta2 = theta^2.
+   *
+   * A leaf has width 0: it is summarised whenever it is not at y_i, which for one point or
+   * several at one position is exact. The other leaves (at y_i, theta = 0, or points 200
+   * halvings did not separate) add their points j != i one by one.
    */
   repulsion(i: number, theta2: number, force: Float64Array): number {
     const y = this.y;
     const perm = this.perm;
-    const comX = this.comX;
-    const comY = this.comY;
-    const count = this.count;
-    const width2 = this.width2;
-    const firstChild = this.firstChild;
-    const nChildren = this.nChildren;
+    const f = this.nodeF;
+    const g = this.nodeI;
     const stack = this.stack;
     const xi = y[2 * i]!;
     const yi = y[2 * i + 1]!;
@@ -230,35 +233,36 @@ export class QuadTree {
     if (this.nodes > 0) stack[sp++] = 0;
     while (sp > 0) {
       const node = stack[--sp]!;
-      const k = nChildren[node]!;
-      if (k === 0) {
-        const b = this.end[node]!;
-        for (let p = this.start[node]!; p < b; p++) {
-          const j = perm[p]!;
-          if (j === i) continue;
-          const dx = xi - y[2 * j]!;
-          const dy = yi - y[2 * j + 1]!;
-          const w = 1 / (1 + dx * dx + dy * dy);
-          z += w;
-          const w2 = w * w;
-          fx += w2 * dx;
-          fy += w2 * dy;
-        }
-        continue;
-      }
-      const dx = xi - comX[node]!;
-      const dy = yi - comY[node]!;
+      const o = 4 * node;
+      const dx = xi - f[o]!;
+      const dy = yi - f[o + 1]!;
       const d2 = dx * dx + dy * dy;
-      if (width2[node]! < theta2 * d2) {
+      if (f[o + 3]! < theta2 * d2) {
         const w = 1 / (1 + d2);
-        const m = count[node]! * w;
+        const m = f[o + 2]! * w;
         z += m;
         const mw = m * w;
         fx += mw * dx;
         fy += mw * dy;
-      } else {
-        const f = firstChild[node]!;
-        for (let c = f + k - 1; c >= f; c--) stack[sp++] = c;
+        continue;
+      }
+      const first = g[2 * node]!;
+      const k = g[2 * node + 1]!;
+      if (k > 0) {
+        for (let c = first + k - 1; c >= first; c--) stack[sp++] = c;
+        continue;
+      }
+      const b = first - k;
+      for (let p = first; p < b; p++) {
+        const j = perm[p]!;
+        if (j === i) continue;
+        const ex = xi - y[2 * j]!;
+        const ey = yi - y[2 * j + 1]!;
+        const w = 1 / (1 + ex * ex + ey * ey);
+        z += w;
+        const w2 = w * w;
+        fx += w2 * ex;
+        fy += w2 * ey;
       }
     }
     force[2 * i]! += fx;

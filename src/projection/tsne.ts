@@ -259,12 +259,37 @@ function startingPoint(fn: string, x: FeatureMatrix, o: Resolved): Float64Array 
   return y;
 }
 
+/** The entries of P above the diagonal (j > i), in compressed rows. @internal */
+export function upperTriangle(P: SparseRows): SparseRows {
+  const n = P.n;
+  const rowStart = new Int32Array(n + 1);
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) if (P.columns[e]! > i) w++;
+    rowStart[i + 1] = w;
+  }
+  const columns = new Int32Array(w);
+  const values = new Float64Array(w);
+  w = 0;
+  for (let i = 0; i < n; i++) {
+    for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) {
+      if (P.columns[e]! > i) {
+        columns[w] = P.columns[e]!;
+        values[w] = P.values[e]!;
+        w++;
+      }
+    }
+  }
+  return { n, rowStart, columns, values };
+}
+
 /**
  * The gradient (see the file header) at y into grad, with P multiplied by alpha; returns Z.
- * `neg` is scratch of length 2n. @internal
+ * `upper` is P above its diagonal (P is symmetric: each pair is computed once and acts on both
+ * rows); `neg` is scratch of length 2n. @internal
  */
 export function gradient(
-  P: SparseRows,
+  upper: SparseRows,
   y: Float64Array,
   alpha: number,
   theta: number,
@@ -272,16 +297,17 @@ export function gradient(
   neg: Float64Array,
   grad: Float64Array,
 ): number {
-  const n = P.n;
+  const n = upper.n;
   tree.build(y);
   neg.fill(0);
   const theta2 = theta * theta;
   let z = 0;
-  for (let i = 0; i < n; i++) z += tree.repulsion(i, theta2, neg);
-  const invZ = 1 / z;
-  const rowStart = P.rowStart;
-  const cols = P.columns;
-  const vals = P.values;
+  // in the tree's order of the points: consecutive walks visit the same nodes
+  for (let p = 0; p < n; p++) z += tree.repulsion(tree.point(p), theta2, neg);
+  const rowStart = upper.rowStart;
+  const cols = upper.columns;
+  const vals = upper.values;
+  grad.fill(0);
   for (let i = 0; i < n; i++) {
     const xi = y[2 * i]!;
     const yi = y[2 * i + 1]!;
@@ -293,12 +319,18 @@ export function gradient(
       const dx = xi - y[2 * j]!;
       const dy = yi - y[2 * j + 1]!;
       const m = vals[e]! / (1 + dx * dx + dy * dy);
-      fx += m * dx;
-      fy += m * dy;
+      const mx = m * dx;
+      const my = m * dy;
+      fx += mx;
+      fy += my;
+      grad[2 * j]! -= mx;
+      grad[2 * j + 1]! -= my;
     }
-    grad[2 * i] = alpha * fx - neg[2 * i]! * invZ;
-    grad[2 * i + 1] = alpha * fy - neg[2 * i + 1]! * invZ;
+    grad[2 * i]! += fx;
+    grad[2 * i + 1]! += fy;
   }
+  const invZ = 1 / z;
+  for (let t = 0; t < 2 * n; t++) grad[t] = alpha * grad[t]! - neg[t]! * invZ;
   return z;
 }
 
@@ -314,7 +346,7 @@ export function klDivergence(
   tree.build(y);
   const theta2 = theta * theta;
   let z = 0;
-  for (let i = 0; i < n; i++) z += tree.repulsion(i, theta2, neg);
+  for (let p = 0; p < n; p++) z += tree.repulsion(tree.point(p), theta2, neg);
   let kl = 0;
   for (let i = 0; i < n; i++) {
     const b = P.rowStart[i + 1]!;
@@ -352,6 +384,7 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
   const P = inputSimilarities(withOrdinaryMagnitude(x), o.perplexity, K, o.metric);
   const y = startingPoint(fn, x, o);
   const eta = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration, 200) : o.learningRate;
+  const upper = upperTriangle(P);
   const tree = new QuadTree(n);
   const neg = new Float64Array(2 * n);
   const grad = new Float64Array(2 * n);
@@ -361,7 +394,7 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
     const early = iter < o.exaggerationIterations;
     const alpha = early ? o.earlyExaggeration : 1;
     const momentum = early ? 0.5 : 0.8;
-    gradient(P, y, alpha, o.theta, tree, neg, grad);
+    gradient(upper, y, alpha, o.theta, tree, neg, grad);
     let mx = 0;
     let my = 0;
     for (let t = 0; t < 2 * n; t++) {
