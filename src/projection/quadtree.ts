@@ -12,12 +12,21 @@
  * uncompressed tree, with at most 2n - 1 nodes. A leaf holds one point, or several at the same
  * position (or that 200 halvings did not separate).
  *
+ * Layout: nodes in preorder (a node, then its children's subtrees in quadrant order), in two
+ * flat arrays: (centre of mass x, y, number of points, squared largest half-width) and, for an
+ * internal node, (the node after its subtree, number of children), for a leaf (start of its
+ * points in the point order, minus their number). A walk is then a forward scan with skips, no
+ * stack.
+ *
  * Forces on point i (`repulsion`): a depth-first walk from the root. A node with centre of mass
  * c, N points and largest half-width w is summarised when w / |y_i - c| < theta (Rtsne's
  * criterion: half-widths, where scikit-learn compares full widths), adding
- *   q = N / (1 + |y_i - c|^2) to Z_i and  N / (1 + |y_i - c|^2)^2 (y_i - c) to the force;
- * otherwise its children are visited. Leaves add their points j != i exactly. theta = 0 gives
- * the exact sums over all j != i.
+ *   N / (1 + |y_i - c|^2) to Z_i and  N / (1 + |y_i - c|^2)^2 (y_i - c) to the force;
+ * otherwise its children are visited. A leaf has width 0, so it is summarised whenever it is
+ * not at y_i (exact for its one point, or several at one position); the other leaves (at y_i,
+ * theta = 0, or not separated) add their points j != i one by one. An internal node that holds
+ * i can be summarised too, i included, as in Rtsne. theta = 0 gives the exact sums over all
+ * j != i.
  */
 
 const MAX_CHAIN = 200;
@@ -35,10 +44,6 @@ export class QuadTree {
    * points in perm and minus their number.
    */
   private readonly nodeI: Int32Array;
-  private readonly start: Int32Array;
-  private readonly end: Int32Array;
-  private readonly stack: Int32Array;
-  private readonly quadrant: Uint8Array;
   private readonly counts = new Int32Array(4);
   private nodes = 0;
   private y: Float64Array = new Float64Array(0);
@@ -51,10 +56,6 @@ export class QuadTree {
     this.quad = new Uint8Array(n);
     this.nodeF = new Float64Array(4 * cap);
     this.nodeI = new Int32Array(2 * cap);
-    this.start = new Int32Array(cap);
-    this.end = new Int32Array(cap);
-    this.stack = new Int32Array(3 * cap + 4);
-    this.quadrant = new Uint8Array(cap);
   }
 
   /** Number of nodes of the last build. */
@@ -89,48 +90,36 @@ export class QuadTree {
     my /= n;
     const hx = Math.max(maxX - mx, mx - minX) + 1e-5;
     const hy = Math.max(maxY - my, my - minY) + 1e-5;
-    this.nodes = 1;
-    this.fill(0, 0, n, mx, my, hx, hy);
+    this.fill(0, n, mx, my, hx, hy);
+    this.nodeF[0] = this.nodeF[0]! / n;
+    this.nodeF[1] = this.nodeF[1]! / n;
   }
 
-  /** Fills node `node` with the points perm[from .. to) in the cell (cx, cy, hx, hy). */
-  private fill(
-    node: number,
-    from: number,
-    to: number,
-    cx: number,
-    cy: number,
-    hx: number,
-    hy: number,
-  ): void {
+  /**
+   * Makes the next node (preorder) of the points perm[from .. to) in the cell (cx, cy, hx, hy),
+   * then its subtree. Its first two numbers are left holding the sums of the coordinates; the
+   * caller divides them by the count (the parent after adding them up, `build` for the root).
+   */
+  private fill(from: number, to: number, cx: number, cy: number, hx: number, hy: number): void {
     const y = this.y;
     const perm = this.perm;
     const quad = this.quad;
     const c0 = this.counts;
-    let sx = 0;
-    let sy = 0;
-    let same = true;
-    const x0 = y[2 * perm[from]!]!;
-    const y0 = y[2 * perm[from]! + 1]!;
-    for (let p = from; p < to; p++) {
-      const i = perm[p]!;
-      const a = y[2 * i]!;
-      const b = y[2 * i + 1]!;
-      sx += a;
-      sy += b;
-      if (a !== x0 || b !== y0) same = false;
-    }
-    const m = to - from;
     const f = this.nodeF;
     const g = this.nodeI;
-    f[4 * node] = sx / m;
-    f[4 * node + 1] = sy / m;
-    f[4 * node + 2] = m;
+    const node = this.nodes++;
+    const m = to - from;
+    const o = 4 * node;
+    f[o + 2] = m;
+    f[o + 3] = 0;
     // a leaf until children are made
     g[2 * node] = from;
     g[2 * node + 1] = -m;
-    if (m === 1 || same) {
-      f[4 * node + 3] = 0;
+    const x0 = y[2 * perm[from]!]!;
+    const y0 = y[2 * perm[from]! + 1]!;
+    if (m === 1) {
+      f[o] = x0;
+      f[o + 1] = y0;
       return;
     }
     let chain = 0;
@@ -139,11 +128,21 @@ export class QuadTree {
       c0[1] = 0;
       c0[2] = 0;
       c0[3] = 0;
+      let same = true;
       for (let p = from; p < to; p++) {
         const i = perm[p]!;
-        const q = (y[2 * i]! < cx ? 1 : 0) + (y[2 * i + 1]! < cy ? 2 : 0);
+        const a = y[2 * i]!;
+        const b = y[2 * i + 1]!;
+        const q = (a < cx ? 1 : 0) + (b < cy ? 2 : 0);
         quad[p] = q;
         c0[q]! += 1;
+        if (a !== x0 || b !== y0) same = false;
+      }
+      if (same) {
+        // m points at one position: a leaf of width 0
+        f[o] = x0 * m;
+        f[o + 1] = y0 * m;
+        return;
       }
       let nonEmpty = 0;
       let only = 0;
@@ -161,47 +160,58 @@ export class QuadTree {
       cy += only & 2 ? -hy : hy;
       if (++chain === MAX_CHAIN) {
         const w = Math.max(hx, hy);
-        f[4 * node + 3] = w * w;
+        f[o + 3] = w * w;
+        let sx = 0;
+        let sy = 0;
+        for (let p = from; p < to; p++) {
+          sx += y[2 * perm[p]!]!;
+          sy += y[2 * perm[p]! + 1]!;
+        }
+        f[o] = sx;
+        f[o + 1] = sy;
         return;
       }
     }
     const w = Math.max(hx, hy);
-    f[4 * node + 3] = w * w;
-    // the children (non-empty quadrants, in quadrant order) and their point ranges
-    const first = this.nodes;
-    let child = first;
-    let at = from;
-    for (let q = 0; q < 4; q++) {
-      const c = c0[q]!;
-      if (c === 0) continue;
-      this.quadrant[child] = q;
-      this.start[child] = at;
-      this.end[child] = at + c;
-      c0[q] = at;
-      at += c;
-      child++;
-    }
-    g[2 * node] = first;
-    g[2 * node + 1] = child - first;
-    this.nodes = child;
+    f[o + 3] = w * w;
     // stable partition by quadrant through the scratch array
+    const k0 = c0[0]!;
+    const k1 = c0[1]!;
+    const k2 = c0[2]!;
+    const k3 = c0[3]!;
+    c0[0] = from;
+    c0[1] = from + k0;
+    c0[2] = from + k0 + k1;
+    c0[3] = from + k0 + k1 + k2;
     const scratch = this.scratch;
     for (let p = from; p < to; p++) scratch[c0[quad[p]!]!++] = perm[p]!;
     for (let p = from; p < to; p++) perm[p] = scratch[p]!;
+    // the children (non-empty quadrants in quadrant order) follow in preorder
     const qx = 0.5 * hx;
     const qy = 0.5 * hy;
-    for (let c = first; c < child; c++) {
-      const q = this.quadrant[c]!;
-      this.fill(
-        c,
-        this.start[c]!,
-        this.end[c]!,
-        q & 1 ? cx - qx : cx + qx,
-        q & 2 ? cy - qy : cy + qy,
-        qx,
-        qy,
-      );
+    let sx = 0;
+    let sy = 0;
+    let children = 0;
+    let at = from;
+    for (let q = 0; q < 4; q++) {
+      const kq = q === 0 ? k0 : q === 1 ? k1 : q === 2 ? k2 : k3;
+      if (kq === 0) continue;
+      const c = this.nodes;
+      this.fill(at, at + kq, q & 1 ? cx - qx : cx + qx, q & 2 ? cy - qy : cy + qy, qx, qy);
+      at += kq;
+      children++;
+      // the child's sums, then its centre of mass
+      const oc = 4 * c;
+      sx += f[oc]!;
+      sy += f[oc + 1]!;
+      f[oc] = f[oc]! / kq;
+      f[oc + 1] = f[oc + 1]! / kq;
     }
+    f[o] = sx;
+    f[o + 1] = sy;
+    // an internal node: the node after its subtree, and its number of children
+    g[2 * node] = this.nodes;
+    g[2 * node + 1] = children;
   }
 
   /** Point of the build order: perm[p]. Walking the points in this order keeps the walks alike. */
@@ -223,20 +233,19 @@ export class QuadTree {
     const perm = this.perm;
     const f = this.nodeF;
     const g = this.nodeI;
-    const stack = this.stack;
     const xi = y[2 * i]!;
     const yi = y[2 * i + 1]!;
     let fx = 0;
     let fy = 0;
     let z = 0;
-    let sp = 0;
-    if (this.nodes > 0) stack[sp++] = 0;
-    while (sp > 0) {
-      const node = stack[--sp]!;
+    const last = this.nodes;
+    let node = 0;
+    while (node < last) {
       const o = 4 * node;
       const dx = xi - f[o]!;
       const dy = yi - f[o + 1]!;
       const d2 = dx * dx + dy * dy;
+      const k = g[2 * node + 1]!;
       if (f[o + 3]! < theta2 * d2) {
         const w = 1 / (1 + d2);
         const m = f[o + 2]! * w;
@@ -244,14 +253,16 @@ export class QuadTree {
         const mw = m * w;
         fx += mw * dx;
         fy += mw * dy;
+        // past the subtree
+        node = k > 0 ? g[2 * node]! : node + 1;
+        continue;
+      }
+      if (k > 0) {
+        // into the subtree: the first child comes next
+        node++;
         continue;
       }
       const first = g[2 * node]!;
-      const k = g[2 * node + 1]!;
-      if (k > 0) {
-        for (let c = first + k - 1; c >= first; c--) stack[sp++] = c;
-        continue;
-      }
       const b = first - k;
       for (let p = first; p < b; p++) {
         const j = perm[p]!;
@@ -264,6 +275,7 @@ export class QuadTree {
         fx += w2 * ex;
         fy += w2 * ey;
       }
+      node++;
     }
     force[2 * i]! += fx;
     force[2 * i + 1]! += fy;

@@ -259,22 +259,60 @@ function startingPoint(fn: string, x: FeatureMatrix, o: Resolved): Float64Array 
   return y;
 }
 
-/** The entries of P above the diagonal (j > i), in compressed rows. @internal */
-export function upperTriangle(P: SparseRows): SparseRows {
+/**
+ * An order of the rows in which neighbours in P sit close together: breadth-first from row 0
+ * along the entries of P (each row's columns ascending), then from the first row not reached.
+ * The descent works in this order so that the points a row is attracted to are near it in
+ * memory. @internal
+ */
+export function neighbourOrder(P: SparseRows): Int32Array {
+  const n = P.n;
+  const order = new Int32Array(n);
+  const seen = new Uint8Array(n);
+  let head = 0;
+  let tail = 0;
+  for (let s = 0; s < n; s++) {
+    if (seen[s]) continue;
+    seen[s] = 1;
+    order[tail++] = s;
+    while (head < tail) {
+      const i = order[head++]!;
+      for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) {
+        const j = P.columns[e]!;
+        if (!seen[j]) {
+          seen[j] = 1;
+          order[tail++] = j;
+        }
+      }
+    }
+  }
+  return order;
+}
+
+/**
+ * The entries of P above the diagonal, with rows and columns renumbered: new row r is old row
+ * order[r] (inverse[order[r]] = r); each row's columns in the order of the old row. @internal
+ */
+export function upperTriangle(P: SparseRows, order: Int32Array, inverse: Int32Array): SparseRows {
   const n = P.n;
   const rowStart = new Int32Array(n + 1);
   let w = 0;
-  for (let i = 0; i < n; i++) {
-    for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) if (P.columns[e]! > i) w++;
-    rowStart[i + 1] = w;
+  for (let r = 0; r < n; r++) {
+    const i = order[r]!;
+    for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) {
+      if (inverse[P.columns[e]!]! > r) w++;
+    }
+    rowStart[r + 1] = w;
   }
   const columns = new Int32Array(w);
   const values = new Float64Array(w);
   w = 0;
-  for (let i = 0; i < n; i++) {
+  for (let r = 0; r < n; r++) {
+    const i = order[r]!;
     for (let e = P.rowStart[i]!; e < P.rowStart[i + 1]!; e++) {
-      if (P.columns[e]! > i) {
-        columns[w] = P.columns[e]!;
+      const c = inverse[P.columns[e]!]!;
+      if (c > r) {
+        columns[w] = c;
         values[w] = P.values[e]!;
         w++;
       }
@@ -382,9 +420,18 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
   }
   const K = Math.min(n - 1, Math.floor(3 * o.perplexity));
   const P = inputSimilarities(withOrdinaryMagnitude(x), o.perplexity, K, o.metric);
-  const y = startingPoint(fn, x, o);
+  const y0 = startingPoint(fn, x, o);
   const eta = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration, 200) : o.learningRate;
-  const upper = upperTriangle(P);
+  // the descent runs on the rows renumbered by neighbourOrder
+  const order = neighbourOrder(P);
+  const inverse = new Int32Array(n);
+  for (let r = 0; r < n; r++) inverse[order[r]!] = r;
+  const upper = upperTriangle(P, order, inverse);
+  const y = new Float64Array(2 * n);
+  for (let r = 0; r < n; r++) {
+    y[2 * r] = y0[2 * order[r]!]!;
+    y[2 * r + 1] = y0[2 * order[r]! + 1]!;
+  }
   const tree = new QuadTree(n);
   const neg = new Float64Array(2 * n);
   const grad = new Float64Array(2 * n);
@@ -419,9 +466,13 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
       y[2 * i + 1]! -= my;
     }
   }
-  const kl = klDivergence(P, y, o.theta, tree, neg);
+  for (let r = 0; r < n; r++) {
+    y0[2 * order[r]!] = y[2 * r]!;
+    y0[2 * order[r]! + 1] = y[2 * r + 1]!;
+  }
+  const kl = klDivergence(P, y0, o.theta, tree, neg);
   return {
-    embedding: { rows: n, cols: 2, data: y },
+    embedding: { rows: n, cols: 2, data: y0 },
     klDivergence: kl,
     nIter: o.nIter,
     perplexity: o.perplexity,

@@ -64,6 +64,11 @@ function blobs(n: number, d: number, centers: number, spread: number, seed: numb
   return { rows: n, cols: d, data };
 }
 
+/** 0, 1, ..., n - 1. */
+function identity(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
+}
+
 /** Exact KL(P || Q) over all pairs, P dense. */
 function exactKL(Pd: Float64Array, y: Float64Array, n: number): number {
   let z = 0;
@@ -175,7 +180,15 @@ describe('t-SNE gradient and quadtree', () => {
     const y = new Float64Array(2 * n);
     for (let t = 0; t < 2 * n; t++) y[t] = rng.gauss();
     const grad = new Float64Array(2 * n);
-    gradient(upperTriangle(P), y, 1, 0, new QuadTree(n), new Float64Array(2 * n), grad);
+    gradient(
+      upperTriangle(P, identity(n), identity(n)),
+      y,
+      1,
+      0,
+      new QuadTree(n),
+      new Float64Array(2 * n),
+      grad,
+    );
     const h = 1e-6;
     for (let t = 0; t < 2 * n; t++) {
       const keep = y[t]!;
@@ -236,7 +249,7 @@ describe('t-SNE gradient and quadtree', () => {
     const tree = new QuadTree(n);
     const neg = new Float64Array(2 * n);
     const exact = new Float64Array(2 * n);
-    const upper = upperTriangle(P);
+    const upper = upperTriangle(P, identity(n), identity(n));
     const z0 = gradient(upper, y, 1, 0, tree, neg, exact);
     const errors: number[] = [];
     for (const theta of [0.5, 0.2, 0.05]) {
