@@ -217,8 +217,12 @@ export function inputSimilarities(
   return jointProbabilities(idx, cond, n, K);
 }
 
-/** The start: PCA scores scaled to a first-column std of 1e-4, random, or given. */
-function startingPoint(fn: string, x: FeatureMatrix, o: Resolved): Float64Array {
+/** The start: PCA scores scaled to a first-column std of 1e-4, random, or given. @internal */
+export function startingPoint(
+  fn: string,
+  x: FeatureMatrix,
+  o: Pick<Resolved, 'init' | 'seed'>,
+): Float64Array {
   const n = x.rows;
   const y = new Float64Array(2 * n);
   if (o.init === 'random') {

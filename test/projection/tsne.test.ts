@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FeatureMatrix } from '../../src/data/dataset.js';
+import { pca } from '../../src/decomposition/pca/index.js';
 import { trustworthiness } from '../../src/metrics/trustworthiness.js';
 import { QuadTree } from '../../src/projection/quadtree.js';
 import {
@@ -19,6 +20,7 @@ import {
   gradient,
   inputSimilarities,
   klDivergence,
+  startingPoint,
   tsne,
   upperTriangle,
 } from '../../src/projection/tsne.js';
@@ -35,6 +37,7 @@ const fixture = JSON.parse(
   sqdistances: number[][];
   conditional: number[][];
   P: number[][];
+  metrics: Record<'cosine' | 'cityblock', { neighbors: number[][]; P: number[][] }>;
 };
 
 function matrix(rows: number[][]): FeatureMatrix {
@@ -160,6 +163,28 @@ describe('t-SNE input similarities', () => {
       }
     }
   });
+
+  for (const metric of ['cosine', 'cityblock'] as const) {
+    it(`metric '${metric}': the neighbours and P of scikit-learn (unsquared distances)`, () => {
+      const ref = fixture.metrics[metric];
+      const g = exactNeighbors(matrix(fixture.X), K + 1, { metric });
+      for (let i = 0; i < n; i++) {
+        expect(Array.from(g.indices.subarray(i * (K + 1) + 1, (i + 1) * (K + 1)))).toEqual(
+          ref.neighbors[i],
+        );
+      }
+      const Pd = dense(inputSimilarities(matrix(fixture.X), fixture.perplexity, K, metric));
+      const flat = ref.P.flat();
+      let worst = 0;
+      let zeros = 0;
+      for (let t = 0; t < n * n; t++) {
+        if ((Pd[t] === 0) !== (flat[t] === 0)) zeros++;
+        if (flat[t]! > 0) worst = Math.max(worst, Math.abs(Pd[t]! - flat[t]!) / flat[t]!);
+      }
+      expect(zeros).toBe(0);
+      expect(worst).toBeLessThan(1e-5);
+    });
+  }
 
   it('joins (i, j) found from both sides into one entry: a hand-worked case', () => {
     // 3 rows, K = 1: 0 -> 1 (1), 1 -> 0 (1), 2 -> 1 (1): C + C^T = [[0,2,0],[2,0,1],[0,1,0]]
@@ -305,6 +330,26 @@ describe('tsne', () => {
     expect(t).toBeGreaterThan(TRUST_MIN);
     expect(r.klDivergence).toBeGreaterThan(0);
     expect(r.klDivergence).toBeLessThan(KL_MAX);
+  });
+
+  it('starts from PCA scores scaled to a first-column std of 1e-4, or from N(0, 1e-8) draws', () => {
+    const y = startingPoint('tsne', x, { init: 'pca', seed: 0 });
+    const s = pca(x, { components: 2 }).scores.data;
+    let mean = 0;
+    for (let i = 0; i < 150; i++) mean += s[2 * i]!;
+    mean /= 150;
+    let ss = 0;
+    for (let i = 0; i < 150; i++) ss += (s[2 * i]! - mean) ** 2;
+    const f = 1e-4 / Math.sqrt(ss / 150);
+    for (let t = 0; t < 300; t++) expect(Math.abs(y[t]! - s[t]! * f)).toBeLessThan(1e-20);
+    let m1 = 0;
+    let v1 = 0;
+    for (let i = 0; i < 150; i++) m1 += y[2 * i]! / 150;
+    for (let i = 0; i < 150; i++) v1 += (y[2 * i]! - m1) ** 2 / 150;
+    expect(Math.abs(Math.sqrt(v1) - 1e-4)).toBeLessThan(1e-16);
+    const r = startingPoint('tsne', x, { init: 'random', seed: 3 });
+    const rng = new RandomState(3);
+    for (let t = 0; t < 300; t++) expect(r[t]).toBe(rng.gauss() * 1e-4);
   });
 
   it('starts from a given matrix', () => {
