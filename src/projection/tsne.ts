@@ -407,9 +407,8 @@ export function klDivergence(
 /**
  * t-SNE embedding of `X` (n x d; `number[][]`, ml-matrix `Matrix`, `FeatureMatrix` or
  * `Dataset`; not modified) in two dimensions. See the file header for the definitions.
- *
- * @example
- * const { embedding, klDivergence } = tsne(X, { perplexity: 30, seed: 0 });
+ * For example `tsne(X, { perplexity: 30, seed: 0 })` gives `embedding` (n x 2) and
+ * `klDivergence`.
  */
 export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
   const fn = 'tsne';
