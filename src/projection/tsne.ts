@@ -11,9 +11,9 @@
  *    distances for 'cosine' and 'cityblock', as scikit-learn); then P = (C + C^T) / sum, sparse.
  * 3. Start: 'pca' (default) the first two principal component scores of X (src/decomposition
  *    `pca`, covariance solver), both divided by the standard deviation of the first (population,
- *    n denominator) and multiplied by 1e-4 (scikit-learn 1.2 and openTSNE); 'random' n x 2
- *    standard normal draws times 1e-4, row by row (Rtsne's start), from `RandomState(seed)`; or
- *    an n x 2 matrix used as given.
+ *    n denominator) and multiplied by 1e-4 (scikit-learn 1.2 and openTSNE; zeros when every row
+ *    is the same); 'random' n x 2 standard normal draws times 1e-4, row by row (Rtsne's start),
+ *    from `RandomState(seed)`; or an n x 2 matrix used as given.
  * 4. Gradient descent for nIter iterations. The gradient of KL(P || Q) without the factor 4
  *    (Rtsne's convention):
  *      g_i = alpha sum_j p_ij w_ij (y_i - y_j) - (1 / Z) sum_{j != i} w_ij^2 (y_i - y_j),
@@ -236,6 +236,12 @@ export function startingPoint(
         `${fn}: init 'pca' needs at least 2 columns (X has ${x.cols}); use init: 'random'.`,
       );
     }
+    // every row the same: nothing to decompose, every point starts at 0
+    let constant = true;
+    for (let t = x.cols; t < x.data.length && constant; t++) {
+      if (x.data[t] !== x.data[t % x.cols]) constant = false;
+    }
+    if (constant) return y;
     const s = pca(x, { components: 2, solver: 'covariance', seed: o.seed }).scores;
     const k = s.cols;
     let mean = 0;

@@ -370,6 +370,20 @@ describe('tsne', () => {
     expect(start[0]).not.toBe(r.embedding.data[0]);
   });
 
+  it('one column needs a random start; rows all the same stay at 0', () => {
+    const line = Array.from({ length: 30 }, (_, i) => [i]);
+    expect(() => tsne(line, { perplexity: 3 })).toThrow(/init: 'random'/);
+    expect(tsne(line, { perplexity: 3, nIter: 50, init: 'random' }).klDivergence).toBeGreaterThan(
+      0,
+    );
+    const same = tsne(
+      Array.from({ length: 20 }, () => [1, 1]),
+      { perplexity: 3, nIter: 20 },
+    );
+    expect(Array.from(same.embedding.data)).toEqual(new Array(40).fill(0));
+    expect(Number.isFinite(same.klDivergence)).toBe(true);
+  });
+
   it('rejects bad options and data clearly', () => {
     expect(() => tsne(x, { nComponents: 3 as 2 })).toThrow(OptionError);
     expect(() => tsne(x, { nComponents: 3 as 2 })).toThrow(/must be 2/);
