@@ -7,9 +7,9 @@
  *
  * Lanczos with full reorthogonalisation (twice, classical Gram-Schmidt; Golub and Van Loan,
  * "Matrix Computations", 4th ed., section 10.1), explicitly restarted from the sum of the wanted
- * Ritz vectors until every wanted pair has a residual |beta_m s_m| <= 1e-6 or after a bounded
- * number of products; the tridiagonal matrix is solved by `symmetricEigen`. An initialisation
- * need not be exact: umap-learn stops at a tolerance of 1e-4. The start vector is Gaussian from
+ * Ritz vectors until every wanted pair has a residual |beta_m s_m| <= 1e-4, or after four
+ * restarts; the tridiagonal matrix is solved by `symmetricEigen`. An initialisation need not be
+ * exact: umap-learn asks its eigensolver for a tolerance of 1e-4. The start vector is Gaussian from
  * the seed; each vector's sign is fixed so that its largest |entry| (first on ties) is positive.
  */
 import { symmetricEigen } from '../../decomposition/eigen.js';
@@ -19,8 +19,8 @@ import type { SparseGraph } from './graph.js';
 /** Most Lanczos vectors kept at once. */
 const MAX_BASIS = 96;
 /** Restarts after the first run. */
-const MAX_RESTARTS = 8;
-const TOLERANCE = 1e-6;
+const MAX_RESTARTS = 4;
+const TOLERANCE = 1e-4;
 
 /**
  * `dim` eigenvectors of the normalised Laplacian of the connected graph `g` for its smallest
