@@ -151,8 +151,8 @@ function optimizeLayout2(
   let split = m >> 1;
   while (split > 0 && split < m && heads[split] === heads[split - 1]) split++;
   const twoB = 2 * b;
-  const high = nTail - 1;
-  const mask = maskOf(high);
+  const rows = nTail;
+  const reject = (4294967296 - rows) % rows;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     const alpha = learningRate * (1 - epoch / nEpochs);
     let ea = 0;
@@ -186,10 +186,9 @@ function optimizeLayout2(
       const nMax = nA > nB ? nA : nB;
       for (let p = 0; p < nMax; p++) {
         if (p < nA) {
-          let r: number;
-          do r = (rng.nextUint32() & mask) >>> 0;
-          while (r > high);
-          const k = r << 1;
+          let u = rng.nextUint32() * rows;
+          while (u % 4294967296 < reject) u = rng.nextUint32() * rows;
+          const k = Math.floor(u / 4294967296) << 1;
           const d0 = a0 - tail[k]!;
           const d1 = a1 - tail[k + 1]!;
           const d2 = d0 * d0 + d1 * d1;
@@ -202,10 +201,9 @@ function optimizeLayout2(
           }
         }
         if (p < nB) {
-          let r: number;
-          do r = (rng.nextUint32() & mask) >>> 0;
-          while (r > high);
-          const k = r << 1;
+          let u = rng.nextUint32() * rows;
+          while (u % 4294967296 < reject) u = rng.nextUint32() * rows;
+          const k = Math.floor(u / 4294967296) << 1;
           const d0 = b0 - tail[k]!;
           const d1 = b1 - tail[k + 1]!;
           const d2 = d0 * d0 + d1 * d1;
