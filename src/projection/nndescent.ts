@@ -48,6 +48,72 @@ export function pairKey(
   return 1 - s;
 }
 
+/**
+ * The key of rows a and b of data for the descent, or some partial sum above `bound` once the
+ * sum passes it (squares and absolute values only grow; checked every 8 columns): a key that no
+ * list whose worst key is at most `bound` admits, found sooner. Even and odd columns are summed
+ * apart, then added (so it can differ from `pairKey` in the last bits; the graph's distances are
+ * recomputed with `pairKey` at the end). 'dot' keys are computed in full.
+ */
+function boundedKey(
+  data: Float64Array,
+  a: number,
+  b: number,
+  d: number,
+  kind: ScanKind,
+  bound: number,
+): number {
+  const pa = a * d;
+  const pb = b * d;
+  let s0 = 0;
+  let s1 = 0;
+  const even = d - (d & 1);
+  let t = 0;
+  if (kind === 'squares') {
+    while (t < even) {
+      const stop = Math.min(t + 8, even);
+      for (; t < stop; t += 2) {
+        const e0 = data[pa + t]! - data[pb + t]!;
+        const e1 = data[pa + t + 1]! - data[pb + t + 1]!;
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+      }
+      if (s0 + s1 > bound) return s0 + s1;
+    }
+    let s = s0 + s1;
+    if (even < d) {
+      const e = data[pa + even]! - data[pb + even]!;
+      s += e * e;
+    }
+    return s;
+  }
+  if (kind === 'absolute') {
+    while (t < even) {
+      const stop = Math.min(t + 8, even);
+      for (; t < stop; t += 2) {
+        s0 += Math.abs(data[pa + t]! - data[pb + t]!);
+        s1 += Math.abs(data[pa + t + 1]! - data[pb + t + 1]!);
+      }
+      if (s0 + s1 > bound) return s0 + s1;
+    }
+    let s = s0 + s1;
+    if (even < d) s += Math.abs(data[pa + even]! - data[pb + even]!);
+    return s;
+  }
+  for (; t < even; t += 2) {
+    s0 += data[pa + t]! * data[pb + t]!;
+    s1 += data[pa + t + 1]! * data[pb + t + 1]!;
+  }
+  let s = s0 + s1;
+  if (even < d) s += data[pa + even]! * data[pb + even]!;
+  return 1 - s;
+}
+
+/** The key a row's list must beat: its worst key when full, else infinity. */
+function worstKey(h: NeighborHeaps, i: number): number {
+  return h.count[i]! < h.size ? Number.POSITIVE_INFINITY : h.keys[i * h.size]!;
+}
+
 /** A random-projection tree: internal nodes split by a hyperplane, leaves hold rows. */
 interface RpTree {
   /** The rows, each leaf's a contiguous run. */
@@ -146,9 +212,12 @@ function leafOf(tree: RpTree, y: Float64Array, q: number, d: number, rng: Random
   }
 }
 
-/** Trees of the forest for n rows (more for more rows, as pynndescent chooses). */
+/**
+ * Trees of the forest for n rows: more for more rows (pynndescent's count), at most 8 (beyond,
+ * the descent rounds find the same neighbours for less time than more trees).
+ */
 export function treeCount(n: number): number {
-  return Math.min(32, 5 + Math.round(Math.sqrt(n) / 20));
+  return Math.min(8, 5 + Math.round(Math.sqrt(n) / 20));
 }
 
 /** The parameters of the descent. */
@@ -171,7 +240,7 @@ export function descentParams(n: number, size: number): DescentParams {
     trees: treeCount(n),
     leafSize: Math.max(10, Math.min(60, size + 1)),
     rounds: Math.max(5, Math.round(Math.log2(Math.max(n, 2)))),
-    maxCandidates: Math.min(60, Math.max(size + 1, 10)),
+    maxCandidates: Math.min(60, Math.max(4 * size, 10)),
     delta: 0.001,
   };
 }
@@ -233,9 +302,38 @@ export function descent(
   rng: RandomState,
   params: DescentParams = descentParams(x.rows, size),
 ): NeighborHeaps {
+  const { rows: n, cols: d } = x;
+  if (size === 0) return neighborHeaps(n, size);
+  // The rows in the order of the leaves of one tree: near rows near in memory.
+  const order = rpTree(x, params.leafSize, rng).order;
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) data.set(x.data.subarray(order[i]! * d, (order[i]! + 1) * d), i * d);
+  const p = descentInOrder({ rows: n, cols: d, data }, kind, size, rng, params);
+  // back to the rows of x
+  const h = neighborHeaps(n, size);
+  for (let i = 0; i < n; i++) {
+    const from = i * size;
+    const to = order[i]! * size;
+    h.count[order[i]!] = p.count[i]!;
+    for (let t = 0; t < size; t++) {
+      h.keys[to + t] = p.keys[from + t]!;
+      const id = p.ids[from + t]!;
+      h.ids[to + t] = id < 0 ? id : order[id]!;
+    }
+  }
+  return h;
+}
+
+/** `descent` on rows stored in an order with near rows near in memory. */
+function descentInOrder(
+  x: FeatureMatrix,
+  kind: ScanKind,
+  size: number,
+  rng: RandomState,
+  params: DescentParams,
+): NeighborHeaps {
   const { rows: n, cols: d, data } = x;
   const h = neighborHeaps(n, size);
-  if (size === 0) return h;
   // 1. the leaves of the forest
   for (let t = 0; t < params.trees; t++) {
     const tree = rpTree(x, params.leafSize, rng);
@@ -248,7 +346,7 @@ export function descent(
         const p = order[u]!;
         for (let v = u + 1; v < end; v++) {
           const q = order[v]!;
-          const key = pairKey(data, p, data, q, d, kind);
+          const key = boundedKey(data, p, q, d, kind, Math.max(worstKey(h, p), worstKey(h, q)));
           if (admits(h, p, key, q)) push(h, p, key, q, 1, true);
           if (admits(h, q, key, p)) push(h, q, key, p, 1, true);
         }
@@ -260,7 +358,7 @@ export function descent(
     for (let tries = 0; h.count[i]! < size && tries < 4 * size; tries++) {
       const j = rng.randint(n);
       if (j === i) continue;
-      push(h, i, pairKey(data, i, data, j, d, kind), j, 1, true);
+      push(h, i, boundedKey(data, i, j, d, kind, Number.POSITIVE_INFINITY), j, 1, true);
     }
   }
   // 3. the rounds
@@ -314,14 +412,14 @@ export function descent(
         const p = newIds[cb + a]!;
         for (let b = a + 1; b < nc; b++) {
           const q = newIds[cb + b]!;
-          const key = pairKey(data, p, data, q, d, kind);
+          const key = boundedKey(data, p, q, d, kind, Math.max(worstKey(h, p), worstKey(h, q)));
           if (admits(h, p, key, q) && push(h, p, key, q, 1, true)) changes++;
           if (admits(h, q, key, p) && push(h, q, key, p, 1, true)) changes++;
         }
         for (let b = 0; b < oc; b++) {
           const q = oldIds[cb + b]!;
           if (q === p) continue;
-          const key = pairKey(data, p, data, q, d, kind);
+          const key = boundedKey(data, p, q, d, kind, Math.max(worstKey(h, p), worstKey(h, q)));
           if (admits(h, p, key, q) && push(h, p, key, q, 1, true)) changes++;
           if (admits(h, q, key, p) && push(h, q, key, p, 1, true)) changes++;
         }
