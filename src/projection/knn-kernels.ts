@@ -187,7 +187,9 @@ function scanModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
       for (const a of acc) emit(o.V128_ZERO, w.set(a));
       for (let t = 0; t < d; t++) {
         emit(w.get(P.qi), w.f64Load(t * 8), o.F64X2_SPLAT, w.set(L.u));
-        acc.forEach((a, q) => vterm(a, 16 * q));
+        acc.forEach((a, q) => {
+          vterm(a, 16 * q);
+        });
         if (t < d - 1) emit(w.get(L.p), w.get(P.n8), o.I32_ADD, w.set(L.p));
       }
       acc.forEach((a, q) => {

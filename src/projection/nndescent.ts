@@ -316,9 +316,11 @@ export function descent(
     const to = order[i]! * size;
     h.count[order[i]!] = p.count[i]!;
     for (let t = 0; t < size; t++) {
-      h.keys[to + t] = p.keys[from + t]!;
       const id = p.ids[from + t]!;
-      h.ids[to + t] = id < 0 ? id : order[id]!;
+      if (id < 0) continue;
+      // the key of the exact scan (summed in column order), so distances are those of 'exact'
+      h.keys[to + t] = pairKey(x.data, order[i]!, x.data, order[id]!, d, kind);
+      h.ids[to + t] = order[id]!;
     }
   }
   return h;
