@@ -122,8 +122,9 @@ function exactHeaps(p: Prepared, size: number): NeighborHeaps {
         const from = Math.max(bj, i + 1);
         if (from >= ej) continue;
         sc.scan(i, from, ej);
+        const o = from & ~7;
         for (let j = from; j < ej; j++) {
-          const v = out[j - from]!;
+          const v = out[j - o]!;
           const key = dot ? 1 - v : v;
           if (admits(h, i, key, j)) push(h, i, key, j, 0, false);
           if (admits(h, j, key, i)) push(h, j, key, i, 0, false);
@@ -150,7 +151,7 @@ function exactQueryHeaps(p: Prepared, q: Prepared, size: number): NeighborHeaps 
       for (let i = bi; i < ei; i++) {
         sc.scan(i, bj, ej);
         for (let j = bj; j < ej; j++) {
-          const key = keyOf(p.kind, out[j - bj]!);
+          const key = keyOf(p.kind, out[j - bj]!); // bj is a multiple of 8
           if (admits(h, i, key, j)) push(h, i, key, j, 0, false);
         }
       }
