@@ -362,6 +362,11 @@ function descentInOrder(
       if (j === i) continue;
       push(h, i, boundedKey(data, i, j, d, kind, Number.POSITIVE_INFINITY), j, 1, true);
     }
+    // when the lists hold nearly every row, draws may miss some: take the rows in order
+    for (let j = 0; h.count[i]! < size && j < n; j++) {
+      if (j !== i)
+        push(h, i, boundedKey(data, i, j, d, kind, Number.POSITIVE_INFINITY), j, 1, true);
+    }
   }
   // 3. the rounds
   const cap = params.maxCandidates;
@@ -529,6 +534,10 @@ export function descentQuery(
           fIds[at] = j;
         }
       }
+    }
+    // rows the walk could not reach (a graph in pieces, k near the rows): in order
+    for (let j = 0; h.count[q]! < size && j < n; j++) {
+      if (seen[j] !== q) push(h, q, pairKey(yd, q, data, j, d, kind), j, 0, true);
     }
   }
   return h;

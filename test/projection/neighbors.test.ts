@@ -246,6 +246,16 @@ describe('nearest-neighbour descent', () => {
     const b = nearestNeighbors(small, 12, exact());
     expect(a.indices).toEqual(b.indices);
     expect(a.distances).toEqual(b.distances);
+    // more rows than a leaf holds, in four far blobs: every row still, and for new rows too
+    const more = blobs(150, 4, 4, 9);
+    const opts = { metric: 'euclidean', seed: 2, method: 'nndescent' } as const;
+    const c = nearestNeighbors(more, 150, opts);
+    const e = nearestNeighbors(more, 150, exact());
+    expect(c.indices).toEqual(e.indices);
+    expect(c.distances).toEqual(e.distances);
+    const y = blobs(5, 4, 4, 10);
+    const q = queryNeighbors(more, y, 150, opts, nearestNeighbors(more, 15, opts));
+    expect(q.indices).toEqual(queryNeighbors(more, y, 150, exact()).indices);
   });
 
   it('queries new rows through the graph', () => {
