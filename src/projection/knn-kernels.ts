@@ -247,3 +247,216 @@ export function scanSimd(x: FeatureMatrix, queries: FeatureMatrix, kind: ScanKin
 export function scanner(x: FeatureMatrix, queries: FeatureMatrix, kind: ScanKind): Scanner {
   return scanSimd(x, queries, kind) ?? scannerJs(x, queries, kind);
 }
+
+/**
+ * The key of rows a and b of data for the descent, or some partial sum above `bound` once the
+ * sum passes it (squares and absolute values only grow; checked every 8 columns): a key that no
+ * list whose worst key is at most `bound` admits, found sooner. Even and odd columns are summed
+ * apart, then added (so it can differ from `pairKey` in the last bits; the graph's distances are
+ * recomputed with `pairKey` at the end). 'dot' keys are computed in full. The JavaScript twin
+ * of the join kernel. @internal
+ */
+export function boundedKey(
+  data: Float64Array,
+  a: number,
+  b: number,
+  d: number,
+  kind: ScanKind,
+  bound: number,
+): number {
+  const pa = a * d;
+  const pb = b * d;
+  let s0 = 0;
+  let s1 = 0;
+  const even = d - (d & 1);
+  let t = 0;
+  if (kind === 'squares') {
+    while (t < even) {
+      const stop = Math.min(t + 8, even);
+      for (; t < stop; t += 2) {
+        const e0 = data[pa + t]! - data[pb + t]!;
+        const e1 = data[pa + t + 1]! - data[pb + t + 1]!;
+        s0 += e0 * e0;
+        s1 += e1 * e1;
+      }
+      if (s0 + s1 > bound) return s0 + s1;
+    }
+    let s = s0 + s1;
+    if (even < d) {
+      const e = data[pa + even]! - data[pb + even]!;
+      s += e * e;
+    }
+    return s;
+  }
+  if (kind === 'absolute') {
+    while (t < even) {
+      const stop = Math.min(t + 8, even);
+      for (; t < stop; t += 2) {
+        s0 += Math.abs(data[pa + t]! - data[pb + t]!);
+        s1 += Math.abs(data[pa + t + 1]! - data[pb + t + 1]!);
+      }
+      if (s0 + s1 > bound) return s0 + s1;
+    }
+    let s = s0 + s1;
+    if (even < d) s += Math.abs(data[pa + even]! - data[pb + even]!);
+    return s;
+  }
+  for (; t < even; t += 2) {
+    s0 += data[pa + t]! * data[pb + t]!;
+    s1 += data[pa + t + 1]! * data[pb + t + 1]!;
+  }
+  let s = s0 + s1;
+  if (even < d) s += data[pa + even]! * data[pb + even]!;
+  return 1 - s;
+}
+
+/**
+ * The pair keys of one row's join in nearest-neighbour descent (nndescent.ts): for candidates
+ * `ids` (nNew new ones, then nOld old ones) and their bounds, the key of each pair (a, b) of new
+ * candidates a < b, then of each new a with each old b, in that order, to `out` (`boundedKey`
+ * with bound max(bounds[a], bounds[b])). `data` is where the rows must be written.
+ */
+export interface Joiner {
+  readonly data: Float64Array;
+  readonly ids: Int32Array;
+  readonly bounds: Float64Array;
+  readonly out: Float64Array;
+  join(nNew: number, nOld: number): void;
+}
+
+/** Memory of a joiner: [data: n*d][ids: 2 cap (padded to 8 bytes)][bounds: 2 cap][out: 2 cap^2]. */
+function joinLayout(n: number, d: number, cap: number) {
+  const idsOff = n * d * 8;
+  const boundsOff = idsOff + Math.ceil((2 * cap * 4) / 8) * 8;
+  const outOff = boundsOff + 2 * cap * 8;
+  return { idsOff, boundsOff, outOff, total: outOff + 2 * cap * cap * 8 };
+}
+
+/** The JavaScript joiner (the twin of the kernel). @internal */
+export function joinerJs(n: number, d: number, kind: ScanKind, cap: number): Joiner {
+  const data = new Float64Array(n * d);
+  const ids = new Int32Array(2 * cap);
+  const bounds = new Float64Array(2 * cap);
+  const out = new Float64Array(2 * cap * cap);
+  return {
+    data,
+    ids,
+    bounds,
+    out,
+    join(nNew, nOld) {
+      let o = 0;
+      for (let a = 0; a < nNew; a++) {
+        const p = ids[a]!;
+        const ba = bounds[a]!;
+        for (let b = a + 1; b < nNew + nOld; b++) {
+          const bb = bounds[b]!;
+          out[o++] = boundedKey(data, p, ids[b]!, d, kind, Math.max(ba, bb));
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Module for d columns: `join(data, ids, nNew, nOld, bounds, out)`, `boundedKey` over lane pairs
+ * of columns (even columns in lane 0, odd in lane 1, added at each check and at the end).
+ */
+function joinModule(d: number, kind: ScanKind): Uint8Array<ArrayBuffer> {
+  const o = w.op;
+  const fr = new w.Frame();
+  const P = fr.params({ data: I32, ids: I32, nNew: I32, nOld: I32, bounds: I32, out: I32 });
+  const L = fr.locals({ a: I32, b: I32, end: I32, pa: I32, pb: I32, acc: V128, e: V128 });
+  const F = fr.locals({ ba: w.F64, bound: w.F64, s: w.F64, f: w.F64 });
+  const code = new w.Code();
+  const emit = code.emit;
+  const row = d * 8;
+  const even = d - (d & 1);
+  // end = nNew + nOld
+  emit(w.get(P.nNew), w.get(P.nOld), o.I32_ADD, w.set(L.end));
+  emit(w.i32(0), w.set(L.a));
+  code.loop(() => {
+    emit(w.get(L.a), w.get(P.nNew), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
+    // pa = data + row * ids[a]; ba = bounds[a]
+    emit(w.get(P.data), w.get(P.ids), w.get(L.a), w.i32(2), o.I32_SHL, o.I32_ADD, w.i32Load());
+    emit(w.i32(row), o.I32_MUL, o.I32_ADD, w.set(L.pa));
+    emit(w.get(P.bounds), w.get(L.a), w.i32(3), o.I32_SHL, o.I32_ADD, w.f64Load(), w.set(F.ba));
+    emit(w.get(L.a), w.i32(1), o.I32_ADD, w.set(L.b));
+    code.loop(() => {
+      emit(w.get(L.b), w.get(L.end), o.I32_LT_U, o.I32_EQZ, w.brIf(1));
+      emit(w.get(P.data), w.get(P.ids), w.get(L.b), w.i32(2), o.I32_SHL, o.I32_ADD, w.i32Load());
+      emit(w.i32(row), o.I32_MUL, o.I32_ADD, w.set(L.pb));
+      // bound = max(ba, bounds[b]) (never NaN)
+      emit(w.get(P.bounds), w.get(L.b), w.i32(3), o.I32_SHL, o.I32_ADD, w.f64Load(), w.set(F.f));
+      emit(w.get(F.ba), w.get(F.f), w.get(F.ba), w.get(F.f), o.F64_GT, o.SELECT, w.set(F.bound));
+      emit(o.V128_ZERO, w.set(L.acc));
+      // the sum, in a block that the checks leave with s set
+      emit(o.BLOCK);
+      for (let t = 0; t < even; t += 2) {
+        emit(w.get(L.pa), w.v128Load(t * 8), w.get(L.pb), w.v128Load(t * 8));
+        if (kind === 'squares') {
+          emit(o.F64X2_SUB, w.set(L.e), w.get(L.acc), w.get(L.e), w.get(L.e), o.F64X2_MUL);
+        } else if (kind === 'absolute') {
+          emit(o.F64X2_SUB, o.F64X2_ABS, w.set(L.e), w.get(L.acc), w.get(L.e));
+        } else {
+          emit(o.F64X2_MUL, w.set(L.e), w.get(L.acc), w.get(L.e));
+        }
+        emit(o.F64X2_ADD, w.set(L.acc));
+        const chunkEnd = (t + 2) % 8 === 0 || t + 2 === even;
+        if (kind !== 'dot' && chunkEnd) {
+          emit(w.get(L.acc), w.f64x2Lane(0), w.get(L.acc), w.f64x2Lane(1), o.F64_ADD, w.tee(F.s));
+          emit(w.get(F.bound), o.F64_GT, w.brIf(0));
+        }
+      }
+      emit(w.get(L.acc), w.f64x2Lane(0), w.get(L.acc), w.f64x2Lane(1), o.F64_ADD, w.set(F.s));
+      if (even < d) {
+        emit(w.get(L.pa), w.f64Load(even * 8), w.get(L.pb), w.f64Load(even * 8));
+        if (kind === 'squares') {
+          emit(o.F64_SUB, w.set(F.f), w.get(F.s), w.get(F.f), w.get(F.f), o.F64_MUL);
+        } else if (kind === 'absolute') {
+          emit(o.F64_SUB, w.set(F.f), w.get(F.s), w.f64(0), w.get(F.f), o.F64_SUB);
+          emit(w.get(F.f), o.F64_MAX);
+        } else {
+          emit(o.F64_MUL, w.set(F.f), w.get(F.s), w.get(F.f));
+        }
+        emit(o.F64_ADD, w.set(F.s));
+      }
+      if (kind === 'dot') emit(w.f64(1), w.get(F.s), o.F64_SUB, w.set(F.s));
+      emit(o.END);
+      emit(w.get(P.out), w.get(F.s), w.f64Store());
+      emit(w.get(P.out), w.i32(8), o.I32_ADD, w.set(P.out));
+      emit(w.get(L.b), w.i32(1), o.I32_ADD, w.set(L.b), w.br(0));
+    });
+    emit(w.get(L.a), w.i32(1), o.I32_ADD, w.set(L.a), w.br(0));
+  });
+  return w.assemble([w.func('join', fr, code)]);
+}
+
+/**
+ * The WebAssembly joiner for n rows of d columns and at most `cap` new and `cap` old candidates,
+ * or null without WebAssembly SIMD (or turned off), beyond 1024 columns, or without memory.
+ * @internal
+ */
+export function joinSimd(n: number, d: number, kind: ScanKind, cap: number): Joiner | null {
+  if (n < 1 || d < 1 || d > 1024 || !w.simdSupported()) return null;
+  const { idsOff, boundsOff, outOff, total } = joinLayout(n, d, cap);
+  const memory = w.allocate(total, 'nearest-neighbour descent');
+  if (memory === null) return null;
+  const instance = w.instantiate(
+    w.compiled(`knn join ${kind} ${d}`, () => joinModule(d, kind)),
+    memory,
+  );
+  const join = instance.exports.join as (...args: number[]) => void;
+  const buffer = memory.buffer;
+  return {
+    data: new Float64Array(buffer, 0, n * d),
+    ids: new Int32Array(buffer, idsOff, 2 * cap),
+    bounds: new Float64Array(buffer, boundsOff, 2 * cap),
+    out: new Float64Array(buffer, outOff, 2 * cap * cap),
+    join: (nNew, nOld) => join(0, idsOff, nNew, nOld, boundsOff, outOff),
+  };
+}
+
+/** The WebAssembly joiner when it can be had, else its JavaScript twin. @internal */
+export function joiner(n: number, d: number, kind: ScanKind, cap: number): Joiner {
+  return joinSimd(n, d, kind, cap) ?? joinerJs(n, d, kind, cap);
+}

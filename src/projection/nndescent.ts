@@ -16,7 +16,7 @@
 import type { FeatureMatrix } from '../data/dataset.js';
 import type { RandomState } from '../util/random.js';
 import { admits, type NeighborHeaps, neighborHeaps, push } from './heap.js';
-import type { ScanKind } from './knn-kernels.js';
+import { boundedKey, type Joiner, joiner, type ScanKind } from './knn-kernels.js';
 
 /**
  * The key between row a of `ad` and row b of `bd` (d columns): the raw sum of the exact scan
@@ -45,67 +45,6 @@ export function pairKey(
     return s;
   }
   for (let t = 0; t < d; t++) s += ad[pa + t]! * bd[pb + t]!;
-  return 1 - s;
-}
-
-/**
- * The key of rows a and b of data for the descent, or some partial sum above `bound` once the
- * sum passes it (squares and absolute values only grow; checked every 8 columns): a key that no
- * list whose worst key is at most `bound` admits, found sooner. Even and odd columns are summed
- * apart, then added (so it can differ from `pairKey` in the last bits; the graph's distances are
- * recomputed with `pairKey` at the end). 'dot' keys are computed in full.
- */
-function boundedKey(
-  data: Float64Array,
-  a: number,
-  b: number,
-  d: number,
-  kind: ScanKind,
-  bound: number,
-): number {
-  const pa = a * d;
-  const pb = b * d;
-  let s0 = 0;
-  let s1 = 0;
-  const even = d - (d & 1);
-  let t = 0;
-  if (kind === 'squares') {
-    while (t < even) {
-      const stop = Math.min(t + 8, even);
-      for (; t < stop; t += 2) {
-        const e0 = data[pa + t]! - data[pb + t]!;
-        const e1 = data[pa + t + 1]! - data[pb + t + 1]!;
-        s0 += e0 * e0;
-        s1 += e1 * e1;
-      }
-      if (s0 + s1 > bound) return s0 + s1;
-    }
-    let s = s0 + s1;
-    if (even < d) {
-      const e = data[pa + even]! - data[pb + even]!;
-      s += e * e;
-    }
-    return s;
-  }
-  if (kind === 'absolute') {
-    while (t < even) {
-      const stop = Math.min(t + 8, even);
-      for (; t < stop; t += 2) {
-        s0 += Math.abs(data[pa + t]! - data[pb + t]!);
-        s1 += Math.abs(data[pa + t + 1]! - data[pb + t + 1]!);
-      }
-      if (s0 + s1 > bound) return s0 + s1;
-    }
-    let s = s0 + s1;
-    if (even < d) s += Math.abs(data[pa + even]! - data[pb + even]!);
-    return s;
-  }
-  for (; t < even; t += 2) {
-    s0 += data[pa + t]! * data[pb + t]!;
-    s1 += data[pa + t + 1]! * data[pb + t + 1]!;
-  }
-  let s = s0 + s1;
-  if (even < d) s += data[pa + even]! * data[pb + even]!;
   return 1 - s;
 }
 
@@ -306,9 +245,14 @@ export function descent(
   if (size === 0) return neighborHeaps(n, size);
   // The rows in the order of the leaves of one tree: near rows near in memory.
   const order = rpTree(x, params.leafSize, rng).order;
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) data.set(x.data.subarray(order[i]! * d, (order[i]! + 1) * d), i * d);
-  const p = descentInOrder({ rows: n, cols: d, data }, kind, size, rng, params);
+  const jn = joiner(n, d, kind, params.maxCandidates);
+  const data = jn.data;
+  const src = x.data;
+  for (let i = 0; i < n; i++) {
+    const from = order[i]! * d;
+    for (let t = 0; t < d; t++) data[i * d + t] = src[from + t]!;
+  }
+  const p = descentInOrder({ rows: n, cols: d, data }, kind, size, rng, params, jn);
   // back to the rows of x
   const h = neighborHeaps(n, size);
   for (let i = 0; i < n; i++) {
@@ -333,6 +277,7 @@ function descentInOrder(
   size: number,
   rng: RandomState,
   params: DescentParams,
+  jn: Joiner,
 ): NeighborHeaps {
   const { rows: n, cols: d, data } = x;
   const h = neighborHeaps(n, size);
@@ -411,22 +356,33 @@ function descentInOrder(
       }
     }
     let changes = 0;
+    const jIds = jn.ids;
+    const jBounds = jn.bounds;
+    const jOut = jn.out;
     for (let i = 0; i < n; i++) {
-      const cb = i * cap;
       const nc = newCount[i]!;
       const oc = oldCount[i]!;
+      if (nc === 0) continue;
       for (let a = 0; a < nc; a++) {
-        const p = newIds[cb + a]!;
-        for (let b = a + 1; b < nc; b++) {
-          const q = newIds[cb + b]!;
-          const key = boundedKey(data, p, q, d, kind, Math.max(worstKey(h, p), worstKey(h, q)));
-          if (admits(h, p, key, q) && push(h, p, key, q, 1, true)) changes++;
-          if (admits(h, q, key, p) && push(h, q, key, p, 1, true)) changes++;
-        }
-        for (let b = 0; b < oc; b++) {
-          const q = oldIds[cb + b]!;
+        const id = newIds[i * cap + a]!;
+        jIds[a] = id;
+        jBounds[a] = worstKey(h, id);
+      }
+      for (let b = 0; b < oc; b++) {
+        const id = oldIds[i * cap + b]!;
+        jIds[nc + b] = id;
+        jBounds[nc + b] = worstKey(h, id);
+      }
+      // the keys of the pairs (new, later new or old), bounded by the lists as they were
+      jn.join(nc, oc);
+      let o = 0;
+      const end = nc + oc;
+      for (let a = 0; a < nc; a++) {
+        const p = jIds[a]!;
+        for (let b = a + 1; b < end; b++) {
+          const q = jIds[b]!;
+          const key = jOut[o++]!;
           if (q === p) continue;
-          const key = boundedKey(data, p, q, d, kind, Math.max(worstKey(h, p), worstKey(h, q)));
           if (admits(h, p, key, q) && push(h, p, key, q, 1, true)) changes++;
           if (admits(h, q, key, p) && push(h, q, key, p, 1, true)) changes++;
         }

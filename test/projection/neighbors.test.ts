@@ -12,7 +12,14 @@ import {
   type ProjectionMetric,
   queryNeighbors,
 } from '../../src/projection/neighbors.js';
-import { SCAN_BLOCK, type ScanKind, scanJs, scanSimd } from '../../src/projection/knn-kernels.js';
+import {
+  joinerJs,
+  joinSimd,
+  SCAN_BLOCK,
+  type ScanKind,
+  scanJs,
+  scanSimd,
+} from '../../src/projection/knn-kernels.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { RandomState } from '../../src/util/random.js';
 import { created, withAndWithoutWasm } from '../helpers/wasm.js';
@@ -184,6 +191,50 @@ describe('the scan kernel', () => {
           }
         }
       }
+    }
+  });
+
+  it('the join of the descent gives the doubles of its JavaScript twin, cut short or not', () => {
+    for (const cols of [1, 2, 7, 8, 17, 50]) {
+      const x = blobs(40, cols, 3, cols);
+      for (const kind of kinds) {
+        const simd = created(joinSimd(40, cols, kind, 12));
+        const twin = joinerJs(40, cols, kind, 12);
+        simd.data.set(x.data);
+        twin.data.set(x.data);
+        const rng = new RandomState(cols);
+        for (const [nNew, nOld] of [
+          [12, 12],
+          [5, 0],
+          [1, 7],
+          [12, 3],
+        ] as const) {
+          for (let t = 0; t < nNew + nOld; t++) {
+            const id = rng.randint(40);
+            // infinite bounds, bounds that cut most sums short, and ones in between
+            const b = t % 3 === 0 ? Number.POSITIVE_INFINITY : (t % 3) * cols * 0.5;
+            simd.ids[t] = twin.ids[t] = id;
+            simd.bounds[t] = twin.bounds[t] = b;
+          }
+          simd.out.fill(Number.NaN);
+          simd.join(nNew, nOld);
+          twin.join(nNew, nOld);
+          const pairs = (nNew * (nNew - 1)) / 2 + nNew * nOld;
+          expect(simd.out.subarray(0, pairs)).toEqual(twin.out.subarray(0, pairs));
+          expect(simd.out[pairs]).toBeNaN();
+        }
+      }
+    }
+  });
+
+  it('descent graphs are the same with and without WebAssembly', () => {
+    const x = blobs(600, 9, 4, 3);
+    for (const metric of ['euclidean', 'cosine', 'cityblock'] as const) {
+      const { wasm, js } = withAndWithoutWasm(() =>
+        nearestNeighbors(x, 10, { metric, seed: 5, method: 'nndescent' }),
+      );
+      expect(wasm.indices).toEqual(js.indices);
+      expect(wasm.distances).toEqual(js.distances);
     }
   });
 
