@@ -3,9 +3,10 @@
  * brute-force scan (knn-kernels.ts, WebAssembly SIMD with a JavaScript twin) or approximate by
  * nearest-neighbour descent (nndescent.ts).
  *
- * The exact scan takes every pair once: tiles of query rows by SCAN_BLOCK data rows, each pair's
- * value offered to both rows' bounded lists (heap.ts). Memory: O(n k) beyond the data, plus a
- * copy of the data (transposed for the kernel, or normalised for cosine and correlation).
+ * The exact scan takes every pair once: tiles of 64 query rows by SCAN_BLOCK data rows (so the
+ * block stays in cache), each pair's value offered to both rows' bounded lists (heap.ts). Memory:
+ * O(n k) beyond the data, plus a copy of the data (in panels for the kernel, or normalised for
+ * cosine and correlation). Time O(n^2 d).
  *
  * The metrics compare keys: the sum of squared differences for 'euclidean' (its square root is
  * the distance), the sum of absolute differences for 'cityblock', 1 - u.v of the rows scaled to

@@ -7,11 +7,18 @@
  * ones (forward and reverse neighbours, a random sample of at most `maxCandidates` each), until a
  * round changes fewer than delta * n * k entries.
  *
+ * The rows are first reordered by the leaves of one tree, so that near rows lie near in memory.
+ * Each row's join is keyed by one call of the join kernel (knn-kernels.ts, WebAssembly SIMD with a
+ * JavaScript twin) whose sums stop once they pass both lists' worst keys (such a pair changes
+ * nothing, so the graph does not depend on the cut); the distances of the final lists are summed
+ * again as the exact scan sums them, so a neighbour found has the distance 'exact' gives it.
+ *
  * Queries of new rows (`descentQuery`) descend the trees to a leaf for their first candidates,
  * then walk the graph best-first, expanding candidates within (1 + epsilon) of the current worst.
  *
  * Everything is single-threaded, in flat typed arrays, and drawn from one seeded MT19937: the same
- * data, k and seed give the same graph.
+ * data, k and seed give the same graph, with or without WebAssembly. Memory: the data (reordered),
+ * the lists and the candidate lists, O(n (d + k + maxCandidates)).
  */
 import type { FeatureMatrix } from '../data/dataset.js';
 import type { RandomState } from '../util/random.js';
@@ -393,6 +400,27 @@ function descentInOrder(
   return h;
 }
 
+/** Put (key, id) on the frontier (a min-heap by key of fl entries); returns the new length. */
+function frontierPush(
+  fKeys: Float64Array,
+  fIds: Int32Array,
+  fl: number,
+  key: number,
+  id: number,
+): number {
+  let at = fl;
+  while (at > 0) {
+    const parent = (at - 1) >> 1;
+    if (fKeys[parent]! <= key) break;
+    fKeys[at] = fKeys[parent]!;
+    fIds[at] = fIds[parent]!;
+    at = parent;
+  }
+  fKeys[at] = key;
+  fIds[at] = id;
+  return fl + 1;
+}
+
 /**
  * The `size` nearest rows of x to each row of y (both prepared alike) from the graph of x
  * (`graph`: `width` neighbours per row): the first candidates come from the leaves of `trees`
@@ -424,28 +452,26 @@ export function descentQuery(
   const fIds = new Int32Array(n);
   for (let q = 0; q < m; q++) {
     let fl = 0;
-    const visit = (j: number): void => {
-      if (seen[j] === q) return;
-      seen[j] = q;
-      const key = pairKey(yd, q, data, j, d, kind);
-      push(h, q, key, j, 0, false);
-      // onto the frontier
-      let at = fl++;
-      while (at > 0) {
-        const parent = (at - 1) >> 1;
-        if (fKeys[parent]! <= key) break;
-        fKeys[at] = fKeys[parent]!;
-        fIds[at] = fIds[parent]!;
-        at = parent;
+    // the first candidates: the rows of q's leaf in each tree, then random rows if short
+    for (let tr = 0; tr <= forest.length; tr++) {
+      const tree = forest[tr];
+      let u = 0;
+      let to = 4 * size;
+      if (tree !== undefined) {
+        const leaf = leafOf(tree, yd, q, d, rng);
+        u = tree.left[leaf]!;
+        to = tree.right[leaf]!;
       }
-      fKeys[at] = key;
-      fIds[at] = j;
-    };
-    for (const tree of forest) {
-      const leaf = leafOf(tree, yd, q, d, rng);
-      for (let u = tree.left[leaf]!; u < tree.right[leaf]!; u++) visit(tree.order[u]!);
+      for (; u < to; u++) {
+        if (tree === undefined && h.count[q]! >= size) break;
+        const j = tree === undefined ? rng.randint(n) : tree.order[u]!;
+        if (seen[j] === q) continue;
+        seen[j] = q;
+        const key = pairKey(yd, q, data, j, d, kind);
+        push(h, q, key, j, 0, false);
+        fl = frontierPush(fKeys, fIds, fl, key, j);
+      }
     }
-    for (let tries = 0; h.count[q]! < size && tries < 4 * size; tries++) visit(rng.randint(n));
     const root = q * size;
     while (fl > 0) {
       const key = fKeys[0]!;
@@ -478,16 +504,7 @@ export function descentQuery(
         seen[j] = q;
         if (h.count[q]! < size || jk < bound * h.keys[root]!) {
           push(h, q, jk, j, 0, false);
-          let at = fl++;
-          while (at > 0) {
-            const parent = (at - 1) >> 1;
-            if (fKeys[parent]! <= jk) break;
-            fKeys[at] = fKeys[parent]!;
-            fIds[at] = fIds[parent]!;
-            at = parent;
-          }
-          fKeys[at] = jk;
-          fIds[at] = j;
+          fl = frontierPush(fKeys, fIds, fl, jk, j);
         }
       }
     }
