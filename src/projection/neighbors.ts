@@ -18,7 +18,7 @@ import type { FeatureMatrix } from '../data/dataset.js';
 import { DataError } from '../util/errors.js';
 import { RandomState } from '../util/random.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
-import { admits, type NeighborHeaps, neighborHeaps, push, sortHeaps } from './heap.js';
+import { type NeighborHeaps, neighborHeaps, push, sortHeaps } from './heap.js';
 import { SCAN_BLOCK, type ScanKind, scanner } from './knn-kernels.js';
 import { descent, descentQuery } from './nndescent.js';
 
@@ -114,6 +114,10 @@ function exactHeaps(p: Prepared, size: number): NeighborHeaps {
   const sc = scanner(p.x, p.x, p.kind);
   const out = sc.out;
   const dot = p.kind === 'dot';
+  // each row's worst key once its list is full (infinity before): most pairs stop at this test
+  const worst = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+  const keys = h.keys;
+  const count = h.count;
   const TILE = 64;
   for (let bi = 0; bi < n; bi += TILE) {
     const ei = Math.min(bi + TILE, n);
@@ -124,12 +128,16 @@ function exactHeaps(p: Prepared, size: number): NeighborHeaps {
         if (from >= ej) continue;
         sc.scan(i, from, ej);
         const o = from & ~7;
+        let wi = worst[i]!;
         for (let j = from; j < ej; j++) {
           const v = out[j - o]!;
           const key = dot ? 1 - v : v;
-          if (admits(h, i, key, j)) push(h, i, key, j, 0, false);
-          if (admits(h, j, key, i)) push(h, j, key, i, 0, false);
+          if (key <= wi && push(h, i, key, j, 0, false) && count[i] === size) wi = keys[i * size]!;
+          if (key <= worst[j]! && push(h, j, key, i, 0, false) && count[j] === size) {
+            worst[j] = keys[j * size]!;
+          }
         }
+        worst[i] = wi;
       }
     }
   }
@@ -151,9 +159,12 @@ function exactQueryHeaps(p: Prepared, q: Prepared, size: number): NeighborHeaps 
       const ej = Math.min(bj + SCAN_BLOCK, n);
       for (let i = bi; i < ei; i++) {
         sc.scan(i, bj, ej);
+        let wi = h.count[i] === size ? h.keys[i * size]! : Number.POSITIVE_INFINITY;
         for (let j = bj; j < ej; j++) {
           const key = keyOf(p.kind, out[j - bj]!); // bj is a multiple of 8
-          if (admits(h, i, key, j)) push(h, i, key, j, 0, false);
+          if (key <= wi && push(h, i, key, j, 0, false) && h.count[i] === size) {
+            wi = h.keys[i * size]!;
+          }
         }
       }
     }
