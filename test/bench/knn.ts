@@ -2,10 +2,11 @@
  * Benchmark of the neighbour search of the projections (src/projection/neighbors.ts): one run per
  * process, its CPU seconds (user + system of the search), peak RSS of the process, and the recall
  * against the exact graph (the mean fraction of each row's true k neighbours found; the exact
- * graph is computed once per data set and kept in $TMPDIR).
+ * graph is computed once per data set and kept in $TMPDIR; with --sample-recall m, over m rows
+ * spread evenly, their exact neighbours found by an exact query).
  *
  *   node --import tsx test/bench/knn.ts --data blobs --rows 20000 --cols 50 --k 15 \
- *        --method exact|nndescent [--js] [--metric euclidean] [--recall]
+ *        --method exact|nndescent [--js] [--metric euclidean] [--recall | --sample-recall 1000]
  *
  * Data: 'blobs' (10 Gaussian blobs of standard deviation 1, centres uniform in [-10, 10]^cols,
  * seeded) or 'digits' (rows written by test/bench/knn_data.py: digit images shifted and noised;
@@ -19,6 +20,7 @@ import {
   type KnnGraph,
   nearestNeighbors,
   type ProjectionMetric,
+  queryNeighbors,
 } from '../../src/projection/neighbors.js';
 import { RandomState } from '../../src/util/random.js';
 import { setSimdEnabled } from '../../src/wasm/index.js';
@@ -89,5 +91,26 @@ if (args.includes('--recall')) {
     for (let t = 0; t < k; t++) if (set.has(g.indices[i * k + t]!)) found++;
   }
   out.recall = +(found / (n * k)).toFixed(4);
+}
+if (args.includes('--sample-recall')) {
+  const m = Number(flag('sample-recall', '1000'));
+  const rows = new Float64Array(m * d);
+  const which: number[] = [];
+  for (let r = 0; r < m; r++) {
+    const i = Math.floor((r * n) / m);
+    which.push(i);
+    rows.set(x.data.subarray(i * d, (i + 1) * d), r * d);
+  }
+  const e = queryNeighbors(x, { rows: m, cols: d, data: rows }, k, {
+    metric,
+    seed: 0,
+    method: 'exact',
+  });
+  let found = 0;
+  for (let r = 0; r < m; r++) {
+    const set = new Set(Array.from(e.indices.subarray(r * k, (r + 1) * k)));
+    for (let t = 0; t < k; t++) if (set.has(g.indices[which[r]! * k + t]!)) found++;
+  }
+  out.sampleRecall = +(found / (m * k)).toFixed(4);
 }
 console.log(JSON.stringify(out));
