@@ -31,8 +31,9 @@ export type ProjectionMetric = (typeof PROJECTION_METRICS)[number];
 export const KNN_METHODS = ['auto', 'exact', 'nndescent'] as const;
 
 /**
- * Most rows for which 'auto' searches exactly; beyond, nearest-neighbour descent (for queries:
- * most data rows times query rows / EXACT_MAX_ROWS).
+ * Most rows for which 'auto' searches exactly; beyond, nearest-neighbour descent, which is then
+ * faster (its time grows about as n log n, the scan's as n^2) and finds nearly all neighbours.
+ * Queries are exact while they take at most the pairs of this exact graph (EXACT_MAX_ROWS^2 / 2).
  */
 export const EXACT_MAX_ROWS = 8192;
 
@@ -241,7 +242,7 @@ export function nearestNeighbors(x: FeatureMatrix, k: number, options: KnnOption
  * The k nearest rows of x to each row of y (for placing new rows in a fitted map; no row is
  * skipped as itself). Exact, or by a best-first walk of the graph of x (`graph`, computed when
  * not given) from the leaves of random-projection trees; 'auto' is exact while rows of x times
- * rows of y stay below EXACT_MAX_ROWS^2.
+ * rows of y stay at most EXACT_MAX_ROWS^2 / 2.
  */
 export function queryNeighbors(
   x: FeatureMatrix,
@@ -262,7 +263,7 @@ export function queryNeighbors(
   const q = prepare(y, options.metric, fn);
   const exact =
     options.method === 'exact' ||
-    (options.method === 'auto' && x.rows * y.rows <= EXACT_MAX_ROWS * EXACT_MAX_ROWS);
+    (options.method === 'auto' && x.rows * y.rows <= (EXACT_MAX_ROWS * EXACT_MAX_ROWS) / 2);
   if (exact) return toGraph(exactQueryHeaps(p, q, k), p.kind, false);
   const g = graph ?? nearestNeighbors(x, Math.min(x.rows, Math.max(k, 15)), options);
   if (g.n !== x.rows) {
