@@ -34,8 +34,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   decomposition: ['data', 'util', 'wasm'],
   cluster: ['data', 'decomposition', 'metrics', 'util', 'wasm'],
   projection: ['data', 'decomposition', 'metrics', 'util', 'wasm'],
-  report: ['charts', 'cluster', 'data', 'decomposition', 'metrics', 'util', 'wasm'],
-  cli: ['charts', 'cluster', 'data', 'decomposition', 'metrics', 'report', 'util', 'wasm'],
+  report: ['charts', 'cluster', 'data', 'decomposition', 'metrics', 'projection', 'util', 'wasm'],
+  cli: [
+    'charts',
+    'cluster',
+    'data',
+    'decomposition',
+    'metrics',
+    'projection',
+    'report',
+    'util',
+    'wasm',
+  ],
 };
 
 const all = files(src);

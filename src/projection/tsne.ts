@@ -5,7 +5,8 @@
  *
  * Pipeline of `tsne(X, options)`:
  * 1. Neighbours: the K = min(n - 1, floor(3 perplexity)) nearest rows of each row, exact
- *    (tsne-neighbors.ts), K as Rtsne (scikit-learn takes floor(3 perplexity + 1)).
+ *    up to EXACT_MAX_ROWS rows and by nearest-neighbour descent beyond (neighbors.ts), K as
+ *    Rtsne (scikit-learn takes floor(3 perplexity + 1)).
  * 2. Input similarities (tsne-affinities.ts): per row, the Gaussian precision found by bisection
  *    to match log(perplexity) within 1e-5 nats, over the squared Euclidean distances (the plain
  *    distances for 'cosine' and 'cityblock', as scikit-learn); then P = (C + C^T) / sum, sparse.
@@ -50,9 +51,10 @@ import {
   jointProbabilities,
   type SparseRows,
 } from './tsne-affinities.js';
-import { exactNeighbors, type TSNEMetric } from './tsne-neighbors.js';
+import { nearestNeighbors } from './neighbors.js';
 
-export type { TSNEMetric } from './tsne-neighbors.js';
+/** Distances t-SNE can take its neighbours by. */
+export type TSNEMetric = 'euclidean' | 'cosine' | 'cityblock';
 
 /** Options of `tsne`. */
 export interface TSNEOptions {
@@ -195,9 +197,10 @@ export function inputSimilarities(
   perplexity: number,
   K: number,
   metric: TSNEMetric,
+  seed = 0,
 ): SparseRows {
   const n = x.rows;
-  const graph = exactNeighbors(x, K + 1, { metric });
+  const graph = nearestNeighbors(x, K + 1, { metric, seed, method: 'auto' });
   const k1 = graph.k;
   const idx = new Int32Array(n * K);
   const dist = new Float64Array(n * K);
@@ -428,7 +431,7 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
     );
   }
   const K = Math.min(n - 1, Math.floor(3 * o.perplexity));
-  const P = inputSimilarities(withOrdinaryMagnitude(x), o.perplexity, K, o.metric);
+  const P = inputSimilarities(withOrdinaryMagnitude(x), o.perplexity, K, o.metric, o.seed);
   const y0 = startingPoint(fn, x, o);
   const eta = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration, 200) : o.learningRate;
   // the descent runs on the rows renumbered by neighbourOrder

@@ -15,7 +15,7 @@ import {
   jointProbabilities,
   type SparseRows,
 } from '../../src/projection/tsne-affinities.js';
-import { exactNeighbors } from '../../src/projection/tsne-neighbors.js';
+import { nearestNeighbors } from '../../src/projection/neighbors.js';
 import {
   gradient,
   inputSimilarities,
@@ -101,7 +101,11 @@ describe('t-SNE input similarities', () => {
   const K = fixture.k;
 
   it('the neighbours are scikit-learn NearestNeighbors (itself first, then by distance)', () => {
-    const g = exactNeighbors(matrix(fixture.X), K + 1);
+    const g = nearestNeighbors(matrix(fixture.X), K + 1, {
+      metric: 'euclidean',
+      seed: 0,
+      method: 'exact',
+    });
     for (let i = 0; i < n; i++) {
       expect(g.indices[i * (K + 1)]).toBe(i);
       expect(Array.from(g.indices.subarray(i * (K + 1) + 1, (i + 1) * (K + 1)))).toEqual(
@@ -167,7 +171,7 @@ describe('t-SNE input similarities', () => {
   for (const metric of ['cosine', 'cityblock'] as const) {
     it(`metric '${metric}': the neighbours and P of scikit-learn (unsquared distances)`, () => {
       const ref = fixture.metrics[metric];
-      const g = exactNeighbors(matrix(fixture.X), K + 1, { metric });
+      const g = nearestNeighbors(matrix(fixture.X), K + 1, { metric, seed: 0, method: 'exact' });
       for (let i = 0; i < n; i++) {
         expect(Array.from(g.indices.subarray(i * (K + 1) + 1, (i + 1) * (K + 1)))).toEqual(
           ref.neighbors[i],

@@ -33,6 +33,7 @@ describe('the kernels, as text', () => {
     const hk = await import('../../src/cluster/hclust/kernels.js');
     const pk = await import('../../src/decomposition/pca/kernels.js');
     const sk = await import('../../src/metrics/silhouette-kernels.js');
+    const nk = await import('../../src/projection/knn-kernels.js');
     for (const k of [1, 3, 9, 17]) km.createLloydKernel(20, 3, k)?.release();
     for (const d of [1, 2, 3]) km.createGatherKernel(30, d, 7, 2)?.release();
     for (const d of [1, 3]) {
@@ -49,6 +50,12 @@ describe('the kernels, as text', () => {
       pk.createNormalKernel(7, d, 3).release();
     }
     for (const d of [1, 2, 3]) sk.silhouetteSumsSimd(matrix(6, d).data, 6, d, new Int32Array(6), 1);
+    for (const kind of ['squares', 'absolute', 'dot'] as const) {
+      for (const d of [1, 3]) {
+        nk.scanSimd(matrix(10, d), matrix(2, d), kind);
+        nk.joinSimd(10, d, kind, 4);
+      }
+    }
     expect(seen.length).toBeGreaterThanOrEqual(30);
     for (const bytes of seen) {
       const text = dump(bytes);
