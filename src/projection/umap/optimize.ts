@@ -16,7 +16,7 @@
  * Single-threaded; the embedding is updated in place, so a seed gives the same doubles.
  */
 import type { RandomState } from '../../util/random.js';
-import { powPositive } from './pow.js';
+import { type PowerTable, power, powerTable } from './pow.js';
 
 /** The edges of the layout: heads, tails, epochs per sample (>= 1), in sampling order. */
 export interface LayoutEdges {
@@ -120,7 +120,7 @@ export function optimizeLayout(
 }
 
 /**
- * `optimizeLayout` for two dimensions, the coordinates in locals and the powers by `powPositive`
+ * `optimizeLayout` for two dimensions, the coordinates in locals and the powers by `power`
  * (pow.ts). The edges are taken in two lanes, the first half of the entries and the second (split
  * between two rows, so that the lanes' heads differ), one edge of each lane at a time; their
  * negative samples alternate between the lanes (one draw for the first lane, then one for the
@@ -151,6 +151,8 @@ function optimizeLayout2(
   let split = m >> 1;
   while (split > 0 && split < m && heads[split] === heads[split - 1]) split++;
   const twoB = 2 * b;
+  const powB = powerTable(b);
+  const powB1 = powerTable(b - 1);
   const rows = nTail;
   const reject = (4294967296 - rows) % rows;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
@@ -169,13 +171,13 @@ function optimizeLayout2(
       let jb = 0;
       if (hasA) {
         ja = heads[ea]! << 1;
-        attract(head, tail, ja, tails[ea]! << 1, a, b, alpha, moveOther);
+        attract(head, tail, ja, tails[ea]! << 1, a, b, powB1, alpha, moveOther);
         nextSample[ea]! += epochsPerSample[ea]!;
         nA = Math.trunc((epoch - nextNegative[ea]!) / perNegative[ea]!);
       }
       if (hasB) {
         jb = heads[eb]! << 1;
-        attract(head, tail, jb, tails[eb]! << 1, a, b, alpha, moveOther);
+        attract(head, tail, jb, tails[eb]! << 1, a, b, powB1, alpha, moveOther);
         nextSample[eb]! += epochsPerSample[eb]!;
         nB = Math.trunc((epoch - nextNegative[eb]!) / perNegative[eb]!);
       }
@@ -193,7 +195,7 @@ function optimizeLayout2(
           const d1 = a1 - tail[k + 1]!;
           const d2 = d0 * d0 + d1 * d1;
           if (d2 > 0) {
-            const coef = twoB / ((0.001 + d2) * (a * powPositive(d2, b) + 1));
+            const coef = twoB / ((0.001 + d2) * (a * power(powB, d2) + 1));
             a0 += clip(coef * d0) * alpha;
             a1 += clip(coef * d1) * alpha;
             head[ja] = a0;
@@ -208,7 +210,7 @@ function optimizeLayout2(
           const d1 = b1 - tail[k + 1]!;
           const d2 = d0 * d0 + d1 * d1;
           if (d2 > 0) {
-            const coef = twoB / ((0.001 + d2) * (a * powPositive(d2, b) + 1));
+            const coef = twoB / ((0.001 + d2) * (a * power(powB, d2) + 1));
             b0 += clip(coef * d0) * alpha;
             b1 += clip(coef * d1) * alpha;
             head[jb] = b0;
@@ -236,6 +238,7 @@ function attract(
   k: number,
   a: number,
   b: number,
+  powB1: PowerTable,
   alpha: number,
   moveOther: boolean,
 ): void {
@@ -243,7 +246,7 @@ function attract(
   const d1 = head[j + 1]! - tail[k + 1]!;
   const d2 = d0 * d0 + d1 * d1;
   if (d2 > 0) {
-    const pb1 = powPositive(d2, b - 1);
+    const pb1 = power(powB1, d2);
     const coef = (-2 * a * b * pb1) / (a * pb1 * d2 + 1);
     const g0 = clip(coef * d0) * alpha;
     const g1 = clip(coef * d1) * alpha;

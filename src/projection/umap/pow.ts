@@ -1,17 +1,17 @@
 /**
- * x^y for the optimisation's inner loop: 2^(y log2 x) in plain arithmetic and small tables,
- * which V8 inlines (a call of Math.log and Math.exp, or of Math.pow, costs more than the rest of
- * a sample), with the same doubles on every platform.
+ * x^y for a fixed y, for the optimisation's inner loop, where a call of Math.pow (or of Math.log
+ * and Math.exp) costs more than the rest of a sample: plain arithmetic on two tables, inlined by
+ * V8, with the same doubles on every platform.
  *
- * - log2 x = e + log2 m0 + log2(1 + f): x = 2^e m, m in [1, 2), e from the exponent bits; m0 the
- *   centre of m's 1/256-wide bin (8 mantissa bits, log2 m0 and 1/m0 from tables) and
- *   f = m / m0 - 1, |f| < 1/512; ln(1 + f) by its series to f^4 (truncation below 1e-14).
- * - 2^t = 2^q 2^(i/256) e^r with t = q + i/256 + r / ln 2, |r| <= ln 2 / 512 (both powers of two
- *   from tables), e^r by its series to r^3 (truncation below 2e-13).
+ * With x = 2^e m (e from the exponent bits, m in [1, 2)), m0 the centre of m's 1/256-wide bin
+ * (its 8 leading mantissa bits) and f = m / m0 - 1 (|f| < 1/512):
  *
- * Relative error below 1e-12 against Math.pow for |y| <= 2 (test/projection/umap.test.ts).
- * `Math.pow` serves the cases outside its range: x not a normal positive double, or
- * |y log2 x| > 1000.
+ *   x^y = (2^e)^y  m0^y  (1 + f)^y,
+ *
+ * the first two factors from tables made for y (2046 and 256 entries), the last from its binomial
+ * series to f^3 (truncation below 1e-10 for |y| <= 2). Relative error below 1e-10 against
+ * Math.pow (test/projection/umap.test.ts). `Math.pow` serves x that are not normal positive
+ * doubles.
  */
 
 const f64 = new Float64Array(1);
@@ -19,37 +19,42 @@ const u32 = new Uint32Array(f64.buffer);
 /** Index of the 32-bit word holding a double's sign, exponent and high mantissa. */
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 const MIN_NORMAL = 2.2250738585072014e-308;
-/** POW2[e + 1022] = 2^e and INV_POW2[e + 1022] = 2^-e for e in [-1022, 1023]. */
-const POW2 = new Float64Array(2046);
+/** INV_POW2[e + 1022] = 2^-e for e in [-1022, 1023]. */
 const INV_POW2 = new Float64Array(2046);
-for (let e = -1022; e <= 1023; e++) {
-  POW2[e + 1022] = 2 ** e;
-  INV_POW2[e + 1022] = 2 ** -e;
-}
-/** For the bin i of the mantissa: 1 / m0, log2 m0 (m0 = 1 + (i + 1/2) / 256), and 2^(i/256). */
+for (let e = -1022; e <= 1023; e++) INV_POW2[e + 1022] = 2 ** -e;
+/** 1 / m0 of each of the 256 bins of the mantissa, m0 = 1 + (i + 1/2) / 256. */
 const INV_M0 = new Float64Array(256);
-const LOG2_M0 = new Float64Array(256);
-const EXP2_BIN = new Float64Array(256);
-for (let i = 0; i < 256; i++) {
-  const m0 = 1 + (i + 0.5) / 256;
-  INV_M0[i] = 1 / m0;
-  LOG2_M0[i] = Math.log2(m0);
-  EXP2_BIN[i] = 2 ** (i / 256);
-}
-const LOG2E = Math.LOG2E;
-const LN2 = Math.LN2;
+for (let i = 0; i < 256; i++) INV_M0[i] = 1 / (1 + (i + 0.5) / 256);
 
-/** x^y for x > 0 (see the module comment). */
-export function powPositive(x: number, y: number): number {
-  if (!(x >= MIN_NORMAL) || x === Infinity) return x ** y;
+/** The tables of x^y for one y. */
+export interface PowerTable {
+  readonly y: number;
+  /** (2^e)^y at e + 1022. */
+  readonly scale: Float64Array;
+  /** m0^y of each bin. */
+  readonly bin: Float64Array;
+  /** The binomial coefficients of (1 + f)^y: y, y (y - 1) / 2, y (y - 1) (y - 2) / 6. */
+  readonly c1: number;
+  readonly c2: number;
+  readonly c3: number;
+}
+
+/** The tables of x^y. */
+export function powerTable(y: number): PowerTable {
+  const scale = new Float64Array(2046);
+  for (let e = -1022; e <= 1023; e++) scale[e + 1022] = 2 ** (e * y);
+  const bin = new Float64Array(256);
+  for (let i = 0; i < 256; i++) bin[i] = (1 + (i + 0.5) / 256) ** y;
+  return { y, scale, bin, c1: y, c2: (y * (y - 1)) / 2, c3: (y * (y - 1) * (y - 2)) / 6 };
+}
+
+/** x^y for x > 0 by the tables of y (see the module comment). */
+export function power(t: PowerTable, x: number): number {
+  if (!(x >= MIN_NORMAL) || x === Infinity) return x ** t.y;
   f64[0] = x;
   const hi = u32[HI]!;
   const e = (hi >>> 20) - 1023;
   const i = (hi >>> 12) & 255;
   const f = x * INV_POW2[e + 1022]! * INV_M0[i]! - 1;
-  const t = y * (e + LOG2_M0[i]! + f * LOG2E * (1 - f * (1 / 2 - f * (1 / 3 - f * (1 / 4)))));
-  if (!(t > -1000 && t < 1000)) return x ** y;
-  const n = Math.floor(t * 256 + 0.5);
-  const r = (t - n * (1 / 256)) * LN2;
-  return POW2[(n >> 8) + 1022]! * EXP2_BIN[n & 255]! * (1 + r * (1 + r * (1 / 2 + r * (1 / 6))));
+  return t.scale[e + 1022]! * t.bin[i]! * (1 + f * (t.c1 + f * (t.c2 + f * t.c3)));
 }
