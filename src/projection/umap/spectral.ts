@@ -5,7 +5,8 @@
  * M = D^(-1/2) W D^(-1/2) on the complement of M's known top eigenvector D^(1/2) 1 / |D^(1/2) 1|
  * (eigenvalue 1 on a connected graph).
  *
- * Lanczos with full reorthogonalisation (twice, classical Gram-Schmidt; Golub and Van Loan,
+ * Lanczos with full reorthogonalisation (classical Gram-Schmidt, repeated when it removed most of
+ * the vector; Golub and Van Loan,
  * "Matrix Computations", 4th ed., section 10.1), explicitly restarted from the sum of the wanted
  * Ritz vectors until every wanted pair has a residual |beta_m s_m| <= 1e-4, or after four
  * restarts; the tridiagonal matrix is solved by `symmetricEigen`. An initialisation need not be
@@ -77,11 +78,17 @@ export function spectralVectors(
       multiply(basis, s * n, w);
       alpha[s] = dotAt(w, 0, basis, s * n, n);
       // Full reorthogonalisation against the trivial vector and every basis vector, twice.
+      // A second pass only when the first removed most of w ("twice is enough": Parlett,
+      // "The Symmetric Eigenvalue Problem", section 6.9).
+      let b = Math.sqrt(dotAt(w, 0, w, 0, n));
       for (let pass = 0; pass < 2; pass++) {
         axpyAt(w, -dotAt(w, 0, trivial, 0, n), trivial, 0, n);
         for (let q = 0; q <= s; q++) axpyAt(w, -dotAt(w, 0, basis, q * n, n), basis, q * n, n);
+        const after = Math.sqrt(dotAt(w, 0, w, 0, n));
+        const enough = after >= 0.7 * b;
+        b = after;
+        if (enough) break;
       }
-      const b = Math.sqrt(dotAt(w, 0, w, 0, n));
       beta[s] = b;
       if (s + 1 < m + 1) {
         if (b <= 1e-12) {
@@ -139,9 +146,20 @@ function orthonormalise(x: Float64Array, n: number, u: Float64Array): boolean {
 }
 
 function dotAt(x: Float64Array, xo: number, y: Float64Array, yo: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[xo + i]! * y[yo + i]!;
-  return s;
+  // Four partial sums: independent chains of additions.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += x[xo + i]! * y[yo + i]!;
+    s1 += x[xo + i + 1]! * y[yo + i + 1]!;
+    s2 += x[xo + i + 2]! * y[yo + i + 2]!;
+    s3 += x[xo + i + 3]! * y[yo + i + 3]!;
+  }
+  for (; i < n; i++) s0 += x[xo + i]! * y[yo + i]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 function axpyAt(y: Float64Array, a: number, x: Float64Array, xo: number, n: number): void {
