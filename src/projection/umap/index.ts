@@ -251,7 +251,7 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
     rng,
   );
   const embedding: FeatureMatrix = { rows: n, cols: dim, data: layout };
-  const fitted = { x, k, embedding, a, b, nEpochs, s };
+  const fitted = { x, k, knn, embedding, a, b, nEpochs, s };
   return {
     embedding,
     knn,
@@ -276,6 +276,7 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
 interface Fitted {
   x: FeatureMatrix;
   k: number;
+  knn: KnnGraph;
   embedding: FeatureMatrix;
   a: number;
   b: number;
@@ -297,11 +298,13 @@ function transformRows(f: Fitted, rows: MatrixLike): FeatureMatrix {
   const out = new Float64Array(m * dim);
   if (m === 0) return { rows: 0, cols: dim, data: out };
   const k = Math.min(f.k, f.x.rows);
-  const knn = queryNeighbors(f.x, y, k, {
-    metric: f.s.metric,
-    seed: f.s.seed,
-    method: f.s.neighbors,
-  });
+  const knn = queryNeighbors(
+    f.x,
+    y,
+    k,
+    { metric: f.s.metric, seed: f.s.seed, method: f.s.neighbors },
+    f.knn,
+  );
   // Memberships with local connectivity 0 (umap-learn's transform): rho = 0.
   const { rho, sigma } = smoothDistances(knn, 0);
   const w = new Float64Array(m * k);
