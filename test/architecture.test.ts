@@ -33,8 +33,19 @@ const ALLOWED: Record<string, readonly string[]> = {
   charts: ['data', 'metrics', 'util'],
   decomposition: ['data', 'util', 'wasm'],
   cluster: ['data', 'decomposition', 'metrics', 'util', 'wasm'],
-  report: ['charts', 'cluster', 'data', 'decomposition', 'metrics', 'util', 'wasm'],
-  cli: ['charts', 'cluster', 'data', 'decomposition', 'metrics', 'report', 'util', 'wasm'],
+  projection: ['data', 'decomposition', 'util', 'wasm'],
+  report: ['charts', 'cluster', 'data', 'decomposition', 'metrics', 'projection', 'util', 'wasm'],
+  cli: [
+    'charts',
+    'cluster',
+    'data',
+    'decomposition',
+    'metrics',
+    'projection',
+    'report',
+    'util',
+    'wasm',
+  ],
 };
 
 const all = files(src);
