@@ -116,6 +116,7 @@ const ORDINARY: Record<string, string[]> = {
   '--metric': ['euclidean', 'cosine', 'cityblock'],
   '--negative-sample-rate': ['2'],
   '--learning-rate': ['1', '0.5'],
+  '--projection': ['pca', 'pca,umap'],
 };
 
 /** Every command of the program and its long flags (with the ones that take a value). */
