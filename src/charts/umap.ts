@@ -150,7 +150,7 @@ export function umapSpec(table: SampleTable, options: UMAPSpecOptions): TopLevel
     description:
       `The PCA projection (left) and the UMAP map (right) of ${shown === n ? `all ${n}` : `a seeded sample of ${shown} of ${n}`} ` +
       `samples, coloured by k-means cluster (${table.k} clusters)${shapeNote(table, o.labelName)}. ` +
-      'Rows selected in one view are highlighted in the other.',
+      'In the interactive report, rows selected in one view are highlighted in the other.',
     datasets: { rows: table.rows },
     hconcat: [pca, map],
     spacing: 30,
