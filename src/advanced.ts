@@ -138,6 +138,15 @@ export { matchClusters } from './metrics/matching.js';
 export { mutualInfo } from './metrics/mutual-info.js';
 export { exploreSpec } from './charts/explore.js';
 
+// moved from the main entry to make room for the nonlinear maps: the streaming k-means and PCA
+// factories, the sample table of the charts, the HTML renderer of a report document
+export type { MiniBatchKMeansModel } from './cluster/kmeans/minibatch.js';
+export { createMiniBatchKMeans } from './cluster/kmeans/minibatch.js';
+export { createPCAAccumulator } from './decomposition/pca/index.js';
+export { sampleTable } from './charts/samples.js';
+export type { ReportDocument } from './report/html.js';
+export { renderHtml } from './report/html.js';
+
 // density clustering: the OPTICS cut at eps, the k-nearest-neighbour distances and the eps at
 // their knee, the condensed tree's types
 export type {

@@ -20,8 +20,8 @@ export type { ChooseKOptions, ChooseKResult } from './cluster/choose-k.js';
 export { chooseK } from './cluster/choose-k.js';
 export type { KMeansOptions, KMeansResult } from './cluster/kmeans/index.js';
 export { kmeans } from './cluster/kmeans/index.js';
-export type { MiniBatchKMeansModel, MiniBatchKMeansOptions } from './cluster/kmeans/minibatch.js';
-export { createMiniBatchKMeans, miniBatchKMeans } from './cluster/kmeans/minibatch.js';
+export type { MiniBatchKMeansOptions } from './cluster/kmeans/minibatch.js';
+export { miniBatchKMeans } from './cluster/kmeans/minibatch.js';
 
 // metrics
 export type { HopkinsOptions, HopkinsResult } from './metrics/hopkins.js';
@@ -52,7 +52,11 @@ export type {
 export { dbscan, hdbscan, optics } from './cluster/density/index.js';
 
 export type { PCAJSON, PCAModel, PCAOptions, PCAResult } from './decomposition/pca/index.js';
-export { createPCAAccumulator, pca, pcaFromJSON } from './decomposition/pca/index.js';
+export { pca, pcaFromJSON } from './decomposition/pca/index.js';
+
+// nonlinear maps
+export type { UMAPOptions, UMAPResult } from './projection/umap/index.js';
+export { umap } from './projection/umap/index.js';
 
 // charts
 export { agreementSpec } from './charts/agreement.js';
@@ -61,7 +65,6 @@ export { chooseKSpec } from './charts/choose-k.js';
 export { dendrogramSpec } from './charts/dendrogram.js';
 export { profilesSpec } from './charts/profiles.js';
 export { projectionSpec } from './charts/projection.js';
-export { sampleTable } from './charts/samples.js';
 export { screeSpec } from './charts/scree.js';
 export { silhouetteSpec } from './charts/silhouette.js';
 
@@ -73,8 +76,6 @@ export type {
   WrittenReport,
 } from './report/build.js';
 export { buildReport, writeReport } from './report/build.js';
-export type { ReportDocument } from './report/html.js';
-export { renderHtml } from './report/html.js';
 
 // errors, logging, randomness
 export { DataError, isUserError, OptionError } from './util/errors.js';

@@ -30,6 +30,9 @@ export interface SampleRecord {
   /** Scores on the first two principal components. */
   pc1: number;
   pc2: number;
+  /** Coordinates on the UMAP map, when the report made one. */
+  umap1?: number;
+  umap2?: number;
   /** Silhouette value of the sample, when computed. */
   silhouette?: number;
   /** 1 when the sample is drawn as a point (only when `SampleTable.pointFlag`). */
@@ -53,6 +56,9 @@ export interface SampleTableInput {
   /** PC1 and PC2 scores. */
   pc1: ArrayLike<number>;
   pc2: ArrayLike<number>;
+  /** Coordinates on a UMAP map (both or neither). Default: none. */
+  umap1?: ArrayLike<number>;
+  umap2?: ArrayLike<number>;
   /** Silhouette values; NaN = not computed for that sample. */
   silhouette?: ArrayLike<number>;
   /** Names of the features, in column order. */
@@ -95,6 +101,8 @@ export interface SampleTable {
   hasHcluster: boolean;
   /** True if the records carry `silhouette` and `spos`. */
   hasSilhouette: boolean;
+  /** True if the records carry `umap1` and `umap2`. */
+  hasUmap?: boolean;
   /** Number of samples in the data (the table may hold a sample of them). */
   total: number;
 }
@@ -119,6 +127,10 @@ function checkSampleTableInput(input: unknown, k: unknown): void {
   if (i.hclusters !== undefined) checkArgument.numbers(fn, 'input.hclusters', i.hclusters, n);
   if (i.labels !== undefined) checkArgument.strings(fn, 'input.labels', i.labels, n);
   if (i.silhouette !== undefined) checkArgument.numbers(fn, 'input.silhouette', i.silhouette, n);
+  if (i.umap1 !== undefined || i.umap2 !== undefined) {
+    checkArgument.numbers(fn, 'input.umap1', i.umap1, n);
+    checkArgument.numbers(fn, 'input.umap2', i.umap2, n);
+  }
   indices(fn, 'input.subset', i.subset, n, 'row');
   indices(fn, 'input.points', i.points, n, 'row');
   indices(fn, 'input.tipColumns', i.tipColumns, d, 'column');
@@ -175,6 +187,10 @@ export function sampleTable(input: SampleTableInput, k: number): SampleTable {
       pc1: round6(input.pc1[i]!),
       pc2: round6(input.pc2[i]!),
     };
+    if (input.umap1 && input.umap2) {
+      r.umap1 = round6(input.umap1[i]!);
+      r.umap2 = round6(input.umap2[i]!);
+    }
     if (input.hclusters) {
       const h = input.hclusters[i]!;
       if (h >= 0) r.hcluster = clusterId(h);
@@ -211,6 +227,7 @@ export function sampleTable(input: SampleTableInput, k: number): SampleTable {
     hasLabel: input.labels !== undefined,
     hasHcluster: input.hclusters !== undefined,
     hasSilhouette: sil !== undefined,
+    hasUmap: input.umap1 !== undefined,
     total: n,
   };
 }

@@ -46,6 +46,8 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   chooseKMaxRows: '--sample',
   twoStage: '--two-stage',
   centres: '--two-stage',
+  // the report's maps
+  projection: '--projection',
 };
 
 /** The flag (and value) that sets a mentioned option, or undefined when no flag sets it. */

@@ -27,6 +27,7 @@ const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./report.js'),
   () => import('./inspect.js'),
   () => import('./pca.js'),
+  () => import('./umap.js'),
   () => import('./hclust.js'),
   () => import('./kmeans.js'),
   () => import('./hdbscan.js'),
@@ -87,8 +88,8 @@ export async function buildProgram(
 ): Promise<Command> {
   const program = new Command('clusterlens')
     .description(
-      'Unsupervised learning and its pictures: k-means, hierarchical and density clustering ' +
-        'and PCA, written as Vega-Lite charts and one-file offline HTML reports.',
+      'Unsupervised learning and its pictures: k-means, hierarchical and density clustering, ' +
+        'PCA and UMAP, written as Vega-Lite charts and one-file offline HTML reports.',
     )
     .version(await packageVersion(), '-V, --version', 'print the version and exit')
     .option('--verbose', 'show stack traces of errors')

@@ -2,7 +2,7 @@
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
  *  [--k 3|2..6|auto] [--method ward] [--seed 0] [--n-init 10] [--out reports/NAME.html] [--static]
  *  [--two-stage [centres] | --sample N] [--max-features N]
- *  [--hdbscan [--min-cluster-size 5] [--min-samples N]]`
+ *  [--hdbscan [--min-cluster-size 5] [--min-samples N]] [--projection pca,umap]`
  *
  * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
  * sample of 5000 rows above that size; `--sample N` sets that size. `--two-stage [centres]`
@@ -21,6 +21,9 @@
  * The outputs are checked before any work (src/report/outputs.ts): none may be the input file,
  * nor an existing file clusterlens did not write (unless --force), and they are committed
  * together. `--out` naming a device, a FIFO or '-' (standard output) writes the HTML only, there.
+ * `--projection pca,umap` draws the UMAP map beside the PCA projection (buildReport's
+ * `projection` option), `--projection pca` leaves it out; by default it is drawn for data of 3 or
+ * more feature columns and at most 100,000 rows.
  * Data wider than `--max-features` (default 2000) is reduced to its columns of highest variance
  * (buildReport's `maxFeatures`; the preprocessing log says so). The file argument is declared
  * optional only so that `report --two-stage data.csv` (where commander hands the file to
@@ -37,7 +40,7 @@ import { OptionError } from '../util/errors.js';
 // the report's modules (Vega and Vega-Lite among them) load when the command runs, not when the
 // program registers its commands
 import type { ReportOptions } from '../report/build.js';
-import { MAX_REPORT_FEATURES } from '../report/options.js';
+import { MAX_REPORT_FEATURES, type ReportProjection } from '../report/options.js';
 import type { CliContext } from './command.js';
 import { scaleMethodOf, scaleOption } from './scaling.js';
 import {
@@ -70,6 +73,7 @@ interface ReportFlags extends LoadingFlags {
   hdbscan?: boolean;
   minClusterSize?: string;
   minSamples?: string;
+  projection?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -126,6 +130,11 @@ export function register(program: Command, context: CliContext): void {
       '--min-samples <n>',
       'HDBSCAN: rows counted for a core distance, the row itself included (default: the min cluster size; with --hdbscan)',
     )
+    .option(
+      '--projection <maps>',
+      "maps of the rows: 'pca', or 'pca,umap' for the UMAP map beside the PCA projection " +
+        '(default: pca,umap from 3 feature columns up to 100,000 rows, else pca)',
+    )
     .action(async (given: string | undefined, flags: ReportFlags) => {
       const t0 = performance.now();
       const step = (what: string) =>
@@ -165,6 +174,7 @@ export function register(program: Command, context: CliContext): void {
           `${flags.minClusterSize !== undefined ? '--min-cluster-size' : '--min-samples'} needs --hdbscan.`,
         );
       }
+      if (flags.projection !== undefined) options.projection = projectionFlag(flags.projection);
       const out = flags.out ?? join(DEFAULT_FOLDER, `${basename(file, extname(file))}.html`);
       const { buildReport, checkReportOutputs, resolveReportOptions, writeReport } = await import(
         '../report/build.js'
@@ -192,4 +202,16 @@ export function register(program: Command, context: CliContext): void {
           : `${written.html}\n${written.json}\n${written.labels}\n${written.specs.length} specs in ${out.replace(/\.html?$/i, '')}.vl/\n`,
       );
     });
+}
+
+/** `--projection pca` or `pca,umap` (any order): the maps of the report; 'pca' is always drawn. */
+export function projectionFlag(text: string): ReportProjection[] {
+  const items = text.split(',').map((item) => item.trim());
+  const known = ['pca', 'umap'];
+  if (items.some((item) => !known.includes(item)) || !items.includes('pca')) {
+    throw new OptionError(
+      `--projection must be 'pca' or 'pca,umap' (PCA is always drawn). Got '${text}' instead.`,
+    );
+  }
+  return (['pca', 'umap'] as const).filter((p) => items.includes(p));
 }

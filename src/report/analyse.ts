@@ -10,7 +10,9 @@
  *             `hclustMaxRows` rows, or in two stages) cut into k clusters and renamed after the
  *             k-means clusters they overlap most (Hungarian matching), so the same group keeps
  *             its colour
- *   project   PCA of the scaled features (all components, for the scree)
+ *   project   PCA of the scaled features (all components, for the scree); with the
+ *             `projection` option (by default on 3 or more features and up to 100,000 rows),
+ *             the UMAP map of the scaled features with the report's seed
  *   evaluate  silhouettes (on a seeded sample above `silhouetteMaxRows`), agreement (ARI)
  *             between the two clusterings and with the held-out label, ANOVA F per feature
  *   density   with the `density` option: HDBSCAN, its clusters matched to the k-means ones,
@@ -32,6 +34,7 @@ import {
   varianceSpread,
 } from '../data/scale.js';
 import { pca, type PCAResult } from '../decomposition/pca/index.js';
+import { type UMAPResult, umap } from '../projection/umap/index.js';
 import { adjustedRandIndex } from '../metrics/rand.js';
 import { silhouetteSamples } from '../metrics/silhouette.js';
 import { OptionError } from '../util/errors.js';
@@ -40,7 +43,7 @@ import { checkMemory, estimate, memoryBudget, RAISE_BUDGET } from '../util/memor
 import { message, option } from '../util/message.js';
 import { densityClustering, type ReportDensity } from './density.js';
 import { columnUnits, sampleRows, standardize, takeRows } from './columns.js';
-import { isKRange, type KRange, type ResolvedReportOptions } from './options.js';
+import { isKRange, type KRange, type ResolvedReportOptions, reportHasUmap } from './options.js';
 import { anovaF, matchClusters, relabel } from './stats.js';
 
 /** Everything the analysis computed; `toJSON` of the report writes it. */
@@ -68,6 +71,8 @@ export interface ReportAnalysis {
   /** Hierarchical labels per row, matched to the k-means ids; -1 for rows not clustered. */
   hclustLabels: Int32Array;
   pca: PCAResult;
+  /** The UMAP map of the scaled features, when the report draws one (the `projection` option). */
+  umap: UMAPResult | undefined;
   /** Silhouette per row (NaN for rows outside the silhouette sample). */
   silhouette: Float64Array;
   silhouetteMean: number;
@@ -192,6 +197,7 @@ export function analyse(
   const tree = fitHierarchical(Xs, o, k);
   const matched = matchHierarchical(km.labels, tree, k);
   const p = o.pca ?? pca(Xs, { components: Math.min(n, Xs.cols) });
+  const map = reportHasUmap(o.projection, n, Xs.cols) ? umap(Xs, { seed: o.seed }) : undefined;
   const sil = silhouettes(Xs, km.labels, k, o);
   // F is unchanged by scaling a column; the z-scores keep sums of squares finite at any magnitude
   const F = anovaF(prepared.Z.data, n, Xs.cols, km.labels, k);
@@ -228,6 +234,7 @@ export function analyse(
     twoStage: tree.two,
     hclustLabels: matched.hclustLabels,
     pca: p,
+    umap: map,
     silhouette: sil.values,
     silhouetteMean: sil.mean,
     silhouetteRows: sil.rows.length,

@@ -20,7 +20,7 @@
  */
 import { type Dataset, type MatrixLike, toDataset } from '../data/dataset.js';
 import { OptionError } from '../util/errors.js';
-import { analyse, reduceWidth } from './analyse.js';
+import { analyse, type ReportAnalysis, reduceWidth } from './analyse.js';
 import { reportCharts } from './charts.js';
 import { buildDocument } from './document.js';
 import type { ReportChart } from './html.js';
@@ -80,7 +80,7 @@ export function buildReport(data: Dataset | MatrixLike, options: ReportOptions =
   const { analysis, work } = analyse(dataset, o, reduced.reduction);
   const ids = dataset.ids ?? Array.from({ length: n }, (_, i) => String(i + 1));
   const { charts, table } = reportCharts(analysis, work, o, ids);
-  const manifest = reportManifest(dataset, o, analysis.given);
+  const manifest = reportManifest(dataset, o, analysis);
   const document = buildDocument(dataset, o, analysis, charts, manifest, table);
   const chartList: ReportChart[] = [];
   for (const s of document.sections)
@@ -106,15 +106,18 @@ export function buildReport(data: Dataset | MatrixLike, options: ReportOptions =
 function reportManifest(
   dataset: Dataset,
   o: ResolvedReportOptions,
-  given: readonly ('kmeans' | 'hclust' | 'pca')[],
+  analysis: ReportAnalysis,
 ): Manifest {
-  const { kmeans: _k, hclust: _h, pca: _p, density, ...plain } = o;
+  const given = analysis.given;
+  const { kmeans: _k, hclust: _h, pca: _p, density, projection: _m, ...plain } = o;
   return buildManifest({
     source: dataset.source,
     options: {
       ...plain,
       ...(density !== undefined ? { density } : {}),
       ...(given.length > 0 ? { given } : {}),
+      // the maps drawn: the option as given, or as the size of the data chose
+      projection: analysis.umap ? ['pca', 'umap'] : ['pca'],
       title: o.title ?? null,
       label: dataset.labelColumn ?? null,
       id: dataset.idColumn ?? null,

@@ -21,6 +21,7 @@ import { binDensity, MAX_TOOLTIP_FEATURES } from '../charts/projection.js';
 import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
+import { umapSpec } from '../charts/umap.js';
 import { dendrogram } from '../cluster/hclust/dendrogram.js';
 import type { HClustResult } from '../cluster/hclust/tree.js';
 import type { AnalysisWork, ReportAnalysis } from './analyse.js';
@@ -41,6 +42,7 @@ export const REPORT_CHARTS = [
   'biplot',
   'contributions',
   'projection',
+  'umap',
   'dendrogram',
   'silhouette',
   'profiles',
@@ -144,6 +146,7 @@ function chartTable(a: ReportAnalysis, w: AnalysisWork, o: ResolvedReportOptions
     pc1[i] = p.scores.data[i * kc]!;
     pc2[i] = kc > 1 ? p.scores.data[i * kc + 1]! : 0;
   }
+  const map = a.umap?.embedding;
   const table = sampleTable(
     {
       ids,
@@ -152,6 +155,7 @@ function chartTable(a: ReportAnalysis, w: AnalysisWork, o: ResolvedReportOptions
       ...(dataset.labels ? { labels: dataset.labels } : {}),
       pc1,
       pc2,
+      ...(map ? umapColumns(map.data, map.cols, n) : {}),
       ...(withSilhouettes ? { silhouette: a.silhouette } : {}),
       features: dataset.columns,
       original: dataset.features.data,
@@ -164,6 +168,17 @@ function chartTable(a: ReportAnalysis, w: AnalysisWork, o: ResolvedReportOptions
     w.kAll,
   );
   return { table, pc1, pc2 };
+}
+
+/** The first two coordinates of every row on the UMAP map (0 for a 1-D map). */
+function umapColumns(data: Float64Array, cols: number, n: number) {
+  const umap1 = new Float64Array(n);
+  const umap2 = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    umap1[i] = data[i * cols]!;
+    umap2[i] = cols > 1 ? data[i * cols + 1]! : 0;
+  }
+  return { umap1, umap2 };
 }
 
 /** The criteria of k, when they were computed. */
@@ -233,6 +248,13 @@ function addPca(c: ChartContext): void {
     }),
     c.renderer,
   );
+  if (a.umap && table.hasUmap) {
+    c.add(
+      'umap',
+      umapSpec(table, { variance, labelName: c.labelName, idName: c.idName }),
+      c.renderer,
+    );
+  }
 }
 
 /**

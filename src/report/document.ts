@@ -447,8 +447,57 @@ function projectionSection({ a, table, chart }: DocumentContext): ReportSection 
           'drag on the projection to profile the selected samples.',
       },
       ...chart('projection'),
+      ...umapBlocks(a, table, chart),
     ],
   };
+}
+
+/**
+ * The UMAP map beside the PCA projection: its settings, how to read it, the linked views.
+ */
+function umapBlocks(
+  a: ReportAnalysis,
+  table: SampleTable,
+  chart: DocumentContext['chart'],
+): ReportBlock[] {
+  const u = a.umap;
+  const drawn = chart('umap');
+  if (u === undefined || drawn.length === 0) return [];
+  const fellBack =
+    u.init === 'pca'
+      ? ' (spectral start fell back to PCA: the neighbour graph has ' +
+        `${u.nGraphComponents} components)`
+      : '';
+  return [
+    {
+      kind: 'text',
+      text:
+        `UMAP map of the same scaled features: seed ${u.seed}, n_neighbors ${u.nNeighbors}, ` +
+        `min_dist ${u.minDist}, spread ${u.spread}, ${u.nEpochs} epochs, init ${u.init}${fellBack}, ` +
+        `metric ${u.metric}. Same cluster colours as the projection.` +
+        (table.points < table.total
+          ? ` Both views draw the seeded sample of ${table.points} of ${table.total} rows; the ` +
+            'map of every row is in the JSON results next to this report (umap).'
+          : ''),
+    },
+    {
+      kind: 'text',
+      interactive: true,
+      text:
+        'Hover a point to ring the same row in both views; drag in either view to select rows ' +
+        '(the others fade in both; click outside the selection to clear it); click a legend entry ' +
+        'to highlight a cluster.',
+    },
+    ...drawn,
+    {
+      kind: 'text',
+      text:
+        'Reading the UMAP map: rows that are near neighbours in the data stay near on the map, ' +
+        'so local groups are kept. The distances between clusters on the map, their sizes and ' +
+        'their densities mean nothing: UMAP does not preserve them, and another seed moves and ' +
+        'turns the clusters. Read cluster separation from the silhouettes and the PCA projection.',
+    },
+  ];
 }
 
 /** The tree, cut into k clusters. */

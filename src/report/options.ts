@@ -117,6 +117,32 @@ export interface ReportOptions {
    * Default: undefined (no density section).
    */
   density?: DensityReportOptions;
+  /**
+   * The maps of the rows: 'pca' (always drawn) and 'umap', the UMAP map (`umap` with its
+   * defaults and the report's seed, on the scaled features) beside the PCA projection with
+   * linked selections. Default: ['pca', 'umap'] when the data has at least
+   * `UMAP_MIN_FEATURES` feature columns and at most `UMAP_MAX_ROWS` rows, else ['pca'].
+   */
+  projection?: readonly ReportProjection[];
+}
+
+/** The maps a report can draw of its rows. */
+export const REPORT_PROJECTIONS = ['pca', 'umap'] as const;
+/** A map of the rows of a report. */
+export type ReportProjection = (typeof REPORT_PROJECTIONS)[number];
+/** The default adds UMAP from this many feature columns... */
+export const UMAP_MIN_FEATURES = 3;
+/** ...up to this many rows. */
+export const UMAP_MAX_ROWS = 100_000;
+
+/** Whether a report on n rows x d features draws the UMAP map, as the `projection` option says. */
+export function reportHasUmap(
+  projection: readonly ReportProjection[] | undefined,
+  n: number,
+  d: number,
+): boolean {
+  if (projection !== undefined) return projection.includes('umap');
+  return d >= UMAP_MIN_FEATURES && n <= UMAP_MAX_ROWS;
 }
 
 /** The `density` option of a report: HDBSCAN's two sizes. */
@@ -138,8 +164,10 @@ type GivenFits = Pick<ReportOptions, 'kmeans' | 'hclust' | 'pca'>;
 
 /** The resolved options: every option with its value or its default. */
 export type ResolvedReportOptions = Required<
-  Omit<ReportOptions, 'title' | 'kMax' | 'density' | keyof GivenFits>
+  Omit<ReportOptions, 'title' | 'kMax' | 'density' | 'projection' | keyof GivenFits>
 > & {
+  /** The `projection` option as given; undefined: by the size of the data (`reportHasUmap`). */
+  projection: readonly ReportProjection[] | undefined;
   title: string | undefined;
   density: ResolvedDensityOptions | undefined;
   kMax: number | undefined;
@@ -171,6 +199,7 @@ const defaults: ResolvedReportOptions = {
   maxFeatures: MAX_REPORT_FEATURES,
   title: undefined,
   density: undefined,
+  projection: undefined,
 };
 
 /** Resolve and check the options once. */
@@ -211,8 +240,25 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
       `The 'title' option of buildReport must be a string. Got ${typeof o.title} instead.`,
     );
   }
+  if (o.projection !== undefined) o.projection = projectionOption(o.projection);
   checkFitOptions(o, options);
   return o;
+}
+
+/** The `projection` option checked: a list of 'pca' and 'umap' that holds 'pca', no repeats. */
+function projectionOption(value: unknown): ReportProjection[] {
+  const list = Array.isArray(value) ? (value as unknown[]) : undefined;
+  if (
+    list === undefined ||
+    list.some((p) => !(REPORT_PROJECTIONS as readonly unknown[]).includes(p)) ||
+    new Set(list).size !== list.length ||
+    !list.includes('pca')
+  ) {
+    throw new OptionError(
+      `The 'projection' option of buildReport must be ['pca'] or ['pca', 'umap'] (PCA is always drawn). Got ${Array.isArray(value) ? JSON.stringify(value) : value === null ? 'null' : typeof value === 'string' ? `'${value}'` : typeof value} instead.`,
+    );
+  }
+  return REPORT_PROJECTIONS.filter((p) => list.includes(p));
 }
 
 /** The `density` option checked, with its defaults; undefined when not given. */

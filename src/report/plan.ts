@@ -11,7 +11,7 @@ import {
   RAISE_BUDGET,
 } from '../util/memory.js';
 import { message, option } from '../util/message.js';
-import { isKRange, type ReportOptions, resolveReportOptions } from './options.js';
+import { isKRange, type ReportOptions, reportHasUmap, resolveReportOptions } from './options.js';
 
 /**
  * Bytes per row a report holds besides its copies of the data: labels, silhouettes, the
@@ -35,6 +35,18 @@ const CHOOSE_K_FIXED = 32 * 2 ** 20;
 const CHOOSE_K_BYTES_PER_ROW = 2048;
 const CHOOSE_K_BYTES_PER_CELL = 64;
 
+/**
+ * The UMAP map (src/projection/umap/), in bytes per neighbour entry (n k of them, k = 15): the
+ * neighbours (an index and a distance, 12), their memberships (8), the symmetrised graph and its
+ * pruned copy (about 2 n k entries each, an index and a weight: 2 x 2 x 12) and the edges of the
+ * optimisation (2 n k, two indices and a sampling period: 2 x 16): 100 in all.
+ */
+const UMAP_BYTES_PER_NEIGHBOUR = 100;
+/** Per row: the map and its start (2 x 2 doubles), rho and sigma, the spectral solver's vectors. */
+const UMAP_BYTES_PER_ROW = 8 * 32;
+/** Neighbours of each row in the report's map (umap's default). */
+const UMAP_NEIGHBOURS = 15;
+
 /** What `planReport` counts: the memory a report holds, and its steps. */
 export interface ReportPlan {
   /**
@@ -46,6 +58,8 @@ export interface ReportPlan {
   chooseK: number;
   /** The hierarchical clustering of its rows (or sample, or centres), every allocation counted. */
   hclust: number;
+  /** The UMAP map (0 when the report draws none): neighbours, graph, edges, embedding. */
+  umap: number;
   /** The sum: an upper bound of what the report allocates beyond the dataset. */
   bytes: number;
 }
@@ -55,7 +69,7 @@ export interface ReportPlan {
  * Limits paragraph has the measured peaks). It counts what the analysis holds to the end (4
  * copies of the n x d data: scaled, z-scores, PCA scores and the copy k-means scans; the PCA
  * model, 3 d x d; `REPORT_BYTES_PER_ROW` per row; the charts' table), the criteria of k on their
- * sample, and the hierarchical clustering of its sample (or of the two-stage centres), planned
+ * sample, the UMAP map when the report draws one (`UMAP_BYTES_PER_NEIGHBOUR`), and the hierarchical clustering of its sample (or of the two-stage centres), planned
  * by `planLinkage` in the budget left (`linkageBytes`: matrix, copies, work arrays, result).
  * The silhouettes check their own sample again when they run. Throws an `OptionError` saying
  * what it would need and what to do when the sum does not fit in `budget`.
@@ -78,12 +92,16 @@ export function planReport(
   const chooseK = choose
     ? CHOOSE_K_FIXED + kRows * (CHOOSE_K_BYTES_PER_ROW + CHOOSE_K_BYTES_PER_CELL * d)
     : 0;
+  const k = Math.min(n, UMAP_NEIGHBOURS);
+  const umap = reportHasUmap(o.projection, n, d)
+    ? UMAP_BYTES_PER_NEIGHBOUR * n * k + UMAP_BYTES_PER_ROW * n
+    : 0;
   const rows = o.twoStage !== false ? Math.min(n, o.twoStage) : Math.min(n, o.hclustMaxRows);
   const method = resolveLinkageMethod(o.method);
   let tree = 0; // the caller's tree (the hclust option): nothing to build
   if (o.hclust === undefined) {
     try {
-      const left = Math.max(0, budget.bytes - held - chooseK);
+      const left = Math.max(0, budget.bytes - held - chooseK - umap);
       tree = planLinkage(rows, d, method, 'auto', left, null).bytes;
     } catch {
       // no layout fits what is left: the smallest one, for the message
@@ -96,12 +114,13 @@ export function planReport(
       );
     }
   }
-  const plan = { held, chooseK, hclust: tree, bytes: held + chooseK + tree };
+  const plan = { held, chooseK, hclust: tree, umap, bytes: held + chooseK + tree + umap };
   checkMemory({
     what:
       `A report on ${n} rows x ${d} features (its copies of the data, per-row results and ` +
       `charts, ${formatBytes(held)};` +
       (choose ? ` the criteria of k on ${kRows} rows, ${formatBytes(chooseK)};` : '') +
+      (umap > 0 ? ` the UMAP map, ${formatBytes(umap)};` : '') +
       ` the hierarchical clustering of ${rows} ` +
       `${o.twoStage !== false ? 'centres' : 'rows'}, ${formatBytes(tree)})`,
     bytes: plan.bytes,
@@ -110,6 +129,7 @@ export function planReport(
       message`cluster a smaller seeded sample of the rows (${option('hclustMaxRows', 'N', { placeholder: true })})`,
       message`use method 'ward', which clusters from the stored data in O(n*d) memory (${option('method', 'ward')})`,
       message`select fewer feature columns (${option('features')}, ${option('exclude')})`,
+      ...(umap > 0 ? [message`leave out the UMAP map (${option('projection', ['pca'])})`] : []),
       RAISE_BUDGET,
     ],
   });

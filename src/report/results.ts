@@ -1,9 +1,11 @@
 /**
  * The results of a report as data: NAME.json (`reportJSON`: labels, linkage, leaf order, PCA
- * model, metrics, the table of k, HDBSCAN with the `density` option) and NAME.labels.csv
+ * model, the UMAP map when the report drew one, metrics, the table of k, HDBSCAN with the
+ * `density` option) and NAME.labels.csv
  * (`reportLabelsCsv`: the labels file of src/report/labels-csv.ts with the scores on PC1 and PC2).
  */
 import { clusterId, NOISE_ID } from '../charts/palette.js';
+import type { UMAPResult } from '../projection/umap/index.js';
 import type { ReportAnalysis } from './analyse.js';
 import type { ReportDensity } from './density.js';
 import { labelsCsv } from './labels-csv.js';
@@ -50,6 +52,7 @@ export function reportJSON(
       labels: Array.from(a.hclustLabels, (l) => (l < 0 ? null : clusterId(l))),
     },
     pca: a.pca.toJSON(),
+    ...(a.umap ? { umap: umapJSON(a.umap) } : {}),
     metrics: {
       silhouetteMean: nan(a.silhouetteMean),
       silhouetteRows: a.silhouetteRows,
@@ -70,6 +73,34 @@ export function reportJSON(
           },
         }
       : {}),
+  };
+}
+
+/**
+ * The UMAP map: the settings used (the start actually used, the fitted curve a and b, the
+ * components of the neighbour graph) and the coordinates of every row, rows x nComponents.
+ */
+function umapJSON(u: UMAPResult): Record<string, unknown> {
+  const dim = u.nComponents;
+  const data = u.embedding.data;
+  return {
+    type: 'umap',
+    nNeighbors: u.nNeighbors,
+    nComponents: dim,
+    minDist: u.minDist,
+    spread: u.spread,
+    nEpochs: u.nEpochs,
+    metric: u.metric,
+    init: u.init,
+    negativeSampleRate: u.negativeSampleRate,
+    learningRate: u.learningRate,
+    seed: u.seed,
+    a: u.a,
+    b: u.b,
+    nGraphComponents: u.nGraphComponents,
+    embedding: Array.from({ length: u.embedding.rows }, (_, i) =>
+      Array.from(data.subarray(i * dim, (i + 1) * dim)),
+    ),
   };
 }
 

@@ -47,6 +47,32 @@ describe('the public API', () => {
     expect(advanced.filter((name) => main.has(name))).toEqual([]);
   });
 
+  it('the main entry holds umap and its types; the streaming factories, the sample table and the HTML renderer are in clusterlens/advanced', async () => {
+    const main = [
+      ...Object.keys(await import('../../src/index.js')),
+      ...typeExports('src/index.ts'),
+    ];
+    const advanced = [
+      ...Object.keys(await import('../../src/advanced.js')),
+      ...typeExports('src/advanced.ts'),
+    ];
+    for (const name of ['umap', 'UMAPOptions', 'UMAPResult']) expect(main).toContain(name);
+    const moved = [
+      'createMiniBatchKMeans',
+      'MiniBatchKMeansModel',
+      'createPCAAccumulator',
+      'sampleTable',
+      'renderHtml',
+      'ReportDocument',
+    ];
+    for (const name of moved) {
+      expect(main).not.toContain(name);
+      expect(advanced).toContain(name);
+    }
+    // room for the t-SNE engine and its two types
+    expect(main.length).toBeLessThanOrEqual(80 - 3);
+  });
+
   it('package.json exports both entries with their types', () => {
     const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
       exports: Record<string, { types?: string; import?: string }>;

@@ -118,6 +118,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
         'projection',
         'scree',
         'silhouette',
+        'umap',
       ].sort(),
     );
     for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
@@ -138,6 +139,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
       'dendrogram',
       'projection',
       'silhouette',
+      'umap',
     ]);
     for (const v of before) expect(v.dim, v.name).toBe(0);
     const label = r.page
@@ -226,7 +228,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     expect(r.errors).toEqual([]);
     expect(r.requests).toEqual([]);
     const counts = (await r.page.evaluate(COUNT_MARKS)) as { name: string; marks: number }[];
-    expect(counts).toHaveLength(9);
+    expect(counts).toHaveLength(10);
     for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
     // the profiles show every feature name on their axis, the agreement every label value
     const profileLabels = await r.page.evaluate(axisTexts('profiles'));
@@ -266,7 +268,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
   it('openReport(static names like constructor, __proto__, U+2028) shows every chart as SVG', async () => {
     const r = await openReport(browser, staticNames, { waitForCharts: false });
     expect(r.errors).toEqual([]);
-    expect(await r.page.locator('figure.chart > svg').count()).toBe(9);
+    expect(await r.page.locator('figure.chart > svg').count()).toBe(10);
     const profiles = await r.page.locator('figure[data-chart="profiles"] svg').textContent();
     // (long axis labels end in an ellipsis)
     for (const name of prototypeDataset().columns) expect(profiles).toContain(name.slice(0, 14));
@@ -289,7 +291,7 @@ describe.skipIf(missing !== undefined)('report in headless Chromium', () => {
     expect(r.requests).toEqual([]);
     expect(r.errors).toEqual([]);
     expect(await r.page.locator('script').count()).toBe(0);
-    expect(await r.page.locator('figure.chart > svg').count()).toBe(9);
+    expect(await r.page.locator('figure.chart > svg').count()).toBe(10);
     await r.page.close();
   });
 

@@ -103,6 +103,7 @@ describe.skipIf(missing !== undefined)('wide and many-label reports in headless 
         'projection',
         'scree',
         'silhouette',
+        'umap',
       ].sort(),
     );
     for (const c of counts) expect(c.marks, c.name).toBeGreaterThan(0);
@@ -146,7 +147,7 @@ describe.skipIf(missing !== undefined)('wide and many-label reports in headless 
     const r = await openReport(browser, wideStatic, { waitForCharts: false });
     expect(r.errors).toEqual([]);
     expect(await r.page.locator('script').count()).toBe(0);
-    expect(await r.page.locator('figure.chart > svg').count()).toBe(9);
+    expect(await r.page.locator('figure.chart > svg').count()).toBe(10);
     await r.page.close();
   });
 

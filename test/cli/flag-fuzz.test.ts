@@ -108,6 +108,15 @@ const ORDINARY: Record<string, string[]> = {
   '--decimal': ['.'],
   '--components': ['2'],
   '--format': ['csv'],
+  '--neighbors': ['5', '10'],
+  '--epochs': ['20'],
+  '--min-dist': ['0.1', '0.5'],
+  '--spread': ['1', '2'],
+  '--init': ['spectral', 'pca', 'random'],
+  '--metric': ['euclidean', 'cosine', 'cityblock'],
+  '--negative-sample-rate': ['2'],
+  '--learning-rate': ['1', '0.5'],
+  '--projection': ['pca', 'pca,umap'],
 };
 
 /** Every command of the program and its long flags (with the ones that take a value). */
@@ -126,9 +135,9 @@ async function commandFlags(): Promise<
 describe('the flag parser under hostile arguments', () => {
   it('every command, random flags and values: exit 0 or 1 (one error line), never 2; the input unchanged', async () => {
     const commands = (await commandFlags()).filter((c) =>
-      ['inspect', 'pca', 'kmeans', 'hclust', 'report'].includes(c.name),
+      ['inspect', 'pca', 'umap', 'kmeans', 'hclust', 'report'].includes(c.name),
     );
-    expect(commands.length).toBeGreaterThanOrEqual(5);
+    expect(commands.length).toBeGreaterThanOrEqual(6);
     // not vacuous: the commands bring their flags
     expect(commands.find((c) => c.name === 'report')!.flags.length).toBeGreaterThan(10);
     const argvArb = fc
@@ -201,6 +210,8 @@ describe('the flag parser under hostile arguments', () => {
         // kmeans needs a k, and hclust's --out the cut that k gives
         if ((name === 'kmeans' || name === 'hclust') && !has('--k') && !has('--height'))
           argv.push('--k', '3');
+        // umap: few epochs, so that a run stays short
+        if (name === 'umap' && !has('--epochs')) argv.push('--epochs', '20');
         return argv;
       });
     let ran = 0;

@@ -148,6 +148,7 @@ describe('flags named in messages', () => {
       'optics',
       'pca',
       'report',
+      'umap',
     ]);
     const mentioned = new Set(
       sourceFiles(join(root, 'src', 'data')).flatMap((path) => mentionedOptions(path)),

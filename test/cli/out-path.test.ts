@@ -34,6 +34,7 @@ writeFileSync(join(folder, 'plain'), 'a file');
 /** The argv of each command that takes --out, writing to `out`. */
 const COMMANDS: [string, (out: string) => string[]][] = [
   ['pca', (out) => ['pca', absent, '--out', out]],
+  ['umap', (out) => ['umap', absent, '--out', out]],
   ['kmeans', (out) => ['kmeans', absent, '--k', '3', '--out', out]],
   ['hclust', (out) => ['hclust', absent, '--k', '3', '--out', out]],
   ['report', (out) => ['report', absent, '--out', out]],

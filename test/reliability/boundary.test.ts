@@ -70,6 +70,7 @@ const ENGINES: [string, (m: unknown) => unknown][] = [
   ['toRows', (m) => cl.toRows(m as FeatureMatrix)],
   ['toMlMatrix', (m) => cl.toMlMatrix(m as FeatureMatrix)],
   ['toDataset', (m) => cl.toDataset(m as MatrixLike)],
+  ['umap', (m) => cl.umap(m as MatrixLike, { nNeighbors: 2, nEpochs: 5 })],
 ];
 
 describe('FeatureMatrix shapes (fast-check)', () => {
@@ -334,6 +335,22 @@ describe('hostile arguments to every public function', () => {
     extractDBSCAN: () => [cl.optics(X, { minSamples: 2 }), 1],
     knnDistances: () => [X, { k: 2 }],
     suggestEps: () => [X, { minSamples: 2 }],
+    umap: () => [
+      X,
+      {
+        nNeighbors: 3,
+        nComponents: 2,
+        minDist: 0.1,
+        spread: 1,
+        nEpochs: 20,
+        metric: 'euclidean',
+        init: 'spectral',
+        negativeSampleRate: 2,
+        learningRate: 1,
+        neighbors: 'exact',
+        seed: 1,
+      },
+    ],
   };
   const extra: Record<string, (...args: unknown[]) => unknown> = {
     RandomState: (seed) => new cl.RandomState(seed as number),
@@ -522,6 +539,22 @@ describe('named cases', () => {
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(dir)).toEqual([]);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('umap: options out of range are OptionErrors naming the option; too little data is a DataError', () => {
+    expect(() => cl.umap(X, { minDist: 2, spread: 1 })).toThrow(
+      new OptionError(
+        'umap: minDist (2) must not exceed spread (1); raise spread or lower minDist.',
+      ),
+    );
+    expect(() => cl.umap(X, { nNeighbors: 1 })).toThrow(OptionError);
+    expect(() => cl.umap(X, { nNeighbors: 1 })).toThrow(/'nNeighbors'/);
+    expect(() => cl.umap(X, { init: 'tsne' as 'pca' })).toThrow(/'init'/);
+    expect(() => cl.umap(X, { nEpochs: 2e6 })).toThrow(/'nEpochs'/);
+    expect(() => cl.umap(X, { seeds: 1 } as object)).toThrow(OptionError);
+    expect(() => cl.umap([[1, 2]])).toThrow(
+      new DataError('umap needs at least 2 rows and 1 column; got 1 x 2.'),
+    );
   });
 
   afterAll(() => {});

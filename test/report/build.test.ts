@@ -144,6 +144,7 @@ describe('buildReport', () => {
       'biplot',
       'contributions',
       'projection',
+      'umap',
       'dendrogram',
       'silhouette',
       'profiles',
@@ -230,7 +231,7 @@ describe('buildReport', () => {
     const previous = setMemoryBudget({ bytes: 9000, source: '--max-memory' });
     try {
       expect(() => buildReport(iris, { k: 3, twoStage: 20 })).toThrow(
-        /^A report on 150 rows x 4 features \(its copies of the data, per-row results and charts, .* KiB; the criteria of k on 150 rows, .* MiB; the hierarchical clustering of 20 centres, .* KiB\) would need about .* MiB of memory, but the budget is 8\.79 KiB \(--max-memory\)\. Instead: .*\{hclustMaxRows: N\}.*setMemoryBudget/,
+        /^A report on 150 rows x 4 features \(its copies of the data, per-row results and charts, .* KiB; the criteria of k on 150 rows, .* MiB; the UMAP map, .* KiB; the hierarchical clustering of 20 centres, .* KiB\) would need about .* MiB of memory, but the budget is 8\.79 KiB \(--max-memory\)\. Instead: .*\{hclustMaxRows: N\}.*setMemoryBudget/,
       );
     } finally {
       setMemoryBudget(previous);
