@@ -129,8 +129,8 @@ export function optimizeLayout(
  * umap-learn's parallel layout, but in one fixed order, so the doubles are the same every run).
  */
 function optimizeLayout2(
-  head: Float64Array,
-  tail: Float64Array,
+  head64: Float64Array,
+  tail64: Float64Array,
   nTail: number,
   edges: LayoutEdges,
   s: LayoutSettings,
@@ -148,6 +148,9 @@ function optimizeLayout2(
     nextSample[e] = eps;
     nextNegative[e] = eps / negativeSampleRate;
   }
+  // Single precision, as umap-learn and uwot keep the map: half the memory to fetch per sample.
+  const head = Float32Array.from(head64);
+  const tail = tail64 === head64 ? head : Float32Array.from(tail64);
   let split = m >> 1;
   while (split > 0 && split < m && heads[split] === heads[split - 1]) split++;
   const twoB = 2 * b;
@@ -228,12 +231,14 @@ function optimizeLayout2(
       }
     }
   }
+  head64.set(head);
+  if (moveOther && tail !== head) tail64.set(tail);
 }
 
 /** The attractive step of one edge in two dimensions: head row j towards tail row k. */
 function attract(
-  head: Float64Array,
-  tail: Float64Array,
+  head: Float32Array,
+  tail: Float32Array,
   j: number,
   k: number,
   a: number,

@@ -8,20 +8,23 @@
  * Lanczos with full reorthogonalisation (classical Gram-Schmidt, repeated when it removed most of
  * the vector; Golub and Van Loan,
  * "Matrix Computations", 4th ed., section 10.1), explicitly restarted from the sum of the wanted
- * Ritz vectors until every wanted pair has a residual |beta_m s_m| <= 1e-4, or after four
+ * Ritz vectors until every wanted pair has a residual |beta_m s_m| <= 1e-3, or after two
  * restarts; the tridiagonal matrix is solved by `symmetricEigen`. An initialisation need not be
- * exact: umap-learn asks its eigensolver for a tolerance of 1e-4. The start vector is Gaussian from
+ * exact (it is scaled, given noise and then optimised; umap-learn asks its eigensolver for
+ * 1e-4). The start vector is Gaussian from
  * the seed; each vector's sign is fixed so that its largest |entry| (first on ties) is positive.
  */
 import { symmetricEigen } from '../../decomposition/eigen.js';
 import type { RandomState } from '../../util/random.js';
 import type { SparseGraph } from './graph.js';
 
-/** Most Lanczos vectors kept at once. */
+/** Most Lanczos vectors kept at once (fewer on large graphs, where each costs O(basis n)). */
 const MAX_BASIS = 96;
+const MAX_BASIS_LARGE = 64;
+const LARGE = 20_000;
 /** Restarts after the first run. */
-const MAX_RESTARTS = 4;
-const TOLERANCE = 1e-4;
+const MAX_RESTARTS = 2;
+const TOLERANCE = 1e-3;
 
 /**
  * `dim` eigenvectors of the normalised Laplacian of the connected graph `g` for its smallest
@@ -48,18 +51,22 @@ export function spectralVectors(
   norm = Math.sqrt(norm);
   for (let i = 0; i < n; i++) trivial[i]! /= norm;
 
+  // The entries of M = D^(-1/2) W D^(-1/2), in the graph's order.
+  const mw = new Float64Array(weights.length);
+  for (let i = 0; i < n; i++) {
+    for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
+      mw[p] = scale[i]! * weights[p]! * scale[indices[p]!]!;
+    }
+  }
   const multiply = (x: Float64Array, xo: number, y: Float64Array): void => {
     for (let i = 0; i < n; i++) {
       let s = 0;
-      for (let p = indptr[i]!; p < indptr[i + 1]!; p++) {
-        const j = indices[p]!;
-        s += weights[p]! * scale[j]! * x[xo + j]!;
-      }
-      y[i] = scale[i]! * s;
+      for (let p = indptr[i]!; p < indptr[i + 1]!; p++) s += mw[p]! * x[xo + indices[p]!]!;
+      y[i] = s;
     }
   };
 
-  const m = Math.min(MAX_BASIS, n - 1);
+  const m = Math.min(n > LARGE ? MAX_BASIS_LARGE : MAX_BASIS, n - 1);
   const basis = new Float64Array((m + 1) * n);
   const w = new Float64Array(n);
   const alpha = new Float64Array(m);
