@@ -45,6 +45,16 @@ const ITEMS = `(() => {
 })()`;
 
 /** The values of a selection store of the 'umap' chart. */
+/** Waits until every view has run the dataflow its last events started, and two frames. */
+async function settle(page: { evaluate: (js: string) => Promise<unknown> }): Promise<void> {
+  await page.evaluate(`(async () => {
+    for (let i = 0; i < 2; i++) {
+      await Promise.all(window.clusterlens.views.map((v) => v.runAsync()));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    }
+  })()`);
+}
+
 const store = (name: string) => `(() => {
   const v = window.clusterlens.views.find((w) => w.container().closest('figure').dataset.chart === 'umap');
   return v.data('${name}_store').map((t) => t.values);
@@ -112,12 +122,12 @@ describe.skipIf(missing !== undefined)('the UMAP map and the PCA projection, lin
         return gap(it) > gap(best) ? it : best;
       }, items[0]!);
       await r.page.mouse.move(target.x, target.y);
-      await r.page.waitForTimeout(250);
+      await settle(r.page);
       const after = (await r.page.evaluate(ITEMS)) as Views;
       expect(ringed(after[from]), from).toEqual([target.id]);
       expect(ringed(after[other]), other).toEqual([target.id]);
       await r.page.mouse.move(2, 2);
-      await r.page.waitForTimeout(250);
+      await settle(r.page);
       const cleared = (await r.page.evaluate(ITEMS)) as Views;
       expect(ringed(cleared[other])).toEqual([]);
     }
@@ -138,7 +148,7 @@ describe.skipIf(missing !== undefined)('the UMAP map and the PCA projection, lin
     await r.page.mouse.down();
     await r.page.mouse.move(x1, ys[ys.length - 1]! + 5, { steps: 6 });
     await r.page.mouse.up();
-    await r.page.waitForTimeout(300);
+    await settle(r.page);
     expect(await r.page.evaluate(`${store('ubrush')}.length`)).toBe(1);
     const after = (await r.page.evaluate(ITEMS)) as Views;
     const inUmap = bright(after.umap_marks);
@@ -166,7 +176,7 @@ describe.skipIf(missing !== undefined)('the UMAP map and the PCA projection, lin
     await r.page.mouse.down();
     await r.page.mouse.move(xs[xs.length - 1]! + 5, y1, { steps: 6 });
     await r.page.mouse.up();
-    await r.page.waitForTimeout(300);
+    await settle(r.page);
     expect(await r.page.evaluate(`${store('brush')}.length`)).toBe(1);
     const after = (await r.page.evaluate(ITEMS)) as Views;
     const inPca = bright(after.pca_marks);
@@ -184,7 +194,7 @@ describe.skipIf(missing !== undefined)('the UMAP map and the PCA projection, lin
       .filter({ hasText: /^C2$/ })
       .first();
     await label.click();
-    await r.page.waitForTimeout(300);
+    await settle(r.page);
     expect(await r.page.evaluate(store('pick'))).toEqual([['C2']]);
     const after = (await r.page.evaluate(ITEMS)) as Views;
     for (const view of [after.pca_marks, after.umap_marks]) {

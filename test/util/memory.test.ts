@@ -550,7 +550,9 @@ describe('the plans count every allocation and name the typed-array cap', () => 
     expect(plan.chooseK).toBe(32 * 2 ** 20 + 5000 * (2048 + 64 * 8));
     // the default: ward on a sample of 5000 rows, in the square layout when it fits
     expect(plan.hclust).toBe(linkageBytes(5000, 8, 'square').total);
-    expect(plan.bytes).toBe(plan.held + plan.chooseK + plan.hclust);
+    // the UMAP map (3 or more columns, at most 100,000 rows): 15 neighbours a row
+    expect(plan.umap).toBe(100_000 * (15 * 100 + 256));
+    expect(plan.bytes).toBe(plan.held + plan.chooseK + plan.hclust + plan.umap);
     // k given on more rows than the criteria's sample: no criteria; two stages: the centres' tree
     const given = planReport(100_000, 8, { k: 4, twoStage: 300 }, budget);
     expect(given.chooseK).toBe(0);
@@ -560,9 +562,13 @@ describe('the plans count every allocation and name the typed-array cap', () => 
       4 * 8 * 20_000 * 8 + 3 * 8 * 64 + 256 * 20_000 + 64 * 20_000 * 12,
     );
     // a budget that holds the rest but not the square matrix of the sample: ward's features layout
+    // (without the UMAP map)
     const tight = { bytes: plan.held + plan.chooseK + 2 ** 20 * 8, source: '--max-memory' };
-    expect(planReport(100_000, 8, {}, tight).hclust).toBe(linkageBytes(5000, 8, 'features').total);
-    expect(() => planReport(100_000, 8, { method: 'average' }, tight)).toThrow(
+    const pcaOnly = { projection: ['pca' as const] };
+    expect(planReport(100_000, 8, pcaOnly, tight).hclust).toBe(
+      linkageBytes(5000, 8, 'features').total,
+    );
+    expect(() => planReport(100_000, 8, { ...pcaOnly, method: 'average' }, tight)).toThrow(
       /^A report on 100000 rows x 8 features \(its copies of the data, per-row results and charts, 50\.7 MiB; the criteria of k on 5000 rows, 44\.2 MiB; the hierarchical clustering of 5000 rows, 97 MiB\) would need about 192 MiB of memory, but the budget is 103 MiB \(--max-memory\)\. Instead: cluster a smaller seeded sample of the rows \(\{hclustMaxRows: N\}\); or use method 'ward'/,
     );
   });
