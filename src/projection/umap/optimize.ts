@@ -269,13 +269,3 @@ function clip(g: number): number {
   return g > 4 ? 4 : g < -4 ? -4 : g;
 }
 
-/** The smallest 2^p - 1 >= max (numpy's `random_interval` mask). */
-function maskOf(max: number): number {
-  let mask = max;
-  mask |= mask >>> 1;
-  mask |= mask >>> 2;
-  mask |= mask >>> 4;
-  mask |= mask >>> 8;
-  mask |= mask >>> 16;
-  return mask >>> 0;
-}
