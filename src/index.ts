@@ -57,6 +57,8 @@ export { pca, pcaFromJSON } from './decomposition/pca/index.js';
 // nonlinear maps
 export type { UMAPOptions, UMAPResult } from './projection/umap/index.js';
 export { umap } from './projection/umap/index.js';
+export type { TSNEOptions, TSNEResult } from './projection/tsne.js';
+export { tsne } from './projection/tsne.js';
 
 // charts
 export { agreementSpec } from './charts/agreement.js';

@@ -28,6 +28,7 @@ const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./inspect.js'),
   () => import('./pca.js'),
   () => import('./umap.js'),
+  () => import('./tsne.js'),
   () => import('./hclust.js'),
   () => import('./kmeans.js'),
   () => import('./hdbscan.js'),

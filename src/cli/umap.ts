@@ -6,14 +6,12 @@
  *
  * The features are scaled first (`--scale`, default standard, as every command:
  * src/cli/scaling.ts), then mapped by `umap` (src/projection/umap/index.ts) with the flags as its
- * options. Prints one line: the rows and columns, the settings used (the start actually used:
- * 'pca' when a spectral start fell back on a disconnected graph) and the graph's components.
- * `--json` prints the same with the map. `--out` writes the map as CSV: the id column (with
- * `--id`), the label column (with `--label`), then umap1..umapK, as pca's scores file. Seeded, no
- * timings: reruns are byte-identical.
+ * options; the run, the CSV of `--out` (id, label, umap1..umapK) and `--json` are those of every
+ * map command (src/cli/projection.ts). Prints one line: the rows and columns, the settings used
+ * (the start actually used: 'pca' when a spectral start fell back on a disconnected graph) and
+ * the graph's components.
  */
 import { type Command, Option } from 'commander';
-import type { Dataset } from '../data/dataset.js';
 import { PROJECTION_METRICS, type ProjectionMetric } from '../projection/neighbors.js';
 import {
   UMAP_INITS,
@@ -22,27 +20,19 @@ import {
   type UMAPResult,
   umap,
 } from '../projection/umap/index.js';
-import { type CsvCell, toCsv } from '../report/write.js';
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
 import { boundedFlag, positiveFlag } from './density.js';
+import { addLoadingOptions, integerFlag, seedFlag } from './options.js';
 import {
-  addLoadingOptions,
-  checkOutFlag,
-  FORCE_HELP,
-  flagOptions,
-  integerFlag,
-  type LoadingFlags,
-  loadFromFlags,
-  printSummary,
-  seedFlag,
-  writeOutFlag,
-} from './options.js';
-import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
-import { scale } from '../data/scale.js';
+  addProjectionOutputOptions,
+  metricOption,
+  type ProjectionFlags,
+  projectionCommand,
+} from './projection.js';
 
 /** The flags of `umap`, as commander hands them over. */
-export interface UmapFlags extends LoadingFlags {
+export interface UmapFlags extends ProjectionFlags {
   neighbors?: string;
   minDist?: string;
   spread?: string;
@@ -53,14 +43,10 @@ export interface UmapFlags extends LoadingFlags {
   seed?: string;
   negativeSampleRate?: string;
   learningRate?: string;
-  scale?: string;
-  out?: string;
-  force?: boolean;
-  json?: boolean;
 }
 
 export function register(program: Command, context: CliContext): void {
-  addLoadingOptions(
+  const command = addLoadingOptions(
     program
       .command('umap')
       .description('UMAP: a 2-D map of the rows that keeps each row near its nearest neighbours')
@@ -79,27 +65,17 @@ export function register(program: Command, context: CliContext): void {
       '--epochs <n>',
       'epochs of the optimisation (default: 500 up to 10,000 rows, 200 beyond)',
     )
+    .addOption(metricOption(PROJECTION_METRICS))
     .addOption(
-      new Option('--metric <name>', 'distance between rows (default: euclidean)').choices(
-        PROJECTION_METRICS as unknown as string[],
-      ),
-    )
-    .addOption(
-      new Option('--init <layout>', 'initial layout (default: spectral)').choices(
-        UMAP_INITS as unknown as string[],
-      ),
+      new Option('--init <layout>', 'initial layout (default: spectral)').choices(UMAP_INITS),
     )
     .option('--components <k>', 'dimensions of the map, in [1, 100] (default: 2)')
     .option('--seed <n>', 'seed of every random draw (default: 0)')
     .option('--negative-sample-rate <n>', 'negative samples per positive sample (default: 5)')
-    .option('--learning-rate <x>', 'initial step of the optimisation, > 0 (default: 1)')
-    .addOption(scaleOption())
-    .option('--out <file>', "write the map as CSV ('-': standard output)")
-    .option('--force', FORCE_HELP)
-    .option('--json', 'print the settings and the map as JSON')
-    .action(async (file: string, flags: UmapFlags) => {
-      await umapCommand(file, flags, context);
-    });
+    .option('--learning-rate <x>', 'initial step of the optimisation, > 0 (default: 1)');
+  addProjectionOutputOptions(command).action(async (file: string, flags: UmapFlags) => {
+    await umapCommand(file, flags, context);
+  });
 }
 
 /** The library options the flags ask for, checked with the flags' names. */
@@ -147,47 +123,15 @@ export async function umapCommand(
   flags: UmapFlags,
   context: CliContext,
 ): Promise<void> {
-  // Fail on flags and on the output path before any work.
   const options = umapOptionsOf(flags);
-  const scaling = scaleMethodOf(flags.scale);
-  const output = checkOutFlag(file, flags);
-  const dataset = await loadFromFlags(file, flags, context.progress);
-  warnIfUnscaled('umap', dataset, scaling);
-  const X = scaling === 'none' ? dataset.features : scale(dataset, { method: scaling }).scaled;
-  context.progress(`umap: ${X.rows} rows x ${X.cols} columns`);
-  const result = umap(X, options);
-  if (output !== undefined) {
-    await writeOutFlag(
-      output,
-      embeddingCsv(dataset, result),
-      file,
-      flags,
-      {
-        command: 'umap',
-        dataset,
-        options: { ...options, scale: scaling, flags: flagOptions(flags) },
-      },
-      context,
-    );
-  }
-  if (flags.json) {
-    const out = {
-      file,
-      sha256: dataset.source.sha256,
-      rows: X.rows,
-      columns: X.cols,
-      scale: scaling,
-      settings: settingsOf(result),
-      embedding: Array.from({ length: X.rows }, (_, i) =>
-        Array.from(
-          result.embedding.data.subarray(i * result.nComponents, (i + 1) * result.nComponents),
-        ),
-      ),
-    };
-    context.io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-  } else {
-    printSummary(context, output, `${summaryLine(X.rows, X.cols, scaling, result)}\n`);
-  }
+  await projectionCommand(file, flags, context, {
+    name: 'umap',
+    options,
+    fit: (X) => umap(X, options),
+    embedding: (r) => r.embedding,
+    summary: summaryOf,
+    json: (r) => ({ settings: settingsOf(r) }),
+  });
 }
 
 /** The settings a map was made with (the start actually used), as --json prints them. */
@@ -209,35 +153,12 @@ function settingsOf(r: UMAPResult): Record<string, unknown> {
   };
 }
 
-/** '150 rows x 4 columns, standardized; umap: 15 neighbours, ...; the graph has 1 component'. */
-function summaryLine(rows: number, cols: number, scaling: string, r: UMAPResult): string {
-  const scaled =
-    scaling === 'none' ? '' : scaling === 'standard' ? ', standardized' : `, scaled (${scaling})`;
+/** '15 neighbours, min dist 0.1, ...; the neighbour graph has 1 component'. */
+function summaryOf(r: UMAPResult): string {
   const c = r.nGraphComponents;
   return (
-    `${rows} rows x ${cols} columns${scaled}; umap: ${r.nNeighbors} neighbours, ` +
-    `min dist ${r.minDist}, spread ${r.spread}, ${r.nEpochs} epochs, ${r.metric}, ` +
-    `init ${r.init}, seed ${r.seed}, ${r.nComponents} dimensions; ` +
-    `the neighbour graph has ${c} component${c === 1 ? '' : 's'}`
+    `${r.nNeighbors} neighbours, min dist ${r.minDist}, spread ${r.spread}, ` +
+    `${r.nEpochs} epochs, ${r.metric}, init ${r.init}, seed ${r.seed}, ` +
+    `${r.nComponents} dimensions; the neighbour graph has ${c} component${c === 1 ? '' : 's'}`
   );
-}
-
-/** The map as CSV: id, label (when given), umap1..umapK. */
-function embeddingCsv(dataset: Dataset, result: UMAPResult): string {
-  const k = result.nComponents;
-  const header: string[] = [];
-  if (dataset.ids !== undefined) header.push(dataset.idColumn ?? 'id');
-  if (dataset.labels !== undefined) header.push(dataset.labelColumn ?? 'label');
-  for (let c = 0; c < k; c++) header.push(`umap${c + 1}`);
-  const { embedding } = result;
-  function* rows(): Generator<CsvCell[]> {
-    for (let i = 0; i < embedding.rows; i++) {
-      const row: CsvCell[] = [];
-      if (dataset.ids !== undefined) row.push(dataset.ids[i]);
-      if (dataset.labels !== undefined) row.push(dataset.labels[i]);
-      for (let c = 0; c < k; c++) row.push(embedding.data[i * k + c]);
-      yield row;
-    }
-  }
-  return toCsv(header, rows());
 }

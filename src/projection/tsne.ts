@@ -54,7 +54,12 @@ import {
 import { nearestNeighbors } from './neighbors.js';
 
 /** Distances t-SNE can take its neighbours by. */
-export type TSNEMetric = 'euclidean' | 'cosine' | 'cityblock';
+export const TSNE_METRICS = ['euclidean', 'cosine', 'cityblock'] as const;
+/** One of TSNE_METRICS. */
+export type TSNEMetric = (typeof TSNE_METRICS)[number];
+
+/** The named starts of t-SNE (besides a matrix). */
+export const TSNE_INITS = ['pca', 'random'] as const;
 
 /** Options of `tsne`. */
 export interface TSNEOptions {
@@ -66,7 +71,7 @@ export interface TSNEOptions {
   earlyExaggeration?: number;
   /** Iterations with exaggeration and momentum 0.5, in [0, nIter]. Default: 250. */
   exaggerationIterations?: number;
-  /** Iterations in all, >= 1. Default: 1000. */
+  /** Iterations in all, in [1, 1000000]. Default: 1000. */
   nIter?: number;
   /** Step size eta > 0, or 'auto': max(n / earlyExaggeration, 200). Default: 'auto'. */
   learningRate?: number | 'auto';
@@ -114,7 +119,8 @@ const KNOWN = [
   'seed',
 ] as const;
 
-const METRICS: readonly TSNEMetric[] = ['euclidean', 'cosine', 'cityblock'];
+/** The most iterations `nIter` takes (as umap's nEpochs): a larger count is a typo, not a run. */
+const MAX_ITERATIONS = 1_000_000;
 
 interface Resolved {
   perplexity: number;
@@ -143,7 +149,10 @@ function resolve(fn: string, options: TSNEOptions): Resolved {
     options.earlyExaggeration === undefined
       ? 12
       : checkNumber(fn, 'earlyExaggeration', options.earlyExaggeration, { min: 1 });
-  const nIter = options.nIter === undefined ? 1000 : checkInteger(fn, 'nIter', options.nIter, 1);
+  const nIter =
+    options.nIter === undefined
+      ? 1000
+      : checkInteger(fn, 'nIter', options.nIter, 1, MAX_ITERATIONS);
   const exaggerationIterations =
     options.exaggerationIterations === undefined
       ? Math.min(250, nIter)
@@ -163,13 +172,13 @@ function resolve(fn: string, options: TSNEOptions): Resolved {
   const metric =
     options.metric === undefined
       ? 'euclidean'
-      : checkKeyword(fn, 'metric', options.metric, METRICS);
+      : checkKeyword(fn, 'metric', options.metric, TSNE_METRICS);
   const seed =
     options.seed === undefined ? 0 : checkInteger(fn, 'seed', options.seed, 0, 0xffffffff);
   let init: 'pca' | 'random' | MatrixLike = 'pca';
   if (options.init !== undefined) {
     if (typeof options.init === 'string') {
-      init = checkKeyword(fn, 'init', options.init, ['pca', 'random'] as const);
+      init = checkKeyword(fn, 'init', options.init, TSNE_INITS);
     } else if (typeof options.init === 'object' && options.init !== null) {
       init = options.init;
     } else {
@@ -418,6 +427,18 @@ export function klDivergence(
  * `Dataset`; not modified) in two dimensions. See the file header for the definitions.
  * For example `tsne(X, { perplexity: 30, seed: 0 })` gives `embedding` (n x 2) and
  * `klDivergence`.
+ *
+ * @example
+ * import { tsne } from 'clusterlens';
+ *
+ * // two groups of 15 rows, far apart
+ * const rows = [];
+ * for (let i = 0; i < 30; i++) rows.push([i < 15 ? 0 : 10, (i % 15) * 0.1, (i * 7) % 5]);
+ * const map = tsne(rows, { perplexity: 5, nIter: 100, exaggerationIterations: 50, seed: 1 });
+ * map.embedding.rows; // => 30
+ * map.embedding.cols; // => 2
+ * map.learningRate; // => 200
+ * map.nNeighbors; // => 15
  */
 export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
   const fn = 'tsne';

@@ -115,7 +115,12 @@ const ORDINARY: Record<string, string[]> = {
   '--init': ['spectral', 'pca', 'random'],
   '--metric': ['euclidean', 'cosine', 'cityblock'],
   '--negative-sample-rate': ['2'],
-  '--learning-rate': ['1', '0.5'],
+  '--learning-rate': ['1', '0.5', 'auto', '200'],
+  '--perplexity': ['5', '12.5'],
+  '--early-exaggeration': ['4', '12'],
+  '--exaggeration-iterations': ['0', '10'],
+  '--iterations': ['20', '50'],
+  '--theta': ['0', '0.5'],
   '--projection': ['pca', 'pca,umap'],
 };
 
@@ -135,9 +140,9 @@ async function commandFlags(): Promise<
 describe('the flag parser under hostile arguments', () => {
   it('every command, random flags and values: exit 0 or 1 (one error line), never 2; the input unchanged', async () => {
     const commands = (await commandFlags()).filter((c) =>
-      ['inspect', 'pca', 'umap', 'kmeans', 'hclust', 'report'].includes(c.name),
+      ['inspect', 'pca', 'umap', 'tsne', 'kmeans', 'hclust', 'report'].includes(c.name),
     );
-    expect(commands.length).toBeGreaterThanOrEqual(6);
+    expect(commands.length).toBeGreaterThanOrEqual(7);
     // not vacuous: the commands bring their flags
     expect(commands.find((c) => c.name === 'report')!.flags.length).toBeGreaterThan(10);
     const argvArb = fc
@@ -212,6 +217,9 @@ describe('the flag parser under hostile arguments', () => {
           argv.push('--k', '3');
         // umap: few epochs, so that a run stays short
         if (name === 'umap' && !has('--epochs')) argv.push('--epochs', '20');
+        // tsne: few iterations, for the same reason, and a perplexity that fits 24 rows
+        if (name === 'tsne' && !has('--iterations')) argv.push('--iterations', '50');
+        if (name === 'tsne' && !has('--perplexity')) argv.push('--perplexity', '5');
         return argv;
       });
     let ran = 0;

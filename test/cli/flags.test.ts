@@ -148,6 +148,7 @@ describe('flags named in messages', () => {
       'optics',
       'pca',
       'report',
+      'tsne',
       'umap',
     ]);
     const mentioned = new Set(

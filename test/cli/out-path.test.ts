@@ -35,6 +35,7 @@ writeFileSync(join(folder, 'plain'), 'a file');
 const COMMANDS: [string, (out: string) => string[]][] = [
   ['pca', (out) => ['pca', absent, '--out', out]],
   ['umap', (out) => ['umap', absent, '--out', out]],
+  ['tsne', (out) => ['tsne', absent, '--out', out]],
   ['kmeans', (out) => ['kmeans', absent, '--k', '3', '--out', out]],
   ['hclust', (out) => ['hclust', absent, '--k', '3', '--out', out]],
   ['report', (out) => ['report', absent, '--out', out]],

@@ -71,6 +71,7 @@ const ENGINES: [string, (m: unknown) => unknown][] = [
   ['toMlMatrix', (m) => cl.toMlMatrix(m as FeatureMatrix)],
   ['toDataset', (m) => cl.toDataset(m as MatrixLike)],
   ['umap', (m) => cl.umap(m as MatrixLike, { nNeighbors: 2, nEpochs: 5 })],
+  ['tsne', (m) => cl.tsne(m as MatrixLike, { perplexity: 1, nIter: 5 })],
 ];
 
 describe('FeatureMatrix shapes (fast-check)', () => {
@@ -351,6 +352,21 @@ describe('hostile arguments to every public function', () => {
         seed: 1,
       },
     ],
+    tsne: () => [
+      X,
+      {
+        nComponents: 2,
+        perplexity: 1.5,
+        earlyExaggeration: 4,
+        exaggerationIterations: 10,
+        nIter: 30,
+        learningRate: 'auto',
+        theta: 0.5,
+        init: 'pca',
+        metric: 'euclidean',
+        seed: 1,
+      },
+    ],
   };
   const extra: Record<string, (...args: unknown[]) => unknown> = {
     RandomState: (seed) => new cl.RandomState(seed as number),
@@ -554,6 +570,24 @@ describe('named cases', () => {
     expect(() => cl.umap(X, { seeds: 1 } as object)).toThrow(OptionError);
     expect(() => cl.umap([[1, 2]])).toThrow(
       new DataError('umap needs at least 2 rows and 1 column; got 1 x 2.'),
+    );
+  });
+
+  it('tsne: options out of range are OptionErrors naming the option; too little data is a DataError', () => {
+    expect(() => cl.tsne(X, { perplexity: 1.5, nIter: 2e6 })).toThrow(
+      new OptionError(
+        "The 'nIter' option of tsne must be an integer in [1, 1000000]. Got 2000000 instead.",
+      ),
+    );
+    expect(() => cl.tsne(X, { perplexity: 0.5 })).toThrow(/'perplexity'/);
+    expect(() => cl.tsne(X, { perplexity: 1.5, theta: 2 })).toThrow(/'theta'/);
+    expect(() => cl.tsne(X, { learningRate: 'fast' as 'auto' })).toThrow(/'learningRate'/);
+    expect(() => cl.tsne(X, { init: 'spectral' as 'pca' })).toThrow(/'init'/);
+    expect(() => cl.tsne(X, { perplexty: 2 } as object)).toThrow(OptionError);
+    expect(() => cl.tsne(X)).toThrow(
+      new DataError(
+        'tsne needs more than perplexity + 1 rows: X has 6 rows and perplexity is 30; use a perplexity below 5.',
+      ),
     );
   });
 
