@@ -188,7 +188,7 @@ function optimizeLayout2(
       let a1 = head[ja + 1]!;
       let b0 = head[jb]!;
       let b1 = head[jb + 1]!;
-      const nMax = nA > nB ? nA : nB;
+      const nMax = Math.max(nA, nB);
       for (let p = 0; p < nMax; p++) {
         if (p < nA) {
           let u = rng.nextUint32() * rows;
@@ -266,6 +266,7 @@ function attract(
 
 /** g limited to [-4, 4]. */
 function clip(g: number): number {
-  return g > 4 ? 4 : g < -4 ? -4 : g;
+  if (g > 4) return 4;
+  return g < -4 ? -4 : g;
 }
 
