@@ -269,4 +269,3 @@ function clip(g: number): number {
   if (g > 4) return 4;
   return g < -4 ? -4 : g;
 }
-
