@@ -266,6 +266,5 @@ function attract(
 
 /** g limited to [-4, 4]. */
 function clip(g: number): number {
-  if (g > 4) return 4;
-  return g < -4 ? -4 : g;
+  return Math.min(4, Math.max(-4, g));
 }
