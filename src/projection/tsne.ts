@@ -5,7 +5,7 @@
  *
  * Pipeline of `tsne(X, options)`:
  * 1. Neighbours: the K = min(n - 1, floor(3 perplexity)) nearest rows of each row, exact
- *    up to EXACT_MAX_ROWS rows and by nearest-neighbour descent beyond (neighbors.ts), K as
+ *    up to `exactMaxRows(K + 1)` rows and by nearest-neighbour descent beyond (neighbors.ts), K as
  *    Rtsne (scikit-learn takes floor(3 perplexity + 1)).
  * 2. Input similarities (tsne-affinities.ts): per row, the Gaussian precision found by bisection
  *    to match log(perplexity) within 1e-5 nats, over the squared Euclidean distances (the plain
