@@ -41,6 +41,7 @@
  */
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../data/dataset.js';
 import { pca } from '../decomposition/pca/index.js';
+import { withCollectedWarnings } from '../util/log.js';
 import { DataError, OptionError } from '../util/errors.js';
 import { withOrdinaryMagnitude } from '../util/magnitude.js';
 import { RandomState } from '../util/random.js';
@@ -254,7 +255,10 @@ export function startingPoint(
       if (x.data[t] !== x.data[t % x.cols]) constant = false;
     }
     if (constant) return y;
-    const s = pca(x, { components: 2, solver: 'covariance', seed: o.seed }).scores;
+    // The start's PCA: its notes on constant columns are not the user's concern here.
+    const s = withCollectedWarnings(() =>
+      pca(x, { components: 2, solver: 'covariance', seed: o.seed }),
+    ).value.scores;
     const k = s.cols;
     let mean = 0;
     for (let i = 0; i < n; i++) mean += s.data[i * k]!;

@@ -25,6 +25,7 @@
  */
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
 import { pca } from '../../decomposition/pca/index.js';
+import { withCollectedWarnings } from '../../util/log.js';
 import { DataError, OptionError } from '../../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../../util/random.js';
 import {
@@ -399,7 +400,8 @@ function pcaLayout(x: FeatureMatrix, dim: number): Float64Array | null {
   const n = x.rows;
   const c = Math.min(dim, x.cols, n);
   if (c < 1) return null;
-  const scores = pca(x, { components: c }).scores;
+  // The start's PCA: its notes on constant columns are not the user's concern here.
+  const scores = withCollectedWarnings(() => pca(x, { components: c })).value.scores;
   const out = new Float64Array(n * dim);
   for (let i = 0; i < n; i++) {
     for (let q = 0; q < c; q++) out[i * dim + q] = scores.data[i * c + q]!;
