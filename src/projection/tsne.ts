@@ -456,8 +456,10 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
     );
   }
   const K = Math.min(n - 1, Math.floor(3 * o.perplexity));
-  const P = inputSimilarities(withOrdinaryMagnitude(x), o.perplexity, K, o.metric, o.seed);
-  const y0 = startingPoint(fn, x, o);
+  const xs = withOrdinaryMagnitude(x);
+  const P = inputSimilarities(xs, o.perplexity, K, o.metric, o.seed);
+  // The PCA start is scaled to a fixed spread: the same on the data divided by a power of two.
+  const y0 = startingPoint(fn, xs, o);
   const eta = o.learningRate === 'auto' ? Math.max(n / o.earlyExaggeration, 200) : o.learningRate;
   // the descent runs on the rows renumbered by neighbourOrder
   const order = neighbourOrder(P);

@@ -336,6 +336,17 @@ describe('tsne', () => {
     expect(r.klDivergence).toBeLessThan(KL_MAX);
   });
 
+  it('embeds data of extreme magnitude as the same data at ordinary scale (no overflow)', () => {
+    const o = { perplexity: 10, nIter: 200, exaggerationIterations: 60 };
+    const base = tsne(x, o);
+    for (const f of [2 ** 990, 2 ** -1000]) {
+      const scaled = { rows: x.rows, cols: x.cols, data: x.data.map((v) => v * f) };
+      const r = tsne(scaled, o);
+      expect(r.embedding.data.every(Number.isFinite)).toBe(true);
+      expect(Math.abs(r.klDivergence - base.klDivergence)).toBeLessThan(1e-6);
+    }
+  });
+
   it('starts from PCA scores scaled to a first-column std of 1e-4, or from N(0, 1e-8) draws', () => {
     const y = startingPoint('tsne', x, { init: 'pca', seed: 0 });
     const s = pca(x, { components: 2 }).scores.data;

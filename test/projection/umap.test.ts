@@ -248,6 +248,24 @@ describe('umap', () => {
     expect(r.init).toBe('pca');
   });
 
+  it('maps data of extreme magnitude as the same data at ordinary scale (no overflow)', () => {
+    const rows: number[][] = [];
+    for (let i = 0; i < 60; i++) rows.push([i % 7, i * 0.1, (i * 13) % 5]);
+    const big = rows.map((r) => r.map((v) => v * 2 ** 990));
+    const small = rows.map((r) => r.map((v) => v * 2 ** -1000));
+    const base = umap(rows, { seed: 4, nEpochs: 100 });
+    for (const scaled of [big, small]) {
+      const r = umap(scaled, { seed: 4, nEpochs: 100 });
+      expect(r.nGraphComponents).toBe(base.nGraphComponents);
+      expect(Array.from(r.embedding.data)).toEqual(Array.from(base.embedding.data));
+    }
+    const r = umap(big, { seed: 4, nEpochs: 100 });
+    expect(r.knn.distances[1]).toBe(base.knn.distances[1]! * 2 ** 990);
+    expect(Array.from(r.transform(big.slice(0, 3)).data)).toEqual(
+      Array.from(base.transform(rows.slice(0, 3)).data),
+    );
+  });
+
   it('rejects bad options with their name', () => {
     expect(() => umap(cancer, { nNeighbors: 1 })).toThrow(OptionError);
     expect(() => umap(cancer, { minDist: 2 })).toThrow(/minDist \(2\) must not exceed spread/);

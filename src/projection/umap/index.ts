@@ -26,6 +26,7 @@
 import { type FeatureMatrix, type MatrixLike, toFeatureMatrix } from '../../data/dataset.js';
 import { pca } from '../../decomposition/pca/index.js';
 import { withCollectedWarnings } from '../../util/log.js';
+import { divideBy, magnitudeUnit } from '../../util/magnitude.js';
 import { DataError, OptionError } from '../../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../../util/random.js';
 import {
@@ -214,9 +215,15 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
   const dim = s.nComponents;
   const nEpochs = s.nEpochs ?? (n <= 10_000 ? 500 : 200);
   const rng = new RandomState(s.seed);
-  const knn = nearestNeighbors(x, k, { metric: s.metric, seed: s.seed, method: s.neighbors });
-  const { rho, sigma } = smoothDistances(knn, 1);
-  const full = fuzzyUnion(n, k, knn.indices, membership(knn, rho, sigma));
+  // Extreme values (beyond 2^+-500) are divided by a power of two, so that squared differences
+  // neither overflow nor underflow; the graph does not change with the scale of the distances.
+  const unit = magnitudeUnit(x.data);
+  const xs = unit === 1 ? x : { rows: n, cols: x.cols, data: divideBy(x.data, unit) };
+  const search = { metric: s.metric, seed: s.seed, method: s.neighbors };
+  const found = nearestNeighbors(xs, k, search);
+  const knn = unit === 1 ? found : inDataUnits(found, unit, s.metric);
+  const { rho, sigma } = smoothDistances(found, 1);
+  const full = fuzzyUnion(n, k, found.indices, membership(found, rho, sigma));
   const graph = pruneBelow(full, maxWeight(full) / nEpochs);
   const { a, b } = fitAB(s.minDist, s.spread);
   const { count } = components(graph);
@@ -226,7 +233,7 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
     layout = count === 1 ? spectralVectors(graph, dim, rng) : null;
     if (layout === null) init = 'pca';
   }
-  if (init === 'pca') layout = pcaLayout(x, dim);
+  if (init === 'pca') layout = pcaLayout(xs, dim);
   if (layout === null || init === 'random') {
     layout = new Float64Array(n * dim);
     for (let t = 0; t < n * dim; t++) layout[t] = rng.uniform(-10, 10);
@@ -252,7 +259,7 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
     rng,
   );
   const embedding: FeatureMatrix = { rows: n, cols: dim, data: layout };
-  const fitted = { x, k, knn, embedding, a, b, nEpochs, s };
+  const fitted = { x: xs, unit, k, knn: found, embedding, a, b, nEpochs, s };
   return {
     embedding,
     knn,
@@ -275,7 +282,9 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
 }
 
 interface Fitted {
+  /** The fitted data, divided by `unit`. */
   x: FeatureMatrix;
+  unit: number;
   k: number;
   knn: KnnGraph;
   embedding: FeatureMatrix;
@@ -287,13 +296,14 @@ interface Fitted {
 
 function transformRows(f: Fitted, rows: MatrixLike): FeatureMatrix {
   const fn = 'umap transform';
-  const y = toFeatureMatrix(rows, { fn });
+  let y = toFeatureMatrix(rows, { fn });
   if (y.cols !== f.x.cols) {
     throw new DataError(
       `${fn}: the new rows have ${y.cols} columns; the map was fitted on ${f.x.cols}.`,
     );
   }
   if (f.s.metric === 'cosine') checkNoZeroRow(y, fn);
+  if (f.unit !== 1) y = { rows: y.rows, cols: y.cols, data: divideBy(y.data, f.unit) };
   const m = y.rows;
   const dim = f.embedding.cols;
   const out = new Float64Array(m * dim);
@@ -409,6 +419,14 @@ function pcaLayout(x: FeatureMatrix, dim: number): Float64Array | null {
   let max = 0;
   for (let t = 0; t < out.length; t++) max = Math.max(max, Math.abs(out[t]!));
   return max > 0 ? out : null;
+}
+
+/** The neighbour distances times `unit` (cosine and correlation do not depend on the scale). */
+function inDataUnits(g: KnnGraph, unit: number, metric: ProjectionMetric): KnnGraph {
+  if (metric === 'cosine' || metric === 'correlation') return g;
+  const distances = new Float64Array(g.distances.length);
+  for (let t = 0; t < distances.length; t++) distances[t] = g.distances[t]! * unit;
+  return { n: g.n, k: g.k, indices: g.indices, distances };
 }
 
 /** Scales `v` so that its largest |value| is `to` (unchanged when all are 0). */
