@@ -120,13 +120,14 @@ export function optimizeLayout(
 }
 
 /**
- * `optimizeLayout` for two dimensions, the coordinates in locals and the powers by `power`
+ * `optimizeLayout` for two dimensions, the layout in single precision and the powers by `power`
  * (pow.ts). The edges are taken in two lanes, the first half of the entries and the second (split
  * between two rows, so that the lanes' heads differ), one edge of each lane at a time; their
- * negative samples alternate between the lanes (one draw for the first lane, then one for the
- * second). Two independent chains of dependent arithmetic keep the processor busy where one
- * leaves it waiting; the updates are those of the scheme above in an interleaved order (like
- * umap-learn's parallel layout, but in one fixed order, so the doubles are the same every run).
+ * negative samples alternate between the lanes while both have some left (one draw for the first
+ * lane, then one for the second), then the rest of the longer lane's. Two independent chains of
+ * dependent arithmetic keep the processor busy where one leaves it waiting; the updates are those
+ * of the scheme above in an interleaved order (like umap-learn's parallel layout, but in one fixed
+ * order, so the doubles are the same every run).
  */
 function optimizeLayout2(
   head64: Float64Array,
@@ -184,42 +185,17 @@ function optimizeLayout2(
         nextSample[eb]! += epochsPerSample[eb]!;
         nB = Math.trunc((epoch - nextNegative[eb]!) / perNegative[eb]!);
       }
-      let a0 = head[ja]!;
-      let a1 = head[ja + 1]!;
-      let b0 = head[jb]!;
-      let b1 = head[jb + 1]!;
-      const nMax = Math.max(nA, nB);
-      for (let p = 0; p < nMax; p++) {
-        if (p < nA) {
-          let u = rng.nextUint32() * rows;
-          while (u % 4294967296 < reject) u = rng.nextUint32() * rows;
-          const k = Math.floor(u / 4294967296) << 1;
-          const d0 = a0 - tail[k]!;
-          const d1 = a1 - tail[k + 1]!;
-          const d2 = d0 * d0 + d1 * d1;
-          if (d2 > 0) {
-            const coef = twoB / ((0.001 + d2) * (a * power(powB, d2) + 1));
-            a0 += clip(coef * d0) * alpha;
-            a1 += clip(coef * d1) * alpha;
-            head[ja] = a0;
-            head[ja + 1] = a1;
-          }
-        }
-        if (p < nB) {
-          let u = rng.nextUint32() * rows;
-          while (u % 4294967296 < reject) u = rng.nextUint32() * rows;
-          const k = Math.floor(u / 4294967296) << 1;
-          const d0 = b0 - tail[k]!;
-          const d1 = b1 - tail[k + 1]!;
-          const d2 = d0 * d0 + d1 * d1;
-          if (d2 > 0) {
-            const coef = twoB / ((0.001 + d2) * (a * power(powB, d2) + 1));
-            b0 += clip(coef * d0) * alpha;
-            b1 += clip(coef * d1) * alpha;
-            head[jb] = b0;
-            head[jb + 1] = b1;
-          }
-        }
+      // Both lanes while both have samples left, then the longer one alone.
+      const both = Math.min(nA, nB);
+      for (let p = 0; p < both; p++) {
+        repel(head, tail, ja, draw(rng, rows, reject), a, twoB, powB, alpha);
+        repel(head, tail, jb, draw(rng, rows, reject), a, twoB, powB, alpha);
+      }
+      for (let p = both; p < nA; p++) {
+        repel(head, tail, ja, draw(rng, rows, reject), a, twoB, powB, alpha);
+      }
+      for (let p = both; p < nB; p++) {
+        repel(head, tail, jb, draw(rng, rows, reject), a, twoB, powB, alpha);
       }
       if (hasA) {
         nextNegative[ea]! += nA * perNegative[ea]!;
@@ -233,6 +209,39 @@ function optimizeLayout2(
   }
   head64.set(head);
   if (moveOther && tail !== head) tail64.set(tail);
+}
+
+/**
+ * A uniform row in [0, rows), times 2 (its offset in the layout): Lemire's multiply-and-reject on
+ * 32-bit draws; `reject` = 2^32 mod rows.
+ */
+function draw(rng: RandomState, rows: number, reject: number): number {
+  let u = rng.nextUint32() * rows;
+  while (u % 4294967296 < reject) u = rng.nextUint32() * rows;
+  return Math.floor(u / 4294967296) << 1;
+}
+
+/** The repulsive step of a negative sample in two dimensions: head row j away from row k. */
+function repel(
+  head: Float32Array,
+  tail: Float32Array,
+  j: number,
+  k: number,
+  a: number,
+  twoB: number,
+  powB: PowerTable,
+  alpha: number,
+): void {
+  const y0 = head[j]!;
+  const y1 = head[j + 1]!;
+  const d0 = y0 - tail[k]!;
+  const d1 = y1 - tail[k + 1]!;
+  const d2 = d0 * d0 + d1 * d1;
+  if (d2 > 0) {
+    const coef = twoB / ((0.001 + d2) * (a * power(powB, d2) + 1));
+    head[j] = y0 + clip(coef * d0) * alpha;
+    head[j + 1] = y1 + clip(coef * d1) * alpha;
+  }
 }
 
 /** The attractive step of one edge in two dimensions: head row j towards tail row k. */
