@@ -9,9 +9,10 @@
  * - at a sample, the head moves by alpha * clip(-2ab d^(2(b-1)) / (1 + a d^(2b)) (y_i - y_j))
  *   and, in a fit, the tail by the opposite (none when d = 0);
  * - then negativeSampleRate samples per epochsPerSample_e, each a uniformly drawn row k
- *   (MT19937 `randint`), push the head by alpha * clip(2b / ((0.001 + d^2)(1 + a d^(2b)))
- *   (y_i - y_k)), nothing when d = 0;
- * - clip(.) limits each coordinate to [-4, 4]; alpha = learningRate (1 - epoch / nEpochs).
+ *   (`drawRow`: MT19937 draws, Lemire's multiply-and-reject), push the head by
+ *   alpha * clip(2b / ((0.001 + d^2)(1 + a d^(2b))) (y_i - y_k)), nothing when d = 0;
+ * - clip(.) limits each coordinate to [-4, 4]; alpha = learningRate (1 - epoch / nEpochs);
+ *   the powers of d^2 come from the tables of pow.ts.
  *
  * Single-threaded; the embedding is updated in place, so a seed gives the same doubles.
  */
@@ -56,20 +57,13 @@ export function optimizeLayout(
   const { a, b, nEpochs, learningRate, negativeSampleRate, moveOther } = s;
   const { head: heads, tail: tails, epochsPerSample } = edges;
   const m = heads.length;
-  const perNegative = new Float64Array(m);
-  const nextSample = new Float64Array(m);
-  const nextNegative = new Float64Array(m);
-  for (let e = 0; e < m; e++) {
-    const eps = epochsPerSample[e]!;
-    perNegative[e] = eps / negativeSampleRate;
-    nextSample[e] = eps;
-    nextNegative[e] = eps / negativeSampleRate;
-  }
+  const { perNegative, nextSample, nextNegative } = schedule(epochsPerSample, negativeSampleRate);
   const twoAB = 2 * a * b;
   const twoB = 2 * b;
-  const bm1 = b - 1;
+  const powB = powerTable(b);
+  const powB1 = powerTable(b - 1);
+  const reject = (4294967296 - nTail) % nTail;
   const delta = new Float64Array(dim);
-  const high = nTail - 1;
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     const alpha = learningRate * (1 - epoch / nEpochs);
     for (let e = 0; e < m; e++) {
@@ -83,21 +77,18 @@ export function optimizeLayout(
         d2 += v * v;
       }
       if (d2 > 0) {
-        const pb1 = d2 ** bm1;
+        const pb1 = power(powB1, d2);
         const coef = (-twoAB * pb1) / (a * pb1 * d2 + 1);
         for (let c = 0; c < dim; c++) {
-          let g = coef * delta[c]!;
-          if (g > 4) g = 4;
-          else if (g < -4) g = -4;
-          head[j + c]! += g * alpha;
-          if (moveOther) tail[k + c]! -= g * alpha;
+          const g = clip(coef * delta[c]!) * alpha;
+          head[j + c]! += g;
+          if (moveOther) tail[k + c]! -= g;
         }
       }
       nextSample[e]! += epochsPerSample[e]!;
       const nNeg = Math.trunc((epoch - nextNegative[e]!) / perNegative[e]!);
       for (let p = 0; p < nNeg; p++) {
-        const r = rng.interval(high);
-        k = r * dim;
+        k = drawRow(rng, nTail, reject) * dim;
         d2 = 0;
         for (let c = 0; c < dim; c++) {
           const v = head[j + c]! - tail[k + c]!;
@@ -105,18 +96,24 @@ export function optimizeLayout(
           d2 += v * v;
         }
         if (d2 > 0) {
-          const coef = twoB / ((0.001 + d2) * (a * d2 ** b + 1));
-          for (let c = 0; c < dim; c++) {
-            let g = coef * delta[c]!;
-            if (g > 4) g = 4;
-            else if (g < -4) g = -4;
-            head[j + c]! += g * alpha;
-          }
+          const coef = twoB / ((0.001 + d2) * (a * power(powB, d2) + 1));
+          for (let c = 0; c < dim; c++) head[j + c]! += clip(coef * delta[c]!) * alpha;
         }
       }
       nextNegative[e]! += nNeg * perNegative[e]!;
     }
   }
+}
+
+/** Each edge's period of negative samples and the epochs of its next sample and negatives. */
+function schedule(
+  epochsPerSample: Float64Array,
+  negativeSampleRate: number,
+): { perNegative: Float64Array; nextSample: Float64Array; nextNegative: Float64Array } {
+  const m = epochsPerSample.length;
+  const perNegative = new Float64Array(m);
+  for (let e = 0; e < m; e++) perNegative[e] = epochsPerSample[e]! / negativeSampleRate;
+  return { perNegative, nextSample: epochsPerSample.slice(), nextNegative: perNegative.slice() };
 }
 
 /**
@@ -140,15 +137,7 @@ function optimizeLayout2(
   const { a, b, nEpochs, learningRate, negativeSampleRate, moveOther } = s;
   const { head: heads, tail: tails, epochsPerSample } = edges;
   const m = heads.length;
-  const perNegative = new Float64Array(m);
-  const nextSample = new Float64Array(m);
-  const nextNegative = new Float64Array(m);
-  for (let e = 0; e < m; e++) {
-    const eps = epochsPerSample[e]!;
-    perNegative[e] = eps / negativeSampleRate;
-    nextSample[e] = eps;
-    nextNegative[e] = eps / negativeSampleRate;
-  }
+  const { perNegative, nextSample, nextNegative } = schedule(epochsPerSample, negativeSampleRate);
   // Single precision, as umap-learn and uwot keep the map: half the memory to fetch per sample.
   const head = Float32Array.from(head64);
   const tail = tail64 === head64 ? head : Float32Array.from(tail64);
@@ -188,14 +177,14 @@ function optimizeLayout2(
       // Both lanes while both have samples left, then the longer one alone.
       const both = Math.min(nA, nB);
       for (let p = 0; p < both; p++) {
-        repel(head, tail, ja, draw(rng, rows, reject), a, twoB, powB, alpha);
-        repel(head, tail, jb, draw(rng, rows, reject), a, twoB, powB, alpha);
+        repel(head, tail, ja, drawRow(rng, rows, reject) << 1, a, twoB, powB, alpha);
+        repel(head, tail, jb, drawRow(rng, rows, reject) << 1, a, twoB, powB, alpha);
       }
       for (let p = both; p < nA; p++) {
-        repel(head, tail, ja, draw(rng, rows, reject), a, twoB, powB, alpha);
+        repel(head, tail, ja, drawRow(rng, rows, reject) << 1, a, twoB, powB, alpha);
       }
       for (let p = both; p < nB; p++) {
-        repel(head, tail, jb, draw(rng, rows, reject), a, twoB, powB, alpha);
+        repel(head, tail, jb, drawRow(rng, rows, reject) << 1, a, twoB, powB, alpha);
       }
       if (hasA) {
         nextNegative[ea]! += nA * perNegative[ea]!;
@@ -212,13 +201,13 @@ function optimizeLayout2(
 }
 
 /**
- * A uniform row in [0, rows), times 2 (its offset in the layout): Lemire's multiply-and-reject on
- * 32-bit draws; `reject` = 2^32 mod rows.
+ * A uniform row in [0, rows): Lemire's multiply-and-reject on 32-bit draws (the product is exact
+ * in a double); `reject` = 2^32 mod rows.
  */
-function draw(rng: RandomState, rows: number, reject: number): number {
+function drawRow(rng: RandomState, rows: number, reject: number): number {
   let u = rng.nextUint32() * rows;
   while (u % 4294967296 < reject) u = rng.nextUint32() * rows;
-  return Math.floor(u / 4294967296) << 1;
+  return Math.floor(u / 4294967296);
 }
 
 /** The repulsive step of a negative sample in two dimensions: head row j away from row k. */
