@@ -68,9 +68,11 @@ export interface KnnOptions {
   seed: number;
   /** 'exact' (brute force), 'nndescent' (approximate), or 'auto' (by size). */
   method: 'auto' | 'exact' | 'nndescent';
+  /** The function named in error messages. Default: the search's own name. */
+  caller?: string;
 }
 
-const KNOWN = ['metric', 'seed', 'method'] as const;
+const KNOWN = ['metric', 'seed', 'method', 'caller'] as const;
 
 /** The data as the search compares it, and how keys become distances. */
 interface Prepared {
@@ -99,8 +101,9 @@ function prepare(x: FeatureMatrix, metric: ProjectionMetric, fn: string): Prepar
     }
     const r = Math.sqrt(s);
     if (!(r > 0)) {
+      const what = metric === 'cosine' ? 'is all zeros' : 'has equal values in every column';
       throw new DataError(
-        `${fn}: the ${metric} distance is undefined for a row ${metric === 'cosine' ? 'of zeros' : 'of equal values'}. Remove the row or use another metric.`,
+        `${fn}: row ${i + 1} ${what}, which has no ${metric} distance; remove it or use another metric.`,
         { row: i },
       );
     }
@@ -235,7 +238,7 @@ function checkOptions(fn: string, options: KnnOptions): void {
  * up to `exactMaxRows(k)` rows). The caller checks 1 <= k <= rows and finite data.
  */
 export function nearestNeighbors(x: FeatureMatrix, k: number, options: KnnOptions): KnnGraph {
-  const fn = 'nearestNeighbors';
+  const fn = options.caller ?? 'nearestNeighbors';
   checkOptions(fn, options);
   checkInteger(fn, 'k', k, 1, Math.max(1, x.rows));
   const p = prepare(x, options.metric, fn);
@@ -260,7 +263,7 @@ export function queryNeighbors(
   options: KnnOptions,
   graph?: KnnGraph,
 ): KnnGraph {
-  const fn = 'queryNeighbors';
+  const fn = options.caller ?? 'queryNeighbors';
   checkOptions(fn, options);
   checkInteger(fn, 'k', k, 1, Math.max(1, x.rows));
   if (y.cols !== x.cols) {

@@ -210,7 +210,7 @@ export function inputSimilarities(
   seed = 0,
 ): SparseRows {
   const n = x.rows;
-  const graph = nearestNeighbors(x, K + 1, { metric, seed, method: 'auto' });
+  const graph = nearestNeighbors(x, K + 1, { metric, seed, method: 'auto', caller: 'tsne' });
   const k1 = graph.k;
   const idx = new Int32Array(n * K);
   const dist = new Float64Array(n * K);

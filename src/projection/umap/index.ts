@@ -210,7 +210,6 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
   if (n < 2 || x.cols < 1) {
     throw new DataError(`${fn} needs at least 2 rows and 1 column; got ${n} x ${x.cols}.`);
   }
-  if (s.metric === 'cosine') checkNoZeroRow(x, fn);
   const k = Math.min(s.nNeighbors, n);
   const dim = s.nComponents;
   const nEpochs = s.nEpochs ?? (n <= 10_000 ? 500 : 200);
@@ -219,7 +218,7 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
   // neither overflow nor underflow; the graph does not change with the scale of the distances.
   const unit = magnitudeUnit(x.data);
   const xs = unit === 1 ? x : { rows: n, cols: x.cols, data: divideBy(x.data, unit) };
-  const search = { metric: s.metric, seed: s.seed, method: s.neighbors };
+  const search = { metric: s.metric, seed: s.seed, method: s.neighbors, caller: fn };
   const found = nearestNeighbors(xs, k, search);
   const knn = unit === 1 ? found : inDataUnits(found, unit, s.metric);
   const { rho, sigma } = smoothDistances(found, 1);
@@ -302,7 +301,6 @@ function transformRows(f: Fitted, rows: MatrixLike): FeatureMatrix {
       `${fn}: the new rows have ${y.cols} columns; the map was fitted on ${f.x.cols}.`,
     );
   }
-  if (f.s.metric === 'cosine') checkNoZeroRow(y, fn);
   if (f.unit !== 1) y = { rows: y.rows, cols: y.cols, data: divideBy(y.data, f.unit) };
   const m = y.rows;
   const dim = f.embedding.cols;
@@ -313,7 +311,7 @@ function transformRows(f: Fitted, rows: MatrixLike): FeatureMatrix {
     f.x,
     y,
     k,
-    { metric: f.s.metric, seed: f.s.seed, method: f.s.neighbors },
+    { metric: f.s.metric, seed: f.s.seed, method: f.s.neighbors, caller: fn },
     f.knn,
   );
   // Memberships with local connectivity 0 (umap-learn's transform): rho = 0.
@@ -436,16 +434,4 @@ function scaleToMax(v: Float64Array, to: number): void {
   if (max === 0) return;
   const f = to / max;
   for (let t = 0; t < v.length; t++) v[t]! *= f;
-}
-
-function checkNoZeroRow(x: FeatureMatrix, fn: string): void {
-  for (let i = 0; i < x.rows; i++) {
-    let s = 0;
-    for (let c = 0; c < x.cols; c++) s += x.data[i * x.cols + c]! ** 2;
-    if (s === 0) {
-      throw new DataError(
-        `${fn}: row ${i + 1} is all zeros, which has no cosine distance; drop it or use metric 'euclidean'.`,
-      );
-    }
-  }
 }
