@@ -54,15 +54,32 @@ export class RandomState {
     let kk = 0;
     for (; kk < N - M; kk++) {
       y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
-      mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[kk] = mt[kk + M]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     for (; kk < N - 1; kk++) {
       y = (mt[kk]! & UPPER_MASK) | (mt[kk + 1]! & LOWER_MASK);
-      mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[kk] = mt[kk + (M - N)]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     y = (mt[N - 1]! & UPPER_MASK) | (mt[0]! & LOWER_MASK);
-    mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    mt[N - 1] = mt[M - 1]! ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     this.index = 0;
+  }
+
+  /**
+   * The generator's words and position, for a kernel that draws the same numbers in its own
+   * memory (`setWords` puts them back). @internal
+   */
+  words(): { readonly mt: Uint32Array; readonly index: number } {
+    return { mt: this.mt, index: this.index };
+  }
+
+  /** Continue from the words and position a kernel left (see `words`). @internal */
+  setWords(mt: Uint32Array, index: number): void {
+    if (mt.length !== N || !Number.isInteger(index) || index < 0 || index > N) {
+      throw new RangeError('setWords: 624 words and a position in [0, 624]');
+    }
+    this.mt.set(mt);
+    this.index = index;
   }
 
   /** Next 32-bit unsigned integer (numpy's `next_uint32`). */

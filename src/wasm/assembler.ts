@@ -11,6 +11,7 @@
 /** Value types (section 5.3.1). */
 export const I32 = 0x7f;
 export const I64 = 0x7e;
+export const F32 = 0x7d;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
 
@@ -47,8 +48,10 @@ const OPS = {
   LOCAL_SET: ['local.set', 0x21, 'local'],
   LOCAL_TEE: ['local.tee', 0x22, 'local'],
   I32_LOAD: ['i32.load', 0x28, 'mem'],
+  F32_LOAD: ['f32.load', 0x2a, 'mem'],
   F64_LOAD: ['f64.load', 0x2b, 'mem'],
   I32_STORE: ['i32.store', 0x36, 'mem'],
+  F32_STORE: ['f32.store', 0x38, 'mem'],
   F64_STORE: ['f64.store', 0x39, 'mem'],
   I32_CONST: ['i32.const', 0x41, 'i32'],
   F64_CONST: ['f64.const', 0x44, 'f64'],
@@ -57,11 +60,14 @@ const OPS = {
   I32_NE: ['i32.ne', 0x47, 'none'],
   I32_LT_S: ['i32.lt_s', 0x48, 'none'],
   I32_LT_U: ['i32.lt_u', 0x49, 'none'],
+  I32_GT_S: ['i32.gt_s', 0x4a, 'none'],
   I32_GT_U: ['i32.gt_u', 0x4b, 'none'],
+  I32_GE_S: ['i32.ge_s', 0x4e, 'none'],
   I32_GE_U: ['i32.ge_u', 0x4f, 'none'],
   F64_EQ: ['f64.eq', 0x61, 'none'],
   F64_LT: ['f64.lt', 0x63, 'none'],
   F64_GT: ['f64.gt', 0x64, 'none'],
+  F64_LE: ['f64.le', 0x65, 'none'],
   I32_CTZ: ['i32.ctz', 0x68, 'none'],
   I32_ADD: ['i32.add', 0x6a, 'none'],
   I32_SUB: ['i32.sub', 0x6b, 'none'],
@@ -69,14 +75,26 @@ const OPS = {
   I32_AND: ['i32.and', 0x71, 'none'],
   I32_OR: ['i32.or', 0x72, 'none'],
   I32_SHL: ['i32.shl', 0x74, 'none'],
+  I32_XOR: ['i32.xor', 0x73, 'none'],
   I32_SHR_U: ['i32.shr_u', 0x76, 'none'],
+  I64_MUL: ['i64.mul', 0x7e, 'none'],
+  I64_SHR_U: ['i64.shr_u', 0x88, 'none'],
+  F64_TRUNC: ['f64.trunc', 0x9d, 'none'],
   F64_SQRT: ['f64.sqrt', 0x9f, 'none'],
   F64_ADD: ['f64.add', 0xa0, 'none'],
   F64_SUB: ['f64.sub', 0xa1, 'none'],
   F64_MUL: ['f64.mul', 0xa2, 'none'],
+  F64_DIV: ['f64.div', 0xa3, 'none'],
+  F64_MIN: ['f64.min', 0xa4, 'none'],
   F64_MAX: ['f64.max', 0xa5, 'none'],
+  I32_WRAP_I64: ['i32.wrap_i64', 0xa7, 'none'],
+  I32_TRUNC_F64_S: ['i32.trunc_f64_s', 0xaa, 'none'],
   I64_EXTEND_I32_U: ['i64.extend_i32_u', 0xad, 'none'],
+  F32_DEMOTE_F64: ['f32.demote_f64', 0xb6, 'none'],
+  F64_CONVERT_I32_S: ['f64.convert_i32_s', 0xb7, 'none'],
   F64_CONVERT_I32_U: ['f64.convert_i32_u', 0xb8, 'none'],
+  F64_PROMOTE_F32: ['f64.promote_f32', 0xbb, 'none'],
+  I64_REINTERPRET_F64: ['i64.reinterpret_f64', 0xbd, 'none'],
 } as const satisfies Record<string, readonly [string, number, Immediate]>;
 
 const SIMD_OPS = {
@@ -204,7 +222,7 @@ export const op = (() => {
 
 // instructions with immediates
 /** Alignment of a memarg: log2 of the access size. */
-const ALIGN = { i32: 2, f64: 3, v128: 3 } as const;
+const ALIGN = { i32: 2, f32: 2, f64: 3, v128: 3 } as const;
 export const get = (i: number): number[] => [...opcode('LOCAL_GET'), ...uleb(i)];
 export const set = (i: number): number[] => [...opcode('LOCAL_SET'), ...uleb(i)];
 export const tee = (i: number): number[] => [...opcode('LOCAL_TEE'), ...uleb(i)];
@@ -221,6 +239,16 @@ export const i32Load = (offset = 0): number[] => [
 export const i32Store = (offset = 0): number[] => [
   ...opcode('I32_STORE'),
   ALIGN.i32,
+  ...uleb(offset),
+];
+export const f32Load = (offset = 0): number[] => [
+  ...opcode('F32_LOAD'),
+  ALIGN.f32,
+  ...uleb(offset),
+];
+export const f32Store = (offset = 0): number[] => [
+  ...opcode('F32_STORE'),
+  ALIGN.f32,
   ...uleb(offset),
 ];
 export const f64Load = (offset = 0): number[] => [

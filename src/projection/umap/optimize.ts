@@ -14,9 +14,12 @@
  * - clip(.) limits each coordinate to [-4, 4]; alpha = learningRate (1 - epoch / nEpochs);
  *   the powers of d^2 come from the tables of pow.ts.
  *
- * Single-threaded; the embedding is updated in place, so a seed gives the same doubles.
+ * Single-threaded; the embedding is updated in place, so a seed gives the same doubles. The
+ * two-dimensional loop runs in WebAssembly when it can (layout-kernel.ts), `optimizeLayout2`
+ * being its JavaScript twin.
  */
 import type { RandomState } from '../../util/random.js';
+import { layoutWasm } from './layout-kernel.js';
 import { type PowerTable, power, powerTable } from './pow.js';
 
 /** The edges of the layout: heads, tails, epochs per sample (>= 1), in sampling order. */
@@ -148,6 +151,22 @@ function optimizeLayout2(
   const powB1 = powerTable(b - 1);
   const rows = nTail;
   const reject = (4294967296 - rows) % rows;
+  const kernel = {
+    head,
+    tail,
+    heads,
+    tails,
+    epochsPerSample,
+    perNegative,
+    nextSample,
+    nextNegative,
+  };
+  const settings = { split, rows, a, b, nEpochs, learningRate, moveOther, powB, powB1 };
+  if (layoutWasm({ ...kernel, ...settings }, rng)) {
+    head64.set(head);
+    if (moveOther && tail !== head) tail64.set(tail);
+    return;
+  }
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     const alpha = learningRate * (1 - epoch / nEpochs);
     let ea = 0;
@@ -201,13 +220,17 @@ function optimizeLayout2(
 }
 
 /**
- * A uniform row in [0, rows): Lemire's multiply-and-reject on 32-bit draws (the product is exact
- * in a double); `reject` = 2^32 mod rows.
+ * A uniform row in [0, rows): Lemire's multiply-and-reject on 32-bit draws; `reject` =
+ * 2^32 mod rows. The product u is exact in a double, and so are its high word (u 2^-32, floored)
+ * and its low word (u minus the high word's multiple of 2^32): no remainder of doubles, which
+ * costs a library call.
  */
 function drawRow(rng: RandomState, rows: number, reject: number): number {
-  let u = rng.nextUint32() * rows;
-  while (u % 4294967296 < reject) u = rng.nextUint32() * rows;
-  return Math.floor(u / 4294967296);
+  for (;;) {
+    const u = rng.nextUint32() * rows;
+    const high = Math.floor(u * 2.3283064365386963e-10);
+    if (u - high * 4294967296 >= reject) return high;
+  }
 }
 
 /** The repulsive step of a negative sample in two dimensions: head row j away from row k. */

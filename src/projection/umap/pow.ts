@@ -26,6 +26,11 @@ for (let e = -1022; e <= 1023; e++) INV_POW2[e + 1022] = 2 ** -e;
 const INV_M0 = new Float64Array(256);
 for (let i = 0; i < 256; i++) INV_M0[i] = 1 / (1 + (i + 0.5) / 256);
 
+/** The tables shared by every y: 2^-e at e + 1022 and 1 / m0 of each bin (for kernels). @internal */
+export function powerBins(): { readonly invPow2: Float64Array; readonly invM0: Float64Array } {
+  return { invPow2: INV_POW2, invM0: INV_M0 };
+}
+
 /** The tables of x^y for one y. */
 export interface PowerTable {
   readonly y: number;
