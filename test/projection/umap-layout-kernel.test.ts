@@ -62,6 +62,24 @@ describe('the two-dimensional layout kernel', () => {
     expect(wasm.layout).not.toEqual(layout0);
   });
 
+  it('runs no negative samples when their rate is 0, as its twin', () => {
+    const n = 120;
+    const edges = randomEdges(n, 600, 8);
+    const start = new RandomState(2);
+    const layout0 = Float64Array.from({ length: 2 * n }, () => start.uniform(-10, 10));
+    const { wasm, js } = withAndWithoutWasm(() => {
+      const layout = layout0.slice();
+      const rng = new RandomState(13);
+      const s = { ...settings, negativeSampleRate: 0, moveOther: true };
+      optimizeLayout(layout, layout, n, 2, edges, s, rng);
+      return { layout, next: rng.nextUint32() };
+    });
+    expect(wasm.layout).toEqual(js.layout);
+    // no row was drawn: the generator is where it started
+    expect(wasm.next).toEqual(new RandomState(13).nextUint32());
+    expect(js.next).toEqual(wasm.next);
+  });
+
   it('moves new rows against a fixed layout (a transform) as its twin does', () => {
     const nTail = 250;
     const nHead = 40;

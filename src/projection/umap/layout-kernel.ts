@@ -347,8 +347,10 @@ function layoutModule(): Uint8Array<ArrayBuffer> {
     emit(w.f64Load(), w.get(L.e8), w.get(P.eps), o.I32_ADD, w.f64Load(), o.F64_ADD, w.f64Store());
     // n = trunc((epoch - nextNegative[e]) / perNegative[e])
     emit(w.get(L.epochF), w.get(L.e8), w.get(P.nextN), o.I32_ADD, w.f64Load(), o.F64_SUB);
+    // (NaN when negativeSampleRate is 0: no negatives, as the twin's loops run none)
     emit(w.get(L.e8), w.get(P.perNeg), o.I32_ADD, w.f64Load(), o.F64_DIV, o.F64_TRUNC);
-    emit(o.I32_TRUNC_F64_S, w.set(n));
+    emit(w.tee(L.f), w.get(L.f), o.F64_EQ, o.IF, w.get(L.f), o.I32_TRUNC_F64_S, w.set(n));
+    emit(o.ELSE, w.i32(0), w.set(n), o.END);
   };
   // nextNegative[e] += n * perNegative[e]; e++
   const advance = (e: number, n: number) => {

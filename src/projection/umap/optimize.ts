@@ -185,13 +185,14 @@ function optimizeLayout2(
         ja = heads[ea]! << 1;
         attract(head, tail, ja, tails[ea]! << 1, a, b, powB1, alpha, moveOther);
         nextSample[ea]! += epochsPerSample[ea]!;
-        nA = Math.trunc((epoch - nextNegative[ea]!) / perNegative[ea]!);
+        // NaN when negativeSampleRate is 0: no negatives
+        nA = Math.trunc((epoch - nextNegative[ea]!) / perNegative[ea]!) || 0;
       }
       if (hasB) {
         jb = heads[eb]! << 1;
         attract(head, tail, jb, tails[eb]! << 1, a, b, powB1, alpha, moveOther);
         nextSample[eb]! += epochsPerSample[eb]!;
-        nB = Math.trunc((epoch - nextNegative[eb]!) / perNegative[eb]!);
+        nB = Math.trunc((epoch - nextNegative[eb]!) / perNegative[eb]!) || 0;
       }
       // Both lanes while both have samples left, then the longer one alone.
       const both = Math.min(nA, nB);
