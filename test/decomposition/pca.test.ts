@@ -615,3 +615,40 @@ describe('pca: JSON and ml-pca interop', () => {
     expect(maxAbsDiff(m.transform(X('iris')).data, p.scores.data)).toBeLessThan(1e-12);
   });
 });
+
+describe('pca: scores on first access', () => {
+  const x = featureMatrix(
+    6,
+    3,
+    Float64Array.from([2, 0, 1, 0, 1, 3, -2, 0, 4, 0, -1, 1, 5, 2, 0, 1, 1, 1]),
+  );
+
+  it('are the projection of the fitted rows, the same object on every access', () => {
+    const p = pca(x);
+    const s = p.scores;
+    expect(p.scores).toBe(s);
+    expect(Array.from(s.data)).toEqual(Array.from(p.transform(x).data));
+    // hand check of one score: (row 0 - mean) . component 0
+    let v = 0;
+    for (let j = 0; j < 3; j++) v += (x.data[j]! - p.mean[j]!) * p.components[0]![j]!;
+    expect(s.data[0]).toBeCloseTo(v, 12);
+  });
+
+  it('refuse rows changed between the fit and the first access, and keep scores read before', () => {
+    const y = featureMatrix(6, 3, x.data.slice());
+    const p = pca(y);
+    y.data[7] = 9;
+    expect(() => p.scores).toThrow(DataError);
+    expect(() => p.scores).toThrow(/changed before its scores were read/);
+    const z = featureMatrix(6, 3, x.data.slice());
+    const q = pca(z);
+    const before = Array.from(q.scores.data);
+    z.data[7] = 9;
+    expect(Array.from(q.scores.data)).toEqual(before);
+  });
+
+  it('of rows given as number[][] are those of the same rows as a FeatureMatrix', () => {
+    const rows = Array.from({ length: 6 }, (_, i) => Array.from(x.data.subarray(3 * i, 3 * i + 3)));
+    expect(Array.from(pca(rows).scores.data)).toEqual(Array.from(pca(x).scores.data));
+  });
+});

@@ -78,7 +78,11 @@ export interface PCAModel {
 
 /** The result of `pca`: the model plus the scores of the fitted rows. */
 export interface PCAResult extends PCAModel {
-  /** n x k scores of the fitted rows (row-major, as every matrix of clusterlens). */
+  /**
+   * n x k scores of the fitted rows (row-major, as every matrix of clusterlens), computed on
+   * first access (the fit itself does not project the rows). Read them before changing the rows
+   * given to `pca`: changed rows are a `DataError` here.
+   */
   readonly scores: FeatureMatrix;
 }
 
@@ -322,13 +326,63 @@ export class FittedPca implements PCAModel {
   }
 }
 
+/**
+ * The result of `pca`: the scores are computed on first access of `scores` (a fit alone, as
+ * scikit-learn's `fit`, costs no projection). Until then the result keeps the fitted rows and a
+ * fingerprint of their bits; rows changed in between are a `DataError`, never silently other
+ * scores.
+ */
 export class FittedPcaWithScores extends FittedPca implements PCAResult {
-  readonly scores: FeatureMatrix;
+  #scores: FeatureMatrix | undefined;
+  #rows: FeatureMatrix | undefined;
+  #print = 0;
   /** `scores`, when given, are those of x already computed (`scoresInDataUnits`, index.ts). */
   constructor(p: PCAParts, x: FeatureMatrix, scores?: FeatureMatrix) {
     super(p);
-    this.scores = scores ?? this.project(x);
+    this.#scores = scores;
+    if (scores === undefined) {
+      this.#rows = x;
+      this.#print = fingerprint(x.data);
+    }
   }
+
+  get scores(): FeatureMatrix {
+    if (this.#scores === undefined) {
+      const x = this.#rows!;
+      if (fingerprint(x.data) !== this.#print) {
+        throw new DataError(
+          'pca: the rows given to pca() changed before its scores were read (they are computed ' +
+            'on first access of `scores`). Read `scores` before changing the data, or call ' +
+            '`transform` with the rows as they were.',
+        );
+      }
+      this.#scores = this.project(x);
+      this.#rows = undefined;
+    }
+    return this.#scores;
+  }
+}
+
+/**
+ * A 32-bit fingerprint of the bits of `data` (four interleaved multiply-xor chains over its
+ * 32-bit words): changes when any value changes, but for a one-in-2^32 collision.
+ */
+function fingerprint(data: Float64Array): number {
+  const words = new Int32Array(data.buffer, data.byteOffset, data.length * 2);
+  const m = words.length;
+  let h0 = 0x3c6ef372;
+  let h1 = 0x6a09e667;
+  let h2 = 0x510e527f;
+  let h3 = 0x1f83d9ab;
+  let t = 0;
+  for (; t + 3 < m; t += 4) {
+    h0 = Math.imul(h0 ^ words[t]!, 0x9e3779b1);
+    h1 = Math.imul(h1 ^ words[t + 1]!, 0x85ebca77);
+    h2 = Math.imul(h2 ^ words[t + 2]!, 0xc2b2ae3d);
+    h3 = Math.imul(h3 ^ words[t + 3]!, 0x27d4eb2f);
+  }
+  for (; t < m; t++) h0 = Math.imul(h0 ^ words[t]!, 0x9e3779b1);
+  return (h0 ^ Math.imul(h1, 3) ^ Math.imul(h2, 5) ^ Math.imul(h3, 7)) | 0;
 }
 
 /** Restore a model from `model.toJSON()` (or its `JSON.parse`d text). */
