@@ -9,6 +9,10 @@
  *   100k  n = 100,000 x d = 50, correlated Gaussian (Z A + 5)
  *   1M    n = 1,000,000 x d = 50, the same law
  *   img   2,000 x 784 image-like: rank 20 plus noise, clipped to [0, 1], 30 constant columns
+ *   500k  n = 500,000 x d = 50 (the law of 100k): the default call `pca(X)` (every component,
+ *         scores on first access) against PCA().fit, `pca(X).scores` against
+ *         PCA().fit_transform, and both from number[][] rows (the conversion included); each
+ *         run in a fresh process (no warm-up), the implementations interleaved
  *
  * Every implementation runs in its own child processes (node for JS, python for scikit-learn):
  * one for the timed repetitions, one that fits once for the peak resident memory of a single run
@@ -37,6 +41,11 @@ interface Case {
   cols: number;
   k: number;
   reps: number;
+  /**
+   * Every run in a fresh process, no warm-up (the implementations interleaved, run by run): the
+   * CPU time a one-shot user pays, start-up of the runtime excluded (the data is read first).
+   */
+  fresh?: boolean;
   /** Implementations and their repetition counts (ml-pca is slow: fewer). */
   impls: Record<string, number>;
 }
@@ -69,6 +78,24 @@ const CASES: Case[] = [
       'ml-pca SVD': 1,
       'sklearn full': 5,
       'sklearn randomized': 5,
+    },
+  },
+  {
+    // pca(X) with default options (every component) against PCA().fit, and with the scores
+    // against PCA().fit_transform: each run a fresh process, as a one-shot user pays.
+    name: '500k',
+    rows: 500_000,
+    cols: 50,
+    k: 50,
+    reps: 5,
+    fresh: true,
+    impls: {
+      'clusterlens default': 5,
+      'clusterlens default + scores': 5,
+      'clusterlens number[][]': 5,
+      'clusterlens number[][] + scores': 5,
+      'sklearn fit': 5,
+      'sklearn fit_transform': 5,
     },
   },
   {
@@ -159,7 +186,7 @@ interface Measure {
  * first run is reported apart), else 1.
  */
 function warmUps(c: Case, reps: number): number {
-  if (reps <= 1) return 0;
+  if (reps <= 1 || c.fresh) return 0;
   return c.rows * c.cols <= 2_000_000 ? 20 : 1;
 }
 
@@ -171,6 +198,12 @@ function child(impl: string, caseName: string, reps: number): void {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   let ml: Matrix | undefined;
   if (impl.startsWith('ml-pca')) ml = Matrix.from1DArray(c.rows, c.cols, data);
+  let rows: number[][] | undefined;
+  if (impl.startsWith('clusterlens number[][]')) {
+    rows = [];
+    for (let i = 0; i < c.rows; i++)
+      rows.push(Array.from(data.subarray(i * c.cols, (i + 1) * c.cols)));
+  }
   gc();
   const dataMB = process.memoryUsage().rss / 2 ** 20;
   const cpuMs: number[] = [];
@@ -182,7 +215,12 @@ function child(impl: string, caseName: string, reps: number): void {
     if (r === 0 || r === warm) settle(gc);
     const c0 = process.cpuUsage();
     const w0 = performance.now();
-    if (impl === 'clusterlens auto' || impl === 'clusterlens covariance') {
+    if (impl.startsWith('clusterlens default') || impl.startsWith('clusterlens number[][]')) {
+      // the default call: every component, scores read only when asked for
+      const p = pca(rows ?? x);
+      note = p.solver;
+      if (impl.endsWith('+ scores') && p.scores.rows !== c.rows) throw new Error('scores');
+    } else if (impl === 'clusterlens auto' || impl === 'clusterlens covariance') {
       const p = pca(x, {
         components: c.k,
         solver: impl === 'clusterlens auto' ? 'auto' : 'covariance',
@@ -253,6 +291,11 @@ function main(words: string[]): void {
       `\n## ${c.name}: ${c.rows} x ${c.cols}, k = ${c.k} (fit + scores; CPU ms medians, 1 thread)`,
     );
     const results: Measure[] = [];
+    if (c.fresh) {
+      freshRuns(c, hasSklearn, results);
+      printFresh(results);
+      continue;
+    }
     for (const [impl, reps] of Object.entries(c.impls)) {
       if (impl.startsWith('sklearn') && !hasSklearn) continue;
       const m = runChild(impl, c, reps);
@@ -283,6 +326,47 @@ function main(words: string[]): void {
         `| ${m.impl} | ${m.cpuMs.length} | ${cpu.toFixed(0)} | ${median(m.wallMs).toFixed(0)} | ${m.firstCpuMs.toFixed(0)} | ${m.peakMB.toFixed(0)} | ${m.dataMB.toFixed(0)} | ${ratio(base)} | ${ratio(rnd)} | ${vsOurs} | ${m.note ?? ''} |`,
       );
     }
+  }
+}
+
+/** The runs of a `fresh` case: one fit per process, the implementations interleaved. */
+function freshRuns(c: Case, hasSklearn: boolean, results: Measure[]): void {
+  const impls = Object.keys(c.impls).filter((i) => hasSklearn || !i.startsWith('sklearn'));
+  const byImpl = new Map<string, Measure>();
+  for (let r = 0; r < c.reps; r++) {
+    for (const impl of impls) {
+      const m = runChild(impl, c, 1);
+      if (typeof m === 'string') {
+        console.log(`${impl}: ${m}`);
+        continue;
+      }
+      const all = byImpl.get(impl);
+      if (all === undefined) {
+        byImpl.set(impl, m);
+        results.push(m);
+      } else {
+        all.cpuMs.push(...m.cpuMs);
+        all.wallMs.push(...m.wallMs);
+        all.peakMB = Math.max(all.peakMB, m.peakMB);
+      }
+    }
+  }
+}
+
+function printFresh(results: Measure[]): void {
+  const fit = results.find((m) => m.impl === 'sklearn fit');
+  const fitTransform = results.find((m) => m.impl === 'sklearn fit_transform');
+  console.log(
+    '| call | runs | CPU ms (median, min-max) | wall ms | peak MB | data MB | / sklearn fit | / sklearn fit_transform | note |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const m of results) {
+    const cpu = median(m.cpuMs);
+    const ratio = (b?: Measure) => (b ? (cpu / median(b.cpuMs)).toFixed(2) : '');
+    const range = `${Math.min(...m.cpuMs).toFixed(0)}-${Math.max(...m.cpuMs).toFixed(0)}`;
+    console.log(
+      `| ${m.impl} | ${m.cpuMs.length} | ${cpu.toFixed(0)} (${range}) | ${median(m.wallMs).toFixed(0)} | ${m.peakMB.toFixed(0)} | ${m.dataMB.toFixed(0)} | ${ratio(fit)} | ${ratio(fitTransform)} | ${m.note ?? ''} |`,
+    );
   }
 }
 

@@ -1,9 +1,10 @@
 """scikit-learn baseline of test/bench/pca.ts (run by it; one implementation per process).
 
-    /usr/bin/python3 test/bench/pca_sklearn.py DATA.f64 ROWS COLS K full|randomized REPS [WARM]
+    /usr/bin/python3 test/bench/pca_sklearn.py DATA.f64 ROWS COLS K full|randomized|fit|fit_transform REPS [WARM]
 
 Reads the raw float64 data written by pca.ts, runs PCA(n_components=K, svd_solver=...)
-.fit_transform(X) REPS times (random_state=0), after WARM untimed runs (default 0), and prints one JSON line in the format of pca.ts:
+.fit_transform(X) REPS times (random_state=0) - or, for 'fit' and 'fit_transform', PCA()'s default
+call (every component, svd_solver 'auto') - after WARM untimed runs (default 0), and prints one JSON line in the format of pca.ts:
 CPU and wall milliseconds per run, RSS after loading the data and peak RSS (VmHWM, MB). Set
 OMP_NUM_THREADS / OPENBLAS_NUM_THREADS before starting it (pca.ts sets 1).
 """
@@ -42,7 +43,14 @@ def main():
     for r in range(warm + int(reps)):
         gc.collect()
         c0, w0 = time.process_time(), time.perf_counter()
-        scores = PCA(n_components=int(k), svd_solver=solver, random_state=0).fit_transform(X)
+        if solver == "fit":
+            PCA().fit(X)
+            scores = np.empty((int(rows), int(k)))
+        elif solver == "fit_transform":
+            scores = PCA().fit_transform(X)
+        else:
+            scores = PCA(n_components=int(k), svd_solver=solver,
+                         random_state=0).fit_transform(X)
         if r == 0:
             first = (time.process_time() - c0) * 1000
         if r >= warm:

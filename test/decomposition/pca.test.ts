@@ -615,3 +615,76 @@ describe('pca: JSON and ml-pca interop', () => {
     expect(maxAbsDiff(m.transform(X('iris')).data, p.scores.data)).toBeLessThan(1e-12);
   });
 });
+
+describe('pca: scores on first access', () => {
+  const x = featureMatrix(
+    6,
+    3,
+    Float64Array.from([2, 0, 1, 0, 1, 3, -2, 0, 4, 0, -1, 1, 5, 2, 0, 1, 1, 1]),
+  );
+
+  it('are the projection of the fitted rows, the same object on every access', () => {
+    const p = pca(x);
+    const s = p.scores;
+    expect(p.scores).toBe(s);
+    expect(Array.from(s.data)).toEqual(Array.from(p.transform(x).data));
+    // hand check of one score: (row 0 - mean) . component 0
+    let v = 0;
+    for (let j = 0; j < 3; j++) v += (x.data[j]! - p.mean[j]!) * p.components[0]![j]!;
+    expect(s.data[0]).toBeCloseTo(v, 12);
+  });
+
+  it('refuse rows changed between the fit and the first access, and keep scores read before', () => {
+    const y = featureMatrix(6, 3, x.data.slice());
+    const p = pca(y);
+    y.data[7] = 9;
+    expect(() => p.scores).toThrow(DataError);
+    expect(() => p.scores).toThrow(/changed before its scores were read/);
+    const z = featureMatrix(6, 3, x.data.slice());
+    const q = pca(z);
+    const before = Array.from(q.scores.data);
+    z.data[7] = 9;
+    expect(Array.from(q.scores.data)).toEqual(before);
+  });
+
+  it('from number[][] rows over several blocks: the model and scores of the same FeatureMatrix, bit for bit', () => {
+    const n = 2500;
+    const d = 7;
+    const rows = randomData(n, d, 77);
+    const m = featureMatrix(n, d, Float64Array.from(rows.flat()));
+    const a = pca(rows);
+    const b = pca(m);
+    expect(a.solver).toBe('covariance');
+    expect(Array.from(a.explainedVariance)).toEqual(Array.from(b.explainedVariance));
+    expect(a.components).toEqual(b.components);
+    expect(Array.from(a.mean)).toEqual(Array.from(b.mean));
+    expect(Array.from(a.scores.data)).toEqual(Array.from(b.scores.data));
+    const c = pca(rows, { components: 3, scale: true });
+    expect(Array.from(c.scores.data)).toEqual(
+      Array.from(pca(m, { components: 3, scale: true }).scores.data),
+    );
+  });
+
+  it('from number[][] rows changed before the first access are refused', () => {
+    const rows = Array.from({ length: 6 }, (_, i) => Array.from(x.data.subarray(3 * i, 3 * i + 3)));
+    const p = pca(rows);
+    rows[2]![1] = -7;
+    expect(() => p.scores).toThrow(/changed before its scores were read/);
+  });
+
+  it('of number[][] rows with a bad value name it as before', () => {
+    expect(() =>
+      pca([
+        [1, 2],
+        [3, Number.NaN],
+        [4, 5],
+      ]),
+    ).toThrow(DataError);
+    expect(() => pca([[1, 2], [3], [4, 5]])).toThrow(/every row to have 2 values/);
+  });
+
+  it('of rows given as number[][] are those of the same rows as a FeatureMatrix', () => {
+    const rows = Array.from({ length: 6 }, (_, i) => Array.from(x.data.subarray(3 * i, 3 * i + 3)));
+    expect(Array.from(pca(rows).scores.data)).toEqual(Array.from(pca(x).scores.data));
+  });
+});

@@ -51,7 +51,8 @@ export class CovarianceAccumulator {
   min: Float64Array;
   max: Float64Array;
 
-  private readonly blockRows: number;
+  /** Rows per block: chunks are added in blocks of this many rows. */
+  readonly blockRows: number;
   private block: Float64Array;
   private blockMean: Float64Array;
   /** The WebAssembly SIMD co-moment kernel (kernels.ts), or null: JavaScript. */

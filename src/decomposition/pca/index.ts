@@ -66,22 +66,30 @@
 import {
   type FeatureMatrix,
   type MatrixLike,
+  featureMatrix,
   finiteUnitOf,
   isDataset,
   toFeatureMatrix,
 } from '../../data/dataset.js';
 import { DataError, OptionError } from '../../util/errors.js';
 import { message, option } from '../../util/message.js';
-import { divideBy } from '../../util/magnitude.js';
+import { divideBy, unitOfMax } from '../../util/magnitude.js';
 import { CovarianceAccumulator } from './covariance.js';
 import {
+  copyRows,
   FittedPca,
   FittedPcaWithScores,
   type PCAModel,
   type PCAParts,
   type PCAResult,
 } from './model.js';
-import { checkShape, chooseSolver, type PCAOptions, resolveOptions } from './options.js';
+import {
+  checkShape,
+  chooseSolver,
+  type PCAOptions,
+  type ResolvedPCAOptions,
+  resolveOptions,
+} from './options.js';
 import { fitFromCovariance } from './solver-covariance.js';
 import { fitKrylov } from './solver-randomized.js';
 import { fitFromData } from './solver-svd.js';
@@ -129,6 +137,8 @@ function scoresInDataUnits(inner: PCAParts, xs: FeatureMatrix, unit: number): Fe
  */
 export function pca(X: MatrixLike, options: PCAOptions = {}): PCAResult {
   const o = resolveOptions('pca', options);
+  const direct = Array.isArray(X) ? fitRows(X as readonly ArrayLike<number>[], o) : null;
+  if (direct !== null) return direct;
   const x = toFeatureMatrix(X, { fn: 'pca', allowNonFinite: true });
   const columns = isDataset(X) ? X.columns : undefined;
   const n = x.rows;
@@ -163,6 +173,47 @@ export function pca(X: MatrixLike, options: PCAOptions = {}): PCAResult {
     );
   }
   return result;
+}
+
+/**
+ * `pca` of rows given as arrays, without a converted copy of them all, when that gives the same
+ * result: every row an array (or typed array) of d finite numbers of ordinary magnitude and the
+ * covariance solver. The rows go block by block into the co-moment accumulator (the blocks of
+ * `addFinite`, so the same sums), and the scores are projected from them on first access. null
+ * (the general path converts, and names any bad row, column or value) otherwise.
+ */
+function fitRows(rows: readonly ArrayLike<number>[], o: ResolvedPCAOptions): PCAResult | null {
+  const n = rows.length;
+  if (n === 0) return null;
+  const first = rows[0];
+  if (!Array.isArray(first) && !ArrayBuffer.isView(first)) return null;
+  const d = first.length;
+  if (d === 0) return null;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const row = rows[i];
+    if ((!Array.isArray(row) && !ArrayBuffer.isView(row)) || row.length !== d) return null;
+    for (let j = 0; j < d; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') return null;
+      const a = Math.abs(v);
+      if (!(a <= max)) {
+        if (a > max) max = a;
+        else return null; // NaN
+      }
+    }
+  }
+  if (unitOfMax(max, 2 ** -60, 2 ** 60) !== 1) return null;
+  checkShape('pca', o, n, d);
+  if (chooseSolver(o, n, d) !== 'covariance') return null;
+  const acc = new CovarianceAccumulator(d);
+  const block = new Float64Array(Math.min(n, acc.blockRows) * d);
+  for (let r0 = 0; r0 < n; r0 += acc.blockRows) {
+    const b = Math.min(acc.blockRows, n - r0);
+    copyRows(rows, r0, b, d, block);
+    acc.addFinite(featureMatrix(b, d, block.subarray(0, b * d)));
+  }
+  return new FittedPcaWithScores(fitFromCovariance(acc, o, 'covariance', undefined), rows);
 }
 
 /**

@@ -78,7 +78,11 @@ export interface PCAModel {
 
 /** The result of `pca`: the model plus the scores of the fitted rows. */
 export interface PCAResult extends PCAModel {
-  /** n x k scores of the fitted rows (row-major, as every matrix of clusterlens). */
+  /**
+   * n x k scores of the fitted rows (row-major, as every matrix of clusterlens), computed on
+   * first access (the fit itself does not project the rows). Read them before changing the rows
+   * given to `pca`: changed rows are a `DataError` here.
+   */
   readonly scores: FeatureMatrix;
 }
 
@@ -322,13 +326,122 @@ export class FittedPca implements PCAModel {
   }
 }
 
-export class FittedPcaWithScores extends FittedPca implements PCAResult {
-  readonly scores: FeatureMatrix;
-  /** `scores`, when given, are those of x already computed (`scoresInDataUnits`, index.ts). */
-  constructor(p: PCAParts, x: FeatureMatrix, scores?: FeatureMatrix) {
-    super(p);
-    this.scores = scores ?? this.project(x);
+/** Rows as `pca` may keep them: a matrix, or arrays of d numbers each (checked by `pca`). */
+type FittedRows = FeatureMatrix | readonly ArrayLike<number>[];
+
+/** Rows r0 .. r0 + b - 1 of arrays of d numbers into `out`, row-major. @internal */
+export function copyRows(
+  rows: readonly ArrayLike<number>[],
+  r0: number,
+  b: number,
+  d: number,
+  out: Float64Array,
+): void {
+  for (let i = 0; i < b; i++) {
+    const row = rows[r0 + i]!;
+    const o = i * d;
+    for (let j = 0; j < d; j++) out[o + j] = row[j]!;
   }
+}
+
+/** Rows per block when scores are projected from arrays of rows. */
+const ROWS_BLOCK = 16384;
+
+/**
+ * The result of `pca`: the scores are computed on first access of `scores` (a fit alone, as
+ * scikit-learn's `fit`, costs no projection). Until then the result keeps the fitted rows and a
+ * fingerprint of their bits; rows changed in between are a `DataError`, never silently other
+ * scores.
+ */
+export class FittedPcaWithScores extends FittedPca implements PCAResult {
+  #scores: FeatureMatrix | undefined;
+  #rows: FittedRows | undefined;
+  #print = 0;
+  /** `scores`, when given, are those of x already computed (`scoresInDataUnits`, index.ts). */
+  constructor(p: PCAParts, x: FittedRows, scores?: FeatureMatrix) {
+    super(p);
+    this.#scores = scores;
+    if (scores === undefined) {
+      this.#rows = x;
+      this.#print = fingerprint(x, p.nFeatures);
+    }
+  }
+
+  get scores(): FeatureMatrix {
+    if (this.#scores === undefined) {
+      const x = this.#rows!;
+      const d = this.nFeatures;
+      if (fingerprint(x, d) !== this.#print) {
+        throw new DataError(
+          'pca: the rows given to pca() changed before its scores were read (they are computed ' +
+            'on first access of `scores`). Read `scores` before changing the data, or call ' +
+            '`transform` with the rows as they were.',
+        );
+      }
+      this.#scores = isRows(x) ? this.projectRows(x, d) : this.project(x);
+      this.#rows = undefined;
+    }
+    return this.#scores;
+  }
+
+  /** The scores of arrays of rows, projected block by block (the same numbers as `project`). */
+  private projectRows(rows: readonly ArrayLike<number>[], d: number): FeatureMatrix {
+    const n = rows.length;
+    const k = this.nComponents;
+    const out = featureMatrix(n, k);
+    const block = new Float64Array(Math.min(n, ROWS_BLOCK) * d);
+    for (let r0 = 0; r0 < n; r0 += ROWS_BLOCK) {
+      const b = Math.min(ROWS_BLOCK, n - r0);
+      copyRows(rows, r0, b, d, block);
+      out.data.set(this.project(featureMatrix(b, d, block.subarray(0, b * d))).data, r0 * k);
+    }
+    return out;
+  }
+}
+
+function isRows(x: FittedRows): x is readonly ArrayLike<number>[] {
+  return Array.isArray(x);
+}
+
+/**
+ * A 32-bit fingerprint of the bits of the rows' values (four interleaved multiply-xor chains
+ * over their 32-bit words, row by row): changes when any value changes, but for a one-in-2^32
+ * collision.
+ */
+function fingerprint(x: FittedRows, d: number): number {
+  const h = Int32Array.of(0x3c6ef372, 0x6a09e667, 0x510e527f, 0x1f83d9ab);
+  if (!isRows(x)) {
+    mixWords(h, new Int32Array(x.data.buffer, x.data.byteOffset, x.data.length * 2));
+  } else {
+    const row = new Float64Array(d);
+    const words = new Int32Array(row.buffer);
+    for (let i = 0; i < x.length; i++) {
+      copyRows(x, i, 1, d, row);
+      mixWords(h, words);
+    }
+  }
+  return (h[0]! ^ Math.imul(h[1]!, 3) ^ Math.imul(h[2]!, 5) ^ Math.imul(h[3]!, 7)) | 0;
+}
+
+/** Mix `words` into the four chains h. */
+function mixWords(h: Int32Array, words: Int32Array): void {
+  const m = words.length;
+  let h0 = h[0]!;
+  let h1 = h[1]!;
+  let h2 = h[2]!;
+  let h3 = h[3]!;
+  let t = 0;
+  for (; t + 3 < m; t += 4) {
+    h0 = Math.imul(h0 ^ words[t]!, 0x9e3779b1);
+    h1 = Math.imul(h1 ^ words[t + 1]!, 0x85ebca77);
+    h2 = Math.imul(h2 ^ words[t + 2]!, 0xc2b2ae3d);
+    h3 = Math.imul(h3 ^ words[t + 3]!, 0x27d4eb2f);
+  }
+  for (; t < m; t++) h0 = Math.imul(h0 ^ words[t]!, 0x9e3779b1);
+  h[0] = h0;
+  h[1] = h1;
+  h[2] = h2;
+  h[3] = h3;
 }
 
 /** Restore a model from `model.toJSON()` (or its `JSON.parse`d text). */
