@@ -150,7 +150,7 @@ function checkWriteReportArguments(
 /**
  * Write the report: `path` (NAME.html), the NAME.vl/ folder with one self-contained .vl.json per
  * chart, NAME.json (the results) and NAME.labels.csv (the labels file of src/report/labels-csv.ts:
- * id, label, kmeans, hierarchical, PC1, PC2); a file path must end in .html. The files are committed together (outputs.ts): written to temporaries first, then renamed
+ * id, label, kmeans, hierarchical, PC1, PC2, UMAP1, UMAP2); a file path must end in .html. The files are committed together (outputs.ts): written to temporaries first, then renamed
  * in one final step, the HTML last; every file carries the run id, so `verifyReport` finds a set
  * mixed by a kill inside that step. Specs of charts an earlier report had and this one has not are
  * removed. Nothing is written when an output is an input file, or an existing file clusterlens did

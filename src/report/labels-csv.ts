@@ -3,7 +3,7 @@
  * `dbscan` and `optics` and the report's NAME.labels.csv, so that the files of different runs
  * join on their first column.
  *
- *   id,label,kmeans,hierarchical,hdbscan,dbscan,optics,PC1,PC2
+ *   id,label,kmeans,hierarchical,hdbscan,dbscan,optics,PC1,PC2,UMAP1,UMAP2
  *
  *   id            the row's value in the id column (`--id`), else its 1-based number among the
  *                 rows used (rows dropped by `--missing drop` are not counted: give `--id` to
@@ -16,6 +16,7 @@
  *   optics        density clustering (hdbscan, dbscan, optics) leaves out of every cluster (-1)
  *   PC1, PC2      the report only: scores of the first two principal components (`hdbscan
  *                 --out` writes its rows' probability and outlier_score here)
+ *   UMAP1, UMAP2  the report only, when it drew the UMAP map: each row's place on it
  *
  * The header names are fixed (the id and label columns' own names are in the JSON outputs), so a
  * script reads every labels file the same way. Written with `toCsv` (RFC 4180, text cells guarded
@@ -64,7 +65,7 @@ export interface LabelsColumns {
    * hdbscan and dbscan, noise).
    */
   clusterings: Partial<Record<ClusteringColumn, ArrayLike<number>>>;
-  /** Numeric columns after the clusters (the report's PC1, PC2), in the order given. */
+  /** Numeric columns after the clusters (the report's PC1, PC2, UMAP1, UMAP2), in the order given. */
   extra?: readonly { name: string; values: ArrayLike<number> }[];
 }
 

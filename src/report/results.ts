@@ -147,7 +147,10 @@ function densityJSON(dn: ReportDensity): Record<string, unknown> {
   };
 }
 
-/** The report's labels file (src/report/labels-csv.ts), with the scores on PC1 and PC2. */
+/**
+ * The report's labels file (src/report/labels-csv.ts), with the scores on PC1 and PC2 and, when
+ * the report drew the UMAP map, each row's place on it (UMAP1, UMAP2).
+ */
 export function reportLabelsCsv(report: Report): string {
   const a = report.analysis;
   const kc = a.pca.scores.cols;
@@ -167,7 +170,18 @@ export function reportLabelsCsv(report: Report): string {
       extra: [
         { name: 'PC1', values: pcColumn(0) },
         { name: 'PC2', values: pcColumn(1) },
+        ...(a.umap ? umapColumns(a.umap) : []),
       ],
     },
   );
+}
+
+/** The map's coordinates of every row, as the labels file's UMAP1, UMAP2 columns. */
+function umapColumns(u: UMAPResult): { name: string; values: Float64Array }[] {
+  const { rows, cols, data } = u.embedding;
+  return Array.from({ length: Math.min(cols, 2) }, (_, c) => {
+    const values = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) values[i] = data[i * cols + c]!;
+    return { name: `UMAP${c + 1}`, values };
+  });
 }

@@ -231,7 +231,7 @@ describe('clusterlens report', () => {
     expect(json.density.minSamples).toBe(10);
     expect(json.manifest.options.density).toEqual({ minClusterSize: 10, minSamples: 10 });
     const labels = readFileSync(out.replace(/html$/, 'labels.csv'), 'utf8').split('\n');
-    expect(labels[0]).toBe('id,label,kmeans,hierarchical,hdbscan,PC1,PC2');
+    expect(labels[0]).toBe('id,label,kmeans,hierarchical,hdbscan,PC1,PC2,UMAP1,UMAP2');
     expect(readFileSync(out, 'utf8')).toContain('Density clustering');
     for (const [flags, message] of [
       [

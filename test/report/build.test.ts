@@ -270,10 +270,17 @@ describe('writeReport', () => {
     );
     expect(readdirSync(dir).filter((f) => f.startsWith('.tmp'))).toEqual([]);
     const csv = readFileSync(written.labels, 'utf8').split('\n');
-    expect(csv[0]).toBe('id,label,kmeans,hierarchical,PC1,PC2');
+    expect(csv[0]).toBe('id,label,kmeans,hierarchical,PC1,PC2,UMAP1,UMAP2');
     expect(csv.length).toBe(152);
     expect(csv[1]).toMatch(/^1,setosa,C\d,C\d,-?\d/);
     const json = JSON.parse(readFileSync(written.json, 'utf8'));
+    // each row's place on the UMAP map: the report's embedding
+    const map = report.analysis.umap!.embedding;
+    for (const i of [0, 77, 149]) {
+      const cells = csv[i + 1]!.split(',');
+      expect(Number(cells[6])).toBe(map.data[2 * i]);
+      expect(Number(cells[7])).toBe(map.data[2 * i + 1]);
+    }
     expect(json.hierarchical.linkage.length).toBe(149);
     expect(json.kmeans.labels.length).toBe(150);
     expect(json.manifest.input.file).toBe('iris.csv');

@@ -75,7 +75,16 @@ describe('one labels file for kmeans, hclust and report', () => {
     const r = readCsv(join(dir, 'r.labels.csv'));
     expect(k.header).toEqual(['id', 'label', 'kmeans']);
     expect(h.header).toEqual(['id', 'label', 'hierarchical']);
-    expect(r.header).toEqual(['id', 'label', 'kmeans', 'hierarchical', 'PC1', 'PC2']);
+    expect(r.header).toEqual([
+      'id',
+      'label',
+      'kmeans',
+      'hierarchical',
+      'PC1',
+      'PC2',
+      'UMAP1',
+      'UMAP2',
+    ]);
     // the same rows, in the same order, with the same ids and labels
     const lead = (t: { rows: string[][] }) => t.rows.map((row) => row.slice(0, 2).join(','));
     expect(lead(k)).toEqual(lead(r));
