@@ -159,3 +159,11 @@ export type {
 export { CLUSTER_SELECTION_METHODS, extractDBSCAN, knnDistances } from './cluster/density/index.js';
 export type { EpsSuggestion, SuggestEpsOptions } from './cluster/density/eps.js';
 export { suggestEps } from './cluster/density/eps.js';
+
+// the image charts of a report: the mean image and eigen-images, the reconstructions at several k
+export type {
+  EigenImagesInput,
+  ImageChartOptions,
+  ReconstructionsInput,
+} from './charts/images.js';
+export { eigenImagesSpec, reconstructionsSpec } from './charts/images.js';
