@@ -11,9 +11,11 @@
  *   decoding (chunk lengths, the IEND chunk, chunk CRCs), so a truncated or damaged file is an
  *   error that names it rather than an image with missing rows.
  * - JPEG (decoded by jpeg-js, baseline and progressive): gray files (one component) give gray
- *   images; colour files (YCbCr, and CMYK/YCCK converted by the decoder) give RGB. Damaged
- *   entropy-coded data is an error (the decoder's tolerant mode is off), and so is a file that
- *   ends before its end-of-image marker.
+ *   images; colour files (YCbCr, and CMYK/YCCK converted by the decoder) give RGB. Subsampled
+ *   chroma is upsampled by repetition (libjpeg interpolates: colour edges differ by a few
+ *   levels). A file that ends before its end-of-image marker, a broken marker segment, and
+ *   compressed data the decoder cannot follow (its tolerant mode is off) are errors; damage that
+ *   still decodes to some pixels cannot be told apart from an image (libjpeg only warns there).
  * - The format is chosen by the file's first bytes, not its name; other formats (GIF, BMP, WebP,
  *   TIFF, ...) are refused with the formats that are read.
  *
