@@ -25,6 +25,8 @@ export interface ImageChartOptions {
   dark?: 'high' | 'low';
   /** Pixel size on screen. Default: about 112 pixels per panel side, 2..14 per pixel. */
   pixel?: number;
+  /** What an image is called in titles: 'image' (the rows of a dataset) or 'tile'. Default: 'image'. */
+  unit?: 'image' | 'tile';
 }
 
 /** The mean image and the first eigen-images. */
@@ -88,8 +90,9 @@ function pixelSize(width: number, height: number, options: ImageChartOptions): n
 }
 
 function checkOptions(fn: string, options: ImageChartOptions): void {
-  chartOptions(fn, options, ['dark', 'pixel']);
+  chartOptions(fn, options, ['dark', 'pixel', 'unit']);
   if (options.dark !== undefined) checkKeyword(fn, 'dark', options.dark, ['high', 'low']);
+  if (options.unit !== undefined) checkKeyword(fn, 'unit', options.unit, ['image', 'tile']);
   if (options.pixel !== undefined) checkArgument.integer(fn, 'options.pixel', options.pixel, 1, 64);
 }
 
@@ -168,8 +171,9 @@ export function eigenImagesSpec(
   });
   const grid = gridEncoding(width, height);
   const size = { width: { step }, height: { step } };
+  const unit = options.unit ?? 'image';
   const meanView = {
-    title: { text: 'mean image', fontSize: 11, fontWeight: 'normal' },
+    title: { text: `mean ${unit}`, fontSize: 11, fontWeight: 'normal' },
     data: { values: meanValues },
     transform: gridTransforms(width),
     ...size,
@@ -233,14 +237,15 @@ export function eigenImagesSpec(
   const first = components.length > 0 ? ratios[0]! : 0;
   return topLevel({
     description:
-      `The mean image (${width} x ${height} pixels) and the first ${components.length} ` +
-      'eigen-images: the principal components of the pixels drawn on the pixel grid, blue ' +
+      `The mean ${unit} (${width} x ${height} pixels) and the first ${components.length} ` +
+      `eigen-${unit}s: the principal components of the pixels drawn on the pixel grid, blue ` +
       'below 0 and red above' +
       (components.length > 0 ? `; PC1 explains ${pct(first)} of the variance.` : '.'),
     title: {
-      text: 'Mean image and eigen-images',
+      text: `Mean ${unit} and eigen-${unit}s`,
       subtitle:
-        'An image is the mean plus a weighted sum of the eigen-images (weights: its PCA scores).',
+        `${unit === 'image' ? 'An image' : 'A tile'} is the mean plus a weighted sum of the ` +
+        `eigen-${unit}s (weights: its PCA scores).`,
     },
     hconcat: views,
     spacing: 24,

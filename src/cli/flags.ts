@@ -50,6 +50,9 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   projection: '--projection',
   // the report's Images section
   image: '--image',
+  // compress (compressImage's options)
+  components: '--components',
+  block: '--block',
 };
 
 /** The flag (and value) that sets a mentioned option, or undefined when no flag sets it. */
