@@ -293,6 +293,27 @@ describe('hostile arguments to every public function', () => {
     anovaF: () => [FM.data, 6, 2, L, 2],
     binDensity: () => [[1, 2, 3], [1, 2, 3], 10],
     screeSpec: () => [[0.5, 0.3], {}],
+    eigenImagesSpec: () => [
+      { width: 2, height: 2, mean: [1, 2, 3, 4], components: [[0.5, 0.5, 0.5, 0.5]], ratios: [1] },
+      {},
+    ],
+    reconstructionsSpec: () => [
+      {
+        width: 2,
+        height: 2,
+        rows: ['a'],
+        ks: [1, 4],
+        explained: [0.9, 1],
+        pixels: [
+          [
+            [1, 2, 3, 4],
+            [1, 2, 3, 4],
+          ],
+        ],
+        range: [0, 4],
+      },
+      {},
+    ],
     sampleTable: () => [
       {
         ids: ['a', 'b'],
