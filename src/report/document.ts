@@ -690,8 +690,8 @@ function imageSection({ dataset, o, a, chart }: DocumentContext, im: ReportImage
           `${im.text}.` +
           (im.rule === 'option'
             ? ''
-            : ' The columns were detected as an image; the image option (--image WxH on the ' +
-              'command line) sets another grid, and image: false (--image none) leaves this section out.'),
+            : ' The columns were detected as an image; the image option sets another grid, ' +
+              'and image: false leaves this section out.'),
       },
       {
         kind: 'text',

@@ -18,6 +18,7 @@ import type { Dataset, FeatureMatrix } from '../data/dataset.js';
 import { pca, type PCAResult } from '../decomposition/pca/index.js';
 import { OptionError } from '../util/errors.js';
 import { withCollectedWarnings } from '../util/log.js';
+import { message, option as mention } from '../util/message.js';
 
 /** The `image` option of a report: the pixel grid of the feature columns. */
 export interface ReportImageOption {
@@ -214,10 +215,11 @@ export function imageLayout(
     return reduced ? undefined : detectImage(dataset.columns, dataset.features);
   const pixels = option.width * option.height;
   if (reduced || pixels !== d) {
+    const what = reduced
+      ? 'feature columns of the data before its width was reduced'
+      : `${d} feature columns`;
     throw new OptionError(
-      `The 'image' option of buildReport (${option.width} x ${option.height} = ${pixels} pixels) ` +
-        `does not match the ${reduced ? 'feature columns of the data before its width was reduced' : `${d} feature columns`}; ` +
-        'the feature columns must be the pixels of one image per row, row-major.',
+      message`${mention('image', `${option.width}x${option.height}`, { library: `The 'image' option of buildReport (${option.width} x ${option.height})` })} (${pixels} pixels) does not match the ${what}; the feature columns must be the pixels of one image per row, row-major.`,
     );
   }
   return {

@@ -164,7 +164,7 @@ describe('the Images section on the digits, against scikit-learn', () => {
     const build = (image: unknown, more = {}) =>
       withCollectedWarnings(() => buildReport(ds, { ...quick, ...more, image: image as never }));
     expect(() => build({ width: 8, height: 7 })).toThrow(
-      /8 x 7 = 56 pixels\) does not match the 64 feature columns/,
+      /\(8 x 7\) \(56 pixels\) does not match the 64 feature columns/,
     );
     // the data wider than maxFeatures: its columns are no longer the pixels
     expect(() => build({ width: 8, height: 8 }, { maxFeatures: 32 })).toThrow(
