@@ -19,6 +19,33 @@ import { type ReportDocument, renderHtml } from './html.js';
 /** Eigen-tiles drawn. */
 const EIGEN_TILES = 8;
 
+/** Longest side of the images on the page: larger images are drawn reduced (the PNGs are not). */
+const PAGE_SIDE = 1024;
+
+/**
+ * The image reduced by a whole factor f (the mean of each f x f block of pixels, smaller blocks
+ * at the right and bottom edges), for the page.
+ */
+export function reduceImage(image: Image, f: number): Image {
+  if (f <= 1) return image;
+  const { width, height, channels: ch, pixels } = image;
+  const w = Math.ceil(width / f);
+  const h = Math.ceil(height / f);
+  const out = new Float64Array(w * h * ch);
+  const count = new Float64Array(w * h);
+  for (let y = 0; y < height; y++) {
+    const oy = Math.floor(y / f) * w;
+    for (let x = 0; x < width; x++) {
+      const o = oy + Math.floor(x / f);
+      const src = (y * width + x) * ch;
+      count[o]! += 1;
+      for (let c = 0; c < ch; c++) out[o * ch + c]! += pixels[src + c]!;
+    }
+  }
+  for (let o = 0; o < w * h; o++) for (let c = 0; c < ch; c++) out[o * ch + c]! /= count[o]!;
+  return { width: w, height: h, channels: ch, pixels: out };
+}
+
 /** The 8-bit PNG of an image (values rounded and clipped to 0..255), as saveImage writes it. */
 export function pngBytes(image: Image): Uint8Array {
   return encodePng({
@@ -87,24 +114,27 @@ export function compressDocument(
   const values = width * height * channels;
   const padded = result.paddedWidth !== width || result.paddedHeight !== height;
   const ks = result.results.map((r) => r.components);
+  // a large image is drawn reduced, so that the page stays a few megabytes
+  const f = Math.ceil(Math.max(width, height) / PAGE_SIDE);
+  const shown = (image: Image, png: Uint8Array) => {
+    const small = reduceImage(image, f);
+    return {
+      url: dataUrl(f > 1 ? pngBytes(small) : png),
+      width: small.width,
+      height: small.height,
+    };
+  };
   const gallery: GalleryImage[] = [
-    {
-      title: `original (${width} x ${height})`,
-      url: dataUrl(pngBytes(input.image)),
-      width,
-      height,
-    },
+    { title: `original (${width} x ${height})`, ...shown(input.image, pngBytes(input.image)) },
     ...result.results.map((r, t) => ({
       title:
         `k = ${r.components}: PSNR ${fmt(r.psnr, 2)} dB, ${fmt(100 * r.explainedVariance, 1)}% ` +
         `of the variance, ratio ${fmt(r.compressionRatio, 2)}`,
-      url: dataUrl(pngs[t]!),
-      width,
-      height,
+      ...shown(r.image, pngs[t]!),
     })),
   ];
-  const shown = Math.min(EIGEN_TILES, result.components.rows);
-  const comps = Array.from({ length: shown }, (_, c) =>
+  const tilesShown = Math.min(EIGEN_TILES, result.components.rows);
+  const comps = Array.from({ length: tilesShown }, (_, c) =>
     result.components.data.subarray(c * tileSize, (c + 1) * tileSize),
   );
   // colour tiles: each pixel's channels side by side, so a tile is block * channels wide
@@ -170,6 +200,16 @@ export function compressDocument(
         id: 'reconstructions',
         title: 'Reconstructions',
         blocks: [
+          ...(f > 1
+            ? [
+                {
+                  kind: 'text' as const,
+                  text:
+                    `The images are drawn reduced ${f} times (each ${f} x ${f} block of pixels ` +
+                    'averaged); the PNG files are at full size.',
+                },
+              ]
+            : []),
           {
             kind: 'chart',
             chart: { name: 'reconstructions', spec: imageGallerySpec(gallery) },
@@ -201,7 +241,7 @@ export function compressDocument(
           {
             kind: 'text',
             text:
-              `The mean of the ${group(tiles)} tiles and the first ${shown} eigen-tiles (the ` +
+              `The mean of the ${group(tiles)} tiles and the first ${tilesShown} eigen-tiles (the ` +
               'principal components of the tiles, in the order of the variance they explain)' +
               (channels > 1
                 ? `; each pixel is drawn as its ${channels} channel values side by side.`
@@ -217,7 +257,7 @@ export function compressDocument(
                   height: block,
                   mean: result.mean,
                   components: comps,
-                  ratios: result.explainedVarianceRatio.subarray(0, shown),
+                  ratios: result.explainedVarianceRatio.subarray(0, tilesShown),
                 },
                 { dark: 'low', unit: 'tile' },
               ),

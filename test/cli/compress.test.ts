@@ -13,7 +13,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadImage } from '../../src/data/image.js';
+import { loadImage, saveImage } from '../../src/data/image.js';
+import { reduceImage } from '../../src/report/compress.js';
 import { compressImage } from '../../src/decomposition/image.js';
 import { cli } from './helpers.js';
 
@@ -109,6 +110,43 @@ describe('clusterlens compress', () => {
     const r = await cli(['compress', input, '--components', '2', '--out', out, '--force']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/clusterlens never writes over its input/);
+  });
+
+  it('a large image is drawn reduced on the page; its PNGs are at full size', async () => {
+    // 1100 x 40: reduced 2 times (ceil(1100 / 1024)), the last column of blocks 1 pixel wide
+    const pixels = Float64Array.from({ length: 1100 * 40 }, (_, i) => (i * 37) % 251);
+    const wide = join(dir, 'wide.png');
+    await saveImage(wide, { width: 1100, height: 40, channels: 1, pixels });
+    const out = join(dir, 'w');
+    const r = await cli(['compress', wide, '--components', '4', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(out, 'wide.html'), 'utf8')).toContain(
+      'The images are drawn reduced 2 times (each 2 x 2 block of pixels averaged)',
+    );
+    const png = await loadImage(join(out, 'wide.k4.png'));
+    expect([png.width, png.height]).toEqual([1100, 40]);
+  }, 60_000);
+
+  it('reduceImage: the mean of each f x f block, smaller blocks at the edges', () => {
+    // 3 x 3 gray, f = 2: blocks {0,1,3,4}, {2,5}, {6,7}, {8}
+    const image = {
+      width: 3,
+      height: 3,
+      channels: 1 as const,
+      pixels: Float64Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8),
+    };
+    const small = reduceImage(image, 2);
+    expect([small.width, small.height]).toEqual([2, 2]);
+    expect(Array.from(small.pixels)).toEqual([2, 3.5, 6.5, 8]);
+    // two channels stay apart
+    const rgb = {
+      width: 2,
+      height: 1,
+      channels: 2 as const,
+      pixels: Float64Array.of(0, 10, 2, 20),
+    };
+    expect(Array.from(reduceImage(rgb, 2).pixels)).toEqual([1, 15]);
+    expect(reduceImage(image, 1)).toBe(image);
   });
 
   it('bad input: one line naming the file, no stack, nothing written', async () => {
