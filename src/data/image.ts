@@ -20,8 +20,8 @@
  *   TIFF, ...) are refused with the formats that are read.
  *
  * `saveImage` writes an 8-bit PNG of the image's channels, each value rounded to the nearest
- * integer (halves away from zero) and clipped to 0..255, through a temporary file in the same
- * folder renamed over the target.
+ * integer (halves up) and clipped to 0..255, through a temporary file in the same folder renamed
+ * over the target.
  *
  * Pixels are row-major with channels interleaved: channel c of the pixel in row y, column x is
  * `pixels[(y * width + x) * channels + c]`.
@@ -446,7 +446,7 @@ const CHANNEL_NAMES: Record<number, readonly string[]> = {
   4: ['.R', '.G', '.B', '.A'],
 };
 
-/** The 8-bit values of an image: rounded (halves away from zero) and clipped to 0..255. */
+/** The 8-bit values of an image: rounded (halves up) and clipped to 0..255. @internal */
 export function toBytes(pixels: Float64Array): Uint8Array {
   const out = new Uint8Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) {

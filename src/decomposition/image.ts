@@ -18,7 +18,10 @@
  *
  * built up segment by segment between the requested k (each segment's products added to a
  * running sum), so all reconstructions together cost what the largest costs alone. The rows are
- * taken in blocks of 256 tiles, so the scores are never stored whole.
+ * taken in blocks of 256 tiles, so the scores are never stored whole. `compressImage` makes one
+ * such pass for the errors; the reconstructed pixels (`pixels`, `image` of a result) are made by
+ * a second pass when first asked for, those of every requested k at once, with the same
+ * products (the same numbers, bit for bit).
  *
  * Numbers (scikit-learn's `PCA(k, svd_solver='full')` on the same tiles):
  *   explainedVariance_c = sum_i s_ic^2 / (n - 1) for the fitted components (the Rayleigh quotient
@@ -57,9 +60,12 @@ export interface CompressImageOptions {
 export interface ImageReconstruction {
   /** k. */
   readonly components: number;
-  /** The unclipped reconstruction, in the layout of the input's pixels (cropped back). */
+  /**
+   * The unclipped reconstruction, in the layout of the input's pixels (cropped back). Made when
+   * first read (of any result: those of every requested k are made together).
+   */
   readonly pixels: Float64Array;
-  /** The reconstruction rounded (halves away from zero) and clipped to 0..255. */
+  /** The reconstruction rounded (halves up) and clipped to 0..255, made when first read. */
   readonly image: Image;
   /** Mean squared error over every value of the image (all channels), unclipped. */
   readonly mse: number;
@@ -182,7 +188,7 @@ export function compressImage(image: Image, options: CompressImageOptions): Comp
 
   const sorted = [...new Set(ks)].sort((a, b) => a - b);
   const fit: Fit = { image: img, block, tilesX, mean, v, kmax, sorted };
-  const { sse, sumSquares } = pass(fit, -1);
+  const { sse, sumSquares } = pass(fit, false);
 
   const variance = new Float64Array(available);
   // Eigenvalues at rounding level (d eps lambda_1, as pca's) and negative ones are 0.
@@ -251,17 +257,18 @@ interface Fit {
   kmax: number;
   /** The distinct requested counts, ascending: the ends of the segments. */
   sorted: number[];
+  /** The reconstructions at each count of `sorted`, once made. */
+  pixels?: Float64Array[];
 }
 
 /**
- * A reconstruction. Its pixels are made when first asked for, by a pass over the tiles that
- * repeats the products of the pass that measured the error (the same numbers, bit for bit); its
- * 8-bit image from them.
+ * A reconstruction. Its pixels are made when first asked for, those of every requested k at once,
+ * by a pass over the tiles that repeats the products of the pass that measured the errors (the
+ * same numbers, bit for bit); its 8-bit image from them.
  */
 class Reconstruction implements ImageReconstruction {
   readonly components: number;
   readonly psnr: number;
-  #pixels: Float64Array | undefined;
   #image: Image | undefined;
 
   constructor(
@@ -278,8 +285,8 @@ class Reconstruction implements ImageReconstruction {
   }
 
   get pixels(): Float64Array {
-    if (this.#pixels === undefined) this.#pixels = pass(this.fit, this.segment).pixels!;
-    return this.#pixels;
+    if (this.fit.pixels === undefined) this.fit.pixels = pass(this.fit, true).pixels;
+    return this.fit.pixels[this.segment]!;
   }
 
   get image(): Image {
@@ -378,8 +385,8 @@ interface PassResult {
   sse: Float64Array;
   /** sum_i s_ic^2 for c < kmax (error pass). */
   sumSquares: Float64Array;
-  /** The cropped reconstruction at sorted[upTo] (pixel pass). */
-  pixels: Float64Array | undefined;
+  /** The cropped reconstruction at each count of `sorted` (pixel pass; else empty). */
+  pixels: Float64Array[];
 }
 
 /**
@@ -387,27 +394,25 @@ interface PassResult {
  * each segment [k_{s-1}, k_s) of the sorted counts its products s_seg V_seg (b x d) added to a
  * running sum, so that the reconstruction at k_s is mean + sum.
  *
- * - `upTo` = -1 (the error pass): every segment; the squared errors of each reconstruction over
- *   the image's pixels (summed per block of tiles, then over the blocks) and the sums of squared
- *   scores.
- * - `upTo` = s (a pixel pass): the segments up to s, the scores of their components only, and the
- *   reconstruction at k_s written to the image layout (cropped). Every product is the one of the
- *   error pass: each score and each segment product is a sum over its own index in order.
+ * - the error pass (`write` false): the squared errors of each reconstruction over the image's
+ *   pixels (summed per block of tiles, then over the blocks) and the sums of squared scores;
+ * - the pixel pass (`write` true): each reconstruction written to the image layout (cropped).
+ *   Every product is the one of the error pass: each score and each segment product is a sum
+ *   over its own index, in order.
  */
-function pass(fit: Fit, upTo: number): PassResult {
+function pass(fit: Fit, write: boolean): PassResult {
   const { image, block, tilesX, mean, sorted } = fit;
   const { width, height, channels, pixels: original } = image;
   const d = block * block * channels;
   const n = tilesX * Math.ceil(height / block);
   const span = block * channels;
   const rowStride = width * channels;
-  const last = upTo < 0 ? sorted.length - 1 : upTo;
-  const kmax = upTo < 0 ? fit.kmax : sorted[upTo]!;
-  const v = fit.v.subarray(0, kmax * d);
+  const last = sorted.length - 1;
+  const { kmax, v } = fit;
   const rows = Math.min(n, ROWS);
   const sse = new Float64Array(sorted.length);
   const sumSquares = new Float64Array(kmax);
-  const out = upTo < 0 ? undefined : new Float64Array(original.length);
+  const out = write ? sorted.map(() => new Float64Array(original.length)) : [];
 
   const project = createProjectKernel(d, v, kmax, rows, mean);
   // Segment s: components [lo, hi) as the "components" of a kernel over rows of length hi - lo:
@@ -432,7 +437,7 @@ function pass(fit: Fit, upTo: number): PassResult {
     fillTiles(image, block, tilesX, r0, b, z, mean);
     if (project !== null) project.project(b, scores, 0);
     else crossDots(z, b, v, kmax, d, scores, kmax, 1);
-    if (upTo < 0) {
+    if (!write) {
       for (let i = 0; i < b; i++) {
         const o = i * kmax;
         for (let c = 0; c < kmax; c++) sumSquares[c] += scores[o + c]! * scores[o + c]!;
@@ -449,7 +454,6 @@ function pass(fit: Fit, upTo: number): PassResult {
       if (kernel !== null) kernel.project(b, prod, 0);
       else crossDots(part, b, w, d, len, prod, d, 1);
       for (let i = 0; i < b * d; i++) sum[i] += prod[i]!;
-      if (upTo >= 0 && s !== upTo) continue;
       // The block's tiles at k_s: written (cropped) or their squared errors summed.
       let e = 0;
       for (let i = 0; i < b; i++) {
@@ -462,8 +466,9 @@ function pass(fit: Fit, upTo: number): PassResult {
           const o = (ty * block + r) * rowStride + x0 * channels;
           const t0 = i * d + r * span;
           const m0 = r * span;
-          if (out !== undefined) {
-            for (let q = 0; q < cols; q++) out[o + q] = mean[m0 + q]! + sum[t0 + q]!;
+          if (write) {
+            const dest = out[s]!;
+            for (let q = 0; q < cols; q++) dest[o + q] = mean[m0 + q]! + sum[t0 + q]!;
           } else {
             for (let q = 0; q < cols; q++) {
               const diff = original[o + q]! - (mean[m0 + q]! + sum[t0 + q]!);
@@ -474,7 +479,7 @@ function pass(fit: Fit, upTo: number): PassResult {
       }
       blockSse[s] = e;
     }
-    if (upTo < 0) for (let s = 0; s < sorted.length; s++) sse[s] += blockSse[s]!;
+    if (!write) for (let s = 0; s < sorted.length; s++) sse[s] += blockSse[s]!;
   }
   return { sse, sumSquares, pixels: out };
 }
