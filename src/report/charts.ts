@@ -526,28 +526,36 @@ function addImages(c: ChartContext, im: ReportImage): void {
   const d = im.width * im.height;
   const by = c.w.labelCodes ? c.labelName : 'cluster';
   const renderer = (panels: number) => (panels * d > IMAGE_SVG_MARKS ? 'canvas' : 'svg');
+  // photographs (a folder of images) light where the values are high; other data as ink on paper
+  const dark = c.w.dataset.source.format === 'image' ? 'low' : 'high';
   c.add(
     'image-components',
-    eigenImagesSpec({
-      width: im.width,
-      height: im.height,
-      mean: im.mean,
-      components: im.components,
-      ratios: im.ratios.subarray(0, im.components.length),
-    }),
+    eigenImagesSpec(
+      {
+        width: im.width,
+        height: im.height,
+        mean: im.mean,
+        components: im.components,
+        ratios: im.ratios.subarray(0, im.components.length),
+      },
+      { dark },
+    ),
     renderer(im.components.length + 1),
   );
   c.add(
     'image-reconstructions',
-    reconstructionsSpec({
-      width: im.width,
-      height: im.height,
-      rows: im.rows.map((i, r) => `${c.idName} ${c.ids[i]} (${by} ${im.rowReasons[r]})`),
-      ks: im.ks,
-      explained: im.explained,
-      pixels: im.reconstructions,
-      range: im.range,
-    }),
+    reconstructionsSpec(
+      {
+        width: im.width,
+        height: im.height,
+        rows: im.rows.map((i, r) => `${c.idName} ${c.ids[i]} (${by} ${im.rowReasons[r]})`),
+        ks: im.ks,
+        explained: im.explained,
+        pixels: im.reconstructions,
+        range: im.range,
+      },
+      { dark },
+    ),
     renderer(im.rows.length * im.ks.length),
   );
 }

@@ -1,10 +1,13 @@
 // The Images section of a report: the mean image, the eigen-images and the reconstructions of
 // the digits against scikit-learn's PCA (test/fixtures/image/make_digits_pca.py), in the analysis
 // and in the numbers of the chart specs; the rule that detects an image; the option's checks.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { eigenImagesSpec, reconstructionsSpec } from '../../src/charts/images.js';
 import { type Dataset, featureMatrix } from '../../src/data/dataset.js';
+import { loadImageFolder, saveImage } from '../../src/data/image.js';
 import { loadDataset } from '../../src/data/load.js';
 import { buildReport } from '../../src/report/build.js';
 import { detectImage } from '../../src/report/image.js';
@@ -193,6 +196,46 @@ function matrix(columns: string[], n: number, value: (i: number, j: number) => n
 const names = (d: number, name: (j: number) => string) =>
   Array.from({ length: d }, (_, j) => name(j));
 const pixel = (i: number, j: number) => (i * 7 + j * 3) % 256;
+
+describe('a folder of images', () => {
+  it('is detected by its r0c0 names and drawn light where the values are high', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clusterlens-image-folder-'));
+    try {
+      // 12 gray 6 x 4 images: two patterns and their mixtures
+      for (let f = 0; f < 12; f++) {
+        const pixels = Float64Array.from({ length: 24 }, (_, i) =>
+          Math.round(((f % 4) * (i % 6) * 40 + (f % 3) * Math.floor(i / 6) * 60) % 256),
+        );
+        await saveImage(join(dir, `im${String(f).padStart(2, '0')}.png`), {
+          width: 6,
+          height: 4,
+          channels: 1,
+          pixels,
+        });
+      }
+      const ds = await loadImageFolder(dir);
+      const r = withCollectedWarnings(() =>
+        buildReport(ds, { k: 2, projection: ['pca'], nInit: 1 }),
+      ).value;
+      const im = r.analysis.image!;
+      expect([im.width, im.height, im.rule]).toEqual([6, 4, 'grid']);
+      expect(im.text).toContain('r0c0..r3c5 are read as an image of 6 x 4 pixels');
+      // 12 images of 24 pixels: 12 components; k = 2, 5, 10 and all
+      expect(im.ks).toEqual([2, 5, 10, 12]);
+      const spec = r.charts.find((c) => c.name === 'image-reconstructions')!.spec as unknown as {
+        spec: { encoding: { color: { scale: { reverse?: boolean } } } };
+      };
+      expect(spec.spec.encoding.color.scale.reverse).toBe(true);
+      // the rows by their ids: the file names; the first of each of the two clusters
+      const rows = (r.toJSON() as { image: { rows: string[] } }).image.rows;
+      expect(rows).toEqual(im.rows.map((i) => ds.ids![i]));
+      expect(rows).toHaveLength(2);
+      expect(rows).toContain('im00.png');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('detectImage: only when the names and values leave no doubt', () => {
   it('reads one grid of row and column indices, in row-major order', () => {
