@@ -159,3 +159,23 @@ export type {
 export { CLUSTER_SELECTION_METHODS, extractDBSCAN, knnDistances } from './cluster/density/index.js';
 export type { EpsSuggestion, SuggestEpsOptions } from './cluster/density/eps.js';
 export { suggestEps } from './cluster/density/eps.js';
+
+// images: a folder of images as a dataset, a row as an image, the parts of a compression result
+export { imageFromRow, loadImageFolder } from './data/image.js';
+export type { CompressImageJSON, ImageReconstruction } from './decomposition/image.js';
+
+// moved from the main entry to make room for the image functions: the converters of trees and
+// PCA fits, the cross table, the option and result types of hopkins
+export { hclustFromLinkage } from './cluster/hclust/tree.js';
+export type { PCAJSON } from './decomposition/pca/index.js';
+export { pcaFromJSON } from './decomposition/pca/index.js';
+export { contingencyMatrix } from './metrics/contingency.js';
+export type { HopkinsOptions, HopkinsResult } from './metrics/hopkins.js';
+
+// the image charts of a report: the mean image and eigen-images, the reconstructions at several k
+export type {
+  EigenImagesInput,
+  ImageChartOptions,
+  ReconstructionsInput,
+} from './charts/images.js';
+export { eigenImagesSpec, reconstructionsSpec } from './charts/images.js';

@@ -10,6 +10,8 @@ export { loadCsv, parseCsv } from './data/csv.js';
 export { loadJSON, parseJSON } from './data/json.js';
 export type { LoadOptions } from './data/load.js';
 export { loadDataset } from './data/load.js';
+export type { Image } from './data/image.js';
+export { loadImage, saveImage } from './data/image.js';
 
 // preprocessing
 export type { ScaleOptions, ScaleResult } from './data/scale.js';
@@ -24,10 +26,8 @@ export type { MiniBatchKMeansOptions } from './cluster/kmeans/minibatch.js';
 export { miniBatchKMeans } from './cluster/kmeans/minibatch.js';
 
 // metrics
-export type { HopkinsOptions, HopkinsResult } from './metrics/hopkins.js';
 export { hopkins } from './metrics/hopkins.js';
 export { calinskiHarabasz } from './metrics/calinski-harabasz.js';
-export { contingencyMatrix } from './metrics/contingency.js';
 export { daviesBouldin } from './metrics/davies-bouldin.js';
 export { adjustedMutualInfo, normalizedMutualInfo } from './metrics/mutual-info.js';
 export { adjustedRandIndex } from './metrics/rand.js';
@@ -38,7 +38,6 @@ export { silhouetteSamples, silhouetteScore } from './metrics/silhouette.js';
 export type { HClustOptions, LinkageMethod } from './cluster/hclust/index.js';
 export { hclust } from './cluster/hclust/index.js';
 export type { HClustResult } from './cluster/hclust/tree.js';
-export { hclustFromLinkage } from './cluster/hclust/tree.js';
 
 // decomposition
 export type {
@@ -51,8 +50,12 @@ export type {
 } from './cluster/density/index.js';
 export { dbscan, hdbscan, optics } from './cluster/density/index.js';
 
-export type { PCAJSON, PCAModel, PCAOptions, PCAResult } from './decomposition/pca/index.js';
-export { pca, pcaFromJSON } from './decomposition/pca/index.js';
+export type { PCAModel, PCAOptions, PCAResult } from './decomposition/pca/index.js';
+export { pca } from './decomposition/pca/index.js';
+
+// image compression
+export type { CompressImageOptions, CompressImageResult } from './decomposition/image.js';
+export { compressImage } from './decomposition/image.js';
 
 // nonlinear maps
 export type { UMAPOptions, UMAPResult } from './projection/umap/index.js';

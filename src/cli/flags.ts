@@ -48,6 +48,11 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   centres: '--two-stage',
   // the report's maps
   projection: '--projection',
+  // the report's Images section
+  image: '--image',
+  // compress (compressImage's options)
+  components: '--components',
+  block: '--block',
 };
 
 /** The flag (and value) that sets a mentioned option, or undefined when no flag sets it. */

@@ -35,6 +35,7 @@ const COMMANDS: readonly (() => Promise<CommandModule>)[] = [
   () => import('./dbscan.js'),
   () => import('./optics.js'),
   () => import('./verify.js'),
+  () => import('./compress.js'),
 ];
 
 const PREFIX = 'clusterlens: ';

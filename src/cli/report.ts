@@ -2,7 +2,7 @@
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
  *  [--k 3|2..6|auto] [--method ward] [--seed 0] [--n-init 10] [--out reports/NAME.html] [--static]
  *  [--two-stage [centres] | --sample N] [--max-features N]
- *  [--hdbscan [--min-cluster-size 5] [--min-samples N]] [--projection pca,umap]`
+ *  [--hdbscan [--min-cluster-size 5] [--min-samples N]] [--projection pca,umap] [--image WxH|none]`
  *
  * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
  * sample of 5000 rows above that size; `--sample N` sets that size. `--two-stage [centres]`
@@ -24,6 +24,10 @@
  * `--projection pca,umap` draws the UMAP map beside the PCA projection (buildReport's
  * `projection` option), `--projection pca` leaves it out; by default it is drawn for data of 3 or
  * more feature columns and at most 100,000 rows.
+ * `--image 8x8` reads the feature columns as the pixels of an 8 x 8 image per row (buildReport's
+ * `image` option): the Images section (mean image, eigen-images, reconstructions at several k);
+ * without it the section is added when the columns are detected as an image, `--image none`
+ * leaves it out.
  * Data wider than `--max-features` (default 2000) is reduced to its columns of highest variance
  * (buildReport's `maxFeatures`; the preprocessing log says so). The file argument is declared
  * optional only so that `report --two-stage data.csv` (where commander hands the file to
@@ -74,6 +78,7 @@ interface ReportFlags extends LoadingFlags {
   minClusterSize?: string;
   minSamples?: string;
   projection?: string;
+  image?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -135,6 +140,10 @@ export function register(program: Command, context: CliContext): void {
       "maps of the rows: 'pca', or 'pca,umap' for the UMAP map beside the PCA projection " +
         '(default: pca,umap from 3 feature columns up to 100,000 rows, else pca)',
     )
+    .option(
+      '--image <WxH|none>',
+      "the feature columns are the pixels of a W x H image (row-major): an Images section with the mean image, eigen-images and reconstructions; 'none': no Images section (default: detected from the column names and values)",
+    )
     .action(async (given: string | undefined, flags: ReportFlags) => {
       const t0 = performance.now();
       const step = (what: string) =>
@@ -175,6 +184,7 @@ export function register(program: Command, context: CliContext): void {
         );
       }
       if (flags.projection !== undefined) options.projection = projectionFlag(flags.projection);
+      if (flags.image !== undefined) options.image = imageFlag(flags.image);
       const out = flags.out ?? join(DEFAULT_FOLDER, `${basename(file, extname(file))}.html`);
       const { buildReport, checkReportOutputs, resolveReportOptions, writeReport } = await import(
         '../report/build.js'
@@ -214,4 +224,18 @@ export function projectionFlag(text: string): ReportProjection[] {
     );
   }
   return (['pca', 'umap'] as const).filter((p) => items.includes(p));
+}
+
+/** `--image WxH` (e.g. 8x8): the pixel grid of the feature columns; 'none': no Images section. */
+export function imageFlag(text: string): { width: number; height: number } | false {
+  if (text.trim().toLowerCase() === 'none') return false;
+  const m = /^\s*(\d+)\s*[xX×]\s*(\d+)\s*$/.exec(text);
+  const width = m ? Number(m[1]) : 0;
+  const height = m ? Number(m[2]) : 0;
+  if (!(width >= 1 && height >= 1)) {
+    throw new OptionError(
+      `--image must be WxH (the width and height of the image in pixels, e.g. 8x8) or 'none'. Got '${text}' instead.`,
+    );
+  }
+  return { width, height };
 }

@@ -34,9 +34,10 @@ export interface DatasetSource {
   valuesImputed: number;
   /**
    * Format the loader used; 'matrix' for a dataset made from a matrix in memory
-   * (`toDataset`, `buildReport` of a FeatureMatrix).
+   * (`toDataset`, `buildReport` of a FeatureMatrix); 'image' for a folder of images
+   * (`loadImageFolder`).
    */
-  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'matrix';
+  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'matrix' | 'image';
   /** Columns of the file that were left out of the features, with the reason. */
   leftOut: { column: string; reason: string }[];
   /** CSV and TSV: the field delimiter used (given, or detected from the first lines). */

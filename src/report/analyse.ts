@@ -17,6 +17,9 @@
  *             between the two clusterings and with the held-out label, ANOVA F per feature
  *   density   with the `density` option: HDBSCAN, its clusters matched to the k-means ones,
  *             and its statistics without the noise rows (density.ts)
+ *   image     when the feature columns are the pixels of an image (the `image` option, or
+ *             detected): PCA of the raw pixels, the mean image, eigen-images and reconstructions
+ *             of the first row of each label or cluster (image.ts)
  *
  * A fit the caller gives (the `kmeans`, `hclust` and `pca` options) takes the place of its step.
  */
@@ -41,7 +44,9 @@ import { OptionError } from '../util/errors.js';
 import { warn } from '../util/log.js';
 import { checkMemory, estimate, memoryBudget, RAISE_BUDGET } from '../util/memory.js';
 import { message, option } from '../util/message.js';
+import { clusterId } from '../charts/palette.js';
 import { densityClustering, type ReportDensity } from './density.js';
+import { type ImageLayout, imageAnalysis, imageRows, type ReportImage } from './image.js';
 import { columnUnits, sampleRows, standardize, takeRows } from './columns.js';
 import { isKRange, type KRange, type ResolvedReportOptions, reportHasUmap } from './options.js';
 import { anovaF, matchClusters, relabel } from './stats.js';
@@ -89,6 +94,8 @@ export interface ReportAnalysis {
   widthReduction: { columns: number; leftOut: string[] } | undefined;
   /** With the `density` option: HDBSCAN and what the report shows of it (density.ts). */
   density: ReportDensity | undefined;
+  /** When the feature columns form an image: what the Images section shows (image.ts). */
+  image: ReportImage | undefined;
 }
 
 /** What the charts of a report need of its analysis besides `ReportAnalysis`. */
@@ -185,6 +192,7 @@ export function analyse(
   dataset: Dataset,
   o: ResolvedReportOptions,
   reduction: ReportAnalysis['widthReduction'],
+  layout?: ImageLayout,
 ): Analysed {
   const n = dataset.features.rows;
   const prepared = prepare(dataset, o);
@@ -219,6 +227,11 @@ export function analyse(
         o.density,
       )
     : undefined;
+  let image: ReportImage | undefined;
+  if (layout !== undefined) {
+    const picked = imageRows(labelCodes, labelNames, km.labels, k, clusterId);
+    image = imageAnalysis(dataset.features, layout, picked.rows, picked.reasons);
+  }
   const analysis: ReportAnalysis = {
     n,
     features: [...dataset.columns],
@@ -244,6 +257,7 @@ export function analyse(
     ariLabel,
     widthReduction: reduction,
     density,
+    image,
   };
   const work: AnalysisWork = {
     dataset,

@@ -7,6 +7,8 @@
  *   options.ts   the options, their defaults and checks; the check of fits given by the caller
  *   plan.ts      the memory plan, checked before any work
  *   analyse.ts   prepare, chooseK, fit, project, evaluate (the pipeline is described there)
+ *   image.ts     when the feature columns form an image: its detection, the PCA of the raw
+ *                pixels, the mean image, eigen-images and reconstructions
  *   density.ts   with the `density` option: HDBSCAN, matched to the k-means colours, and its
  *                statistics without the noise rows
  *   columns.ts   samples of rows, z-scores, per-cluster means and summaries of the columns
@@ -23,6 +25,7 @@ import { OptionError } from '../util/errors.js';
 import { analyse, type ReportAnalysis, reduceWidth } from './analyse.js';
 import { reportCharts } from './charts.js';
 import { buildDocument } from './document.js';
+import { imageLayout } from './image.js';
 import type { ReportChart } from './html.js';
 import { buildManifest, type Manifest } from './manifest.js';
 import { markBuilt, type Report } from './model.js';
@@ -77,7 +80,8 @@ export function buildReport(data: Dataset | MatrixLike, options: ReportOptions =
   checkGivenFits(o, dataset);
   // before any work: the copies, the per-row results and the largest step fit in the budget
   planReport(n, d, options);
-  const { analysis, work } = analyse(dataset, o, reduced.reduction);
+  const layout = imageLayout(o.image, dataset, reduced.reduction !== undefined);
+  const { analysis, work } = analyse(dataset, o, reduced.reduction, layout);
   const ids = dataset.ids ?? Array.from({ length: n }, (_, i) => String(i + 1));
   const { charts, table } = reportCharts(analysis, work, o, ids);
   const manifest = reportManifest(dataset, o, analysis);
@@ -109,7 +113,7 @@ function reportManifest(
   analysis: ReportAnalysis,
 ): Manifest {
   const given = analysis.given;
-  const { kmeans: _k, hclust: _h, pca: _p, density, projection: _m, ...plain } = o;
+  const { kmeans: _k, hclust: _h, pca: _p, density, projection: _m, image: _i, ...plain } = o;
   return buildManifest({
     source: dataset.source,
     options: {
@@ -118,6 +122,10 @@ function reportManifest(
       ...(given.length > 0 ? { given } : {}),
       // the maps drawn: the option as given, or as the size of the data chose
       projection: analysis.umap ? ['pca', 'umap'] : ['pca'],
+      // the image the columns form: the option as given, or as detected
+      image: analysis.image
+        ? { width: analysis.image.width, height: analysis.image.height, rule: analysis.image.rule }
+        : false,
       title: o.title ?? null,
       label: dataset.labelColumn ?? null,
       id: dataset.idColumn ?? null,

@@ -3,7 +3,8 @@
  * the scree, biplot, contributions and projection of PCA, the dendrogram with the held-out label
  * under its leaves, the silhouettes, the cluster profiles and the agreement tables; with the
  * `density` option, the HDBSCAN projection (noise in grey), its condensed tree, the k-distance
- * curve, the profiles of its clusters and its agreement tables (a noise row).
+ * curve, the profiles of its clusters and its agreement tables (a noise row); when the features
+ * form an image, the mean image with the eigen-images and the reconstructions at several k.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { agreementSpec, type AgreementTable } from '../charts/agreement.js';
@@ -22,12 +23,14 @@ import { type SampleTable, sampleTable } from '../charts/samples.js';
 import { screeSpec } from '../charts/scree.js';
 import { silhouetteSpec } from '../charts/silhouette.js';
 import { umapSpec } from '../charts/umap.js';
+import { eigenImagesSpec, reconstructionsSpec } from '../charts/images.js';
 import { dendrogram } from '../cluster/hclust/dendrogram.js';
 import type { HClustResult } from '../cluster/hclust/tree.js';
 import type { AnalysisWork, ReportAnalysis } from './analyse.js';
 import { clusterMeans, sampleRows } from './columns.js';
 import type { ReportChart } from './html.js';
 import type { ReportDensity } from './density.js';
+import type { ReportImage } from './image.js';
 import type { ResolvedReportOptions } from './options.js';
 import { crossTable } from './stats.js';
 
@@ -52,6 +55,8 @@ export const REPORT_CHARTS = [
   'k-distance',
   'density-profiles',
   'density-agreement',
+  'image-components',
+  'image-reconstructions',
 ] as const;
 
 /** The name of a chart of the report. */
@@ -114,6 +119,7 @@ export function reportCharts(
   addProfiles(c);
   addAgreement(c);
   if (a.density) addDensity(c, a.density);
+  if (a.image) addImages(c, a.image);
   return { charts, table };
 }
 
@@ -506,4 +512,50 @@ function addDensity(c: ChartContext, dn: ReportDensity): void {
     });
   }
   c.add('density-agreement', agreementSpec(agreement));
+}
+
+/** Rect marks above which an image chart draws on a canvas. */
+const IMAGE_SVG_MARKS = 12_000;
+
+/**
+ * The image charts: the mean image beside the first eigen-images, and the reconstructions of the
+ * rows picked (the first of each label or cluster) at each k, titled with the row's id and why
+ * it was picked.
+ */
+function addImages(c: ChartContext, im: ReportImage): void {
+  const d = im.width * im.height;
+  const by = c.w.labelCodes ? c.labelName : 'cluster';
+  const renderer = (panels: number) => (panels * d > IMAGE_SVG_MARKS ? 'canvas' : 'svg');
+  // photographs (a folder of images) light where the values are high; other data as ink on paper
+  const dark = c.w.dataset.source.format === 'image' ? 'low' : 'high';
+  c.add(
+    'image-components',
+    eigenImagesSpec(
+      {
+        width: im.width,
+        height: im.height,
+        mean: im.mean,
+        components: im.components,
+        ratios: im.ratios.subarray(0, im.components.length),
+      },
+      { dark },
+    ),
+    renderer(im.components.length + 1),
+  );
+  c.add(
+    'image-reconstructions',
+    reconstructionsSpec(
+      {
+        width: im.width,
+        height: im.height,
+        rows: im.rows.map((i, r) => `${c.idName} ${c.ids[i]} (${by} ${im.rowReasons[r]})`),
+        ks: im.ks,
+        explained: im.explained,
+        pixels: im.reconstructions,
+        range: im.range,
+      },
+      { dark },
+    ),
+    renderer(im.rows.length * im.ks.length),
+  );
 }

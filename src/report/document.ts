@@ -3,7 +3,8 @@
  * each of text, tables and charts, in the order an analyst reads them. Summary (the findings,
  * each pointing to its section), Data (the file, the features, the preprocessing log), Choosing
  * k, Principal components, Projection, Hierarchical clustering, Silhouette, Cluster profiles,
- * Agreement, Density clustering (with the `density` option) and Manifest.
+ * Agreement, Density clustering (with the `density` option), Images (when the features form an
+ * image) and Manifest.
  */
 import type { KScores } from '../charts/choose-k.js';
 import { clusterId } from '../charts/palette.js';
@@ -15,6 +16,7 @@ import type { ReportAnalysis } from './analyse.js';
 import type { ChartSet, ReportChartName } from './charts.js';
 import { featureSummary } from './columns.js';
 import type { ReportDensity } from './density.js';
+import type { ReportImage } from './image.js';
 import type { ReportBlock, ReportDocument, ReportSection } from './html.js';
 import type { Manifest } from './manifest.js';
 import type { ResolvedReportOptions } from './options.js';
@@ -169,6 +171,7 @@ export function buildDocument(
   if (charts.silhouette) sections.push(silhouetteSection(c));
   sections.push(profilesSection(c), agreementSection(c));
   if (a.density) sections.push(densitySection(c, a.density));
+  if (a.image) sections.push(imageSection(c, a.image));
   sections.push(manifestSection(manifest));
   return {
     title: o.title ?? `clusterlens report: ${manifest.input.file}`,
@@ -666,6 +669,70 @@ function densitySection(
   });
   blocks.push(...chart('density-agreement'));
   return { id: 'density', title: 'Density clustering', blocks };
+}
+
+/**
+ * The rows as images: which rule read the columns as an image, the mean image and the
+ * eigen-images, the reconstructions at several k, and the variance and error at each k.
+ */
+function imageSection({ dataset, o, a, chart }: DocumentContext, im: ReportImage): ReportSection {
+  const by = dataset.labelColumn
+    ? `the first row of each ${dataset.labelColumn}`
+    : 'the first row of each k-means cluster';
+  const pixels = im.width * im.height;
+  return {
+    id: 'images',
+    title: 'Images',
+    blocks: [
+      {
+        kind: 'text',
+        text:
+          `${im.text}.` +
+          (im.rule === 'option'
+            ? ''
+            : ' The columns were detected as an image; the image option sets another grid, ' +
+              'and image: false leaves this section out.'),
+      },
+      {
+        kind: 'text',
+        text:
+          `PCA of the raw pixels (centred, not scaled, so the mean and the eigen-images are in the ` +
+          `pixels' units; the Principal components section is of the ${o.scale === 'none' ? 'same' : `${o.scale}-scaled`} ` +
+          `features): ${im.allComponents} components in all. Every image is the mean image plus a ` +
+          'weighted sum of the eigen-images, the weights being its scores; the first components ' +
+          'carry the broad strokes shared by many images, the later ones the details.',
+      },
+      ...chart('image-components'),
+      {
+        kind: 'text',
+        text:
+          `The images of ${by} (${im.rows.length} of them) as they are and rebuilt from their first ` +
+          `k components, k = ${im.ks.slice(0, -1).join(', ')}; with all ${im.allComponents} ` +
+          'components the image is rebuilt exactly. Each column is titled with the share of the ' +
+          'variance its k components explain.',
+      },
+      ...chart('image-reconstructions'),
+      {
+        kind: 'table',
+        head: ['components k', 'explained variance', 'RMSE per pixel', 'numbers per image'],
+        rows: im.ks.map((k, t) => [
+          k === im.allComponents ? `${k} (all)` : String(k),
+          `${fmt(100 * im.explained[t]!, 1)}%`,
+          fmt4(im.rmse[t]!),
+          // the k scores, against the pixels
+          `${Math.min(k, pixels)} of ${pixels}`,
+        ]),
+      },
+      {
+        kind: 'text',
+        text:
+          `RMSE per pixel: the root mean squared difference between the ${a.n} images and their ` +
+          'reconstructions, over every pixel, in the units of the data ' +
+          `(its pixels span ${fmt4(im.range[0])}..${fmt4(im.range[1])}). An image rebuilt from k ` +
+          'components is stored as its k scores, given the mean image and the k eigen-images.',
+      },
+    ],
+  };
 }
 
 /** The input's hash, the seed and the versions; the manifest as JSON. */

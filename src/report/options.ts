@@ -21,6 +21,7 @@ import type { Dataset } from '../data/dataset.js';
 import { SCALE_METHODS, type ScaleMethod } from '../data/scale.js';
 import type { PCAResult } from '../decomposition/pca/index.js';
 import { OptionError } from '../util/errors.js';
+import { checkImageOption, type ReportImageOption } from './image.js';
 import { checkInteger, checkKeyword, checkKnownOptions } from '../util/validate.js';
 
 /** A range of k to choose from: [min, max], 1 <= min < max. */
@@ -124,6 +125,15 @@ export interface ReportOptions {
    * `UMAP_MIN_FEATURES` feature columns and at most `UMAP_MAX_ROWS` rows, else ['pca'].
    */
   projection?: readonly ReportProjection[];
+  /**
+   * The feature columns are the pixels of one image per row, row-major: `{width, height}`
+   * (width * height = the feature columns, at most 4096 pixels). The report adds an Images
+   * section: PCA of the raw pixels, the mean image, the first eigen-images and reconstructions
+   * of a few rows at several k. `false`: no Images section. Default: undefined, the section is
+   * added when the columns are detected as an image (the rule is in src/report/image.ts, and the
+   * section says which part of it applied).
+   */
+  image?: ReportImageOption | false;
 }
 
 /** The maps a report can draw of its rows. */
@@ -164,8 +174,10 @@ type GivenFits = Pick<ReportOptions, 'kmeans' | 'hclust' | 'pca'>;
 
 /** The resolved options: every option with its value or its default. */
 export type ResolvedReportOptions = Required<
-  Omit<ReportOptions, 'title' | 'kMax' | 'density' | 'projection' | keyof GivenFits>
+  Omit<ReportOptions, 'title' | 'kMax' | 'density' | 'projection' | 'image' | keyof GivenFits>
 > & {
+  /** The `image` option as given (checked); undefined: detected from the columns. */
+  image: ReportImageOption | false | undefined;
   /** The `projection` option as given; undefined: by the size of the data (`reportHasUmap`). */
   projection: readonly ReportProjection[] | undefined;
   title: string | undefined;
@@ -200,6 +212,7 @@ const defaults: ResolvedReportOptions = {
   title: undefined,
   density: undefined,
   projection: undefined,
+  image: undefined,
 };
 
 /** Resolve and check the options once. */
@@ -241,6 +254,7 @@ export function resolveReportOptions(options: ReportOptions = {}): ResolvedRepor
     );
   }
   if (o.projection !== undefined) o.projection = projectionOption(o.projection);
+  o.image = checkImageOption(o.image);
   checkFitOptions(o, options);
   return o;
 }

@@ -1,7 +1,7 @@
 /**
  * The results of a report as data: NAME.json (`reportJSON`: labels, linkage, leaf order, PCA
  * model, the UMAP map when the report drew one, metrics, the table of k, HDBSCAN with the
- * `density` option) and NAME.labels.csv
+ * `density` option, the image section's numbers when the features form an image) and NAME.labels.csv
  * (`reportLabelsCsv`: the labels file of src/report/labels-csv.ts with the scores on PC1 and PC2).
  */
 import { clusterId, NOISE_ID } from '../charts/palette.js';
@@ -62,6 +62,23 @@ export function reportJSON(
       adjustedRandIndex: { kmeansVsHierarchical: a.ariHclust, kmeansVsLabel: a.ariLabel ?? null },
     },
     ...(a.density ? { density: densityJSON(a.density) } : {}),
+    ...(a.image
+      ? {
+          image: {
+            width: a.image.width,
+            height: a.image.height,
+            rule: a.image.rule,
+            components: a.image.allComponents,
+            mean: Array.from(a.image.mean),
+            eigenImages: a.image.components.map((c) => Array.from(c)),
+            explainedVarianceRatio: Array.from(a.image.ratios),
+            k: a.image.ks,
+            explainedVariance: a.image.explained,
+            rmse: a.image.rmse,
+            rows: a.image.rows.map((i) => ids[i]!),
+          },
+        }
+      : {}),
     chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
     ...(a.widthReduction
       ? {

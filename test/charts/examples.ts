@@ -14,6 +14,7 @@ import { binDensity, projectionSpec } from '../../src/charts/projection.js';
 import { screeSpec } from '../../src/charts/scree.js';
 import { silhouetteSpec } from '../../src/charts/silhouette.js';
 import { exploreSpec } from '../../src/charts/explore.js';
+import { eigenImagesSpec, reconstructionsSpec } from '../../src/charts/images.js';
 import { HOSTILE, sampledTable, tinyTable, wideTable } from './fixtures.js';
 
 export const dendrogramInput = {
@@ -215,6 +216,30 @@ export function exampleSpecs(): Record<string, TopLevelSpec> {
   out['dendrogram-strip-bottom'] = dendrogramSpec(
     { ...dendrogramInput, strip: stripInput },
     { orientation: 'bottom' },
+  );
+  // a 4 x 3 image (width 4, height 3): pixel i at row floor(i / 4), column i % 4
+  const ramp = Array.from({ length: 12 }, (_, i) => i);
+  out['image-components'] = eigenImagesSpec({
+    width: 4,
+    height: 3,
+    mean: ramp,
+    components: [ramp.map((i) => (i - 5.5) / 12), ramp.map((i) => (i % 2 ? 0.3 : -0.3))],
+    ratios: [0.6, 0.25],
+  });
+  out['image-reconstructions'] = reconstructionsSpec(
+    {
+      width: 4,
+      height: 3,
+      rows: [`row 1 (${HOSTILE[0]})`, 'row 7 (cluster C2)'],
+      ks: [1, 2, 12],
+      explained: [0.6, 0.85, 1],
+      pixels: [
+        [ramp.map((i) => i / 2), ramp.map((i) => i - 0.5), ramp],
+        [ramp.map(() => 5.5), ramp.map((i) => 11 - i + 0.2), ramp.map((i) => 11 - i)],
+      ],
+      range: [0, 11],
+    },
+    { dark: 'low' },
   );
   return out;
 }

@@ -24,6 +24,7 @@ const COMMANDS = [
   'hdbscan',
   'dbscan',
   'optics',
+  'compress',
 ];
 
 /** Every flag of every command, from their --help. */

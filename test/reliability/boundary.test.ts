@@ -45,6 +45,33 @@ const X = [
 ];
 const L = [0, 0, 1, 1, 0, 1];
 
+/** Values no argument or option should take. */
+const HOSTILE_VALUES: unknown[] = [
+  undefined,
+  null,
+  0,
+  -1,
+  1.5,
+  Number.NaN,
+  Infinity,
+  -Infinity,
+  '',
+  'x',
+  true,
+  {},
+  [],
+  [[]],
+  [Number.NaN],
+  [null],
+  () => 1,
+  2 ** 53,
+  1e9,
+  2 ** 31,
+  [10, 2],
+  { rows: 2, cols: 2, data: [1, 2, 3] },
+  new Matrix(0, 0),
+];
+
 /** The outcome of a call: 'ok', 'user' (DataError/OptionError) or the unexpected error. */
 function outcome(f: () => unknown): 'ok' | 'user' | Error {
   try {
@@ -266,6 +293,27 @@ describe('hostile arguments to every public function', () => {
     anovaF: () => [FM.data, 6, 2, L, 2],
     binDensity: () => [[1, 2, 3], [1, 2, 3], 10],
     screeSpec: () => [[0.5, 0.3], {}],
+    eigenImagesSpec: () => [
+      { width: 2, height: 2, mean: [1, 2, 3, 4], components: [[0.5, 0.5, 0.5, 0.5]], ratios: [1] },
+      {},
+    ],
+    reconstructionsSpec: () => [
+      {
+        width: 2,
+        height: 2,
+        rows: ['a'],
+        ks: [1, 4],
+        explained: [0.9, 1],
+        pixels: [
+          [
+            [1, 2, 3, 4],
+            [1, 2, 3, 4],
+          ],
+        ],
+        range: [0, 4],
+      },
+      {},
+    ],
     sampleTable: () => [
       {
         ids: ['a', 'b'],
@@ -329,6 +377,11 @@ describe('hostile arguments to every public function', () => {
     maxSE: () => [[1, 2, 3], [0.1, 0.1, 0.1], 'firstSEmax', 1],
     withinDispersion: () => [[0, 0, 1, 1, 5, 5, 6, 6], 4, 2, [0, 0, 1, 1], 2, 2, 'clusGap'],
     hopkins: () => [X, { sampleSize: 2, seed: 1 }],
+    compressImage: () => [
+      { width: 4, height: 4, channels: 1, pixels: Float64Array.from({ length: 16 }, (_, i) => i) },
+      { components: 2, block: 2 },
+    ],
+    imageFromRow: () => [[1, 2, 3, 4], 2, 2, 1],
     trustworthiness: () => [X, X, { nNeighbors: 2 }],
     dbscan: () => [X, { eps: 1, minSamples: 2 }],
     hdbscan: () => [X, { minClusterSize: 2 }],
@@ -372,31 +425,7 @@ describe('hostile arguments to every public function', () => {
     RandomState: (seed) => new cl.RandomState(seed as number),
   };
   FUNCTIONS.RandomState = () => [3];
-  const HOSTILE: unknown[] = [
-    undefined,
-    null,
-    0,
-    -1,
-    1.5,
-    Number.NaN,
-    Infinity,
-    -Infinity,
-    '',
-    'x',
-    true,
-    {},
-    [],
-    [[]],
-    [Number.NaN],
-    [null],
-    () => 1,
-    2 ** 53,
-    1e9,
-    2 ** 31,
-    [10, 2],
-    { rows: 2, cols: 2, data: [1, 2, 3] },
-    new Matrix(0, 0),
-  ];
+  const HOSTILE = HOSTILE_VALUES;
 
   it('covers every function exported from src/index.ts and src/advanced.ts that takes arguments', () => {
     const skipped = new Set([
@@ -430,6 +459,10 @@ describe('hostile arguments to every public function', () => {
       'loadJSON',
       'loadDataset',
       'loadTable',
+      // async image files: checked in 'the image readers and writer reject hostile arguments'
+      'loadImage',
+      'saveImage',
+      'loadImageFolder',
     ]);
     const functions = Object.entries(cl)
       .filter(([, v]) => typeof v === 'function')
@@ -491,6 +524,42 @@ describe('hostile arguments to every public function', () => {
 });
 
 describe('named cases', () => {
+  it('the image readers and writer reject hostile arguments with a DataError/OptionError', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'clusterlens-boundary-image-'));
+    try {
+      const image = { width: 2, height: 1, channels: 1, pixels: Float64Array.of(1, 2) };
+      const path = join(folder, 'x.png');
+      await cl.saveImage(path, image as main.Image);
+      // a hostile name ('x') stays inside the test's folder
+      const inside = (h: unknown) => (typeof h === 'string' && h !== '' ? join(folder, h) : h);
+      const calls: [string, (h: unknown) => Promise<unknown>][] = [
+        ['loadImage(path)', (h) => cl.loadImage(inside(h) as string)],
+        ['loadImageFolder(dir)', (h) => cl.loadImageFolder(inside(h) as string)],
+        ['saveImage(path, image)', (h) => cl.saveImage(inside(h) as string, image as main.Image)],
+        ['saveImage(path, image)', (h) => cl.saveImage(path, h as main.Image)],
+      ];
+      for (const key of Object.keys(image)) {
+        calls.push([
+          `saveImage image.${key}`,
+          (h) => cl.saveImage(path, { ...image, [key]: h } as main.Image),
+        ]);
+      }
+      const bad: string[] = [];
+      for (const [what, call] of calls) {
+        for (const h of HOSTILE_VALUES) {
+          try {
+            await call(h);
+          } catch (error) {
+            if (!isUserError(error)) bad.push(`${what} = ${String(h)}: ${(error as Error).name}`);
+          }
+        }
+      }
+      expect(bad).toEqual([]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('chooseK with a reversed range is an OptionError, not a table', () => {
     expect(() => chooseKQuiet([10, 2])).toThrow(
       new OptionError(

@@ -1,0 +1,343 @@
+/**
+ * compressImage against scikit-learn 1.2.1's PCA(k, svd_solver='full') on the same tiles
+ * (test/fixtures/image/make_image.py), hand-worked cases, the reconstructions against the fitted
+ * parts, the WebAssembly kernels against their JavaScript twins, and the errors.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type Image, loadImage } from '../../src/data/image.js';
+import { compressImage, fillTiles } from '../../src/decomposition/image.js';
+import { DataError, OptionError } from '../../src/util/errors.js';
+import { withAndWithoutWasm } from '../helpers/wasm.js';
+
+const fixtures = new URL('../fixtures/image/', import.meta.url);
+const fixture = (name: string) => new URL(name, fixtures).pathname;
+
+interface Case {
+  image: string;
+  block: number;
+  tiles: number;
+  tileSize: number;
+  mean: number[];
+  explainedVarianceRatio: number[];
+  firstComponents: number[][];
+  results: {
+    components: number;
+    mse: number;
+    psnr: number | null;
+    explainedVariance: number;
+  }[];
+}
+const ref = JSON.parse(readFileSync(fixture('reference.json'), 'utf8')) as { compression: Case[] };
+
+/** |a - b| <= tol * |b|, with a message. */
+function close(a: number, b: number, tol: number, what: string): void {
+  expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(tol * Math.abs(b));
+}
+
+/** A deterministic image with smooth parts, edges and noise. */
+function synthetic(width: number, height: number, channels: 1 | 2 | 3 | 4): Image {
+  const pixels = new Float64Array(width * height * channels);
+  let s = 12345;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      for (let c = 0; c < channels; c++) {
+        s = (s * 1103515245 + 12345) % 2147483648;
+        const v =
+          128 +
+          60 * Math.sin((x + 3 * c) / 7) * Math.cos(y / 5) +
+          (x > width / 2 ? 30 : -30) +
+          (s / 2147483648) * 30;
+        pixels[(y * width + x) * channels + c] = Math.round(v);
+      }
+    }
+  }
+  return { width, height, channels, pixels };
+}
+
+describe('compressImage: the numbers of scikit-learn PCA(k, svd_solver="full") on the tiles', () => {
+  it.each(ref.compression.map((c) => [`${c.image} block ${c.block}`, c] as const))(
+    '%s',
+    async (_, c) => {
+      const image = await loadImage(fixture(c.image));
+      const ks = c.results.map((r) => r.components);
+      const fit = compressImage(image, { components: ks, block: c.block });
+      expect([fit.tiles, fit.tileSize, fit.block]).toEqual([c.tiles, c.tileSize, c.block]);
+      expect(fit.paddedWidth % c.block).toBe(0);
+      expect(fit.paddedWidth - image.width).toBeLessThan(c.block);
+      for (let j = 0; j < c.tileSize; j++) close(fit.mean[j]!, c.mean[j]!, 1e-12, `mean ${j}`);
+      const ratio = fit.explainedVarianceRatio;
+      expect(ratio.length).toBe(c.explainedVarianceRatio.length);
+      for (let i = 0; i < ratio.length; i++) {
+        const want = c.explainedVarianceRatio[i]!;
+        // components of no variance (rank below min(tiles, tileSize)): rounding on both sides
+        if (want < 1e-13) expect(ratio[i]!, `ratio ${i}`).toBeLessThan(1e-13);
+        else close(ratio[i]!, want, 1e-9, `ratio ${i}`);
+      }
+      for (let a = 0; a < c.firstComponents.length; a++) {
+        const row = c.firstComponents[a]!;
+        for (let j = 0; j < row.length; j++) {
+          const got = fit.components.data[a * c.tileSize + j]!;
+          expect(Math.abs(got - row[j]!), `component ${a}, ${j}`).toBeLessThan(1e-9);
+        }
+      }
+      expect(fit.results.map((r) => r.components)).toEqual(ks);
+      for (let i = 0; i < ks.length; i++) {
+        const got = fit.results[i]!;
+        const want = c.results[i]!;
+        const what = `k = ${ks[i]}`;
+        close(got.explainedVariance, want.explainedVariance, 1e-9, `${what} explained`);
+        expect(got.explainedVarianceRatio.length).toBe(ks[i]);
+        if (want.mse > 1e-12) {
+          close(got.mse, want.mse, 1e-9, `${what} mse`);
+          close(got.psnr, want.psnr!, 1e-9, `${what} psnr`);
+        } else {
+          // every direction kept: both reconstructions are exact up to rounding
+          expect(got.mse, what).toBeLessThan(1e-20);
+          expect(got.psnr, what).toBeGreaterThan(240);
+        }
+        const stored = ks[i]! * c.tileSize + c.tileSize + c.tiles * ks[i]!;
+        expect(got.storedNumbers).toBe(stored);
+        expect(got.compressionRatio).toBe(image.pixels.length / stored);
+      }
+    },
+  );
+});
+
+describe('compressImage: hand-worked cases', () => {
+  it('two 2 x 2 tiles: one component keeps everything', () => {
+    // tiles [0 2 4 6] and [10 12 14 16]: the mean [5 7 9 11], one direction (1 1 1 1) / 2
+    const image: Image = {
+      width: 4,
+      height: 2,
+      channels: 1,
+      pixels: Float64Array.of(0, 2, 10, 12, 4, 6, 14, 16),
+    };
+    const fit = compressImage(image, { components: 1, block: 2 });
+    expect([fit.tiles, fit.tileSize, fit.paddedWidth, fit.paddedHeight]).toEqual([2, 4, 4, 2]);
+    expect(Array.from(fit.mean)).toEqual([5, 7, 9, 11]);
+    expect(Array.from(fit.components.data).map((v) => Math.round(v * 1e12) / 1e12)).toEqual([
+      0.5, 0.5, 0.5, 0.5,
+    ]);
+    close(fit.explainedVarianceRatio[0]!, 1, 1e-15, 'ratio 0');
+    expect(fit.explainedVarianceRatio[1]).toBe(0);
+    const [r] = fit.results;
+    expect(r!.mse).toBeLessThan(1e-28);
+    expect(Array.from(r!.image.pixels)).toEqual(Array.from(image.pixels));
+    expect(r!.storedNumbers).toBe(1 * 4 + 4 + 2 * 1);
+    expect(r!.compressionRatio).toBe(8 / 10);
+  });
+
+  it('a 3 x 3 image in 2 x 2 tiles: padded by repeating the last row and column', () => {
+    const image: Image = {
+      width: 3,
+      height: 3,
+      channels: 1,
+      pixels: Float64Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9),
+    };
+    const tiles = new Float64Array(16);
+    fillTiles(image, 2, 2, 0, 4, tiles);
+    // tiles in row-major order, each row-major: (0,0) (0,1) (1,0) (1,1)
+    expect(Array.from(tiles)).toEqual([1, 2, 4, 5, 3, 3, 6, 6, 7, 8, 7, 8, 9, 9, 9, 9]);
+    const fit = compressImage(image, { components: [1, 3], block: 2 });
+    expect([fit.paddedWidth, fit.paddedHeight, fit.tiles]).toEqual([4, 4, 4]);
+    // the error counts the 9 pixels of the image, not the 16 of the padded one
+    const rec = fit.results[0]!.pixels;
+    expect(rec.length).toBe(9);
+    let sse = 0;
+    for (let i = 0; i < 9; i++) sse += (rec[i]! - image.pixels[i]!) ** 2;
+    close(fit.results[0]!.mse, sse / 9, 1e-12, 'mse over the image');
+    // three components span the 3 free directions of 4 centred tiles
+    expect(fit.results[1]!.mse).toBeLessThan(1e-26);
+  });
+
+  it('RGB tiles interleave the channels: a constant colour is its own mean tile', () => {
+    const pixels = new Float64Array(8 * 8 * 3);
+    for (let p = 0; p < 64; p++) pixels.set([10, 20, 30], p * 3);
+    // the right half brighter: two kinds of tile
+    for (let y = 0; y < 8; y++)
+      for (let x = 4; x < 8; x++) pixels.set([50, 60, 70], (y * 8 + x) * 3);
+    const fit = compressImage(
+      { width: 8, height: 8, channels: 3, pixels },
+      { components: 1, block: 4 },
+    );
+    expect([fit.tiles, fit.tileSize]).toEqual([4, 48]);
+    expect(Array.from(fit.mean.subarray(0, 6))).toEqual([30, 40, 50, 30, 40, 50]);
+    close(fit.explainedVarianceRatio[0]!, 1, 1e-15, 'ratio 0');
+    expect(fit.results[0]!.mse).toBeLessThan(1e-26);
+  });
+
+  it('a blank image: nothing to explain, reconstructed exactly', () => {
+    const image: Image = { width: 8, height: 8, channels: 1, pixels: new Float64Array(64).fill(9) };
+    const fit = compressImage(image, { components: 2, block: 4 });
+    expect(Array.from(fit.explainedVarianceRatio)).toEqual([0, 0, 0, 0]);
+    expect(fit.results[0]!.mse).toBe(0);
+    expect(fit.results[0]!.psnr).toBe(Infinity);
+    expect(JSON.parse(JSON.stringify(fit)).results[0].psnr).toBeNull();
+  });
+});
+
+describe('compressImage: reconstructions', () => {
+  const image = synthetic(45, 37, 3); // 6 x 5 tiles of 8 x 8 x 3, padded on both sides
+  const fit = compressImage(image, { components: [9, 2, 20, 9] });
+
+  it('pixels = mean + the scores of the first k components times the components, cropped', () => {
+    const { tileSize: d, mean, components } = fit;
+    const tilesX = fit.paddedWidth / 8;
+    const tiles = new Float64Array(fit.tiles * d);
+    fillTiles(image, 8, tilesX, 0, fit.tiles, tiles);
+    for (const r of fit.results) {
+      const k = r.components;
+      let worst = 0;
+      for (let t = 0; t < fit.tiles; t++) {
+        const scores = new Float64Array(k);
+        for (let c = 0; c < k; c++) {
+          for (let j = 0; j < d; j++) {
+            scores[c] += (tiles[t * d + j]! - mean[j]!) * components.data[c * d + j]!;
+          }
+        }
+        const ty = Math.floor(t / tilesX);
+        const tx = t % tilesX;
+        for (let j = 0; j < d; j++) {
+          const ch = j % 3;
+          const q = Math.floor(j / 3) % 8;
+          const row = Math.floor(j / 24);
+          const y = ty * 8 + row;
+          const x = tx * 8 + q;
+          if (y >= image.height || x >= image.width) continue;
+          let v = mean[j]!;
+          for (let c = 0; c < k; c++) v += scores[c]! * components.data[c * d + j]!;
+          worst = Math.max(worst, Math.abs(r.pixels[(y * image.width + x) * 3 + ch]! - v));
+        }
+      }
+      expect(worst, `k = ${k}`).toBeLessThan(1e-10);
+      // mse is the mean squared error of these pixels
+      let sse = 0;
+      for (let i = 0; i < image.pixels.length; i++) sse += (image.pixels[i]! - r.pixels[i]!) ** 2;
+      close(r.mse, sse / image.pixels.length, 1e-12, `mse k = ${k}`);
+    }
+  });
+
+  it('the image is the pixels rounded and clipped; results follow the order given', () => {
+    expect(fit.results.map((r) => r.components)).toEqual([9, 2, 20, 9]);
+    expect(fit.results[0]).toBe(fit.results[3]);
+    expect(fit.components.rows).toBe(20);
+    for (const r of fit.results) {
+      const want = Array.from(r.pixels, (v) => Math.min(255, Math.max(0, Math.round(v))));
+      expect(Array.from(r.image.pixels)).toEqual(want);
+      expect([r.image.width, r.image.height, r.image.channels]).toEqual([45, 37, 3]);
+    }
+    // more components, less error
+    const mse = [2, 9, 20].map((k) => fit.results.find((r) => r.components === k)!.mse);
+    expect(mse[0]).toBeGreaterThan(mse[1]!);
+    expect(mse[1]).toBeGreaterThan(mse[2]!);
+  });
+
+  it('the same image and options give the same numbers and pixels', () => {
+    const again = compressImage(image, { components: [9, 2, 20, 9] });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(fit));
+    expect(again.results[2]!.pixels).toEqual(fit.results[2]!.pixels);
+  });
+
+  it('toJSON has the numbers and no pixel arrays', () => {
+    const json = fit.toJSON();
+    expect(Object.keys(json)).toEqual([
+      'width',
+      'height',
+      'channels',
+      'block',
+      'tiles',
+      'tileSize',
+      'paddedWidth',
+      'paddedHeight',
+      'explainedVarianceRatio',
+      'results',
+    ]);
+    expect(Object.keys(json.results[0]!)).toEqual([
+      'components',
+      'mse',
+      'psnr',
+      'explainedVarianceRatio',
+      'explainedVariance',
+      'storedNumbers',
+      'compressionRatio',
+    ]);
+    expect(json.results[1]!.psnr).toBe(fit.results[1]!.psnr);
+  });
+});
+
+describe('compressImage: the WebAssembly kernels give the numbers of their JavaScript twins', () => {
+  const shapes: [string, Image, number, number[]][] = [
+    // odd tile size (block 3, gray: 9 values), fewer tiles than one block of rows
+    ['gray block 3', synthetic(20, 14, 1), 3, [1, 4, 9]],
+    // several blocks of 256 tiles and a partial one; odd and even k
+    ['gray block 8', synthetic(200, 136, 1), 8, [7, 8, 33, 64]],
+    ['RGBA block 4', synthetic(33, 30, 4), 4, [3, 64]],
+    ['gray + alpha block 5', synthetic(41, 26, 2), 5, [1, 2, 50]],
+  ];
+  it.each(shapes)('%s', (_, image, block, components) => {
+    const run = () => {
+      const fit = compressImage(image, { components, block });
+      return {
+        json: JSON.stringify(fit),
+        mean: Array.from(fit.mean),
+        components: Array.from(fit.components.data),
+        pixels: fit.results.map((r) => Array.from(r.pixels)),
+      };
+    };
+    const { wasm, js } = withAndWithoutWasm(run);
+    expect(wasm.json).toBe(js.json);
+    expect(wasm.mean).toEqual(js.mean);
+    expect(wasm.components).toEqual(js.components);
+    expect(wasm.pixels).toEqual(js.pixels);
+  });
+});
+
+describe('compressImage: errors', () => {
+  const image = synthetic(20, 12, 1);
+
+  it('a block larger than the image', () => {
+    expect(() => compressImage(image, { components: 2, block: 16 })).toThrow(OptionError);
+    expect(() => compressImage(image, { components: 2, block: 16 })).toThrow(
+      /'block' option of compressImage \(16\) is larger than the image \(20 x 12 pixels\).*at most 12/,
+    );
+  });
+
+  it('more components than min(tiles, tileSize)', () => {
+    // 20 x 12 in 8 x 8 tiles: 3 x 2 = 6 tiles of 64
+    expect(() => compressImage(image, { components: 7 })).toThrow(
+      /asks for 7 components, but the image has only 6: min\(tiles, tileSize\) = min\(6, 64\)/,
+    );
+    // 4 x 4 tiles of 16 values: 15 tiles
+    expect(() => compressImage(image, { components: [2, 17], block: 4 })).toThrow(
+      /only 15: min\(tiles, tileSize\) = min\(15, 16\)/,
+    );
+  });
+
+  it('bad options are OptionErrors, a bad image a DataError', () => {
+    const bad: unknown[] = [
+      {},
+      { components: 0 },
+      { components: 1.5 },
+      { components: [] },
+      { components: [2, -1] },
+      { components: '2' },
+      { components: 2, block: 0 },
+      { components: 2, block: 2.5 },
+      { components: 2, blocks: 4 },
+      null,
+    ];
+    for (const options of bad) {
+      expect(() => compressImage(image, options as { components: number })).toThrow(OptionError);
+    }
+    const images: unknown[] = [
+      null,
+      { ...image, pixels: image.pixels.subarray(1) },
+      { ...image, channels: 0 },
+      { ...image, pixels: Float64Array.of(...image.pixels.subarray(1), Number.POSITIVE_INFINITY) },
+    ];
+    for (const img of images) {
+      expect(() => compressImage(img as Image, { components: 1 })).toThrow(DataError);
+    }
+  });
+});
