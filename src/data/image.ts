@@ -7,7 +7,8 @@
  *   RGB, or RGBA when the file gives the palette transparency). Values of 16-bit files are scaled
  *   by 255 / 65535, of 1-, 2- and 4-bit gray files by 255 / (2^depth - 1), so every image is on
  *   the 0..255 scale. A tRNS chunk of a gray or RGB file (one colour marked transparent) is
- *   ignored. Interlaced (Adam7) files are read too. The file's structure is checked before
+ *   ignored. Interlaced (Adam7) files are read at 8 and 16 bits; interlaced files of 1, 2 or 4
+ *   bits (rare) are refused with a message, as the decoder does not read them. The file's structure is checked before
  *   decoding (chunk lengths, the IEND chunk, chunk CRCs), so a truncated or damaged file is an
  *   error that names it rather than an image with missing rows.
  * - JPEG (decoded by jpeg-js, baseline and progressive): gray files (one component) give gray
@@ -153,12 +154,17 @@ function crc32(bytes: Uint8Array, from: number, to: number): number {
  * Walk the chunks of a PNG file: each must lie inside the file and carry a correct CRC; IHDR
  * comes first, at least one IDAT and the IEND chunk follow. Returns the IHDR fields.
  */
-function checkPngChunks(bytes: Uint8Array, file: string): { width: number; height: number } {
+function checkPngChunks(
+  bytes: Uint8Array,
+  file: string,
+): { width: number; height: number; depth: number; interlaced: boolean } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 8;
   let first = true;
   let width = 0;
   let height = 0;
+  let depth = 0;
+  let interlaced = false;
   let idat = false;
   for (;;) {
     if (at + 8 > bytes.length) {
@@ -182,6 +188,8 @@ function checkPngChunks(bytes: Uint8Array, file: string): { width: number; heigh
       if (length !== 13) damaged(file, 'not a valid PNG: its IHDR chunk is not 13 bytes');
       width = view.getUint32(at + 8);
       height = view.getUint32(at + 12);
+      depth = bytes[at + 16]!;
+      interlaced = bytes[at + 20] === 1;
     }
     first = false;
     if (type === 'IDAT') idat = true;
@@ -191,12 +199,20 @@ function checkPngChunks(bytes: Uint8Array, file: string): { width: number; heigh
   if (!idat) damaged(file, 'not a valid PNG: it has no IDAT (image data) chunk');
   if (width === 0 || height === 0)
     damaged(file, `not a valid PNG: its size is ${width} x ${height}`);
-  return { width, height };
+  return { width, height, depth, interlaced };
 }
 
 function decodePngFile(bytes: Uint8Array, file: string): Image {
-  const { width, height } = checkPngChunks(bytes, file);
+  const { width, height, depth: bits, interlaced } = checkPngChunks(bytes, file);
   checkSize(width, height, file);
+  if (interlaced && bits < 8) {
+    throw new DataError(
+      `this PNG is interlaced (Adam7) with ${bits} bit${bits === 1 ? '' : 's'} per value, which ` +
+        'clusterlens does not read (it reads interlaced 8- and 16-bit PNGs, and 1-, 2- and 4-bit ' +
+        'ones without interlacing). Save the image again without interlacing.',
+      { file },
+    );
+  }
   let png: ReturnType<typeof decodePng>;
   try {
     png = decodePng(bytes);

@@ -121,6 +121,42 @@ describe('loadImage(path)', () => {
     }
   });
 
+  it('interlaced PNGs of 1, 2 or 4 bits: refused with what to do, not taken as damaged', async () => {
+    // 1-bit gray 3 x 1, Adam7: IHDR, one IDAT, IEND, made by hand (zlib of the passes' rows)
+    const { deflateSync } = await import('node:zlib');
+    const crcOf = (b: Uint8Array) => {
+      let c = 0xffffffff;
+      for (const x of b) {
+        c ^= x;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type: string, data: Uint8Array) => {
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      out.write(type, 4, 'latin1');
+      Buffer.from(data).copy(out, 8);
+      out.writeUInt32BE(crcOf(out.subarray(4, 8 + data.length)), 8 + data.length);
+      return out;
+    };
+    const ihdr = Buffer.from([0, 0, 0, 3, 0, 0, 0, 1, 1, 0, 0, 0, 1]);
+    // passes 1 (pixel 0) and 6 (pixel 1): one row of one byte each, filter 0
+    const idat = deflateSync(Buffer.from([0, 0x80, 0, 0x00]));
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', idat),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
+    const path = join(folder, 'adam7-1bit.png');
+    writeFileSync(path, png);
+    const error = await failure(loadImage(path));
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toContain(`${path}: this PNG is interlaced (Adam7) with 1 bit per value`);
+    expect(error.message).toContain('without interlacing');
+  });
+
   it('the format comes from the first bytes, not the name', async () => {
     const path = join(folder, 'really-a-png.jpg');
     writeFileSync(path, readFileSync(fixture('gray.png')));
