@@ -269,24 +269,30 @@ interface Fit {
 class Reconstruction implements ImageReconstruction {
   readonly components: number;
   readonly psnr: number;
+  // private fields (#): JSON.stringify and console.log of a result show its numbers only
+  readonly #fit: Fit;
+  readonly #segment: number;
   #image: Image | undefined;
 
   constructor(
-    private readonly fit: Fit,
-    private readonly segment: number,
+    fit: Fit,
+    segment: number,
     readonly mse: number,
     readonly explainedVarianceRatio: Float64Array,
     readonly explainedVariance: number,
     readonly storedNumbers: number,
     readonly compressionRatio: number,
   ) {
+    this.#fit = fit;
+    this.#segment = segment;
     this.components = fit.sorted[segment]!;
     this.psnr = mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
   }
 
   get pixels(): Float64Array {
-    if (this.fit.pixels === undefined) this.fit.pixels = pass(this.fit, true).pixels;
-    return this.fit.pixels[this.segment]!;
+    const fit = this.#fit;
+    if (fit.pixels === undefined) fit.pixels = pass(fit, true).pixels;
+    return fit.pixels[this.#segment]!;
   }
 
   get image(): Image {
@@ -294,7 +300,7 @@ class Reconstruction implements ImageReconstruction {
       const bytes = toBytes(this.pixels);
       const pixels = new Float64Array(bytes.length);
       for (let i = 0; i < bytes.length; i++) pixels[i] = bytes[i]!;
-      const { width, height, channels } = this.fit.image;
+      const { width, height, channels } = this.#fit.image;
       this.#image = { width, height, channels, pixels };
     }
     return this.#image;
