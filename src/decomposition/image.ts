@@ -52,7 +52,7 @@ import { orient } from './pca/steps.js';
 export interface CompressImageOptions {
   /** The number(s) of components k to keep: one count or several, each >= 1. Required. */
   components: number | readonly number[];
-  /** Side of the square tiles, in pixels. Default: 8. */
+  /** Side of the square tiles, in pixels (block * block * channels at most 1,024). Default: 8. */
   block?: number;
 }
 
@@ -130,6 +130,9 @@ export interface CompressImageJSON {
 
 const KNOWN = ['components', 'block'] as const;
 
+/** Most values per tile (block * block * channels): the eigenproblem is tileSize^3. */
+const MAX_TILE_SIZE = 1024;
+
 /** Tiles per block of rows in the products (the block and its scores stay in cache). */
 const ROWS = 256;
 
@@ -164,9 +167,17 @@ export function compressImage(image: Image, options: CompressImageOptions): Comp
   const tilesY = Math.ceil(height / block);
   const n = tilesX * tilesY;
   const d = block * block * channels;
+  if (d > MAX_TILE_SIZE) {
+    throw new OptionError(
+      `The 'block' option of ${fn} (${block}) makes tiles of ${block} x ${block} x ${channels} = ` +
+        `${d} values, more than ${MAX_TILE_SIZE} (the eigenproblem grows as the cube of the ` +
+        `tile size). Use a block of at most ${Math.floor(Math.sqrt(MAX_TILE_SIZE / channels))}.`,
+    );
+  }
   const available = Math.min(n, d);
   const ks = checkComponents(fn, options.components, available, n, d);
-  const kmax = Math.max(...ks);
+  let kmax = 0;
+  for (const k of ks) kmax = Math.max(kmax, k);
 
   // The mean tile and the co-moment matrix, ROWS tiles at a time.
   const acc = new CovarianceAccumulator(d, Math.min(n, ROWS));

@@ -305,6 +305,14 @@ describe('compressImage: errors', () => {
     );
   });
 
+  it('tiles of more than 1,024 values', () => {
+    const big = synthetic(80, 80, 3);
+    expect(() => compressImage(big, { components: 2, block: 19 })).toThrow(
+      /makes tiles of 19 x 19 x 3 = 1083 values, more than 1024 .* at most 18/,
+    );
+    expect(compressImage(big, { components: 2, block: 18 }).tileSize).toBe(972);
+  });
+
   it('more components than min(tiles, tileSize)', () => {
     // 20 x 12 in 8 x 8 tiles: 3 x 2 = 6 tiles of 64
     expect(() => compressImage(image, { components: 7 })).toThrow(
