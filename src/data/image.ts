@@ -52,8 +52,11 @@ const READ_FORMATS = 'PNG (8- and 16-bit, gray, gray+alpha, RGB, RGBA, palette) 
 /** File extensions `loadImageFolder` takes as images. */
 const IMAGE_EXTENSION = /\.(png|jpe?g)$/i;
 
-/** Largest image loadImage decodes, in pixels (the JPEG decoder's own limit is set to it). */
-const MAX_PIXELS = 2 ** 28;
+/**
+ * Largest image loadImage decodes, in values (width * height * channels: 2 GiB of doubles), checked
+ * from the file's header before decoding.
+ */
+const MAX_VALUES = 2 ** 28;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -157,13 +160,14 @@ function crc32(bytes: Uint8Array, from: number, to: number): number {
 function checkPngChunks(
   bytes: Uint8Array,
   file: string,
-): { width: number; height: number; depth: number; interlaced: boolean } {
+): { width: number; height: number; depth: number; channels: number; interlaced: boolean } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 8;
   let first = true;
   let width = 0;
   let height = 0;
   let depth = 0;
+  let channels = 0;
   let interlaced = false;
   let idat = false;
   for (;;) {
@@ -189,6 +193,8 @@ function checkPngChunks(
       width = view.getUint32(at + 8);
       height = view.getUint32(at + 12);
       depth = bytes[at + 16]!;
+      // values per pixel by colour type: gray, RGB, palette (RGB at least), gray + alpha, RGBA
+      channels = [1, 0, 3, 3, 2, 0, 4][bytes[at + 17]!] ?? 0;
       interlaced = bytes[at + 20] === 1;
     }
     first = false;
@@ -199,12 +205,13 @@ function checkPngChunks(
   if (!idat) damaged(file, 'not a valid PNG: it has no IDAT (image data) chunk');
   if (width === 0 || height === 0)
     damaged(file, `not a valid PNG: its size is ${width} x ${height}`);
-  return { width, height, depth, interlaced };
+  return { width, height, depth, channels, interlaced };
 }
 
 function decodePngFile(bytes: Uint8Array, file: string): Image {
-  const { width, height, depth: bits, interlaced } = checkPngChunks(bytes, file);
-  checkSize(width, height, file);
+  const header = checkPngChunks(bytes, file);
+  const { width, height, depth: bits, interlaced } = header;
+  checkSize(width, height, Math.max(header.channels, 1), file);
   if (interlaced && bits < 8) {
     throw new DataError(
       `this PNG is interlaced (Adam7) with ${bits} bit${bits === 1 ? '' : 's'} per value, which ` +
@@ -293,11 +300,11 @@ function unpack(
   return out;
 }
 
-function checkSize(width: number, height: number, file: string): void {
-  if (width * height > MAX_PIXELS) {
+function checkSize(width: number, height: number, channels: number, file: string): void {
+  if (width * height * channels > MAX_VALUES) {
     throw new DataError(
-      `the image is ${width} x ${height} pixels, more than clusterlens reads (${MAX_PIXELS} ` +
-        'pixels). Scale it down or cut it into parts.',
+      `the image is ${width} x ${height} pixels of ${channels} channel${channels === 1 ? '' : 's'}, ` +
+        `more than clusterlens reads (${MAX_VALUES} values). Scale it down or cut it into parts.`,
       { file },
     );
   }
@@ -307,9 +314,14 @@ function checkSize(width: number, height: number, file: string): void {
  * The markers of a JPEG file up to its first scan: the number of components of its frame, and
  * the byte where the entropy-coded data of the first scan starts.
  */
-function jpegLayout(bytes: Uint8Array, file: string): { components: number; scan: number } {
+function jpegLayout(
+  bytes: Uint8Array,
+  file: string,
+): { components: number; width: number; height: number; scan: number } {
   let at = 2;
   let components = 0;
+  let width = 0;
+  let height = 0;
   for (;;) {
     while (at < bytes.length && bytes[at] === 0xff && bytes[at + 1] === 0xff) at++;
     if (at + 4 > bytes.length) {
@@ -323,11 +335,13 @@ function jpegLayout(bytes: Uint8Array, file: string): { components: number; scan
     }
     // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      height = (bytes[at + 5]! << 8) | bytes[at + 6]!;
+      width = (bytes[at + 7]! << 8) | bytes[at + 8]!;
       components = bytes[at + 9]!;
     }
     if (marker === 0xda) {
       if (components === 0) damaged(file, 'damaged JPEG: a scan comes before the frame header');
-      return { components, scan: at + 2 + length };
+      return { components, width, height, scan: at + 2 + length };
     }
     if (marker === 0xd9) damaged(file, 'damaged JPEG: the image ends before its first scan');
     at += 2 + length;
@@ -335,7 +349,9 @@ function jpegLayout(bytes: Uint8Array, file: string): { components: number; scan
 }
 
 function decodeJpegFile(bytes: Uint8Array, file: string): Image {
-  const { components, scan } = jpegLayout(bytes, file);
+  const layout = jpegLayout(bytes, file);
+  const { components, scan } = layout;
+  checkSize(layout.width, layout.height, components === 1 ? 1 : 3, file);
   // Entropy-coded data has every 0xff byte followed by 0x00 or a restart marker (D0..D7), so
   // the end-of-image marker FF D9 after the first scan is the file's own.
   let end = false;
@@ -352,7 +368,7 @@ function decodeJpegFile(bytes: Uint8Array, file: string): Image {
       useTArray: true,
       formatAsRGBA: false,
       tolerantDecoding: false,
-      maxResolutionInMP: MAX_PIXELS / 1e6,
+      maxResolutionInMP: MAX_VALUES / 1e6,
       maxMemoryUsageInMB: 4096,
     });
   } catch (error) {
@@ -367,7 +383,6 @@ function decodeJpegFile(bytes: Uint8Array, file: string): Image {
   }
   const { width, height, data } = decoded;
   if (width === 0 || height === 0) damaged(file, `damaged JPEG: its size is ${width} x ${height}`);
-  checkSize(width, height, file);
   const n = width * height;
   if (components === 1) {
     const pixels = new Float64Array(n);

@@ -157,6 +157,38 @@ describe('loadImage(path)', () => {
     expect(error.message).toContain('without interlacing');
   });
 
+  it('an image too large to hold is refused from its header, before decoding', async () => {
+    // gray.png with its IHDR saying 20,000 x 20,000 (the CRC made right)
+    const bytes = Uint8Array.from(readFileSync(fixture('gray.png')));
+    const view = new DataView(bytes.buffer);
+    view.setUint32(16, 20000);
+    view.setUint32(20, 20000);
+    let c = 0xffffffff;
+    for (const x of bytes.subarray(12, 29)) {
+      c ^= x;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    view.setUint32(29, (c ^ 0xffffffff) >>> 0);
+    const path = join(folder, 'huge.png');
+    writeFileSync(path, bytes);
+    const error = await failure(loadImage(path));
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toContain(
+      `${path}: the image is 20000 x 20000 pixels of 1 channel, more than clusterlens reads`,
+    );
+    // a JPEG frame header of 30,000 x 30,000
+    const jpg = Uint8Array.from(readFileSync(fixture('photo.jpg')));
+    let sof = 2;
+    while (!(jpg[sof] === 0xff && jpg[sof + 1] === 0xc0)) sof++;
+    new DataView(jpg.buffer).setUint16(sof + 5, 30000);
+    new DataView(jpg.buffer).setUint16(sof + 7, 30000);
+    const jpath = join(folder, 'huge.jpg');
+    writeFileSync(jpath, jpg);
+    const jerror = await failure(loadImage(jpath));
+    expect(jerror).toBeInstanceOf(DataError);
+    expect(jerror.message).toContain('30000 x 30000 pixels of 3 channels');
+  });
+
   it('the format comes from the first bytes, not the name', async () => {
     const path = join(folder, 'really-a-png.jpg');
     writeFileSync(path, readFileSync(fixture('gray.png')));
