@@ -7,7 +7,8 @@
  *   RGB, or RGBA when the file gives the palette transparency). Values of 16-bit files are scaled
  *   by 255 / 65535, of 1-, 2- and 4-bit gray files by 255 / (2^depth - 1), so every image is on
  *   the 0..255 scale. A tRNS chunk of a gray or RGB file (one colour marked transparent) is
- *   ignored. Interlaced (Adam7) files are read too. The file's structure is checked before
+ *   ignored. Interlaced (Adam7) files are read at 8 and 16 bits; interlaced files of 1, 2 or 4
+ *   bits (rare) are refused with a message, as the decoder does not read them. The file's structure is checked before
  *   decoding (chunk lengths, the IEND chunk, chunk CRCs), so a truncated or damaged file is an
  *   error that names it rather than an image with missing rows.
  * - JPEG (decoded by jpeg-js, baseline and progressive): gray files (one component) give gray
@@ -51,8 +52,11 @@ const READ_FORMATS = 'PNG (8- and 16-bit, gray, gray+alpha, RGB, RGBA, palette) 
 /** File extensions `loadImageFolder` takes as images. */
 const IMAGE_EXTENSION = /\.(png|jpe?g)$/i;
 
-/** Largest image loadImage decodes, in pixels (the JPEG decoder's own limit is set to it). */
-const MAX_PIXELS = 2 ** 28;
+/**
+ * Largest image loadImage decodes, in values (width * height * channels: 2 GiB of doubles), checked
+ * from the file's header before decoding.
+ */
+const MAX_VALUES = 2 ** 28;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -153,12 +157,18 @@ function crc32(bytes: Uint8Array, from: number, to: number): number {
  * Walk the chunks of a PNG file: each must lie inside the file and carry a correct CRC; IHDR
  * comes first, at least one IDAT and the IEND chunk follow. Returns the IHDR fields.
  */
-function checkPngChunks(bytes: Uint8Array, file: string): { width: number; height: number } {
+function checkPngChunks(
+  bytes: Uint8Array,
+  file: string,
+): { width: number; height: number; depth: number; channels: number; interlaced: boolean } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 8;
   let first = true;
   let width = 0;
   let height = 0;
+  let depth = 0;
+  let channels = 0;
+  let interlaced = false;
   let idat = false;
   for (;;) {
     if (at + 8 > bytes.length) {
@@ -182,6 +192,10 @@ function checkPngChunks(bytes: Uint8Array, file: string): { width: number; heigh
       if (length !== 13) damaged(file, 'not a valid PNG: its IHDR chunk is not 13 bytes');
       width = view.getUint32(at + 8);
       height = view.getUint32(at + 12);
+      depth = bytes[at + 16]!;
+      // values per pixel by colour type: gray, RGB, palette (RGB at least), gray + alpha, RGBA
+      channels = [1, 0, 3, 3, 2, 0, 4][bytes[at + 17]!] ?? 0;
+      interlaced = bytes[at + 20] === 1;
     }
     first = false;
     if (type === 'IDAT') idat = true;
@@ -191,12 +205,21 @@ function checkPngChunks(bytes: Uint8Array, file: string): { width: number; heigh
   if (!idat) damaged(file, 'not a valid PNG: it has no IDAT (image data) chunk');
   if (width === 0 || height === 0)
     damaged(file, `not a valid PNG: its size is ${width} x ${height}`);
-  return { width, height };
+  return { width, height, depth, channels, interlaced };
 }
 
 function decodePngFile(bytes: Uint8Array, file: string): Image {
-  const { width, height } = checkPngChunks(bytes, file);
-  checkSize(width, height, file);
+  const header = checkPngChunks(bytes, file);
+  const { width, height, depth: bits, interlaced } = header;
+  checkSize(width, height, Math.max(header.channels, 1), file);
+  if (interlaced && bits < 8) {
+    throw new DataError(
+      `this PNG is interlaced (Adam7) with ${bits} bit${bits === 1 ? '' : 's'} per value, which ` +
+        'clusterlens does not read (it reads interlaced 8- and 16-bit PNGs, and 1-, 2- and 4-bit ' +
+        'ones without interlacing). Save the image again without interlacing.',
+      { file },
+    );
+  }
   let png: ReturnType<typeof decodePng>;
   try {
     png = decodePng(bytes);
@@ -277,11 +300,11 @@ function unpack(
   return out;
 }
 
-function checkSize(width: number, height: number, file: string): void {
-  if (width * height > MAX_PIXELS) {
+function checkSize(width: number, height: number, channels: number, file: string): void {
+  if (width * height * channels > MAX_VALUES) {
     throw new DataError(
-      `the image is ${width} x ${height} pixels, more than clusterlens reads (${MAX_PIXELS} ` +
-        'pixels). Scale it down or cut it into parts.',
+      `the image is ${width} x ${height} pixels of ${channels} channel${channels === 1 ? '' : 's'}, ` +
+        `more than clusterlens reads (${MAX_VALUES} values). Scale it down or cut it into parts.`,
       { file },
     );
   }
@@ -291,9 +314,14 @@ function checkSize(width: number, height: number, file: string): void {
  * The markers of a JPEG file up to its first scan: the number of components of its frame, and
  * the byte where the entropy-coded data of the first scan starts.
  */
-function jpegLayout(bytes: Uint8Array, file: string): { components: number; scan: number } {
+function jpegLayout(
+  bytes: Uint8Array,
+  file: string,
+): { components: number; width: number; height: number; scan: number } {
   let at = 2;
   let components = 0;
+  let width = 0;
+  let height = 0;
   for (;;) {
     while (at < bytes.length && bytes[at] === 0xff && bytes[at + 1] === 0xff) at++;
     if (at + 4 > bytes.length) {
@@ -307,11 +335,13 @@ function jpegLayout(bytes: Uint8Array, file: string): { components: number; scan
     }
     // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      height = (bytes[at + 5]! << 8) | bytes[at + 6]!;
+      width = (bytes[at + 7]! << 8) | bytes[at + 8]!;
       components = bytes[at + 9]!;
     }
     if (marker === 0xda) {
       if (components === 0) damaged(file, 'damaged JPEG: a scan comes before the frame header');
-      return { components, scan: at + 2 + length };
+      return { components, width, height, scan: at + 2 + length };
     }
     if (marker === 0xd9) damaged(file, 'damaged JPEG: the image ends before its first scan');
     at += 2 + length;
@@ -319,7 +349,9 @@ function jpegLayout(bytes: Uint8Array, file: string): { components: number; scan
 }
 
 function decodeJpegFile(bytes: Uint8Array, file: string): Image {
-  const { components, scan } = jpegLayout(bytes, file);
+  const layout = jpegLayout(bytes, file);
+  const { components, scan } = layout;
+  checkSize(layout.width, layout.height, components === 1 ? 1 : 3, file);
   // Entropy-coded data has every 0xff byte followed by 0x00 or a restart marker (D0..D7), so
   // the end-of-image marker FF D9 after the first scan is the file's own.
   let end = false;
@@ -336,7 +368,7 @@ function decodeJpegFile(bytes: Uint8Array, file: string): Image {
       useTArray: true,
       formatAsRGBA: false,
       tolerantDecoding: false,
-      maxResolutionInMP: MAX_PIXELS / 1e6,
+      maxResolutionInMP: MAX_VALUES / 1e6,
       maxMemoryUsageInMB: 4096,
     });
   } catch (error) {
@@ -351,7 +383,6 @@ function decodeJpegFile(bytes: Uint8Array, file: string): Image {
   }
   const { width, height, data } = decoded;
   if (width === 0 || height === 0) damaged(file, `damaged JPEG: its size is ${width} x ${height}`);
-  checkSize(width, height, file);
   const n = width * height;
   if (components === 1) {
     const pixels = new Float64Array(n);

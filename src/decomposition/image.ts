@@ -52,7 +52,7 @@ import { orient } from './pca/steps.js';
 export interface CompressImageOptions {
   /** The number(s) of components k to keep: one count or several, each >= 1. Required. */
   components: number | readonly number[];
-  /** Side of the square tiles, in pixels. Default: 8. */
+  /** Side of the square tiles, in pixels (block * block * channels at most 1,024). Default: 8. */
   block?: number;
 }
 
@@ -130,6 +130,9 @@ export interface CompressImageJSON {
 
 const KNOWN = ['components', 'block'] as const;
 
+/** Most values per tile (block * block * channels): the eigenproblem is tileSize^3. */
+const MAX_TILE_SIZE = 1024;
+
 /** Tiles per block of rows in the products (the block and its scores stay in cache). */
 const ROWS = 256;
 
@@ -164,9 +167,17 @@ export function compressImage(image: Image, options: CompressImageOptions): Comp
   const tilesY = Math.ceil(height / block);
   const n = tilesX * tilesY;
   const d = block * block * channels;
+  if (d > MAX_TILE_SIZE) {
+    throw new OptionError(
+      `The 'block' option of ${fn} (${block}) makes tiles of ${block} x ${block} x ${channels} = ` +
+        `${d} values, more than ${MAX_TILE_SIZE} (the eigenproblem grows as the cube of the ` +
+        `tile size). Use a block of at most ${Math.floor(Math.sqrt(MAX_TILE_SIZE / channels))}.`,
+    );
+  }
   const available = Math.min(n, d);
   const ks = checkComponents(fn, options.components, available, n, d);
-  const kmax = Math.max(...ks);
+  let kmax = 0;
+  for (const k of ks) kmax = Math.max(kmax, k);
 
   // The mean tile and the co-moment matrix, ROWS tiles at a time.
   const acc = new CovarianceAccumulator(d, Math.min(n, ROWS));
@@ -269,24 +280,30 @@ interface Fit {
 class Reconstruction implements ImageReconstruction {
   readonly components: number;
   readonly psnr: number;
+  // private fields (#): JSON.stringify and console.log of a result show its numbers only
+  readonly #fit: Fit;
+  readonly #segment: number;
   #image: Image | undefined;
 
   constructor(
-    private readonly fit: Fit,
-    private readonly segment: number,
+    fit: Fit,
+    segment: number,
     readonly mse: number,
     readonly explainedVarianceRatio: Float64Array,
     readonly explainedVariance: number,
     readonly storedNumbers: number,
     readonly compressionRatio: number,
   ) {
+    this.#fit = fit;
+    this.#segment = segment;
     this.components = fit.sorted[segment]!;
     this.psnr = mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
   }
 
   get pixels(): Float64Array {
-    if (this.fit.pixels === undefined) this.fit.pixels = pass(this.fit, true).pixels;
-    return this.fit.pixels[this.segment]!;
+    const fit = this.#fit;
+    if (fit.pixels === undefined) fit.pixels = pass(fit, true).pixels;
+    return fit.pixels[this.#segment]!;
   }
 
   get image(): Image {
@@ -294,7 +311,7 @@ class Reconstruction implements ImageReconstruction {
       const bytes = toBytes(this.pixels);
       const pixels = new Float64Array(bytes.length);
       for (let i = 0; i < bytes.length; i++) pixels[i] = bytes[i]!;
-      const { width, height, channels } = this.fit.image;
+      const { width, height, channels } = this.#fit.image;
       this.#image = { width, height, channels, pixels };
     }
     return this.#image;

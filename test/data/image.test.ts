@@ -121,6 +121,74 @@ describe('loadImage(path)', () => {
     }
   });
 
+  it('interlaced PNGs of 1, 2 or 4 bits: refused with what to do, not taken as damaged', async () => {
+    // 1-bit gray 3 x 1, Adam7: IHDR, one IDAT, IEND, made by hand (zlib of the passes' rows)
+    const { deflateSync } = await import('node:zlib');
+    const crcOf = (b: Uint8Array) => {
+      let c = 0xffffffff;
+      for (const x of b) {
+        c ^= x;
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const chunk = (type: string, data: Uint8Array) => {
+      const out = Buffer.alloc(12 + data.length);
+      out.writeUInt32BE(data.length, 0);
+      out.write(type, 4, 'latin1');
+      Buffer.from(data).copy(out, 8);
+      out.writeUInt32BE(crcOf(out.subarray(4, 8 + data.length)), 8 + data.length);
+      return out;
+    };
+    const ihdr = Buffer.from([0, 0, 0, 3, 0, 0, 0, 1, 1, 0, 0, 0, 1]);
+    // passes 1 (pixel 0) and 6 (pixel 1): one row of one byte each, filter 0
+    const idat = deflateSync(Buffer.from([0, 0x80, 0, 0x00]));
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', idat),
+      chunk('IEND', new Uint8Array(0)),
+    ]);
+    const path = join(folder, 'adam7-1bit.png');
+    writeFileSync(path, png);
+    const error = await failure(loadImage(path));
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toContain(`${path}: this PNG is interlaced (Adam7) with 1 bit per value`);
+    expect(error.message).toContain('without interlacing');
+  });
+
+  it('an image too large to hold is refused from its header, before decoding', async () => {
+    // gray.png with its IHDR saying 20,000 x 20,000 (the CRC made right)
+    const bytes = Uint8Array.from(readFileSync(fixture('gray.png')));
+    const view = new DataView(bytes.buffer);
+    view.setUint32(16, 20000);
+    view.setUint32(20, 20000);
+    let c = 0xffffffff;
+    for (const x of bytes.subarray(12, 29)) {
+      c ^= x;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    }
+    view.setUint32(29, (c ^ 0xffffffff) >>> 0);
+    const path = join(folder, 'huge.png');
+    writeFileSync(path, bytes);
+    const error = await failure(loadImage(path));
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toContain(
+      `${path}: the image is 20000 x 20000 pixels of 1 channel, more than clusterlens reads`,
+    );
+    // a JPEG frame header of 30,000 x 30,000
+    const jpg = Uint8Array.from(readFileSync(fixture('photo.jpg')));
+    let sof = 2;
+    while (!(jpg[sof] === 0xff && jpg[sof + 1] === 0xc0)) sof++;
+    new DataView(jpg.buffer).setUint16(sof + 5, 30000);
+    new DataView(jpg.buffer).setUint16(sof + 7, 30000);
+    const jpath = join(folder, 'huge.jpg');
+    writeFileSync(jpath, jpg);
+    const jerror = await failure(loadImage(jpath));
+    expect(jerror).toBeInstanceOf(DataError);
+    expect(jerror.message).toContain('30000 x 30000 pixels of 3 channels');
+  });
+
   it('the format comes from the first bytes, not the name', async () => {
     const path = join(folder, 'really-a-png.jpg');
     writeFileSync(path, readFileSync(fixture('gray.png')));

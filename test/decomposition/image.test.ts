@@ -263,6 +263,8 @@ describe('compressImage: reconstructions', () => {
       'compressionRatio',
     ]);
     expect(json.results[1]!.psnr).toBe(fit.results[1]!.psnr);
+    // a single reconstruction shows its numbers, not the image it came from
+    expect(JSON.stringify(fit.results[1]).length).toBeLessThan(2000);
   });
 });
 
@@ -301,6 +303,14 @@ describe('compressImage: errors', () => {
     expect(() => compressImage(image, { components: 2, block: 16 })).toThrow(
       /'block' option of compressImage \(16\) is larger than the image \(20 x 12 pixels\).*at most 12/,
     );
+  });
+
+  it('tiles of more than 1,024 values', () => {
+    const big = synthetic(80, 80, 3);
+    expect(() => compressImage(big, { components: 2, block: 19 })).toThrow(
+      /makes tiles of 19 x 19 x 3 = 1083 values, more than 1024 .* at most 18/,
+    );
+    expect(compressImage(big, { components: 2, block: 18 }).tileSize).toBe(972);
   });
 
   it('more components than min(tiles, tileSize)', () => {
