@@ -36,7 +36,7 @@ export interface DatasetSource {
    * Format the loader used; 'matrix' for a dataset made from a matrix in memory
    * (`toDataset`, `buildReport` of a FeatureMatrix).
    */
-  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'matrix';
+  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet' | 'arrow' | 'matrix';
   /** Columns of the file that were left out of the features, with the reason. */
   leftOut: { column: string; reason: string }[];
   /** CSV and TSV: the field delimiter used (given, or detected from the first lines). */
