@@ -422,6 +422,11 @@ export class TableBuilder {
     }
   }
 
+  /** Data rows added so far. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
   /** Number of columns of the header. */
   get columnCount(): number {
     return this.header.length;

@@ -37,6 +37,11 @@ export interface DatasetSource {
    * (`toDataset`, `buildReport` of a FeatureMatrix).
    */
   format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet' | 'arrow' | 'matrix';
+  /**
+   * A sample of the rows (`loadSample`, the CLI's --sample): `rows` of the `of` rows read (after
+   * the missing-value policy 'drop'), drawn with `seed`. Absent: every row.
+   */
+  sample?: { rows: number; of: number; seed: number };
   /** Columns of the file that were left out of the features, with the reason. */
   leftOut: { column: string; reason: string }[];
   /** CSV and TSV: the field delimiter used (given, or detected from the first lines). */

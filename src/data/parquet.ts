@@ -135,10 +135,12 @@ export async function openParquet(path: string): Promise<ColumnarFile> {
     partName: 'row group',
     names,
     close: () => file.close(),
+    /** `select` is asked again for every row group. */
     async *parts(select: ColumnSelect): AsyncGenerator<ColumnarPart> {
-      const wanted = names.filter((_, j) => select.reads(j));
       let firstRow = 0;
       for (let g = 0; g < metadata.row_groups.length; g++) {
+        // asked per row group: a chunked read needs fewer columns once they are settled
+        const wanted = names.filter((_, j) => select.reads(j));
         const rows = Number(metadata.row_groups[g]!.num_rows);
         const name = `row group ${g + 1}`;
         const pieces = new Map<string, { start: number; data: DecodedArray }[]>();
