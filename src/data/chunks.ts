@@ -94,8 +94,13 @@ const CHUNK_OPTION_NAMES = [
  * columns before it returns; the chunks can be iterated once.
  *
  * @example
- * const table = await readChunks('big.parquet', { label: 'species' });
- * for await (const chunk of table) update(model, chunk.data, chunk.rows, chunk.cols);
+ * import { readChunks } from 'clusterlens/advanced';
+ *
+ * const table = await readChunks('datasets/iris.csv', { label: 'species', chunkRows: 64 });
+ * table.columns.length; // => 4
+ * const sizes = [];
+ * for await (const chunk of table) sizes.push(chunk.rows);
+ * sizes; // => [64, 64, 22]
  */
 export async function readChunks(path: string, options: ChunkOptions = {}): Promise<ChunkedTable> {
   const fn = 'readChunks';

@@ -28,8 +28,11 @@ export interface SampleOptions extends ChunkOptions {
  * Load a seeded sample of `n` rows of a data file (see the file comment).
  *
  * @example
- * const d = await loadSample('big.parquet', 10000, { label: 'species', seed: 1 });
- * d.source.sample; // => { rows: 10000, of: 2500000, seed: 1 }
+ * import { loadSample } from 'clusterlens/advanced';
+ *
+ * const d = await loadSample('datasets/iris.csv', 20, { label: 'species', seed: 1 });
+ * d.features.rows; // => 20
+ * d.source.sample; // => { rows: 20, of: 150, seed: 1 }
  */
 export async function loadSample(
   path: string,
