@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadTable, formatOf, loadDataset } from '../../src/data/load.js';
 import type { LoadOptions } from '../../src/data/load.js';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { lz4FrameDecompress } from '../../src/data/lz4.js';
 import { DataError } from '../../src/util/errors.js';
 import { collectingLogger, setLogger } from '../../src/util/log.js';
@@ -171,6 +172,24 @@ describe('Parquet and Arrow files', () => {
       ['measured', 'left out', 'text', 0],
       ['in_bloom', 'left out', 'text', 0],
     ]);
+  });
+
+  it('Arrow written by apache-arrow: NaN is missing, an infinite feature is an error naming its row', async () => {
+    const path = join(folder, 'inf.arrow');
+    const table = tableFromArrays({
+      x: new Float64Array([1, Number.NaN, 3, 4]),
+      y: new Float64Array([1, 2, Number.POSITIVE_INFINITY, 4]),
+    });
+    writeFileSync(path, tableToIPC(table, 'file'));
+    const d = await quietly(() => loadDataset(path, { features: ['x'], missing: 'drop' }));
+    expect(Array.from(d.value.features.data)).toEqual([1, 3, 4]);
+    await expect(loadDataset(path, { missing: 'drop' })).rejects.toThrow(
+      `${path}, record batch 1, row 3, column 'y': the value is Infinity; features must be finite numbers.`,
+    );
+    const stream = join(folder, 'inf.arrows');
+    writeFileSync(stream, tableToIPC(table, 'stream'));
+    const s = await quietly(() => loadDataset(stream, { features: ['x'], missing: 'mean' }));
+    expect(Array.from(s.value.features.data)).toEqual([1, 8 / 3, 3, 4]);
   });
 
   it('a file that is not Parquet or Arrow is a DataError naming it', async () => {
