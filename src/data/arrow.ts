@@ -34,6 +34,7 @@ import {
   type ColumnarPart,
   ValueConverter,
   loadColumnarTable,
+  pandasIndexColumns,
   valueText,
 } from './columnar.js';
 import type { Dataset } from './dataset.js';
@@ -87,7 +88,9 @@ export async function openArrow(path: string): Promise<ColumnarFile> {
   } catch (error) {
     throw fileError(error, path);
   }
-  let reader: AsyncIterable<RecordBatch> & { schema: { fields: { name: string }[] } };
+  let reader: AsyncIterable<RecordBatch> & {
+    schema: { fields: { name: string }[]; metadata: Map<string, string> };
+  };
   try {
     const opened = await RecordBatchReader.from(handle);
     await opened.open();
@@ -104,6 +107,7 @@ export async function openArrow(path: string): Promise<ColumnarFile> {
     format: 'arrow',
     partName: 'record batch',
     names,
+    index: pandasIndexColumns(reader.schema.metadata.get('pandas'), names),
     close: () => handle.close().catch(() => undefined),
     async *parts(select: ColumnSelect): AsyncGenerator<ColumnarPart> {
       let firstRow = 0;

@@ -235,12 +235,12 @@ class ChunkStream {
     return this.headerSet;
   }
 
-  setHeader(names: readonly string[], line = 1): void {
+  setHeader(names: readonly string[], line = 1, rowNames?: ReadonlySet<string>): void {
     this.header = [...names];
     this.headerLine = line;
     this.headerSet = true;
     const probe = this.probeBuilder();
-    probe.setHeader(names, line);
+    probe.setHeader(names, line, rowNames);
     // wide files: at most 2^20 cells before the columns are settled
     if (this.probeRows === undefined) {
       this.probeLimit = Math.max(
@@ -392,9 +392,9 @@ class ChunkStream {
     this.sha256 = d.source.sha256;
   }
 
-  /** Column names for columnar files (the header of the probe). */
-  setNames(names: string[]): void {
-    this.setHeader(names, 1);
+  /** Column names for columnar files (the header of the probe), and pandas' index columns. */
+  setNames(names: string[], index: ReadonlySet<string>): void {
+    this.setHeader(names, 1, index);
   }
 
   /** The end of the file: settle (a short file), then hand out the last rows. */
@@ -581,7 +581,7 @@ async function* ndjsonPieces(path: string, stream: ChunkStream): AsyncGenerator<
 /** Parquet row groups, Arrow record batches. */
 async function* columnarPieces(file: ColumnarFile, stream: ChunkStream): AsyncGenerator<void> {
   try {
-    stream.setNames(file.names);
+    stream.setNames(file.names, file.index);
     const select = {
       reads: (j: number) => stream.selecting.reads(j),
       keepsText: (j: number) => stream.selecting.keepsText(j),

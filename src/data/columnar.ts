@@ -49,6 +49,8 @@ export interface ColumnarFile {
   partName: string;
   /** Column names, in file order. */
   names: string[];
+  /** The columns that hold pandas' row index (from the 'pandas' metadata), read as row names. */
+  index: Set<string>;
   /** The parts in file order, converting the columns `select` reads. */
   parts(select: ColumnSelect): AsyncIterable<ColumnarPart>;
   /** Release the file. */
@@ -80,6 +82,29 @@ export class ValueConverter {
     }
     return v;
   }
+}
+
+/**
+ * The columns of pandas' index, from the JSON of the 'pandas' metadata key that pandas (through
+ * pyarrow) writes: `index_columns` lists them by name (a RangeIndex is stored as a description,
+ * not a column, and is skipped). Nothing for other writers or unreadable metadata.
+ */
+export function pandasIndexColumns(
+  metadata: string | undefined,
+  names: readonly string[],
+): Set<string> {
+  const out = new Set<string>();
+  if (metadata === undefined) return out;
+  try {
+    const parsed = JSON.parse(metadata) as { index_columns?: unknown };
+    if (Array.isArray(parsed.index_columns)) {
+      for (const c of parsed.index_columns)
+        if (typeof c === 'string' && names.includes(c)) out.add(c);
+    }
+  } catch {
+    // not pandas' metadata
+  }
+  return out;
 }
 
 /** The text of any cell value: numbers and bigints exact, dates ISO 8601, the rest as JSON. */
@@ -127,7 +152,7 @@ export async function loadColumnarTable(
       { file: file.path, format: file.format, parts: file.partName },
       keepMissing,
     );
-    builder.setHeader(file.names);
+    builder.setHeader(file.names, 1, file.index);
     for await (const part of file.parts(builder)) {
       builder.addColumns(part.rows, part.runs, part.firstRow, part.name);
     }

@@ -250,8 +250,12 @@ export class TableBuilder {
     this.notes.push(dialect.note);
   }
 
-  /** Set the column names (the header record, on line `line`). */
-  setHeader(names: readonly string[], line = 1): void {
+  /**
+   * Set the column names (the header record, on line `line`). `rowNames` names columns a writer
+   * marked as its row index (pandas' index in a Parquet or Arrow file): they are read as row
+   * names wherever they stand, as an empty-headed first column of a CSV is.
+   */
+  setHeader(names: readonly string[], line = 1, rowNames?: ReadonlySet<string>): void {
     const header = names.map((name, j) => (name.trim() === '' ? `unnamed_${j + 1}` : name));
     const seen = new Map<string, number>();
     header.forEach((name, j) => {
@@ -293,7 +297,7 @@ export class TableBuilder {
     const excludeSet = new Set(exclude);
     for (let j = 0; j < d; j++) {
       const name = header[j]!;
-      const likeness = rowNameLikeness(names[j]!, j);
+      const likeness = rowNames?.has(names[j]!) ? ROW_NAMES : rowNameLikeness(names[j]!, j);
       if (name === label || name === id) this.kinds[j] = KEEP;
       else if (excludeSet.has(name)) this.kinds[j] = SKIP;
       else if (featureSet?.has(name)) this.kinds[j] = FEATURE;

@@ -25,6 +25,7 @@ import {
   type ColumnarPart,
   ValueConverter,
   loadColumnarTable,
+  pandasIndexColumns,
   textsOf,
 } from './columnar.js';
 import type { Dataset } from './dataset.js';
@@ -129,11 +130,13 @@ export async function openParquet(path: string): Promise<ColumnarFile> {
   const names = columns.map((c) => c.element.name);
   const types = columns.map(columnType);
   const converter = new ValueConverter(path);
+  const pandas = metadata.key_value_metadata?.find((kv) => kv.key === 'pandas')?.value;
   return {
     path,
     format: 'parquet',
     partName: 'row group',
     names,
+    index: pandasIndexColumns(pandas, names),
     close: () => file.close(),
     /** `select` is asked again for every row group. */
     async *parts(select: ColumnSelect): AsyncGenerator<ColumnarPart> {

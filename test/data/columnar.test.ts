@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readChunks } from '../../src/data/chunks.js';
 import { loadTable, formatOf, loadDataset } from '../../src/data/load.js';
 import type { LoadOptions } from '../../src/data/load.js';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
@@ -190,6 +191,22 @@ describe('Parquet and Arrow files', () => {
     writeFileSync(stream, tableToIPC(table, 'stream'));
     const s = await quietly(() => loadDataset(stream, { features: ['x'], missing: 'mean' }));
     expect(Array.from(s.value.features.data)).toEqual([1, 8 / 3, 3, 4]);
+  });
+
+  it("pandas' index (the 'pandas' metadata) is read as the row ids, in Parquet and Arrow, whole or in chunks", async () => {
+    for (const name of ['cars-pandas-index.parquet', 'cars-pandas-index.feather']) {
+      const { value: d, warnings } = await quietly(() => loadDataset(`${dir}/${name}`));
+      expect(warnings).toEqual([]);
+      expect(d.columns).toEqual(['mpg', 'hp']);
+      expect(d.idColumn).toBe('__index_level_0__');
+      expect(d.ids).toEqual(['Mazda RX4', 'Datsun 710', 'Hornet 4 Drive', 'Hornet Sportabout']);
+      expect(Array.from(d.features.data)).toEqual([21, 110, 22.8, 93, 21.4, 110, 18.7, 175]);
+      const ids: string[] = [];
+      for await (const chunk of await readChunks(`${dir}/${name}`, { chunkRows: 3 })) {
+        ids.push(...chunk.ids!);
+      }
+      expect(ids).toEqual(d.ids);
+    }
   });
 
   it('a file that is not Parquet or Arrow is a DataError naming it', async () => {
