@@ -78,6 +78,20 @@ export interface ChunkedTable extends AsyncIterable<RowChunk> {
    * read to the end; `valuesImputed` stays 0 (the chunks keep their missing values).
    */
   readonly source: DatasetSource;
+  /**
+   * Another pass over the file (for algorithms of several passes): the same columns, without
+   * reading the first rows again or repeating their warnings. A `DataError` when the file's
+   * header (or, at the end of the pass, its bytes) is no longer that of the first pass.
+   */
+  again(): Promise<ChunkedTable>;
+}
+
+/** What a later pass keeps of the first: the columns as settled, the header, the bytes' hash. */
+interface Settled {
+  table: LoadedTable;
+  pinned: ColumnOptions;
+  header: string[];
+  sha256: () => string;
 }
 
 const CHUNK_OPTION_NAMES = [
@@ -103,6 +117,14 @@ const CHUNK_OPTION_NAMES = [
  * sizes; // => [64, 64, 22]
  */
 export async function readChunks(path: string, options: ChunkOptions = {}): Promise<ChunkedTable> {
+  return openChunks(path, options);
+}
+
+async function openChunks(
+  path: string,
+  options: ChunkOptions,
+  previous?: Settled,
+): Promise<ChunkedTable> {
   const fn = 'readChunks';
   checkKnownOptions(fn, options, CHUNK_OPTION_NAMES);
   const { chunkRows: givenChunk, probeRows: givenProbe, ...loadOptions } = options;
@@ -118,7 +140,7 @@ export async function readChunks(path: string, options: ChunkOptions = {}): Prom
       );
     }
   }
-  const stream = new ChunkStream(path, columnOptions, chunkRows, probeRows);
+  const stream = new ChunkStream(path, columnOptions, chunkRows, probeRows, previous);
   let pieces: AsyncGenerator<void>;
   switch (format) {
     case 'csv':
@@ -151,7 +173,7 @@ export async function readChunks(path: string, options: ChunkOptions = {}): Prom
     const next = await pieces.next();
     if (next.done) break;
   }
-  return stream.table(pieces);
+  return stream.table(pieces, () => openChunks(path, options, stream.kept()));
 }
 
 function positiveInteger(fn: string, name: string, value: unknown, fallback: number): number {
@@ -200,11 +222,32 @@ class ChunkStream {
     private readonly options: ColumnOptions,
     private readonly chunkRows: number,
     private readonly probeRows: number | undefined,
+    private readonly previous?: Settled,
   ) {
     this.source = { file: path, format: 'csv' };
     const missing = options.missing ?? 'error';
     this.keepMissing = missing === 'mean' || missing === 'median';
     this.probeLimit = probeRows ?? 10000;
+    if (previous !== undefined) {
+      this.settled = previous.table;
+      this.pinned = previous.pinned;
+    }
+  }
+
+  /** The header of a later pass (NDJSON takes its columns from it). */
+  get presetHeader(): string[] | undefined {
+    return this.previous?.header;
+  }
+
+  /** What a later pass needs of this one. */
+  kept(): Settled {
+    if (this.previous !== undefined) return this.previous;
+    return {
+      table: this.settled!,
+      pinned: this.pinned!,
+      header: this.header,
+      sha256: () => this.sha256,
+    };
   }
 
   get resolved(): boolean {
@@ -228,7 +271,7 @@ class ChunkStream {
   setDialect(dialect: Dialect): void {
     this.dialect = dialect;
     this.source.format = dialect.delimiter === '\t' ? 'tsv' : 'csv';
-    this.probeBuilder().setDialect(dialect);
+    if (this.previous === undefined) this.probeBuilder().setDialect(dialect);
   }
 
   hasHeader(): boolean {
@@ -239,6 +282,18 @@ class ChunkStream {
     this.header = [...names];
     this.headerLine = line;
     this.headerSet = true;
+    if (this.previous !== undefined) {
+      const before = this.previous.header;
+      if (names.length !== before.length || names.some((name, j) => name !== before[j])) {
+        throw new DataError(
+          'the columns of the file are not those of the first pass over it: the file changed ' +
+            'while it was read.',
+          { file: this.path },
+        );
+      }
+      this.current = this.builder();
+      return;
+    }
     const probe = this.probeBuilder();
     probe.setHeader(names, line, rowNames);
     // wide files: at most 2^20 cells before the columns are settled
@@ -404,7 +459,7 @@ class ChunkStream {
   }
 
   /** The chunked table over `pieces`, which push chunks into `ready` as they read. */
-  table(pieces: AsyncGenerator<void>): ChunkedTable {
+  table(pieces: AsyncGenerator<void>, again: () => Promise<ChunkedTable>): ChunkedTable {
     if (this.settled === undefined) this.end();
     const table = this.settled!;
     const d = table.dataset;
@@ -438,7 +493,16 @@ class ChunkStream {
         source.rowsRead = stream.rowsRead;
         source.rowsDropped = stream.rowsDropped;
         source.sha256 = stream.sha256;
+        const first = stream.previous?.sha256();
+        if (first !== undefined && first !== '' && first !== stream.sha256) {
+          throw new DataError(
+            'the bytes of the file are not those of the first pass over it: the file changed ' +
+              'between the passes.',
+            { file: stream.path },
+          );
+        }
       },
+      again,
     };
     if (d.labelColumn !== undefined)
       (result as { labelColumn?: string }).labelColumn = d.labelColumn;
@@ -563,6 +627,14 @@ async function* ndjsonPieces(path: string, stream: ChunkStream): AsyncGenerator<
     addObject(value as Record<string, unknown>, lineNumber);
   };
 
+  const preset = stream.presetHeader;
+  if (preset !== undefined) {
+    names = preset;
+    index = new Map(preset.map((name, j) => [name, j]));
+    fields = new Array(preset.length);
+    fieldLines = new Array(preset.length);
+    stream.setHeader(preset, 1);
+  }
   for await (const text of textChunks(path, hash)) {
     const lines = (carry + text).split('\n');
     carry = lines.pop()!;
@@ -603,7 +675,7 @@ async function* wholePieces(
   options: LoadOptions,
   stream: ChunkStream,
 ): AsyncGenerator<void> {
-  const table = await loadTable(path, options, stream.keepsMissing);
-  stream.takeWhole(table);
+  // (a later pass loads it again, warnings included)
+  stream.takeWhole(await loadTable(path, options, stream.keepsMissing));
   yield;
 }

@@ -170,6 +170,62 @@ describe('readChunks(path, options)', () => {
     );
   });
 
+  it('again(): another pass gives the same chunks without repeating the warnings; a changed file is an error', async () => {
+    for (const file of [
+      `${dir}/iris-columnar.csv`,
+      `${dir}/iris-snappy.parquet`,
+      `${dir}/iris-stream.ipc`,
+      join(folder, 'iris.ndjson'),
+    ]) {
+      const logger = collectingLogger();
+      const previous = setLogger(logger);
+      try {
+        const first = await readChunks(file, { label: 'species', missing: 'drop', chunkRows: 50 });
+        const passes: number[][] = [];
+        let table = first;
+        for (let pass = 0; pass < 3; pass++) {
+          const data: number[] = [];
+          for await (const chunk of table) for (const v of chunk.data) data.push(v);
+          passes.push(data);
+          expect(table.source.rowsRead).toBe(150);
+          expect(table.columns).toEqual(first.columns);
+          table = await table.again();
+        }
+        expect(passes[1]).toEqual(passes[0]);
+        expect(passes[2]).toEqual(passes[0]);
+        expect(passes[0]!.length).toBe(144 * first.columns.length);
+        // the warnings of the first rows (measured, in_bloom left out), once
+        expect(logger.messages.length, file).toBe(2);
+      } finally {
+        setLogger(previous);
+      }
+    }
+    const path = join(folder, 'changing.csv');
+    writeFileSync(path, 'x,y\n1,2\n3,4\n');
+    const table = await readChunks(path);
+    for await (const _ of table) {
+      // the first pass
+    }
+    writeFileSync(path, 'x,y\n1,2\n3,5\n');
+    const read = async () => {
+      for await (const _ of await table.again()) {
+        // the second pass
+      }
+    };
+    await expect(read()).rejects.toThrow(
+      `${path}: the bytes of the file are not those of the first pass over it`,
+    );
+    writeFileSync(path, 'x,z\n1,2\n3,5\n');
+    const renamed = async () => {
+      for await (const _ of await table.again()) {
+        // the third pass
+      }
+    };
+    await expect(renamed()).rejects.toThrow(
+      'the columns of the file are not those of the first pass',
+    );
+  });
+
   it('settles the columns before the first chunk, and refuses bad options', async () => {
     const table = await quietly(() =>
       readChunks(`${dir}/iris-zstd.parquet`, { label: 'species', missing: 'mean' }),
