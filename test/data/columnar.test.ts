@@ -10,7 +10,8 @@ import { lz4FrameDecompress } from '../../src/data/lz4.js';
 import { DataError } from '../../src/util/errors.js';
 import { collectingLogger, setLogger } from '../../src/util/log.js';
 
-// Files written by pyarrow from one table (test/fixtures/columnar/make_columnar.py), with the CSV
+// Files written by pyarrow from one table (test/fixtures/columnar/make_columnar.py; DuckDB's from
+// its CSV: make_duckdb.py), with the CSV
 // pandas writes for it: each must load to exactly the CSV's features, labels and left-out columns.
 const dir = 'test/fixtures/columnar';
 const COLUMNAR = [
@@ -23,6 +24,10 @@ const COLUMNAR = [
   'iris-stream.ipc',
   'iris-lz4.feather',
   'iris-zstd.feather',
+  // written by DuckDB 1.5.6 from the CSV (make_duckdb.py)
+  'iris-duckdb-snappy.parquet',
+  'iris-duckdb-zstd.parquet',
+  'iris-duckdb.arrow',
 ];
 
 const folder = mkdtempSync(join(tmpdir(), 'clusterlens-columnar-'));
