@@ -484,12 +484,19 @@ class ChunkStream {
       async *[Symbol.asyncIterator]() {
         if (started) throw new Error('readChunks: the chunks can be read once');
         started = true;
-        for (;;) {
+        let done = false;
+        try {
+          for (;;) {
+            while (stream.ready.length > 0) yield stream.ready.shift()!;
+            const next = await pieces.next();
+            if (next.done) break;
+          }
           while (stream.ready.length > 0) yield stream.ready.shift()!;
-          const next = await pieces.next();
-          if (next.done) break;
+          done = true;
+        } finally {
+          // a reader that stops early: close the file
+          if (!done) await pieces.return(undefined);
         }
-        while (stream.ready.length > 0) yield stream.ready.shift()!;
         source.rowsRead = stream.rowsRead;
         source.rowsDropped = stream.rowsDropped;
         source.sha256 = stream.sha256;
