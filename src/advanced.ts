@@ -33,6 +33,14 @@ export { MAX_CELL_DEPTH, MAX_JSON_BYTES } from './data/json.js';
 export { DATA_FORMATS, loadTable } from './data/load.js';
 export type { MissingPolicy } from './data/missing.js';
 export { MISSING_POLICIES, MISSING_TOKENS } from './data/missing.js';
+export type { ParquetOptions } from './data/parquet.js';
+export { loadParquet } from './data/parquet.js';
+export type { ArrowOptions } from './data/arrow.js';
+export { loadArrow } from './data/arrow.js';
+export type { ChunkOptions, ChunkedTable, RowChunk } from './data/chunks.js';
+export { readChunks } from './data/chunks.js';
+export type { SampleOptions } from './data/sample.js';
+export { loadSample } from './data/sample.js';
 
 // preprocessing
 export type { ScaleMethod, VarianceSpread } from './data/scale.js';

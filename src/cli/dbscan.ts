@@ -41,6 +41,7 @@ import {
   integerFlag,
   printSummary,
   writeOutFlag,
+  sampleField,
 } from './options.js';
 
 /** The flags of `dbscan`, as commander hands them over. */
@@ -57,7 +58,8 @@ export function register(program: Command, context: CliContext): void {
         .description(
           'DBSCAN density clustering at one radius, eps (or eps from the k-distance knee)',
         )
-        .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+        .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+      { seed: true },
     )
       .requiredOption(
         '--eps <x>',
@@ -123,6 +125,7 @@ export async function dbscanCommand(
     const out = {
       file,
       sha256: dataset.source.sha256,
+      ...sampleField(dataset),
       rows: X.rows,
       columns: dataset.columns,
       options: { eps, minSamples, metric, scale: scaling },

@@ -58,6 +58,7 @@ import {
   printSummary,
   writeOutFlag,
   twoStageFlag,
+  sampleField,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
@@ -92,8 +93,9 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('hclust')
       .description('hierarchical (agglomerative) clustering cut into flat clusters')
-      .argument('[file]', 'CSV, TSV, JSON or NDJSON file')
+      .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
       .usage('[options] <file>'),
+    { sample: false },
   )
     .addOption(
       new Option('--method <name>', 'linkage method (default: ward)').choices(LINKAGE_NAMES),
@@ -167,7 +169,7 @@ export async function hclustCommand(
   }
   const scaling = scaleMethodOf(flags.scale);
   const output = checkOutFlag(file, flags);
-  const dataset = await loadFromFlags(file, flags);
+  const dataset = await loadFromFlags(file, { ...flags, sample: undefined }); // --sample is this command's own
   const { rows, cols } = dataset.features;
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
   warnIfUnscaled('hclust', dataset, scaling);
@@ -230,6 +232,7 @@ export async function hclustCommand(
       const out = {
         file,
         sha256: dataset.source.sha256,
+        ...sampleField(dataset),
         rows,
         options: {
           method: tree.method,
@@ -254,6 +257,7 @@ export async function hclustCommand(
     const out = {
       file,
       sha256: dataset.source.sha256,
+      ...sampleField(dataset),
       rows,
       options: {
         method: tree.method,

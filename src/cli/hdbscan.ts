@@ -45,6 +45,7 @@ import {
   integerFlag,
   printSummary,
   writeOutFlag,
+  sampleField,
 } from './options.js';
 
 /** The flags of `hdbscan`, as commander hands them over. */
@@ -62,7 +63,8 @@ export function register(program: Command, context: CliContext): void {
       program
         .command('hdbscan')
         .description('HDBSCAN density clustering: clusters of any shape, noise, no k to choose')
-        .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+        .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+      { seed: true },
     )
       .option('--min-cluster-size <n>', 'smallest cluster, an integer >= 2 (default: 5)')
       .option(
@@ -151,6 +153,7 @@ export async function hdbscanCommand(
     const out = {
       file,
       sha256: dataset.source.sha256,
+      ...sampleField(dataset),
       rows: X.rows,
       columns: dataset.columns,
       options: {

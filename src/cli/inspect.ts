@@ -44,7 +44,8 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('inspect')
       .description('show the columns of a data file: roles, types, missing values, statistics')
-      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+    { sample: false },
   )
     .option('--json', 'print JSON instead of a table')
     .action(async (file: string, flags: LoadingFlags & { json?: boolean }) => {

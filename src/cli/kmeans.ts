@@ -39,6 +39,7 @@ import {
   printSummary,
   seedFlag,
   writeOutFlag,
+  sampleField,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
@@ -60,7 +61,7 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('kmeans')
       .description('k-means clustering for one k, or the choice of k over a range')
-      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
   )
     .requiredOption('--k <k>', 'number of clusters, or a range a..b to choose from')
     .option('--n-init <n>', 'restarts; the run of lowest inertia is kept (default: 10)')
@@ -163,6 +164,7 @@ export async function kmeansCommand(
     const out = {
       file,
       sha256: dataset.source.sha256,
+      ...sampleField(dataset),
       rows,
       columns: dataset.columns,
       options: { k: flags.k, nInit, seed, algorithm, scale: scaling },

@@ -39,6 +39,7 @@ import {
   flagOptions,
   printSummary,
   writeOutFlag,
+  sampleField,
 } from './options.js';
 
 /** The flags of `optics`, as commander hands them over. */
@@ -58,7 +59,8 @@ export function register(program: Command, context: CliContext): void {
       program
         .command('optics')
         .description('OPTICS ordering and its xi clusters (or the DBSCAN clusters at --eps)')
-        .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+        .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+      { seed: true },
     )
       .option(
         '--min-samples <n>',
@@ -150,6 +152,7 @@ export async function opticsCommand(
     const out = {
       file,
       sha256: dataset.source.sha256,
+      ...sampleField(dataset),
       rows: X.rows,
       columns: dataset.columns,
       options: {

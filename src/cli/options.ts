@@ -7,6 +7,9 @@
  *                       lines; see src/data/dialect.ts)
  *   --max-memory SIZE   the memory budget of the O(n^2) steps (512M, 8G, ...; see
  *                       src/util/memory.ts), set for the run before the command's action starts
+ *   --sample N          analyse a seeded sample of N rows, read in one pass (`loadSample`,
+ *                       src/data/sample.ts; the seed is --seed). Not in report and hclust, whose
+ *                       --sample sizes the samples of their O(n^2) steps.
  *
  * Use in a command file:
  *
@@ -22,6 +25,7 @@ import { existsSync, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
+import { loadSample } from '../data/sample.js';
 import type { DecimalMark } from '../data/dialect.js';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/missing.js';
 import { packageVersions } from '../report/manifest.js';
@@ -43,10 +47,29 @@ export interface LoadingFlags {
   decimal?: DecimalMark | 'auto';
   /** The --max-memory size as typed ('512M'). */
   maxMemory?: string;
+  /** --sample as typed: rows of the seeded sample to read (commands with the shared flag). */
+  sample?: string;
+  /** --seed as typed (the seed of --sample). */
+  seed?: string;
+}
+
+/** Which of the shared flags that are not in every command a command takes. */
+export interface LoadingFlagSet {
+  /** The shared --sample (default: true; false where the command has a --sample of its own). */
+  sample?: boolean;
+  /** Add --seed, for the commands that have no seed of their own (default: false). */
+  seed?: boolean;
 }
 
 /** Add the shared loading flags to a command; returns the command. */
-export function addLoadingOptions(command: Command): Command {
+export function addLoadingOptions(command: Command, set: LoadingFlagSet = {}): Command {
+  if (set.sample !== false) {
+    command.option(
+      '--sample <n>',
+      'analyse a seeded sample of n rows, read in one pass (reservoir sampling; seed: --seed)',
+    );
+  }
+  if (set.seed === true) command.option('--seed <n>', 'seed of --sample (default: 0)');
   return command
     .option('--label <column>', 'column held out of the features, used to colour and to score')
     .option('--id <column>', 'column of row names')
@@ -125,10 +148,17 @@ export async function loadFromFlags(
   progress?: (message: string) => void,
 ): Promise<Dataset> {
   const size = progress === undefined ? 0 : sizeOf(file);
-  if (size < 20e6 || progress === undefined) return loadDataset(file, loadOptionsFromFlags(flags));
-  progress(`reading ${file} (${(size / 1e6).toFixed(0)} MB)...`);
+  const load = (): Promise<Dataset> => {
+    if (flags.sample === undefined) return loadDataset(file, loadOptionsFromFlags(flags));
+    const n = integerFlag('--sample', flags.sample, 1);
+    return loadSample(file, n, { ...loadOptionsFromFlags(flags), seed: seedFlag(flags.seed) });
+  };
+  if (size < 20e6 || progress === undefined) return load();
+  progress(
+    `reading ${file} (${(size / 1e6).toFixed(0)} MB)${flags.sample === undefined ? '' : ', a sample'}...`,
+  );
   const start = performance.now();
-  const dataset = await loadDataset(file, loadOptionsFromFlags(flags));
+  const dataset = await load();
   progress(
     `read ${dataset.source.rowsRead} rows in ${((performance.now() - start) / 1000).toFixed(1)} s`,
   );
@@ -315,6 +345,13 @@ export async function writeOutFlag(
     version: packageVersions().clusterlens,
   });
   await writeOutput(output, text, id, { inputs: [file], force: flags.force ?? false }, context.io);
+}
+
+/** `{sample}` for a command's JSON when the data are a sample of the file's rows, else `{}`. */
+export function sampleField(dataset: Dataset): {
+  sample?: { rows: number; of: number; seed: number };
+} {
+  return dataset.source.sample === undefined ? {} : { sample: dataset.source.sample };
 }
 
 /** The flags that shape a command's output, for its run id (not --out, --force, --json). */

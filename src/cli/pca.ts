@@ -29,6 +29,7 @@ import {
   printSummary,
   seedFlag,
   writeOutFlag,
+  sampleField,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatTable } from './table.js';
@@ -52,7 +53,7 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('pca')
       .description('principal component analysis: variance explained, loadings, scores')
-      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
   )
     .addOption(
       new Option('--components <k>', 'number of components (default: 2)').conflicts('variance'),
@@ -126,6 +127,7 @@ export async function pcaCommand(
     const out = {
       file,
       sha256: dataset.source.sha256,
+      ...sampleField(dataset),
       rows: dataset.features.rows,
       options: { ...options, scale: scaling },
       model: result.toJSON(),

@@ -21,6 +21,7 @@ import {
   loadFromFlags,
   printSummary,
   writeOutFlag,
+  sampleField,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 
@@ -98,6 +99,7 @@ export async function projectionCommand<R>(
     const out = {
       file,
       sha256: dataset.source.sha256,
+      ...sampleField(dataset),
       rows: X.rows,
       columns: X.cols,
       scale: scaling,

@@ -88,8 +88,9 @@ export function register(program: Command, context: CliContext): void {
       .description(
         'write the one-file HTML report: choose k, k-means, hierarchical clustering, PCA',
       )
-      .argument('[file]', 'CSV, TSV, JSON or NDJSON file')
+      .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
       .usage('[options] <file>'),
+    { sample: false },
   )
     .addOption(scaleOption())
     .option(
@@ -195,7 +196,7 @@ export function register(program: Command, context: CliContext): void {
       if (flags.out === undefined) mkdirSync(DEFAULT_FOLDER, { recursive: true });
       const plan = checkReportOutputs(out, { inputs: [file], force: flags.force ?? false });
       step('loading');
-      const dataset = await loadFromFlags(file, flags);
+      const dataset = await loadFromFlags(file, { ...flags, sample: undefined }); // --sample is this command's own
       step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
       const report = buildReport(dataset, options);
       step('writing');

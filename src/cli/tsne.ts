@@ -52,7 +52,7 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('tsne')
       .description('t-SNE: a 2-D map of the rows that keeps near neighbours together')
-      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
   )
     .option(
       '--perplexity <x>',

@@ -50,7 +50,7 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('umap')
       .description('UMAP: a 2-D map of the rows that keeps each row near its nearest neighbours')
-      .argument('<file>', 'CSV, TSV, JSON or NDJSON file'),
+      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
   )
     .option(
       '--neighbors <k>',

@@ -40,7 +40,7 @@
  * growable Float64Array (missing = NaN); a column that turns out to be text frees its numbers and
  * keeps only its first text cell for messages. Only label and id columns keep strings.
  */
-import { DataError, OptionError } from '../util/errors.js';
+import { DataError, type DataErrorPlace, OptionError } from '../util/errors.js';
 import { type MessageLike, message, option } from '../util/message.js';
 import { checkKeyword, checkKnownOptions } from '../util/validate.js';
 import { warn } from '../util/log.js';
@@ -96,6 +96,23 @@ export interface TableSource {
   /** Path for messages and `source.path`; undefined for text in memory. */
   file: string | undefined;
   format: DatasetSource['format'];
+  /**
+   * Columnar files: what their parts are called ('row group', 'record batch'). Places are then
+   * data rows (1-based) in a part instead of lines.
+   */
+  parts?: string;
+}
+
+/**
+ * The values of one column for a run of rows of a columnar file (`TableBuilder.addColumns`).
+ * A numeric column gives `numbers` (NaN: missing); a column of any other type gives `texts`
+ * (null: missing) and names its `type` for messages ('text', 'boolean', 'timestamp'). A numeric
+ * column the builder keeps as text (label, id, row names: `keepsText`) gives both.
+ */
+export interface ColumnRun {
+  numbers?: Float64Array;
+  texts?: readonly (string | null)[];
+  type?: string;
 }
 
 // Column kinds while reading.
@@ -173,24 +190,53 @@ export class TableBuilder {
   private delimiter: string | undefined;
   /** Lines for `source.notes`. */
   private readonly notes: string[] = [];
+  /** Columnar files: the parts read so far (first data row, 0-based, and name). */
+  private parts: { start: number; name: string }[] = [];
+  /** Columnar files: the type of each text column, for messages. */
+  private textType: string[] = [];
+  /** A builder of one chunk of a stream (see `chunk` of the constructor). */
+  private readonly chunk: boolean;
 
   /**
    * @param options column options, validated here.
    * @param source file and format, for messages and `Dataset.source`.
    * @param keepMissing leave missing values as NaN instead of applying the policy (`inspect`).
+   * @param chunk the builder reads one chunk of a longer stream (chunks.ts), whose columns were
+   *   settled before: a feature column with no value in the chunk, or a chunk whose rows are all
+   *   dropped, is no error.
    */
-  constructor(options: ColumnOptions, source: TableSource, keepMissing = false) {
+  constructor(options: ColumnOptions, source: TableSource, keepMissing = false, chunk = false) {
     this.options = resolveColumnOptions(options);
     this.source = source;
     this.keepMissing = keepMissing;
+    this.chunk = chunk;
   }
 
-  private place(line?: number, column?: string | number) {
-    const place: { file?: string; line?: number; column?: string | number } = {};
+  /**
+   * The place of a `DataError`: the file, the line (text files) or the data row and its part
+   * (columnar files: `line` is then the 1-based data row), and the column.
+   */
+  private place(line?: number, column?: string | number): DataErrorPlace {
+    const place: DataErrorPlace = {};
     if (this.source.file !== undefined) place.file = this.source.file;
-    if (line !== undefined) place.line = line;
+    if (line !== undefined) {
+      if (this.source.parts === undefined) place.line = line;
+      else {
+        const part = this.partOf(line);
+        if (part !== undefined) place.part = part;
+        place.row = line;
+      }
+    }
     if (column !== undefined) place.column = column;
     return place;
+  }
+
+  /** The name of the part that holds data row `row` (1-based) of a columnar file. */
+  private partOf(row: number): string | undefined {
+    const parts = this.parts;
+    let found: string | undefined;
+    for (let k = 0; k < parts.length && parts[k]!.start < row; k++) found = parts[k]!.name;
+    return found;
   }
 
   /**
@@ -204,8 +250,12 @@ export class TableBuilder {
     this.notes.push(dialect.note);
   }
 
-  /** Set the column names (the header record, on line `line`). */
-  setHeader(names: readonly string[], line = 1): void {
+  /**
+   * Set the column names (the header record, on line `line`). `rowNames` names columns a writer
+   * marked as its row index (pandas' index in a Parquet or Arrow file): they are read as row
+   * names wherever they stand, as an empty-headed first column of a CSV is.
+   */
+  setHeader(names: readonly string[], line = 1, rowNames?: ReadonlySet<string>): void {
     const header = names.map((name, j) => (name.trim() === '' ? `unnamed_${j + 1}` : name));
     const seen = new Map<string, number>();
     header.forEach((name, j) => {
@@ -247,7 +297,7 @@ export class TableBuilder {
     const excludeSet = new Set(exclude);
     for (let j = 0; j < d; j++) {
       const name = header[j]!;
-      const likeness = rowNameLikeness(names[j]!, j);
+      const likeness = rowNames?.has(names[j]!) ? ROW_NAMES : rowNameLikeness(names[j]!, j);
       if (name === label || name === id) this.kinds[j] = KEEP;
       else if (excludeSet.has(name)) this.kinds[j] = SKIP;
       else if (featureSet?.has(name)) this.kinds[j] = FEATURE;
@@ -269,6 +319,7 @@ export class TableBuilder {
     this.firstText = new Array(d).fill('');
     this.firstOverflowLine = new Array(d).fill(0);
     this.firstOverflow = new Array(d).fill('');
+    this.textType = new Array(d).fill('text');
     for (let j = 0; j < d; j++) {
       const kind = this.kinds[j];
       if (kind === FEATURE || kind === AUTO || kind === ROWS) this.slot[j] = this.slots++;
@@ -289,6 +340,95 @@ export class TableBuilder {
   /** False for a column that is excluded or not selected, whose cells are not read. */
   reads(j: number): boolean {
     return this.kinds[j] !== SKIP;
+  }
+
+  /** True for a column kept as text (label, id, maybe row names): its runs need `texts`. */
+  keepsText(j: number): boolean {
+    return this.kinds[j]! >= KEEP;
+  }
+
+  /**
+   * Add `count` rows of a columnar file, column by column: `runs[j]` holds column j's values
+   * (undefined for a column that is not read). `firstRow` is the 0-based data row of the file
+   * where the run starts and `part` names the part it comes from ('row group 3'), for messages.
+   */
+  addColumns(
+    count: number,
+    runs: readonly (ColumnRun | undefined)[],
+    firstRow: number,
+    part: string,
+  ): void {
+    const d = this.header.length;
+    this.parts.push({ start: firstRow, name: part });
+    let done = 0;
+    while (done < count) {
+      if (this.rows - this.blockStart === this.capacity) this.grow();
+      const at = this.rows - this.blockStart;
+      const room = Math.min(count - done, this.capacity - at);
+      const { buffer, slots } = this;
+      for (let j = 0; j < d; j++) {
+        const kind = this.kinds[j]!;
+        if (kind === SKIP) continue;
+        const run = runs[j];
+        if (run === undefined) throw new Error(`addColumns: no values for column ${j}`);
+        const k = this.slot[j]!;
+        const numbers = run.numbers;
+        const texts = run.texts;
+        if (kind >= KEEP) {
+          if (texts === undefined) throw new Error(`addColumns: no texts for column ${j}`);
+          const kept = this.texts[j]!;
+          for (let i = done; i < done + room; i++) kept.push(texts[i] ?? '');
+          if (kind === KEEP) continue;
+        }
+        const line0 = firstRow + 1; // row i of the run is data row line0 + i
+        if (numbers !== undefined) {
+          if (kind === TEXT || kind === ROWS_TEXT) continue;
+          for (let i = 0; i < room; i++) {
+            const v = numbers[done + i]!;
+            buffer[(at + i) * slots + k] = v;
+            if (v - v !== 0) {
+              if (Number.isNaN(v)) this.countMissing(j, line0 + done + i, '');
+              else if (this.firstOverflowLine[j] === 0) {
+                this.firstOverflowLine[j] = line0 + done + i;
+                this.firstOverflow[j] = String(v);
+              }
+            }
+          }
+          continue;
+        }
+        if (texts === undefined) throw new Error(`addColumns: no values for column ${j}`);
+        for (let i = done; i < done + room; i++) {
+          const text = texts[i];
+          const kindNow = this.kinds[j]!;
+          if (text === null || text === undefined) {
+            this.countMissing(j, line0 + i, '');
+            if (kindNow !== TEXT && kindNow !== ROWS_TEXT)
+              buffer[(at + i - done) * slots + k] = Number.NaN;
+            continue;
+          }
+          if (kindNow === TEXT || kindNow === ROWS_TEXT) continue;
+          this.firstTextLine[j] = line0 + i;
+          this.firstText[j] = text;
+          this.textType[j] = run.type ?? 'text';
+          if (kindNow === AUTO) this.kinds[j] = TEXT;
+          else if (kindNow === ROWS) this.kinds[j] = ROWS_TEXT;
+          else {
+            throw new DataError(
+              `column '${this.header[j]}' is named in features but holds ${run.type ?? 'text'} ` +
+                `values ('${clip(text)}'), not numbers. Leave the column out of features.`,
+              this.place(line0 + i, this.header[j]),
+            );
+          }
+        }
+      }
+      this.rows += room;
+      done += room;
+    }
+  }
+
+  /** Data rows added so far. */
+  get rowCount(): number {
+    return this.rows;
   }
 
   /** Number of columns of the header. */
@@ -577,7 +717,10 @@ export class TableBuilder {
       if (kind === TEXT) {
         info.role = 'left out';
         info.type = 'text';
-        info.reason = `not numeric (line ${this.firstTextLine[j]}: '${clip(this.firstText[j]!)}')`;
+        info.reason =
+          this.source.parts === undefined
+            ? `not numeric (line ${this.firstTextLine[j]}: '${clip(this.firstText[j]!)}')`
+            : `not numeric (${this.textType[j]}; row ${this.firstTextLine[j]}: '${clip(this.firstText[j]!)}')`;
         leftOut.push({ column: name, reason: info.reason });
         const text = this.firstText[j]!.trim();
         leftOutWarning(
@@ -590,7 +733,7 @@ export class TableBuilder {
         );
         continue;
       }
-      if (this.missing[j] === n) {
+      if (this.missing[j] === n && !(this.chunk && kind === FEATURE)) {
         if (kind === FEATURE) {
           throw new DataError(
             'the column is named in features but has no values (every cell is missing).',
@@ -608,9 +751,13 @@ export class TableBuilder {
         continue;
       }
       if (this.firstOverflowLine[j] !== 0) {
+        const value = this.firstOverflow[j]!;
         throw new DataError(
-          `'${clip(this.firstOverflow[j]!)}' is too large for a double-precision number. ` +
-            'Rescale the column (or fix the cell).',
+          this.source.parts !== undefined && /Infinity$/.test(value)
+            ? `the value is ${value}; features must be finite numbers. Fix the value, or ` +
+                'leave the column out.'
+            : `'${clip(value)}' is too large for a double-precision number. ` +
+                'Rescale the column (or fix the cell).',
           this.place(this.firstOverflowLine[j], name),
         );
       }
@@ -668,7 +815,7 @@ export class TableBuilder {
         if (at !== -1) {
           const text = this.firstMissingText[at]!;
           throw new DataError(
-            message`missing value (${text.trim() === '' ? 'empty cell' : `'${text}'`}) in a feature column. Use ${option('missing', ['drop', 'mean', 'median'])} to drop the rows or impute the values, or leave the column out with ${option('exclude')}.`,
+            message`missing value (${this.source.parts !== undefined ? 'null' : text.trim() === '' ? 'empty cell' : `'${text}'`}) in a feature column. Use ${option('missing', ['drop', 'mean', 'median'])} to drop the rows or impute the values, or leave the column out with ${option('exclude')}.`,
             this.place(line, header[at]),
           );
         }
@@ -681,7 +828,7 @@ export class TableBuilder {
           for (let i = 0; i < n; i++) if (Number.isNaN(buffer[i * slots + k])) keep[i] = 0;
         }
         for (let i = 0; i < n; i++) if (keep[i] === 0) rowsDropped++;
-        if (rowsDropped === n) {
+        if (rowsDropped === n && !this.chunk) {
           throw new DataError(
             message`every one of the ${n} rows has a missing feature value, so ${option('missing', 'drop')} leaves no data. Use ${option('missing', ['mean', 'median'])}, or leave the emptiest columns out with ${option('exclude')}.`,
             this.place(),

@@ -347,17 +347,30 @@ function checkDecimal(decimal: unknown): DecimalMark | undefined {
   return decimal;
 }
 
+/** Where a `CsvReader` hands the dialect, the header and the records (a `TableBuilder`). */
+export interface RecordSink {
+  setDialect(dialect: Dialect): void;
+  hasHeader(): boolean;
+  setHeader(names: readonly string[], line: number): void;
+  addRecord(
+    fields: readonly string[],
+    count: number,
+    line: number,
+    fieldLines?: readonly number[],
+  ): void;
+}
+
 /**
  * Text in, records to a table builder out: the first record is the header. Until the dialect is
  * known (given, or sniffed from the first `SNIFF_CHARS` characters), the text is held back.
  */
-class CsvReader {
+export class CsvReader {
   private tokenizer: CsvTokenizer | undefined;
   private pending: string[] = [];
   private pendingLength = 0;
 
   constructor(
-    private readonly builder: TableBuilder,
+    private readonly builder: RecordSink,
     private readonly dialect: DialectOptions,
     private readonly file: string | undefined,
     private readonly maxFieldLength: number,
@@ -412,16 +425,22 @@ function csvTable(
   keepMissing: boolean,
   maxFieldLength = MAX_FIELD_LENGTH,
 ): { reader: CsvReader; builder: TableBuilder } {
+  const { dialect, columnOptions, format } = csvSetup(options, tsv);
+  const builder = new TableBuilder(columnOptions, { file, format }, keepMissing);
+  return { reader: new CsvReader(builder, dialect, file, maxFieldLength), builder };
+}
+
+/** The dialect options, the column options and the format of CSV options, checked. */
+export function csvSetup(
+  options: CsvOptions,
+  tsv: boolean,
+): { dialect: DialectOptions; columnOptions: ColumnOptions; format: 'csv' | 'tsv' } {
   const { delimiter: givenDelimiter, decimal: givenDecimal, file: _f, ...columnOptions } = options;
   const delimiter = checkDelimiter(givenDelimiter);
   const decimal = checkDecimal(givenDecimal);
-  const builder = new TableBuilder(
-    columnOptions,
-    { file, format: (delimiter ?? (tsv ? '\t' : ',')) === '\t' ? 'tsv' : 'csv' },
-    keepMissing,
-  );
   const dialect: DialectOptions = { delimiter, fallback: tsv ? '\t' : ',', settled: tsv, decimal };
-  return { reader: new CsvReader(builder, dialect, file, maxFieldLength), builder };
+  const format = (delimiter ?? (tsv ? '\t' : ',')) === '\t' ? 'tsv' : 'csv';
+  return { dialect, columnOptions, format };
 }
 
 /** Parse CSV text (pure): see the file comment for the format and csv options for the rest. */
@@ -497,10 +516,23 @@ export async function streamText(
   chunkSize = 1 << 20,
 ): Promise<string> {
   const hash = createHash('sha256');
+  for await (const text of textChunks(path, hash, chunkSize)) onText(text);
+  return hash.digest('hex');
+}
+
+/**
+ * The text of a UTF-8 file in pieces of `chunkSize` bytes, hashing the bytes into `hash` as they
+ * come; errors as `streamText`.
+ */
+export async function* textChunks(
+  path: string,
+  hash: { update(bytes: Buffer): unknown },
+  chunkSize = 1 << 20,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let text: string;
+  const stream = createReadStream(path, { highWaterMark: chunkSize });
   try {
-    const stream = createReadStream(path, { highWaterMark: chunkSize });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
       try {
@@ -508,18 +540,19 @@ export async function streamText(
       } catch {
         throw await notUtf8(path);
       }
-      onText(text);
+      yield text;
     }
     try {
       text = decoder.decode();
     } catch {
       throw await notUtf8(path);
     }
-    onText(text);
+    yield text;
   } catch (error) {
     throw fileError(error, path);
+  } finally {
+    stream.destroy();
   }
-  return hash.digest('hex');
 }
 
 /** The `DataError` for a file that is not UTF-8, naming the first bad bytes (read again). */

@@ -37,7 +37,12 @@ export interface DatasetSource {
    * (`toDataset`, `buildReport` of a FeatureMatrix); 'image' for a folder of images
    * (`loadImageFolder`).
    */
-  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'matrix' | 'image';
+  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet' | 'arrow' | 'matrix' | 'image';
+  /**
+   * A sample of the rows (`loadSample`, the CLI's --sample): `rows` of the `of` rows read (after
+   * the missing-value policy 'drop'), drawn with `seed`. Absent: every row.
+   */
+  sample?: { rows: number; of: number; seed: number };
   /** Columns of the file that were left out of the features, with the reason. */
   leftOut: { column: string; reason: string }[];
   /** CSV and TSV: the field delimiter used (given, or detected from the first lines). */

@@ -879,7 +879,7 @@ function overflowLiteral(
   return undefined;
 }
 
-function cellText(value: unknown): string {
+export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);

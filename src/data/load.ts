@@ -1,7 +1,8 @@
 /**
  * `loadDataset(path, options)`: load a data file, choosing the loader by its extension:
  * .csv (and any other) -> CSV, .tsv/.tab -> TSV, .json -> JSON array of objects,
- * .ndjson/.jsonl -> NDJSON. `format` overrides the choice. CSV's delimiter and decimal mark are
+ * .ndjson/.jsonl -> NDJSON, .parquet/.parq -> Parquet, .arrow/.feather/.ipc/.arrows -> Arrow
+ * IPC (file or stream; Feather v2 is the file format). `format` overrides the choice. CSV's delimiter and decimal mark are
  * options, told from the first lines when not given (csv.ts, dialect.ts).
  */
 import type { ColumnOptions, LoadedTable } from './columns.js';
@@ -11,14 +12,19 @@ import { OptionError } from '../util/errors.js';
 import { message, option as option_ } from '../util/message.js';
 import type { Dataset, DatasetSource } from './dataset.js';
 import { loadJSONTable } from './json.js';
+import { loadParquetTable } from './parquet.js';
+import { loadArrowTable } from './arrow.js';
 import { checkKeyword } from '../util/validate.js';
 
 /** The file formats the loaders read. */
-export const DATA_FORMATS = ['csv', 'tsv', 'json', 'ndjson'] as const;
+export const DATA_FORMATS = ['csv', 'tsv', 'json', 'ndjson', 'parquet', 'arrow'] as const;
 
 /** Options of `loadDataset`: the column options (label, id, features, exclude, missing) plus the format. */
 export interface LoadOptions extends ColumnOptions {
-  /** File format. Default: from the extension (.tsv/.tab, .json, .ndjson/.jsonl; else CSV). */
+  /**
+   * File format. Default: from the extension (.tsv/.tab, .json, .ndjson/.jsonl, .parquet/.parq,
+   * .arrow/.feather/.ipc/.arrows; else CSV).
+   */
   format?: (typeof DATA_FORMATS)[number];
   /**
    * CSV field delimiter: one character, or 'auto' to tell ',', ';', tab or '|' from the first
@@ -34,6 +40,8 @@ export function formatOf(path: string): DatasetSource['format'] {
   if (/\.(tsv|tab)$/i.test(path)) return 'tsv';
   if (/\.json$/i.test(path)) return 'json';
   if (/\.(ndjson|jsonl)$/i.test(path)) return 'ndjson';
+  if (/\.(parquet|parq)$/i.test(path)) return 'parquet';
+  if (/\.(arrow|feather|ipc|arrows)$/i.test(path)) return 'arrow';
   return 'csv';
 }
 
@@ -75,16 +83,20 @@ export async function loadTable(
     }
     case 'json':
     case 'ndjson':
+    case 'parquet':
+    case 'arrow':
       for (const [option, value] of [
         ['delimiter', delimiter],
         ['decimal', decimal],
       ] as const) {
         if (value !== undefined && value !== 'auto') {
           throw new OptionError(
-            message`${option === 'delimiter' ? 'The delimiter' : 'The decimal mark'} (${option_(option)}) is for CSV and TSV files; ${path} is read as ${format.toUpperCase()}, whose numbers need neither.`,
+            message`${option === 'delimiter' ? 'The delimiter' : 'The decimal mark'} (${option_(option)}) is for CSV and TSV files; ${path} is read as ${format === 'parquet' ? 'Parquet' : format === 'arrow' ? 'Arrow' : format.toUpperCase()}, whose numbers need neither.`,
           );
         }
       }
+      if (format === 'parquet') return loadParquetTable(path, columnOptions, keepMissing);
+      if (format === 'arrow') return loadArrowTable(path, columnOptions, keepMissing);
       return loadJSONTable(path, { ...columnOptions, format }, keepMissing);
   }
 }

@@ -207,6 +207,15 @@ function dataOverview({ dataset, a, manifest }: DocumentContext): ReportBlock {
     rows: [
       ['file', manifest.input.file],
       ['rows read', String(src.rowsRead)],
+      ...(src.sample === undefined
+        ? []
+        : [
+            [
+              'sample',
+              `a seeded sample of ${src.sample.rows} of the ${src.sample.of} rows (seed ` +
+                `${src.sample.seed}), read in one pass: every number in this report is of the sample`,
+            ],
+          ]),
       ['rows used', String(a.n)],
       [
         'features',

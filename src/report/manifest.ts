@@ -21,6 +21,8 @@ export interface Manifest {
     rowsRead: number;
     rowsDropped: number;
     valuesImputed: number;
+    /** The data are a seeded sample of `rows` of the file's `of` rows (`loadSample`). */
+    sample?: { rows: number; of: number; seed: number };
   };
   /** The options of the analysis, as resolved (every default filled in). */
   options: Record<string, unknown>;
@@ -62,6 +64,7 @@ export interface ManifestInput {
     rowsRead: number;
     rowsDropped: number;
     valuesImputed: number;
+    sample?: { rows: number; of: number; seed: number };
   };
   options: Record<string, unknown>;
   seed: number;
@@ -80,6 +83,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       rowsRead: source.rowsRead,
       rowsDropped: source.rowsDropped,
       valuesImputed: source.valuesImputed,
+      ...(source.sample === undefined ? {} : { sample: source.sample }),
     },
     options: sortKeys(input.options),
     seed: input.seed,

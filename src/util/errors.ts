@@ -44,8 +44,13 @@ export interface DataErrorPlace {
   line?: number;
   /** Column name, or 1-based column number when the column has no name. */
   column?: string | number;
-  /** 0-based row index in the feature matrix, when the data did not come from a file. */
+  /**
+   * 0-based row index in the feature matrix, when the data did not come from a file; for a
+   * columnar file (with `part`), the 1-based data row of the file.
+   */
   row?: number;
+  /** The part of a columnar file: 'row group 3' (Parquet), 'record batch 2' (Arrow). */
+  part?: string;
 }
 
 /** Unusable input data. The message already contains the place; the fields repeat it for code. */
@@ -55,6 +60,7 @@ export class DataError extends Error {
   readonly line: number | undefined;
   readonly column: string | number | undefined;
   readonly row: number | undefined;
+  readonly part: string | undefined;
   /** The message without the place, with its option mentions. */
   readonly text: MessageText;
 
@@ -66,6 +72,7 @@ export class DataError extends Error {
     this.line = place.line;
     this.column = place.column;
     this.row = place.row;
+    this.part = place.part;
   }
 
   /** The message with its option mentions named by `name` (the CLI's flags). */
@@ -100,6 +107,7 @@ export function isUserError(error: unknown): error is DataError | OptionError {
 function withPlace(message: string, place: DataErrorPlace): string {
   const parts: string[] = [];
   if (place.file !== undefined) parts.push(place.file);
+  if (place.part !== undefined) parts.push(place.part);
   if (place.line !== undefined) parts.push(`line ${place.line}`);
   if (place.row !== undefined) parts.push(`row ${place.row}`);
   if (place.column !== undefined) {

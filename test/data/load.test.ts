@@ -60,7 +60,7 @@ describe('loadDataset(path, options)', () => {
     );
     // @ts-expect-error: not a format
     await expect(loadDataset('datasets/iris.csv', { format: 'xlsx' })).rejects.toThrow(
-      "The 'format' option of loadDataset must be one of 'csv', 'tsv', 'json', 'ndjson'. Got 'xlsx' instead.",
+      "The 'format' option of loadDataset must be one of 'csv', 'tsv', 'json', 'ndjson', 'parquet', 'arrow'. Got 'xlsx' instead.",
     );
     expect(withCollectedWarnings(() => 0).warnings).toEqual([]);
   });
