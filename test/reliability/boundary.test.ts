@@ -462,7 +462,8 @@ describe('hostile arguments to every public function', () => {
       // async image files: checked in 'the image readers and writer reject hostile arguments'
       'loadImage',
       'saveImage',
-      'loadImageFolder',      // async loaders of files: their checks are in test/data/columnar.test.ts and chunks.test.ts
+      'loadImageFolder',
+      // async loaders of files: their checks are in test/data/columnar.test.ts and chunks.test.ts
       'loadParquet',
       'loadArrow',
       'readChunks',
