@@ -19,7 +19,6 @@ import {
   type Vector,
   compressionRegistry,
 } from 'apache-arrow';
-import { decompressZstd } from 'hyparquet-compressors';
 import { type FileHandle, open } from 'node:fs/promises';
 import { DataError } from '../util/errors.js';
 import {
@@ -41,10 +40,21 @@ import type { Dataset } from './dataset.js';
 import { fileError } from './csv.js';
 import { lz4FrameDecompress } from './lz4.js';
 
-compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: lz4FrameDecompress });
-compressionRegistry.set(CompressionType.ZSTD, {
-  decode: (bytes) => aligned(decompressZstd(bytes)),
-});
+/**
+ * Register the decompressors of LZ4 frames and ZSTD with apache-arrow, once, when the first
+ * Arrow file is opened (hyparquet-compressors is loaded then: it sets up a WebAssembly decoder
+ * as it loads, which a process that reads no Arrow or Parquet file need not pay for).
+ */
+let registered: Promise<void> | undefined;
+function registerDecompressors(): Promise<void> {
+  registered ??= import('hyparquet-compressors').then(({ decompressZstd }) => {
+    compressionRegistry.set(CompressionType.LZ4_FRAME, { decode: lz4FrameDecompress });
+    compressionRegistry.set(CompressionType.ZSTD, {
+      decode: (bytes) => aligned(decompressZstd(bytes)),
+    });
+  });
+  return registered;
+}
 
 /** `bytes`, copied when they do not start at a multiple of 8 (typed arrays of doubles need it). */
 function aligned(bytes: Uint8Array): Uint8Array {
@@ -82,6 +92,7 @@ function unreadable(path: string, error: unknown, part?: string): DataError {
 
 /** Open an Arrow IPC file or stream: its schema (the batches are read by `parts`). */
 export async function openArrow(path: string): Promise<ColumnarFile> {
+  await registerDecompressors();
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');

@@ -40,8 +40,6 @@ import type { DatasetSource } from './dataset.js';
 import type { Dialect } from './dialect.js';
 import { cellText } from './json.js';
 import { DATA_FORMATS, type LoadOptions, formatOf, loadTable } from './load.js';
-import { openArrow } from './arrow.js';
-import { openParquet } from './parquet.js';
 
 /** A chunk of rows: features row-major, with their ids and labels. */
 export interface RowChunk {
@@ -159,7 +157,11 @@ async function openChunks(
       break;
     case 'parquet':
     case 'arrow': {
-      const file = format === 'parquet' ? await openParquet(path) : await openArrow(path);
+      // the columnar readers (and their packages) are loaded when such a file is read
+      const file =
+        format === 'parquet'
+          ? await (await import('./parquet.js')).openParquet(path)
+          : await (await import('./arrow.js')).openArrow(path);
       stream.setSource({ file: path, format, parts: file.partName });
       pieces = columnarPieces(file, stream);
       break;

@@ -12,8 +12,6 @@ import { OptionError } from '../util/errors.js';
 import { message, option as option_ } from '../util/message.js';
 import type { Dataset, DatasetSource } from './dataset.js';
 import { loadJSONTable } from './json.js';
-import { loadParquetTable } from './parquet.js';
-import { loadArrowTable } from './arrow.js';
 import { checkKeyword } from '../util/validate.js';
 
 /** The file formats the loaders read. */
@@ -95,8 +93,15 @@ export async function loadTable(
           );
         }
       }
-      if (format === 'parquet') return loadParquetTable(path, columnOptions, keepMissing);
-      if (format === 'arrow') return loadArrowTable(path, columnOptions, keepMissing);
+      // the columnar readers (and their packages) are loaded when such a file is read
+      if (format === 'parquet') {
+        const { loadParquetTable } = await import('./parquet.js');
+        return loadParquetTable(path, columnOptions, keepMissing);
+      }
+      if (format === 'arrow') {
+        const { loadArrowTable } = await import('./arrow.js');
+        return loadArrowTable(path, columnOptions, keepMissing);
+      }
       return loadJSONTable(path, { ...columnOptions, format }, keepMissing);
   }
 }

@@ -10,7 +10,6 @@
  */
 import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { DecodedArray, FileMetaData, SchemaElement, SchemaTree } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
 import { open } from 'node:fs/promises';
 import { DataError } from '../util/errors.js';
 import {
@@ -114,6 +113,8 @@ function columnType(node: SchemaTree): string {
 
 /** Open a Parquet file: its schema and row groups (the data is read by `parts`). */
 export async function openParquet(path: string): Promise<ColumnarFile> {
+  // loaded when a Parquet file is read: the package sets up a WebAssembly decoder as it loads
+  const { compressors } = await import('hyparquet-compressors');
   const file = await fileBuffer(path);
   let metadata: FileMetaData;
   try {
