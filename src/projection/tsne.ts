@@ -105,6 +105,26 @@ export interface TSNEResult {
   init: 'pca' | 'random' | 'matrix';
   metric: TSNEMetric;
   seed: number;
+  /** The settings used, the KL divergence and the map (rows of two numbers) as plain JSON. */
+  toJSON(): TSNEJSON;
+}
+
+/** `TSNEResult.toJSON()`. */
+export interface TSNEJSON {
+  type: 'tsne';
+  klDivergence: number;
+  nIter: number;
+  perplexity: number;
+  nNeighbors: number;
+  earlyExaggeration: number;
+  exaggerationIterations: number;
+  learningRate: number;
+  theta: number;
+  init: 'pca' | 'random' | 'matrix';
+  metric: TSNEMetric;
+  seed: number;
+  /** One row of two coordinates per row of the data. */
+  embedding: number[][];
 }
 
 const KNOWN = [
@@ -510,7 +530,7 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
     y0[2 * order[r]! + 1] = y[2 * r + 1]!;
   }
   const kl = klDivergence(P, y0, o.theta, tree, neg);
-  return {
+  const result: Omit<TSNEResult, 'toJSON'> = {
     embedding: { rows: n, cols: 2, data: y0 },
     klDivergence: kl,
     nIter: o.nIter,
@@ -523,5 +543,16 @@ export function tsne(X: MatrixLike, options: TSNEOptions = {}): TSNEResult {
     init: typeof o.init === 'string' ? o.init : 'matrix',
     metric: o.metric,
     seed: o.seed,
+  };
+  return { ...result, toJSON: () => tsneJSON(result) };
+}
+
+function tsneJSON(r: Omit<TSNEResult, 'toJSON'>): TSNEJSON {
+  const { embedding, ...settings } = r;
+  const data = embedding.data;
+  return {
+    type: 'tsne',
+    ...settings,
+    embedding: Array.from({ length: embedding.rows }, (_, i) => [data[2 * i]!, data[2 * i + 1]!]),
   };
 }

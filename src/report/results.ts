@@ -52,7 +52,7 @@ export function reportJSON(
       labels: Array.from(a.hclustLabels, (l) => (l < 0 ? null : clusterId(l))),
     },
     pca: a.pca.toJSON(),
-    ...(a.umap ? { umap: umapJSON(a.umap) } : {}),
+    ...(a.umap ? { umap: a.umap.toJSON() } : {}),
     metrics: {
       silhouetteMean: nan(a.silhouetteMean),
       silhouetteRows: a.silhouetteRows,
@@ -90,34 +90,6 @@ export function reportJSON(
           },
         }
       : {}),
-  };
-}
-
-/**
- * The UMAP map: the settings used (the start actually used, the fitted curve a and b, the
- * components of the neighbour graph) and the coordinates of every row, rows x nComponents.
- */
-function umapJSON(u: UMAPResult): Record<string, unknown> {
-  const dim = u.nComponents;
-  const data = u.embedding.data;
-  return {
-    type: 'umap',
-    nNeighbors: u.nNeighbors,
-    nComponents: dim,
-    minDist: u.minDist,
-    spread: u.spread,
-    nEpochs: u.nEpochs,
-    metric: u.metric,
-    init: u.init,
-    negativeSampleRate: u.negativeSampleRate,
-    learningRate: u.learningRate,
-    seed: u.seed,
-    a: u.a,
-    b: u.b,
-    nGraphComponents: u.nGraphComponents,
-    embedding: Array.from({ length: u.embedding.rows }, (_, i) =>
-      Array.from(data.subarray(i * dim, (i + 1) * dim)),
-    ),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FeatureMatrix } from '../../src/data/dataset.js';
+import { tsne } from '../../src/projection/tsne.js';
 import { umap } from '../../src/projection/umap/index.js';
 import { optimizeLayout } from '../../src/projection/umap/optimize.js';
 import { RandomState } from '../../src/util/random.js';
@@ -125,5 +126,25 @@ describe('RandomState words', () => {
     expect(fromB).toEqual(fromA);
     expect(() => b.setWords(new Uint32Array(3), 0)).toThrow(RangeError);
     expect(() => b.setWords(new Uint32Array(624), 625)).toThrow(RangeError);
+  });
+});
+
+describe('toJSON of the maps', () => {
+  it('umap and tsne results print their settings and the map as rows of numbers', () => {
+    const x = csv('digits.csv', 120);
+    const u = umap(x, { seed: 1, nEpochs: 20 });
+    const uj = JSON.parse(JSON.stringify(u));
+    expect(uj.type).toBe('umap');
+    expect(uj.seed).toBe(1);
+    expect(uj.nEpochs).toBe(20);
+    expect(uj.a).toBe(u.a);
+    expect(uj.embedding.length).toBe(120);
+    expect(uj.embedding[7]).toEqual([u.embedding.data[14], u.embedding.data[15]]);
+    const t = tsne(x, { seed: 2, nIter: 260, perplexity: 10 });
+    const tj = JSON.parse(JSON.stringify(t));
+    expect(tj.type).toBe('tsne');
+    expect(tj.klDivergence).toBe(t.klDivergence);
+    expect(tj.perplexity).toBe(10);
+    expect(tj.embedding[119]).toEqual([t.embedding.data[238], t.embedding.data[239]]);
   });
 });

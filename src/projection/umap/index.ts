@@ -121,6 +121,28 @@ export interface UMAPResult {
   readonly seed: number;
   /** Places new rows (with the fitted data's columns) on the map. */
   transform(rows: MatrixLike): FeatureMatrix;
+  /** The settings used and the map (rows of nComponents numbers) as plain JSON. */
+  toJSON(): UMAPJSON;
+}
+
+/** `UMAPResult.toJSON()`: the settings used (the start actually used, a, b) and the map. */
+export interface UMAPJSON {
+  type: 'umap';
+  nNeighbors: number;
+  nComponents: number;
+  minDist: number;
+  spread: number;
+  nEpochs: number;
+  metric: ProjectionMetric;
+  init: UMAPInit;
+  negativeSampleRate: number;
+  learningRate: number;
+  seed: number;
+  a: number;
+  b: number;
+  nGraphComponents: number;
+  /** One row of nComponents coordinates per row of the data. */
+  embedding: number[][];
 }
 
 const KNOWN = [
@@ -259,7 +281,7 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
   );
   const embedding: FeatureMatrix = { rows: n, cols: dim, data: layout };
   const fitted = { x: xs, unit, k, knn: found, embedding, a, b, nEpochs, s };
-  return {
+  const result: Omit<UMAPResult, 'transform' | 'toJSON'> = {
     embedding,
     knn,
     graph,
@@ -276,7 +298,35 @@ export function umap(X: MatrixLike, options: UMAPOptions = {}): UMAPResult {
     negativeSampleRate: s.negativeSampleRate,
     learningRate: s.learningRate,
     seed: s.seed,
+  };
+  return {
+    ...result,
     transform: (rows: MatrixLike) => transformRows(fitted, rows),
+    toJSON: () => umapJSON(result),
+  };
+}
+
+function umapJSON(u: Omit<UMAPResult, 'transform' | 'toJSON'>): UMAPJSON {
+  const dim = u.nComponents;
+  const data = u.embedding.data;
+  return {
+    type: 'umap',
+    nNeighbors: u.nNeighbors,
+    nComponents: dim,
+    minDist: u.minDist,
+    spread: u.spread,
+    nEpochs: u.nEpochs,
+    metric: u.metric,
+    init: u.init,
+    negativeSampleRate: u.negativeSampleRate,
+    learningRate: u.learningRate,
+    seed: u.seed,
+    a: u.a,
+    b: u.b,
+    nGraphComponents: u.nGraphComponents,
+    embedding: Array.from({ length: u.embedding.rows }, (_, i) =>
+      Array.from(data.subarray(i * dim, (i + 1) * dim)),
+    ),
   };
 }
 
