@@ -18,7 +18,12 @@
  * stays a plain loop over one layout, so the chain costs one call per step.
  */
 import { identity } from './distance.js';
-import { updateCondensed, updateSquare } from './lance-williams.js';
+import {
+  type CondensedScratch,
+  condensedScratch,
+  updateCondensed,
+  updateSquare,
+} from './lance-williams.js';
 import { condensedOffsets, removeSorted } from './matrix.js';
 
 /** The active clusters of an NN-chain run and the dissimilarities between them. */
@@ -163,11 +168,16 @@ class SquareClusters implements ChainClusters {
   }
 }
 
-/** The clusters of a condensed matrix: element (i, j), i < j, at off[i] + j. */
+/**
+ * The clusters of a condensed matrix: element (i, j), i < j, at off[i] + j. A scan of p reads
+ * column p for the active i below p (one element per row), then row p in order; the update after
+ * a merge gathers, updates and writes back through contiguous scratch rows (`updateCondensed`).
+ */
 class CondensedClusters implements ChainClusters {
   private readonly off: Float64Array;
   private readonly sizes: Int32Array;
   private readonly active: Int32Array;
+  private readonly scratch: CondensedScratch;
   private m: number;
 
   constructor(
@@ -179,6 +189,7 @@ class CondensedClusters implements ChainClusters {
     this.off = condensedOffsets(n);
     this.sizes = size0.slice();
     this.active = identity(n);
+    this.scratch = condensedScratch(n);
     this.m = n;
   }
 
@@ -199,11 +210,21 @@ class CondensedClusters implements ChainClusters {
     const { D, off, active, m } = this;
     let cur = start;
     let q = -1;
-    const row = off[p]!;
-    for (let t = 0; t < m; t++) {
+    let t = 0;
+    for (; t < m; t++) {
       const i = active[t]!;
-      if (i === p) continue;
-      const v = i < p ? D[off[i]! + p]! : D[row + i]!;
+      if (i >= p) break;
+      const v = D[off[i]! + p]!;
+      if (v < cur) {
+        cur = v;
+        q = i;
+      }
+    }
+    if (t < m && active[t] === p) t++;
+    const row = off[p]!;
+    for (; t < m; t++) {
+      const i = active[t]!;
+      const v = D[row + i]!;
       if (v < cur) {
         cur = v;
         q = i;
@@ -218,6 +239,7 @@ class CondensedClusters implements ChainClusters {
     size[x] = 0;
     size[y] = nx + ny;
     this.m = removeSorted(this.active, this.m, x);
-    updateCondensed(this.D, this.off, this.code, x, y, dxy, nx, ny, size, this.active, this.m);
+    const { D, off, code, active, m, scratch } = this;
+    updateCondensed(D, off, code, x, y, dxy, nx, ny, size, active, m, scratch);
   }
 }
