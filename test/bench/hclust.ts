@@ -1,19 +1,25 @@
 /**
- * Benchmark of hclust against scipy (pdist + linkage, test/bench/hclust_scipy.py), fastcluster
- * (pdist + fastcluster.linkage, test/bench/hclust_fastcluster.py) and ml-hclust's agnes, on the
- * same data: blobs of n points in d = 10 dimensions (10 centres, seeded).
+ * Benchmark of hclust against fastcluster (`fastcluster.linkage` on the data, metric
+ * 'euclidean': what a user with features calls; test/bench/hclust_fastcluster.py), scipy (pdist +
+ * linkage, test/bench/hclust_scipy.py) and ml-hclust's agnes, on the same data: blobs of n points
+ * in d = 10 dimensions (10 centres, seeded).
  *
  *   npx tsx test/bench/hclust.ts [--sizes 2000,5000,10000,20000] [--methods single,ward,...]
- *                                [--reps 3] [--ml-max 2000] [--vector 50000]
+ *                                [--reps 3] [--ml-max 2000] [--vector 50000] [--layout auto]
+ *                                [--no-scipy] [--tunable]
  *
- * Every measurement runs in a fresh process (clusterlens, scipy, fastcluster, ml-hclust interleaved
- * per size,
- * method and repetition, so load changes on a shared machine hit all alike) and reports process
- * CPU time (user + system: `process.cpuUsage()`, `time.process_time()`), distance matrix included,
- * and the peak RSS. Cells are medians over the repetitions. The last column says whether
- * clusterlens' Z equals scipy's bit for bit. `--vector` also times the O(n d)-memory layout for
- * ward, single, centroid and median at that n, against fastcluster's `linkage_vector` (also O(n d) memory) and, with
- * the same repetitions, medians and interleaving.
+ * Every measurement is one fit in a fresh process, as a CLI run is (clusterlens, fastcluster,
+ * scipy, ml-hclust interleaved per size, method and repetition, so load changes on a shared
+ * machine hit all alike). Per fit: CPU seconds = user + system (`process.resourceUsage()`,
+ * `time.process_time()`), the distances included; the system seconds; the minor page faults of
+ * the fit (getrusage in the child: first touches of fresh memory); the peak RSS of the process.
+ * Cells are medians over the repetitions. The last column says whether clusterlens' Z equals
+ * scipy's bit for bit. `--layout` passes hclust's layout option (auto, square, condensed).
+ * `--tunable` adds clusterlens run with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc >= 2.35
+ * then asks for transparent huge pages on its large allocations, as numpy does on its own).
+ * `--vector` also times the O(n d)-memory layout for ward, single, centroid and median at that n,
+ * against fastcluster's `linkage_vector` (also O(n d) memory), with the same repetitions, medians
+ * and interleaving.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +43,8 @@ const ML_METHOD: Record<string, string> = {
 interface Sample {
   cpu: number;
   rssMB: number;
+  sys?: number;
+  faults?: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -79,16 +87,19 @@ async function worker(): Promise<void> {
   const data = readF64(path!).slice();
   const X = { rows: n, cols: D, data };
   if (kind === 'js') {
-    const t0 = process.cpuUsage();
+    const u0 = process.resourceUsage();
     const r = hclust(X, {
       method: method as 'ward',
       layout: (layout ?? 'auto') as LinkageLayout | 'auto',
     });
-    const t = process.cpuUsage(t0);
+    const u1 = process.resourceUsage();
     writeFileSync(zOut!, new Uint8Array(r.Z.buffer, r.Z.byteOffset, r.Z.byteLength));
-    const rssMB = process.resourceUsage().maxRSS / 1024;
+    const rssMB = u1.maxRSS / 1024;
+    const user = (u1.userCPUTime - u0.userCPUTime) / 1e6;
+    const sys = (u1.systemCPUTime - u0.systemCPUTime) / 1e6;
+    const faults = u1.minorPageFault - u0.minorPageFault;
     process.stdout.write(
-      `${JSON.stringify({ cpu: (t.user + t.system) / 1e6, rssMB, layout: r.layout })}\n`,
+      `${JSON.stringify({ cpu: user + sys, sys, faults, rssMB, layout: r.layout })}\n`,
     );
   } else {
     const { agnes } = await import('ml-hclust');
@@ -102,13 +113,14 @@ async function worker(): Promise<void> {
   }
 }
 
-function runWorker(args: string[]): Sample & { layout?: string } {
+function runWorker(args: string[], env?: Record<string, string>): Sample & { layout?: string } {
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', ...args],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
+      ...(env ? { env: { ...process.env, ...env } } : {}),
     },
   );
   return JSON.parse(out.trim().split('\n').pop()!);
@@ -170,15 +182,31 @@ async function main(): Promise<void> {
     `node ${process.version}; scipy ${scipyVersion ?? 'not installed'}; fastcluster ${fastclusterVersion ?? 'not installed'}; ` +
       `d = ${D}; CPU seconds (distances included), medians of ${reps}`,
   );
+  const layout = arg('layout', 'auto');
+  const withScipy = hasScipy && !process.argv.includes('--no-scipy');
+  const tunable = process.argv.includes('--tunable');
+  const TUNABLE = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
   console.log('');
   console.log(
-    '| n | method | clusterlens | scipy | fastcluster | clusterlens / scipy | clusterlens / fastcluster | ml-hclust | ml-hclust / clusterlens | RSS MB clusterlens | RSS MB scipy | RSS MB fastcluster | Z == scipy |',
+    '| n | method | layout | clusterlens CPU s (sys) | faults | RSS MB | fastcluster CPU s (sys) | faults | RSS MB | CPU / fastcluster | RSS / fastcluster |' +
+      (tunable ? ' hugetlb=1: CPU s (sys) | faults | RSS MB | CPU / fastcluster |' : '') +
+      ' scipy CPU s | scipy RSS MB | ml-hclust | Z == scipy |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`|${'---|'.repeat(tunable ? 19 : 15)}`);
+  const med = (xs: Sample[], f: (s: Sample) => number | undefined) =>
+    xs.length ? median(xs.map((s) => f(s) ?? Number.NaN)) : undefined;
+  const cell = (xs: Sample[]) =>
+    xs.length
+      ? `${fmt(med(xs, (s) => s.cpu))} (${fmt(
+          med(xs, (s) => s.sys),
+          2,
+        )})`
+      : '—';
   for (const n of sizes) {
     const path = dataFile(n);
     for (const method of methods) {
-      const js: Sample[] = [];
+      const js: (Sample & { layout?: string })[] = [];
+      const jt: Sample[] = [];
       const py: Sample[] = [];
       const fc: Sample[] = [];
       const ml: Sample[] = [];
@@ -186,24 +214,63 @@ async function main(): Promise<void> {
       for (let r = 0; r < reps; r++) {
         const zJs = join(DIR, 'z_js.f64');
         const zPy = join(DIR, 'z_py.f64');
-        js.push(runWorker(['js', path, String(n), method, zJs]));
-        if (hasScipy) {
+        js.push(runWorker(['js', path, String(n), method, zJs, layout]));
+        if (hasFc) fc.push(runPython('hclust_fastcluster.py', path, n, method, zPy, 'features'));
+        if (tunable) jt.push(runWorker(['js', path, String(n), method, zJs, layout], TUNABLE));
+        if (withScipy) {
           py.push(runPython('hclust_scipy.py', path, n, method, zPy));
           identical &&= sameBytes(zJs, zPy);
         }
-        if (hasFc) fc.push(runPython('hclust_fastcluster.py', path, n, method, zPy));
         if (n <= mlMax && ML_METHOD[method] !== undefined && r === 0) {
           ml.push(runWorker(['ml', path, String(n), method, '-']));
         }
       }
-      const j = median(js.map((s) => s.cpu));
-      const p = hasScipy ? median(py.map((s) => s.cpu)) : undefined;
-      const f = hasFc ? median(fc.map((s) => s.cpu)) : undefined;
-      const m = ml.length ? median(ml.map((s) => s.cpu)) : undefined;
-      console.log(
-        `| ${n} | ${method} | ${fmt(j)} | ${fmt(p)} | ${fmt(f)} | ${p ? fmt(j / p, 2) : '—'} | ${f ? fmt(j / f, 2) : '—'} | ${fmt(m)} | ${m ? fmt(m / j, 0) : '—'} | ` +
-          `${fmt(median(js.map((s) => s.rssMB)), 0)} | ${hasScipy ? fmt(median(py.map((s) => s.rssMB)), 0) : '—'} | ${hasFc ? fmt(median(fc.map((s) => s.rssMB)), 0) : '—'} | ${hasScipy ? (identical ? 'yes' : 'NO') : '—'} |`,
-      );
+      const j = med(js, (s) => s.cpu)!;
+      const jr = med(js, (s) => s.rssMB)!;
+      const f = med(fc, (s) => s.cpu);
+      const fr = med(fc, (s) => s.rssMB);
+      const t = med(jt, (s) => s.cpu);
+      const row = [
+        n,
+        method,
+        js[0]!.layout,
+        cell(js),
+        fmt(
+          med(js, (s) => s.faults),
+          0,
+        ),
+        fmt(jr, 0),
+        cell(fc),
+        fmt(
+          med(fc, (s) => s.faults),
+          0,
+        ),
+        fmt(fr, 0),
+        f ? fmt(j / f, 2) : '—',
+        fr ? fmt(jr / fr, 2) : '—',
+        ...(tunable
+          ? [
+              cell(jt),
+              fmt(
+                med(jt, (s) => s.faults),
+                0,
+              ),
+              fmt(
+                med(jt, (s) => s.rssMB),
+                0,
+              ),
+              f && t ? fmt(t / f, 2) : '—',
+            ]
+          : []),
+        fmt(med(py, (s) => s.cpu)),
+        fmt(
+          med(py, (s) => s.rssMB),
+          0,
+        ),
+        fmt(med(ml, (s) => s.cpu)),
+        withScipy ? (identical ? 'yes' : 'NO') : '—',
+      ];
+      console.log(`| ${row.join(' | ')} |`);
     }
   }
   if (vector) {

@@ -273,8 +273,11 @@ describe('hclust: options and input checks', () => {
 });
 
 describe('hclust: memory plan', () => {
-  it('planLinkage picks square when it fits, the features layout for ward when it does not', () => {
-    expect(planLinkage(1000, 10, 'ward', 'auto', 1e9).layout).toBe('square');
+  it('planLinkage picks condensed for features when it fits, the features layout for ward when it does not, square for a precomputed square matrix', () => {
+    expect(planLinkage(1000, 10, 'ward', 'auto', 1e9).layout).toBe('condensed');
+    expect(planLinkage(1000, 10, 'average', 'auto', 1e9).layout).toBe('condensed');
+    const square = { n: 1000, square: new Float64Array(0), condensed: null };
+    expect(planLinkage(1000, 0, 'average', 'auto', 1e9, square).layout).toBe('square');
     expect(planLinkage(1000, 10, 'ward', 'auto', 1e6).layout).toBe('features');
     expect(planLinkage(1000, 10, 'average', 'auto', 5e6).layout).toBe('condensed');
     expect(planLinkage(1000, 10, 'single', 'auto', 1e12).layout).toBe('features');
