@@ -20,13 +20,24 @@
  * `--vector` also times the O(n d)-memory layout for ward, single, centroid and median at that n,
  * against fastcluster's `linkage_vector` (also O(n d) memory), with the same repetitions, medians
  * and interleaving.
+ *
+ *   npx tsx test/bench/hclust.ts --memory
+ *
+ * prints instead the README's memory rows: for each case, in a fresh process, hclust's estimate
+ * (the plan's bytes) and the resident memory the fit adds (VmHWM of /proc/self/status after it,
+ * less VmRSS before it, the data already loaded).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hclust, type LinkageLayout } from '../../src/cluster/hclust/index.js';
+import {
+  hclust,
+  type LinkageLayout,
+  type LinkageMethod,
+  planLinkage,
+} from '../../src/cluster/hclust/index.js';
 import { RandomState } from '../../src/util/random.js';
 
 const D = 10;
@@ -81,8 +92,32 @@ function readF64(path: string): Float64Array {
 
 // ---- workers (one measurement per process) --------------------------------------------------
 
+/** Peak and current resident memory of this process in bytes (/proc/self/status). */
+function residentBytes(): { peak: number; now: number } {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s*(\\d+)\\s*kB`).exec(status)![1]) * 1024;
+  return { peak: kb('VmHWM'), now: kb('VmRSS') };
+}
+
+/** One case of the memory table, in this (fresh) process. */
+function memoryWorker(n: number, d: number, method: LinkageMethod, layout: LinkageLayout): void {
+  const rs = new RandomState(n + d);
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n * d; i++) data[i] = 10 * (i % 7) + rs.gauss();
+  const X = { rows: n, cols: d, data };
+  const estimate = planLinkage(n, d, method, layout, 2 ** 40).bytes;
+  const before = residentBytes().now;
+  const r = hclust(X, { method, layout });
+  const added = residentBytes().peak - before;
+  process.stdout.write(`${JSON.stringify({ estimate, added, layout: r.layout })}\n`);
+}
+
 async function worker(): Promise<void> {
   const [, , , kind, path, nText, method, zOut, layout] = process.argv;
+  if (kind === 'mem') {
+    memoryWorker(Number(path), Number(nText), method as LinkageMethod, zOut as LinkageLayout);
+    return;
+  }
   const n = Number(nText);
   const data = readF64(path!).slice();
   const X = { rows: n, cols: D, data };
@@ -155,7 +190,36 @@ function sameBytes(a: string, b: string): boolean {
   return Buffer.compare(readFileSync(a), readFileSync(b)) === 0;
 }
 
+const MEMORY_CASES: [LinkageMethod, LinkageLayout, number, number][] = [
+  ['average', 'condensed', 5000, 4],
+  ['average', 'condensed', 10000, 4],
+  ['average', 'square', 10000, 4],
+  ['complete', 'condensed', 8000, 30],
+  ['ward', 'condensed', 10000, 4],
+  ['ward', 'features', 60000, 4],
+  ['single', 'features', 60000, 4],
+];
+
+function memoryTable(): void {
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  console.log('| step | n x d | estimate | peak added (fresh process) |');
+  console.log('|---|---|---|---|');
+  for (const [method, layout, n, d] of MEMORY_CASES) {
+    const out = runWorker(['mem', String(n), String(d), method, layout]) as unknown as {
+      estimate: number;
+      added: number;
+    };
+    console.log(
+      `| hclust ${method}, ${layout} | ${n.toLocaleString('en-US')} x ${d} | ${mib(out.estimate)} | ${mib(out.added)} |`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--memory')) {
+    memoryTable();
+    return;
+  }
   const sizes = arg('sizes', '2000,5000,10000,20000').split(',').map(Number);
   const methods = arg('methods', 'single,complete,average,weighted,centroid,median,ward').split(
     ',',
