@@ -1,26 +1,43 @@
 /**
- * Benchmark of hclust against scipy (pdist + linkage, test/bench/hclust_scipy.py), fastcluster
- * (pdist + fastcluster.linkage, test/bench/hclust_fastcluster.py) and ml-hclust's agnes, on the
- * same data: blobs of n points in d = 10 dimensions (10 centres, seeded).
+ * Benchmark of hclust against fastcluster (`fastcluster.linkage` on the data, metric
+ * 'euclidean': what a user with features calls; test/bench/hclust_fastcluster.py), scipy (pdist +
+ * linkage, test/bench/hclust_scipy.py) and ml-hclust's agnes, on the same data: blobs of n points
+ * in d = 10 dimensions (10 centres, seeded).
  *
  *   npx tsx test/bench/hclust.ts [--sizes 2000,5000,10000,20000] [--methods single,ward,...]
- *                                [--reps 3] [--ml-max 2000] [--vector 50000]
+ *                                [--reps 3] [--ml-max 2000] [--vector 50000] [--layout auto]
+ *                                [--no-scipy] [--tunable]
  *
- * Every measurement runs in a fresh process (clusterlens, scipy, fastcluster, ml-hclust interleaved
- * per size,
- * method and repetition, so load changes on a shared machine hit all alike) and reports process
- * CPU time (user + system: `process.cpuUsage()`, `time.process_time()`), distance matrix included,
- * and the peak RSS. Cells are medians over the repetitions. The last column says whether
- * clusterlens' Z equals scipy's bit for bit. `--vector` also times the O(n d)-memory layout for
- * ward, single, centroid and median at that n, against fastcluster's `linkage_vector` (also O(n d) memory) and, with
- * the same repetitions, medians and interleaving.
+ * Every measurement is one fit in a fresh process, as a CLI run is (clusterlens, fastcluster,
+ * scipy, ml-hclust interleaved per size, method and repetition, so load changes on a shared
+ * machine hit all alike). Per fit: CPU seconds = user + system (`process.resourceUsage()`,
+ * `time.process_time()`), the distances included; the system seconds; the minor page faults of
+ * the fit (getrusage in the child: first touches of fresh memory); the peak RSS of the process.
+ * Cells are medians over the repetitions. The last column says whether clusterlens' Z equals
+ * scipy's bit for bit. `--layout` passes hclust's layout option (auto, square, condensed).
+ * `--tunable` adds clusterlens run with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc >= 2.35
+ * then asks for transparent huge pages on its large allocations, as numpy does on its own).
+ * `--vector` also times the O(n d)-memory layout for ward, single, centroid and median at that n,
+ * against fastcluster's `linkage_vector` (also O(n d) memory), with the same repetitions, medians
+ * and interleaving.
+ *
+ *   npx tsx test/bench/hclust.ts --memory
+ *
+ * prints instead the README's memory rows: for each case, in a fresh process, hclust's estimate
+ * (the plan's bytes) and the resident memory the fit adds (VmHWM of /proc/self/status after it,
+ * less VmRSS before it, the data already loaded).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hclust, type LinkageLayout } from '../../src/cluster/hclust/index.js';
+import {
+  hclust,
+  type LinkageLayout,
+  type LinkageMethod,
+  planLinkage,
+} from '../../src/cluster/hclust/index.js';
 import { RandomState } from '../../src/util/random.js';
 
 const D = 10;
@@ -37,6 +54,8 @@ const ML_METHOD: Record<string, string> = {
 interface Sample {
   cpu: number;
   rssMB: number;
+  sys?: number;
+  faults?: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -73,22 +92,49 @@ function readF64(path: string): Float64Array {
 
 // ---- workers (one measurement per process) --------------------------------------------------
 
+/** Peak and current resident memory of this process in bytes (/proc/self/status). */
+function residentBytes(): { peak: number; now: number } {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s*(\\d+)\\s*kB`).exec(status)![1]) * 1024;
+  return { peak: kb('VmHWM'), now: kb('VmRSS') };
+}
+
+/** One case of the memory table, in this (fresh) process. */
+function memoryWorker(n: number, d: number, method: LinkageMethod, layout: LinkageLayout): void {
+  const rs = new RandomState(n + d);
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n * d; i++) data[i] = 10 * (i % 7) + rs.gauss();
+  const X = { rows: n, cols: d, data };
+  const estimate = planLinkage(n, d, method, layout, 2 ** 40).bytes;
+  const before = residentBytes().now;
+  const r = hclust(X, { method, layout });
+  const added = residentBytes().peak - before;
+  process.stdout.write(`${JSON.stringify({ estimate, added, layout: r.layout })}\n`);
+}
+
 async function worker(): Promise<void> {
   const [, , , kind, path, nText, method, zOut, layout] = process.argv;
+  if (kind === 'mem') {
+    memoryWorker(Number(path), Number(nText), method as LinkageMethod, zOut as LinkageLayout);
+    return;
+  }
   const n = Number(nText);
   const data = readF64(path!).slice();
   const X = { rows: n, cols: D, data };
   if (kind === 'js') {
-    const t0 = process.cpuUsage();
+    const u0 = process.resourceUsage();
     const r = hclust(X, {
       method: method as 'ward',
       layout: (layout ?? 'auto') as LinkageLayout | 'auto',
     });
-    const t = process.cpuUsage(t0);
+    const u1 = process.resourceUsage();
     writeFileSync(zOut!, new Uint8Array(r.Z.buffer, r.Z.byteOffset, r.Z.byteLength));
-    const rssMB = process.resourceUsage().maxRSS / 1024;
+    const rssMB = u1.maxRSS / 1024;
+    const user = (u1.userCPUTime - u0.userCPUTime) / 1e6;
+    const sys = (u1.systemCPUTime - u0.systemCPUTime) / 1e6;
+    const faults = u1.minorPageFault - u0.minorPageFault;
     process.stdout.write(
-      `${JSON.stringify({ cpu: (t.user + t.system) / 1e6, rssMB, layout: r.layout })}\n`,
+      `${JSON.stringify({ cpu: user + sys, sys, faults, rssMB, layout: r.layout })}\n`,
     );
   } else {
     const { agnes } = await import('ml-hclust');
@@ -102,13 +148,14 @@ async function worker(): Promise<void> {
   }
 }
 
-function runWorker(args: string[]): Sample & { layout?: string } {
+function runWorker(args: string[], env?: Record<string, string>): Sample & { layout?: string } {
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', ...args],
     {
       encoding: 'utf8',
       maxBuffer: 1 << 20,
+      ...(env ? { env: { ...process.env, ...env } } : {}),
     },
   );
   return JSON.parse(out.trim().split('\n').pop()!);
@@ -143,7 +190,36 @@ function sameBytes(a: string, b: string): boolean {
   return Buffer.compare(readFileSync(a), readFileSync(b)) === 0;
 }
 
+const MEMORY_CASES: [LinkageMethod, LinkageLayout, number, number][] = [
+  ['average', 'condensed', 5000, 4],
+  ['average', 'condensed', 10000, 4],
+  ['average', 'square', 10000, 4],
+  ['complete', 'condensed', 8000, 30],
+  ['ward', 'condensed', 10000, 4],
+  ['ward', 'features', 60000, 4],
+  ['single', 'features', 60000, 4],
+];
+
+function memoryTable(): void {
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+  console.log('| step | n x d | estimate | peak added (fresh process) |');
+  console.log('|---|---|---|---|');
+  for (const [method, layout, n, d] of MEMORY_CASES) {
+    const out = runWorker(['mem', String(n), String(d), method, layout]) as unknown as {
+      estimate: number;
+      added: number;
+    };
+    console.log(
+      `| hclust ${method}, ${layout} | ${n.toLocaleString('en-US')} x ${d} | ${mib(out.estimate)} | ${mib(out.added)} |`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--memory')) {
+    memoryTable();
+    return;
+  }
   const sizes = arg('sizes', '2000,5000,10000,20000').split(',').map(Number);
   const methods = arg('methods', 'single,complete,average,weighted,centroid,median,ward').split(
     ',',
@@ -170,15 +246,31 @@ async function main(): Promise<void> {
     `node ${process.version}; scipy ${scipyVersion ?? 'not installed'}; fastcluster ${fastclusterVersion ?? 'not installed'}; ` +
       `d = ${D}; CPU seconds (distances included), medians of ${reps}`,
   );
+  const layout = arg('layout', 'auto');
+  const withScipy = hasScipy && !process.argv.includes('--no-scipy');
+  const tunable = process.argv.includes('--tunable');
+  const TUNABLE = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
   console.log('');
   console.log(
-    '| n | method | clusterlens | scipy | fastcluster | clusterlens / scipy | clusterlens / fastcluster | ml-hclust | ml-hclust / clusterlens | RSS MB clusterlens | RSS MB scipy | RSS MB fastcluster | Z == scipy |',
+    '| n | method | layout | clusterlens CPU s (sys) | faults | RSS MB | fastcluster CPU s (sys) | faults | RSS MB | CPU / fastcluster | RSS / fastcluster |' +
+      (tunable ? ' hugetlb=1: CPU s (sys) | faults | RSS MB | CPU / fastcluster |' : '') +
+      ' scipy CPU s | scipy RSS MB | ml-hclust | Z == scipy |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`|${'---|'.repeat(tunable ? 19 : 15)}`);
+  const med = (xs: Sample[], f: (s: Sample) => number | undefined) =>
+    xs.length ? median(xs.map((s) => f(s) ?? Number.NaN)) : undefined;
+  const cell = (xs: Sample[]) =>
+    xs.length
+      ? `${fmt(med(xs, (s) => s.cpu))} (${fmt(
+          med(xs, (s) => s.sys),
+          2,
+        )})`
+      : '—';
   for (const n of sizes) {
     const path = dataFile(n);
     for (const method of methods) {
-      const js: Sample[] = [];
+      const js: (Sample & { layout?: string })[] = [];
+      const jt: Sample[] = [];
       const py: Sample[] = [];
       const fc: Sample[] = [];
       const ml: Sample[] = [];
@@ -186,24 +278,63 @@ async function main(): Promise<void> {
       for (let r = 0; r < reps; r++) {
         const zJs = join(DIR, 'z_js.f64');
         const zPy = join(DIR, 'z_py.f64');
-        js.push(runWorker(['js', path, String(n), method, zJs]));
-        if (hasScipy) {
+        js.push(runWorker(['js', path, String(n), method, zJs, layout]));
+        if (hasFc) fc.push(runPython('hclust_fastcluster.py', path, n, method, zPy, 'features'));
+        if (tunable) jt.push(runWorker(['js', path, String(n), method, zJs, layout], TUNABLE));
+        if (withScipy) {
           py.push(runPython('hclust_scipy.py', path, n, method, zPy));
           identical &&= sameBytes(zJs, zPy);
         }
-        if (hasFc) fc.push(runPython('hclust_fastcluster.py', path, n, method, zPy));
         if (n <= mlMax && ML_METHOD[method] !== undefined && r === 0) {
           ml.push(runWorker(['ml', path, String(n), method, '-']));
         }
       }
-      const j = median(js.map((s) => s.cpu));
-      const p = hasScipy ? median(py.map((s) => s.cpu)) : undefined;
-      const f = hasFc ? median(fc.map((s) => s.cpu)) : undefined;
-      const m = ml.length ? median(ml.map((s) => s.cpu)) : undefined;
-      console.log(
-        `| ${n} | ${method} | ${fmt(j)} | ${fmt(p)} | ${fmt(f)} | ${p ? fmt(j / p, 2) : '—'} | ${f ? fmt(j / f, 2) : '—'} | ${fmt(m)} | ${m ? fmt(m / j, 0) : '—'} | ` +
-          `${fmt(median(js.map((s) => s.rssMB)), 0)} | ${hasScipy ? fmt(median(py.map((s) => s.rssMB)), 0) : '—'} | ${hasFc ? fmt(median(fc.map((s) => s.rssMB)), 0) : '—'} | ${hasScipy ? (identical ? 'yes' : 'NO') : '—'} |`,
-      );
+      const j = med(js, (s) => s.cpu)!;
+      const jr = med(js, (s) => s.rssMB)!;
+      const f = med(fc, (s) => s.cpu);
+      const fr = med(fc, (s) => s.rssMB);
+      const t = med(jt, (s) => s.cpu);
+      const row = [
+        n,
+        method,
+        js[0]!.layout,
+        cell(js),
+        fmt(
+          med(js, (s) => s.faults),
+          0,
+        ),
+        fmt(jr, 0),
+        cell(fc),
+        fmt(
+          med(fc, (s) => s.faults),
+          0,
+        ),
+        fmt(fr, 0),
+        f ? fmt(j / f, 2) : '—',
+        fr ? fmt(jr / fr, 2) : '—',
+        ...(tunable
+          ? [
+              cell(jt),
+              fmt(
+                med(jt, (s) => s.faults),
+                0,
+              ),
+              fmt(
+                med(jt, (s) => s.rssMB),
+                0,
+              ),
+              f && t ? fmt(t / f, 2) : '—',
+            ]
+          : []),
+        fmt(med(py, (s) => s.cpu)),
+        fmt(
+          med(py, (s) => s.rssMB),
+          0,
+        ),
+        fmt(med(ml, (s) => s.cpu)),
+        withScipy ? (identical ? 'yes' : 'NO') : '—',
+      ];
+      console.log(`| ${row.join(' | ')} |`);
     }
   }
   if (vector) {

@@ -182,6 +182,33 @@ describe('hclust agrees with a naive O(n^3) implementation of the definitions', 
   }
 });
 
+describe('hclust: the condensed layout against the square one', () => {
+  // Integer points on a small grid: many equal distances, so the order of the scans decides the
+  // tree; the condensed NN-chain (its cache of column minima) must pick what the square one does.
+  for (const seed of [11, 12]) {
+    it(`hclust(X, {method, layout: 'condensed'}) equals layout 'square' bit for bit on 400 tied grid points (seed ${seed})`, () => {
+      const rs = new RandomState(seed);
+      const X = Array.from({ length: 400 }, () => [
+        Math.floor(rs.uniform(0, 8)),
+        Math.floor(rs.uniform(0, 8)),
+        Math.floor(rs.uniform(0, 3)),
+      ]);
+      for (const method of [
+        'complete',
+        'average',
+        'weighted',
+        'ward',
+        'centroid',
+        'median',
+      ] as const) {
+        const square = hclust(X, { method, layout: 'square' }).Z;
+        const condensed = hclust(X, { method, layout: 'condensed' }).Z;
+        expect(Buffer.from(condensed.buffer).equals(Buffer.from(square.buffer)), method).toBe(true);
+      }
+    });
+  }
+});
+
 describe('hclust: options and input checks', () => {
   const X = data('iris_std').slice(0, 20);
 
@@ -273,8 +300,11 @@ describe('hclust: options and input checks', () => {
 });
 
 describe('hclust: memory plan', () => {
-  it('planLinkage picks square when it fits, the features layout for ward when it does not', () => {
-    expect(planLinkage(1000, 10, 'ward', 'auto', 1e9).layout).toBe('square');
+  it('planLinkage picks condensed for features when it fits, the features layout for ward when it does not, square for a precomputed square matrix', () => {
+    expect(planLinkage(1000, 10, 'ward', 'auto', 1e9).layout).toBe('condensed');
+    expect(planLinkage(1000, 10, 'average', 'auto', 1e9).layout).toBe('condensed');
+    const square = { n: 1000, square: new Float64Array(0), condensed: null };
+    expect(planLinkage(1000, 0, 'average', 'auto', 1e9, square).layout).toBe('square');
     expect(planLinkage(1000, 10, 'ward', 'auto', 1e6).layout).toBe('features');
     expect(planLinkage(1000, 10, 'average', 'auto', 5e6).layout).toBe('condensed');
     expect(planLinkage(1000, 10, 'single', 'auto', 1e12).layout).toBe('features');

@@ -422,7 +422,7 @@ describe('hclust under a memory budget', () => {
     const ward = hclust(X, { method: 'ward' });
     expect(ward.layout).toBe('features');
     setMemoryBudget(undefined);
-    expect(hclust(X, { method: 'average' }).layout).toBe('square');
+    expect(hclust(X, { method: 'average' }).layout).toBe('condensed');
   });
 });
 
@@ -497,7 +497,7 @@ describe('the plans count every allocation and name the typed-array cap', () => 
     });
     expect(linkageBytes(1000, 10, 'condensed')).toEqual({
       matrix: 4 * 1000 * 999,
-      total: 4 * 1000 * 999 + 16 * 1000 + 320 * 1000,
+      total: 4 * 1000 * 999 + 32 * 1000 + 320 * 1000,
     });
     expect(linkageBytes(1000, 10, 'features')).toEqual({ matrix: 0, total: 80_000 + 320_000 });
     // a copy of the input (number[][] converted, extreme magnitudes divided)
@@ -548,20 +548,20 @@ describe('the plans count every allocation and name the typed-array cap', () => 
     expect(plan.held).toBe(4 * 8 * 100_000 * 8 + 3 * 8 * 64 + 256 * 100_000 + 64 * 2500 * 12);
     // the criteria of k on their sample of 5000 rows
     expect(plan.chooseK).toBe(32 * 2 ** 20 + 5000 * (2048 + 64 * 8));
-    // the default: ward on a sample of 5000 rows, in the square layout when it fits
-    expect(plan.hclust).toBe(linkageBytes(5000, 8, 'square').total);
+    // the default: ward on a sample of 5000 rows, in the condensed layout when it fits
+    expect(plan.hclust).toBe(linkageBytes(5000, 8, 'condensed').total);
     // the UMAP map (3 or more columns, at most 100,000 rows): 15 neighbours a row
     expect(plan.umap).toBe(100_000 * (15 * 100 + 256));
     expect(plan.bytes).toBe(plan.held + plan.chooseK + plan.hclust + plan.umap);
     // k given on more rows than the criteria's sample: no criteria; two stages: the centres' tree
     const given = planReport(100_000, 8, { k: 4, twoStage: 300 }, budget);
     expect(given.chooseK).toBe(0);
-    expect(given.hclust).toBe(linkageBytes(300, 8, 'square').total);
+    expect(given.hclust).toBe(linkageBytes(300, 8, 'condensed').total);
     // every row charted up to 20,000 rows
     expect(planReport(20_000, 8, {}, budget).held).toBe(
       4 * 8 * 20_000 * 8 + 3 * 8 * 64 + 256 * 20_000 + 64 * 20_000 * 12,
     );
-    // a budget that holds the rest but not the square matrix of the sample: ward's features layout
+    // a budget that holds the rest but not the condensed matrix of the sample: ward's features layout
     // (without the UMAP map)
     const tight = { bytes: plan.held + plan.chooseK + 2 ** 20 * 8, source: '--max-memory' };
     const pcaOnly = { projection: ['pca' as const] };

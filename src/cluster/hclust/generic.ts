@@ -16,7 +16,7 @@
 import type { FeatureMatrix } from '../../data/dataset.js';
 import { identity } from './distance.js';
 import { centroidScans } from './kernels.js';
-import { updateCondensed, updateSquare } from './lance-williams.js';
+import { condensedScratch, updateCondensed, updateSquare } from './lance-williams.js';
 import { condensedOffsets, positionSorted, removeSorted } from './matrix.js';
 
 /** Binary min-heap over keys 0..size-1 with values, supporting value changes. */
@@ -240,6 +240,7 @@ export function genericCondensed(
   size0: Int32Array,
 ): Float64Array {
   const off = condensedOffsets(n);
+  const scratch = condensedScratch(n);
   return genericCore(
     n,
     (a, b) => D[off[a]! + b]!,
@@ -259,7 +260,7 @@ export function genericCondensed(
       out[1] = cur;
     },
     (x, y, h, nx, ny, size, active, m) =>
-      updateCondensed(D, off, code, x, y, h, nx, ny, size, active, m),
+      updateCondensed(D, off, code, x, y, h, nx, ny, size, active, m, scratch),
     (y, active, m, out) => {
       for (let t = 0; t < m; t++) {
         const z = active[t]!;

@@ -58,10 +58,15 @@
  * order, so their inversions (a merge lower than an earlier one) stay visible.
  *
  * Layouts of the working dissimilarity matrix:
+ * - `condensed`: scipy's upper triangle, n (n-1) / 2 doubles, 4 n (n-1) bytes: half the memory
+ *   (and half the first-touch page faults) of the square matrix. A scan reads one row, and the
+ *   column part (stride-wise, one element per row) only when the NN-chain's cache of column
+ *   minima lost its value (nn-chain.ts); updates gather column and row values into contiguous
+ *   rows (lance-williams.ts). Used for feature data whenever it fits, and for a precomputed
+ *   matrix when the square copy does not fit.
  * - `square`: n x n doubles. Every nearest-neighbour scan reads one contiguous row; updates
- *   write row y and column y. 8 n^2 bytes. The fastest, used whenever it fits.
- * - `condensed`: scipy's upper triangle, 4 n (n-1) bytes; scans read one column stride-wise
- *   up to the diagonal, then one row. Used when the square matrix does not fit.
+ *   write row y and column y. 8 n^2 bytes. Used for a precomputed square matrix when it fits,
+ *   or when asked for.
  * - `features`: no matrix; dissimilarities are computed from the points or cluster centroids
  *   (O(n d) memory). Single: Prim with distances on the fly (identical output to the matrix
  *   version, and faster, so always used for single on features). Ward: NN-chain on centroids
@@ -166,8 +171,9 @@ export interface HClustOptions {
    */
   metric?: Metric | 'precomputed';
   /**
-   * Layout of the working dissimilarities: 'auto' picks square when it fits in `memoryLimit`,
-   * else the O(n d) features layout (single, ward, centroid, median on features), else condensed.
+   * Layout of the working dissimilarities: 'auto' picks condensed for feature data (square for
+   * a precomputed square matrix) when it fits in `memoryLimit`, else the O(n d) features layout
+   * (single, ward, centroid, median on features), else condensed.
    * Single on features always uses the features layout (same result, less memory, faster).
    * Default: 'auto'.
    */

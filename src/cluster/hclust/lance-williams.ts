@@ -188,9 +188,26 @@ export function updateSquare(
   }
 }
 
+/** Scratch rows of the condensed update (`updateCondensed`): n doubles, n doubles, n sizes. */
+export interface CondensedScratch {
+  a: Float64Array;
+  b: Float64Array;
+  s: Int32Array;
+}
+
+export function condensedScratch(n: number): CondensedScratch {
+  return { a: new Float64Array(n), b: new Float64Array(n), s: new Int32Array(n) };
+}
+
 /**
  * Update the dissimilarities to y in a condensed matrix (element (i, j), i < j, at off[i] + j)
- * after merging x into y at height dxy, for every active i != y.
+ * after merging x into y at height dxy, for every active i != y (x no longer in `active`).
+ *
+ * In three passes, so that each stays one plain loop: gather d(x, i), d(y, i) and the sizes of
+ * the active i into the contiguous scratch rows (three ranges of i: below x both values sit in
+ * column x and column y, one row apart per i; between x and y, in row x and column y; above y,
+ * in rows x and y, read in order), apply the method's update to the scratch rows (the loops of
+ * `updateSquare`, the same operations), and write the results back to column y and row y.
  */
 export function updateCondensed(
   D: Float64Array,
@@ -204,14 +221,104 @@ export function updateCondensed(
   size: Int32Array,
   active: Int32Array,
   m: number,
+  scratch: CondensedScratch,
 ): void {
+  const { a, b, s } = scratch;
   const rx = off[x]!;
   const ry = off[y]!;
-  for (let t = 0; t < m; t++) {
+  // gather: k counts the active i != y in order
+  let t = 0;
+  let k = 0;
+  for (; t < m; t++) {
     const i = active[t]!;
-    if (i === y) continue;
-    const ix = i < x ? off[i]! + x : rx + i;
-    const iy = i < y ? off[i]! + y : ry + i;
-    D[iy] = lanceWilliams(code, D[ix]!, D[iy]!, dxy, nx, ny, size[i]!);
+    if (i > x) break;
+    const o = off[i]!;
+    a[k] = D[o + x]!;
+    b[k] = D[o + y]!;
+    s[k++] = size[i]!;
+  }
+  for (; t < m; t++) {
+    const i = active[t]!;
+    if (i >= y) break;
+    a[k] = D[rx + i]!;
+    b[k] = D[off[i]! + y]!;
+    s[k++] = size[i]!;
+  }
+  const ty = t;
+  for (t++; t < m; t++) {
+    const i = active[t]!;
+    a[k] = D[rx + i]!;
+    b[k] = D[ry + i]!;
+    s[k++] = size[i]!;
+  }
+  lanceWilliamsRows(code, a, b, s, k, dxy, nx, ny);
+  // scatter the results (in a) to column y below y and row y above it
+  k = 0;
+  for (t = 0; t < ty; t++) D[off[active[t]!]! + y] = a[k++]!;
+  for (t = ty + 1; t < m; t++) D[ry + active[t]!] = a[k++]!;
+}
+
+/**
+ * a[k] = the Lance-Williams update of (a[k], b[k]) for a cluster of s[k] points, k < len: the
+ * expressions of `updateSquare`, operation for operation.
+ */
+export function lanceWilliamsRows(
+  code: number,
+  a: Float64Array,
+  b: Float64Array,
+  s: Int32Array,
+  len: number,
+  dxy: number,
+  nx: number,
+  ny: number,
+): void {
+  switch (code) {
+    case SINGLE:
+      for (let k = 0; k < len; k++) a[k] = Math.min(a[k]!, b[k]!);
+      return;
+    case COMPLETE:
+      for (let k = 0; k < len; k++) a[k] = Math.max(a[k]!, b[k]!);
+      return;
+    case AVERAGE: {
+      const sum = nx + ny;
+      for (let k = 0; k < len; k++) a[k] = (nx * a[k]! + ny * b[k]!) / sum;
+      return;
+    }
+    case WEIGHTED:
+      for (let k = 0; k < len; k++) a[k] = 0.5 * (a[k]! + b[k]!);
+      return;
+    case WARD:
+      for (let k = 0; k < len; k++) {
+        const ni = s[k]!;
+        const tt = 1.0 / (nx + ny + ni);
+        const u = a[k]!;
+        const v = b[k]!;
+        const w = (ni + nx) * tt * u * u + (ni + ny) * tt * v * v - ni * tt * dxy * dxy;
+        a[k] = w > 0 ? Math.sqrt(w) : 0;
+      }
+      return;
+    case CENTROID: {
+      const sum = nx + ny;
+      const c = (nx * ny * dxy * dxy) / sum;
+      for (let k = 0; k < len; k++) {
+        const u = a[k]!;
+        const v = b[k]!;
+        const w = (nx * u * u + ny * v * v - c) / sum;
+        a[k] = w > 0 ? Math.sqrt(w) : 0;
+      }
+      return;
+    }
+    case MEDIAN: {
+      const c = 0.25 * dxy * dxy;
+      for (let k = 0; k < len; k++) {
+        const u = a[k]!;
+        const v = b[k]!;
+        const w = 0.5 * (u * u + v * v) - c;
+        a[k] = w > 0 ? Math.sqrt(w) : 0;
+      }
+      return;
+    }
+    default:
+      for (let k = 0; k < len; k++) a[k] = lanceWilliams(code, a[k]!, b[k]!, dxy, nx, ny, s[k]!);
   }
 }

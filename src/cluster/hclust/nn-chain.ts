@@ -18,8 +18,13 @@
  * stays a plain loop over one layout, so the chain costs one call per step.
  */
 import { identity } from './distance.js';
-import { updateCondensed, updateSquare } from './lance-williams.js';
-import { condensedOffsets, removeSorted } from './matrix.js';
+import {
+  type CondensedScratch,
+  condensedScratch,
+  updateCondensed,
+  updateSquare,
+} from './lance-williams.js';
+import { condensedOffsets, positionSorted, removeSorted } from './matrix.js';
 
 /** The active clusters of an NN-chain run and the dissimilarities between them. */
 export interface ChainClusters {
@@ -163,11 +168,24 @@ class SquareClusters implements ChainClusters {
   }
 }
 
-/** The clusters of a condensed matrix: element (i, j), i < j, at off[i] + j. */
+/**
+ * The clusters of a condensed matrix: element (i, j), i < j, at off[i] + j. Row p (the j > p) is
+ * contiguous, column p (the i < p) has one element per row. A scan of p reads row p, and takes
+ * the part of column p from a cache: the smallest d(i, p) over the active i < p and the first i
+ * that has it (`lowMin`, `lowArg`), kept up to date after each merge from the values the update
+ * writes (row y, contiguous), and read again from column p only when the merge removed its
+ * minimum (p's lowest was x, or y's new value is larger). The cache gives what an in-order scan
+ * of column p finds (the first of equal values), so the chain is the same. The update gathers,
+ * updates and writes back through contiguous scratch rows (`updateCondensed`).
+ */
 class CondensedClusters implements ChainClusters {
   private readonly off: Float64Array;
   private readonly sizes: Int32Array;
   private readonly active: Int32Array;
+  private readonly scratch: CondensedScratch;
+  private readonly lowMin: Float64Array;
+  private readonly lowArg: Int32Array;
+  private readonly stale: Uint8Array;
   private m: number;
 
   constructor(
@@ -176,10 +194,28 @@ class CondensedClusters implements ChainClusters {
     private readonly code: number,
     size0: Int32Array,
   ) {
-    this.off = condensedOffsets(n);
+    const off = condensedOffsets(n);
+    this.off = off;
     this.sizes = size0.slice();
     this.active = identity(n);
+    this.scratch = condensedScratch(n);
     this.m = n;
+    // the column minima in one pass over the rows, in order (the first i on ties)
+    const lowMin = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    const lowArg = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n - 1; i++) {
+      const row = off[i]!;
+      for (let j = i + 1; j < n; j++) {
+        const v = D[row + j]!;
+        if (v < lowMin[j]!) {
+          lowMin[j] = v;
+          lowArg[j] = i;
+        }
+      }
+    }
+    this.lowMin = lowMin;
+    this.lowArg = lowArg;
+    this.stale = new Uint8Array(n);
   }
 
   first(): number {
@@ -196,14 +232,33 @@ class CondensedClusters implements ChainClusters {
   }
 
   nearest(p: number, start: number, found: Float64Array): void {
-    const { D, off, active, m } = this;
+    const { D, off, active, m, lowMin, lowArg } = this;
+    const tp = positionSorted(active, m, p);
+    if (this.stale[p] === 1) {
+      let lm = Number.POSITIVE_INFINITY;
+      let la = -1;
+      for (let t = 0; t < tp; t++) {
+        const i = active[t]!;
+        const v = D[off[i]! + p]!;
+        if (v < lm) {
+          lm = v;
+          la = i;
+        }
+      }
+      lowMin[p] = lm;
+      lowArg[p] = la;
+      this.stale[p] = 0;
+    }
     let cur = start;
     let q = -1;
+    if (lowMin[p]! < cur) {
+      cur = lowMin[p]!;
+      q = lowArg[p]!;
+    }
     const row = off[p]!;
-    for (let t = 0; t < m; t++) {
+    for (let t = tp + 1; t < m; t++) {
       const i = active[t]!;
-      if (i === p) continue;
-      const v = i < p ? D[off[i]! + p]! : D[row + i]!;
+      const v = D[row + i]!;
       if (v < cur) {
         cur = v;
         q = i;
@@ -218,6 +273,41 @@ class CondensedClusters implements ChainClusters {
     size[x] = 0;
     size[y] = nx + ny;
     this.m = removeSorted(this.active, this.m, x);
-    updateCondensed(this.D, this.off, this.code, x, y, dxy, nx, ny, size, this.active, this.m);
+    const { D, off, code, active, m, scratch, lowMin, lowArg, stale } = this;
+    updateCondensed(D, off, code, x, y, dxy, nx, ny, size, active, m, scratch);
+    // scratch.a holds the new d(i, y) of the active i != y in order: column y, then row y
+    const a = scratch.a;
+    const ty = positionSorted(active, m, y);
+    let lm = Number.POSITIVE_INFINITY;
+    let la = -1;
+    let t = 0;
+    for (; t < ty; t++) {
+      const i = active[t]!;
+      const v = a[t]!;
+      if (v < lm) {
+        lm = v;
+        la = i;
+      }
+      // the i between x and y whose lowest was x lost it
+      if (i > x && lowArg[i] === x) stale[i] = 1;
+    }
+    lowMin[y] = lm;
+    lowArg[y] = la;
+    stale[y] = 0;
+    for (t = ty + 1; t < m; t++) {
+      const i = active[t]!;
+      if (stale[i] === 1) continue;
+      const v = a[t - 1]!;
+      const arg = lowArg[i]!;
+      if (arg === x) {
+        stale[i] = 1;
+      } else if (arg === y) {
+        if (v <= lowMin[i]!) lowMin[i] = v;
+        else stale[i] = 1;
+      } else if (v < lowMin[i]! || (v === lowMin[i]! && y < arg)) {
+        lowMin[i] = v;
+        lowArg[i] = y;
+      }
+    }
   }
 }

@@ -103,7 +103,8 @@ export interface LinkageBytes {
  *
  *   square      8 n^2 (the matrix; from features also the data and its transpose, 16 n d, in
  *               the WebAssembly memory that holds the matrix; from a precomputed matrix a copy)
- *   condensed   4 n (n - 1) (the matrix) + 16 n (row offsets, a scratch row)
+ *   condensed   4 n (n - 1) (the matrix) + 32 n (row offsets, the scratch rows of the update,
+ *               the column minima of the NN-chain)
  *   features    8 n d (the centroids, or the transposed points of the WebAssembly scans)
  *   every one   + (RESULT_BYTES_PER_ROW + WORK_BYTES_PER_ROW) n, and `dataCopies` copies of the
  *               input (8 n d for features; the matrix for precomputed distances) made before
@@ -136,7 +137,7 @@ export function linkageBytes(
       total: square + (options.precomputed ? 0 : 16 * n * d) + common,
     };
   }
-  return { matrix: condensed, total: condensed + 16 * n + common };
+  return { matrix: condensed, total: condensed + 32 * n + common };
 }
 
 /**
@@ -213,7 +214,14 @@ export function planLinkage(
       if (features.total > memoryLimit) throw tooBigForFeatures();
       return plan('features', features.total);
     }
-    if (squareOk && square.total <= memoryLimit) return plan('square', square.total);
+    // from features, the condensed matrix (half the memory, and half the first-touch page
+    // faults, of the square one); a precomputed square matrix keeps its layout
+    if (input === null && condensedOk && condensed.total <= memoryLimit) {
+      return plan('condensed', condensed.total);
+    }
+    if (input !== null && squareOk && square.total <= memoryLimit) {
+      return plan('square', square.total);
+    }
     if (featuresPossible) {
       if (features.total > memoryLimit) throw tooBigForFeatures();
       return plan('features', features.total);
@@ -222,9 +230,9 @@ export function planLinkage(
     const seconds = estimateLinkageSeconds(n, d, 'condensed');
     const cause = condensedOk
       ? `needs ${formatBytes(condensed.matrix)} for its distance matrix ` +
-        `(${formatBytes(condensed.total)} in all with its copies, work arrays and result; ` +
-        `condensed layout; the faster square layout needs ${formatBytes(square.total)}; and ` +
-        `about ${formatSeconds(seconds)}), but the memory limit is ${limit}`
+        `(${formatBytes(condensed.total)} in all with its copies, work arrays and result, in ` +
+        `the condensed layout, n(n-1)/2 doubles; and about ${formatSeconds(seconds)}), but the ` +
+        `memory limit is ${limit}`
       : `needs a distance matrix of n(n-1)/2 = ${((n * (n - 1)) / 2).toExponential(2)} ` +
         `elements, more than the 2^32 (${MAX_TYPED_LENGTH.toLocaleString('en-US')}) a typed ` +
         `array can hold in this JavaScript runtime: the condensed layout stops at ` +
