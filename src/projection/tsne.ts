@@ -109,23 +109,11 @@ export interface TSNEResult {
   toJSON(): TSNEJSON;
 }
 
-/** `TSNEResult.toJSON()`. */
-export interface TSNEJSON {
+/** `TSNEResult.toJSON()`: the result's numbers, and the map as one row of two per data row. */
+export type TSNEJSON = Omit<TSNEResult, 'embedding' | 'toJSON'> & {
   type: 'tsne';
-  klDivergence: number;
-  nIter: number;
-  perplexity: number;
-  nNeighbors: number;
-  earlyExaggeration: number;
-  exaggerationIterations: number;
-  learningRate: number;
-  theta: number;
-  init: 'pca' | 'random' | 'matrix';
-  metric: TSNEMetric;
-  seed: number;
-  /** One row of two coordinates per row of the data. */
   embedding: number[][];
-}
+};
 
 const KNOWN = [
   'nComponents',

@@ -1,28 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FeatureMatrix } from '../../src/data/dataset.js';
 import { tsne } from '../../src/projection/tsne.js';
 import { umap } from '../../src/projection/umap/index.js';
 import { optimizeLayout } from '../../src/projection/umap/optimize.js';
 import { RandomState } from '../../src/util/random.js';
 import { withAndWithoutWasm } from '../helpers/wasm.js';
+import { fixtureCsv } from './fixtures.js';
 
-const dir = new URL('../fixtures/projection/', import.meta.url);
-
-function csv(name: string, rows: number): FeatureMatrix {
-  const lines = readFileSync(new URL(name, dir), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1, rows + 1);
-  const cols = lines[0]!.split(',').length;
-  const data = new Float64Array(lines.length * cols);
-  lines.forEach((l, i) => {
-    l.split(',').forEach((v, c) => {
-      data[i * cols + c] = Number(v);
-    });
-  });
-  return { rows: lines.length, cols, data };
-}
+const csv = fixtureCsv;
 
 /** A random graph of `m` edges on n rows, epochs per sample in [1, 12). */
 function randomEdges(n: number, m: number, seed: number) {

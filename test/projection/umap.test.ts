@@ -15,22 +15,13 @@ import { umap } from '../../src/projection/umap/index.js';
 import { power, powerTable } from '../../src/projection/umap/pow.js';
 import { spectralVectors } from '../../src/projection/umap/spectral.js';
 import { OptionError } from '../../src/util/errors.js';
+import { fixtureCsv } from './fixtures.js';
 import { RandomState } from '../../src/util/random.js';
 
 const dir = new URL('../fixtures/projection/', import.meta.url);
 const uwot = JSON.parse(readFileSync(new URL('uwot.json', dir), 'utf8'));
 
-function csv(name: string): FeatureMatrix {
-  const lines = readFileSync(new URL(name, dir), 'utf8').trim().split('\n').slice(1);
-  const cols = lines[0]!.split(',').length;
-  const data = new Float64Array(lines.length * cols);
-  lines.forEach((l, i) => {
-    l.split(',').forEach((v, c) => {
-      data[i * cols + c] = Number(v);
-    });
-  });
-  return { rows: lines.length, cols, data };
-}
+const csv = (name: string): FeatureMatrix => fixtureCsv(name);
 
 describe('the curve 1 / (1 + a d^(2b))', () => {
   it('has the a and b of uwot 0.1.14 (R nls) for every (minDist, spread)', () => {

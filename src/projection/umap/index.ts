@@ -125,25 +125,14 @@ export interface UMAPResult {
   toJSON(): UMAPJSON;
 }
 
-/** `UMAPResult.toJSON()`: the settings used (the start actually used, a, b) and the map. */
-export interface UMAPJSON {
+/**
+ * `UMAPResult.toJSON()`: the settings used (the start actually used, a, b, the graph's
+ * components) and the map as one row of nComponents numbers per data row.
+ */
+export type UMAPJSON = Omit<UMAPResult, 'embedding' | 'knn' | 'graph' | 'transform' | 'toJSON'> & {
   type: 'umap';
-  nNeighbors: number;
-  nComponents: number;
-  minDist: number;
-  spread: number;
-  nEpochs: number;
-  metric: ProjectionMetric;
-  init: UMAPInit;
-  negativeSampleRate: number;
-  learningRate: number;
-  seed: number;
-  a: number;
-  b: number;
-  nGraphComponents: number;
-  /** One row of nComponents coordinates per row of the data. */
   embedding: number[][];
-}
+};
 
 const KNOWN = [
   'nNeighbors',
