@@ -39,7 +39,14 @@ import { type CsvOptions, CsvReader, MAX_FIELD_LENGTH, csvSetup, textChunks } fr
 import type { DatasetSource } from './dataset.js';
 import type { Dialect } from './dialect.js';
 import { cellText } from './json.js';
-import { DATA_FORMATS, type LoadOptions, formatOf, loadTable } from './load.js';
+import {
+  checkNoCsvOptions,
+  csvOptionsOf,
+  DATA_FORMATS,
+  type LoadOptions,
+  formatOf,
+  loadTable,
+} from './load.js';
 
 /** A chunk of rows: features row-major, with their ids and labels. */
 export interface RowChunk {
@@ -130,27 +137,15 @@ async function openChunks(
   const probeRows =
     givenProbe === undefined ? undefined : positiveInteger(fn, 'probeRows', givenProbe, 1);
   const format = checkKeyword(fn, 'format', loadOptions.format ?? formatOf(path), DATA_FORMATS);
-  const { format: _f, delimiter, decimal, ...columnOptions } = loadOptions;
-  if (format !== 'csv' && format !== 'tsv' && (delimiter !== undefined || decimal !== undefined)) {
-    if ((delimiter ?? 'auto') !== 'auto' || (decimal ?? 'auto') !== 'auto') {
-      throw new OptionError(
-        `The 'delimiter' and 'decimal' options are for CSV and TSV files; ${path} is read as ${format}.`,
-      );
-    }
-  }
+  const { format: _f, delimiter: _d, decimal: _m, ...columnOptions } = loadOptions;
+  if (format !== 'csv' && format !== 'tsv') checkNoCsvOptions(path, format, loadOptions);
   const stream = new ChunkStream(path, columnOptions, chunkRows, probeRows, previous);
   let pieces: AsyncGenerator<void>;
   switch (format) {
     case 'csv':
-    case 'tsv': {
-      const csvOptions: CsvOptions = { ...columnOptions };
-      if (delimiter !== undefined) csvOptions.delimiter = delimiter;
-      else if (format === 'tsv') csvOptions.delimiter = '\t';
-      else if (loadOptions.format === 'csv' && formatOf(path) === 'tsv') csvOptions.delimiter = ',';
-      if (decimal !== undefined) csvOptions.decimal = decimal;
-      pieces = csvPieces(path, csvOptions, stream);
+    case 'tsv':
+      pieces = csvPieces(path, csvOptionsOf(path, format, loadOptions), stream);
       break;
-    }
     case 'ndjson':
       stream.setSource({ file: path, format: 'ndjson' });
       pieces = ndjsonPieces(path, stream);

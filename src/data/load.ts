@@ -67,32 +67,17 @@ export async function loadTable(
   options: LoadOptions = {},
   keepMissing = false,
 ): Promise<LoadedTable> {
-  const { format: given, delimiter, decimal, ...columnOptions } = options;
+  const { format: given, delimiter: _d, decimal: _m, ...columnOptions } = options;
   const format = checkKeyword('loadDataset', 'format', given ?? formatOf(path), DATA_FORMATS);
   switch (format) {
     case 'csv':
-    case 'tsv': {
-      const csvOptions: CsvOptions = { ...columnOptions };
-      if (delimiter !== undefined) csvOptions.delimiter = delimiter;
-      else if (format === 'tsv') csvOptions.delimiter = '\t';
-      else if (given === 'csv' && formatOf(path) === 'tsv') csvOptions.delimiter = ',';
-      if (decimal !== undefined) csvOptions.decimal = decimal;
-      return loadCsvTable(path, csvOptions, keepMissing);
-    }
+    case 'tsv':
+      return loadCsvTable(path, csvOptionsOf(path, format, options), keepMissing);
     case 'json':
     case 'ndjson':
     case 'parquet':
     case 'arrow':
-      for (const [option, value] of [
-        ['delimiter', delimiter],
-        ['decimal', decimal],
-      ] as const) {
-        if (value !== undefined && value !== 'auto') {
-          throw new OptionError(
-            message`${option === 'delimiter' ? 'The delimiter' : 'The decimal mark'} (${option_(option)}) is for CSV and TSV files; ${path} is read as ${format === 'parquet' ? 'Parquet' : format === 'arrow' ? 'Arrow' : format.toUpperCase()}, whose numbers need neither.`,
-          );
-        }
-      }
+      checkNoCsvOptions(path, format, options);
       // the columnar readers (and their packages) are loaded when such a file is read
       if (format === 'parquet') {
         const { loadParquetTable } = await import('./parquet.js');
@@ -103,5 +88,40 @@ export async function loadTable(
         return loadArrowTable(path, columnOptions, keepMissing);
       }
       return loadJSONTable(path, { ...columnOptions, format }, keepMissing);
+  }
+}
+
+/**
+ * The CSV options of a file read as CSV or TSV: the column options, the decimal mark, and the
+ * delimiter given, else a tab for TSV, else ',' when 'csv' is asked of a .tsv name (else told
+ * from the first lines). @internal
+ */
+export function csvOptionsOf(
+  path: string,
+  format: 'csv' | 'tsv',
+  options: LoadOptions,
+): CsvOptions {
+  const { format: given, delimiter, decimal, ...columnOptions } = options;
+  const csvOptions: CsvOptions = { ...columnOptions };
+  if (delimiter !== undefined) csvOptions.delimiter = delimiter;
+  else if (format === 'tsv') csvOptions.delimiter = '\t';
+  else if (given === 'csv' && formatOf(path) === 'tsv') csvOptions.delimiter = ',';
+  if (decimal !== undefined) csvOptions.decimal = decimal;
+  return csvOptions;
+}
+
+/** Refuse a delimiter or decimal mark (other than 'auto') for a file not read as CSV or TSV. @internal */
+export function checkNoCsvOptions(
+  path: string,
+  format: Exclude<(typeof DATA_FORMATS)[number], 'csv' | 'tsv'>,
+  options: Pick<LoadOptions, 'delimiter' | 'decimal'>,
+): void {
+  for (const option of ['delimiter', 'decimal'] as const) {
+    const value = options[option];
+    if (value !== undefined && value !== 'auto') {
+      throw new OptionError(
+        message`${option === 'delimiter' ? 'The delimiter' : 'The decimal mark'} (${option_(option)}) is for CSV and TSV files; ${path} is read as ${format === 'parquet' ? 'Parquet' : format === 'arrow' ? 'Arrow' : format.toUpperCase()}, whose numbers need neither.`,
+      );
+    }
   }
 }
