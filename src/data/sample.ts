@@ -14,8 +14,8 @@
 import { OptionError } from '../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
 import { checkArgument } from '../util/validate.js';
-import { type ChunkOptions, readChunks } from './chunks.js';
-import { type Dataset, featureMatrix } from './dataset.js';
+import { type ChunkedTable, type ChunkOptions, type RowChunk, readChunks } from './chunks.js';
+import { type Dataset, type FeatureMatrix, featureMatrix } from './dataset.js';
 import { imputeColumn } from './missing.js';
 
 /** Options of `loadSample`: those of `readChunks` plus the seed. */
@@ -49,6 +49,73 @@ export async function loadSample(
     );
   }
   const table = await readChunks(path, chunkOptions);
+  const cols = table.columns.length;
+  const sample = await reservoirSample(table, n, seed);
+  const { rows, seen } = sample;
+  const out = sample.features.data;
+  const source = { ...table.source, notes: [...(table.source.notes ?? [])] };
+  const missing = chunkOptions.missing ?? 'error';
+  if (missing === 'mean' || missing === 'median') {
+    const column = new Float64Array(rows);
+    for (let c = 0; c < cols; c++) {
+      let any = false;
+      for (let r = 0; r < rows; r++) {
+        const v = out[r * cols + c]!;
+        column[r] = v;
+        if (Number.isNaN(v)) any = true;
+      }
+      if (!any) continue;
+      source.valuesImputed += imputeColumn(column, rows, missing);
+      for (let r = 0; r < rows; r++) out[r * cols + c] = column[r]!;
+    }
+    if (source.valuesImputed > 0) {
+      source.notes.push(
+        `missing values imputed with the ${missing} of each column of the sample of ${rows} rows.`,
+      );
+    }
+  }
+  if (seen > n) {
+    source.sample = { rows, of: seen, seed };
+    source.notes.push(
+      `a seeded sample (seed ${seed}) of ${rows} of the ${seen} rows${source.rowsDropped > 0 ? ' kept' : ''}, read in one pass; the rows keep their order in the file.`,
+    );
+  }
+  const dataset: Dataset = { features: sample.features, columns: table.columns, source };
+  if (sample.ids !== undefined) {
+    dataset.ids = sample.ids;
+    dataset.idColumn = table.idColumn!;
+  }
+  if (sample.labels !== undefined) {
+    dataset.labels = sample.labels;
+    dataset.labelColumn = table.labelColumn!;
+  }
+  return dataset;
+}
+
+/** A reservoir sample of a table's rows, in file order. */
+export interface Reservoir {
+  /** The sampled rows' features, in file order (missing values still NaN). */
+  features: FeatureMatrix;
+  /** Rows in the sample: min(n, seen). */
+  rows: number;
+  /** The 0-based position of each sampled row among the rows read (dropped rows not counted). */
+  positions: Float64Array;
+  ids: string[] | undefined;
+  labels: string[] | undefined;
+  /** Rows read (offered to the reservoir). */
+  seen: number;
+}
+
+/**
+ * Algorithm R over the chunks of `table` (see the file comment), seeded; `visit` sees every
+ * chunk after its rows were offered (for what else the same pass computes).
+ */
+export async function reservoirSample(
+  table: ChunkedTable,
+  n: number,
+  seed: number,
+  visit?: (chunk: RowChunk) => void,
+): Promise<Reservoir> {
   const cols = table.columns.length;
   const random = new RandomState(seed);
   // the reservoir: slot k holds file row order[k]
@@ -89,51 +156,25 @@ export async function loadSample(
       if (labels !== undefined) labels[slot] = chunk.labels![i]!;
       seen++;
     }
+    visit?.(chunk);
   }
   const rows = Math.min(n, seen);
   // file order
   const byRow = Array.from({ length: rows }, (_, k) => k).sort((a, b) => order[a]! - order[b]!);
   const features = featureMatrix(rows, cols);
   const out = features.data;
+  const positions = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const k = byRow[r]!;
+    positions[r] = order[k]!;
     for (let c = 0; c < cols; c++) out[r * cols + c] = data[k * cols + c]!;
   }
-  const source = { ...table.source, notes: [...(table.source.notes ?? [])] };
-  const missing = chunkOptions.missing ?? 'error';
-  if (missing === 'mean' || missing === 'median') {
-    const column = new Float64Array(rows);
-    for (let c = 0; c < cols; c++) {
-      let any = false;
-      for (let r = 0; r < rows; r++) {
-        const v = out[r * cols + c]!;
-        column[r] = v;
-        if (Number.isNaN(v)) any = true;
-      }
-      if (!any) continue;
-      source.valuesImputed += imputeColumn(column, rows, missing);
-      for (let r = 0; r < rows; r++) out[r * cols + c] = column[r]!;
-    }
-    if (source.valuesImputed > 0) {
-      source.notes.push(
-        `missing values imputed with the ${missing} of each column of the sample of ${rows} rows.`,
-      );
-    }
-  }
-  if (seen > n) {
-    source.sample = { rows, of: seen, seed };
-    source.notes.push(
-      `a seeded sample (seed ${seed}) of ${rows} of the ${seen} rows${source.rowsDropped > 0 ? ' kept' : ''}, read in one pass; the rows keep their order in the file.`,
-    );
-  }
-  const dataset: Dataset = { features, columns: table.columns, source };
-  if (ids !== undefined) {
-    dataset.ids = byRow.map((k) => ids[k]!);
-    dataset.idColumn = table.idColumn!;
-  }
-  if (labels !== undefined) {
-    dataset.labels = byRow.map((k) => labels[k]!);
-    dataset.labelColumn = table.labelColumn!;
-  }
-  return dataset;
+  return {
+    features,
+    rows,
+    positions,
+    ids: ids === undefined ? undefined : byRow.map((k) => ids[k]!),
+    labels: labels === undefined ? undefined : byRow.map((k) => labels[k]!),
+    seen,
+  };
 }

@@ -210,6 +210,43 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
     center[j] = center[j]! * u;
     factor[j] = factor[j]! * u;
   }
+  return scalingFrom(
+    how,
+    { center, scale: factor, unit, centerU, factorU, constantColumns },
+    X,
+    names,
+    x,
+  );
+}
+
+/**
+ * The parameters of a fitted scaling: the reported `center` and `scale` (the true ones), and per
+ * column the power-of-two unit the values are divided by and the center and scale of the divided
+ * values, which the transform uses (see the file comment).
+ */
+export interface ScalingParameters {
+  center: Float64Array;
+  scale: Float64Array;
+  unit: Float64Array;
+  centerU: Float64Array;
+  factorU: Float64Array;
+  constantColumns: number[];
+}
+
+/**
+ * The `ScaleResult` of parameters fitted elsewhere (by `scale`, or from the column moments of a
+ * stream: src/report/stream.ts), applied to `X` (`converted`: X as a FeatureMatrix, when the
+ * caller has it).
+ */
+export function scalingFrom(
+  how: ScaleMethod,
+  params: ScalingParameters,
+  X: MatrixLike,
+  names: readonly string[] | undefined,
+  converted?: FeatureMatrix,
+): ScaleResult {
+  const { center, scale: factor, unit, centerU, factorU, constantColumns } = params;
+  const d = center.length;
   const apply = (input: MatrixLike, fn: string): FeatureMatrix => {
     const y = toFeatureMatrix(input, { fn });
     checkColumns(y, d, fn);
@@ -222,7 +259,7 @@ export function scale(X: MatrixLike, method: ScaleMethod | ScaleOptions = {}): S
     }
     return out;
   };
-  const scaled = apply(x, 'scale');
+  const scaled = apply(converted ?? X, 'scale');
   const columns = names === undefined ? undefined : [...names];
   return {
     method: how,
