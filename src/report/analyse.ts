@@ -32,6 +32,7 @@ import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset
 import {
   describeVarianceSpread,
   scale,
+  type ScaleResult,
   VARIANCE_RATIO_WARNING,
   type VarianceSpread,
   varianceSpread,
@@ -96,6 +97,48 @@ export interface ReportAnalysis {
   density: ReportDensity | undefined;
   /** When the feature columns form an image: what the Images section shows (image.ts). */
   image: ReportImage | undefined;
+  /**
+   * A report of data streamed past the memory budget (stream.ts): the rows in all, the passes,
+   * the cluster sizes and inertia of all rows. The analysis's rows (`n`) are then its sample.
+   */
+  stream?: StreamInfo;
+}
+
+/** What a streamed report (stream.ts) computed on all rows, and how. */
+export interface StreamInfo {
+  /** Rows read (after dropped rows). */
+  rows: number;
+  /** Rows of the seeded sample the analysis saw. */
+  sampleRows: number;
+  /** Passes over the data: moments and sample, mini-batch epochs (PCA in the first), labels. */
+  passes: number;
+  /** Passes of mini-batch k-means steps (one step per chunk). */
+  epochs: number;
+  /** Chunks per pass. */
+  chunks: number;
+  /** Rows per k-means cluster, over all rows (final centres). */
+  sizes: Int32Array;
+  /** Sum of squared distances of all rows to their final centres. */
+  inertia: number;
+  /** Why the data was streamed, e.g. 'about 1.2 GB needed, budget 300 MB (--max-memory)'. */
+  reason: string;
+  /** Scaling parameters taken from the sample rather than all rows ('robust'). */
+  scalingFromSample: boolean;
+  /** Missing values imputed from the sample ('median'), else from all rows or none. */
+  imputedFromSample: boolean;
+}
+
+/** The fits a streamed report made on all rows, used by `analyse` on the sample (stream.ts). */
+export interface StreamedFits {
+  /** The scaling of all rows, applied to the sample. */
+  scaling: ScaleResult;
+  /** k and where it came from (chooseClusterCount on the scaled sample). */
+  choice: ClusterCount;
+  /** The final mini-batch centres; labels of the sample rows. */
+  kmeans: KMeansResult;
+  /** PCA of all rows; scores of the sample rows. */
+  pca: PCAResult;
+  info: StreamInfo;
 }
 
 /** What the charts of a report need of its analysis besides `ReportAnalysis`. */
@@ -193,18 +236,19 @@ export function analyse(
   o: ResolvedReportOptions,
   reduction: ReportAnalysis['widthReduction'],
   layout?: ImageLayout,
+  streamed?: StreamedFits,
 ): Analysed {
   const n = dataset.features.rows;
-  const prepared = prepare(dataset, o);
+  const prepared = prepare(dataset, o, streamed?.scaling);
   const Xs = prepared.scaling.scaled;
-  const choice = chooseClusterCount(Xs, o);
+  const choice = streamed?.choice ?? chooseClusterCount(Xs, o);
   const k = choice.k;
   // chooseK fitted every candidate with the same options and seed: reuse its fit when it saw all rows
   const reuse = choice.rows.length === n ? choice.result?.fits.find((f) => f.k === k) : undefined;
-  const km = o.kmeans ?? reuse ?? kmeans(Xs, { k, seed: o.seed, nInit: o.nInit });
+  const km = streamed?.kmeans ?? o.kmeans ?? reuse ?? kmeans(Xs, { k, seed: o.seed, nInit: o.nInit });
   const tree = fitHierarchical(Xs, o, k);
   const matched = matchHierarchical(km.labels, tree, k);
-  const p = o.pca ?? pca(Xs, { components: Math.min(n, Xs.cols) });
+  const p = streamed?.pca ?? o.pca ?? pca(Xs, { components: Math.min(n, Xs.cols) });
   const map = reportHasUmap(o.projection, n, Xs.cols) ? umap(Xs, { seed: o.seed }) : undefined;
   const sil = silhouettes(Xs, km.labels, k, o);
   // F is unchanged by scaling a column; the z-scores keep sums of squares finite at any magnitude
@@ -258,6 +302,7 @@ export function analyse(
     widthReduction: reduction,
     density,
     image,
+    ...(streamed ? { stream: streamed.info } : {}),
   };
   const work: AnalysisWork = {
     dataset,
@@ -278,9 +323,9 @@ export function analyse(
  * The features scaled as the `scale` option says; the variance spread of unscaled features
  * (warned about); the z-scores of the original features.
  */
-function prepare(dataset: Dataset, o: ResolvedReportOptions) {
+function prepare(dataset: Dataset, o: ResolvedReportOptions, fitted?: ScaleResult) {
   const X = dataset.features;
-  const scaling = scale(dataset, { method: o.scale, columns: dataset.columns });
+  const scaling = fitted ?? scale(dataset, { method: o.scale, columns: dataset.columns });
   // unscaled features of very unequal variances: one of them decides the distances
   let spread = o.scale === 'none' ? varianceSpread(X, dataset.columns) : undefined;
   if (spread !== undefined && !(spread.ratio >= VARIANCE_RATIO_WARNING)) spread = undefined;
@@ -297,7 +342,7 @@ function prepare(dataset: Dataset, o: ResolvedReportOptions) {
  * over the given range, 2..kMax, or the default range for the rows they see. The criteria are
  * computed when they choose k, and for comparison when they see all rows.
  */
-function chooseClusterCount(Xs: FeatureMatrix, o: ResolvedReportOptions) {
+export function chooseClusterCount(Xs: FeatureMatrix, o: ResolvedReportOptions): ClusterCount {
   const n = Xs.rows;
   // k is chosen by the criteria unless it is given, as a number or by a k-means fit
   const choose = o.kmeans === undefined && typeof o.k !== 'number';
@@ -333,6 +378,15 @@ function chooseClusterCount(Xs: FeatureMatrix, o: ResolvedReportOptions) {
     o.kmeans !== undefined ? o.kmeans.k : typeof o.k === 'number' ? o.k : result!.recommended;
   if (k > n) throw new OptionError(`n_samples=${n} should be >= k=${k}.`);
   return { source, rows, result, k };
+}
+
+/** k of a report and where it came from (`chooseClusterCount`). */
+export interface ClusterCount {
+  source: ReportAnalysis['kSource'];
+  /** The rows the criteria saw. */
+  rows: Int32Array;
+  result: ChooseKResult | undefined;
+  k: number;
 }
 
 /** The hierarchical clustering of a report and its cut into (at most) k clusters. */

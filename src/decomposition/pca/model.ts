@@ -157,8 +157,11 @@ export class FittedPca implements PCAModel {
   readonly #inverseScale: Float64Array;
   /** Factor applied to score c: 1 / sqrt(lambda_c) when whitening (1 if lambda_c = 0), else 1. */
   readonly #scoreFactor: Float64Array;
+  /** What the model was built from (for `withScores`). */
+  readonly #parts: PCAParts;
 
   constructor(p: PCAParts) {
+    this.#parts = p;
     const { k, nFeatures: d } = p;
     this.#v = p.components;
     this.nComponents = k;
@@ -196,6 +199,11 @@ export class FittedPca implements PCAModel {
       for (let c = 0; c < k; c++) row[c] = p.components[c * d + j]! * Math.sqrt(p.values[c]!);
       this.loadings.push(row);
     }
+  }
+
+  /** This model with the scores of the rows `x` (see `withScores`). */
+  withScores(x: FeatureMatrix): PCAResult {
+    return new FittedPcaWithScores(this.#parts, x, this.project(x));
   }
 
   transform(X: MatrixLike): FeatureMatrix {
@@ -353,6 +361,17 @@ const ROWS_BLOCK = 16384;
  * fingerprint of their bits; rows changed in between are a `DataError`, never silently other
  * scores.
  */
+/**
+ * A model fitted on other rows (a stream's, `PCAAccumulator`) with the scores of the rows `x`
+ * (e.g. a sample of them): a `PCAResult` whose `scores` are `model.transform(x)`.
+ */
+export function withScores(model: PCAModel, x: FeatureMatrix): PCAResult {
+  if (!(model instanceof FittedPca)) {
+    throw new TypeError('withScores: the model must be one clusterlens fitted.');
+  }
+  return model.withScores(x);
+}
+
 export class FittedPcaWithScores extends FittedPca implements PCAResult {
   #scores: FeatureMatrix | undefined;
   #rows: FittedRows | undefined;
