@@ -5,8 +5,9 @@
  *   --label COL --id COL --features A,B,.. --exclude A,B,.. --missing error|drop|mean|median
  *   --delimiter auto|CHAR|tab --decimal auto|.|,   the CSV dialect (default: told from the first
  *                       lines; see src/data/dialect.ts)
- *   --max-memory SIZE   the memory budget of the O(n^2) steps (512M, 8G, ...; see
- *                       src/util/memory.ts), set for the run before the command's action starts
+ *   --max-memory SIZE   the memory budget of the run (512M, 8G, ...; see src/util/memory.ts),
+ *                       set before the command's action starts: the O(n^2) steps plan within
+ *                       it, and the report streams data whose in-memory report would exceed it
  *   --sample N          analyse a seeded sample of N rows, read in one pass (`loadSample`,
  *                       src/data/sample.ts; the seed is --seed). Not in report and hclust, whose
  *                       --sample sizes the samples of their O(n^2) steps.
@@ -95,7 +96,7 @@ export function addLoadingOptions(command: Command, set: LoadingFlagSet = {}): C
     )
     .option(
       '--max-memory <size>',
-      'memory the O(n^2) steps may use, e.g. 512M or 8G (default: 80% of the available memory)',
+      'memory the run may use, e.g. 512M or 8G; the report streams data that would not fit (default: 80% of the available memory)',
     )
     .hook('preAction', (_command, action) => {
       // Every run sets the budget, so an in-process run never inherits an earlier run's.

@@ -33,8 +33,8 @@
  * optional only so that `report --two-stage data.csv` (where commander hands the file to
  * --two-stage) can be read as meant (`twoStageFlag`); a missing file is still an error.
  */
-import { mkdirSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { ORIENTATIONS } from '../charts/dendrogram.js';
 import { LINKAGE_NAMES, type LinkageAlias, type LinkageMethod } from '../cluster/hclust/index.js';
@@ -43,8 +43,12 @@ import type { ScaleMethod } from '../data/scale.js';
 import { OptionError } from '../util/errors.js';
 // the report's modules (Vega and Vega-Lite among them) load when the command runs, not when the
 // program registers its commands
-import type { ReportOptions } from '../report/build.js';
-import { MAX_REPORT_FEATURES, type ReportProjection } from '../report/options.js';
+import type { Report, ReportOptions } from '../report/build.js';
+import {
+  MAX_REPORT_FEATURES,
+  type ReportProjection,
+  STREAM_SAMPLE_ROWS,
+} from '../report/options.js';
 import type { CliContext } from './command.js';
 import { scaleMethodOf, scaleOption } from './scaling.js';
 import {
@@ -54,6 +58,7 @@ import {
   kFlag,
   type LoadingFlags,
   loadFromFlags,
+  loadOptionsFromFlags,
   seedFlag,
   twoStageFlag,
 } from './options.js';
@@ -79,6 +84,9 @@ interface ReportFlags extends LoadingFlags {
   minSamples?: string;
   projection?: string;
   image?: string;
+  stream?: boolean;
+  streamSample?: string;
+  epochs?: string;
 }
 
 export function register(program: Command, context: CliContext): void {
@@ -145,6 +153,15 @@ export function register(program: Command, context: CliContext): void {
       '--image <WxH|none>',
       "the feature columns are the pixels of a W x H image (row-major): an Images section with the mean image, eigen-images and reconstructions; 'none': no Images section (default: detected from the column names and values)",
     )
+    .option(
+      '--stream',
+      'read the data in passes of chunks, with memory for one chunk and a sample: scaling, PCA and k-means on all rows, the rest on the sample (default: when the in-memory report would not fit --max-memory)',
+    )
+    .option(
+      '--stream-sample <n>',
+      `streamed report: rows of the seeded sample of the criteria of k, tree, silhouettes, map and charts (default: ${STREAM_SAMPLE_ROWS})`,
+    )
+    .option('--epochs <n>', 'streamed report: passes of mini-batch k-means steps (default: 1)')
     .action(async (given: string | undefined, flags: ReportFlags) => {
       const t0 = performance.now();
       const step = (what: string) =>
@@ -195,10 +212,37 @@ export function register(program: Command, context: CliContext): void {
       // The default folder is ours to create; a folder named in --out must exist.
       if (flags.out === undefined) mkdirSync(DEFAULT_FOLDER, { recursive: true });
       const plan = checkReportOutputs(out, { inputs: [file], force: flags.force ?? false });
-      step('loading');
-      const dataset = await loadFromFlags(file, { ...flags, sample: undefined }); // --sample is this command's own
-      step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
-      const report = buildReport(dataset, options);
+      const streamed = await streamChoice(file, flags, options);
+      let report: Report;
+      if (streamed.stream) {
+        if (!context.quiet) context.io.stderr.write(`clusterlens: ${streamed.reason}\n`);
+        const { readChunks } = await import('../data/chunks.js');
+        const { buildStreamedReport } = await import('../report/stream.js');
+        const table = await readChunks(file, loadOptionsFromFlags(flags));
+        report = await buildStreamedReport(table, {
+          ...options,
+          ...(flags.streamSample !== undefined
+            ? { sampleRows: integerFlag('--stream-sample', flags.streamSample, 3) }
+            : {}),
+          ...(flags.epochs !== undefined
+            ? { epochs: integerFlag('--epochs', flags.epochs, 1, 1000) }
+            : {}),
+          ...(flags.missing !== undefined ? { missing: flags.missing } : {}),
+          scratch: plan.html.kind === 'file' ? dirname(out) : undefined,
+          reason: streamed.reason,
+          onPass: (pass, passes) => step(`pass ${pass} of ${passes}`),
+        });
+      } else {
+        if (flags.streamSample !== undefined || flags.epochs !== undefined) {
+          throw new OptionError(
+            `${flags.streamSample !== undefined ? '--stream-sample' : '--epochs'} is for a streamed report: add --stream.`,
+          );
+        }
+        step('loading');
+        const dataset = await loadFromFlags(file, { ...flags, sample: undefined }); // --sample is this command's own
+        step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
+        report = buildReport(dataset, options);
+      }
       step('writing');
       const written = await writeReport(out, report, {
         static: flags.static ?? false,
@@ -213,6 +257,71 @@ export function register(program: Command, context: CliContext): void {
           : `${written.html}\n${written.json}\n${written.labels}\n${written.specs.length} specs in ${out.replace(/\.html?$/i, '')}.vl/\n`,
       );
     });
+}
+
+/**
+ * Whether the report streams the data (--stream, or an in-memory report that would need more
+ * than the memory budget), and the sentence that says why. The rows are estimated from the
+ * file's size: text files by the bytes per line of their first MiB, columnar files (Parquet,
+ * Arrow) at 4 bytes per value, a low guess for compressed columns (so that a large file is
+ * streamed rather than refused).
+ */
+async function streamChoice(
+  file: string,
+  flags: ReportFlags,
+  options: ReportOptions,
+): Promise<{ stream: boolean; reason: string }> {
+  const { formatOf } = await import('../data/load.js');
+  const { reportMemoryNeed } = await import('../report/plan.js');
+  const { formatBytes, memoryBudget } = await import('../util/memory.js');
+  const budget = memoryBudget();
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // the loader reports the problem
+  }
+  const text = !['parquet', 'arrow'].includes(formatOf(file));
+  const head = text ? firstBytes(file, 2 ** 20) : undefined;
+  const header = head === undefined ? '' : head.slice(0, Math.max(0, head.indexOf('\n')));
+  const lines = head === undefined ? 0 : head.split('\n').length - 1;
+  const d = Math.max(1, header.split(/[,;\t|]/).length);
+  const rows = text
+    ? Math.ceil(size / Math.max(1, (head?.length ?? 1) / Math.max(1, lines)))
+    : Math.ceil(size / (4 * d));
+  const need = reportMemoryNeed(rows, d, options, {
+    ids: flags.id !== undefined,
+    labels: flags.label !== undefined,
+  });
+  const about = `about ${rows.toLocaleString('en-US')} rows x ${d} columns`;
+  const passes =
+    2 + (flags.epochs === undefined ? 1 : integerFlag('--epochs', flags.epochs, 1, 1000));
+  const plan = `in ${passes} passes (scaling, PCA and k-means on all rows; the rest on a seeded sample)`;
+  if (flags.stream)
+    return { stream: true, reason: `streaming ${file} (${about}) ${plan} (--stream).` };
+  if (need <= budget.bytes) return { stream: false, reason: '' };
+  return {
+    stream: true,
+    reason:
+      `${file} (${about}) would need about ${formatBytes(need)} in memory, more than the budget of ` +
+      `${formatBytes(budget.bytes)} (${budget.source}): streaming it ${plan}.`,
+  };
+}
+
+/** The first `bytes` of a file as text (fewer for a shorter file; '' when unreadable). */
+function firstBytes(file: string, bytes: number): string {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(bytes);
+      const read = readSync(fd, buffer, 0, bytes, 0);
+      return buffer.subarray(0, read).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
 
 /** `--projection pca` or `pca,umap` (any order): the maps of the report; 'pca' is always drawn. */

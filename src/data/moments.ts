@@ -67,7 +67,7 @@ export class ColumnMoments {
       const o = i * d;
       for (let j = 0; j < d; j++) {
         const v = data[o + j]!;
-        if (v !== v) continue; // NaN
+        if (Number.isNaN(v)) continue;
         nb[j]!++;
         sum[j]! += v;
         if (v < min[j]!) min[j] = v;
@@ -79,7 +79,7 @@ export class ColumnMoments {
       const o = i * d;
       for (let j = 0; j < d; j++) {
         const v = data[o + j]!;
-        if (v !== v) continue;
+        if (Number.isNaN(v)) continue;
         const dev = v - sum[j]!;
         ss[j]! += dev * dev;
         corr[j]! += dev;
@@ -138,9 +138,7 @@ export function scalingFromMoments(
     if (min === max) {
       constantColumns.push(j);
       center[j] = min;
-      warn(
-        `scale: column '${names[j]}' is constant (every value is ${min}); it is scaled to 0.`,
-      );
+      warn(`scale: column '${names[j]}' is constant (every value is ${min}); it is scaled to 0.`);
       continue;
     }
     if (magnitudeUnit([min, max]) !== 1) {

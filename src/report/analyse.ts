@@ -245,7 +245,8 @@ export function analyse(
   const k = choice.k;
   // chooseK fitted every candidate with the same options and seed: reuse its fit when it saw all rows
   const reuse = choice.rows.length === n ? choice.result?.fits.find((f) => f.k === k) : undefined;
-  const km = streamed?.kmeans ?? o.kmeans ?? reuse ?? kmeans(Xs, { k, seed: o.seed, nInit: o.nInit });
+  const km =
+    streamed?.kmeans ?? o.kmeans ?? reuse ?? kmeans(Xs, { k, seed: o.seed, nInit: o.nInit });
   const tree = fitHierarchical(Xs, o, k);
   const matched = matchHierarchical(km.labels, tree, k);
   const p = streamed?.pca ?? o.pca ?? pca(Xs, { components: Math.min(n, Xs.cols) });

@@ -22,7 +22,7 @@
  */
 import { type Dataset, type MatrixLike, toDataset } from '../data/dataset.js';
 import { OptionError } from '../util/errors.js';
-import { analyse, type ReportAnalysis, reduceWidth } from './analyse.js';
+import { type Analysed, analyse, type ReportAnalysis, reduceWidth } from './analyse.js';
 import { reportCharts } from './charts.js';
 import { buildDocument } from './document.js';
 import { imageLayout } from './image.js';
@@ -81,7 +81,20 @@ export function buildReport(data: Dataset | MatrixLike, options: ReportOptions =
   // before any work: the copies, the per-row results and the largest step fit in the budget
   planReport(n, d, options);
   const layout = imageLayout(o.image, dataset, reduced.reduction !== undefined);
-  const { analysis, work } = analyse(dataset, o, reduced.reduction, layout);
+  return assembleReport(dataset, o, analyse(dataset, o, reduced.reduction, layout));
+}
+
+/**
+ * The charts, manifest and document of an analysis, and the `Report` (`labelsFile`: the labels
+ * file already written by a streamed report, stream.ts).
+ */
+export function assembleReport(
+  dataset: Dataset,
+  o: ResolvedReportOptions,
+  { analysis, work }: Analysed,
+  labelsFile?: Report['labelsFile'],
+): Report {
+  const n = dataset.features.rows;
   const ids = dataset.ids ?? Array.from({ length: n }, (_, i) => String(i + 1));
   const { charts, table } = reportCharts(analysis, work, o, ids);
   const manifest = reportManifest(dataset, o, analysis);
@@ -98,6 +111,7 @@ export function buildReport(data: Dataset | MatrixLike, options: ReportOptions =
     ids,
     labels: dataset.labels,
     source: dataset.source.path,
+    ...(labelsFile ? { labelsFile } : {}),
     toJSON() {
       return reportJSON(analysis, manifest, ids);
     },
@@ -126,6 +140,15 @@ function reportManifest(
       image: analysis.image
         ? { width: analysis.image.width, height: analysis.image.height, rule: analysis.image.rule }
         : false,
+      ...(analysis.stream
+        ? {
+            stream: {
+              rows: analysis.stream.rows,
+              sampleRows: analysis.stream.sampleRows,
+              epochs: analysis.stream.epochs,
+            },
+          }
+        : {}),
       title: o.title ?? null,
       label: dataset.labelColumn ?? null,
       id: dataset.idColumn ?? null,

@@ -12,7 +12,7 @@ import type { SampleTable } from '../charts/samples.js';
 import type { Dataset } from '../data/dataset.js';
 import { describeVarianceSpread } from '../data/scale.js';
 import { formatProse } from '../util/format.js';
-import type { ReportAnalysis } from './analyse.js';
+import type { ReportAnalysis, StreamInfo } from './analyse.js';
 import type { ChartSet, ReportChartName } from './charts.js';
 import { featureSummary } from './columns.js';
 import type { ReportDensity } from './density.js';
@@ -60,6 +60,15 @@ function summaryTable(
   // a k given by number: only the doubt about any structure concerns it
   const caveats = (kc?.caveats ?? []).filter((c) => chosen || c.kind === 'no-structure');
   const rows: string[][] = [
+    ...(a.stream
+      ? [
+          [
+            'data',
+            `${a.stream.rows} rows, streamed: scaling, PCA and k-means on all rows, the rest ` +
+              `on a seeded sample of ${a.n} rows`,
+          ],
+        ]
+      : []),
     [
       'number of clusters',
       (chosen
@@ -176,12 +185,25 @@ export function buildDocument(
   return {
     title: o.title ?? `clusterlens report: ${manifest.input.file}`,
     subtitle:
-      `${a.n} rows, ${a.features.length} features, k = ${a.k}` +
+      (a.stream ? `${a.stream.rows} rows (streamed)` : `${a.n} rows`) +
+      `, ${a.features.length} features, k = ${a.k}` +
       (a.kChoice && a.kSource === 'recommended' ? ' (recommended)' : '') +
       (a.kChoice?.structure?.clear === false ? ', no clear cluster structure' : '') +
       `, ${o.scale} scaling, ${linkageName(a)}, seed ${o.seed}.`,
     sections,
   };
+}
+
+/** How a streamed report read its data, and why. */
+function streamText(st: StreamInfo): string {
+  return (
+    `${st.passes} passes over ${st.chunks} chunks: column moments and the sample; ` +
+    `${st.epochs === 1 ? 'mini-batch k-means steps' : `${st.epochs} passes of mini-batch k-means steps`} ` +
+    'and the PCA co-moments; the labels file' +
+    (st.scalingFromSample ? '. The robust scaling (medians, quartiles) is of the sample' : '') +
+    (st.imputedFromSample ? '. Missing values took the medians of the sample' : '') +
+    (st.reason === '' ? '' : `. ${st.reason}`)
+  );
 }
 
 /** The file, the features (with their summary and ANOVA F) and the preprocessing log. */
@@ -216,7 +238,17 @@ function dataOverview({ dataset, a, manifest }: DocumentContext): ReportBlock {
                 `${src.sample.seed}), read in one pass: every number in this report is of the sample`,
             ],
           ]),
-      ['rows used', String(a.n)],
+      ...(a.stream === undefined
+        ? [['rows used', String(a.n)]]
+        : [
+            [
+              'rows used',
+              `all ${a.stream.rows} rows for the scaling, PCA and k-means; a seeded sample of ` +
+                `${a.n} of them for the criteria of k, the hierarchical clustering, the ` +
+                'silhouettes, the feature table and the charts',
+            ],
+            ['streamed', streamText(a.stream)],
+          ]),
       [
         'features',
         `${a.features.length}: ` +
@@ -401,6 +433,9 @@ function pcaSection({ o, a, chart }: DocumentContext): ReportSection {
         kind: 'text',
         text:
           `PCA of the ${o.scale === 'none' ? 'unscaled' : `${o.scale}-scaled`} features` +
+          (a.stream
+            ? ` of all ${a.stream.rows} rows (co-moments accumulated over the chunks)`
+            : '') +
           `${a.given.includes('pca') ? ' (the given fit)' : ''}. ` +
           `PC1 and PC2 together explain ${formatProse(100 * ((ratios[0] ?? 0) + (ratios[1] ?? 0)))}% of the variance.`,
       },
@@ -443,9 +478,15 @@ function projectionSection({ a, table, chart }: DocumentContext): ReportSection 
       {
         kind: 'text',
         text:
-          `k-means with k = ${a.k} (${a.given.includes('kmeans') ? 'the given fit: ' : ''}` +
-          `${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
-          Array.from(a.kmeans.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ') +
+          (a.stream
+            ? `k-means with k = ${a.k} on all ${a.stream.rows} rows (mini-batch steps, one per ` +
+              `chunk, ${a.stream.epochs} ${a.stream.epochs === 1 ? 'pass' : 'passes'}, from ` +
+              `k-means on the sample with ${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): ` +
+              'cluster sizes over all rows ' +
+              Array.from(a.stream.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ')
+            : `k-means with k = ${a.k} (${a.given.includes('kmeans') ? 'the given fit: ' : ''}` +
+              `${a.kmeans.nInit} restarts, seed ${a.kmeans.seed}): cluster sizes ` +
+              Array.from(a.kmeans.sizes, (s, c) => `${clusterId(c)} ${s}`).join(', ')) +
           '.' +
           (table.points < table.total
             ? ` The points are a seeded sample of ${table.points} of ${table.total} rows; the grey density shows all rows.`

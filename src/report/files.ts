@@ -5,7 +5,7 @@
  * `checkReportOutputs` checks them all before any work.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { OptionError } from '../util/errors.js';
@@ -191,6 +191,7 @@ export async function writeReport(
   const html = await renderHtml(report.document, { static: isStatic, run });
   const streams = { stdout: options.stdout ?? process.stdout };
   if (plan.htmlOnly) {
+    if (report.labelsFile !== undefined) rmSync(report.labelsFile.path, { force: true });
     await writeOutput(plan.html, html, run, rules, streams);
     return { html: path, specs: [], json: '', labels: '', run };
   }
@@ -209,7 +210,11 @@ export async function writeReport(
       const old = specOutput(plan.specFolder, name, path);
       if (runIdOf(old.target) !== undefined) set.remove(old.target);
     }
-    await set.stage(plan.labels!, reportLabelsCsv(report));
+    if (report.labelsFile !== undefined) {
+      await set.stageFile(plan.labels!, report.labelsFile.path, report.labelsFile.sha256);
+    } else {
+      await set.stage(plan.labels!, reportLabelsCsv(report));
+    }
     await set.stage(plan.json!, `{\n "clusterlensRun": "${run}",\n${results.slice(2)}\n`);
     await set.stage(plan.html, html);
     await set.commit(streams);

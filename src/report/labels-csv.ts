@@ -69,8 +69,15 @@ export interface LabelsColumns {
   extra?: readonly { name: string; values: ArrayLike<number> }[];
 }
 
-/** The labels file as CSV text (see the file header). */
-export function labelsCsv(dataset: LabelsRows, columns: LabelsColumns): string {
+/**
+ * The labels file as CSV text (see the file header); `header: false` leaves the header line out
+ * (the rows of a later chunk of a file written chunk by chunk).
+ */
+export function labelsCsv(
+  dataset: LabelsRows,
+  columns: LabelsColumns,
+  { header: withHeader = true }: { header?: boolean } = {},
+): string {
   const { n } = dataset;
   for (const [name, values] of [
     ['ids', dataset.ids],
@@ -110,7 +117,8 @@ export function labelsCsv(dataset: LabelsRows, columns: LabelsColumns): string {
     for (const e of extra) row.push(e.values[i]);
     rows[i] = row;
   }
-  return toCsv(header, rows);
+  const text = toCsv(header, rows);
+  return withHeader ? text : text.slice(text.indexOf('\n') + 1);
 }
 
 /** Write the labels file to `path`, atomically (see the file header). */

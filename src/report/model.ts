@@ -22,6 +22,11 @@ export interface Report {
   labels: string[] | undefined;
   /** Path of the data file ('<memory>' for parsed text): `writeReport` never writes over it. */
   source: string;
+  /**
+   * A streamed report's labels file (stream.ts), written in its last pass: a temporary file
+   * that `writeReport` moves into place, and its SHA-256.
+   */
+  labelsFile?: { path: string; sha256: string };
   /** Plain JSON results (labels, linkage, leaf order, PCA model, metrics, k table). */
   toJSON(): Record<string, unknown>;
 }

@@ -32,6 +32,9 @@ export function isKRange(k: ReportOptions['k']): k is KRange {
   return Array.isArray(k);
 }
 
+/** Rows of the default sample of a streamed report (stream.ts). */
+export const STREAM_SAMPLE_ROWS = 20000;
+
 /** The default of `maxFeatures`: the widest data a report analyses whole. */
 export const MAX_REPORT_FEATURES = 2000;
 

@@ -45,6 +45,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import {
   accessSync,
   closeSync,
+  copyFileSync,
   constants,
   fsyncSync,
   lstatSync,
@@ -609,8 +610,39 @@ export class OutputSet {
       return;
     }
     const staged: Staged = { output, temporary: this.writeTemporary(output.target, data, output) };
+    await this.record(staged, output, sha256Of(data));
+  }
+
+  /**
+   * Stage the file at `path` (written by the caller, SHA-256 `sha256`) as the content of the file
+   * output `output`: it is moved next to its target now (renamed, or copied and removed when it
+   * is on another file system) and renamed over the target in `commit`.
+   */
+  async stageFile(output: Output, path: string, sha256: string): Promise<void> {
+    if (this.done) throw new Error('OutputSet: stage after commit or abort');
+    if (output.kind !== 'file') throw new Error('OutputSet: stageFile needs a file output');
+    this.guard();
+    const temporary = temporaryPath(output.target);
+    this.temporaries.add(temporary);
+    try {
+      try {
+        renameSync(path, temporary);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+        copyFileSync(path, temporary, constants.COPYFILE_EXCL);
+        unlinkSync(path);
+      }
+    } catch (error) {
+      this.abort();
+      throw writeError(error, output);
+    }
+    await this.record({ output, temporary }, output, sha256);
+  }
+
+  /** Add a staged file, with its record of runs when the output keeps one. */
+  private async record(staged: Staged, output: Output, sha256: string): Promise<void> {
     if (output.record) {
-      const mine = { run: this.run, sha256: sha256Of(data) };
+      const mine = { run: this.run, sha256 };
       const previous = readRecord(output.target);
       const current = statOrUndefined(output.target)?.isFile()
         ? sha256OfFile(output.target)

@@ -135,3 +135,28 @@ export function planReport(
   });
   return plan;
 }
+
+/**
+ * Bytes the in-memory report of n rows x d features needs in all: the dataset as the loaders
+ * hold it (the features, and a string per row for ids and for labels when the file has them,
+ * `STRING_BYTES` each) and the report's plan (`planReport`, not checked here). The CLI compares
+ * it with the budget to choose between the in-memory report and the streamed one (stream.ts).
+ */
+export function reportMemoryNeed(
+  n: number,
+  d: number,
+  options: ReportOptions,
+  strings: { ids: boolean; labels: boolean },
+): number {
+  const data = 8 * n * d + STRING_BYTES * n * (Number(strings.ids) + Number(strings.labels));
+  let plan: number;
+  try {
+    plan = planReport(n, d, options, { bytes: Number.POSITIVE_INFINITY, source: 'none' }).bytes;
+  } catch {
+    plan = Number.POSITIVE_INFINITY;
+  }
+  return data + plan;
+}
+
+/** Bytes of a short string held per row (an id or a label: the string and its slot). */
+const STRING_BYTES = 64;

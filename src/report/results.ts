@@ -80,6 +80,21 @@ export function reportJSON(
         }
       : {}),
     chooseK: a.kChoice ? { ...a.kChoice.toJSON(), rows: a.kChoiceRows } : null,
+    ...(a.stream
+      ? {
+          stream: {
+            rows: a.stream.rows,
+            sampleRows: a.stream.sampleRows,
+            passes: a.stream.passes,
+            epochs: a.stream.epochs,
+            chunks: a.stream.chunks,
+            sizes: Array.from(a.stream.sizes),
+            inertia: a.stream.inertia,
+            scalingFromSample: a.stream.scalingFromSample,
+            imputedFromSample: a.stream.imputedFromSample,
+          },
+        }
+      : {}),
     ...(a.widthReduction
       ? {
           widthReduction: {
