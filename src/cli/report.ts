@@ -215,7 +215,7 @@ export function register(program: Command, context: CliContext): void {
       const streamed = await streamChoice(file, flags, options);
       let report: Report;
       if (streamed.stream) {
-        if (!context.quiet) context.io.stderr.write(`clusterlens: ${streamed.reason}\n`);
+        if (!context.quiet) context.io.stderr.write(`clusterlens: ${streamed.message}\n`);
         const { readChunks } = await import('../data/chunks.js');
         const { buildStreamedReport } = await import('../report/stream.js');
         const table = await readChunks(file, loadOptionsFromFlags(flags));
@@ -261,7 +261,7 @@ export function register(program: Command, context: CliContext): void {
 
 /**
  * Whether the report streams the data (--stream, or an in-memory report that would need more
- * than the memory budget), and the sentence that says why. The rows are estimated from the
+ * than the memory budget), why (for the report) and the sentence that says so on stderr. The rows are estimated from the
  * file's size: text files by the bytes per line of their first MiB, columnar files (Parquet,
  * Arrow) at 4 bytes per value, a low guess for compressed columns (so that a large file is
  * streamed rather than refused).
@@ -270,7 +270,7 @@ async function streamChoice(
   file: string,
   flags: ReportFlags,
   options: ReportOptions,
-): Promise<{ stream: boolean; reason: string }> {
+): Promise<{ stream: boolean; reason: string; message: string }> {
   const { formatOf } = await import('../data/load.js');
   const { reportMemoryNeed } = await import('../report/plan.js');
   const { formatBytes, memoryBudget } = await import('../util/memory.js');
@@ -297,14 +297,19 @@ async function streamChoice(
   const passes =
     2 + (flags.epochs === undefined ? 1 : integerFlag('--epochs', flags.epochs, 1, 1000));
   const plan = `in ${passes} passes (scaling, PCA and k-means on all rows; the rest on a seeded sample)`;
-  if (flags.stream)
-    return { stream: true, reason: `streaming ${file} (${about}) ${plan} (--stream).` };
-  if (need <= budget.bytes) return { stream: false, reason: '' };
+  if (flags.stream) {
+    return {
+      stream: true,
+      reason: 'asked for with --stream',
+      message: `streaming ${file} (${about}) ${plan} (--stream).`,
+    };
+  }
+  if (need <= budget.bytes) return { stream: false, reason: '', message: '' };
+  const over = `would need about ${formatBytes(need)} in memory, more than the budget of ${formatBytes(budget.bytes)} (${budget.source})`;
   return {
     stream: true,
-    reason:
-      `${file} (${about}) would need about ${formatBytes(need)} in memory, more than the budget of ` +
-      `${formatBytes(budget.bytes)} (${budget.source}): streaming it ${plan}.`,
+    reason: `the in-memory report of ${about} ${over}`,
+    message: `${file} (${about}) ${over}: streaming it ${plan}.`,
   };
 }
 

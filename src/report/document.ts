@@ -202,7 +202,7 @@ function streamText(st: StreamInfo): string {
     'and the PCA co-moments; the labels file' +
     (st.scalingFromSample ? '. The robust scaling (medians, quartiles) is of the sample' : '') +
     (st.imputedFromSample ? '. Missing values took the medians of the sample' : '') +
-    (st.reason === '' ? '' : `. ${st.reason}`)
+    (st.reason === '' ? '' : `. Streamed: ${st.reason}`)
   );
 }
 

@@ -33,6 +33,7 @@ import { join } from 'node:path';
 import { RandomState } from '../../src/util/random.js';
 import { writeWide } from '../report/wide.js';
 import { browserMissing, launch, openReport } from '../browser/chromium.js';
+import { writeBlobs } from './shared/blobs.js';
 import { median } from './shared/measure.js';
 
 const runsFlag = process.argv.indexOf('--runs');
@@ -45,26 +46,6 @@ mkdirSync(dir, { recursive: true });
 // run go to a fresh folder, removed at the end
 const outDir = mkdtempSync(join(dir, 'out-'));
 process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
-
-/** n rows of d features in k Gaussian blobs (sd 1.5, centres uniform in [-8, 8]^d), as CSV. */
-function writeBlobs(path: string, n: number, d: number, k: number): void {
-  const rng = new RandomState(0);
-  const centres: number[][] = [];
-  for (let c = 0; c < k; c++) centres.push(Array.from({ length: d }, () => rng.uniform(-8, 8)));
-  const header = ['id', 'group', ...Array.from({ length: d }, (_, j) => `x${j + 1}`)];
-  const lines = [header.join(',')];
-  for (let i = 0; i < n; i++) {
-    const c = i % k;
-    lines.push(
-      [
-        `r${i + 1}`,
-        `g${c + 1}`,
-        ...centres[c]!.map((m) => (m + 1.5 * rng.gauss()).toFixed(4)),
-      ].join(','),
-    );
-  }
-  writeFileSync(path, `${lines.join('\n')}\n`);
-}
 
 /** Seconds of a `times` entry such as '1m2.345s'. */
 function seconds(entry: string): number {
