@@ -124,6 +124,8 @@ export type { SampleRecord, SampleTable, SampleTableInput } from './charts/sampl
 
 // report
 export type { ReportAnalysis } from './report/build.js';
+export type { StreamReportOptions } from './report/stream.js';
+export { buildStreamedReport } from './report/stream.js';
 export type { ReportBlock, ReportChart, ReportSection } from './report/html.js';
 export type { Manifest } from './report/manifest.js';
 

@@ -269,7 +269,7 @@ export async function buildStreamedReport(
   const hash = createHash('sha256');
   const fd = openSync(path, 'wx');
   const cleanup = () => rmSync(path, { force: true });
-  process.on('exit', cleanup);
+  removeAtExit(path);
   let inertia = 0;
   try {
     let position = 0; // rows before the chunk
@@ -328,13 +328,27 @@ export async function buildStreamedReport(
   } catch (error) {
     closeSync(fd);
     cleanup();
-    process.removeListener('exit', cleanup);
     throw error;
   }
   closeSync(fd);
   info.inertia = inertia;
   km.inertia = inertia;
   return assembleReport(dataset, o, analysed, { path, sha256: hash.digest('hex') });
+}
+
+/**
+ * The labels files of streamed reports, removed when the process exits if `writeReport` has not
+ * moved them into place by then (a report never written leaves nothing behind).
+ */
+const pending = new Set<string>();
+
+function removeAtExit(path: string): void {
+  if (pending.size === 0) {
+    process.on('exit', () => {
+      for (const p of pending) rmSync(p, { force: true });
+    });
+  }
+  pending.add(path);
 }
 
 /** The value each column's missing values take (NaN: none to impute), from `missing`. */
