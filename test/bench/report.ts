@@ -27,10 +27,9 @@
  * shared with other work does not inflate as much as wall time.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RandomState } from '../../src/util/random.js';
 import { writeWide } from '../report/wide.js';
 import { browserMissing, launch, openReport } from '../browser/chromium.js';
 import { writeBlobs } from './shared/blobs.js';
