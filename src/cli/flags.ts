@@ -41,13 +41,14 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   xi: '--xi',
   // large data: hclust's sample and two stages, and the report's sampled steps
   sample: '--sample',
-  hclustMaxRows: '--sample',
-  silhouetteMaxRows: '--sample',
-  chooseKMaxRows: '--sample',
+  hclustMaxRows: '--subsample',
+  silhouetteMaxRows: '--subsample',
+  chooseKMaxRows: '--subsample',
   twoStage: '--two-stage',
   centres: '--two-stage',
   // the report's maps
   projection: '--projection',
+  maxFeatures: '--max-features',
   // the report's Images section
   image: '--image',
   // compress (compressImage's options)

@@ -1,13 +1,13 @@
 /**
  * `clusterlens hclust <file> [--method ward] [--metric euclidean] [--scale standard]
- *                            [--k 4 | --height 2.5] [--two-stage [centres] | --sample N]
+ *                            [--k 4 | --height 2.5] [--two-stage [centres] | --subsample N] [--sample N]
  *                            [--seed 0] [--out labels.csv] [--json]` + the loading flags.
  *
  * The features are scaled first (`--scale`, default standard: src/cli/scaling.ts).
  *
  * For data too large for the O(n^2) distance matrix (hclust refuses before allocating and says
  * so): `--two-stage [centres]` runs k-means into `centres` (default 256) centres, then the tree
- * of the centres weighted by their sizes (twoStage); `--sample N` builds the tree of a seeded
+ * of the centres weighted by their sizes (twoStage); `--subsample N` builds the tree of a seeded
  * sample of N rows and gives every other row the cluster of the nearest cluster centroid
  * (sampledHclust). `--seed` seeds both.
  *
@@ -84,7 +84,7 @@ export interface HclustFlags extends LoadingFlags {
   json?: boolean;
   /** `true` (the flag alone) or the number of centres as typed. */
   twoStage?: boolean | string;
-  sample?: string;
+  subsample?: string;
   seed?: string;
 }
 
@@ -95,7 +95,6 @@ export function register(program: Command, context: CliContext): void {
       .description('hierarchical (agglomerative) clustering cut into flat clusters')
       .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
       .usage('[options] <file>'),
-    { sample: false },
   )
     .addOption(
       new Option('--method <name>', 'linkage method (default: ward)').choices(LINKAGE_NAMES),
@@ -117,13 +116,13 @@ export function register(program: Command, context: CliContext): void {
       new Option(
         '--two-stage [centres]',
         `for large data: k-means into this many centres (default ${DEFAULT_CENTRES}), then the tree of the centres weighted by their sizes`,
-      ).conflicts('sample'),
+      ).conflicts('subsample'),
     )
     .option(
-      '--sample <n>',
+      '--subsample <n>',
       'for large data: the tree of a seeded sample of n rows; other rows join the nearest cluster centroid',
     )
-    .option('--seed <n>', 'seed of --two-stage and --sample (default: 0)')
+    .option('--seed <n>', 'seed of --two-stage, --subsample and --sample (default: 0)')
     .option('--out <file>', "write the cluster labels as CSV ('-': standard output)")
     .option('--force', FORCE_HELP)
     .option('--json', 'print the linkage matrix, leaf order and labels as JSON')
@@ -161,7 +160,8 @@ export async function hclustCommand(
       : flags.height !== undefined
         ? { height: numberFlag('--height', flags.height) }
         : { k: 1 };
-  const sample = flags.sample === undefined ? undefined : integerFlag('--sample', flags.sample, 2);
+  const sample =
+    flags.subsample === undefined ? undefined : integerFlag('--subsample', flags.subsample, 2);
   if (twoStageOn && metric !== 'euclidean') {
     throw new OptionError(
       `--two-stage needs --metric euclidean (its first stage is k-means); got '${metric}'.`,
@@ -169,7 +169,7 @@ export async function hclustCommand(
   }
   const scaling = scaleMethodOf(flags.scale);
   const output = checkOutFlag(file, flags);
-  const dataset = await loadFromFlags(file, { ...flags, sample: undefined }); // --sample is this command's own
+  const dataset = await loadFromFlags(file, flags);
   const { rows, cols } = dataset.features;
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
   warnIfUnscaled('hclust', dataset, scaling);
@@ -278,7 +278,7 @@ export async function hclustCommand(
   }
 }
 
-/** What --two-stage or --sample add to the JSON output. */
+/** What --two-stage or --subsample add to the JSON output. */
 interface LargeDataRun {
   twoStage?: {
     centres: number;

@@ -9,8 +9,9 @@
  *                       set before the command's action starts: the O(n^2) steps plan within
  *                       it, and the report streams data whose in-memory report would exceed it
  *   --sample N          analyse a seeded sample of N rows, read in one pass (`loadSample`,
- *                       src/data/sample.ts; the seed is --seed). Not in report and hclust, whose
- *                       --sample sizes the samples of their O(n^2) steps.
+ *                       src/data/sample.ts; the seed is --seed). Every command that analyses
+ *                       a file has it (report and hclust size the samples of their O(n^2) steps
+ *                       with --subsample); not inspect, which describes the whole file.
  *
  * Use in a command file:
  *

@@ -1,11 +1,13 @@
 /**
  * `clusterlens report <file> [--label COL] [--id COL] [--features A,B] [--scale standard]
  *  [--k 3|2..6|auto] [--method ward] [--seed 0] [--n-init 10] [--out reports/NAME.html] [--static]
- *  [--two-stage [centres] | --sample N] [--max-features N]
+ *  [--two-stage [centres] | --subsample N] [--sample N] [--max-features N]
  *  [--hdbscan [--min-cluster-size 5] [--min-samples N]] [--projection pca,umap] [--image WxH|none]`
  *
  * The O(n^2) steps (hierarchical clustering, silhouettes, the criteria of k) run on a seeded
- * sample of 5000 rows above that size; `--sample N` sets that size. `--two-stage [centres]`
+ * sample of 5000 rows above that size; `--subsample N` sets that size. `--sample N` (shared with
+ * the other commands) reports a seeded sample of N rows of the file instead of all of them.
+ * `--two-stage [centres]`
  * builds the tree from all rows instead: k-means into `centres` (default 256) centres, then the
  * tree of the centres weighted by their sizes; the dendrogram's leaves are centres marked '(n)'.
  *
@@ -77,7 +79,7 @@ interface ReportFlags extends LoadingFlags {
   static?: boolean;
   orientation: (typeof ORIENTATIONS)[number];
   twoStage?: boolean | string;
-  sample?: string;
+  subsample?: string;
   maxFeatures?: string;
   hdbscan?: boolean;
   minClusterSize?: string;
@@ -98,7 +100,6 @@ export function register(program: Command, context: CliContext): void {
       )
       .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
       .usage('[options] <file>'),
-    { sample: false },
   )
     .addOption(scaleOption())
     .option(
@@ -123,10 +124,10 @@ export function register(program: Command, context: CliContext): void {
       new Option(
         '--two-stage [centres]',
         `hierarchical clustering of all rows in two stages: k-means into this many centres (default ${DEFAULT_CENTRES}), then the tree of the centres weighted by their sizes`,
-      ).conflicts('sample'),
+      ).conflicts('subsample'),
     )
     .option(
-      '--sample <n>',
+      '--subsample <n>',
       'rows in the seeded samples of the O(n^2) steps: hierarchical clustering, silhouettes, criteria of k (default: 5000)',
     )
     .addOption(
@@ -180,8 +181,8 @@ export function register(program: Command, context: CliContext): void {
       if (flags.maxFeatures !== undefined) {
         options.maxFeatures = integerFlag('--max-features', flags.maxFeatures, 1);
       }
-      if (flags.sample !== undefined) {
-        const sample = integerFlag('--sample', flags.sample, 3);
+      if (flags.subsample !== undefined) {
+        const sample = integerFlag('--subsample', flags.subsample, 3);
         options.hclustMaxRows = sample;
         options.silhouetteMaxRows = sample;
         options.chooseKMaxRows = sample;
@@ -239,7 +240,7 @@ export function register(program: Command, context: CliContext): void {
           );
         }
         step('loading');
-        const dataset = await loadFromFlags(file, { ...flags, sample: undefined }); // --sample is this command's own
+        const dataset = await loadFromFlags(file, flags);
         step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
         report = buildReport(dataset, options);
       }
@@ -271,6 +272,14 @@ async function streamChoice(
   flags: ReportFlags,
   options: ReportOptions,
 ): Promise<{ stream: boolean; reason: string; message: string }> {
+  if (flags.sample !== undefined) {
+    if (flags.stream) {
+      throw new OptionError(
+        '--sample reads a sample of the rows into memory and --stream reads all of them in passes: give one of them.',
+      );
+    }
+    return { stream: false, reason: '', message: '' };
+  }
   const { formatOf } = await import('../data/load.js');
   const { reportMemoryNeed } = await import('../report/plan.js');
   const { formatBytes, memoryBudget } = await import('../util/memory.js');

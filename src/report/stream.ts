@@ -43,6 +43,8 @@ import { type ScaleResult, scale, scalingFrom } from '../data/scale.js';
 import { createPCAAccumulator } from '../decomposition/pca/index.js';
 import { withScores } from '../decomposition/pca/model.js';
 import { DataError, OptionError } from '../util/errors.js';
+import { RAISE_BUDGET } from '../util/memory.js';
+import { message, option } from '../util/message.js';
 import { checkInteger } from '../util/validate.js';
 import { analyse, chooseClusterCount, type StreamInfo } from './analyse.js';
 import { assembleReport } from './build.js';
@@ -125,8 +127,7 @@ export async function buildStreamedReport(
   }
   if (o.density !== undefined) {
     throw new OptionError(
-      'The density section (HDBSCAN) needs every row in memory. Report a sample of the rows ' +
-        '(--sample N with the hdbscan command), or raise the memory budget (--max-memory).',
+      message`The density section (HDBSCAN) needs every row in memory. Report a seeded sample of the rows (${option('sample', 'N', { placeholder: true, library: 'loadSample()' })}), or ${RAISE_BUDGET}.`,
     );
   }
   const names = table.columns;
@@ -134,8 +135,7 @@ export async function buildStreamedReport(
   if (d < 1) throw new OptionError('A report needs at least one feature column.');
   if (d > o.maxFeatures) {
     throw new OptionError(
-      `The data has ${d} feature columns, more than the ${o.maxFeatures} a report analyses ` +
-        '(maxFeatures); when it is streamed, name the columns to analyse (--features).',
+      message`The data has ${d} feature columns, more than the ${o.maxFeatures} a report analyses (${option('maxFeatures')}); when it is streamed, name the columns to analyse (${option('features')}).`,
     );
   }
   const passes = 2 + epochs;
@@ -366,7 +366,7 @@ function imputation(
     if (m.count[j] === m.rows) continue;
     if (m.count[j] === 0) {
       throw new DataError(
-        `${where}: column '${names[j]}' has no values. Leave it out (--exclude) or name the features.`,
+        message`${where}: column '${names[j]}' has no values. Leave it out (${option('exclude')}) or name the features (${option('features')}).`,
       );
     }
     fill[j] = missing === 'mean' ? m.mean[j]! : sampleMedian(sample, j, m.mean[j]!);

@@ -256,7 +256,7 @@ describe('clusterlens hclust on data too large for the distance matrix', async (
     expect(plain.stdout).toContain('two stages: k-means into 256 centres');
   });
 
-  it('clusterlens hclust big.csv --method average --k 3 --sample 200 --json clusters a seeded sample, the rest by nearest centroid', async () => {
+  it('clusterlens hclust big.csv --method average --k 3 --subsample 200 --json clusters a seeded sample, the rest by nearest centroid', async () => {
     const r = await cli([
       'hclust',
       data,
@@ -264,7 +264,7 @@ describe('clusterlens hclust on data too large for the distance matrix', async (
       'average',
       '--k',
       '3',
-      '--sample',
+      '--subsample',
       '200',
       '--scale',
       'none',
@@ -293,13 +293,13 @@ describe('clusterlens hclust on data too large for the distance matrix', async (
     expect(ample.stdout).toMatch(/cophenetic correlation 0\.\d{4}/);
   });
 
-  it('clusterlens hclust --two-stage and --sample reject bad values before reading the data', async () => {
+  it('clusterlens hclust --two-stage and --subsample reject bad values before reading the data', async () => {
     const absent = join(dir, 'absent.csv');
     const cases: [string[], RegExp][] = [
       [['--two-stage', '1'], /--two-stage must be an integer >= 2. Got '1'/],
-      [['--sample', 'x'], /--sample must be an integer >= 2/],
+      [['--subsample', 'x'], /--subsample must be an integer >= 2/],
       [['--two-stage', '--metric', 'cityblock'], /--two-stage needs --metric euclidean/],
-      [['--two-stage', '10', '--sample', '10'], /cannot be used with option/],
+      [['--two-stage', '10', '--subsample', '10'], /cannot be used with option/],
       [['--seed', '-1'], /--seed must be an integer in \[0, 4294967295\]/],
     ];
     for (const [flags, message] of cases) {

@@ -162,7 +162,7 @@ describe('clusterlens report', () => {
     expect(r.stderr).toMatch(/does not exist/);
   });
 
-  it('report iris --two-stage 20 and --sample 60 reach the analysis; bad values exit 1', async () => {
+  it('report iris --two-stage 20 and --subsample 60 reach the analysis; bad values exit 1', async () => {
     const two = join(folder, 'two.html');
     const r = await cli([
       'report',
@@ -184,7 +184,7 @@ describe('clusterlens report', () => {
       'datasets/iris.csv',
       '--k',
       '3',
-      '--sample',
+      '--subsample',
       '60',
       '--out',
       sampled,
@@ -195,7 +195,7 @@ describe('clusterlens report', () => {
     expect(sj.metrics.silhouetteRows).toBe(60);
     for (const [flags, message] of [
       [['--two-stage', '1'], "--two-stage must be an integer >= 2. Got '1' instead."],
-      [['--sample', '2'], "--sample must be an integer >= 3. Got '2' instead."],
+      [['--subsample', '2'], "--subsample must be an integer >= 3. Got '2' instead."],
     ] as const) {
       const bad = await cli([
         'report',

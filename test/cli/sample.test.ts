@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSample } from '../../src/data/sample.js';
 import { buildReport } from '../../src/report/build.js';
@@ -69,6 +71,57 @@ describe('--sample N of the commands that load data', () => {
     const b = await cli(['hdbscan', `${dir}/iris.arrow`, ...common, '--json']);
     expect(JSON.parse(b.stdout).sample).toBeUndefined();
     expect(JSON.parse(b.stdout).rows).toBe(reference.of);
+  });
+
+  it('report and hclust take the shared --sample too (their O(n^2) samples are --subsample)', async () => {
+    const c = reference.cases.find((r) => r.n === 20 && r.seed === 5)!;
+    const folder = mkdtempSync(join(tmpdir(), 'clusterlens-sample-'));
+    const out = join(folder, 'r.html');
+    const r = await cli([
+      'report',
+      `${dir}/iris-columnar.csv`,
+      ...common,
+      '--sample',
+      '20',
+      '--seed',
+      '5',
+      '--k',
+      '3',
+      '--projection',
+      'pca',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(out.replace(/\.html$/, '.json'), 'utf8'));
+    expect(json.n).toBe(20);
+    expect(json.manifest.input.sample).toEqual({ rows: 20, of: reference.of, seed: 5 });
+    const h = await cli([
+      'hclust',
+      `${dir}/iris.arrow`,
+      ...common,
+      '--sample',
+      '20',
+      '--seed',
+      '5',
+      '--k',
+      '2',
+      '--json',
+    ]);
+    expect(h.code, h.stderr).toBe(0);
+    const hj = JSON.parse(h.stdout);
+    expect(hj.sample).toEqual({ rows: c.n, of: reference.of, seed: 5 });
+    expect(hj.labels).toHaveLength(20);
+    const both = await cli([
+      'report',
+      `${dir}/iris.arrow`,
+      ...common,
+      '--sample',
+      '20',
+      '--stream',
+    ]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('give one of them');
   });
 
   it('--sample must be a positive integer', async () => {
