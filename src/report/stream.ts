@@ -101,6 +101,19 @@ export async function buildStreamedReport(
   options: StreamReportOptions = {},
 ): Promise<Report> {
   const fn = 'buildStreamedReport';
+  if (
+    typeof table !== 'object' ||
+    table === null ||
+    !Array.isArray((table as Partial<ChunkedTable>).columns) ||
+    typeof (table as Partial<ChunkedTable>).again !== 'function'
+  ) {
+    throw new OptionError(
+      `${fn} needs the chunks of a file as readChunks opens them. Got ${table === null ? 'null' : typeof table} instead.`,
+    );
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new OptionError(`${fn} expects an options object. Got ${String(options)} instead.`);
+  }
   const stream: Partial<Record<(typeof STREAM_OPTION_NAMES)[number], unknown>> = {};
   const reportOptions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {

@@ -164,6 +164,13 @@ describe('buildStreamedReport', () => {
       /HDBSCAN\) needs every row in memory/,
     );
     await expect(buildStreamedReport(table, { sampleRows: 2 })).rejects.toThrow(/sampleRows/);
+    await expect(buildStreamedReport(table, { epochs: 0 })).rejects.toThrow(/epochs/);
+    await expect(buildStreamedReport(null as unknown as typeof table, {})).rejects.toThrow(
+      /needs the chunks of a file as readChunks opens them/,
+    );
+    await expect(
+      buildStreamedReport(table, null as unknown as Record<string, never>),
+    ).rejects.toThrow(/expects an options object/);
   });
 });
 
