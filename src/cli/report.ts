@@ -55,7 +55,7 @@ import {
   type LoadingFlags,
   loadFromFlags,
   seedFlag,
-  twoStageFlag,
+  twoStageInput,
 } from './options.js';
 
 /** Where reports go without --out (created when missing). */
@@ -89,7 +89,7 @@ export function register(program: Command, context: CliContext): void {
         'write the one-file HTML report: choose k, k-means, hierarchical clustering, PCA',
       )
       .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
-      .usage('[options] <file>'),
+      .usage('[options] <file | --sql query>'),
     { sample: false },
   )
     .addOption(scaleOption())
@@ -149,7 +149,7 @@ export function register(program: Command, context: CliContext): void {
       const t0 = performance.now();
       const step = (what: string) =>
         context.progress(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      const { centres, file } = twoStageFlag(flags.twoStage, given, DEFAULT_CENTRES);
+      const { centres, file } = twoStageInput(flags.twoStage, given, flags, DEFAULT_CENTRES);
       const k = kFlag(flags.k, { auto: true, range: true });
       const options: ReportOptions = {
         scale: scaleMethodOf(flags.scale),
@@ -196,7 +196,7 @@ export function register(program: Command, context: CliContext): void {
       if (flags.out === undefined) mkdirSync(DEFAULT_FOLDER, { recursive: true });
       const plan = checkReportOutputs(out, { inputs: [file], force: flags.force ?? false });
       step('loading');
-      const dataset = await loadFromFlags(file, { ...flags, sample: undefined }); // --sample is this command's own
+      const dataset = await loadFromFlags(file, { ...flags, sample: undefined }, context); // --sample is this command's own
       step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
       const report = buildReport(dataset, options);
       step('writing');

@@ -39,6 +39,7 @@ import { sha256OfFile } from './columnar.js';
 import { type CsvOptions, CsvReader, MAX_FIELD_LENGTH, csvSetup, textChunks } from './csv.js';
 import type { DatasetSource } from './dataset.js';
 import type { Dialect } from './dialect.js';
+import type { MissingPolicy } from './missing.js';
 import { cellText } from './json.js';
 import {
   checkNoCsvOptions,
@@ -100,6 +101,8 @@ export interface ChunkedTable extends AsyncIterable<RowChunk> {
    * or NDJSON file, the rows of a Parquet file (from its metadata). Absent: not known.
    */
   readonly total?: { rows?: number; bytes?: number };
+  /** The missing-value policy the chunks follow (absent: 'error'). */
+  readonly missing?: MissingPolicy;
 }
 
 /** What a later pass keeps of the first: the columns as settled, the header, the bytes' hash. */
@@ -608,6 +611,9 @@ class ChunkStream {
       (result as { labelColumn?: string }).labelColumn = d.labelColumn;
     if (d.idColumn !== undefined) (result as { idColumn?: string }).idColumn = d.idColumn;
     if (total !== undefined) (result as { total?: typeof total }).total = total;
+    if (this.options.missing !== undefined) {
+      (result as { missing?: MissingPolicy }).missing = this.options.missing;
+    }
     return result;
   }
 }

@@ -189,7 +189,11 @@ function duckText(value: unknown): string | null {
 }
 
 /** Run `sql` and open its streaming result as a columnar file of DuckDB chunks. */
-async function openSql(fn: string, sql: string): Promise<ColumnarFile> {
+async function openSql(
+  fn: string,
+  sql: string,
+  onRows?: (rowsRead: number) => void,
+): Promise<ColumnarFile> {
   const duck = await duckdb(fn);
   const name = sqlSourceName(sql);
   const failed = (error: unknown) =>
@@ -245,6 +249,7 @@ async function openSql(fn: string, sql: string): Promise<ColumnarFile> {
         }
         yield { rows, firstRow, name: part, runs };
         firstRow += rows;
+        onRows?.(firstRow);
       }
     },
   };
@@ -316,14 +321,18 @@ export async function loadSql(sql: string, options: SqlOptions = {}): Promise<Da
   return (await loadSqlTable(sql, options)).dataset;
 }
 
-/** `loadSql` that also describes every column (for `inspect`). */
+/**
+ * `loadSql` that also describes every column (for `inspect`); `onRows` is told the rows read
+ * after each DuckDB chunk (for a progress meter). @internal
+ */
 export async function loadSqlTable(
   sql: string,
   options: SqlOptions = {},
   keepMissing = false,
+  onRows?: (rowsRead: number) => void,
 ): Promise<LoadedTable> {
   const fn = 'loadSql';
   checkQuery(fn, sql);
   checkKnownOptions(fn, options, COLUMN_OPTION_NAMES);
-  return loadColumnarTable(await openSql(fn, sql), options, keepMissing);
+  return loadColumnarTable(await openSql(fn, sql, onRows), options, keepMissing);
 }
