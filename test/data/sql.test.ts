@@ -187,7 +187,7 @@ describe('loadSql and readSqlChunks: a DuckDB query as a source', () => {
       "SELECT 1::TINYINT AS a, 2::UBIGINT AS b, 3.25::DECIMAL(10,2) AS c, 0.5::FLOAT AS d, 12345678901234567890::HUGEINT AS e, 'x' AS s, DATE '2024-05-01' AS day, TIMESTAMP '2024-05-01 01:02:03' AS ts, true AS flag";
     const { value: d, warnings } = await quietly(() => loadSql(sql, { id: 'ts', label: 'day' }));
     expect(d.columns).toEqual(['a', 'b', 'c', 'd', 'e']);
-    expect(Array.from(d.features.data)).toEqual([1, 2, 3.25, 0.5, 12345678901234567890]);
+    expect(Array.from(d.features.data)).toEqual([1, 2, 3.25, 0.5, Number(12345678901234567890n)]);
     expect(d.ids).toEqual(['2024-05-01T01:02:03.000Z']);
     expect(d.labels).toEqual(['2024-05-01T00:00:00.000Z']);
     expect(d.source.leftOut).toEqual([
