@@ -125,7 +125,7 @@ export async function dbscanCommand(
   for (const i of fit.coreSampleIndices) cores[fit.labels[i]!]!++;
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: X.rows,

@@ -230,7 +230,7 @@ export async function hclustCommand(
     const suggested = suggestCut(tree, top);
     if (flags.json) {
       const out = {
-        file,
+        file: dataset.source.path,
         sha256: dataset.source.sha256,
         ...sampleField(dataset),
         rows,
@@ -255,7 +255,7 @@ export async function hclustCommand(
   }
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows,

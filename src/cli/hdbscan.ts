@@ -153,7 +153,7 @@ export async function hdbscanCommand(
   const scores = means(fit, sizes);
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: X.rows,

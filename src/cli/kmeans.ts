@@ -164,7 +164,7 @@ export async function kmeansCommand(
   const means = clusterMeans(dataset.features, model.labels, k);
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows,

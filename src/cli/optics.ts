@@ -152,7 +152,7 @@ export async function opticsCommand(
   const clusters = eps === undefined ? `xi clusters (xi ${xi})` : `DBSCAN clusters at eps ${eps}`;
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: X.rows,

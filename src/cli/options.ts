@@ -198,6 +198,10 @@ export function twoStageInput(
   fallback: number,
 ): { centres: number | undefined; file: string } {
   const query = flags.sql !== undefined && given === undefined;
+  // no file and no --sql: the file is missing unless commander handed it to --two-stage
+  if (given === undefined && !query && (typeof value !== 'string' || isIntegerText(value))) {
+    dataInput(undefined, flags);
+  }
   const stage = twoStageFlag(value, query ? SQL_INPUT : given, fallback);
   return { centres: stage.centres, file: dataInput(query ? undefined : stage.file, flags) };
 }

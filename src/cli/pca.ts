@@ -127,7 +127,7 @@ export async function pcaCommand(
   const { stdout } = context.io;
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: dataset.features.rows,

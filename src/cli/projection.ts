@@ -97,7 +97,7 @@ export async function projectionCommand<R>(
   if (flags.json) {
     const k = embedding.cols;
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: X.rows,
