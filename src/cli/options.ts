@@ -218,11 +218,12 @@ export async function loadFromFlags(
 ): Promise<Dataset> {
   const progress =
     context === undefined ? undefined : (message: string) => context.progress(message);
+  // the flag first, before any reading
+  const n = flags.sample === undefined ? 0 : integerFlag('--sample', flags.sample, 1);
   const sampled = async (
     table: Awaited<ReturnType<typeof readChunks>>,
     what: string,
   ): Promise<Dataset> => {
-    const n = integerFlag('--sample', flags.sample!, 1);
     if (context === undefined) return loadSample(table, n, { seed: seedFlag(flags.seed) });
     const meter = progressMeter(context, what, table.total);
     const dataset = await loadSample(metered(table, meter), n, { seed: seedFlag(flags.seed) });
@@ -233,7 +234,6 @@ export async function loadFromFlags(
     const { format: _f, delimiter: _d, decimal: _m, ...options } = loadOptionsFromFlags(flags);
     const { loadSql, loadSqlTable, readSqlChunks } = await import('../data/sql.js');
     if (flags.sample !== undefined) {
-      integerFlag('--sample', flags.sample, 1);
       return sampled(await readSqlChunks(flags.sql, options), 'reading the query, a sample');
     }
     if (context === undefined) return loadSql(flags.sql, options);
@@ -250,10 +250,9 @@ export async function loadFromFlags(
       `reading ${file}, a sample`,
     );
   };
-  if (size < 20e6 || progress === undefined) return load();
-  progress(
-    `reading ${file} (${(size / 1e6).toFixed(0)} MB)${flags.sample === undefined ? '' : ', a sample'}...`,
-  );
+  // (the pass of --sample has its meter)
+  if (size < 20e6 || progress === undefined || flags.sample !== undefined) return load();
+  progress(`reading ${file} (${(size / 1e6).toFixed(0)} MB)...`);
   const start = performance.now();
   const dataset = await load();
   progress(
