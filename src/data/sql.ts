@@ -180,12 +180,35 @@ function kindOf(type: DuckType, names: { readonly [id: number]: string }): strin
   }
 }
 
-/** The text of a DuckDB value: numbers exact, DuckDB's own values as it prints them. */
-function duckText(value: unknown): string | null {
+/** Milliseconds per unit of DuckDB's date and timestamp values, by the field that holds them. */
+const TIME_FIELDS = [
+  ['micros', 1e-3],
+  ['millis', 1],
+  ['seconds', 1e3],
+  ['nanos', 1e-6],
+  ['days', 86400e3],
+] as const;
+
+/**
+ * The text of a DuckDB value: numbers exact; dates and timestamps in ISO 8601 (UTC) as the
+ * columnar loaders write them, or as DuckDB prints them beyond the range of a JavaScript date
+ * (infinity); DuckDB's other values as it prints them.
+ */
+function duckText(value: unknown, type: string): string | null {
   if (value === null || value === undefined) return null;
-  const t = typeof value;
-  if (t === 'object') return String(value);
-  return valueText(value);
+  if (typeof value !== 'object') return valueText(value);
+  if (type === 'date' || type === 'timestamp') {
+    const fields = value as Record<string, unknown>;
+    for (const [field, ms] of TIME_FIELDS) {
+      const v = fields[field];
+      if (typeof v === 'bigint' || typeof v === 'number') {
+        const date = new Date(Number(v) * ms);
+        if (!Number.isNaN(date.getTime())) return date.toISOString();
+        break;
+      }
+    }
+  }
+  return String(value);
 }
 
 /** Run `sql` and open its streaming result as a columnar file of DuckDB chunks. */
@@ -264,7 +287,7 @@ function toRun(
   big: (value: bigint, i: number) => number,
 ): ColumnRun {
   const texts = type !== 'number' || keepsText ? new Array<string | null>(rows) : undefined;
-  if (texts !== undefined) for (let i = 0; i < rows; i++) texts[i] = duckText(values[i]);
+  if (texts !== undefined) for (let i = 0; i < rows; i++) texts[i] = duckText(values[i], type);
   if (type !== 'number') return { texts: texts!, type };
   const numbers = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {

@@ -212,6 +212,9 @@ describe('loadSql and readSqlChunks: a DuckDB query as a source', () => {
       const chunked = await thrown(() => readSqlChunks(sql));
       expect(chunked.message).toBe(error.message);
     }
+    // a result without rows
+    const empty = await thrown(() => loadSql('SELECT 1.0 AS a WHERE false'));
+    expect(empty.message).toBe('sql:SELECT 1.0 AS a WHERE false: the query returned no rows.');
     // an error while the rows stream: a failed conversion further down
     const late = await thrown(async () =>
       joined(
