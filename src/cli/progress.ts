@@ -11,7 +11,8 @@
  *   meter.done();                     // the last line: rows read and the time taken
  *
  * `metered(table, meter)` does the counting for a `ChunkedTable` (readChunks, readSqlChunks):
- * its chunks call `meter.rows`, and `again()` returns the next pass metered too.
+ * its chunks call `meter.rows`, and `again()` returns the next pass metered too (it calls
+ * `meter.pass(i)` as that pass starts; a `meter.pass(i, n)` of the caller keeps its `n`).
  *
  * The line, rewritten in place at most every `interval` ms (default 500) and first shown once
  * the step has lasted `delay` ms (default 1000; a quicker step shows nothing, not even the last
@@ -29,7 +30,10 @@ export type ProgressSink = Pick<CliContext, 'progress'>;
 
 /** The meter of a step over chunked data. */
 export interface ProgressMeter {
-  /** Pass `i` (1-based) begins, of `n` when known. */
+  /**
+   * Pass `i` (1-based) begins, of `n` when known (without `n`, the `n` of an earlier call is
+   * kept). Calling it again for the same pass changes nothing but `n`.
+   */
   pass(i: number, n?: number): void;
   /** Rows read so far in this pass, and bytes of the file read when known. */
   rows(rowsRead: number, bytesRead?: number): void;
@@ -82,11 +86,12 @@ export function progressMeter(
   };
   return {
     pass(i: number, n?: number) {
-      if (i !== passIndex) rowsAll += rowsNow;
+      if (n !== undefined) passes = n;
+      if (i === passIndex) return;
+      rowsAll += rowsNow;
       passIndex = i;
-      passes = n;
       rowsNow = 0;
-      fraction = passes === undefined ? undefined : 0;
+      fraction = undefined;
     },
     rows(rowsRead: number, bytesRead?: number) {
       rowsNow = rowsRead;

@@ -84,8 +84,11 @@ export interface DuckDBModule {
 
 const PACKAGE = '@duckdb/node-api';
 
-const defaultImport = async (): Promise<DuckDBModule> =>
-  (await import(PACKAGE)) as unknown as DuckDBModule;
+const defaultImport = async (): Promise<DuckDBModule> => {
+  const module = (await import(PACKAGE)) as Partial<DuckDBModule> & { default?: DuckDBModule };
+  // the package is CommonJS: its names are on the namespace, or only on its default
+  return module.DuckDBInstance === undefined ? module.default! : (module as DuckDBModule);
+};
 
 let importDuckDB: () => Promise<DuckDBModule> = defaultImport;
 

@@ -137,6 +137,21 @@ describe('progressMeter', () => {
       // read
     }
     expect(passes).toEqual([2]);
+    // the caller's pass(i, n) and metered's pass(i) together: pass 2 of 3, rows over the passes
+    const t = setup();
+    const m = progressMeter(t.context, 'x', undefined, { clock: t.clock });
+    const table2 = metered(await readChunks('datasets/iris.csv', { label: 'species' }), m);
+    m.pass(1, 3);
+    for await (const _ of table2) {
+      // read
+    }
+    m.pass(2, 3);
+    const second = await table2.again();
+    t.at(2000);
+    for await (const _ of second) {
+      // read
+    }
+    expect(t.out()).toBe('\rclusterlens: x: 300 rows, pass 2 of 3');
     expect(calls.map((c) => c[0])).toEqual([64, 128, 150, 64, 128, 150]);
   });
 });
