@@ -41,6 +41,8 @@ export type { ChunkOptions, ChunkedTable, RowChunk } from './data/chunks.js';
 export { readChunks } from './data/chunks.js';
 export type { SampleOptions } from './data/sample.js';
 export { loadSample } from './data/sample.js';
+export type { SqlChunkOptions, SqlOptions } from './data/sql.js';
+export { loadSql, readSqlChunks } from './data/sql.js';
 
 // preprocessing
 export type { ScaleMethod, VarianceSpread } from './data/scale.js';

@@ -36,9 +36,11 @@ export interface CliContext {
   readonly quiet: boolean;
   /**
    * Show a progress message on stderr, only when stderr is a terminal and `--quiet` is not set
-   * (so piped and redirected runs stay byte-identical).
+   * (so piped and redirected runs stay byte-identical). With `rewrite`, the message replaces
+   * the line of the previous rewrite in place (a progress meter, progress.ts); the next message
+   * or warning takes that line over.
    */
-  progress(message: string): void;
+  progress(message: string, options?: { rewrite?: boolean }): void;
 }
 
 /** The shape of a command file. */

@@ -42,6 +42,7 @@ import {
   printSummary,
   writeOutFlag,
   sampleField,
+  dataInput,
 } from './options.js';
 
 /** The flags of `dbscan`, as commander hands them over. */
@@ -58,7 +59,8 @@ export function register(program: Command, context: CliContext): void {
         .description(
           'DBSCAN density clustering at one radius, eps (or eps from the k-distance knee)',
         )
-        .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+        .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
+        .usage('[options] <file | --sql query>'),
       { seed: true },
     )
       .requiredOption(
@@ -70,8 +72,8 @@ export function register(program: Command, context: CliContext): void {
         'rows within eps, the row itself counted, that make a row a core point (default: 5)',
       ),
     'print the eps, clusters, labels and core points as JSON',
-  ).action(async (file: string, flags: DbscanFlags) => {
-    await dbscanCommand(file, flags, context);
+  ).action(async (file: string | undefined, flags: DbscanFlags) => {
+    await dbscanCommand(dataInput(file, flags), flags, context);
   });
 }
 
@@ -123,7 +125,7 @@ export async function dbscanCommand(
   for (const i of fit.coreSampleIndices) cores[fit.labels[i]!]!++;
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: X.rows,

@@ -80,7 +80,7 @@ export async function loadScaled(
   context: CliContext,
 ): Promise<{ dataset: Dataset; X: FeatureMatrix; scaling: ScaleMethod }> {
   const scaling = scaleMethodOf(flags.scale);
-  const dataset = await loadFromFlags(file, flags, context.progress);
+  const dataset = await loadFromFlags(file, flags, context);
   warnIfUnscaled(command, dataset, scaling);
   const X = scaling === 'none' ? dataset.features : scale(dataset, { method: scaling }).scaled;
   return { dataset, X, scaling };

@@ -57,8 +57,8 @@ import {
   flagOptions,
   printSummary,
   writeOutFlag,
-  twoStageFlag,
   sampleField,
+  twoStageInput,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
@@ -94,7 +94,7 @@ export function register(program: Command, context: CliContext): void {
       .command('hclust')
       .description('hierarchical (agglomerative) clustering cut into flat clusters')
       .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
-      .usage('[options] <file>'),
+      .usage('[options] <file | --sql query>'),
   )
     .addOption(
       new Option('--method <name>', 'linkage method (default: ward)').choices(LINKAGE_NAMES),
@@ -138,7 +138,7 @@ export async function hclustCommand(
   context: CliContext,
 ): Promise<void> {
   // commander may hand the file to --two-stage (an option with an optional value): twoStageFlag
-  const stage = twoStageFlag(flags.twoStage, given, DEFAULT_CENTRES);
+  const stage = twoStageInput(flags.twoStage, given, flags, DEFAULT_CENTRES);
   const file = stage.file;
   const cutGiven = flags.k !== undefined || flags.height !== undefined;
   if (!cutGiven && flags.out !== undefined) {
@@ -169,7 +169,7 @@ export async function hclustCommand(
   }
   const scaling = scaleMethodOf(flags.scale);
   const output = checkOutFlag(file, flags);
-  const dataset = await loadFromFlags(file, flags);
+  const dataset = await loadFromFlags(file, flags, context);
   const { rows, cols } = dataset.features;
   context.progress(`hclust: ${rows} rows x ${cols} columns, method ${method}`);
   warnIfUnscaled('hclust', dataset, scaling);
@@ -230,7 +230,7 @@ export async function hclustCommand(
     const suggested = suggestCut(tree, top);
     if (flags.json) {
       const out = {
-        file,
+        file: dataset.source.path,
         sha256: dataset.source.sha256,
         ...sampleField(dataset),
         rows,
@@ -255,7 +255,7 @@ export async function hclustCommand(
   }
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows,

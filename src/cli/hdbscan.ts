@@ -46,6 +46,7 @@ import {
   printSummary,
   writeOutFlag,
   sampleField,
+  dataInput,
 } from './options.js';
 
 /** The flags of `hdbscan`, as commander hands them over. */
@@ -63,7 +64,8 @@ export function register(program: Command, context: CliContext): void {
       program
         .command('hdbscan')
         .description('HDBSCAN density clustering: clusters of any shape, noise, no k to choose')
-        .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+        .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
+        .usage('[options] <file | --sql query>'),
       { seed: true },
     )
       .option('--min-cluster-size <n>', 'smallest cluster, an integer >= 2 (default: 5)')
@@ -83,8 +85,8 @@ export function register(program: Command, context: CliContext): void {
       )
       .option('--allow-single-cluster', 'allow the whole data set as one cluster'),
     'print the clusters, stabilities, labels, probabilities and outlier scores as JSON',
-  ).action(async (file: string, flags: HdbscanFlags) => {
-    await hdbscanCommand(file, flags, context);
+  ).action(async (file: string | undefined, flags: HdbscanFlags) => {
+    await hdbscanCommand(dataInput(file, flags), flags, context);
   });
 }
 
@@ -151,7 +153,7 @@ export async function hdbscanCommand(
   const scores = means(fit, sizes);
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: X.rows,

@@ -10,7 +10,12 @@ import type { Command } from 'commander';
 import type { ColumnInfo } from '../data/columns.js';
 import { loadTable } from '../data/load.js';
 import type { CliContext } from './command.js';
-import { type LoadingFlags, addLoadingOptions, loadOptionsFromFlags } from './options.js';
+import {
+  type LoadingFlags,
+  addLoadingOptions,
+  loadOptionsFromFlags,
+  dataInput,
+} from './options.js';
 import { formatTable } from './table.js';
 
 /** Summary statistics of one feature column, over its non-missing values. */
@@ -44,12 +49,13 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('inspect')
       .description('show the columns of a data file: roles, types, missing values, statistics')
-      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+      .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
+      .usage('[options] <file | --sql query>'),
     { sample: false },
   )
     .option('--json', 'print JSON instead of a table')
-    .action(async (file: string, flags: LoadingFlags & { json?: boolean }) => {
-      const inspection = await inspectFile(file, flags, context.progress);
+    .action(async (given: string | undefined, flags: LoadingFlags & { json?: boolean }) => {
+      const inspection = await inspectFile(dataInput(given, flags), flags, context.progress);
       context.io.stdout.write(
         flags.json ? `${JSON.stringify(inspection, null, 2)}\n` : formatInspection(inspection),
       );
@@ -63,8 +69,12 @@ export async function inspectFile(
   progress?: (message: string) => void,
 ): Promise<Inspection> {
   const keepMissing = flags.missing === undefined;
-  progress?.(`reading ${file}...`);
-  const { dataset, columns } = await loadTable(file, loadOptionsFromFlags(flags), keepMissing);
+  progress?.(`reading ${flags.sql === undefined ? file : 'the query'}...`);
+  const options = loadOptionsFromFlags(flags);
+  const { dataset, columns } =
+    flags.sql === undefined
+      ? await loadTable(file, options, keepMissing)
+      : await (await import('../data/sql.js')).loadSqlTable(flags.sql, options, keepMissing);
   const { features } = dataset;
   const out: Inspection['columns'] = columns.map((c) => ({ ...c }));
   // names are unique (the loader checks), so one map finds every column: linear in the width
@@ -85,7 +95,7 @@ export async function inspectFile(
   classes(dataset.labels, dataset.labelColumn);
   const { source } = dataset;
   return {
-    file,
+    file: flags.sql === undefined ? file : source.path,
     format: source.format,
     sha256: source.sha256,
     rowsRead: source.rowsRead,

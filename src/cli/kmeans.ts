@@ -40,6 +40,7 @@ import {
   seedFlag,
   writeOutFlag,
   sampleField,
+  dataInput,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatClusterSizes, formatTable } from './table.js';
@@ -61,7 +62,8 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('kmeans')
       .description('k-means clustering for one k, or the choice of k over a range')
-      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+      .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
+      .usage('[options] <file | --sql query>'),
   )
     .requiredOption('--k <k>', 'number of clusters, or a range a..b to choose from')
     .option('--n-init <n>', 'restarts; the run of lowest inertia is kept (default: 10)')
@@ -76,8 +78,8 @@ export function register(program: Command, context: CliContext): void {
     .option('--out <file>', "write the cluster labels as CSV ('-': standard output)")
     .option('--force', FORCE_HELP)
     .option('--json', 'print the model as JSON')
-    .action(async (file: string, flags: KMeansFlags) => {
-      await kmeansCommand(file, flags, context);
+    .action(async (file: string | undefined, flags: KMeansFlags) => {
+      await kmeansCommand(dataInput(file, flags), flags, context);
     });
 }
 
@@ -102,7 +104,7 @@ export async function kmeansCommand(
     throw new OptionError('--algorithm minibatch takes one k, not a range.');
   }
   const output = checkOutFlag(file, flags);
-  const dataset = await loadFromFlags(file, flags);
+  const dataset = await loadFromFlags(file, flags, context);
   const { rows, cols } = dataset.features;
   warnIfUnscaled('kmeans', dataset, scaling);
   const X = scaling === 'none' ? dataset.features : scale(dataset, { method: scaling }).scaled;
@@ -162,7 +164,7 @@ export async function kmeansCommand(
   const means = clusterMeans(dataset.features, model.labels, k);
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows,

@@ -55,17 +55,11 @@ export async function run(
   const flags = flagsEnd === -1 ? argv : argv.slice(0, flagsEnd);
   const verbose = flags.includes('--verbose');
   const quiet = flags.includes('--quiet') || flags.includes('-q');
-  const context: CliContext = {
-    io,
-    verbose,
-    quiet,
-    progress(message) {
-      if (!quiet && io.stderr.isTTY) io.stderr.write(`${PREFIX}${message}\n`);
-    },
-  };
+  const context = cliContext(io, verbose, quiet);
   const previousLogger = setLogger({
     warn(message, text) {
       if (!quiet) {
+        context.progress(''); // the line of a progress meter, if one is open, is taken over
         io.stderr.write(`${PREFIX}warning: ${oneLine(text?.render(cliName) ?? message)}\n`);
       }
     },
@@ -76,11 +70,41 @@ export async function run(
     await program.parseAsync(argv as string[], { from: 'user' });
     return 0;
   } catch (error) {
+    context.progress(''); // a progress meter's open line
     return report(error, context, argv);
   } finally {
     setLogger(previousLogger);
     setMemoryBudget(previousBudget);
   }
+}
+
+/**
+ * The context of one run: progress only on a terminal and without --quiet; a rewritten line
+ * (`{rewrite: true}`) stays open until the next message, which clears it first. An empty
+ * message only clears an open line.
+ */
+export function cliContext(io: CliIO, verbose: boolean, quiet: boolean): CliContext {
+  let open = false;
+  return {
+    io,
+    verbose,
+    quiet,
+    progress(message, options) {
+      if (quiet || !io.stderr.isTTY) return;
+      const clear = open ? '\r\x1b[K' : '';
+      if (options?.rewrite === true) {
+        io.stderr.write(`${clear || '\r'}${PREFIX}${message}`);
+        open = true;
+        return;
+      }
+      open = false;
+      if (message === '') {
+        if (clear !== '') io.stderr.write(clear);
+        return;
+      }
+      io.stderr.write(`${clear}${PREFIX}${message}\n`);
+    },
+  };
 }
 
 /** The commander program with every command registered (exported for the tests of its flags). */

@@ -40,6 +40,7 @@ import {
   printSummary,
   writeOutFlag,
   sampleField,
+  dataInput,
 } from './options.js';
 
 /** The flags of `optics`, as commander hands them over. */
@@ -59,7 +60,8 @@ export function register(program: Command, context: CliContext): void {
       program
         .command('optics')
         .description('OPTICS ordering and its xi clusters (or the DBSCAN clusters at --eps)')
-        .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+        .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
+        .usage('[options] <file | --sql query>'),
       { seed: true },
     )
       .option(
@@ -84,8 +86,8 @@ export function register(program: Command, context: CliContext): void {
         'the DBSCAN clusters at this eps (<= --max-eps) instead of the xi clusters',
       ),
     'print the clusters, labels, ordering, reachability and core distances as JSON',
-  ).action(async (file: string, flags: OpticsFlags) => {
-    await opticsCommand(file, flags, context);
+  ).action(async (file: string | undefined, flags: OpticsFlags) => {
+    await opticsCommand(dataInput(file, flags), flags, context);
   });
 }
 
@@ -150,7 +152,7 @@ export async function opticsCommand(
   const clusters = eps === undefined ? `xi clusters (xi ${xi})` : `DBSCAN clusters at eps ${eps}`;
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: X.rows,

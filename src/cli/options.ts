@@ -12,11 +12,20 @@
  *                       src/data/sample.ts; the seed is --seed). Every command that analyses
  *                       a file has it (report and hclust size the samples of their O(n^2) steps
  *                       with --subsample); not inspect, which describes the whole file.
+ *   --sql QUERY         the data are the result of a DuckDB query instead of a file
+ *                       (src/data/sql.ts; DuckDB is an optional dependency). The file argument
+ *                       is then left out; outputs are named after 'sql' (reports/sql.html).
  *
  * Use in a command file:
  *
- *   const cmd = addLoadingOptions(program.command('kmeans').argument('<file>'));
- *   cmd.action(async (file, flags) => { const data = await loadFromFlags(file, flags); ... });
+ *   const cmd = addLoadingOptions(program.command('kmeans').argument('[file]'));
+ *   cmd.action(async (given, flags) => {
+ *     const file = dataInput(given, flags); // the file, or SQL_INPUT with --sql
+ *     const data = await loadFromFlags(file, flags, context);
+ *     ...
+ *   });
+ *
+ * With `context`, a --sample pass and a --sql read show a progress meter (progress.ts).
  *
  * Also the parsers of the numeric flags the commands share (`integerFlag`, `numberFlag`, `kFlag`
  * for --k in every command, `twoStageFlag`), which throw an `OptionError` naming the flag, and
@@ -27,6 +36,7 @@ import { existsSync, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Dataset } from '../data/dataset.js';
 import { type LoadOptions, loadDataset } from '../data/load.js';
+import { readChunks } from '../data/chunks.js';
 import { loadSample } from '../data/sample.js';
 import type { DecimalMark } from '../data/dialect.js';
 import { MISSING_POLICIES, type MissingPolicy } from '../data/missing.js';
@@ -35,6 +45,7 @@ import { checkOutputs, type Output, resolveOutput, runId, writeOutput } from '..
 import { OptionError } from '../util/errors.js';
 import { type MemoryBudget, memoryBudget, parseSize, setMemoryBudget } from '../util/memory.js';
 import type { CliContext } from './command.js';
+import { metered, progressMeter } from './progress.js';
 
 /** The parsed loading flags, as commander hands them to an action. */
 export interface LoadingFlags {
@@ -53,6 +64,8 @@ export interface LoadingFlags {
   sample?: string;
   /** --seed as typed (the seed of --sample). */
   seed?: string;
+  /** --sql: the query whose result are the data (instead of a file). */
+  sql?: string;
 }
 
 /** Which of the shared flags that are not in every command a command takes. */
@@ -73,6 +86,10 @@ export function addLoadingOptions(command: Command, set: LoadingFlagSet = {}): C
   }
   if (set.seed === true) command.option('--seed <n>', 'seed of --sample (default: 0)');
   return command
+    .option(
+      '--sql <query>',
+      'read the data from a DuckDB query instead of a file, e.g. "SELECT * FROM read_parquet(\'x.parquet\')" (needs: npm install @duckdb/node-api)',
+    )
     .option('--label <column>', 'column held out of the features, used to colour and to score')
     .option('--id <column>', 'column of row names')
     .option('--features <columns>', 'comma-separated feature columns (default: every numeric one)')
@@ -141,24 +158,103 @@ export function delimiterFlag(text: string): string {
 }
 
 /**
- * Load `file` as the loading flags say. With `progress` (pass `context.progress`), a big file
- * (over 20 MB) is announced before and timed after, on stderr of a terminal.
+ * What the file argument stands for with --sql: the name of the default outputs
+ * (reports/sql.html), and no file that outputs must spare.
+ */
+export const SQL_INPUT = 'sql';
+
+/**
+ * The data of a command: its file argument, or the query of --sql (one of the two). Returns the
+ * file, or `SQL_INPUT` with --sql.
+ */
+export function dataInput(file: string | undefined, flags: LoadingFlags): string {
+  if (flags.sql !== undefined) {
+    if (file !== undefined) {
+      throw new OptionError(
+        `give the data as a file or as --sql <query>, not both (got the file '${file}' and --sql).`,
+      );
+    }
+    if (flags.delimiter !== undefined || flags.decimal !== undefined) {
+      throw new OptionError(
+        `${flags.delimiter !== undefined ? '--delimiter' : '--decimal'} is for CSV files; with --sql, DuckDB reads the files (give the options to read_csv in the query).`,
+      );
+    }
+    return SQL_INPUT;
+  }
+  if (file === undefined) {
+    throw new OptionError(
+      'missing the data: give a data file (CSV, TSV, JSON, NDJSON, Parquet or Arrow), or --sql <query>.',
+    );
+  }
+  return file;
+}
+
+/**
+ * `dataInput` of the commands with --two-stage, which commander may hand the file
+ * (`twoStageFlag`): the centres and the data.
+ */
+export function twoStageInput(
+  value: boolean | string | undefined,
+  given: string | undefined,
+  flags: LoadingFlags,
+  fallback: number,
+): { centres: number | undefined; file: string } {
+  const query = flags.sql !== undefined && given === undefined;
+  // no file and no --sql: the file is missing unless commander handed it to --two-stage
+  if (given === undefined && !query && (typeof value !== 'string' || isIntegerText(value))) {
+    dataInput(undefined, flags);
+  }
+  const stage = twoStageFlag(value, query ? SQL_INPUT : given, fallback);
+  return { centres: stage.centres, file: dataInput(query ? undefined : stage.file, flags) };
+}
+
+/**
+ * Load `file` (or the query of --sql) as the loading flags say. With `context`, a big file (over
+ * 20 MB) is announced before and timed after, and the pass of --sample and the rows of --sql
+ * are metered (progress.ts), on stderr of a terminal.
  */
 export async function loadFromFlags(
   file: string,
   flags: LoadingFlags,
-  progress?: (message: string) => void,
+  context?: Pick<CliContext, 'progress'>,
 ): Promise<Dataset> {
-  const size = progress === undefined ? 0 : sizeOf(file);
-  const load = (): Promise<Dataset> => {
-    if (flags.sample === undefined) return loadDataset(file, loadOptionsFromFlags(flags));
-    const n = integerFlag('--sample', flags.sample, 1);
-    return loadSample(file, n, { ...loadOptionsFromFlags(flags), seed: seedFlag(flags.seed) });
+  const progress =
+    context === undefined ? undefined : (message: string) => context.progress(message);
+  // the flag first, before any reading
+  const n = flags.sample === undefined ? 0 : integerFlag('--sample', flags.sample, 1);
+  const sampled = async (
+    table: Awaited<ReturnType<typeof readChunks>>,
+    what: string,
+  ): Promise<Dataset> => {
+    if (context === undefined) return loadSample(table, n, { seed: seedFlag(flags.seed) });
+    const meter = progressMeter(context, what, table.total);
+    const dataset = await loadSample(metered(table, meter), n, { seed: seedFlag(flags.seed) });
+    meter.done();
+    return dataset;
   };
-  if (size < 20e6 || progress === undefined) return load();
-  progress(
-    `reading ${file} (${(size / 1e6).toFixed(0)} MB)${flags.sample === undefined ? '' : ', a sample'}...`,
-  );
+  if (flags.sql !== undefined) {
+    const { format: _f, delimiter: _d, decimal: _m, ...options } = loadOptionsFromFlags(flags);
+    const { loadSql, loadSqlTable, readSqlChunks } = await import('../data/sql.js');
+    if (flags.sample !== undefined) {
+      return sampled(await readSqlChunks(flags.sql, options), 'reading the query, a sample');
+    }
+    if (context === undefined) return loadSql(flags.sql, options);
+    const meter = progressMeter(context, 'reading the query');
+    const { dataset } = await loadSqlTable(flags.sql, options, false, (rows) => meter.rows(rows));
+    meter.done();
+    return dataset;
+  }
+  const size = progress === undefined ? 0 : sizeOf(file);
+  const load = async (): Promise<Dataset> => {
+    if (flags.sample === undefined) return loadDataset(file, loadOptionsFromFlags(flags));
+    return sampled(
+      await readChunks(file, loadOptionsFromFlags(flags)),
+      `reading ${file}, a sample`,
+    );
+  };
+  // (the pass of --sample has its meter)
+  if (size < 20e6 || progress === undefined || flags.sample !== undefined) return load();
+  progress(`reading ${file} (${(size / 1e6).toFixed(0)} MB)...`);
   const start = performance.now();
   const dataset = await load();
   progress(

@@ -30,6 +30,7 @@ import {
   seedFlag,
   writeOutFlag,
   sampleField,
+  dataInput,
 } from './options.js';
 import { scaleMethodOf, scaleOption, warnIfUnscaled } from './scaling.js';
 import { formatTable } from './table.js';
@@ -53,7 +54,8 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('pca')
       .description('principal component analysis: variance explained, loadings, scores')
-      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+      .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
+      .usage('[options] <file | --sql query>'),
   )
     .addOption(
       new Option('--components <k>', 'number of components (default: 2)').conflicts('variance'),
@@ -70,8 +72,8 @@ export function register(program: Command, context: CliContext): void {
     .option('--out <file>', "write the scores as CSV ('-': standard output)")
     .option('--force', FORCE_HELP)
     .option('--json', 'print the fitted model as JSON instead of tables')
-    .action(async (file: string, flags: PcaFlags) => {
-      await pcaCommand(file, flags, context);
+    .action(async (file: string | undefined, flags: PcaFlags) => {
+      await pcaCommand(dataInput(file, flags), flags, context);
     });
 }
 
@@ -89,7 +91,7 @@ export async function pcaCommand(
     flags.components === undefined ? undefined : numberFlag('--components', flags.components);
   const seed = flags.seed === undefined ? undefined : seedFlag(flags.seed);
   const scaling = scaleMethodOf(flags.scale);
-  const dataset = await loadFromFlags(file, flags);
+  const dataset = await loadFromFlags(file, flags, context);
   context.progress(`pca: ${dataset.features.rows} rows x ${dataset.features.cols} columns`);
   warnIfUnscaled('pca', dataset, scaling);
   // standard: pca's own scaling (population standard deviation); minmax, robust: scaled first
@@ -125,7 +127,7 @@ export async function pcaCommand(
   const { stdout } = context.io;
   if (flags.json) {
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: dataset.features.rows,

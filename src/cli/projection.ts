@@ -74,7 +74,7 @@ export async function projectionCommand<R>(
   // Fail on flags and on the output path before any work (the options were checked already).
   const scaling = scaleMethodOf(flags.scale);
   const output = checkOutFlag(file, flags);
-  const dataset = await loadFromFlags(file, flags, context.progress);
+  const dataset = await loadFromFlags(file, flags, context);
   warnIfUnscaled(run.name, dataset, scaling);
   const X = scaling === 'none' ? dataset.features : scale(dataset, { method: scaling }).scaled;
   context.progress(`${run.name}: ${X.rows} rows x ${X.cols} columns`);
@@ -97,7 +97,7 @@ export async function projectionCommand<R>(
   if (flags.json) {
     const k = embedding.cols;
     const out = {
-      file,
+      file: dataset.source.path,
       sha256: dataset.source.sha256,
       ...sampleField(dataset),
       rows: X.rows,

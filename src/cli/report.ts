@@ -51,7 +51,9 @@ import {
   type ReportProjection,
   STREAM_SAMPLE_ROWS,
 } from '../report/options.js';
+import type { ChunkedTable } from '../data/chunks.js';
 import type { CliContext } from './command.js';
+import { metered, progressMeter } from './progress.js';
 import { scaleMethodOf, scaleOption } from './scaling.js';
 import {
   addLoadingOptions,
@@ -62,7 +64,7 @@ import {
   loadFromFlags,
   loadOptionsFromFlags,
   seedFlag,
-  twoStageFlag,
+  twoStageInput,
 } from './options.js';
 
 /** Where reports go without --out (created when missing). */
@@ -99,7 +101,7 @@ export function register(program: Command, context: CliContext): void {
         'write the one-file HTML report: choose k, k-means, hierarchical clustering, PCA',
       )
       .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
-      .usage('[options] <file>'),
+      .usage('[options] <file | --sql query>'),
   )
     .addOption(scaleOption())
     .option(
@@ -167,7 +169,7 @@ export function register(program: Command, context: CliContext): void {
       const t0 = performance.now();
       const step = (what: string) =>
         context.progress(`${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-      const { centres, file } = twoStageFlag(flags.twoStage, given, DEFAULT_CENTRES);
+      const { centres, file } = twoStageInput(flags.twoStage, given, flags, DEFAULT_CENTRES);
       const k = kFlag(flags.k, { auto: true, range: true });
       const options: ReportOptions = {
         scale: scaleMethodOf(flags.scale),
@@ -217,9 +219,12 @@ export function register(program: Command, context: CliContext): void {
       let report: Report;
       if (streamed.stream) {
         if (!context.quiet) context.io.stderr.write(`clusterlens: ${streamed.message}\n`);
-        const { readChunks } = await import('../data/chunks.js');
         const { buildStreamedReport } = await import('../report/stream.js');
-        const table = await readChunks(file, loadOptionsFromFlags(flags));
+        const meter = progressMeter(
+          context,
+          `streaming ${flags.sql === undefined ? file : 'the query'}`,
+        );
+        const table = metered(await openChunks(file, flags), meter);
         report = await buildStreamedReport(table, {
           ...options,
           ...(flags.streamSample !== undefined
@@ -231,8 +236,9 @@ export function register(program: Command, context: CliContext): void {
           ...(flags.missing !== undefined ? { missing: flags.missing } : {}),
           scratch: plan.html.kind === 'file' ? dirname(out) : undefined,
           reason: streamed.reason,
-          onPass: (pass, passes) => step(`pass ${pass} of ${passes}`),
+          onPass: (pass, passes) => meter.pass(pass, passes),
         });
+        meter.done();
       } else {
         if (flags.streamSample !== undefined || flags.epochs !== undefined) {
           throw new OptionError(
@@ -240,7 +246,7 @@ export function register(program: Command, context: CliContext): void {
           );
         }
         step('loading');
-        const dataset = await loadFromFlags(file, flags);
+        const dataset = await loadFromFlags(file, flags, context);
         step(`loaded ${dataset.features.rows} rows x ${dataset.features.cols} features; analysing`);
         report = buildReport(dataset, options);
       }
@@ -279,6 +285,13 @@ async function streamChoice(
       );
     }
     return { stream: false, reason: '', message: '' };
+  }
+  if (flags.sql !== undefined) {
+    return {
+      stream: true,
+      reason: 'the rows of a query are streamed',
+      message: `streaming the query's rows in passes (scaling, PCA and k-means on all rows; the rest on a seeded sample).`,
+    };
   }
   const { formatOf } = await import('../data/load.js');
   const { reportMemoryNeed } = await import('../report/plan.js');
@@ -320,6 +333,17 @@ async function streamChoice(
     reason: `the in-memory report of ${about} ${over}`,
     message: `${file} (${about}) ${over}: streaming it ${plan}.`,
   };
+}
+
+/** The chunks of the file, or of the query of --sql, as the loading flags say. */
+async function openChunks(file: string, flags: ReportFlags): Promise<ChunkedTable> {
+  if (flags.sql === undefined) {
+    const { readChunks } = await import('../data/chunks.js');
+    return readChunks(file, loadOptionsFromFlags(flags));
+  }
+  const { format: _f, delimiter: _d, decimal: _m, ...options } = loadOptionsFromFlags(flags);
+  const { readSqlChunks } = await import('../data/sql.js');
+  return readSqlChunks(flags.sql, options);
 }
 
 /** The first `bytes` of a file as text (fewer for a shorter file; '' when unreadable). */

@@ -23,7 +23,7 @@ import {
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
 import { boundedFlag, fmt, positiveFlag } from './density.js';
-import { addLoadingOptions, integerFlag, seedFlag } from './options.js';
+import { addLoadingOptions, integerFlag, seedFlag, dataInput } from './options.js';
 import {
   addProjectionOutputOptions,
   metricOption,
@@ -52,7 +52,8 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('tsne')
       .description('t-SNE: a 2-D map of the rows that keeps near neighbours together')
-      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+      .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
+      .usage('[options] <file | --sql query>'),
   )
     .option(
       '--perplexity <x>',
@@ -72,8 +73,8 @@ export function register(program: Command, context: CliContext): void {
     .addOption(new Option('--init <layout>', 'initial layout (default: pca)').choices(TSNE_INITS))
     .addOption(metricOption(TSNE_METRICS))
     .option('--seed <n>', 'seed of every random draw (default: 0)');
-  addProjectionOutputOptions(command).action(async (file: string, flags: TsneFlags) => {
-    await tsneCommand(file, flags, context);
+  addProjectionOutputOptions(command).action(async (file: string | undefined, flags: TsneFlags) => {
+    await tsneCommand(dataInput(file, flags), flags, context);
   });
 }
 

@@ -23,7 +23,7 @@ import {
 import { OptionError } from '../util/errors.js';
 import type { CliContext } from './command.js';
 import { boundedFlag, positiveFlag } from './density.js';
-import { addLoadingOptions, integerFlag, seedFlag } from './options.js';
+import { addLoadingOptions, integerFlag, seedFlag, dataInput } from './options.js';
 import {
   addProjectionOutputOptions,
   metricOption,
@@ -50,7 +50,8 @@ export function register(program: Command, context: CliContext): void {
     program
       .command('umap')
       .description('UMAP: a 2-D map of the rows that keeps each row near its nearest neighbours')
-      .argument('<file>', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow'),
+      .argument('[file]', 'data file: CSV, TSV, JSON, NDJSON, Parquet or Arrow')
+      .usage('[options] <file | --sql query>'),
   )
     .option(
       '--neighbors <k>',
@@ -73,8 +74,8 @@ export function register(program: Command, context: CliContext): void {
     .option('--seed <n>', 'seed of every random draw (default: 0)')
     .option('--negative-sample-rate <n>', 'negative samples per positive sample (default: 5)')
     .option('--learning-rate <x>', 'initial step of the optimisation, > 0 (default: 1)');
-  addProjectionOutputOptions(command).action(async (file: string, flags: UmapFlags) => {
-    await umapCommand(file, flags, context);
+  addProjectionOutputOptions(command).action(async (file: string | undefined, flags: UmapFlags) => {
+    await umapCommand(dataInput(file, flags), flags, context);
   });
 }
 

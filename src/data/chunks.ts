@@ -23,6 +23,7 @@
  * cannot be streamed: it is loaded whole and handed out in chunks.
  */
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { DataError, OptionError } from '../util/errors.js';
 import { checkKeyword, checkKnownOptions } from '../util/validate.js';
 import {
@@ -38,6 +39,7 @@ import { sha256OfFile } from './columnar.js';
 import { type CsvOptions, CsvReader, MAX_FIELD_LENGTH, csvSetup, textChunks } from './csv.js';
 import type { DatasetSource } from './dataset.js';
 import type { Dialect } from './dialect.js';
+import type { MissingPolicy } from './missing.js';
 import { cellText } from './json.js';
 import {
   checkNoCsvOptions,
@@ -60,6 +62,11 @@ export interface RowChunk {
   firstRow: number;
   /** Data rows of the file the chunk covers: `rows` plus those the policy 'drop' dropped. */
   rowsRead: number;
+  /**
+   * CSV, TSV and NDJSON: bytes of the file read when the chunk was cut (for progress against
+   * `ChunkedTable.total.bytes`). Absent for the other formats.
+   */
+  bytesRead?: number;
 }
 
 /** Options of `readChunks`: those of `loadDataset` plus the chunk and probe sizes. */
@@ -89,6 +96,13 @@ export interface ChunkedTable extends AsyncIterable<RowChunk> {
    * header (or, at the end of the pass, its bytes) is no longer that of the first pass.
    */
   again(): Promise<ChunkedTable>;
+  /**
+   * What a pass will read, when known before it starts (for progress): the bytes of a CSV, TSV
+   * or NDJSON file, the rows of a Parquet file (from its metadata). Absent: not known.
+   */
+  readonly total?: { rows?: number; bytes?: number };
+  /** The missing-value policy the chunks follow (absent: 'error'). */
+  readonly missing?: MissingPolicy;
 }
 
 /** What a later pass keeps of the first: the columns as settled, the header, the bytes' hash. */
@@ -132,21 +146,22 @@ async function openChunks(
 ): Promise<ChunkedTable> {
   const fn = 'readChunks';
   checkKnownOptions(fn, options, CHUNK_OPTION_NAMES);
-  const { chunkRows: givenChunk, probeRows: givenProbe, ...loadOptions } = options;
-  const chunkRows = positiveInteger(fn, 'chunkRows', givenChunk, 65536);
-  const probeRows =
-    givenProbe === undefined ? undefined : positiveInteger(fn, 'probeRows', givenProbe, 1);
+  const { chunkRows: _c, probeRows: _p, ...loadOptions } = options;
+  const { chunkRows, probeRows } = chunkSizes(fn, options);
   const format = checkKeyword(fn, 'format', loadOptions.format ?? formatOf(path), DATA_FORMATS);
   const { format: _f, delimiter: _d, decimal: _m, ...columnOptions } = loadOptions;
   if (format !== 'csv' && format !== 'tsv') checkNoCsvOptions(path, format, loadOptions);
   const stream = new ChunkStream(path, columnOptions, chunkRows, probeRows, previous);
   let pieces: AsyncGenerator<void>;
+  let total: { rows?: number; bytes?: number } | undefined;
   switch (format) {
     case 'csv':
     case 'tsv':
+      total = await sizeOf(path);
       pieces = csvPieces(path, csvOptionsOf(path, format, loadOptions), stream);
       break;
     case 'ndjson':
+      total = await sizeOf(path);
       stream.setSource({ file: path, format: 'ndjson' });
       pieces = ndjsonPieces(path, stream);
       break;
@@ -158,6 +173,7 @@ async function openChunks(
           ? await (await import('./parquet.js')).openParquet(path)
           : await (await import('./arrow.js')).openArrow(path);
       stream.setSource({ file: path, format, parts: file.partName });
+      if (file.totalRows !== undefined) total = { rows: file.totalRows };
       pieces = columnarPieces(file, stream);
       break;
     }
@@ -165,12 +181,88 @@ async function openChunks(
       pieces = wholePieces(path, { ...columnOptions, format }, stream);
       break;
   }
-  // read until the columns are settled
-  while (!stream.resolved) {
-    const next = await pieces.next();
-    if (next.done) break;
+  return settleChunks(stream, pieces, total, () => openChunks(path, options, stream.kept()));
+}
+
+/** The chunk and probe sizes of the options (defaults: 65,536 rows; the probe's own rule). */
+function chunkSizes(
+  fn: string,
+  options: { chunkRows?: number; probeRows?: number },
+): { chunkRows: number; probeRows: number | undefined } {
+  const chunkRows = positiveInteger(fn, 'chunkRows', options.chunkRows, 65536);
+  const given = options.probeRows;
+  const probeRows = given === undefined ? undefined : positiveInteger(fn, 'probeRows', given, 1);
+  return { chunkRows, probeRows };
+}
+
+/** The size of a file in bytes (nothing when it cannot be had: the read names the problem). */
+async function sizeOf(path: string): Promise<{ bytes: number } | undefined> {
+  try {
+    return { bytes: (await stat(path)).size };
+  } catch {
+    return undefined;
   }
-  return stream.table(pieces, () => openChunks(path, options, stream.kept()));
+}
+
+/** Read until the columns are settled, then the chunked table over the rest. */
+async function settleChunks(
+  stream: ChunkStream,
+  pieces: AsyncGenerator<void>,
+  total: { rows?: number; bytes?: number } | undefined,
+  again: () => Promise<ChunkedTable>,
+): Promise<ChunkedTable> {
+  try {
+    while (!stream.resolved) {
+      const next = await pieces.next();
+      if (next.done) break;
+    }
+  } catch (error) {
+    await pieces.return(undefined);
+    throw error;
+  }
+  return stream.table(pieces, again, total);
+}
+
+/** Options of a columnar source read in chunks (`readColumnarChunks`). @internal */
+export interface ColumnarChunkOptions extends ColumnOptions {
+  chunkRows?: number;
+  probeRows?: number;
+}
+
+/**
+ * The chunks of a columnar source that is not a file of a known format (sql.ts: a query's
+ * result), opened by `open` for each pass; the same column rules as `readChunks`. The caller
+ * checks the option names. @internal
+ */
+export async function readColumnarChunks(
+  fn: string,
+  open: () => Promise<ColumnarFile>,
+  options: ColumnarChunkOptions,
+): Promise<ChunkedTable> {
+  const sizes = chunkSizes(fn, options);
+  return openColumnar(open, options, sizes, undefined);
+}
+
+async function openColumnar(
+  open: () => Promise<ColumnarFile>,
+  options: ColumnarChunkOptions,
+  sizes: { chunkRows: number; probeRows: number | undefined },
+  previous: Settled | undefined,
+): Promise<ChunkedTable> {
+  const { chunkRows: _c, probeRows: _p, ...columnOptions } = options;
+  const file = await open();
+  const stream = new ChunkStream(
+    file.path,
+    columnOptions,
+    sizes.chunkRows,
+    sizes.probeRows,
+    previous,
+  );
+  stream.setSource({ file: file.path, format: file.format, parts: file.partName });
+  const total = file.totalRows === undefined ? undefined : { rows: file.totalRows };
+  return settleChunks(stream, columnarPieces(file, stream), total, () =>
+    openColumnar(open, options, sizes, stream.kept()),
+  );
 }
 
 function positiveInteger(fn: string, name: string, value: unknown, fallback: number): number {
@@ -213,6 +305,8 @@ class ChunkStream {
   rowsRead = 0;
   rowsDropped = 0;
   sha256 = '';
+  /** Text formats: the bytes of the file read so far. */
+  bytesRead: number | undefined;
 
   constructor(
     readonly path: string,
@@ -413,6 +507,7 @@ class ChunkStream {
     };
     if (dataset.ids !== undefined) chunk.ids = dataset.ids;
     if (dataset.labels !== undefined) chunk.labels = dataset.labels;
+    if (this.bytesRead !== undefined) chunk.bytesRead = this.bytesRead;
     this.ready.push(chunk);
   }
 
@@ -456,7 +551,11 @@ class ChunkStream {
   }
 
   /** The chunked table over `pieces`, which push chunks into `ready` as they read. */
-  table(pieces: AsyncGenerator<void>, again: () => Promise<ChunkedTable>): ChunkedTable {
+  table(
+    pieces: AsyncGenerator<void>,
+    again: () => Promise<ChunkedTable>,
+    total?: { rows?: number; bytes?: number },
+  ): ChunkedTable {
     if (this.settled === undefined) this.end();
     const table = this.settled!;
     const d = table.dataset;
@@ -511,6 +610,10 @@ class ChunkStream {
     if (d.labelColumn !== undefined)
       (result as { labelColumn?: string }).labelColumn = d.labelColumn;
     if (d.idColumn !== undefined) (result as { idColumn?: string }).idColumn = d.idColumn;
+    if (total !== undefined) (result as { total?: typeof total }).total = total;
+    if (this.options.missing !== undefined) {
+      (result as { missing?: MissingPolicy }).missing = this.options.missing;
+    }
     return result;
   }
 }
@@ -525,6 +628,22 @@ function sliceRun(run: ColumnRun | undefined, from: number, to: number): ColumnR
   return out;
 }
 
+/** A SHA-256 that also counts the bytes it is given into `stream.bytesRead`. */
+function countingHash(stream: ChunkStream): {
+  update(bytes: Buffer): void;
+  digest(encoding: 'hex'): string;
+} {
+  const hash = createHash('sha256');
+  stream.bytesRead = 0;
+  return {
+    update(bytes: Buffer) {
+      stream.bytesRead! += bytes.length;
+      hash.update(bytes);
+    },
+    digest: (encoding) => hash.digest(encoding),
+  };
+}
+
 /** CSV: the text in 1 MiB pieces through the reader; one step per piece. */
 async function* csvPieces(
   path: string,
@@ -534,7 +653,7 @@ async function* csvPieces(
   const { dialect, format } = csvSetup(options, /\.(tsv|tab)$/i.test(path));
   stream.setSource({ file: path, format });
   const reader = new CsvReader(stream, dialect, path, MAX_FIELD_LENGTH);
-  const hash = createHash('sha256');
+  const hash = countingHash(stream);
   for await (const text of textChunks(path, hash)) {
     reader.push(text);
     yield;
@@ -553,7 +672,7 @@ async function* csvPieces(
 
 /** NDJSON: one object per line, streamed; the columns are the keys of the first rows. */
 async function* ndjsonPieces(path: string, stream: ChunkStream): AsyncGenerator<void> {
-  const hash = createHash('sha256');
+  const hash = countingHash(stream);
   let carry = '';
   let lineNumber = 0;
   let first = true;
@@ -670,7 +789,7 @@ async function* columnarPieces(file: ColumnarFile, stream: ChunkStream): AsyncGe
   } finally {
     await file.close();
   }
-  stream.sha256 = await sha256OfFile(file.path);
+  stream.sha256 = file.sha256 === undefined ? await sha256OfFile(file.path) : await file.sha256();
 }
 
 /** JSON arrays: loaded whole, then handed out as chunks. */

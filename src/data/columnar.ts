@@ -55,6 +55,10 @@ export interface ColumnarFile {
   parts(select: ColumnSelect): AsyncIterable<ColumnarPart>;
   /** Release the file. */
   close(): Promise<void>;
+  /** Rows in all, when the file says so before it is read (Parquet's metadata). */
+  totalRows?: number;
+  /** The SHA-256 of `Dataset.source`, when it is not that of the bytes at `path` (a query). */
+  sha256?: () => Promise<string>;
 }
 
 /** Largest integer magnitude every double above which is no longer exact: 2^53. */
@@ -156,7 +160,9 @@ export async function loadColumnarTable(
     for await (const part of file.parts(builder)) {
       builder.addColumns(part.rows, part.runs, part.firstRow, part.name);
     }
-    return builder.finish(await sha256OfFile(file.path));
+    return builder.finish(
+      file.sha256 === undefined ? await sha256OfFile(file.path) : await file.sha256(),
+    );
   } finally {
     await file.close();
   }

@@ -604,7 +604,9 @@ export class TableBuilder {
     const n = this.rows;
     if (n === 0) {
       throw new DataError(
-        'the file has a header but no data rows. Expected one line per row after the header.',
+        this.source.format === 'sql'
+          ? 'the query returned no rows.'
+          : 'the file has a header but no data rows. Expected one line per row after the header.',
         this.place(),
       );
     }

@@ -35,9 +35,9 @@ export interface DatasetSource {
   /**
    * Format the loader used; 'matrix' for a dataset made from a matrix in memory
    * (`toDataset`, `buildReport` of a FeatureMatrix); 'image' for a folder of images
-   * (`loadImageFolder`).
+   * (`loadImageFolder`); 'sql' for the result of a query (`loadSql`, `readSqlChunks`).
    */
-  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet' | 'arrow' | 'matrix' | 'image';
+  format: 'csv' | 'tsv' | 'json' | 'ndjson' | 'parquet' | 'arrow' | 'matrix' | 'image' | 'sql';
   /**
    * A sample of the rows (`loadSample`, the CLI's --sample): `rows` of the `of` rows read (after
    * the missing-value policy 'drop'), drawn with `seed`. Absent: every row.

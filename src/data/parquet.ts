@@ -139,6 +139,7 @@ export async function openParquet(path: string): Promise<ColumnarFile> {
     names,
     index: pandasIndexColumns(pandas, names),
     close: () => file.close(),
+    totalRows: Number(metadata.num_rows),
     /** `select` is asked again for every row group. */
     async *parts(select: ColumnSelect): AsyncGenerator<ColumnarPart> {
       let firstRow = 0;

@@ -10,6 +10,10 @@
  *
  * Missing values: 'drop' samples among the complete rows; 'mean' and 'median' impute each column
  * of the sample from the sample (said in `source.notes`).
+ *
+ * The rows may also come from chunks already opened (`readChunks`, `readSqlChunks`, or a
+ * wrapper that meters them): `loadSample(table, n, {seed})` samples their pass, with the
+ * missing-value policy of the table.
  */
 import { OptionError } from '../util/errors.js';
 import { DEFAULT_SEED, RandomState } from '../util/random.js';
@@ -35,26 +39,46 @@ export interface SampleOptions extends ChunkOptions {
  * d.source.sample; // => { rows: 20, of: 150, seed: 1 }
  */
 export async function loadSample(
-  path: string,
+  input: string | ChunkedTable,
   n: number,
   options: SampleOptions = {},
 ): Promise<Dataset> {
   const fn = 'loadSample';
   checkArgument.integer(fn, 'n', n, 1, 2 ** 31 - 1);
   const { seed: givenSeed, ...chunkOptions } = options;
+  if (typeof input !== 'string') {
+    if (
+      typeof input !== 'object' ||
+      input === null ||
+      typeof (input as Partial<ChunkedTable>)[Symbol.asyncIterator] !== 'function' ||
+      !Array.isArray((input as Partial<ChunkedTable>).columns)
+    ) {
+      throw new OptionError(
+        `The data of ${fn} must be a file path or the chunks of readChunks or readSqlChunks. Got ${typeof input} instead.`,
+      );
+    }
+    const given = Object.keys(chunkOptions).filter(
+      (key) => (chunkOptions as Record<string, unknown>)[key] !== undefined,
+    );
+    if (given.length > 0) {
+      throw new OptionError(
+        `loadSample of chunks already opened takes the 'seed' option only (the chunks were read with their own options). Got '${given[0]}' too.`,
+      );
+    }
+  }
   const seed = givenSeed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new OptionError(
       `The 'seed' option of ${fn} must be an integer in [0, 2^32 - 1]. Got ${JSON.stringify(seed)} instead.`,
     );
   }
-  const table = await readChunks(path, chunkOptions);
+  const table = typeof input === 'string' ? await readChunks(input, chunkOptions) : input;
   const cols = table.columns.length;
   const sample = await reservoirSample(table, n, seed);
   const { rows, seen } = sample;
   const out = sample.features.data;
   const source = { ...table.source, notes: [...(table.source.notes ?? [])] };
-  const missing = chunkOptions.missing ?? 'error';
+  const missing = table.missing ?? 'error';
   if (missing === 'mean' || missing === 'median') {
     const column = new Float64Array(rows);
     for (let c = 0; c < cols; c++) {

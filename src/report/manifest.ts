@@ -77,7 +77,9 @@ export function buildManifest(input: ManifestInput): Manifest {
   return {
     generator: `clusterlens ${versions.clusterlens}`,
     input: {
-      file: source.path === '<memory>' ? source.path : basename(source.path),
+      // a file by its name; a query ('sql:SELECT ...') whole
+      file:
+        source.path === '<memory>' || source.format === 'sql' ? source.path : basename(source.path),
       sha256: source.sha256,
       format: source.format,
       rowsRead: source.rowsRead,
