@@ -192,6 +192,24 @@ describe('clusterlens report on data past the memory budget', () => {
     expect(readFileSync(out, 'utf8')).toContain('streamed');
   });
 
+  it('report --sql streams the rows of the query', async () => {
+    const out = join(mkdtempSync(join(dir, 'sql-')), 'q.html');
+    const query =
+      "SELECT 'g' || (i % 3) AS grp, (i % 3) * 10 + sin(i) AS x, (i % 3) * -5 + cos(i * 7) AS y, " +
+      'sin(i * 3) AS z FROM range(6000) t(i)';
+    const r = await cli(['report', '--sql', query, '--label', 'grp', '--k', '3', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/streaming the query's rows/);
+    const json = JSON.parse(readFileSync(out.replace(/\.html$/, '.json'), 'utf8'));
+    expect(json.stream.rows).toBe(6000);
+    expect(json.stream.sizes).toEqual([2000, 2000, 2000]);
+    const labels = readFileSync(out.replace(/\.html$/, '.labels.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(labels).toHaveLength(6001);
+    expect(labels[3]).toMatch(/^3,g2,/);
+  });
+
   it('--stream-sample needs --stream (or data past the budget)', async () => {
     const r = await cli(['report', 'datasets/iris.csv', '--stream-sample', '100']);
     expect(r.code).not.toBe(0);
