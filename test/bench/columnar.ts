@@ -9,6 +9,9 @@
  * apache-arrow (record batches of 65,536 rows, uncompressed), and as Parquet by pyarrow
  * (test/bench/columnar_write.py, row groups of 131,072 rows; left out when /usr/bin/python3 has
  * no pyarrow, or set PYTHONPATH to one). Files are generated once in $TMPDIR/clusterlens-bench.
+ * Baseline: DuckDB (@duckdb/node-api, one thread) reading the same CSV and Parquet files with
+ * `read_csv` / `read_parquet`, its chunks' values fetched as JavaScript numbers and summed
+ * ('duckdb'; DuckDB has no reader of Arrow IPC files without an extension).
  * Every repetition of every case runs in its own child process: times are medians of wall
  * clock and CPU (user + system), peak RSS is the child's maxRSS. All cases must agree on the row
  * count and the sum of all values.
@@ -94,6 +97,50 @@ async function runOne(mode: string, path: string): Promise<{ rows: number; sum: 
       for (let i = 0; i < d.features.rows; i++) sum += data[i * cols + j]!;
     return { rows: d.features.rows, sum };
   }
+  if (mode === 'duckdb') {
+    // DuckDB reading the same file, one thread, its chunks' values as JavaScript numbers
+    const duck = (await import('@duckdb/node-api')) as unknown as {
+      DuckDBInstance: {
+        create(
+          path: string,
+          options?: Record<string, string>,
+        ): Promise<{
+          connect(): Promise<{
+            stream(sql: string): Promise<{
+              columnCount: number;
+              fetchChunk(): Promise<{
+                rowCount: number;
+                getColumnValues(j: number): readonly unknown[];
+              } | null>;
+            }>;
+          }>;
+        }>;
+      };
+    };
+    const instance = await duck.DuckDBInstance.create(':memory:', { threads: '1' });
+    const connection = await instance.connect();
+    const from = path.endsWith('.csv')
+      ? `read_csv('${path}', header = true)`
+      : path.endsWith('.parquet')
+        ? `read_parquet('${path}')`
+        : '';
+    if (from === '') return { rows: Number.NaN, sum: Number.NaN };
+    const result = await connection.stream(`SELECT * FROM ${from}`);
+    const sums = new Float64Array(COLS);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (chunk === null || chunk.rowCount === 0) break;
+      for (let j = 0; j < COLS; j++) {
+        const values = chunk.getColumnValues(j);
+        let s = 0;
+        for (let i = 0; i < chunk.rowCount; i++) s += values[i] as number;
+        sums[j]! += s;
+      }
+      rows += chunk.rowCount;
+    }
+    for (const v of sums) sum += v;
+    return { rows, sum };
+  }
   // chunks: column sums per chunk, added in column order at the end
   const table = await readChunks(path);
   const sums = new Float64Array(table.columns.length);
@@ -161,7 +208,7 @@ async function main(): Promise<void> {
   console.log('file                                MB  mode    wall s  cpu s  peak RSS MB  agrees');
   let reference: Measure | undefined;
   for (const file of files) {
-    for (const mode of ['load', 'chunks']) {
+    for (const mode of ['load', 'chunks', ...(file.endsWith('.arrow') ? [] : ['duckdb'])]) {
       const ms: Measure[] = [];
       for (let rep = 0; rep < reps; rep++) {
         const m = child(mode, file);
