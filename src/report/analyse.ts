@@ -72,7 +72,13 @@ export interface ReportAnalysis {
   hclustRows: Int32Array;
   /** With the `twoStage` option: the centre of every row and the rows per centre. */
   twoStage:
-    | { assignment: Int32Array; sizes: Int32Array; stage1: 'kmeans' | 'minibatch' | 'distinct' }
+    | {
+        assignment: Int32Array;
+        sizes: Int32Array;
+        stage1: 'kmeans' | 'minibatch' | 'distinct';
+        /** The centres (scaled coordinates), one row each: a streamed report places every row. */
+        centres: FeatureMatrix;
+      }
     | undefined;
   /** Hierarchical labels per row, matched to the k-means ids; -1 for rows not clustered. */
   hclustLabels: Int32Array;
@@ -422,7 +428,7 @@ function fitHierarchical(Xs: FeatureMatrix, o: ResolvedReportOptions, k: number)
       hc: ts.tree,
       hk,
       labels: ts.labels,
-      two: { assignment: ts.assignment, sizes: ts.sizes, stage1: ts.stage1 },
+      two: { assignment: ts.assignment, sizes: ts.sizes, stage1: ts.stage1, centres: ts.centres },
     };
   }
   if (o.hclust !== undefined) {

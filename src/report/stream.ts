@@ -14,13 +14,16 @@
  *      and the PCA co-moments of the scaled rows (`PCAAccumulator`: the same model as `pca` on
  *      all rows, to rounding). `epochs` > 1 adds passes of mini-batch steps.
  *   3. the labels file, chunk by chunk: every row's k-means cluster (final centres), its scores
- *      on PC1 and PC2, and for the rows of the sample the hierarchical cluster (the rows the tree
- *      saw) and the UMAP coordinates; the cluster sizes and inertia of all rows.
+ *      on PC1 and PC2, its hierarchical cluster (that of its nearest stage-1 centre), and for
+ *      the rows of the sample the UMAP coordinates; the cluster sizes and inertia of all rows.
  *
- * The criteria of k, the hierarchical clustering (of a seeded sample of the sample, or in two
- * stages with `twoStage`), the silhouettes, the UMAP map and the charts are those of the
- * in-memory report run on the sample (analyse.ts with `StreamedFits`); the report says which
- * numbers come from all rows and which from the sample.
+ * The hierarchical clustering is in two stages by default (`twoStage` 256: k-means of the
+ * sample into 256 centres, the tree of the centres weighted by their sizes), so that every row
+ * reaches the tree through its nearest centre; with `hclustMaxRows` given instead, it is the
+ * tree of a seeded subsample of the sample, which labels those rows only (as the in-memory
+ * report does above that many rows). The criteria of k, the tree, the silhouettes, the UMAP map
+ * and the charts are those of the in-memory report run on the sample (analyse.ts with
+ * `StreamedFits`); the report says which numbers come from all rows and which from the sample.
  *
  * Missing values: the chunks keep NaN with the policies 'mean' and 'median' (chunks.ts); 'mean'
  * imputes the mean of each column over all rows (what `loadDataset` imputes), 'median' the
@@ -30,6 +33,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_CENTRES } from '../cluster/hclust/two-stage.js';
 import { createMiniBatchKMeans } from '../cluster/kmeans/minibatch.js';
 import { inertiaOf, nearestLabels } from '../cluster/kmeans/distances.js';
 import { makeResult } from '../cluster/kmeans/result.js';
@@ -130,6 +134,10 @@ export async function buildStreamedReport(
   const missing = (stream.missing as MissingPolicy | undefined) ?? 'error';
   const onPass = stream.onPass as StreamReportOptions['onPass'];
   const onChunk = stream.onChunk as StreamReportOptions['onChunk'];
+  // the tree in two stages by default: every row reaches it through its nearest centre
+  if (reportOptions.twoStage === undefined && reportOptions.hclustMaxRows === undefined) {
+    reportOptions.twoStage = DEFAULT_CENTRES;
+  }
   const o = resolveReportOptions(reportOptions as ReportOptions);
   for (const given of ['kmeans', 'hclust', 'pca'] as const) {
     if (o[given] !== undefined) {
@@ -284,6 +292,12 @@ export async function buildStreamedReport(
   const cleanup = () => rmSync(path, { force: true });
   removeAtExit(path);
   let inertia = 0;
+  // with the tree of two stages: the centres and the (matched) cluster of each
+  const two = a.twoStage;
+  const centreLabels = new Int32Array(two?.sizes.length ?? 0).fill(-1);
+  if (two !== undefined) {
+    for (let r = 0; r < sample.rows; r++) centreLabels[two.assignment[r]!] = a.hclustLabels[r]!;
+  }
   try {
     let position = 0; // rows before the chunk
     let r = 0; // the next sample row
@@ -299,7 +313,11 @@ export async function buildStreamedReport(
       for (let c = 0; c < Math.min(2, scores.cols); c++) {
         for (let i = 0; i < n; i++) pc[c]![i] = scores.data[i * scores.cols + c]!;
       }
-      const hier = new Int32Array(n).fill(-1);
+      const hier =
+        two === undefined
+          ? new Int32Array(n).fill(-1)
+          : nearestLabels(Y.data, n, d, two.centres.data, two.centres.rows);
+      if (two !== undefined) for (let i = 0; i < n; i++) hier[i] = centreLabels[hier[i]!]!;
       const map = [new Float64Array(n).fill(Number.NaN), new Float64Array(n).fill(Number.NaN)];
       while (r < sample.rows && sample.positions[r]! < position + n) {
         const i = sample.positions[r]! - position;

@@ -104,13 +104,41 @@ describe('buildStreamedReport', () => {
       expect(cells[1]).toBe(`g${i % 4}`);
       expect(Math.abs(Number(cells[4]) - s0 * scores.data[i * 5]!)).toBeLessThan(1e-9);
     }
-    // the hierarchical cluster of exactly the rows the tree saw
-    const placed = labels.slice(1).filter((line) => line.split(',')[3] !== '').length;
-    expect(placed).toBe(a.hclustRows.length);
+    // the tree in two stages (the centres of the sample): every row placed by its nearest
+    // centre, the rows of the sample as the analysis placed them
+    expect(a.twoStage?.sizes.length).toBe(256);
+    const hier = labels.slice(1).map((line) => line.split(',')[3]!);
+    expect(hier.filter((h) => h === '')).toHaveLength(0);
+    expect(
+      adjustedRandIndex(
+        Int32Array.from(hier, (h) => Number(h.slice(1))),
+        streamed,
+      ),
+    ).toBe(1);
+    const ids = report.ids;
+    for (let r = 0; r < ids.length; r += 97) {
+      expect(hier[Number(ids[r]) - 1]).toBe(`C${a.hclustLabels[r]! + 1}`);
+    }
     // the labels file's hash is that of its bytes
     expect(createHash('sha256').update(readFileSync(report.labelsFile!.path)).digest('hex')).toBe(
       report.labelsFile!.sha256,
     );
+  });
+
+  it('with hclustMaxRows, the tree of a seeded subsample labels exactly its rows', async () => {
+    const table = await readChunks(file, { label: 'group', chunkRows: 1000 });
+    const report = await quietly(() =>
+      buildStreamedReport(table, {
+        k: 4,
+        sampleRows: 1000,
+        hclustMaxRows: 300,
+        projection: ['pca'],
+      }),
+    );
+    expect(report.analysis.twoStage).toBeUndefined();
+    const labels = readFileSync(report.labelsFile!.path, 'utf8').trim().split('\n').slice(1);
+    const placed = labels.filter((line) => line.split(',')[3] !== '');
+    expect(placed).toHaveLength(300);
   });
 
   it('imputes missing values with the mean of all rows, as loadDataset does', async () => {
