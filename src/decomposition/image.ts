@@ -159,6 +159,8 @@ const ROWS = 256;
  * [fit.tiles, fit.tileSize]; // => [4, 64]
  * fit.results.map((r) => Math.round(r.psnr * 10) / 10); // => [17.5, 38]
  * fit.results.map((r) => r.storedNumbers); // => [132, 200]
+ * // the first pixels (0, 16, 32, 48) rebuilt from two components, rounded to 8 bits
+ * fit.results[1].bytes.subarray(0, 4); // => [1, 17, 33, 49]
  */
 export function compressImage(image: Image, options: CompressImageOptions): CompressImageResult {
   const fn = 'compressImage';
