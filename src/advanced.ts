@@ -172,7 +172,9 @@ export { CLUSTER_SELECTION_METHODS, extractDBSCAN, knnDistances } from './cluste
 export type { EpsSuggestion, SuggestEpsOptions } from './cluster/density/eps.js';
 export { suggestEps } from './cluster/density/eps.js';
 
-// images: a folder of images as a dataset, a row as an image, the parts of a compression result
+// images: a folder of images as a dataset, a row as an image, an image of 8-bit values, the parts
+// of a compression result
+export type { ByteImage } from './data/image.js';
 export { imageFromRow, loadImageFolder } from './data/image.js';
 export type { CompressImageJSON, ImageReconstruction } from './decomposition/image.js';
 

@@ -21,8 +21,9 @@
  *   TIFF, ...) are refused with the formats that are read.
  *
  * `saveImage` writes an 8-bit PNG of the image's channels, each value rounded to the nearest
- * integer (halves up) and clipped to 0..255, through a temporary file in the same folder renamed
- * over the target.
+ * integer (halves up) and clipped to 0..255 (`toBytes`), through a temporary file in the same
+ * folder renamed over the target. It also takes a `ByteImage`, whose 8-bit values it writes as
+ * they are.
  *
  * Pixels are row-major with channels interleaved: channel c of the pixel in row y, column x is
  * `pixels[(y * width + x) * channels + c]`.
@@ -44,6 +45,18 @@ export interface Image {
   readonly channels: 1 | 2 | 3 | 4;
   /** width * height * channels values; 16-bit PNGs are scaled by 255 / 65535. */
   readonly pixels: Float64Array;
+}
+
+/**
+ * An image of 8-bit values (0..255), in the layout of `Image`: what `saveImage` writes, as
+ * `ImageReconstruction.bytes` of compressImage gives it.
+ */
+export interface ByteImage {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 2 | 3 | 4;
+  /** width * height * channels values. */
+  readonly pixels: Uint8Array | Uint8ClampedArray;
 }
 
 /** The formats `loadImage` reads, for messages. */
@@ -417,10 +430,23 @@ function readError(error: unknown, path: string): unknown {
 
 /**
  * Check that `image` is an `Image`: positive integer sides, 1 to 4 channels, a Float64Array of
- * width * height * channels finite values. `DataError` otherwise, naming the field.
+ * width * height * channels finite values. `DataError` otherwise, naming the field. With `bytes`,
+ * a `ByteImage` (pixels a Uint8Array or Uint8ClampedArray) is taken too.
  * @internal
  */
-export function checkImage(fn: string, image: unknown, name = 'image'): Image {
+export function checkImage(fn: string, image: unknown, name?: string): Image;
+export function checkImage(
+  fn: string,
+  image: unknown,
+  name: string,
+  bytes: true,
+): Image | ByteImage;
+export function checkImage(
+  fn: string,
+  image: unknown,
+  name = 'image',
+  bytes = false,
+): Image | ByteImage {
   const bad = (what: string): never => {
     throw new DataError(`The '${name}' argument of ${fn} must be an Image: ${what}.`);
   };
@@ -443,21 +469,27 @@ export function checkImage(fn: string, image: unknown, name = 'image'): Image {
   if (channels !== 1 && channels !== 2 && channels !== 3 && channels !== 4) {
     bad(`its 'channels' must be 1, 2, 3 or 4; got ${String(channels)}`);
   }
-  if (!(pixels instanceof Float64Array)) {
-    bad(`its 'pixels' must be a Float64Array; got ${pixels === null ? 'null' : typeof pixels}`);
+  const isBytes = bytes && (pixels instanceof Uint8Array || pixels instanceof Uint8ClampedArray);
+  if (!(pixels instanceof Float64Array) && !isBytes) {
+    bad(
+      `its 'pixels' must be a Float64Array${bytes ? ' (or a Uint8Array of 8-bit values)' : ''}; ` +
+        `got ${pixels === null ? 'null' : typeof pixels}`,
+    );
   }
   const w = width as number;
   const h = height as number;
   const c = channels as number;
-  const p = pixels as Float64Array;
+  const p = pixels as Float64Array | Uint8Array;
   if (p.length !== w * h * c) {
     bad(
       `its 'pixels' must hold width * height * channels = ${w} * ${h} * ${c} = ${w * h * c} ` +
         `values; it holds ${p.length}`,
     );
   }
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i]!;
+  if (isBytes) return image as ByteImage;
+  const f = p as Float64Array;
+  for (let i = 0; i < f.length; i++) {
+    const v = f[i]!;
     if (v - v !== 0) {
       const pixel = Math.floor(i / c);
       bad(
@@ -477,7 +509,11 @@ const CHANNEL_NAMES: Record<number, readonly string[]> = {
   4: ['.R', '.G', '.B', '.A'],
 };
 
-/** The 8-bit values of an image: rounded (halves up) and clipped to 0..255. @internal */
+/**
+ * The 8-bit values of an image: each value v is 0 when v <= 0, 255 when v >= 255, else
+ * floor(v + 0.5) (rounded, halves up); NaN gives 0. compressImage writes its reconstructions'
+ * bytes by the same rule. @internal
+ */
 export function toBytes(pixels: Float64Array): Uint8Array {
   const out = new Uint8Array(pixels.length);
   for (let i = 0; i < pixels.length; i++) {
@@ -487,11 +523,21 @@ export function toBytes(pixels: Float64Array): Uint8Array {
   return out;
 }
 
+/**
+ * The 8-bit values of an image's pixels: those of a ByteImage as they are (a Uint8Array over the
+ * same memory), those of an Image by `toBytes`. @internal
+ */
+export function imageBytes(pixels: Float64Array | Uint8Array | Uint8ClampedArray): Uint8Array {
+  if (pixels instanceof Float64Array) return toBytes(pixels);
+  if (pixels instanceof Uint8Array) return pixels;
+  return new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.length);
+}
+
 let temporaries = 0;
 
 /**
  * Write `image` as an 8-bit PNG with its channels (gray, gray + alpha, RGB or RGBA); values are
- * rounded and clipped to 0..255. The file is written under a temporary name in the same folder
+ * rounded and clipped to 0..255 (those of a `ByteImage` are written as they are). The file is written under a temporary name in the same folder
  * and renamed over `path` (an existing file is replaced).
  *
  * @example
@@ -503,15 +549,15 @@ let temporaries = 0;
  * await saveImage(path, { width: 2, height: 2, channels: 1, pixels: Float64Array.of(-20, 0.5, 99.4, 300) });
  * (await loadImage(path)).pixels; // => [0, 1, 99, 255]
  */
-export async function saveImage(path: string, image: Image): Promise<void> {
+export async function saveImage(path: string, image: Image | ByteImage): Promise<void> {
   checkPath('saveImage', path);
-  const img = checkImage('saveImage', image);
+  const img = checkImage('saveImage', image, 'image', true);
   const png = encodePng({
     width: img.width,
     height: img.height,
     channels: img.channels,
     depth: 8,
-    data: toBytes(img.pixels),
+    data: imageBytes(img.pixels),
   });
   const temporary = join(
     dirname(path),

@@ -19,9 +19,11 @@
  * built up segment by segment between the requested k (each segment's products added to a
  * running sum), so all reconstructions together cost what the largest costs alone. The rows are
  * taken in blocks of 256 tiles, so the scores are never stored whole. `compressImage` makes one
- * such pass for the errors; the reconstructed pixels (`pixels`, `image` of a result) are made by
- * a second pass when first asked for, those of every requested k at once, with the same
- * products (the same numbers, bit for bit).
+ * such pass: each reconstruction's errors, and its values rounded and clipped to 8 bits (`bytes`
+ * of a result, the rule of saveImage), for every k; no reconstruction is kept in doubles. The
+ * unclipped pixels of a k (`pixels`) are made when first asked for, by a pass over the tiles
+ * with the products of the first k components only (each score and each segment product is a
+ * sum over its own index, in order: the same numbers as the first pass, bit for bit).
  *
  * Numbers (scikit-learn's `PCA(k, svd_solver='full')` on the same tiles):
  *   explainedVariance_c = sum_i s_ic^2 / (n - 1) for the fitted components (the Rayleigh quotient
@@ -40,7 +42,7 @@
  * with the same numbers, bit for bit.
  */
 import { type FeatureMatrix, featureMatrix } from '../data/dataset.js';
-import { checkImage, type Image, toBytes } from '../data/image.js';
+import { checkImage, type Image } from '../data/image.js';
 import { OptionError } from '../util/errors.js';
 import { checkInteger, checkKnownOptions } from '../util/validate.js';
 import { crossDots, symmetricEigen } from './eigen.js';
@@ -61,11 +63,18 @@ export interface ImageReconstruction {
   /** k. */
   readonly components: number;
   /**
+   * The reconstruction rounded to the nearest integer (halves up) and clipped to 0..255, in the
+   * layout of the input's pixels (cropped back): the values saveImage writes for `pixels`, made
+   * with the numbers (every k in one pass). `saveImage(path, {width, height, channels, pixels:
+   * bytes})` writes them.
+   */
+  readonly bytes: Uint8Array;
+  /**
    * The unclipped reconstruction, in the layout of the input's pixels (cropped back). Made when
-   * first read (of any result: those of every requested k are made together).
+   * first read, for this k alone (a pass over the tiles with its first k components).
    */
   readonly pixels: Float64Array;
-  /** The reconstruction rounded (halves up) and clipped to 0..255, made when first read. */
+  /** `bytes` as an Image (values 0..255 as doubles), made when first read. */
   readonly image: Image;
   /** Mean squared error over every value of the image (all channels), unclipped. */
   readonly mse: number;
@@ -85,7 +94,7 @@ export interface ImageReconstruction {
 export interface CompressImageResult {
   readonly width: number;
   readonly height: number;
-  readonly channels: number;
+  readonly channels: Image['channels'];
   readonly block: number;
   /** Number of tiles n (of the padded image). */
   readonly tiles: number;
@@ -150,6 +159,8 @@ const ROWS = 256;
  * [fit.tiles, fit.tileSize]; // => [4, 64]
  * fit.results.map((r) => Math.round(r.psnr * 10) / 10); // => [17.5, 38]
  * fit.results.map((r) => r.storedNumbers); // => [132, 200]
+ * // the first pixels (0, 16, 32, 48) rebuilt from two components, rounded to 8 bits
+ * fit.results[1].bytes.subarray(0, 4); // => [1, 17, 33, 49]
  */
 export function compressImage(image: Image, options: CompressImageOptions): CompressImageResult {
   const fn = 'compressImage';
@@ -198,8 +209,8 @@ export function compressImage(image: Image, options: CompressImageOptions): Comp
   const v = orient(eig.vectors.slice(0, kmax * d), kmax, d);
 
   const sorted = [...new Set(ks)].sort((a, b) => a - b);
-  const fit: Fit = { image: img, block, tilesX, mean, v, kmax, sorted };
-  const { sse, sumSquares } = pass(fit, false);
+  const fit: Fit = { image: img, block, tilesX, mean, v, sorted };
+  const { sse, sumSquares, bytes } = pass(fit);
 
   const variance = new Float64Array(available);
   // Eigenvalues at rounding level (d eps lambda_1, as pca's) and negative ones are 0.
@@ -221,7 +232,16 @@ export function compressImage(image: Image, options: CompressImageOptions): Comp
     const stored = k * d + d + n * k;
     byK.set(
       k,
-      new Reconstruction(fit, s, sse[s]! / values, evr, explained, stored, values / stored),
+      new Reconstruction(
+        fit,
+        s,
+        bytes[s]!,
+        sse[s]! / values,
+        evr,
+        explained,
+        stored,
+        values / stored,
+      ),
     );
   }
   const results = ks.map((k) => byK.get(k)!);
@@ -263,19 +283,21 @@ interface Fit {
   block: number;
   tilesX: number;
   mean: Float64Array;
-  /** The components, kmax x d. */
+  /** The components, kmax x d (kmax the last of `sorted`). */
   v: Float64Array;
-  kmax: number;
   /** The distinct requested counts, ascending: the ends of the segments. */
   sorted: number[];
-  /** The reconstructions at each count of `sorted`, once made. */
-  pixels?: Float64Array[];
 }
 
 /**
- * A reconstruction. Its pixels are made when first asked for, those of every requested k at once,
- * by a pass over the tiles that repeats the products of the pass that measured the errors (the
- * same numbers, bit for bit); its 8-bit image from them.
+ * The pixel passes made (one per k whose `pixels` are read), counted for the tests. @internal
+ */
+export const pixelPasses = { count: 0 };
+
+/**
+ * A reconstruction. Its bytes come from the pass that measured the errors; its pixels are made
+ * when first asked for, by a pass over the tiles that repeats the products of that pass up to
+ * its k (the same numbers, bit for bit); its Image from its bytes.
  */
 class Reconstruction implements ImageReconstruction {
   readonly components: number;
@@ -283,11 +305,14 @@ class Reconstruction implements ImageReconstruction {
   // private fields (#): JSON.stringify and console.log of a result show its numbers only
   readonly #fit: Fit;
   readonly #segment: number;
+  readonly #bytes: Uint8Array;
+  #pixels: Float64Array | undefined;
   #image: Image | undefined;
 
   constructor(
     fit: Fit,
     segment: number,
+    bytes: Uint8Array,
     readonly mse: number,
     readonly explainedVarianceRatio: Float64Array,
     readonly explainedVariance: number,
@@ -296,19 +321,26 @@ class Reconstruction implements ImageReconstruction {
   ) {
     this.#fit = fit;
     this.#segment = segment;
+    this.#bytes = bytes;
     this.components = fit.sorted[segment]!;
     this.psnr = mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
   }
 
+  get bytes(): Uint8Array {
+    return this.#bytes;
+  }
+
   get pixels(): Float64Array {
-    const fit = this.#fit;
-    if (fit.pixels === undefined) fit.pixels = pass(fit, true).pixels;
-    return fit.pixels[this.#segment]!;
+    if (this.#pixels === undefined) {
+      pixelPasses.count++;
+      this.#pixels = pass(this.#fit, this.#segment).pixels!;
+    }
+    return this.#pixels;
   }
 
   get image(): Image {
     if (this.#image === undefined) {
-      const bytes = toBytes(this.pixels);
+      const bytes = this.#bytes;
       const pixels = new Float64Array(bytes.length);
       for (let i = 0; i < bytes.length; i++) pixels[i] = bytes[i]!;
       const { width, height, channels } = this.#fit.image;
@@ -402,34 +434,42 @@ interface PassResult {
   sse: Float64Array;
   /** sum_i s_ic^2 for c < kmax (error pass). */
   sumSquares: Float64Array;
-  /** The cropped reconstruction at each count of `sorted` (pixel pass; else empty). */
-  pixels: Float64Array[];
+  /** The cropped reconstruction at each count of `sorted`, rounded and clipped (error pass). */
+  bytes: Uint8Array[];
+  /** The cropped reconstruction at the one count asked for (pixel pass; else null). */
+  pixels: Float64Array | null;
 }
 
 /**
- * One pass over the tiles, ROWS at a time: the centred tiles, their scores (b x kmax), then for
+ * One pass over the tiles, ROWS at a time: the centred tiles, their scores (b x k), then for
  * each segment [k_{s-1}, k_s) of the sorted counts its products s_seg V_seg (b x d) added to a
  * running sum, so that the reconstruction at k_s is mean + sum.
  *
- * - the error pass (`write` false): the squared errors of each reconstruction over the image's
- *   pixels (summed per block of tiles, then over the blocks) and the sums of squared scores;
- * - the pixel pass (`write` true): each reconstruction written to the image layout (cropped).
- *   Every product is the one of the error pass: each score and each segment product is a sum
- *   over its own index, in order.
+ * - the error pass (`only` undefined; k = kmax, every segment): the squared errors of each
+ *   reconstruction over the image's pixels (summed per block of tiles, then over the blocks),
+ *   the sums of squared scores, and each reconstruction rounded and clipped to 8 bits by the
+ *   rule of toBytes (data/image.ts), written to the image layout (cropped);
+ * - the pixel pass (`only` = s; k = k_s, the segments up to s): the reconstruction at k_s
+ *   written to the image layout (cropped). Every product is the one of the error pass: each
+ *   score and each segment product is a sum over its own index, in order, whatever the other
+ *   components computed with it.
  */
-function pass(fit: Fit, write: boolean): PassResult {
-  const { image, block, tilesX, mean, sorted } = fit;
+function pass(fit: Fit, only?: number): PassResult {
+  const { image, block, tilesX, mean, sorted, v } = fit;
   const { width, height, channels, pixels: original } = image;
   const d = block * block * channels;
   const n = tilesX * Math.ceil(height / block);
   const span = block * channels;
   const rowStride = width * channels;
-  const last = sorted.length - 1;
-  const { kmax, v } = fit;
+  const write = only !== undefined;
+  const last = write ? only : sorted.length - 1;
+  // the components scored: the first k_last (all kmax in the error pass)
+  const kmax = sorted[last]!;
   const rows = Math.min(n, ROWS);
   const sse = new Float64Array(sorted.length);
-  const sumSquares = new Float64Array(kmax);
-  const out = write ? sorted.map(() => new Float64Array(original.length)) : [];
+  const sumSquares = new Float64Array(write ? 0 : kmax);
+  const bytes = write ? [] : sorted.map(() => new Uint8Array(original.length));
+  const out = write ? new Float64Array(original.length) : null;
 
   const project = createProjectKernel(d, v, kmax, rows, mean);
   // Segment s: components [lo, hi) as the "components" of a kernel over rows of length hi - lo:
@@ -471,7 +511,9 @@ function pass(fit: Fit, write: boolean): PassResult {
       if (kernel !== null) kernel.project(b, prod, 0);
       else crossDots(part, b, w, d, len, prod, d, 1);
       for (let i = 0; i < b * d; i++) sum[i] += prod[i]!;
-      // The block's tiles at k_s: written (cropped) or their squared errors summed.
+      if (write && s < last) continue;
+      // The block's tiles at k_s: written (cropped), or their squared errors summed and their
+      // bytes written.
       let e = 0;
       for (let i = 0; i < b; i++) {
         const tile = r0 + i;
@@ -484,12 +526,16 @@ function pass(fit: Fit, write: boolean): PassResult {
           const t0 = i * d + r * span;
           const m0 = r * span;
           if (write) {
-            const dest = out[s]!;
+            const dest = out!;
             for (let q = 0; q < cols; q++) dest[o + q] = mean[m0 + q]! + sum[t0 + q]!;
           } else {
+            const dest = bytes[s]!;
             for (let q = 0; q < cols; q++) {
-              const diff = original[o + q]! - (mean[m0 + q]! + sum[t0 + q]!);
+              const x = mean[m0 + q]! + sum[t0 + q]!;
+              const diff = original[o + q]! - x;
               e += diff * diff;
+              // toBytes's rule, as saveImage writes x (NaN gives 0)
+              dest[o + q] = x <= 0 ? 0 : x >= 255 ? 255 : Math.floor(x + 0.5);
             }
           }
         }
@@ -498,5 +544,5 @@ function pass(fit: Fit, write: boolean): PassResult {
     }
     if (!write) for (let s = 0; s < sorted.length; s++) sse[s] += blockSse[s]!;
   }
-  return { sse, sumSquares, pixels: out };
+  return { sse, sumSquares, bytes, pixels: out };
 }

@@ -7,12 +7,15 @@
  * numbers.
  *
  * `compressOutputs` builds the contents; writing them (temporaries renamed together, never over
- * an input or a file clusterlens did not write) is the caller's, through outputs.ts.
+ * an input or a file clusterlens did not write) is the caller's, through outputs.ts. The PNGs and
+ * the page's pictures of the reconstructions are made from each result's `bytes` (made with the
+ * numbers); neither `pixels` nor `image` of a result is read, so no reconstruction is made in
+ * doubles (test/cli/compress.test.ts checks it).
  */
 import { encode as encodePng } from 'fast-png';
 import { type GalleryImage, compressionSpec, imageGallerySpec } from '../charts/compress.js';
 import { eigenImagesSpec } from '../charts/images.js';
-import { type Image, toBytes } from '../data/image.js';
+import { type ByteImage, type Image, imageBytes } from '../data/image.js';
 import type { CompressImageResult } from '../decomposition/image.js';
 import { type ReportDocument, renderHtml } from './html.js';
 
@@ -24,9 +27,9 @@ const PAGE_SIDE = 1024;
 
 /**
  * The image reduced by a whole factor f (the mean of each f x f block of pixels, smaller blocks
- * at the right and bottom edges), for the page.
+ * at the right and bottom edges), for the page; the image itself when f <= 1.
  */
-export function reduceImage(image: Image, f: number): Image {
+export function reduceImage<T extends Image | ByteImage>(image: T, f: number): T | Image {
   if (f <= 1) return image;
   const { width, height, channels: ch, pixels } = image;
   const w = Math.ceil(width / f);
@@ -46,15 +49,24 @@ export function reduceImage(image: Image, f: number): Image {
   return { width: w, height: h, channels: ch, pixels: out };
 }
 
-/** The 8-bit PNG of an image (values rounded and clipped to 0..255), as saveImage writes it. */
-export function pngBytes(image: Image): Uint8Array {
+/**
+ * The 8-bit PNG of an image (values rounded and clipped to 0..255; a ByteImage's as they are), as
+ * saveImage writes it.
+ */
+export function pngBytes(image: Image | ByteImage): Uint8Array {
   return encodePng({
     width: image.width,
     height: image.height,
     channels: image.channels,
     depth: 8,
-    data: toBytes(image.pixels),
+    data: imageBytes(image.pixels),
   });
+}
+
+/** A reconstruction's bytes as a ByteImage of the result's size. */
+function bytesOf(result: CompressImageResult, t: number): ByteImage {
+  const { width, height, channels } = result;
+  return { width, height, channels, pixels: result.results[t]!.bytes };
 }
 
 const dataUrl = (png: Uint8Array) => `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
@@ -88,7 +100,7 @@ export async function compressOutputs(
   result: CompressImageResult,
   input: CompressInput,
 ): Promise<CompressOutputs> {
-  const pngs = result.results.map((r) => pngBytes(r.image));
+  const pngs = result.results.map((_, t) => pngBytes(bytesOf(result, t)));
   const json = {
     clusterlensRun: input.run,
     generator: 'clusterlens compress',
@@ -116,7 +128,7 @@ export function compressDocument(
   const ks = result.results.map((r) => r.components);
   // a large image is drawn reduced, so that the page stays a few megabytes
   const f = Math.ceil(Math.max(width, height) / PAGE_SIDE);
-  const shown = (image: Image, png: Uint8Array) => {
+  const shown = (image: Image | ByteImage, png: Uint8Array) => {
     const small = reduceImage(image, f);
     return {
       url: dataUrl(f > 1 ? pngBytes(small) : png),
@@ -130,7 +142,7 @@ export function compressDocument(
       title:
         `k = ${r.components}: PSNR ${fmt(r.psnr, 2)} dB, ${fmt(100 * r.explainedVariance, 1)}% ` +
         `of the variance, ratio ${fmt(r.compressionRatio, 2)}`,
-      ...shown(r.image, pngs[t]!),
+      ...shown(bytesOf(result, t), pngs[t]!),
     })),
   ];
   const tilesShown = Math.min(EIGEN_TILES, result.components.rows);

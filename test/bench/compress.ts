@@ -9,10 +9,13 @@
  * Implementations (each in its own fresh child process; loading the image is not timed, cutting
  * it into tiles is):
  *   clusterlens numbers   compressImage(image, {components: [8, 16, 32, 64]}): the fit, and for
- *                         every k the mse, psnr and explained variance (the reconstructions are
- *                         computed to measure their error, not kept)
+ *                         every k the mse, psnr and explained variance, and the reconstruction
+ *                         rounded and clipped to 8 bits (`bytes`, made in the same pass; no
+ *                         reconstruction is kept in doubles)
+ *   clusterlens images    the same, then every result's `bytes` read: the numbers and the
+ *                         images the eye sees (what `clusterlens compress` writes)
  *   clusterlens pixels    the same, then every result's `pixels` (the float reconstructions in
- *                         the image's layout, made on first access)
+ *                         the image's layout, each made on first access of its k)
  *   sklearn one fit       PCA(64, svd_solver='full').fit(tiles), the scores once, and for every k
  *                         the reconstruction scores[:, :k] @ components[:k] + mean back in the
  *                         image's layout and its mse (the numbers and pixels of clusterlens)
@@ -40,6 +43,7 @@ const KS = [8, 16, 32, 64];
 /** Implementations and their runs (scikit-learn per k is slow: one). */
 const IMPLS: Record<string, number> = {
   'clusterlens numbers': 3,
+  'clusterlens images': 3,
   'clusterlens pixels': 3,
   'sklearn one fit': 3,
   'sklearn per k': 1,
@@ -132,6 +136,8 @@ function child(impl: string, side: number, reps: number): void {
     const fit = compressImage(image, { components: KS });
     if (impl === 'clusterlens pixels') {
       for (const res of fit.results) if (res.pixels.length !== pixels.length) throw new Error();
+    } else if (impl === 'clusterlens images') {
+      for (const res of fit.results) if (res.bytes.length !== pixels.length) throw new Error();
     } else if (impl !== 'clusterlens numbers') {
       throw new Error(`unknown implementation ${impl}`);
     }

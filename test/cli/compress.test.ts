@@ -1,6 +1,7 @@
 // `clusterlens compress`: the PNGs it writes against the float reconstructions (PSNR within
-// 0.1 dB), the JSON against compressImage's numbers, reruns byte for byte, the output rules
-// (never a file clusterlens did not write without --force), and one-line errors naming the file.
+// 0.1 dB), made from the results' bytes with no float reconstruction, the JSON against
+// compressImage's numbers, reruns byte for byte, the output rules (never a file clusterlens did
+// not write without --force), and one-line errors naming the file.
 import {
   copyFileSync,
   existsSync,
@@ -12,10 +13,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadImage, saveImage } from '../../src/data/image.js';
 import { reduceImage } from '../../src/report/compress.js';
-import { compressImage } from '../../src/decomposition/image.js';
+import {
+  compressImage,
+  type ImageReconstruction,
+  pixelPasses,
+} from '../../src/decomposition/image.js';
 import { cli } from './helpers.js';
 
 const TEXTURE = 'test/fixtures/image/texture.png';
@@ -69,6 +74,46 @@ describe('clusterlens compress', () => {
     expect(html).toContain('img-src data: blob:');
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(html).toContain('data:image/png;base64,');
+  }, 60_000);
+
+  it("makes its PNGs and page from the results' bytes: no result's pixels or image is read", async () => {
+    // the getters of the results' class (the one the command uses: the same module)
+    const probe = compressImage(await loadImage(TEXTURE), { components: 1 }).results[0]!;
+    const proto = Object.getPrototypeOf(probe) as ImageReconstruction;
+    const pixels = vi.spyOn(proto, 'pixels', 'get');
+    const image = vi.spyOn(proto, 'image', 'get');
+    try {
+      // the spies see a read
+      expect(probe.pixels.length).toBe(256 * 256);
+      expect(pixels).toHaveBeenCalledTimes(1);
+      pixels.mockClear();
+      const passes = pixelPasses.count;
+      // a large image (drawn reduced on the page) and a small one
+      for (const [file, out] of [
+        [TEXTURE, join(dir, 'p')],
+        [join(dir, 'wide-bytes.png'), join(dir, 'q')],
+      ] as const) {
+        if (file !== TEXTURE) {
+          const values = Float64Array.from({ length: 1100 * 40 }, (_, i) => (i * 37) % 251);
+          await saveImage(file, { width: 1100, height: 40, channels: 1, pixels: values });
+        }
+        const r = await cli(['compress', file, '--components', '4,16', '--out', out]);
+        expect(r.code, r.stderr).toBe(0);
+      }
+      expect(pixels).not.toHaveBeenCalled();
+      expect(image).not.toHaveBeenCalled();
+      expect(pixelPasses.count).toBe(passes);
+    } finally {
+      pixels.mockRestore();
+      image.mockRestore();
+    }
+    // the PNGs are the bytes of compressImage's reconstructions
+    const original = await loadImage(TEXTURE);
+    const fit = compressImage(original, { components: [4, 16] });
+    for (const r of fit.results) {
+      const png = await loadImage(join(dir, 'p', `texture.k${r.components}.png`));
+      expect(Array.from(png.pixels)).toEqual(Array.from(r.bytes));
+    }
   }, 60_000);
 
   it('a rerun writes the same bytes; a file clusterlens did not write stops it unless --force', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  checkImage,
   type Image,
   imageFromRow,
   loadImage,
@@ -293,6 +294,36 @@ describe('saveImage(path, image)', () => {
       const want = Array.from(pixels, (v) => Math.min(255, Math.max(0, Math.floor(v + 0.5))));
       expect(Array.from(back.pixels)).toEqual(want);
     }
+  });
+
+  it('writes the values of a ByteImage (Uint8Array or Uint8ClampedArray pixels) as they are', async () => {
+    const values = [0, 1, 127, 128, 254, 255];
+    const floats = join(folder, 'bytes-float.png');
+    await saveImage(floats, {
+      width: 3,
+      height: 2,
+      channels: 1,
+      pixels: Float64Array.from(values),
+    });
+    for (const pixels of [Uint8Array.from(values), Uint8ClampedArray.from(values)]) {
+      const path = join(folder, `bytes-${pixels.constructor.name}.png`);
+      await saveImage(path, { width: 3, height: 2, channels: 1, pixels });
+      expect(Array.from((await loadImage(path)).pixels)).toEqual(values);
+      // the same file as the doubles of the same values
+      expect(readFileSync(path).equals(readFileSync(floats))).toBe(true);
+    }
+    // a view into a larger buffer: its own values only
+    const view = new Uint8ClampedArray(Uint8Array.of(9, 9, 10, 20, 30, 40, 9).buffer, 2, 4);
+    const path = join(folder, 'bytes-view.png');
+    await saveImage(path, { width: 2, height: 2, channels: 1, pixels: view });
+    expect(Array.from((await loadImage(path)).pixels)).toEqual([10, 20, 30, 40]);
+    // the wrong count, and 8-bit pixels where an Image is needed, are DataErrors
+    await expect(
+      saveImage(path, { width: 2, height: 2, channels: 1, pixels: new Uint8Array(3) }),
+    ).rejects.toThrow(/must hold width \* height \* channels = 2 \* 2 \* 1 = 4 values; it holds 3/);
+    expect(() =>
+      checkImage('f', { width: 1, height: 1, channels: 1, pixels: new Uint8Array(1) }),
+    ).toThrow(/its 'pixels' must be a Float64Array; got object/);
   });
 
   it('replaces an existing file through a temporary one, and leaves no temporary behind', async () => {

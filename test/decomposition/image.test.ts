@@ -1,12 +1,15 @@
 /**
  * compressImage against scikit-learn 1.2.1's PCA(k, svd_solver='full') on the same tiles
  * (test/fixtures/image/make_image.py), hand-worked cases, the reconstructions against the fitted
- * parts, the WebAssembly kernels against their JavaScript twins, and the errors.
+ * parts, their bytes against what saveImage writes, the WebAssembly kernels against their
+ * JavaScript twins, and the errors.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type Image, loadImage } from '../../src/data/image.js';
-import { compressImage, fillTiles } from '../../src/decomposition/image.js';
+import { type Image, loadImage, saveImage, toBytes } from '../../src/data/image.js';
+import { compressImage, fillTiles, pixelPasses } from '../../src/decomposition/image.js';
 import { DataError, OptionError } from '../../src/util/errors.js';
 import { withAndWithoutWasm } from '../helpers/wasm.js';
 
@@ -33,6 +36,48 @@ const ref = JSON.parse(readFileSync(fixture('reference.json'), 'utf8')) as { com
 /** |a - b| <= tol * |b|, with a message. */
 function close(a: number, b: number, tol: number, what: string): void {
   expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(tol * Math.abs(b));
+}
+
+/** saveImage's rule written out: the nearest integer, halves up, clipped to 0..255. */
+const byte = (v: number) => Math.min(255, Math.max(0, Math.floor(v + 0.5)));
+
+/** The values where `bytes` is not `pixels` rounded and clipped (at most 5, for the message). */
+function byteMismatches(bytes: Uint8Array, pixels: Float64Array): string[] {
+  const bad: string[] = [];
+  expect(bytes.length).toBe(pixels.length);
+  for (let i = 0; i < pixels.length && bad.length < 5; i++) {
+    if (bytes[i] !== byte(pixels[i]!)) bad.push(`${i}: ${pixels[i]} -> ${bytes[i]}`);
+  }
+  return bad;
+}
+
+/**
+ * The mean squared error of `pixels` against the image, summed in the order of compressImage's
+ * error pass (per block of 256 tiles, tile by tile, row by row), so that it is its mse bit for
+ * bit when the pixels are the numbers that pass measured.
+ */
+function msePassOrder(image: Image, pixels: Float64Array, block: number): number {
+  const { width, height, channels } = image;
+  const tilesX = Math.ceil(width / block);
+  const n = tilesX * Math.ceil(height / block);
+  let sse = 0;
+  for (let r0 = 0; r0 < n; r0 += 256) {
+    let e = 0;
+    for (let tile = r0; tile < Math.min(n, r0 + 256); tile++) {
+      const ty = Math.floor(tile / tilesX);
+      const x0 = (tile - ty * tilesX) * block;
+      const cols = Math.min(block, width - x0) * channels;
+      for (let r = 0; r < Math.min(block, height - ty * block); r++) {
+        const o = ((ty * block + r) * width + x0) * channels;
+        for (let q = 0; q < cols; q++) {
+          const diff = image.pixels[o + q]! - pixels[o + q]!;
+          e += diff * diff;
+        }
+      }
+    }
+    sse += e;
+  }
+  return sse / image.pixels.length;
 }
 
 /** A deterministic image with smooth parts, edges and noise. */
@@ -99,6 +144,14 @@ describe('compressImage: the numbers of scikit-learn PCA(k, svd_solver="full") o
         const stored = ks[i]! * c.tileSize + c.tileSize + c.tiles * ks[i]!;
         expect(got.storedNumbers).toBe(stored);
         expect(got.compressionRatio).toBe(image.pixels.length / stored);
+      }
+      // each k's pixels (made for that k alone) are the numbers the errors were measured on, bit
+      // for bit, and its bytes (made with the errors) are them rounded and clipped
+      for (const r of fit.results) {
+        const what = `k = ${r.components}`;
+        expect(msePassOrder(image, r.pixels, c.block), what).toBe(r.mse);
+        expect(byteMismatches(r.bytes, r.pixels), what).toEqual([]);
+        expect(r.bytes, what).toEqual(toBytes(r.pixels));
       }
     },
   );
@@ -167,6 +220,43 @@ describe('compressImage: hand-worked cases', () => {
     expect(fit.results[0]!.mse).toBeLessThan(1e-26);
   });
 
+  it('bytes round halves up and clip, as saveImage does', async () => {
+    // two equal 3 x 3 tiles: the mean tile is the tile and every score 0, so the reconstruction
+    // is the image exactly, halves and values out of 0..255 included
+    const tile = [-20, -0.5, -0, 0.49999999999999994, 2.5, 127.5, 254.5, 255, 300];
+    const pixels = new Float64Array(18);
+    for (let r = 0; r < 3; r++) {
+      for (let q = 0; q < 3; q++) {
+        pixels[r * 6 + q] = tile[r * 3 + q]!;
+        pixels[r * 6 + 3 + q] = tile[r * 3 + q]!;
+      }
+    }
+    const image: Image = { width: 6, height: 3, channels: 1, pixels };
+    const fit = compressImage(image, { components: [1, 2], block: 3 });
+    // 0.49999999999999994 + 0.5 is 1 in doubles: saveImage writes 1 (Math.round gives 0)
+    const want = [0, 0, 0, 1, 3, 128, 255, 255, 255];
+    for (const r of fit.results) {
+      // (the -0 comes back as 0)
+      expect(Array.from(r.pixels, (v) => v + 0)).toEqual(Array.from(pixels, (v) => v + 0));
+      const tileBytes = [0, 1, 2].flatMap((row) =>
+        Array.from(r.bytes.subarray(row * 6, row * 6 + 3)),
+      );
+      expect(tileBytes).toEqual(want);
+      expect(r.bytes).toEqual(toBytes(pixels));
+      expect(Array.from(r.image.pixels)).toEqual(Array.from(r.bytes));
+    }
+    // what saveImage writes for the pixels, read back
+    const dir = mkdtempSync(join(tmpdir(), 'clusterlens-bytes-'));
+    try {
+      await saveImage(join(dir, 'x.png'), image);
+      expect(Array.from((await loadImage(join(dir, 'x.png'))).pixels)).toEqual(
+        Array.from(fit.results[0]!.bytes),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a blank image: nothing to explain, reconstructed exactly', () => {
     const image: Image = { width: 8, height: 8, channels: 1, pixels: new Float64Array(64).fill(9) };
     const fit = compressImage(image, { components: 2, block: 4 });
@@ -233,6 +323,27 @@ describe('compressImage: reconstructions', () => {
     expect(mse[1]).toBeGreaterThan(mse[2]!);
   });
 
+  it('pixels are made per k, on first read of that k; bytes and image need none', () => {
+    const lazy = compressImage(image, { components: [9, 2, 20, 9] });
+    const before = pixelPasses.count;
+    // the bytes and 8-bit images of every k: no pixel pass
+    for (const r of lazy.results) expect(r.image.pixels.length).toBe(r.bytes.length);
+    expect(pixelPasses.count).toBe(before);
+    // k = 9 (asked twice, one result): one pass, once
+    const nine = lazy.results[0]!.pixels;
+    expect(pixelPasses.count).toBe(before + 1);
+    expect(lazy.results[3]!.pixels).toBe(nine);
+    expect(pixelPasses.count).toBe(before + 1);
+    // then 20 and 2 (the other order than above), each once
+    expect(lazy.results[2]!.pixels.length).toBe(image.pixels.length);
+    expect(pixelPasses.count).toBe(before + 2);
+    expect(lazy.results[1]!.pixels.length).toBe(image.pixels.length);
+    expect(lazy.results[1]!.pixels.length).toBe(image.pixels.length);
+    expect(pixelPasses.count).toBe(before + 3);
+    // the same numbers whichever k is made first
+    for (let t = 0; t < 4; t++) expect(lazy.results[t]!.pixels).toEqual(fit.results[t]!.pixels);
+  });
+
   it('the same image and options give the same numbers and pixels', () => {
     const again = compressImage(image, { components: [9, 2, 20, 9] });
     expect(JSON.stringify(again)).toBe(JSON.stringify(fit));
@@ -285,6 +396,7 @@ describe('compressImage: the WebAssembly kernels give the numbers of their JavaS
         mean: Array.from(fit.mean),
         components: Array.from(fit.components.data),
         pixels: fit.results.map((r) => Array.from(r.pixels)),
+        bytes: fit.results.map((r) => Array.from(r.bytes)),
       };
     };
     const { wasm, js } = withAndWithoutWasm(run);
@@ -292,6 +404,7 @@ describe('compressImage: the WebAssembly kernels give the numbers of their JavaS
     expect(wasm.mean).toEqual(js.mean);
     expect(wasm.components).toEqual(js.components);
     expect(wasm.pixels).toEqual(js.pixels);
+    expect(wasm.bytes).toEqual(js.bytes);
   });
 });
 
