@@ -112,6 +112,12 @@ import {
 } from './distance.js';
 import { mstEuclideanSimd } from './kernels.js';
 import { METHOD_CODE } from './lance-williams.js';
+import {
+  condensedEuclideanInto,
+  condensedMemory,
+  hasChainKernel,
+  nnChainCondensedWasm,
+} from './chain-kernels.js';
 import { condensedFromInput, squareFromFeatures, squareFromInput } from './matrix.js';
 import { type LinkageAlias, type LinkageMethod, resolveLinkageMethod } from './methods.js';
 import { mstCondensed, mstFeatures, mstSquare } from './mst.js';
@@ -397,13 +403,29 @@ function runLinkage(
     if (method === 'centroid' || method === 'median') return genericSquare(D, n, code, size0);
     return sortAndRelabel(nnChainSquare(D, n, code, size0), n, sizes);
   }
-  const D = features
-    ? condensedDistances(features, metric as Metric)
-    : (input!.condensed?.slice() ?? condensedFromInput(input!));
+  // Euclidean distances and a condensed input go to a WebAssembly memory, where the distances
+  // are computed in place and the NN-chain runs (chain-kernels.ts); otherwise JavaScript.
+  const euclidean = metric === 'euclidean' || metric === 'sqeuclidean';
+  const inWasm = features ? euclidean && features.cols <= 1024 : input!.condensed !== null;
+  const cm = inWasm ? condensedMemory(n, features ? features.cols : 0) : null;
+  let D: Float64Array;
+  if (cm !== null) {
+    if (features) condensedEuclideanInto(features, metric === 'sqeuclidean', cm);
+    else cm.D.set(input!.condensed!);
+    D = cm.D;
+  } else {
+    D = features
+      ? condensedDistances(features, metric as Metric)
+      : (input!.condensed?.slice() ?? condensedFromInput(input!));
+  }
   if (sizes !== null) weightCondensed(D, n, code, sizes);
   if (method === 'single') return sortAndRelabel(mstCondensed(D, n), n, sizes);
   if (method === 'centroid' || method === 'median') return genericCondensed(D, n, code, size0);
-  return sortAndRelabel(nnChainCondensed(D, n, code, size0), n, sizes);
+  const Z =
+    cm !== null && hasChainKernel(code)
+      ? nnChainCondensedWasm(cm, code, size0)
+      : nnChainCondensed(D, n, code, size0);
+  return sortAndRelabel(Z, n, sizes);
 }
 
 function divided(x: FeatureMatrix, unit: number): FeatureMatrix {
