@@ -20,6 +20,7 @@ export type Immediate =
   | 'none'
   | 'block' // a block type (0x40: no result)
   | 'depth' // a branch depth (uleb)
+  | 'func' // a function index (uleb)
   | 'local' // a local index (uleb)
   | 'i32' // a signed LEB128 constant
   | 'f64' // eight bytes
@@ -42,6 +43,7 @@ const OPS = {
   BR: ['br', 0x0c, 'depth'],
   BR_IF: ['br_if', 0x0d, 'depth'],
   RETURN: ['return', 0x0f, 'none'],
+  CALL: ['call', 0x10, 'func'],
   DROP: ['drop', 0x1a, 'none'],
   SELECT: ['select', 0x1b, 'none'],
   LOCAL_GET: ['local.get', 0x20, 'local'],
@@ -62,6 +64,7 @@ const OPS = {
   I32_LT_U: ['i32.lt_u', 0x49, 'none'],
   I32_GT_S: ['i32.gt_s', 0x4a, 'none'],
   I32_GT_U: ['i32.gt_u', 0x4b, 'none'],
+  I32_LE_S: ['i32.le_s', 0x4c, 'none'],
   I32_GE_S: ['i32.ge_s', 0x4e, 'none'],
   I32_GE_U: ['i32.ge_u', 0x4f, 'none'],
   F64_EQ: ['f64.eq', 0x61, 'none'],
@@ -89,6 +92,7 @@ const OPS = {
   F64_MAX: ['f64.max', 0xa5, 'none'],
   I32_WRAP_I64: ['i32.wrap_i64', 0xa7, 'none'],
   I32_TRUNC_F64_S: ['i32.trunc_f64_s', 0xaa, 'none'],
+  I64_EXTEND_I32_S: ['i64.extend_i32_s', 0xac, 'none'],
   I64_EXTEND_I32_U: ['i64.extend_i32_u', 0xad, 'none'],
   F32_DEMOTE_F64: ['f32.demote_f64', 0xb6, 'none'],
   F64_CONVERT_I32_S: ['f64.convert_i32_s', 0xb7, 'none'],
@@ -121,6 +125,7 @@ const SIMD_OPS = {
   F64X2_SUB: ['f64x2.sub', 0xf1, 'none'],
   F64X2_MUL: ['f64x2.mul', 0xf2, 'none'],
   F64X2_DIV: ['f64x2.div', 0xf3, 'none'],
+  F64X2_MAX: ['f64x2.max', 0xf5, 'none'],
   F64X2_PMIN: ['f64x2.pmin', 0xf6, 'none'],
   F64X2_PMAX: ['f64x2.pmax', 0xf7, 'none'],
 } as const satisfies Record<string, readonly [string, number, Immediate]>;
@@ -300,6 +305,8 @@ export function shuffle(lanes: number[]): number[] {
   return [...opcode('I8X16_SHUFFLE'), ...lanes];
 }
 export const br = (depth: number): number[] => [...opcode('BR'), ...uleb(depth)];
+/** call of the function at `index` in the module (the order of `assemble`'s list). */
+export const call = (index: number): number[] => [...opcode('CALL'), ...uleb(index)];
 export const brIf = (depth: number): number[] => [...opcode('BR_IF'), ...uleb(depth)];
 
 /**

@@ -28,12 +28,19 @@ import { condensedOffsets, positionSorted, removeSorted } from './matrix.js';
 import { type ChainClusters, nnChain } from './nn-chain.js';
 
 const o = w.op;
-const { I32, F64 } = w;
+const { I32, F64, V128 } = w;
 const { I32_ADD, I32_SHL, I32_LT_S, I32_GT_S, I32_GE_S, I32_EQ, I32_AND, I32_OR, I32_EQZ } = o;
 const { F64_LT, F64_LE, F64_EQ, F64_GT, F64_ADD, F64_SUB, F64_MUL, F64_DIV } = o;
 const { IF, ELSE, END, SELECT } = o;
+const { F64X2_ADD, F64X2_SUB, F64X2_MUL, F64X2_DIV, F64X2_LT, F64X2_PMIN, F64X2_SPLAT } = o;
+const { I64X2_ADD, I64X2_SPLAT, I64_EXTEND_I32_U, I64_EXTEND_I32_S } = o;
+const BITSELECT = o.V128_BITSELECT;
+const { i64x2, i32x4Lane } = w;
 
 const HEADER = 64;
+/** Pairs kept per column by the cache of column minima (see the file header). */
+const K = 4;
+const NO_INDEX = 0x7fffffff;
 
 /** The methods whose update the module has (the NN-chain methods). */
 const CHAIN_CODES = [COMPLETE, AVERAGE, WEIGHTED, WARD, WARD_D];
@@ -42,10 +49,12 @@ const CHAIN_CODES = [COMPLETE, AVERAGE, WEIGHTED, WARD, WARD_D];
 interface Layout {
   rb: number;
   active: number;
-  stale: number;
-  lowArg: number;
+  count: number;
+  boundIndex: number;
+  slotIndex: number;
   size: number;
-  lowMin: number;
+  bound: number;
+  slot: number;
   out: number;
   x: number;
   xt: number;
@@ -55,76 +64,218 @@ interface Layout {
 function layoutOf(n: number, d: number): Layout {
   const rb = HEADER + 8 * ((n * (n - 1)) / 2);
   const active = rb + 4 * n;
-  const stale = active + 4 * n;
-  const lowArg = stale + 4 * n;
-  const size = lowArg + 4 * n;
-  const lowMin = size + 8 * n;
-  const out = lowMin + 8 * n;
+  const count = active + 4 * n;
+  const boundIndex = count + 4 * n;
+  const slotIndex = boundIndex + 4 * n;
+  const size = slotIndex + 4 * n * K;
+  const bound = size + 8 * n;
+  const slot = bound + 8 * n;
+  const out = slot + 8 * n * K;
   const x = out + 8;
   const xt = x + 8 * n * d;
-  return { rb, active, stale, lowArg, size, lowMin, out, x, xt, total: xt + 8 * n * d };
+  const total = xt + 8 * n * d;
+  return { rb, active, count, boundIndex, slotIndex, size, bound, slot, out, x, xt, total };
+}
+
+/** The offsets every function of the module takes first, in this order. */
+const BASES = { rb: I32, act: I32, cnt: I32, bi: I32, si: I32, sz: I32, bv: I32, sv: I32 };
+type Bases = Record<keyof typeof BASES, number>;
+const INSERT = 0;
+const REMOVE = 1;
+const FIX = 2;
+
+const at32 = (base: number, i: number) => [...w.get(base), ...w.get(i), ...w.i32(2), ...I32_SHL];
+const at64 = (base: number, i: number) => [...w.get(base), ...w.get(i), ...w.i32(3), ...I32_SHL];
+/** (a, ia) < (b, ib) in the order of (value, index), as an i32 on the stack. */
+const pairLess = (a: number[], ia: number[], b: number[], ib: number[], orEqual = false) => [
+  ...a,
+  ...b,
+  ...F64_LT,
+  ...a,
+  ...b,
+  ...F64_EQ,
+  ...ia,
+  ...ib,
+  ...(orEqual ? o.I32_LE_S : I32_LT_S),
+  ...I32_AND,
+  ...I32_OR,
+];
+const passBases = (B: Bases) => Object.keys(BASES).flatMap((k) => w.get(B[k as keyof Bases]));
+
+/**
+ * `insert(c, v, i)`: the pair (v, i), below column c's bound, into its sorted slots; when they
+ * are full, the last goes out and the bound becomes the new last (or, if (v, i) is above the
+ * last, it stays out and the bound becomes the last).
+ */
+function insertFunc(): w.Func {
+  const fr = new w.Frame();
+  const B = fr.params(BASES);
+  const P = fr.params({ c: I32, v: F64, i: I32 });
+  const L = fr.locals({ k: I32, s: I32, sb: I32, vb: I32, ev: I32, pi: I32 });
+  const F = fr.locals({ pv: F64 });
+  const code = new w.Code();
+  const emit = code.emit;
+  const add = I32_ADD;
+  emit(at32(B.cnt, P.c), add, w.i32Load(), w.set(L.k));
+  emit(w.get(P.c), w.i32(K), o.I32_MUL, w.set(L.s));
+  emit(at32(B.si, L.s), add, w.set(L.sb), at64(B.sv, L.s), add, w.set(L.vb), w.i32(0), w.set(L.ev));
+  emit(w.get(L.k), w.i32(K), I32_EQ, IF);
+  emit(w.get(L.vb), w.f64Load(8 * (K - 1)), w.set(F.pv), w.get(L.sb), w.i32Load(4 * (K - 1)));
+  emit(w.set(L.pi));
+  emit(pairLess(w.get(F.pv), w.get(L.pi), w.get(P.v), w.get(P.i)), IF);
+  emit(at64(B.bv, P.c), add, w.get(F.pv), w.f64Store(), at32(B.bi, P.c), add, w.get(L.pi));
+  emit(w.i32Store(), o.RETURN, END);
+  emit(w.i32(K - 1), w.set(L.k), w.i32(1), w.set(L.ev), END);
+  emit(w.get(L.k), w.set(L.s));
+  code.loop(() => {
+    emit(w.get(L.s), I32_EQZ, w.brIf(1));
+    emit(w.get(L.vb), w.get(L.s), w.i32(3), I32_SHL, add, w.i32(8), o.I32_SUB, w.f64Load());
+    emit(w.set(F.pv), w.get(L.sb), w.get(L.s), w.i32(2), I32_SHL, add, w.i32(4), o.I32_SUB);
+    emit(w.i32Load(), w.set(L.pi));
+    emit(pairLess(w.get(P.v), w.get(P.i), w.get(F.pv), w.get(L.pi)), I32_EQZ, w.brIf(1));
+    emit(at64(L.vb, L.s), add, w.get(F.pv), w.f64Store());
+    emit(at32(L.sb, L.s), add, w.get(L.pi), w.i32Store());
+    emit(w.get(L.s), w.i32(1), o.I32_SUB, w.set(L.s), w.br(0));
+  });
+  emit(at64(L.vb, L.s), add, w.get(P.v), w.f64Store(), at32(L.sb, L.s), add, w.get(P.i));
+  emit(w.i32Store(), at32(B.cnt, P.c), add, w.get(L.k), w.i32(1), add, w.i32Store());
+  emit(w.get(L.ev), IF);
+  emit(at64(B.bv, P.c), add, w.get(L.vb), w.f64Load(8 * (K - 1)), w.f64Store());
+  emit(at32(B.bi, P.c), add, w.get(L.sb), w.i32Load(4 * (K - 1)), w.i32Store(), END);
+  return w.func('insert', fr, code);
+}
+
+/** `remove(c, i)`: index i out of column c's slots (if there). */
+function removeFunc(): w.Func {
+  const fr = new w.Frame();
+  const B = fr.params(BASES);
+  const P = fr.params({ c: I32, i: I32 });
+  const L = fr.locals({ k: I32, s: I32, sb: I32, vb: I32 });
+  const code = new w.Code();
+  const emit = code.emit;
+  const add = I32_ADD;
+  emit(at32(B.cnt, P.c), add, w.i32Load(), w.set(L.k));
+  emit(w.get(P.c), w.i32(K), o.I32_MUL, w.set(L.s));
+  emit(at32(B.si, L.s), add, w.set(L.sb), at64(B.sv, L.s), add, w.set(L.vb), w.i32(0), w.set(L.s));
+  code.loop(() => {
+    emit(w.get(L.s), w.get(L.k), I32_GE_S, IF, o.RETURN, END);
+    emit(at32(L.sb, L.s), add, w.i32Load(), w.get(P.i), I32_EQ, w.brIf(1));
+    emit(w.get(L.s), w.i32(1), add, w.set(L.s), w.br(0));
+  });
+  emit(w.get(L.k), w.i32(1), o.I32_SUB, w.set(L.k));
+  code.loop(() => {
+    emit(w.get(L.s), w.get(L.k), I32_GE_S, w.brIf(1));
+    emit(at64(L.vb, L.s), add, at64(L.vb, L.s), add, w.f64Load(8), w.f64Store());
+    emit(at32(L.sb, L.s), add, at32(L.sb, L.s), add, w.i32Load(4), w.i32Store());
+    emit(w.get(L.s), w.i32(1), add, w.set(L.s), w.br(0));
+  });
+  emit(at32(B.cnt, P.c), add, w.get(L.k), w.i32Store());
+  return w.func('remove', fr, code);
 }
 
 /**
- * The module of one method: `nearest(p, tp, m, start) -> q` (the scan of `nearest`, the value
- * found at out) and `merge(x, y, ty, m, dxy, nx, ny)` (the update of `merge` and the cache
- * upkeep; x already left the active list, y is at position ty). The array offsets are
- * parameters of both.
+ * `fix(c, x, dx, y, dy, v)`: column c (> y) after the merge of x into y: x leaves, d(y, c) goes
+ * from dy to v. Called when one of the three values is not above the bound.
+ */
+function fixFunc(): w.Func {
+  const fr = new w.Frame();
+  const B = fr.params(BASES);
+  const P = fr.params({ c: I32, x: I32, dx: F64, y: I32, dy: F64, v: F64 });
+  const L = fr.locals({ bI: I32, inX: I32, inY: I32, inV: I32 });
+  const F = fr.locals({ b: F64 });
+  const code = new w.Code();
+  const emit = code.emit;
+  const add = I32_ADD;
+  emit(at64(B.bv, P.c), add, w.f64Load(), w.set(F.b), at32(B.bi, P.c), add, w.i32Load());
+  emit(w.set(L.bI));
+  emit(pairLess(w.get(P.dx), w.get(P.x), w.get(F.b), w.get(L.bI), true), w.set(L.inX));
+  emit(pairLess(w.get(P.dy), w.get(P.y), w.get(F.b), w.get(L.bI), true), w.set(L.inY));
+  emit(pairLess(w.get(P.v), w.get(P.y), w.get(F.b), w.get(L.bI)), w.set(L.inV));
+  emit(w.get(L.inX), IF, passBases(B), w.get(P.c), w.get(P.x), w.call(REMOVE), END);
+  emit(w.get(L.inY), IF, passBases(B), w.get(P.c), w.get(P.y), w.call(REMOVE), END);
+  emit(w.get(L.inV), IF, passBases(B), w.get(P.c), w.get(P.v), w.get(P.y), w.call(INSERT), END);
+  return w.func('fix', fr, code);
+}
+
+/**
+ * The module of one method: `insert`, `remove` (above), `nearest(p, tp, n, out, start) -> q`
+ * (the scan of `nearest`, the value found at out) and `merge(x, y, ty, m, dxy, nx, ny)` (the
+ * update of `merge` and the upkeep of the cache; x already left the active list, y is at
+ * position ty). The array offsets are the first parameters of each.
  */
 function chainModule(code: number): Uint8Array<ArrayBuffer> {
-  const bases = { rb: I32, act: I32, stale: I32, larg: I32, sz: I32, lmin: I32, out: I32 };
-  const at32 = (base: number, i: number) => [...w.get(base), ...w.get(i), ...w.i32(2), ...I32_SHL];
-  const at64 = (base: number, i: number) => [...w.get(base), ...w.get(i), ...w.i32(3), ...I32_SHL];
   const add = I32_ADD;
 
   // nearest
   const fa = new w.Frame();
-  const A = fa.params({ ...bases, p: I32, tp: I32, m: I32, start: F64 });
-  const LA = fa.locals({ t: I32, i: I32, q: I32, la: I32, row: I32, p8: I32 });
-  const FA = fa.locals({ v: F64, lm: F64, cur: F64 });
+  const BA = fa.params(BASES);
+  const A = fa.params({ p: I32, tp: I32, n: I32, out: I32, start: F64 });
+  const LA = fa.locals({ t: I32, i: I32, q: I32, row: I32, p8: I32, q0: I32, q1: I32, take: I32 });
+  const FA = fa.locals({ v: F64, cur: F64, v0: F64, v1: F64, b: F64 });
+  const LA2 = fa.locals({ bI: I32 });
+  const VA = fa.locals({ v: V128, minV: V128, minP: V128, pos: V128 });
   const ca = new w.Code();
   let emit = ca.emit;
   emit(w.get(A.p), w.i32(3), I32_SHL, w.set(LA.p8));
-  // stale: the column minimum again, over the active i < p in order
-  emit(at32(A.stale, A.p), add, w.i32Load(), IF);
-  emit(w.f64(Number.POSITIVE_INFINITY), w.set(FA.lm), w.i32(-1), w.set(LA.la), w.i32(0), w.set(LA.t));
+  // no pair left in column p: its smallest pairs again, over the active i < p in order
+  emit(at32(BA.cnt, A.p), add, w.i32Load(), I32_EQZ, IF);
+  emit(at64(BA.bv, A.p), add, w.f64(Number.POSITIVE_INFINITY), w.f64Store());
+  emit(at32(BA.bi, A.p), add, w.i32(NO_INDEX), w.i32Store(), w.i32(0), w.set(LA.t));
+  emit(w.f64(Number.POSITIVE_INFINITY), w.set(FA.b), w.i32(NO_INDEX), w.set(LA2.bI));
   ca.loop(() => {
     emit(w.get(LA.t), w.get(A.tp), I32_GE_S, w.brIf(1));
-    emit(at32(A.act, LA.t), add, w.i32Load(), w.set(LA.i));
-    emit(at32(A.rb, LA.i), add, w.i32Load(), w.get(LA.p8), add, w.f64Load(), w.set(FA.v));
-    emit(w.get(FA.v), w.get(FA.lm), F64_LT, IF);
-    emit(w.get(FA.v), w.set(FA.lm), w.get(LA.i), w.set(LA.la), END);
+    emit(at32(BA.act, LA.t), add, w.i32Load(), w.set(LA.i));
+    emit(at32(BA.rb, LA.i), add, w.i32Load(), w.get(LA.p8), add, w.f64Load(), w.set(FA.v));
+    emit(w.get(FA.v), w.get(FA.b), F64_LE, IF);
+    emit(pairLess(w.get(FA.v), w.get(LA.i), w.get(FA.b), w.get(LA2.bI)), IF);
+    emit(passBases(BA), w.get(A.p), w.get(FA.v), w.get(LA.i), w.call(INSERT));
+    emit(at64(BA.bv, A.p), add, w.f64Load(), w.set(FA.b), at32(BA.bi, A.p), add, w.i32Load());
+    emit(w.set(LA2.bI), END, END);
     emit(w.get(LA.t), w.i32(1), add, w.set(LA.t), w.br(0));
   });
-  emit(at64(A.lmin, A.p), add, w.get(FA.lm), w.f64Store());
-  emit(at32(A.larg, A.p), add, w.get(LA.la), w.i32Store());
-  emit(at32(A.stale, A.p), add, w.i32(0), w.i32Store(), END);
-  // the column's minimum, then row p over the active i > p
+  emit(END);
+  // the column's smallest pair, then row p
   emit(w.get(A.start), w.set(FA.cur), w.i32(-1), w.set(LA.q));
-  emit(at64(A.lmin, A.p), add, w.f64Load(), w.set(FA.v));
-  emit(w.get(FA.v), w.get(FA.cur), F64_LT, IF);
-  emit(w.get(FA.v), w.set(FA.cur), at32(A.larg, A.p), add, w.i32Load(), w.set(LA.q), END);
-  emit(at32(A.rb, A.p), add, w.i32Load(), w.set(LA.row));
-  emit(w.get(A.tp), w.i32(1), add, w.set(LA.t));
+  emit(w.get(A.p), w.i32(K), o.I32_MUL, w.set(LA.t));
+  emit(at64(BA.sv, LA.t), add, w.f64Load(), w.set(FA.v));
+  emit(at32(BA.cnt, A.p), add, w.i32Load(), I32_EQZ, I32_EQZ, w.get(FA.v), w.get(FA.cur), F64_LT);
+  emit(I32_AND, IF);
+  emit(w.get(FA.v), w.set(FA.cur), at32(BA.si, LA.t), add, w.i32Load(), w.set(LA.q), END);
+  // row p, two j per lane pair over every j > p (a merged j holds NaN, never below), the first
+  // of equal values per lane; then the lanes (the lower j on a tie), then the last j if n - p
+  // - 1 is odd
+  emit(at32(BA.rb, A.p), add, w.i32Load(), w.set(LA.row));
+  emit(w.get(A.p), w.i32(1), add, w.tee(LA.t), I64_EXTEND_I32_U, I64X2_SPLAT, i64x2(0, 1));
+  emit(I64X2_ADD, w.set(VA.pos), w.get(FA.cur), F64X2_SPLAT, w.set(VA.minV));
+  emit(w.get(LA.q), I64_EXTEND_I32_S, I64X2_SPLAT, w.set(VA.minP));
   ca.loop(() => {
-    emit(w.get(LA.t), w.get(A.m), I32_GE_S, w.brIf(1));
-    emit(at32(A.act, LA.t), add, w.i32Load(), w.set(LA.i));
-    emit(w.get(LA.row), w.get(LA.i), w.i32(3), I32_SHL, add, w.f64Load(), w.set(FA.v));
-    emit(w.get(FA.v), w.get(FA.cur), F64_LT, IF);
-    emit(w.get(FA.v), w.set(FA.cur), w.get(LA.i), w.set(LA.q), END);
-    emit(w.get(LA.t), w.i32(1), add, w.set(LA.t), w.br(0));
+    emit(w.get(LA.t), w.i32(2), add, w.get(A.n), I32_GT_S, w.brIf(1));
+    emit(w.get(LA.row), w.get(LA.t), w.i32(3), I32_SHL, add, w.v128Load(), w.set(VA.v));
+    emit(w.get(VA.pos), w.get(VA.minP), w.get(VA.v), w.get(VA.minV), F64X2_LT, BITSELECT);
+    emit(w.set(VA.minP), w.get(VA.minV), w.get(VA.v), F64X2_PMIN, w.set(VA.minV));
+    emit(w.get(VA.pos), i64x2(2, 2), I64X2_ADD, w.set(VA.pos));
+    emit(w.get(LA.t), w.i32(2), add, w.set(LA.t), w.br(0));
   });
+  emit(w.get(VA.minV), w.f64x2Lane(0), w.set(FA.v0), w.get(VA.minV), w.f64x2Lane(1));
+  emit(w.set(FA.v1), w.get(VA.minP), i32x4Lane(0), w.set(LA.q0));
+  emit(w.get(VA.minP), i32x4Lane(2), w.set(LA.q1));
+  emit(pairLess(w.get(FA.v1), w.get(LA.q1), w.get(FA.v0), w.get(LA.q0)), w.set(LA.take));
+  emit(w.get(FA.v1), w.get(FA.v0), w.get(LA.take), SELECT, w.set(FA.cur));
+  emit(w.get(LA.q1), w.get(LA.q0), w.get(LA.take), SELECT, w.set(LA.q));
+  emit(w.get(LA.t), w.get(A.n), I32_LT_S, IF);
+  emit(w.get(LA.row), w.get(LA.t), w.i32(3), I32_SHL, add, w.f64Load(), w.set(FA.v));
+  emit(w.get(FA.v), w.get(FA.cur), F64_LT, IF);
+  emit(w.get(FA.v), w.set(FA.cur), w.get(LA.t), w.set(LA.q), END, END);
   emit(w.get(A.out), w.get(FA.cur), w.f64Store(), w.get(LA.q));
 
   // merge
   const fm = new w.Frame();
-  const M = fm.params({
-    ...bases,
-    ...{ x: I32, y: I32, ty: I32, m: I32, dxy: F64, nx: F64, ny: F64 },
-  });
+  const BM = fm.params(BASES);
+  const M = fm.params({ x: I32, y: I32, ty: I32, m: I32, dxy: F64, nx: F64, ny: F64 });
   const LM = fm.locals({ t: I32, i: I32, ri: I32, rx: I32, ry: I32, x8: I32, y8: I32 });
-  const LM2 = fm.locals({ i8: I32, la: I32, arg: I32 });
-  const FM = fm.locals({ dx: F64, dy: F64, ni: F64, v: F64, lm: F64, tt: F64, wv: F64, s: F64 });
+  const LM2 = fm.locals({ i8: I32, bI: I32, byI: I32 });
+  const FM = fm.locals({ dx: F64, dy: F64, ni: F64, v: F64, tt: F64, wv: F64, s: F64, b: F64 });
+  const FM2 = fm.locals({ by: F64 });
   const cm = new w.Code();
   emit = cm.emit;
   // v = the update of (dx, dy) for a cluster of ni points (lanceWilliamsRows)
@@ -155,57 +306,65 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
         throw new Error(`no chain update for linkage code ${code}`);
     }
   };
-  const sizeOf = [...at64(M.sz, LM.i), ...add, ...w.f64Load(), ...w.set(FM.ni)];
+  const sizeOf = [...at64(BM.sz, LM.i), ...add, ...w.f64Load(), ...w.set(FM.ni)];
+  const boundOf = (c: number) => [
+    ...[...at64(BM.bv, c), ...add, ...w.f64Load(), ...w.set(FM.b)],
+    ...[...at32(BM.bi, c), ...add, ...w.i32Load(), ...w.set(LM2.bI)],
+  ];
   emit(w.get(M.nx), w.get(M.ny), F64_ADD, w.set(FM.s));
-  emit(at32(M.rb, M.x), add, w.i32Load(), w.set(LM.rx), at32(M.rb, M.y), add, w.i32Load());
+  emit(at32(BM.rb, M.x), add, w.i32Load(), w.set(LM.rx), at32(BM.rb, M.y), add, w.i32Load());
   emit(w.set(LM.ry), w.get(M.x), w.i32(3), I32_SHL, w.set(LM.x8));
   emit(w.get(M.y), w.i32(3), I32_SHL, w.set(LM.y8));
-  emit(w.f64(Number.POSITIVE_INFINITY), w.set(FM.lm), w.i32(-1), w.set(LM2.la), w.i32(0));
-  emit(w.set(LM.t));
+  // column y anew: no pairs, no bound
+  emit(at32(BM.cnt, M.y), add, w.i32(0), w.i32Store());
+  emit(at64(BM.bv, M.y), add, w.f64(Number.POSITIVE_INFINITY), w.f64Store());
+  emit(at32(BM.bi, M.y), add, w.i32(NO_INDEX), w.i32Store(), w.i32(0), w.set(LM.t));
+  emit(w.f64(Number.POSITIVE_INFINITY), w.set(FM2.by), w.i32(NO_INDEX), w.set(LM2.byI));
   // the active i < y: d(x, i) in column x (i < x) or row x (i > x), d(i, y) in column y
   cm.loop(() => {
     emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
-    emit(at32(M.act, LM.t), add, w.i32Load(), w.set(LM.i));
-    emit(at32(M.rb, LM.i), add, w.i32Load(), w.set(LM.ri));
+    emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
+    emit(at32(BM.rb, LM.i), add, w.i32Load(), w.set(LM.ri));
     emit(w.get(LM.ri), w.get(LM.x8), add, w.get(LM.rx), w.get(LM.i), w.i32(3), I32_SHL, add);
     emit(w.get(LM.i), w.get(M.x), I32_LT_S, SELECT, w.f64Load(), w.set(FM.dx));
+    // x leaves: d(i, x) of the active i < x becomes NaN, which the row scans never take
+    emit(w.get(LM.i), w.get(M.x), I32_LT_S, IF, w.get(LM.ri), w.get(LM.x8), add);
+    emit(w.f64(Number.NaN), w.f64Store(), END);
     emit(w.get(LM.ri), w.get(LM.y8), add, w.f64Load(), w.set(FM.dy), sizeOf, ...update());
     emit(w.get(LM.ri), w.get(LM.y8), add, w.get(FM.v), w.f64Store());
-    emit(w.get(FM.v), w.get(FM.lm), F64_LT, IF);
-    emit(w.get(FM.v), w.set(FM.lm), w.get(LM.i), w.set(LM2.la), END);
-    // the i between x and y whose lowest was x lost it
-    emit(w.get(LM.i), w.get(M.x), I32_GT_S, at32(M.larg, LM.i), add, w.i32Load(), w.get(M.x));
-    emit(I32_EQ, I32_AND, IF, at32(M.stale, LM.i), add, w.i32(1), w.i32Store(), END);
+    emit(w.get(FM.v), w.get(FM2.by), F64_LE, IF);
+    emit(pairLess(w.get(FM.v), w.get(LM.i), w.get(FM2.by), w.get(LM2.byI)), IF);
+    emit(passBases(BM), w.get(M.y), w.get(FM.v), w.get(LM.i), w.call(INSERT), boundOf(M.y));
+    emit(w.get(FM.b), w.set(FM2.by), w.get(LM2.bI), w.set(LM2.byI), END, END);
+    // column i (x < i < y) loses x
+    emit(w.get(LM.i), w.get(M.x), I32_GT_S, IF, at64(BM.bv, LM.i), add, w.f64Load(), w.set(FM.b));
+    emit(w.get(FM.dx), w.get(FM.b), F64_LE, IF, boundOf(LM.i));
+    emit(pairLess(w.get(FM.dx), w.get(M.x), w.get(FM.b), w.get(LM2.bI), true), IF);
+    emit(passBases(BM), w.get(LM.i), w.get(M.x), w.call(REMOVE), END, END, END);
     emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
   });
-  emit(at64(M.lmin, M.y), add, w.get(FM.lm), w.f64Store());
-  emit(at32(M.larg, M.y), add, w.get(LM2.la), w.i32Store());
-  emit(at32(M.stale, M.y), add, w.i32(0), w.i32Store());
+  // the active i > y: rows x and y; column i loses x and has a new d(y, i)
   emit(w.get(M.ty), w.i32(1), add, w.set(LM.t));
-  // the active i > y: rows x and y; then the cache of column i
   cm.loop(() => {
     emit(w.get(LM.t), w.get(M.m), I32_GE_S, w.brIf(1));
-    emit(at32(M.act, LM.t), add, w.i32Load(), w.tee(LM.i), w.i32(3), I32_SHL, w.set(LM2.i8));
+    emit(at32(BM.act, LM.t), add, w.i32Load(), w.tee(LM.i), w.i32(3), I32_SHL, w.set(LM2.i8));
     emit(w.get(LM.rx), w.get(LM2.i8), add, w.f64Load(), w.set(FM.dx));
     emit(w.get(LM.ry), w.get(LM2.i8), add, w.f64Load(), w.set(FM.dy), sizeOf, ...update());
     emit(w.get(LM.ry), w.get(LM2.i8), add, w.get(FM.v), w.f64Store());
-    emit(at32(M.stale, LM.i), add, w.i32Load(), I32_EQZ, IF);
-    emit(at32(M.larg, LM.i), add, w.i32Load(), w.tee(LM2.arg), w.get(M.x), I32_EQ, IF);
-    emit(at32(M.stale, LM.i), add, w.i32(1), w.i32Store(), ELSE);
-    emit(w.get(LM2.arg), w.get(M.y), I32_EQ, IF);
-    emit(w.get(FM.v), at64(M.lmin, LM.i), add, w.f64Load(), F64_LE, IF);
-    emit(at64(M.lmin, LM.i), add, w.get(FM.v), w.f64Store(), ELSE);
-    emit(at32(M.stale, LM.i), add, w.i32(1), w.i32Store(), END, ELSE);
-    // v < lowMin[i] || (v === lowMin[i] && y < arg)
-    emit(at64(M.lmin, LM.i), add, w.f64Load(), w.set(FM.wv));
-    emit(w.get(FM.v), w.get(FM.wv), F64_LT, w.get(FM.v), w.get(FM.wv), F64_EQ);
-    emit(w.get(M.y), w.get(LM2.arg), I32_LT_S, I32_AND, I32_OR, IF);
-    emit(at64(M.lmin, LM.i), add, w.get(FM.v), w.f64Store());
-    emit(at32(M.larg, LM.i), add, w.get(M.y), w.i32Store(), END);
-    emit(END, END, END);
+    // the exact test only when a value is not above the bound (rare)
+    emit(at64(BM.bv, LM.i), add, w.f64Load(), w.set(FM.b));
+    emit(w.get(FM.dx), w.get(FM.b), F64_LE, w.get(FM.dy), w.get(FM.b), F64_LE, I32_OR);
+    emit(w.get(FM.v), w.get(FM.b), F64_LE, I32_OR, IF, passBases(BM), w.get(LM.i), w.get(M.x));
+    emit(w.get(FM.dx), w.get(M.y), w.get(FM.dy), w.get(FM.v), w.call(FIX), END);
     emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
   });
-  return w.assemble([w.func('nearest', fa, ca, [I32]), w.func('merge', fm, cm)]);
+  return w.assemble([
+    insertFunc(),
+    removeFunc(),
+    fixFunc(),
+    w.func('nearest', fa, ca, [I32]),
+    w.func('merge', fm, cm),
+  ]);
 }
 
 /**
@@ -266,8 +425,7 @@ export function nnChainCondensedWasm(
   return nnChain(cm.n, new WasmCondensedClusters(cm, instance, size0), false);
 }
 
-type NearestFn = (...args: number[]) => number;
-type MergeFn = (...args: number[]) => void;
+type Fn = (...args: number[]) => number;
 
 /** `ChainClusters` over the memory of a condensed matrix, the loops in WebAssembly. */
 class WasmCondensedClusters implements ChainClusters {
@@ -276,10 +434,12 @@ class WasmCondensedClusters implements ChainClusters {
   private readonly sizeF: Float64Array;
   private readonly rb: Int32Array;
   private readonly out: Float64Array;
+  private readonly outAt: number;
   private readonly bases: number[];
-  private readonly nearestFn: NearestFn;
-  private readonly mergeFn: MergeFn;
+  private readonly nearestFn: Fn;
+  private readonly mergeFn: Fn;
   private readonly D: Float64Array;
+  private readonly n: number;
   private m: number;
 
   constructor(cm: CondensedMemory, instance: WebAssembly.Instance, size0: Int32Array) {
@@ -292,27 +452,30 @@ class WasmCondensedClusters implements ChainClusters {
     this.sizes = size0.slice();
     this.sizeF = new Float64Array(buffer, layout.size, n);
     for (let i = 0; i < n; i++) this.sizeF[i] = size0[i]!;
-    // the column minima in one pass over the rows, in order (the first i on ties)
-    const lowMin = new Float64Array(buffer, layout.lowMin, n).fill(Number.POSITIVE_INFINITY);
-    const lowArg = new Int32Array(buffer, layout.lowArg, n).fill(-1);
-    new Int32Array(buffer, layout.stale, n).fill(0);
+    const b = layout;
+    this.bases = [b.rb, b.active, b.count, b.boundIndex, b.slotIndex, b.size, b.bound, b.slot];
+    this.out = new Float64Array(buffer, layout.out, 1);
+    this.outAt = layout.out;
+    this.nearestFn = instance.exports.nearest as Fn;
+    this.mergeFn = instance.exports.merge as Fn;
+    this.n = n;
+    this.m = n;
+    // the smallest pairs of every column in one pass over the rows, in order
+    const count = new Int32Array(buffer, layout.count, n).fill(0);
+    const bound = new Float64Array(buffer, layout.bound, n).fill(Number.POSITIVE_INFINITY);
+    const boundIndex = new Int32Array(buffer, layout.boundIndex, n).fill(NO_INDEX);
+    const insert = instance.exports.insert as Fn;
+    const [b0, b1, b2, b3, b4, b5, b6, b7] = this.bases as [number, number, number, number, number, number, number, number];
     const D = cm.D;
     let p = 0;
     for (let i = 0; i < n - 1; i++) {
       for (let j = i + 1; j < n; j++) {
         const v = D[p++]!;
-        if (v < lowMin[j]!) {
-          lowMin[j] = v;
-          lowArg[j] = i;
-        }
+        const bv = bound[j]!;
+        if (v < bv || (v === bv && i < boundIndex[j]!)) insert(b0, b1, b2, b3, b4, b5, b6, b7, j, v, i);
       }
     }
-    this.out = new Float64Array(buffer, layout.out, 1);
-    const { rb, active, stale, lowArg: la, size, lowMin: lm, out } = layout;
-    this.bases = [rb, active, stale, la, size, lm, out];
-    this.nearestFn = instance.exports.nearest as NearestFn;
-    this.mergeFn = instance.exports.merge as MergeFn;
-    this.m = n;
+    void count;
   }
 
   first(): number {
@@ -331,7 +494,7 @@ class WasmCondensedClusters implements ChainClusters {
   nearest(p: number, start: number, found: Float64Array): void {
     const tp = positionSorted(this.active, this.m, p);
     const b = this.bases;
-    const q = this.nearestFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, p, tp, this.m, start);
+    const q = this.nearestFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, p, tp, this.n, this.outAt, start);
     found[0] = q;
     found[1] = this.out[0]!;
   }
@@ -345,6 +508,6 @@ class WasmCondensedClusters implements ChainClusters {
     this.m = removeSorted(this.active, this.m, x);
     const ty = positionSorted(this.active, this.m, y);
     const b = this.bases;
-    this.mergeFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, x, y, ty, this.m, dxy, nx, ny);
+    this.mergeFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, x, y, ty, this.m, dxy, nx, ny);
   }
 }
