@@ -41,6 +41,7 @@ const HEADER = 64;
 /** Pairs kept per column by the cache of column minima (see the file header). */
 const K = 4;
 const NO_INDEX = 0x7fffffff;
+const ROW_SIMD = process.env.ROW_SIMD === '1';
 
 /** The methods whose update the module has (the NN-chain methods). */
 const CHAIN_CODES = [COMPLETE, AVERAGE, WEIGHTED, WARD, WARD_D];
@@ -55,6 +56,7 @@ interface Layout {
   size: number;
   bound: number;
   slot: number;
+  scratch: number;
   out: number;
   x: number;
   xt: number;
@@ -70,11 +72,12 @@ function layoutOf(n: number, d: number): Layout {
   const size = slotIndex + 4 * n * K;
   const bound = size + 8 * n;
   const slot = bound + 8 * n;
-  const out = slot + 8 * n * K;
+  const scratch = slot + 8 * n * K;
+  const out = scratch + 16 * n;
   const x = out + 8;
   const xt = x + 8 * n * d;
   const total = xt + 8 * n * d;
-  return { rb, active, count, boundIndex, slotIndex, size, bound, slot, out, x, xt, total };
+  return { rb, active, count, boundIndex, slotIndex, size, bound, slot, scratch, out, x, xt, total };
 }
 
 /** The offsets every function of the module takes first, in this order. */
@@ -209,7 +212,7 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   // nearest
   const fa = new w.Frame();
   const BA = fa.params(BASES);
-  const A = fa.params({ p: I32, tp: I32, n: I32, out: I32, start: F64 });
+  const A = fa.params({ p: I32, tp: I32, n: I32, m: I32, out: I32, start: F64 });
   const LA = fa.locals({ t: I32, i: I32, q: I32, row: I32, p8: I32, q0: I32, q1: I32, take: I32 });
   const FA = fa.locals({ v: F64, cur: F64, v0: F64, v1: F64, b: F64 });
   const LA2 = fa.locals({ bI: I32 });
@@ -241,6 +244,7 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   emit(at32(BA.cnt, A.p), add, w.i32Load(), I32_EQZ, I32_EQZ, w.get(FA.v), w.get(FA.cur), F64_LT);
   emit(I32_AND, IF);
   emit(w.get(FA.v), w.set(FA.cur), at32(BA.si, LA.t), add, w.i32Load(), w.set(LA.q), END);
+  if (ROW_SIMD) {
   // row p, two j per lane pair over every j > p (a merged j holds NaN, never below), the first
   // of equal values per lane; then the lanes (the lower j on a tie), then the last j if n - p
   // - 1 is odd
@@ -266,12 +270,28 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   emit(w.get(LA.row), w.get(LA.t), w.i32(3), I32_SHL, add, w.f64Load(), w.set(FA.v));
   emit(w.get(FA.v), w.get(FA.cur), F64_LT, IF);
   emit(w.get(FA.v), w.set(FA.cur), w.get(LA.t), w.set(LA.q), END, END);
+  } else {
+  // row p over the active i > p
+  emit(at32(BA.rb, A.p), add, w.i32Load(), w.set(LA.row));
+  emit(w.get(A.tp), w.i32(1), add, w.set(LA.t));
+  ca.loop(() => {
+    emit(w.get(LA.t), w.get(A.m), I32_GE_S, w.brIf(1));
+    emit(at32(BA.act, LA.t), add, w.i32Load(), w.set(LA.i));
+    emit(w.get(LA.row), w.get(LA.i), w.i32(3), I32_SHL, add, w.f64Load(), w.set(FA.v));
+    emit(w.get(FA.v), w.get(FA.cur), F64_LT, IF);
+    emit(w.get(FA.v), w.set(FA.cur), w.get(LA.i), w.set(LA.q), END);
+    emit(w.get(LA.t), w.i32(1), add, w.set(LA.t), w.br(0));
+  });
+  }
   emit(w.get(A.out), w.get(FA.cur), w.f64Store(), w.get(LA.q));
 
   // merge
   const fm = new w.Frame();
   const BM = fm.params(BASES);
-  const M = fm.params({ x: I32, y: I32, ty: I32, m: I32, dxy: F64, nx: F64, ny: F64 });
+  const M = fm.params({
+    ...{ x: I32, y: I32, ty: I32, m: I32, ga: I32, gb: I32 },
+    ...{ dxy: F64, nx: F64, ny: F64 },
+  });
   const LM = fm.locals({ t: I32, i: I32, ri: I32, rx: I32, ry: I32, x8: I32, y8: I32 });
   const LM2 = fm.locals({ i8: I32, bI: I32, byI: I32 });
   const FM = fm.locals({ dx: F64, dy: F64, ni: F64, v: F64, tt: F64, wv: F64, s: F64, b: F64 });
@@ -320,18 +340,27 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   emit(at64(BM.bv, M.y), add, w.f64(Number.POSITIVE_INFINITY), w.f64Store());
   emit(at32(BM.bi, M.y), add, w.i32(NO_INDEX), w.i32Store(), w.i32(0), w.set(LM.t));
   emit(w.f64(Number.POSITIVE_INFINITY), w.set(FM2.by), w.i32(NO_INDEX), w.set(LM2.byI));
-  // the active i < y: d(x, i) in column x (i < x) or row x (i > x), d(i, y) in column y
+  // the active i < y in three passes, so that the one over the columns (a load in another row,
+  // another page, for each i) is a short loop with many loads in flight: gather d(x, i) (column
+  // x for i < x, row x for i > x) and d(i, y) (column y) to the scratch rows ga and gb, update
+  // in place of ga (and the cache), scatter ga to column y
+  const t8 = [...w.get(LM.t), ...w.i32(3), ...I32_SHL];
   cm.loop(() => {
     emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
     emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
-    emit(at32(BM.rb, LM.i), add, w.i32Load(), w.set(LM.ri));
+    emit(at32(BM.rb, LM.i), add, w.i32Load(), w.set(LM.ri), w.get(M.ga), t8, add);
     emit(w.get(LM.ri), w.get(LM.x8), add, w.get(LM.rx), w.get(LM.i), w.i32(3), I32_SHL, add);
-    emit(w.get(LM.i), w.get(M.x), I32_LT_S, SELECT, w.f64Load(), w.set(FM.dx));
-    // x leaves: d(i, x) of the active i < x becomes NaN, which the row scans never take
-    emit(w.get(LM.i), w.get(M.x), I32_LT_S, IF, w.get(LM.ri), w.get(LM.x8), add);
-    emit(w.f64(Number.NaN), w.f64Store(), END);
-    emit(w.get(LM.ri), w.get(LM.y8), add, w.f64Load(), w.set(FM.dy), sizeOf, ...update());
-    emit(w.get(LM.ri), w.get(LM.y8), add, w.get(FM.v), w.f64Store());
+    emit(w.get(LM.i), w.get(M.x), I32_LT_S, SELECT, w.f64Load(), w.f64Store());
+    emit(w.get(M.gb), t8, add, w.get(LM.ri), w.get(LM.y8), add, w.f64Load(), w.f64Store());
+    emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
+  });
+  emit(w.i32(0), w.set(LM.t));
+  cm.loop(() => {
+    emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
+    emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
+    emit(w.get(M.ga), t8, add, w.f64Load(), w.set(FM.dx));
+    emit(w.get(M.gb), t8, add, w.f64Load(), w.set(FM.dy), sizeOf, ...update());
+    emit(w.get(M.ga), t8, add, w.get(FM.v), w.f64Store());
     emit(w.get(FM.v), w.get(FM2.by), F64_LE, IF);
     emit(pairLess(w.get(FM.v), w.get(LM.i), w.get(FM2.by), w.get(LM2.byI)), IF);
     emit(passBases(BM), w.get(M.y), w.get(FM.v), w.get(LM.i), w.call(INSERT), boundOf(M.y));
@@ -341,6 +370,13 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
     emit(w.get(FM.dx), w.get(FM.b), F64_LE, IF, boundOf(LM.i));
     emit(pairLess(w.get(FM.dx), w.get(M.x), w.get(FM.b), w.get(LM2.bI), true), IF);
     emit(passBases(BM), w.get(LM.i), w.get(M.x), w.call(REMOVE), END, END, END);
+    emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
+  });
+  emit(w.i32(0), w.set(LM.t));
+  cm.loop(() => {
+    emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
+    emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i), at32(BM.rb, LM.i), add, w.i32Load());
+    emit(w.get(LM.y8), add, w.get(M.ga), t8, add, w.f64Load(), w.f64Store());
     emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
   });
   // the active i > y: rows x and y; column i loses x and has a new d(y, i)
@@ -435,6 +471,8 @@ class WasmCondensedClusters implements ChainClusters {
   private readonly rb: Int32Array;
   private readonly out: Float64Array;
   private readonly outAt: number;
+  private readonly ga: number;
+  private readonly gb: number;
   private readonly bases: number[];
   private readonly nearestFn: Fn;
   private readonly mergeFn: Fn;
@@ -456,6 +494,8 @@ class WasmCondensedClusters implements ChainClusters {
     this.bases = [b.rb, b.active, b.count, b.boundIndex, b.slotIndex, b.size, b.bound, b.slot];
     this.out = new Float64Array(buffer, layout.out, 1);
     this.outAt = layout.out;
+    this.ga = layout.scratch;
+    this.gb = layout.scratch + 8 * n;
     this.nearestFn = instance.exports.nearest as Fn;
     this.mergeFn = instance.exports.merge as Fn;
     this.n = n;
@@ -494,7 +534,7 @@ class WasmCondensedClusters implements ChainClusters {
   nearest(p: number, start: number, found: Float64Array): void {
     const tp = positionSorted(this.active, this.m, p);
     const b = this.bases;
-    const q = this.nearestFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, p, tp, this.n, this.outAt, start);
+    const q = this.nearestFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, p, tp, this.n, this.m, this.outAt, start);
     found[0] = q;
     found[1] = this.out[0]!;
   }
@@ -508,6 +548,6 @@ class WasmCondensedClusters implements ChainClusters {
     this.m = removeSorted(this.active, this.m, x);
     const ty = positionSorted(this.active, this.m, y);
     const b = this.bases;
-    this.mergeFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, x, y, ty, this.m, dxy, nx, ny);
+    this.mergeFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, x, y, ty, this.m, this.ga, this.gb, dxy, nx, ny);
   }
 }
