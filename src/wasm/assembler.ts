@@ -92,7 +92,6 @@ const OPS = {
   F64_MAX: ['f64.max', 0xa5, 'none'],
   I32_WRAP_I64: ['i32.wrap_i64', 0xa7, 'none'],
   I32_TRUNC_F64_S: ['i32.trunc_f64_s', 0xaa, 'none'],
-  I64_EXTEND_I32_S: ['i64.extend_i32_s', 0xac, 'none'],
   I64_EXTEND_I32_U: ['i64.extend_i32_u', 0xad, 'none'],
   F32_DEMOTE_F64: ['f32.demote_f64', 0xb6, 'none'],
   F64_CONVERT_I32_S: ['f64.convert_i32_s', 0xb7, 'none'],
@@ -125,7 +124,6 @@ const SIMD_OPS = {
   F64X2_SUB: ['f64x2.sub', 0xf1, 'none'],
   F64X2_MUL: ['f64x2.mul', 0xf2, 'none'],
   F64X2_DIV: ['f64x2.div', 0xf3, 'none'],
-  F64X2_MAX: ['f64x2.max', 0xf5, 'none'],
   F64X2_PMIN: ['f64x2.pmin', 0xf6, 'none'],
   F64X2_PMAX: ['f64x2.pmax', 0xf7, 'none'],
 } as const satisfies Record<string, readonly [string, number, Immediate]>;

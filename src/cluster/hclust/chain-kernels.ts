@@ -3,21 +3,35 @@
  * distances and the chain's working arrays live in one `WebAssembly.Memory`, so the distances
  * are computed where the chain reads them (no copy), and the two inner loops of the chain, the
  * scan for the top's nearest neighbour and the Lance-Williams update after a merge, run as
- * compiled loops over the active list.
+ * compiled loops over the active list. The chain itself (`nnChain`) stays in JavaScript: one
+ * call per step.
  *
- * The algorithm is `CondensedClusters` of nn-chain.ts, step for step: the same scan (column
- * minima from the cache, recomputed over the active i < p when stale, then row p over the
- * active i > p, strict '<' in index order), the same update of every active i != y (the
- * expressions of `lanceWilliamsRows`, operation for operation, one module per method) and the
- * same upkeep of the cache. The update reads and writes each element once, in one pass instead
- * of gather, update and scatter; the values are the same, so the linkage is bit for bit that of
- * the JavaScript chain. The chain itself (`nnChain`) stays in JavaScript: one call per step.
+ * The chain is that of `CondensedClusters` (nn-chain.ts): the same scans (the first active i
+ * with the smallest d(i, p) < the start, strict '<' in index order) and the same updates (the
+ * expressions of `lanceWilliamsRows`, operation for operation, one module per method), so the
+ * linkage is bit for bit that of the JavaScript chain. Two things differ in how it gets there:
+ *
+ * - The cache of column minima keeps, for each column p, up to K = 4 of its smallest pairs
+ *   (d(i, p), i) over the active i < p, in the order of (value, index), and a bound: every
+ *   active i < p outside the slots has a pair above the bound, every one inside a pair at or
+ *   below it. So i is in the slots exactly when its pair is not above the bound, which the
+ *   update tests with the values it reads anyway. A merge of x into y takes x out of the slots
+ *   of each column i > x where it is, takes y out (when its new pair is above the bound) or
+ *   moves it, and inserts it when its new pair is below the bound (the last slot then goes out
+ *   and the bound comes down to the new last); column y is built anew from its new values. The
+ *   smallest pair is in the first slot while any slot is full; when a scan finds none, it reads
+ *   column p again (this is where the JavaScript cache, one pair, goes back to the column
+ *   much more often: after every merge that removes its minimum).
+ * - The update of the active i < y runs in three passes: gather d(x, i) and d(i, y) (a load in
+ *   another row, another page, for each i) to two scratch rows in a short loop that keeps many
+ *   loads in flight, update in place, scatter to column y.
  *
  * Memory (little-endian): [header: 64 bytes][D: n (n - 1) / 2 f64][rb: n i32][active: n i32]
- * [stale: n i32][lowArg: n i32][size: n f64][lowMin: n f64][out: f64][X: n d f64]
- * [X transposed: d n f64] (the last two only when the distances are computed here). Element
- * (i, j), i < j, of D is at byte rb[i] + 8 j. Addresses are unsigned 32-bit: a matrix beyond
- * 4 GiB (n above about 32,000) runs in JavaScript.
+ * [count: n i32][bound index: n i32][slot index: K n i32][size: n f64][bound: n f64]
+ * [slot value: K n f64][scratch: 2 n f64][out: f64][X: n d f64][X transposed: d n f64] (the
+ * last two only when the distances are computed here). Element (i, j), i < j, of D is at byte
+ * rb[i] + 8 j. Addresses are unsigned 32-bit: a matrix beyond 4 GiB (n above about 32,000)
+ * runs in JavaScript.
  */
 import type { FeatureMatrix } from '../../data/dataset.js';
 import * as w from '../../wasm/index.js';
@@ -28,20 +42,15 @@ import { condensedOffsets, positionSorted, removeSorted } from './matrix.js';
 import { type ChainClusters, nnChain } from './nn-chain.js';
 
 const o = w.op;
-const { I32, F64, V128 } = w;
+const { I32, F64 } = w;
 const { I32_ADD, I32_SHL, I32_LT_S, I32_GT_S, I32_GE_S, I32_EQ, I32_AND, I32_OR, I32_EQZ } = o;
 const { F64_LT, F64_LE, F64_EQ, F64_GT, F64_ADD, F64_SUB, F64_MUL, F64_DIV } = o;
-const { IF, ELSE, END, SELECT } = o;
-const { F64X2_ADD, F64X2_SUB, F64X2_MUL, F64X2_DIV, F64X2_LT, F64X2_PMIN, F64X2_SPLAT } = o;
-const { I64X2_ADD, I64X2_SPLAT, I64_EXTEND_I32_U, I64_EXTEND_I32_S } = o;
-const BITSELECT = o.V128_BITSELECT;
-const { i64x2, i32x4Lane } = w;
+const { IF, END, SELECT } = o;
 
 const HEADER = 64;
 /** Pairs kept per column by the cache of column minima (see the file header). */
 const K = 4;
 const NO_INDEX = 0x7fffffff;
-const ROW_SIMD = process.env.ROW_SIMD === '1';
 
 /** The methods whose update the module has (the NN-chain methods). */
 const CHAIN_CODES = [COMPLETE, AVERAGE, WEIGHTED, WARD, WARD_D];
@@ -77,12 +86,38 @@ function layoutOf(n: number, d: number): Layout {
   const x = out + 8;
   const xt = x + 8 * n * d;
   const total = xt + 8 * n * d;
-  return { rb, active, count, boundIndex, slotIndex, size, bound, slot, scratch, out, x, xt, total };
+  return {
+    rb,
+    active,
+    count,
+    boundIndex,
+    slotIndex,
+    size,
+    bound,
+    slot,
+    scratch,
+    out,
+    x,
+    xt,
+    total,
+  };
 }
 
-/** The offsets every function of the module takes first, in this order. */
-const BASES = { rb: I32, act: I32, cnt: I32, bi: I32, si: I32, sz: I32, bv: I32, sv: I32 };
+/** The offsets of the arrays, as the header holds them (an i32 each, in this order). */
+const BASES = {
+  ...{ rb: I32, act: I32, cnt: I32, bi: I32, si: I32, sz: I32, bv: I32, sv: I32 },
+  ...{ ga: I32, gb: I32, out: I32 },
+};
 type Bases = Record<keyof typeof BASES, number>;
+
+/** Locals for the offsets, loaded from the header at the start of `code`. */
+function loadBases(fr: w.Frame, code: w.Code): Bases {
+  const B = fr.locals(BASES);
+  Object.keys(BASES).forEach((k, t) => {
+    code.emit(w.i32(0), w.i32Load(4 * t), w.set(B[k as keyof Bases]));
+  });
+  return B;
+}
 const INSERT = 0;
 const REMOVE = 1;
 const FIX = 2;
@@ -103,7 +138,6 @@ const pairLess = (a: number[], ia: number[], b: number[], ib: number[], orEqual 
   ...I32_AND,
   ...I32_OR,
 ];
-const passBases = (B: Bases) => Object.keys(BASES).flatMap((k) => w.get(B[k as keyof Bases]));
 
 /**
  * `insert(c, v, i)`: the pair (v, i), below column c's bound, into its sorted slots; when they
@@ -112,12 +146,12 @@ const passBases = (B: Bases) => Object.keys(BASES).flatMap((k) => w.get(B[k as k
  */
 function insertFunc(): w.Func {
   const fr = new w.Frame();
-  const B = fr.params(BASES);
   const P = fr.params({ c: I32, v: F64, i: I32 });
   const L = fr.locals({ k: I32, s: I32, sb: I32, vb: I32, ev: I32, pi: I32 });
   const F = fr.locals({ pv: F64 });
   const code = new w.Code();
   const emit = code.emit;
+  const B = loadBases(fr, code);
   const add = I32_ADD;
   emit(at32(B.cnt, P.c), add, w.i32Load(), w.set(L.k));
   emit(w.get(P.c), w.i32(K), o.I32_MUL, w.set(L.s));
@@ -151,11 +185,11 @@ function insertFunc(): w.Func {
 /** `remove(c, i)`: index i out of column c's slots (if there). */
 function removeFunc(): w.Func {
   const fr = new w.Frame();
-  const B = fr.params(BASES);
   const P = fr.params({ c: I32, i: I32 });
   const L = fr.locals({ k: I32, s: I32, sb: I32, vb: I32 });
   const code = new w.Code();
   const emit = code.emit;
+  const B = loadBases(fr, code);
   const add = I32_ADD;
   emit(at32(B.cnt, P.c), add, w.i32Load(), w.set(L.k));
   emit(w.get(P.c), w.i32(K), o.I32_MUL, w.set(L.s));
@@ -182,21 +216,21 @@ function removeFunc(): w.Func {
  */
 function fixFunc(): w.Func {
   const fr = new w.Frame();
-  const B = fr.params(BASES);
   const P = fr.params({ c: I32, x: I32, dx: F64, y: I32, dy: F64, v: F64 });
   const L = fr.locals({ bI: I32, inX: I32, inY: I32, inV: I32 });
   const F = fr.locals({ b: F64 });
   const code = new w.Code();
   const emit = code.emit;
+  const B = loadBases(fr, code);
   const add = I32_ADD;
   emit(at64(B.bv, P.c), add, w.f64Load(), w.set(F.b), at32(B.bi, P.c), add, w.i32Load());
   emit(w.set(L.bI));
   emit(pairLess(w.get(P.dx), w.get(P.x), w.get(F.b), w.get(L.bI), true), w.set(L.inX));
   emit(pairLess(w.get(P.dy), w.get(P.y), w.get(F.b), w.get(L.bI), true), w.set(L.inY));
   emit(pairLess(w.get(P.v), w.get(P.y), w.get(F.b), w.get(L.bI)), w.set(L.inV));
-  emit(w.get(L.inX), IF, passBases(B), w.get(P.c), w.get(P.x), w.call(REMOVE), END);
-  emit(w.get(L.inY), IF, passBases(B), w.get(P.c), w.get(P.y), w.call(REMOVE), END);
-  emit(w.get(L.inV), IF, passBases(B), w.get(P.c), w.get(P.v), w.get(P.y), w.call(INSERT), END);
+  emit(w.get(L.inX), IF, w.get(P.c), w.get(P.x), w.call(REMOVE), END);
+  emit(w.get(L.inY), IF, w.get(P.c), w.get(P.y), w.call(REMOVE), END);
+  emit(w.get(L.inV), IF, w.get(P.c), w.get(P.v), w.get(P.y), w.call(INSERT), END);
   return w.func('fix', fr, code);
 }
 
@@ -211,14 +245,13 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
 
   // nearest
   const fa = new w.Frame();
-  const BA = fa.params(BASES);
-  const A = fa.params({ p: I32, tp: I32, n: I32, m: I32, out: I32, start: F64 });
-  const LA = fa.locals({ t: I32, i: I32, q: I32, row: I32, p8: I32, q0: I32, q1: I32, take: I32 });
-  const FA = fa.locals({ v: F64, cur: F64, v0: F64, v1: F64, b: F64 });
+  const A = fa.params({ p: I32, tp: I32, m: I32, start: F64 });
+  const LA = fa.locals({ t: I32, i: I32, q: I32, row: I32, p8: I32 });
+  const FA = fa.locals({ v: F64, cur: F64, b: F64 });
   const LA2 = fa.locals({ bI: I32 });
-  const VA = fa.locals({ v: V128, minV: V128, minP: V128, pos: V128 });
   const ca = new w.Code();
   let emit = ca.emit;
+  const BA = loadBases(fa, ca);
   emit(w.get(A.p), w.i32(3), I32_SHL, w.set(LA.p8));
   // no pair left in column p: its smallest pairs again, over the active i < p in order
   emit(at32(BA.cnt, A.p), add, w.i32Load(), I32_EQZ, IF);
@@ -231,7 +264,7 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
     emit(at32(BA.rb, LA.i), add, w.i32Load(), w.get(LA.p8), add, w.f64Load(), w.set(FA.v));
     emit(w.get(FA.v), w.get(FA.b), F64_LE, IF);
     emit(pairLess(w.get(FA.v), w.get(LA.i), w.get(FA.b), w.get(LA2.bI)), IF);
-    emit(passBases(BA), w.get(A.p), w.get(FA.v), w.get(LA.i), w.call(INSERT));
+    emit(w.get(A.p), w.get(FA.v), w.get(LA.i), w.call(INSERT));
     emit(at64(BA.bv, A.p), add, w.f64Load(), w.set(FA.b), at32(BA.bi, A.p), add, w.i32Load());
     emit(w.set(LA2.bI), END, END);
     emit(w.get(LA.t), w.i32(1), add, w.set(LA.t), w.br(0));
@@ -244,33 +277,6 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   emit(at32(BA.cnt, A.p), add, w.i32Load(), I32_EQZ, I32_EQZ, w.get(FA.v), w.get(FA.cur), F64_LT);
   emit(I32_AND, IF);
   emit(w.get(FA.v), w.set(FA.cur), at32(BA.si, LA.t), add, w.i32Load(), w.set(LA.q), END);
-  if (ROW_SIMD) {
-  // row p, two j per lane pair over every j > p (a merged j holds NaN, never below), the first
-  // of equal values per lane; then the lanes (the lower j on a tie), then the last j if n - p
-  // - 1 is odd
-  emit(at32(BA.rb, A.p), add, w.i32Load(), w.set(LA.row));
-  emit(w.get(A.p), w.i32(1), add, w.tee(LA.t), I64_EXTEND_I32_U, I64X2_SPLAT, i64x2(0, 1));
-  emit(I64X2_ADD, w.set(VA.pos), w.get(FA.cur), F64X2_SPLAT, w.set(VA.minV));
-  emit(w.get(LA.q), I64_EXTEND_I32_S, I64X2_SPLAT, w.set(VA.minP));
-  ca.loop(() => {
-    emit(w.get(LA.t), w.i32(2), add, w.get(A.n), I32_GT_S, w.brIf(1));
-    emit(w.get(LA.row), w.get(LA.t), w.i32(3), I32_SHL, add, w.v128Load(), w.set(VA.v));
-    emit(w.get(VA.pos), w.get(VA.minP), w.get(VA.v), w.get(VA.minV), F64X2_LT, BITSELECT);
-    emit(w.set(VA.minP), w.get(VA.minV), w.get(VA.v), F64X2_PMIN, w.set(VA.minV));
-    emit(w.get(VA.pos), i64x2(2, 2), I64X2_ADD, w.set(VA.pos));
-    emit(w.get(LA.t), w.i32(2), add, w.set(LA.t), w.br(0));
-  });
-  emit(w.get(VA.minV), w.f64x2Lane(0), w.set(FA.v0), w.get(VA.minV), w.f64x2Lane(1));
-  emit(w.set(FA.v1), w.get(VA.minP), i32x4Lane(0), w.set(LA.q0));
-  emit(w.get(VA.minP), i32x4Lane(2), w.set(LA.q1));
-  emit(pairLess(w.get(FA.v1), w.get(LA.q1), w.get(FA.v0), w.get(LA.q0)), w.set(LA.take));
-  emit(w.get(FA.v1), w.get(FA.v0), w.get(LA.take), SELECT, w.set(FA.cur));
-  emit(w.get(LA.q1), w.get(LA.q0), w.get(LA.take), SELECT, w.set(LA.q));
-  emit(w.get(LA.t), w.get(A.n), I32_LT_S, IF);
-  emit(w.get(LA.row), w.get(LA.t), w.i32(3), I32_SHL, add, w.f64Load(), w.set(FA.v));
-  emit(w.get(FA.v), w.get(FA.cur), F64_LT, IF);
-  emit(w.get(FA.v), w.set(FA.cur), w.get(LA.t), w.set(LA.q), END, END);
-  } else {
   // row p over the active i > p
   emit(at32(BA.rb, A.p), add, w.i32Load(), w.set(LA.row));
   emit(w.get(A.tp), w.i32(1), add, w.set(LA.t));
@@ -282,22 +288,18 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
     emit(w.get(FA.v), w.set(FA.cur), w.get(LA.i), w.set(LA.q), END);
     emit(w.get(LA.t), w.i32(1), add, w.set(LA.t), w.br(0));
   });
-  }
-  emit(w.get(A.out), w.get(FA.cur), w.f64Store(), w.get(LA.q));
+  emit(w.get(BA.out), w.get(FA.cur), w.f64Store(), w.get(LA.q));
 
   // merge
   const fm = new w.Frame();
-  const BM = fm.params(BASES);
-  const M = fm.params({
-    ...{ x: I32, y: I32, ty: I32, m: I32, ga: I32, gb: I32 },
-    ...{ dxy: F64, nx: F64, ny: F64 },
-  });
+  const M = fm.params({ x: I32, y: I32, ty: I32, m: I32, dxy: F64, nx: F64, ny: F64 });
   const LM = fm.locals({ t: I32, i: I32, ri: I32, rx: I32, ry: I32, x8: I32, y8: I32 });
   const LM2 = fm.locals({ i8: I32, bI: I32, byI: I32 });
   const FM = fm.locals({ dx: F64, dy: F64, ni: F64, v: F64, tt: F64, wv: F64, s: F64, b: F64 });
   const FM2 = fm.locals({ by: F64 });
   const cm = new w.Code();
   emit = cm.emit;
+  const BM = loadBases(fm, cm);
   // v = the update of (dx, dy) for a cluster of ni points (lanceWilliamsRows)
   const update = (): number[][] => {
     const { dx, dy, ni, v, tt, wv, s } = FM;
@@ -348,35 +350,35 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   cm.loop(() => {
     emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
     emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
-    emit(at32(BM.rb, LM.i), add, w.i32Load(), w.set(LM.ri), w.get(M.ga), t8, add);
+    emit(at32(BM.rb, LM.i), add, w.i32Load(), w.set(LM.ri), w.get(BM.ga), t8, add);
     emit(w.get(LM.ri), w.get(LM.x8), add, w.get(LM.rx), w.get(LM.i), w.i32(3), I32_SHL, add);
     emit(w.get(LM.i), w.get(M.x), I32_LT_S, SELECT, w.f64Load(), w.f64Store());
-    emit(w.get(M.gb), t8, add, w.get(LM.ri), w.get(LM.y8), add, w.f64Load(), w.f64Store());
+    emit(w.get(BM.gb), t8, add, w.get(LM.ri), w.get(LM.y8), add, w.f64Load(), w.f64Store());
     emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
   });
   emit(w.i32(0), w.set(LM.t));
   cm.loop(() => {
     emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
     emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
-    emit(w.get(M.ga), t8, add, w.f64Load(), w.set(FM.dx));
-    emit(w.get(M.gb), t8, add, w.f64Load(), w.set(FM.dy), sizeOf, ...update());
-    emit(w.get(M.ga), t8, add, w.get(FM.v), w.f64Store());
+    emit(w.get(BM.ga), t8, add, w.f64Load(), w.set(FM.dx));
+    emit(w.get(BM.gb), t8, add, w.f64Load(), w.set(FM.dy), sizeOf, ...update());
+    emit(w.get(BM.ga), t8, add, w.get(FM.v), w.f64Store());
     emit(w.get(FM.v), w.get(FM2.by), F64_LE, IF);
     emit(pairLess(w.get(FM.v), w.get(LM.i), w.get(FM2.by), w.get(LM2.byI)), IF);
-    emit(passBases(BM), w.get(M.y), w.get(FM.v), w.get(LM.i), w.call(INSERT), boundOf(M.y));
+    emit(w.get(M.y), w.get(FM.v), w.get(LM.i), w.call(INSERT), boundOf(M.y));
     emit(w.get(FM.b), w.set(FM2.by), w.get(LM2.bI), w.set(LM2.byI), END, END);
     // column i (x < i < y) loses x
     emit(w.get(LM.i), w.get(M.x), I32_GT_S, IF, at64(BM.bv, LM.i), add, w.f64Load(), w.set(FM.b));
     emit(w.get(FM.dx), w.get(FM.b), F64_LE, IF, boundOf(LM.i));
     emit(pairLess(w.get(FM.dx), w.get(M.x), w.get(FM.b), w.get(LM2.bI), true), IF);
-    emit(passBases(BM), w.get(LM.i), w.get(M.x), w.call(REMOVE), END, END, END);
+    emit(w.get(LM.i), w.get(M.x), w.call(REMOVE), END, END, END);
     emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
   });
   emit(w.i32(0), w.set(LM.t));
   cm.loop(() => {
     emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
     emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i), at32(BM.rb, LM.i), add, w.i32Load());
-    emit(w.get(LM.y8), add, w.get(M.ga), t8, add, w.f64Load(), w.f64Store());
+    emit(w.get(LM.y8), add, w.get(BM.ga), t8, add, w.f64Load(), w.f64Store());
     emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
   });
   // the active i > y: rows x and y; column i loses x and has a new d(y, i)
@@ -390,7 +392,7 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
     // the exact test only when a value is not above the bound (rare)
     emit(at64(BM.bv, LM.i), add, w.f64Load(), w.set(FM.b));
     emit(w.get(FM.dx), w.get(FM.b), F64_LE, w.get(FM.dy), w.get(FM.b), F64_LE, I32_OR);
-    emit(w.get(FM.v), w.get(FM.b), F64_LE, I32_OR, IF, passBases(BM), w.get(LM.i), w.get(M.x));
+    emit(w.get(FM.v), w.get(FM.b), F64_LE, I32_OR, IF, w.get(LM.i), w.get(M.x));
     emit(w.get(FM.dx), w.get(M.y), w.get(FM.dy), w.get(FM.v), w.call(FIX), END);
     emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
   });
@@ -436,7 +438,11 @@ export function condensedMemory(n: number, d: number): CondensedMemory | null {
  * The Euclidean (or squared Euclidean) distances between the rows of x into the matrix of `cm`,
  * in WebAssembly SIMD: the values of `condensedDistances`, bit for bit. @internal
  */
-export function condensedEuclideanInto(x: FeatureMatrix, squared: boolean, cm: CondensedMemory): void {
+export function condensedEuclideanInto(
+  x: FeatureMatrix,
+  squared: boolean,
+  cm: CondensedMemory,
+): void {
   const { n, layout } = cm;
   const rb = new Int32Array(cm.memory.buffer, layout.rb, n);
   condensedEuclideanRows(x, squared, cm.memory, layout.x, layout.xt, rb);
@@ -466,56 +472,47 @@ type Fn = (...args: number[]) => number;
 /** `ChainClusters` over the memory of a condensed matrix, the loops in WebAssembly. */
 class WasmCondensedClusters implements ChainClusters {
   private readonly sizes: Int32Array;
-  private readonly active: Int32Array;
   private readonly sizeF: Float64Array;
+  private readonly active: Int32Array;
   private readonly rb: Int32Array;
   private readonly out: Float64Array;
-  private readonly outAt: number;
-  private readonly ga: number;
-  private readonly gb: number;
-  private readonly bases: number[];
   private readonly nearestFn: Fn;
   private readonly mergeFn: Fn;
   private readonly D: Float64Array;
-  private readonly n: number;
   private m: number;
 
   constructor(cm: CondensedMemory, instance: WebAssembly.Instance, size0: Int32Array) {
-    const { n, layout } = cm;
+    const { n, layout: b } = cm;
     const buffer = cm.memory.buffer;
+    new Int32Array(buffer, 0, 11).set([
+      ...[b.rb, b.active, b.count, b.boundIndex, b.slotIndex, b.size, b.bound, b.slot],
+      ...[b.scratch, b.scratch + 8 * n, b.out],
+    ]);
     this.D = new Float64Array(buffer);
-    this.rb = new Int32Array(buffer, layout.rb, n);
-    this.active = new Int32Array(buffer, layout.active, n);
+    this.rb = new Int32Array(buffer, b.rb, n);
+    this.active = new Int32Array(buffer, b.active, n);
     this.active.set(identity(n));
     this.sizes = size0.slice();
-    this.sizeF = new Float64Array(buffer, layout.size, n);
+    this.sizeF = new Float64Array(buffer, b.size, n);
     for (let i = 0; i < n; i++) this.sizeF[i] = size0[i]!;
-    const b = layout;
-    this.bases = [b.rb, b.active, b.count, b.boundIndex, b.slotIndex, b.size, b.bound, b.slot];
-    this.out = new Float64Array(buffer, layout.out, 1);
-    this.outAt = layout.out;
-    this.ga = layout.scratch;
-    this.gb = layout.scratch + 8 * n;
+    this.out = new Float64Array(buffer, b.out, 1);
     this.nearestFn = instance.exports.nearest as Fn;
     this.mergeFn = instance.exports.merge as Fn;
-    this.n = n;
     this.m = n;
     // the smallest pairs of every column in one pass over the rows, in order
-    const count = new Int32Array(buffer, layout.count, n).fill(0);
-    const bound = new Float64Array(buffer, layout.bound, n).fill(Number.POSITIVE_INFINITY);
-    const boundIndex = new Int32Array(buffer, layout.boundIndex, n).fill(NO_INDEX);
+    new Int32Array(buffer, b.count, n).fill(0);
+    const bound = new Float64Array(buffer, b.bound, n).fill(Number.POSITIVE_INFINITY);
+    const boundIndex = new Int32Array(buffer, b.boundIndex, n).fill(NO_INDEX);
     const insert = instance.exports.insert as Fn;
-    const [b0, b1, b2, b3, b4, b5, b6, b7] = this.bases as [number, number, number, number, number, number, number, number];
     const D = cm.D;
     let p = 0;
     for (let i = 0; i < n - 1; i++) {
       for (let j = i + 1; j < n; j++) {
         const v = D[p++]!;
         const bv = bound[j]!;
-        if (v < bv || (v === bv && i < boundIndex[j]!)) insert(b0, b1, b2, b3, b4, b5, b6, b7, j, v, i);
+        if (v < bv || (v === bv && i < boundIndex[j]!)) insert(j, v, i);
       }
     }
-    void count;
   }
 
   first(): number {
@@ -533,9 +530,7 @@ class WasmCondensedClusters implements ChainClusters {
 
   nearest(p: number, start: number, found: Float64Array): void {
     const tp = positionSorted(this.active, this.m, p);
-    const b = this.bases;
-    const q = this.nearestFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, p, tp, this.n, this.m, this.outAt, start);
-    found[0] = q;
+    found[0] = this.nearestFn(p, tp, this.m, start);
     found[1] = this.out[0]!;
   }
 
@@ -547,7 +542,6 @@ class WasmCondensedClusters implements ChainClusters {
     this.sizeF[y] = nx + ny;
     this.m = removeSorted(this.active, this.m, x);
     const ty = positionSorted(this.active, this.m, y);
-    const b = this.bases;
-    this.mergeFn(b[0]!, b[1]!, b[2]!, b[3]!, b[4]!, b[5]!, b[6]!, b[7]!, x, y, ty, this.m, this.ga, this.gb, dxy, nx, ny);
+    this.mergeFn(x, y, ty, this.m, dxy, nx, ny);
   }
 }
