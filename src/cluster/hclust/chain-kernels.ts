@@ -235,6 +235,37 @@ function fixFunc(): w.Func {
 }
 
 /**
+ * `init(n)`: the slots of every column from the matrix, in one pass over the rows in order
+ * (counts 0 and bounds +Infinity before).
+ */
+function initFunc(): w.Func {
+  const fr = new w.Frame();
+  const P = fr.params({ n: I32 });
+  const L = fr.locals({ i: I32, j: I32, row: I32 });
+  const F = fr.locals({ v: F64, b: F64 });
+  const code = new w.Code();
+  const emit = code.emit;
+  const B = loadBases(fr, code);
+  const add = I32_ADD;
+  emit(w.i32(0), w.set(L.i));
+  code.loop(() => {
+    emit(w.get(L.i), w.i32(1), add, w.tee(L.j), w.get(P.n), I32_GE_S, w.brIf(1));
+    emit(at32(B.rb, L.i), add, w.i32Load(), w.set(L.row));
+    code.loop(() => {
+      emit(w.get(L.j), w.get(P.n), I32_GE_S, w.brIf(1));
+      emit(w.get(L.row), w.get(L.j), w.i32(3), I32_SHL, add, w.f64Load(), w.set(F.v));
+      emit(w.get(F.v), at64(B.bv, L.j), add, w.f64Load(), w.tee(F.b), F64_LE, IF);
+      const bi = [...at32(B.bi, L.j), ...add, ...w.i32Load()];
+      emit(pairLess(w.get(F.v), w.get(L.i), w.get(F.b), bi), IF);
+      emit(w.get(L.j), w.get(F.v), w.get(L.i), w.call(INSERT), END, END);
+      emit(w.get(L.j), w.i32(1), add, w.set(L.j), w.br(0));
+    });
+    emit(w.get(L.i), w.i32(1), add, w.set(L.i), w.br(0));
+  });
+  return w.func('init', fr, code);
+}
+
+/**
  * The module of one method: `insert`, `remove` (above), `nearest(p, tp, n, out, start) -> q`
  * (the scan of `nearest`, the value found at out) and `merge(x, y, ty, m, dxy, nx, ny)` (the
  * update of `merge` and the upkeep of the cache; x already left the active list, y is at
@@ -400,6 +431,7 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
     insertFunc(),
     removeFunc(),
     fixFunc(),
+    initFunc(),
     w.func('nearest', fa, ca, [I32]),
     w.func('merge', fm, cm),
   ]);
@@ -501,18 +533,9 @@ class WasmCondensedClusters implements ChainClusters {
     this.m = n;
     // the smallest pairs of every column in one pass over the rows, in order
     new Int32Array(buffer, b.count, n).fill(0);
-    const bound = new Float64Array(buffer, b.bound, n).fill(Number.POSITIVE_INFINITY);
-    const boundIndex = new Int32Array(buffer, b.boundIndex, n).fill(NO_INDEX);
-    const insert = instance.exports.insert as Fn;
-    const D = cm.D;
-    let p = 0;
-    for (let i = 0; i < n - 1; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const v = D[p++]!;
-        const bv = bound[j]!;
-        if (v < bv || (v === bv && i < boundIndex[j]!)) insert(j, v, i);
-      }
-    }
+    new Float64Array(buffer, b.bound, n).fill(Number.POSITIVE_INFINITY);
+    new Int32Array(buffer, b.boundIndex, n).fill(NO_INDEX);
+    (instance.exports.init as Fn)(n);
   }
 
   first(): number {
