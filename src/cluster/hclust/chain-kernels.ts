@@ -26,11 +26,12 @@
  *   another row, another page, for each i) to two scratch rows in a short loop that keeps many
  *   loads in flight, update in place, scatter to column y.
  *
- * Memory (little-endian): [header: 64 bytes][D: n (n - 1) / 2 f64][rb: n i32][active: n i32]
- * [count: n i32][bound index: n i32][slot index: K n i32][size: n f64][bound: n f64]
- * [slot value: K n f64][scratch: 2 n f64][out: f64][X: n d f64][X transposed: d n f64] (the
- * last two only when the distances are computed here). Element (i, j), i < j, of D is at byte
- * rb[i] + 8 j. Addresses are unsigned 32-bit: a matrix beyond 4 GiB (n above about 32,000)
+ * Memory (little-endian): [header: 64 bytes, the offsets of the arrays][D: n (n - 1) / 2 f64]
+ * [rb: n i32], then the chain's arrays [active: n i32][count: n i32][bound index: n i32]
+ * [slot index: K n i32][size: n f64][bound: n f64][slot value: K n f64][scratch: 2 n f64]
+ * [out: f64] over the same bytes as the data while the distances are computed there (the data
+ * transposed, d n f64, and a block of 64 rows, 64 d f64). Element (i, j), i < j, of D is at
+ * byte rb[i] + 8 j. Addresses are unsigned 32-bit: a matrix beyond 4 GiB (n above about 32,000)
  * runs in JavaScript.
  */
 import type { FeatureMatrix } from '../../data/dataset.js';
@@ -72,34 +73,28 @@ interface Layout {
   total: number;
 }
 
+/** Rows of the data the distance kernel holds at a time (distance-kernels.ts). */
+const ROW_BLOCK = 64;
+
 function layoutOf(n: number, d: number): Layout {
   const rb = HEADER + 8 * ((n * (n - 1)) / 2);
-  const active = rb + 4 * n;
+  // the chain's arrays, where the data was while the distances were computed
+  const work = rb + 4 * n + (n % 2) * 4;
+  const active = work;
   const count = active + 4 * n;
   const boundIndex = count + 4 * n;
   const slotIndex = boundIndex + 4 * n;
-  const size = slotIndex + 4 * n * K;
+  const size = slotIndex + 4 * n * K + (n % 2) * 4;
   const bound = size + 8 * n;
   const slot = bound + 8 * n;
   const scratch = slot + 8 * n * K;
   const out = scratch + 16 * n;
-  const x = out + 8;
-  const xt = x + 8 * n * d;
-  const total = xt + 8 * n * d;
+  const xt = work;
+  const x = xt + 8 * n * d;
+  const total = Math.max(out + 8, x + 8 * ROW_BLOCK * d);
   return {
-    rb,
-    active,
-    count,
-    boundIndex,
-    slotIndex,
-    size,
-    bound,
-    slot,
-    scratch,
-    out,
-    x,
-    xt,
-    total,
+    ...{ rb, active, count, boundIndex, slotIndex, size, bound, slot, scratch, out },
+    ...{ x, xt, total },
   };
 }
 
@@ -477,7 +472,7 @@ export function condensedEuclideanInto(
 ): void {
   const { n, layout } = cm;
   const rb = new Int32Array(cm.memory.buffer, layout.rb, n);
-  condensedEuclideanRows(x, squared, cm.memory, layout.x, layout.xt, rb);
+  condensedEuclideanRows(x, squared, cm.memory, layout.x, layout.xt, rb, ROW_BLOCK);
 }
 
 /** True when the WebAssembly chain has the update of linkage code `code`. */
