@@ -63,7 +63,10 @@
  *   column part (stride-wise, one element per row) only when the NN-chain's cache of column
  *   minima lost its value (nn-chain.ts); updates gather column and row values into contiguous
  *   rows (lance-williams.ts). Used for feature data whenever it fits, and for a precomputed
- *   matrix when the square copy does not fit.
+ *   matrix when the square copy does not fit. With WebAssembly, the matrix of Euclidean
+ *   distances (or a precomputed condensed one) lives in a WebAssembly memory, computed there
+ *   in place, and the NN-chain's scans and updates run in it (chain-kernels.ts: the same
+ *   linkage, bit for bit).
  * - `square`: n x n doubles. Every nearest-neighbour scan reads one contiguous row; updates
  *   write row y and column y. 8 n^2 bytes. Used for a precomputed square matrix when it fits,
  *   or when asked for.
@@ -93,6 +96,7 @@
  *   generic.ts         the generic algorithm (centroid, median), on a matrix or on the features
  *   relabel.ts         merges to scipy's linkage matrix (stable sort, union-find)
  *   kernels.ts, distance-kernels.ts   the WebAssembly SIMD scans and distance matrices
+ *   chain-kernels.ts   the NN-chain on the condensed matrix in WebAssembly
  *   tree.ts            the result: Z and the operations on the tree
  *   dendrogram.ts, two-stage.ts, sampled.ts   drawing, and clustering of large data
  */
