@@ -261,10 +261,11 @@ function initFunc(): w.Func {
 }
 
 /**
- * The module of one method: `insert`, `remove` (above), `nearest(p, tp, n, out, start) -> q`
- * (the scan of `nearest`, the value found at out) and `merge(x, y, ty, m, dxy, nx, ny)` (the
- * update of `merge` and the upkeep of the cache; x already left the active list, y is at
- * position ty). The array offsets are the first parameters of each.
+ * The module of one method: `insert`, `remove`, `fix`, `init` (above), `nearest(p, tp, m,
+ * start) -> q` (the scan of `nearest` over the m active clusters, p at position tp; the value
+ * found at out) and `merge(x, y, ty, m, dxy, nx, ny)` (the update of `merge` and the upkeep of
+ * the cache; x already left the active list, y is at position ty). Each function reads the
+ * array offsets from the header.
  */
 function chainModule(code: number): Uint8Array<ArrayBuffer> {
   const add = I32_ADD;
