@@ -20,6 +20,7 @@ export type Immediate =
   | 'none'
   | 'block' // a block type (0x40: no result)
   | 'depth' // a branch depth (uleb)
+  | 'func' // a function index (uleb)
   | 'local' // a local index (uleb)
   | 'i32' // a signed LEB128 constant
   | 'f64' // eight bytes
@@ -42,6 +43,7 @@ const OPS = {
   BR: ['br', 0x0c, 'depth'],
   BR_IF: ['br_if', 0x0d, 'depth'],
   RETURN: ['return', 0x0f, 'none'],
+  CALL: ['call', 0x10, 'func'],
   DROP: ['drop', 0x1a, 'none'],
   SELECT: ['select', 0x1b, 'none'],
   LOCAL_GET: ['local.get', 0x20, 'local'],
@@ -62,6 +64,7 @@ const OPS = {
   I32_LT_U: ['i32.lt_u', 0x49, 'none'],
   I32_GT_S: ['i32.gt_s', 0x4a, 'none'],
   I32_GT_U: ['i32.gt_u', 0x4b, 'none'],
+  I32_LE_S: ['i32.le_s', 0x4c, 'none'],
   I32_GE_S: ['i32.ge_s', 0x4e, 'none'],
   I32_GE_U: ['i32.ge_u', 0x4f, 'none'],
   F64_EQ: ['f64.eq', 0x61, 'none'],
@@ -300,6 +303,8 @@ export function shuffle(lanes: number[]): number[] {
   return [...opcode('I8X16_SHUFFLE'), ...lanes];
 }
 export const br = (depth: number): number[] => [...opcode('BR'), ...uleb(depth)];
+/** call of the function at `index` in the module (the order of `assemble`'s list). */
+export const call = (index: number): number[] => [...opcode('CALL'), ...uleb(index)];
 export const brIf = (depth: number): number[] => [...opcode('BR_IF'), ...uleb(depth)];
 
 /**

@@ -147,6 +147,7 @@ function dumpBody(r: Reader, names: readonly string[] | undefined, lines: string
         r.byte();
         break;
       case 'depth':
+      case 'func':
         text += ` ${r.uleb()}`;
         break;
       case 'local':

@@ -2,7 +2,8 @@
  * WebAssembly for the kernels: the assembler (assembler.ts), a text dump of a module for
  * debugging (dump.ts), the feature probe, module cache and memory (runtime.ts) and the pool of
  * idle memories (pool.ts). Kernels live beside their algorithm (cluster/kmeans/kernels.ts,
- * cluster/hclust/kernels.ts, cluster/hclust/distance-kernels.ts, decomposition/pca/kernels.ts,
+ * cluster/hclust/kernels.ts, cluster/hclust/distance-kernels.ts,
+ * cluster/hclust/chain-kernels.ts, decomposition/pca/kernels.ts,
  * metrics/silhouette-kernels.ts) and import only from here.
  *
  * A kernel has a JavaScript twin that gives the same bits; it returns null (and the twin runs)

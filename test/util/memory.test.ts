@@ -497,8 +497,11 @@ describe('the plans count every allocation and name the typed-array cap', () => 
     });
     expect(linkageBytes(1000, 10, 'condensed')).toEqual({
       matrix: 4 * 1000 * 999,
-      total: 4 * 1000 * 999 + 32 * 1000 + 320 * 1000,
+      total: 4 * 1000 * 999 + 96 * 1000 + 16 * 1000 * 10 + 320 * 1000,
     });
+    expect(linkageBytes(1000, 0, 'condensed', { precomputed: 'condensed' }).total).toBe(
+      4 * 1000 * 999 + 96 * 1000 + 320 * 1000,
+    );
     expect(linkageBytes(1000, 10, 'features')).toEqual({ matrix: 0, total: 80_000 + 320_000 });
     // a copy of the input (number[][] converted, extreme magnitudes divided)
     expect(linkageBytes(1000, 10, 'features', { dataCopies: 1 }).total).toBe(480_000);
@@ -569,7 +572,7 @@ describe('the plans count every allocation and name the typed-array cap', () => 
       linkageBytes(5000, 8, 'features').total,
     );
     expect(() => planReport(100_000, 8, { ...pcaOnly, method: 'average' }, tight)).toThrow(
-      /^A report on 100000 rows x 8 features \(its copies of the data, per-row results and charts, 50\.7 MiB; the criteria of k on 5000 rows, 44\.2 MiB; the hierarchical clustering of 5000 rows, 97 MiB\) would need about 192 MiB of memory, but the budget is 103 MiB \(--max-memory\)\. Instead: cluster a smaller seeded sample of the rows \(\{hclustMaxRows: N\}\); or use method 'ward'/,
+      /^A report on 100000 rows x 8 features \(its copies of the data, per-row results and charts, 50\.7 MiB; the criteria of k on 5000 rows, 44\.2 MiB; the hierarchical clustering of 5000 rows, 97\.9 MiB\) would need about 193 MiB of memory, but the budget is 103 MiB \(--max-memory\)\. Instead: cluster a smaller seeded sample of the rows \(\{hclustMaxRows: N\}\); or use method 'ward'/,
     );
   });
 });

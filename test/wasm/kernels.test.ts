@@ -34,6 +34,8 @@ describe('the kernels, as text', () => {
     const pk = await import('../../src/decomposition/pca/kernels.js');
     const sk = await import('../../src/metrics/silhouette-kernels.js');
     const nk = await import('../../src/projection/knn-kernels.js');
+    const ck = await import('../../src/cluster/hclust/chain-kernels.js');
+    const lw = await import('../../src/cluster/hclust/lance-williams.js');
     for (const k of [1, 3, 9, 17]) km.createLloydKernel(20, 3, k)?.release();
     for (const d of [1, 2, 3]) km.createGatherKernel(30, d, 7, 2)?.release();
     for (const d of [1, 3]) {
@@ -56,7 +58,12 @@ describe('the kernels, as text', () => {
         nk.joinSimd(10, d, kind, 4);
       }
     }
-    expect(seen.length).toBeGreaterThanOrEqual(30);
+    for (const code of [lw.COMPLETE, lw.AVERAGE, lw.WEIGHTED, lw.WARD, lw.WARD_D]) {
+      const cm = ck.condensedMemory(10, 3)!;
+      ck.condensedEuclideanInto(matrix(10, 3), false, cm);
+      ck.nnChainCondensedWasm(cm, code, new Int32Array(10).fill(1));
+    }
+    expect(seen.length).toBeGreaterThanOrEqual(35);
     for (const bytes of seen) {
       const text = dump(bytes);
       expect(text).not.toContain('unknown opcode');

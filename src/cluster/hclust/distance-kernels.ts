@@ -124,3 +124,52 @@ export function squareEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64
   }
   return out;
 }
+
+/**
+ * The Euclidean (squared with `squared`) distances between the rows of x into a condensed matrix
+ * in `memory`: element (i, j), i < j, at byte rb[i] + 8 j. The data goes transposed to xtOff
+ * (d n doubles), and `block` rows at a time to xOff (block d doubles). The values are those of
+ * `condensedDistances` (distance.ts), bit for bit. The caller has checked that SIMD is there.
+ * @internal
+ */
+export function condensedEuclideanRows(
+  x: FeatureMatrix,
+  squared: boolean,
+  memory: WebAssembly.Memory,
+  xOff: number,
+  xtOff: number,
+  rb: Int32Array,
+  block: number,
+): void {
+  const { rows: n, cols: d } = x;
+  const module = w.compiled(`distance ${d}${squared ? ' squared' : ''}`, () =>
+    distanceModule(d, squared),
+  );
+  const instance = w.instantiate(module, memory);
+  const row = instance.exports.row as (
+    xi: number,
+    xt: number,
+    n8: number,
+    j: number,
+    to: number,
+    out: number,
+  ) => void;
+  const buffer = memory.buffer;
+  const rows = new Float64Array(buffer, xOff, block * d);
+  const xt = new Float64Array(buffer, xtOff, n * d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xt[k * n + i] = x.data[i * d + k]!;
+  // tiles of block x block, so that the transposed columns of a tile stay in cache across its
+  // rows
+  const n8 = n * 8;
+  for (let bi = 0; bi < n; bi += block) {
+    const ei = Math.min(bi + block, n);
+    rows.set(x.data.subarray(bi * d, ei * d));
+    for (let bj = bi; bj < n; bj += block) {
+      const ej = Math.min(bj + block, n);
+      for (let i = bi; i < ei; i++) {
+        const from = Math.max(bj, i + 1);
+        if (from < ej) row(xOff + (i - bi) * d * 8, xtOff, n8, from, ej, rb[i]!);
+      }
+    }
+  }
+}

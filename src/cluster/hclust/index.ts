@@ -63,7 +63,10 @@
  *   column part (stride-wise, one element per row) only when the NN-chain's cache of column
  *   minima lost its value (nn-chain.ts); updates gather column and row values into contiguous
  *   rows (lance-williams.ts). Used for feature data whenever it fits, and for a precomputed
- *   matrix when the square copy does not fit.
+ *   matrix when the square copy does not fit. With WebAssembly, the matrix of Euclidean
+ *   distances (or a precomputed condensed one) lives in a WebAssembly memory, computed there
+ *   in place, and the NN-chain's scans and updates run in it (chain-kernels.ts: the same
+ *   linkage, bit for bit).
  * - `square`: n x n doubles. Every nearest-neighbour scan reads one contiguous row; updates
  *   write row y and column y. 8 n^2 bytes. Used for a precomputed square matrix when it fits,
  *   or when asked for.
@@ -93,6 +96,7 @@
  *   generic.ts         the generic algorithm (centroid, median), on a matrix or on the features
  *   relabel.ts         merges to scipy's linkage matrix (stable sort, union-find)
  *   kernels.ts, distance-kernels.ts   the WebAssembly SIMD scans and distance matrices
+ *   chain-kernels.ts   the NN-chain on the condensed matrix in WebAssembly
  *   tree.ts            the result: Z and the operations on the tree
  *   dendrogram.ts, two-stage.ts, sampled.ts   drawing, and clustering of large data
  */
@@ -112,6 +116,12 @@ import {
 } from './distance.js';
 import { mstEuclideanSimd } from './kernels.js';
 import { METHOD_CODE } from './lance-williams.js';
+import {
+  condensedEuclideanInto,
+  condensedMemory,
+  hasChainKernel,
+  nnChainCondensedWasm,
+} from './chain-kernels.js';
 import { condensedFromInput, squareFromFeatures, squareFromInput } from './matrix.js';
 import { type LinkageAlias, type LinkageMethod, resolveLinkageMethod } from './methods.js';
 import { mstCondensed, mstFeatures, mstSquare } from './mst.js';
@@ -397,13 +407,29 @@ function runLinkage(
     if (method === 'centroid' || method === 'median') return genericSquare(D, n, code, size0);
     return sortAndRelabel(nnChainSquare(D, n, code, size0), n, sizes);
   }
-  const D = features
-    ? condensedDistances(features, metric as Metric)
-    : (input!.condensed?.slice() ?? condensedFromInput(input!));
+  // Euclidean distances and a condensed input go to a WebAssembly memory, where the distances
+  // are computed in place and the NN-chain runs (chain-kernels.ts); otherwise JavaScript.
+  const euclidean = metric === 'euclidean' || metric === 'sqeuclidean';
+  const inWasm = features ? euclidean && features.cols <= 1024 : input!.condensed !== null;
+  const cm = inWasm ? condensedMemory(n, features ? features.cols : 0) : null;
+  let D: Float64Array;
+  if (cm !== null) {
+    if (features) condensedEuclideanInto(features, metric === 'sqeuclidean', cm);
+    else cm.D.set(input!.condensed!);
+    D = cm.D;
+  } else {
+    D = features
+      ? condensedDistances(features, metric as Metric)
+      : (input!.condensed?.slice() ?? condensedFromInput(input!));
+  }
   if (sizes !== null) weightCondensed(D, n, code, sizes);
   if (method === 'single') return sortAndRelabel(mstCondensed(D, n), n, sizes);
   if (method === 'centroid' || method === 'median') return genericCondensed(D, n, code, size0);
-  return sortAndRelabel(nnChainCondensed(D, n, code, size0), n, sizes);
+  const Z =
+    cm !== null && hasChainKernel(code)
+      ? nnChainCondensedWasm(cm, code, size0)
+      : nnChainCondensed(D, n, code, size0);
+  return sortAndRelabel(Z, n, sizes);
 }
 
 function divided(x: FeatureMatrix, unit: number): FeatureMatrix {

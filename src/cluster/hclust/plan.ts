@@ -103,8 +103,9 @@ export interface LinkageBytes {
  *
  *   square      8 n^2 (the matrix; from features also the data and its transpose, 16 n d, in
  *               the WebAssembly memory that holds the matrix; from a precomputed matrix a copy)
- *   condensed   4 n (n - 1) (the matrix) + 32 n (row offsets, the scratch rows of the update,
- *               the column minima of the NN-chain)
+ *   condensed   4 n (n - 1) (the matrix) + 96 n (row offsets, the scratch rows of the update,
+ *               the cache of column minima of the NN-chain), and from features at most 16 n d
+ *               (the data transposed, in the WebAssembly memory that holds the matrix)
  *   features    8 n d (the centroids, or the transposed points of the WebAssembly scans)
  *   every one   + (RESULT_BYTES_PER_ROW + WORK_BYTES_PER_ROW) n, and `dataCopies` copies of the
  *               input (8 n d for features; the matrix for precomputed distances) made before
@@ -137,7 +138,10 @@ export function linkageBytes(
       total: square + (options.precomputed ? 0 : 16 * n * d) + common,
     };
   }
-  return { matrix: condensed, total: condensed + 32 * n + common };
+  return {
+    matrix: condensed,
+    total: condensed + 96 * n + (options.precomputed ? 0 : 16 * n * d) + common,
+  };
 }
 
 /**
