@@ -213,7 +213,7 @@ export function projectionSpec(table: SampleTable, options: ProjectionOptions): 
     });
   }
   layers.push(points);
-  const n = table.total;
+  const n = table.population ?? table.total;
   const shown = table.points;
   const description =
     `Scatter plot of ${shown === n ? `all ${n}` : `${shown} of ${n}`} samples on the first two ` +

@@ -105,6 +105,11 @@ export interface SampleTable {
   hasUmap?: boolean;
   /** Number of samples in the data (the table may hold a sample of them). */
   total: number;
+  /**
+   * When the data is itself a seeded sample of a larger table (a streamed report): the rows of
+   * that table, which the captions name as the whole.
+   */
+  population?: number;
 }
 
 /** Round to 6 significant digits: enough for any picture, and it keeps reports small. */

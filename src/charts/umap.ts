@@ -144,7 +144,7 @@ export function umapSpec(table: SampleTable, options: UMAPSpecOptions): TopLevel
     [hover('uhover'), { name: 'ubrush', select: { type: 'interval' } }],
     'UMAP map',
   );
-  const n = table.total;
+  const n = table.population ?? table.total;
   const shown = table.points;
   return topLevel({
     description:

@@ -173,6 +173,7 @@ function chartTable(a: ReportAnalysis, w: AnalysisWork, o: ResolvedReportOptions
     },
     w.kAll,
   );
+  if (a.stream !== undefined) table.population = a.stream.rows;
   return { table, pc1, pc2 };
 }
 

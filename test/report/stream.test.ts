@@ -61,6 +61,8 @@ describe('buildStreamedReport', () => {
       }),
     );
     expect(passes).toEqual([1, 2, 3]);
+    const projection = report.charts.find((c) => c.name === 'projection')!;
+    expect(String(projection.spec.description)).toMatch(/^Scatter plot of 1000 of 3000 samples/);
     const a = report.analysis;
     expect(a.n).toBe(1000);
     expect(a.stream?.rows).toBe(3000);
