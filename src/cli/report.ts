@@ -268,10 +268,9 @@ export function register(program: Command, context: CliContext): void {
 
 /**
  * Whether the report streams the data (--stream, or an in-memory report that would need more
- * than the memory budget), why (for the report) and the sentence that says so on stderr. The rows are estimated from the
- * file's size: text files by the bytes per line of their first MiB, columnar files (Parquet,
- * Arrow) at 4 bytes per value, a low guess for compressed columns (so that a large file is
- * streamed rather than refused).
+ * than the memory budget), why (for the report) and the sentence that says so on stderr. The
+ * rows of a text file are estimated from its size and the bytes per line of its first MiB; a
+ * Parquet file's come from its metadata, an Arrow file's from its size at 8 bytes per value.
  */
 async function streamChoice(
   file: string,
@@ -304,13 +303,22 @@ async function streamChoice(
     // the loader reports the problem
   }
   const text = !['parquet', 'arrow'].includes(formatOf(file));
-  const head = text ? firstBytes(file, 2 ** 20) : undefined;
-  const header = head === undefined ? '' : head.slice(0, Math.max(0, head.indexOf('\n')));
-  const lines = head === undefined ? 0 : head.split('\n').length - 1;
-  const d = Math.max(1, header.split(/[,;\t|]/).length);
-  const rows = text
-    ? Math.ceil(size / Math.max(1, (head?.length ?? 1) / Math.max(1, lines)))
-    : Math.ceil(size / (4 * d));
+  let d: number;
+  let rows: number;
+  if (text) {
+    const head = firstBytes(file, 2 ** 20);
+    const header = head.slice(0, Math.max(0, head.indexOf('\n')));
+    const lines = head.split('\n').length - 1;
+    d = Math.max(1, header.split(/[,;\t|]/).length);
+    rows = Math.ceil(size / Math.max(1, head.length / Math.max(1, lines)));
+  } else {
+    // a columnar file's columns (and a Parquet file's rows) are in its metadata: open it, stop
+    // before the first chunk (which closes it)
+    const table = await openChunks(file, flags);
+    d = Math.max(1, table.columns.length);
+    rows = table.total?.rows ?? Math.ceil(size / (8 * d));
+    for await (const _ of table) break;
+  }
   const need = reportMemoryNeed(rows, d, options, {
     ids: flags.id !== undefined,
     labels: flags.label !== undefined,

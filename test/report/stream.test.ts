@@ -222,6 +222,22 @@ describe('clusterlens report on data past the memory budget', () => {
     expect(readFileSync(out, 'utf8')).toContain('streamed');
   });
 
+  it('a Parquet file: its rows and columns from the metadata, streamed past the budget', async () => {
+    const out = join(mkdtempSync(join(dir, 'pq-')), 'p.html');
+    const r = await cli([
+      'report',
+      'test/fixtures/columnar/iris-zstd.parquet',
+      ...['--label', 'species', '--missing', 'drop', '--exclude', 'measured,in_bloom'],
+      ...['--k', '3', '--max-memory', '8M', '--out', out],
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/about 150 rows x \d+ columns\) would need about/);
+    const labels = readFileSync(out.replace(/\.html$/, '.labels.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(labels).toHaveLength(145); // the 144 complete rows
+  });
+
   it('report --sql streams the rows of the query', async () => {
     const out = join(mkdtempSync(join(dir, 'sql-')), 'q.html');
     const query =
