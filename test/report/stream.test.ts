@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readChunks } from '../../src/data/chunks.js';
 import { loadDataset } from '../../src/data/load.js';
 import { scale } from '../../src/data/scale.js';
@@ -16,6 +16,7 @@ import { RandomState } from '../../src/util/random.js';
 import { cli } from '../cli/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'clusterlens-stream-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Four separated blobs in 5 columns of unequal spread, a label and (optionally) gaps. */
 function blobsCsv(name: string, n: number, gaps = 0): string {
@@ -57,6 +58,7 @@ describe('buildStreamedReport', () => {
         k: 4,
         sampleRows: 1000,
         projection: ['pca'],
+        scratch: dir,
         onPass: (p) => passes.push(p),
       }),
     );
@@ -135,6 +137,7 @@ describe('buildStreamedReport', () => {
         sampleRows: 1000,
         hclustMaxRows: 300,
         projection: ['pca'],
+        scratch: dir,
       }),
     );
     expect(report.analysis.twoStage).toBeUndefined();
@@ -147,7 +150,13 @@ describe('buildStreamedReport', () => {
     const gappy = blobsCsv('gaps.csv', 1200, 13);
     const table = await readChunks(gappy, { label: 'group', missing: 'mean', chunkRows: 256 });
     const report = await quietly(() =>
-      buildStreamedReport(table, { k: 4, sampleRows: 300, missing: 'mean', projection: ['pca'] }),
+      buildStreamedReport(table, {
+        k: 4,
+        sampleRows: 300,
+        missing: 'mean',
+        projection: ['pca'],
+        scratch: dir,
+      }),
     );
     const all = await quietly(() => loadDataset(gappy, { label: 'group', missing: 'mean' }));
     const scaled = scale(all, 'standard');
