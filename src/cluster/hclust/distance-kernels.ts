@@ -88,22 +88,10 @@ export function squareEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64
   const total = xtOff + n * d * 8;
   const memory = w.allocate(total, 'distance matrix');
   if (memory === null) return null;
-  const module = w.compiled(`distance ${d}${squared ? ' squared' : ''}`, () =>
-    distanceModule(d, squared),
-  );
-  const instance = w.instantiate(module, memory);
-  const row = instance.exports.row as (
-    xi: number,
-    xt: number,
-    n8: number,
-    j: number,
-    to: number,
-    out: number,
-  ) => void;
+  const row = rowFunction(d, squared, memory);
   const buffer = memory.buffer;
   new Float64Array(buffer, xOff, n * d).set(x.data.subarray(0, n * d));
-  const xt = new Float64Array(buffer, xtOff, n * d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xt[k * n + i] = x.data[i * d + k]!;
+  transposeInto(buffer, xtOff, x);
   const out = new Float64Array(buffer, dOff, n * n);
   // Tiles of B x B as in distance.ts: each row piece is computed, then mirrored while the tile
   // is in cache. Addresses beyond 2^31 pass to the module as negative i32, the same bits.
@@ -142,22 +130,10 @@ export function condensedEuclideanRows(
   block: number,
 ): void {
   const { rows: n, cols: d } = x;
-  const module = w.compiled(`distance ${d}${squared ? ' squared' : ''}`, () =>
-    distanceModule(d, squared),
-  );
-  const instance = w.instantiate(module, memory);
-  const row = instance.exports.row as (
-    xi: number,
-    xt: number,
-    n8: number,
-    j: number,
-    to: number,
-    out: number,
-  ) => void;
+  const row = rowFunction(d, squared, memory);
   const buffer = memory.buffer;
   const rows = new Float64Array(buffer, xOff, block * d);
-  const xt = new Float64Array(buffer, xtOff, n * d);
-  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xt[k * n + i] = x.data[i * d + k]!;
+  transposeInto(buffer, xtOff, x);
   // tiles of block x block, so that the transposed columns of a tile stay in cache across its
   // rows
   const n8 = n * 8;
@@ -172,4 +148,21 @@ export function condensedEuclideanRows(
       }
     }
   }
+}
+
+/** `row(xi, xt, n8, j, to, out)` of the distance module for d columns, on `memory`. */
+type RowFunction = (xi: number, xt: number, n8: number, j: number, to: number, out: number) => void;
+
+function rowFunction(d: number, squared: boolean, memory: WebAssembly.Memory): RowFunction {
+  const module = w.compiled(`distance ${d}${squared ? ' squared' : ''}`, () =>
+    distanceModule(d, squared),
+  );
+  return w.instantiate(module, memory).exports.row as RowFunction;
+}
+
+/** The rows of x transposed (column k of all rows at k * n) into `buffer` at byte `xtOff`. */
+function transposeInto(buffer: ArrayBufferLike, xtOff: number, x: FeatureMatrix): void {
+  const { rows: n, cols: d, data } = x;
+  const xt = new Float64Array(buffer, xtOff, n * d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) xt[k * n + i] = data[i * d + k]!;
 }
