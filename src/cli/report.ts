@@ -220,11 +220,13 @@ export function register(program: Command, context: CliContext): void {
       if (streamed.stream) {
         if (!context.quiet) context.io.stderr.write(`clusterlens: ${streamed.message}\n`);
         const { buildStreamedReport } = await import('../report/stream.js');
+        const chunks = await openChunks(file, flags);
         const meter = progressMeter(
           context,
           `streaming ${flags.sql === undefined ? file : 'the query'}`,
+          chunks.total,
         );
-        const table = metered(await openChunks(file, flags), meter);
+        const table = metered(chunks, meter);
         report = await buildStreamedReport(table, {
           ...options,
           ...(flags.streamSample !== undefined
