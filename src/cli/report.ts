@@ -235,7 +235,6 @@ export function register(program: Command, context: CliContext): void {
           ...(flags.epochs !== undefined
             ? { epochs: integerFlag('--epochs', flags.epochs, 1, 1000) }
             : {}),
-          ...(flags.missing !== undefined ? { missing: flags.missing } : {}),
           scratch: plan.html.kind === 'file' ? dirname(out) : undefined,
           reason: streamed.reason,
           onPass: (pass, passes) => meter.pass(pass, passes),

@@ -25,7 +25,7 @@ import { magnitudeUnit } from '../util/magnitude.js';
 import type { ScaleMethod, ScalingParameters } from './scale.js';
 
 /** Running per-column moments of the chunks added so far. */
-export class ColumnMoments {
+export class RunningMoments {
   readonly cols: number;
   /** Rows added. */
   rows = 0;
@@ -122,7 +122,7 @@ export class ColumnMoments {
  */
 export function scalingFromMoments(
   how: Exclude<ScaleMethod, 'robust'>,
-  m: ColumnMoments,
+  m: RunningMoments,
   names: readonly string[],
   where: string,
 ): ScalingParameters {

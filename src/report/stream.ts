@@ -25,9 +25,10 @@
  * and the charts are those of the in-memory report run on the sample (analyse.ts with
  * `StreamedFits`); the report says which numbers come from all rows and which from the sample.
  *
- * Missing values: the chunks keep NaN with the policies 'mean' and 'median' (chunks.ts); 'mean'
- * imputes the mean of each column over all rows (what `loadDataset` imputes), 'median' the
- * median of the sample's values (said in the report). 'error' and 'drop' act in the chunks.
+ * Missing values: the chunks keep NaN with the policies 'mean' and 'median' (the table's
+ * `missing`, chunks.ts); 'mean' imputes the mean of each column over all rows (what
+ * `loadDataset` imputes), 'median' the median of the sample's values (said in the report).
+ * 'error' and 'drop' act in the chunks.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -41,7 +42,7 @@ import { kmeans } from '../cluster/kmeans/index.js';
 import type { ChunkedTable, RowChunk } from '../data/chunks.js';
 import { type Dataset, type FeatureMatrix, featureMatrix } from '../data/dataset.js';
 import type { MissingPolicy } from '../data/missing.js';
-import { ColumnMoments, scalingFromMoments } from '../data/moments.js';
+import { RunningMoments, scalingFromMoments } from '../data/moments.js';
 import { reservoirSample } from '../data/sample.js';
 import { type ScaleResult, scale, scalingFrom } from '../data/scale.js';
 import { createPCAAccumulator } from '../decomposition/pca/index.js';
@@ -68,8 +69,6 @@ export interface StreamReportOptions extends ReportOptions {
    * give the report's folder to make that a rename). Default: the system's temporary folder.
    */
   scratch?: string;
-  /** The missing-value policy the table was read with. Default: 'error'. */
-  missing?: MissingPolicy;
   /** Why the data is streamed, for the report (e.g. the memory it would need). */
   reason?: string;
   /** Called at the start of each pass (1-based) with the number of passes. */
@@ -77,16 +76,6 @@ export interface StreamReportOptions extends ReportOptions {
   /** Called after each chunk with the rows read so far in the pass. */
   onChunk?: (rows: number) => void;
 }
-
-const STREAM_OPTION_NAMES = [
-  'sampleRows',
-  'epochs',
-  'scratch',
-  'missing',
-  'reason',
-  'onPass',
-  'onChunk',
-] as const;
 
 /**
  * The report of the rows of `table` in a few passes over its chunks (see the file comment). The
@@ -118,27 +107,24 @@ export async function buildStreamedReport(
   if (typeof options !== 'object' || options === null) {
     throw new OptionError(`${fn} expects an options object. Got ${String(options)} instead.`);
   }
-  const stream: Partial<Record<(typeof STREAM_OPTION_NAMES)[number], unknown>> = {};
-  const reportOptions: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(options)) {
-    if ((STREAM_OPTION_NAMES as readonly string[]).includes(key)) {
-      (stream as Record<string, unknown>)[key] = value;
-    } else {
-      reportOptions[key] = value;
-    }
-  }
-  const sampleRows = (stream.sampleRows as number | undefined) ?? STREAM_SAMPLE_ROWS;
-  const epochs = (stream.epochs as number | undefined) ?? 1;
+  const {
+    sampleRows = STREAM_SAMPLE_ROWS,
+    epochs = 1,
+    scratch = tmpdir(),
+    reason = '',
+    onPass,
+    onChunk,
+    ...reportOptions
+  } = options;
   checkInteger(fn, 'sampleRows', sampleRows, 3, 2 ** 31 - 1);
   checkInteger(fn, 'epochs', epochs, 1, 1000);
-  const missing = (stream.missing as MissingPolicy | undefined) ?? 'error';
-  const onPass = stream.onPass as StreamReportOptions['onPass'];
-  const onChunk = stream.onChunk as StreamReportOptions['onChunk'];
+  // the chunks keep their missing values with 'mean' and 'median': imputed here
+  const missing = table.missing ?? 'error';
   // the tree in two stages by default: every row reaches it through its nearest centre
   if (reportOptions.twoStage === undefined && reportOptions.hclustMaxRows === undefined) {
     reportOptions.twoStage = DEFAULT_CENTRES;
   }
-  const o = resolveReportOptions(reportOptions as ReportOptions);
+  const o = resolveReportOptions(reportOptions);
   for (const given of ['kmeans', 'hclust', 'pca'] as const) {
     if (o[given] !== undefined) {
       throw new OptionError(
@@ -163,7 +149,7 @@ export async function buildStreamedReport(
 
   // pass 1: moments and the sample
   onPass?.(1, passes);
-  const moments = new ColumnMoments(d);
+  const moments = new RunningMoments(d);
   let chunks = 0;
   const sample = await reservoirSample(table, sampleRows, o.seed, (chunk) => {
     moments.add(chunk.data, chunk.rows);
@@ -266,7 +252,7 @@ export async function buildStreamedReport(
     chunks,
     sizes: new Int32Array(k),
     inertia: Number.NaN,
-    reason: (stream.reason as string | undefined) ?? '',
+    reason,
     scalingFromSample: o.scale === 'robust',
     imputedFromSample: missing === 'median' && imputed > 0,
   };
@@ -284,7 +270,7 @@ export async function buildStreamedReport(
   current = await current.again();
   const a = analysed.analysis;
   const path = join(
-    (stream.scratch as string | undefined) ?? tmpdir(),
+    scratch,
     `.tmp-stream.labels.csv-${process.pid}-${randomBytes(6).toString('hex')}`,
   );
   const hash = createHash('sha256');
@@ -382,10 +368,13 @@ function removeAtExit(path: string): void {
   pending.add(path);
 }
 
-/** The value each column's missing values take (NaN: none to impute), from `missing`. */
+/**
+ * The value each column's missing values take (NaN: none to impute), from `missing`; each is
+ * merged into the moments `m` as that many copies of it (`RunningMoments.impute`).
+ */
 function imputation(
   missing: MissingPolicy,
-  m: ColumnMoments,
+  m: RunningMoments,
   sample: FeatureMatrix,
   names: readonly string[],
   where: string,

@@ -153,7 +153,6 @@ describe('buildStreamedReport', () => {
       buildStreamedReport(table, {
         k: 4,
         sampleRows: 300,
-        missing: 'mean',
         projection: ['pca'],
         scratch: dir,
       }),
