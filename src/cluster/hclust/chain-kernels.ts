@@ -24,7 +24,8 @@
  *   much more often: after every merge that removes its minimum).
  * - The update of the active i < y runs in three passes: gather d(x, i) and d(i, y) (a load in
  *   another row, another page, for each i) to two scratch rows in a short loop that keeps many
- *   loads in flight, update in place, scatter to column y.
+ *   loads in flight, update in place, scatter to column y; 256 elements at a time, so that the
+ *   scatter finds the pages of the gather still in the TLB.
  *
  * Memory (little-endian): [header: 64 bytes, the offsets of the arrays][D: n (n - 1) / 2 f64]
  * [rb: n i32], then the chain's arrays [active: n i32][count: n i32][bound index: n i32]
@@ -52,6 +53,8 @@ const HEADER = 64;
 /** Pairs kept per column by the cache of column minima (see the file header). */
 const K = 4;
 const NO_INDEX = 0x7fffffff;
+/** Elements of a merge's column pass per gather, update and scatter (see `merge`). */
+const CHUNK = 256;
 
 /** The methods whose update the module has (the NN-chain methods). */
 const CHAIN_CODES = [COMPLETE, AVERAGE, WEIGHTED, WARD, WARD_D];
@@ -321,6 +324,7 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   const fm = new w.Frame();
   const M = fm.params({ x: I32, y: I32, ty: I32, m: I32, dxy: F64, nx: F64, ny: F64 });
   const LM = fm.locals({ t: I32, i: I32, ri: I32, rx: I32, ry: I32, x8: I32, y8: I32 });
+  const LMc = fm.locals({ c0: I32, c1: I32 });
   const LM2 = fm.locals({ i8: I32, bI: I32, byI: I32 });
   const FM = fm.locals({ dx: F64, dy: F64, ni: F64, v: F64, tt: F64, wv: F64, s: F64, b: F64 });
   const FM2 = fm.locals({ by: F64 });
@@ -372,41 +376,50 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   // the active i < y in three passes, so that the one over the columns (a load in another row,
   // another page, for each i) is a short loop with many loads in flight: gather d(x, i) (column
   // x for i < x, row x for i > x) and d(i, y) (column y) to the scratch rows ga and gb, update
-  // in place of ga (and the cache), scatter ga to column y
+  // in place of ga (and the cache), scatter ga to column y. The passes run over CHUNK elements
+  // at a time: the scatter then finds the rows' pages still in the TLB (a whole column at once
+  // left them long gone: 12% more time for the chain at 10,000 points)
   const t8 = [...w.get(LM.t), ...w.i32(3), ...I32_SHL];
+  emit(w.i32(0), w.set(LMc.c0));
   cm.loop(() => {
-    emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
-    emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
-    emit(at32(BM.rb, LM.i), add, w.i32Load(), w.set(LM.ri), w.get(BM.ga), t8, add);
-    emit(w.get(LM.ri), w.get(LM.x8), add, w.get(LM.rx), w.get(LM.i), w.i32(3), I32_SHL, add);
-    emit(w.get(LM.i), w.get(M.x), I32_LT_S, SELECT, w.f64Load(), w.f64Store());
-    emit(w.get(BM.gb), t8, add, w.get(LM.ri), w.get(LM.y8), add, w.f64Load(), w.f64Store());
-    emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
-  });
-  emit(w.i32(0), w.set(LM.t));
-  cm.loop(() => {
-    emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
-    emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
-    emit(w.get(BM.ga), t8, add, w.f64Load(), w.set(FM.dx));
-    emit(w.get(BM.gb), t8, add, w.f64Load(), w.set(FM.dy), sizeOf, ...update());
-    emit(w.get(BM.ga), t8, add, w.get(FM.v), w.f64Store());
-    emit(w.get(FM.v), w.get(FM2.by), F64_LE, IF);
-    emit(pairLess(w.get(FM.v), w.get(LM.i), w.get(FM2.by), w.get(LM2.byI)), IF);
-    emit(w.get(M.y), w.get(FM.v), w.get(LM.i), w.call(INSERT), boundOf(M.y));
-    emit(w.get(FM.b), w.set(FM2.by), w.get(LM2.bI), w.set(LM2.byI), END, END);
-    // column i (x < i < y) loses x
-    emit(w.get(LM.i), w.get(M.x), I32_GT_S, IF, at64(BM.bv, LM.i), add, w.f64Load(), w.set(FM.b));
-    emit(w.get(FM.dx), w.get(FM.b), F64_LE, IF, boundOf(LM.i));
-    emit(pairLess(w.get(FM.dx), w.get(M.x), w.get(FM.b), w.get(LM2.bI), true), IF);
-    emit(w.get(LM.i), w.get(M.x), w.call(REMOVE), END, END, END);
-    emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
-  });
-  emit(w.i32(0), w.set(LM.t));
-  cm.loop(() => {
-    emit(w.get(LM.t), w.get(M.ty), I32_GE_S, w.brIf(1));
-    emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i), at32(BM.rb, LM.i), add, w.i32Load());
-    emit(w.get(LM.y8), add, w.get(BM.ga), t8, add, w.f64Load(), w.f64Store());
-    emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
+    emit(w.get(LMc.c0), w.get(M.ty), I32_GE_S, w.brIf(1));
+    emit(w.get(LMc.c0), w.i32(CHUNK), add, w.tee(LMc.c1), w.get(M.ty), w.get(LMc.c1), w.get(M.ty));
+    emit(I32_LT_S, SELECT, w.set(LMc.c1), w.get(LMc.c0), w.set(LM.t));
+    cm.loop(() => {
+      emit(w.get(LM.t), w.get(LMc.c1), I32_GE_S, w.brIf(1));
+      emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
+      emit(at32(BM.rb, LM.i), add, w.i32Load(), w.set(LM.ri), w.get(BM.ga), t8, add);
+      emit(w.get(LM.ri), w.get(LM.x8), add, w.get(LM.rx), w.get(LM.i), w.i32(3), I32_SHL, add);
+      emit(w.get(LM.i), w.get(M.x), I32_LT_S, SELECT, w.f64Load(), w.f64Store());
+      emit(w.get(BM.gb), t8, add, w.get(LM.ri), w.get(LM.y8), add, w.f64Load(), w.f64Store());
+      emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
+    });
+    emit(w.get(LMc.c0), w.set(LM.t));
+    cm.loop(() => {
+      emit(w.get(LM.t), w.get(LMc.c1), I32_GE_S, w.brIf(1));
+      emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i));
+      emit(w.get(BM.ga), t8, add, w.f64Load(), w.set(FM.dx));
+      emit(w.get(BM.gb), t8, add, w.f64Load(), w.set(FM.dy), sizeOf, ...update());
+      emit(w.get(BM.ga), t8, add, w.get(FM.v), w.f64Store());
+      emit(w.get(FM.v), w.get(FM2.by), F64_LE, IF);
+      emit(pairLess(w.get(FM.v), w.get(LM.i), w.get(FM2.by), w.get(LM2.byI)), IF);
+      emit(w.get(M.y), w.get(FM.v), w.get(LM.i), w.call(INSERT), boundOf(M.y));
+      emit(w.get(FM.b), w.set(FM2.by), w.get(LM2.bI), w.set(LM2.byI), END, END);
+      // column i (x < i < y) loses x
+      emit(w.get(LM.i), w.get(M.x), I32_GT_S, IF, at64(BM.bv, LM.i), add, w.f64Load(), w.set(FM.b));
+      emit(w.get(FM.dx), w.get(FM.b), F64_LE, IF, boundOf(LM.i));
+      emit(pairLess(w.get(FM.dx), w.get(M.x), w.get(FM.b), w.get(LM2.bI), true), IF);
+      emit(w.get(LM.i), w.get(M.x), w.call(REMOVE), END, END, END);
+      emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
+    });
+    emit(w.get(LMc.c0), w.set(LM.t));
+    cm.loop(() => {
+      emit(w.get(LM.t), w.get(LMc.c1), I32_GE_S, w.brIf(1));
+      emit(at32(BM.act, LM.t), add, w.i32Load(), w.set(LM.i), at32(BM.rb, LM.i), add, w.i32Load());
+      emit(w.get(LM.y8), add, w.get(BM.ga), t8, add, w.f64Load(), w.f64Store());
+      emit(w.get(LM.t), w.i32(1), add, w.set(LM.t), w.br(0));
+    });
+    emit(w.get(LMc.c1), w.set(LMc.c0), w.br(0));
   });
   // the active i > y: rows x and y; column i loses x and has a new d(y, i)
   emit(w.get(M.ty), w.i32(1), add, w.set(LM.t));
