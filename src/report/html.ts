@@ -20,8 +20,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { checkRenderArguments } from './document-check.js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type * as vega from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
 import { OptionError } from '../util/errors.js';
 
 /** A chart of the report. */
@@ -83,8 +83,25 @@ export function scriptJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+let engines:
+  | Promise<{ vega: typeof vega; compile: typeof import('vega-lite').compile }>
+  | undefined;
+
+/**
+ * vega and vega-lite, imported when a report is first rendered: they take more CPU time to load
+ * (0.6 s) than most fits take to run, and only rendering needs them.
+ */
+function loadEngines() {
+  engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([v, vl]) => ({
+    vega: v,
+    compile: vl.compile,
+  }));
+  return engines;
+}
+
 /** A Vega-Lite warning while compiling a report chart is a bug in the chart: it throws. */
-export function compileToVega(spec: TopLevelSpec, name = 'chart'): vega.Spec {
+export async function compileToVega(spec: TopLevelSpec, name = 'chart'): Promise<vega.Spec> {
+  const { compile } = await loadEngines();
   const problems: string[] = [];
   const collect = (...m: unknown[]) => {
     problems.push(m.join(' '));
@@ -136,6 +153,7 @@ function chartsOf(doc: ReportDocument): ReportChart[] {
 
 /** Render a chart to SVG in Node (no browser, no canvas): for `--static`. */
 export async function renderSvg(vg: vega.Spec): Promise<string> {
+  const { vega } = await loadEngines();
   const view = new vega.View(vega.parse(vg), { renderer: 'none' });
   try {
     view.background('white');
@@ -216,20 +234,25 @@ export async function renderHtml(
   const shared = charts
     .map((c) => (c.spec as { datasets?: Record<string, unknown> }).datasets?.[SHARED])
     .find((v) => v !== undefined) as unknown[] | undefined;
-  const compiled = charts.map((c) => {
+  const compiled: vega.Spec[] = [];
+  for (const c of charts) {
     const spec = c.spec as TopLevelSpec & { datasets?: Record<string, unknown> };
     if (shared === undefined || spec.datasets?.[SHARED] !== shared) {
-      return compileToVega(spec, c.name);
+      compiled.push(await compileToVega(spec, c.name));
+      continue;
     }
-    const vg = compileToVega({ ...spec, datasets: { ...spec.datasets, [SHARED]: [] } }, c.name);
+    const vg = await compileToVega(
+      { ...spec, datasets: { ...spec.datasets, [SHARED]: [] } },
+      c.name,
+    );
     for (const d of (vg.data ?? []) as { name: string; values?: unknown }[]) {
       if (d.name !== SHARED) continue;
       // static: a copy per chart, since Vega marks and extends the records it ingests
       if (isStatic) d.values = JSON.parse(JSON.stringify(shared));
       else delete d.values;
     }
-    return vg;
-  });
+    compiled.push(vg);
+  }
   const svgs = isStatic ? await Promise.all(compiled.map((vg) => renderSvg(vg))) : [];
   let index = 0;
   const body: string[] = [];

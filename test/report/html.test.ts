@@ -81,15 +81,15 @@ describe('renderHtml', () => {
     expect(rows.length).toBe(36);
   });
 
-  it('compileToVega(spec) throws when Vega-Lite warns, and drops the baked-in background', () => {
-    const vg = compileToVega(screeSpec([0.6, 0.4]));
+  it('compileToVega(spec) throws when Vega-Lite warns, and drops the baked-in background', async () => {
+    const vg = await compileToVega(screeSpec([0.6, 0.4]));
     expect('background' in vg).toBe(false);
     const bad = {
       data: { values: [{ a: 1, b: 2 }] },
       mark: 'bar',
       encoding: { x: { field: 'a', type: 'quantitative' }, shape: { field: 'b', type: 'nominal' } },
     };
-    expect(() => compileToVega(bad as never)).toThrow(/warned/);
+    await expect(compileToVega(bad as never)).rejects.toThrow(/warned/);
   });
 
   it('renderHtml(doc) renders text, tables and code blocks escaped', async () => {

@@ -378,7 +378,7 @@ function chainModule(code: number): Uint8Array<ArrayBuffer> {
   // x for i < x, row x for i > x) and d(i, y) (column y) to the scratch rows ga and gb, update
   // in place of ga (and the cache), scatter ga to column y. The passes run over CHUNK elements
   // at a time: the scatter then finds the rows' pages still in the TLB (a whole column at once
-  // left them long gone: 12% more time for the chain at 10,000 points)
+  // left them long gone: 1.41 s for the chain of ward at 10,000 points against 1.22 s)
   const t8 = [...w.get(LM.t), ...w.i32(3), ...I32_SHL];
   emit(w.i32(0), w.set(LMc.c0));
   cm.loop(() => {
