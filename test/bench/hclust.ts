@@ -10,7 +10,9 @@
  *
  * Every measurement is one fit in a fresh process, as a CLI run is (clusterlens, fastcluster,
  * scipy, ml-hclust interleaved per size, method and repetition, so load changes on a shared
- * machine hit all alike). Per fit: CPU seconds = user + system (`process.resourceUsage()`,
+ * machine hit all alike). clusterlens runs from the built package (`npm run build` first;
+ * test/bench/hclust_worker.mjs), as a user's script does: no TypeScript loader in its memory
+ * (which would add about 30 MB to its peak RSS). Per fit: CPU seconds = user + system (`process.resourceUsage()`,
  * `time.process_time()`), the distances included; the system seconds; the minor page faults of
  * the fit (getrusage in the child: first touches of fresh memory); the peak RSS of the process.
  * Cells are medians over the repetitions. The last column says whether clusterlens' Z equals
@@ -28,16 +30,11 @@
  * less VmRSS before it, the data already loaded).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  hclust,
-  type LinkageLayout,
-  type LinkageMethod,
-  planLinkage,
-} from '../../src/cluster/hclust/index.js';
+import type { LinkageLayout, LinkageMethod } from '../../src/cluster/hclust/index.js';
 import { RandomState } from '../../src/util/random.js';
 
 const D = 10;
@@ -85,79 +82,12 @@ function dataFile(n: number): string {
   return path;
 }
 
-function readF64(path: string): Float64Array {
-  const b = readFileSync(path);
-  return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
-}
-
-// ---- workers (one measurement per process) --------------------------------------------------
-
-/** Peak and current resident memory of this process in bytes (/proc/self/status). */
-function residentBytes(): { peak: number; now: number } {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s*(\\d+)\\s*kB`).exec(status)![1]) * 1024;
-  return { peak: kb('VmHWM'), now: kb('VmRSS') };
-}
-
-/** One case of the memory table, in this (fresh) process. */
-function memoryWorker(n: number, d: number, method: LinkageMethod, layout: LinkageLayout): void {
-  const rs = new RandomState(n + d);
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n * d; i++) data[i] = 10 * (i % 7) + rs.gauss();
-  const X = { rows: n, cols: d, data };
-  const estimate = planLinkage(n, d, method, layout, 2 ** 40).bytes;
-  const before = residentBytes().now;
-  const r = hclust(X, { method, layout });
-  const added = residentBytes().peak - before;
-  process.stdout.write(`${JSON.stringify({ estimate, added, layout: r.layout })}\n`);
-}
-
-async function worker(): Promise<void> {
-  const [, , , kind, path, nText, method, zOut, layout] = process.argv;
-  if (kind === 'mem') {
-    memoryWorker(Number(path), Number(nText), method as LinkageMethod, zOut as LinkageLayout);
-    return;
-  }
-  const n = Number(nText);
-  const data = readF64(path!).slice();
-  const X = { rows: n, cols: D, data };
-  if (kind === 'js') {
-    const u0 = process.resourceUsage();
-    const r = hclust(X, {
-      method: method as 'ward',
-      layout: (layout ?? 'auto') as LinkageLayout | 'auto',
-    });
-    const u1 = process.resourceUsage();
-    writeFileSync(zOut!, new Uint8Array(r.Z.buffer, r.Z.byteOffset, r.Z.byteLength));
-    const rssMB = u1.maxRSS / 1024;
-    const user = (u1.userCPUTime - u0.userCPUTime) / 1e6;
-    const sys = (u1.systemCPUTime - u0.systemCPUTime) / 1e6;
-    const faults = u1.minorPageFault - u0.minorPageFault;
-    process.stdout.write(
-      `${JSON.stringify({ cpu: user + sys, sys, faults, rssMB, layout: r.layout })}\n`,
-    );
-  } else {
-    const { agnes } = await import('ml-hclust');
-    const rows: number[][] = [];
-    for (let i = 0; i < n; i++) rows.push(Array.from(data.subarray(i * D, (i + 1) * D)));
-    const t0 = process.cpuUsage();
-    agnes(rows, { method: ML_METHOD[method!] as 'ward2' });
-    const t = process.cpuUsage(t0);
-    const rssMB = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(`${JSON.stringify({ cpu: (t.user + t.system) / 1e6, rssMB })}\n`);
-  }
-}
-
 function runWorker(args: string[], env?: Record<string, string>): Sample & { layout?: string } {
-  const out = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker', ...args],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-      ...(env ? { env: { ...process.env, ...env } } : {}),
-    },
-  );
+  const out = execFileSync(process.execPath, [join(HERE, 'hclust_worker.mjs'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -367,5 +297,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--worker') await worker();
-else await main();
+if (!existsSync(join(HERE, '../../dist/cluster/hclust/index.js'))) {
+  throw new Error('run `npm run build` first: the fits run the built package');
+}
+await main();

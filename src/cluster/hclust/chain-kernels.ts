@@ -30,8 +30,9 @@
  * Memory (little-endian): [header: 64 bytes, the offsets of the arrays][D: n (n - 1) / 2 f64]
  * [rb: n i32], then the chain's arrays [active: n i32][count: n i32][bound index: n i32]
  * [slot index: K n i32][size: n f64][bound: n f64][slot value: K n f64][scratch: 2 n f64]
- * [out: f64] over the same bytes as the data while the distances are computed there (the data
- * transposed, d n f64, and a block of 64 rows, 64 d f64). Element (i, j), i < j, of D is at
+ * [out: f64], then the data while the distances are computed there (transposed, d n f64, and a
+ * block of 64 rows, 64 d f64; the cache of column minima fills from each tile of distances as it
+ * is computed, while the tile is in cache). Element (i, j), i < j, of D is at
  * byte rb[i] + 8 j. Addresses are unsigned 32-bit: a matrix beyond 4 GiB (n above about 32,000)
  * runs in JavaScript.
  */
@@ -81,9 +82,7 @@ const ROW_BLOCK = 64;
 
 function layoutOf(n: number, d: number): Layout {
   const rb = HEADER + 8 * ((n * (n - 1)) / 2);
-  // the chain's arrays, where the data was while the distances were computed
-  const work = rb + 4 * n + (n % 2) * 4;
-  const active = work;
+  const active = rb + 4 * n + (n % 2) * 4;
   const count = active + 4 * n;
   const boundIndex = count + 4 * n;
   const slotIndex = boundIndex + 4 * n;
@@ -92,9 +91,11 @@ function layoutOf(n: number, d: number): Layout {
   const slot = bound + 8 * n;
   const scratch = slot + 8 * n * K;
   const out = scratch + 16 * n;
-  const xt = work;
+  // the data, while the distances are computed (and the cache of column minima filled from
+  // each tile of them): transposed, then a block of rows
+  const xt = out + 8;
   const x = xt + 8 * n * d;
-  const total = Math.max(out + 8, x + 8 * ROW_BLOCK * d);
+  const total = x + 8 * ROW_BLOCK * d;
   return {
     ...{ rb, active, count, boundIndex, slotIndex, size, bound, slot, scratch, out },
     ...{ x, xt, total },
@@ -233,24 +234,28 @@ function fixFunc(): w.Func {
 }
 
 /**
- * `init(n)`: the slots of every column from the matrix, in one pass over the rows in order
- * (counts 0 and bounds +Infinity before).
+ * `init(i0, i1, j0, j1)`: the pairs of the rows i0 <= i < i1 and columns j0 <= j < j1 (i < j)
+ * into the slots of their columns, row by row in order (counts 0 and bounds +Infinity before the
+ * first call). A column's slots depend only on the order of the rows that enter it, so the tiles
+ * of the matrix, taken in the order of their row blocks, fill them as one pass over the rows.
  */
 function initFunc(): w.Func {
   const fr = new w.Frame();
-  const P = fr.params({ n: I32 });
+  const P = fr.params({ i0: I32, i1: I32, j0: I32, j1: I32 });
   const L = fr.locals({ i: I32, j: I32, row: I32 });
   const F = fr.locals({ v: F64, b: F64 });
   const code = new w.Code();
   const emit = code.emit;
   const B = loadBases(fr, code);
   const add = I32_ADD;
-  emit(w.i32(0), w.set(L.i));
+  emit(w.get(P.i0), w.set(L.i));
   code.loop(() => {
-    emit(w.get(L.i), w.i32(1), add, w.tee(L.j), w.get(P.n), I32_GE_S, w.brIf(1));
-    emit(at32(B.rb, L.i), add, w.i32Load(), w.set(L.row));
+    emit(w.get(L.i), w.get(P.i1), I32_GE_S, w.brIf(1));
+    // j from max(j0, i + 1)
+    emit(w.get(L.i), w.i32(1), add, w.tee(L.j), w.get(P.j0), w.get(L.j), w.get(P.j0), I32_GT_S);
+    emit(SELECT, w.set(L.j), at32(B.rb, L.i), add, w.i32Load(), w.set(L.row));
     code.loop(() => {
-      emit(w.get(L.j), w.get(P.n), I32_GE_S, w.brIf(1));
+      emit(w.get(L.j), w.get(P.j1), I32_GE_S, w.brIf(1));
       emit(w.get(L.row), w.get(L.j), w.i32(3), I32_SHL, add, w.f64Load(), w.set(F.v));
       emit(w.get(F.v), at64(B.bv, L.j), add, w.f64Load(), w.tee(F.b), F64_LE, IF);
       const bi = [...at32(B.bi, L.j), ...add, ...w.i32Load()];
@@ -477,16 +482,19 @@ export function condensedMemory(n: number, d: number): CondensedMemory | null {
 
 /**
  * The Euclidean (or squared Euclidean) distances between the rows of x into the matrix of `cm`,
- * in WebAssembly SIMD: the values of `condensedDistances`, bit for bit. @internal
+ * in WebAssembly SIMD: the values of `condensedDistances`, bit for bit. With `chain`, each tile
+ * of the matrix also enters the chain's cache of column minima while it is in cache. @internal
  */
 export function condensedEuclideanInto(
   x: FeatureMatrix,
   squared: boolean,
   cm: CondensedMemory,
+  chain?: PreparedChain,
 ): void {
   const { n, layout } = cm;
   const rb = new Int32Array(cm.memory.buffer, layout.rb, n);
-  condensedEuclideanRows(x, squared, cm.memory, layout.x, layout.xt, rb, ROW_BLOCK);
+  const onTile = chain ? (chain.instance.exports.init as Fn) : undefined;
+  condensedEuclideanRows(x, squared, cm.memory, layout.x, layout.xt, rb, ROW_BLOCK, onTile);
 }
 
 /** True when the WebAssembly chain has the update of linkage code `code`. */
@@ -494,18 +502,48 @@ export function hasChainKernel(code: number): boolean {
   return CHAIN_CODES.includes(code);
 }
 
+/** The chain module of a method on the memory of a matrix, its cache of column minima empty. */
+export interface PreparedChain {
+  readonly instance: WebAssembly.Instance;
+}
+
+/**
+ * The chain of linkage code `code` on the memory of `cm`, ready for the distances to fill its
+ * cache tile by tile (`condensedEuclideanInto`). @internal
+ */
+export function prepareChain(cm: CondensedMemory, code: number): PreparedChain {
+  const { n, layout: b } = cm;
+  const module = w.compiled(`hclust chain ${code}`, () => chainModule(code));
+  const instance = w.instantiate(module, cm.memory);
+  const buffer = cm.memory.buffer;
+  new Int32Array(buffer, 0, 11).set([
+    ...[b.rb, b.active, b.count, b.boundIndex, b.slotIndex, b.size, b.bound, b.slot],
+    ...[b.scratch, b.scratch + 8 * n, b.out],
+  ]);
+  new Int32Array(buffer, b.count, n).fill(0);
+  new Float64Array(buffer, b.bound, n).fill(Number.POSITIVE_INFINITY);
+  new Int32Array(buffer, b.boundIndex, n).fill(NO_INDEX);
+  return { instance };
+}
+
 /**
  * The NN-chain on the matrix of `cm` (overwritten) with the method's update, in WebAssembly:
- * the rows of Z of `nnChainCondensed`, bit for bit. @internal
+ * the rows of Z of `nnChainCondensed`, bit for bit. `chain`: the chain whose cache the
+ * distances filled (`condensedEuclideanInto`); without it, the cache is filled from the matrix
+ * in one pass over its rows. @internal
  */
 export function nnChainCondensedWasm(
   cm: CondensedMemory,
   code: number,
   size0: Int32Array,
+  chain?: PreparedChain,
 ): Float64Array {
-  const module = w.compiled(`hclust chain ${code}`, () => chainModule(code));
-  const instance = w.instantiate(module, cm.memory);
-  return nnChain(cm.n, new WasmCondensedClusters(cm, instance, size0), false);
+  let prepared = chain;
+  if (prepared === undefined) {
+    prepared = prepareChain(cm, code);
+    (prepared.instance.exports.init as Fn)(0, cm.n, 0, cm.n);
+  }
+  return nnChain(cm.n, new WasmCondensedClusters(cm, prepared.instance, size0), false);
 }
 
 type Fn = (...args: number[]) => number;
@@ -525,10 +563,6 @@ class WasmCondensedClusters implements ChainClusters {
   constructor(cm: CondensedMemory, instance: WebAssembly.Instance, size0: Int32Array) {
     const { n, layout: b } = cm;
     const buffer = cm.memory.buffer;
-    new Int32Array(buffer, 0, 11).set([
-      ...[b.rb, b.active, b.count, b.boundIndex, b.slotIndex, b.size, b.bound, b.slot],
-      ...[b.scratch, b.scratch + 8 * n, b.out],
-    ]);
     this.D = new Float64Array(buffer);
     this.rb = new Int32Array(buffer, b.rb, n);
     this.active = new Int32Array(buffer, b.active, n);
@@ -540,11 +574,6 @@ class WasmCondensedClusters implements ChainClusters {
     this.nearestFn = instance.exports.nearest as Fn;
     this.mergeFn = instance.exports.merge as Fn;
     this.m = n;
-    // the smallest pairs of every column in one pass over the rows, in order
-    new Int32Array(buffer, b.count, n).fill(0);
-    new Float64Array(buffer, b.bound, n).fill(Number.POSITIVE_INFINITY);
-    new Int32Array(buffer, b.boundIndex, n).fill(NO_INDEX);
-    (instance.exports.init as Fn)(n);
   }
 
   first(): number {

@@ -117,7 +117,9 @@ export function squareEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64
  * The Euclidean (squared with `squared`) distances between the rows of x into a condensed matrix
  * in `memory`: element (i, j), i < j, at byte rb[i] + 8 j. The data goes transposed to xtOff
  * (d n doubles), and `block` rows at a time to xOff (block d doubles). The values are those of
- * `condensedDistances` (distance.ts), bit for bit. The caller has checked that SIMD is there.
+ * `condensedDistances` (distance.ts), bit for bit. `onTile(i0, i1, j0, j1)` is called after
+ * each tile of rows i0..i1-1 and columns j0..j1-1, the tiles in the order of their row blocks.
+ * The caller has checked that SIMD is there.
  * @internal
  */
 export function condensedEuclideanRows(
@@ -128,6 +130,7 @@ export function condensedEuclideanRows(
   xtOff: number,
   rb: Int32Array,
   block: number,
+  onTile?: (i0: number, i1: number, j0: number, j1: number) => void,
 ): void {
   const { rows: n, cols: d } = x;
   const row = rowFunction(d, squared, memory);
@@ -146,6 +149,7 @@ export function condensedEuclideanRows(
         const from = Math.max(bj, i + 1);
         if (from < ej) row(xOff + (i - bi) * d * 8, xtOff, n8, from, ej, rb[i]!);
       }
+      onTile?.(bi, ei, bj, ej);
     }
   }
 }

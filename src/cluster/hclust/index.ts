@@ -121,6 +121,7 @@ import {
   condensedMemory,
   hasChainKernel,
   nnChainCondensedWasm,
+  prepareChain,
 } from './chain-kernels.js';
 import { condensedFromInput, squareFromFeatures, squareFromInput } from './matrix.js';
 import { type LinkageAlias, type LinkageMethod, resolveLinkageMethod } from './methods.js';
@@ -412,9 +413,15 @@ function runLinkage(
   const euclidean = metric === 'euclidean' || metric === 'sqeuclidean';
   const inWasm = features ? euclidean && features.cols <= 1024 : input!.condensed !== null;
   const cm = inWasm ? condensedMemory(n, features ? features.cols : 0) : null;
+  // the chain's cache of column minima fills from each tile of distances as it is computed
+  // (weights change the matrix after, so then it fills from the matrix)
+  const chain =
+    cm !== null && features && sizes === null && hasChainKernel(code)
+      ? prepareChain(cm, code)
+      : undefined;
   let D: Float64Array;
   if (cm !== null) {
-    if (features) condensedEuclideanInto(features, metric === 'sqeuclidean', cm);
+    if (features) condensedEuclideanInto(features, metric === 'sqeuclidean', cm, chain);
     else cm.D.set(input!.condensed!);
     D = cm.D;
   } else {
@@ -427,7 +434,7 @@ function runLinkage(
   if (method === 'centroid' || method === 'median') return genericCondensed(D, n, code, size0);
   const Z =
     cm !== null && hasChainKernel(code)
-      ? nnChainCondensedWasm(cm, code, size0)
+      ? nnChainCondensedWasm(cm, code, size0, chain)
       : nnChainCondensed(D, n, code, size0);
   return sortAndRelabel(Z, n, sizes);
 }
