@@ -1,7 +1,8 @@
 /**
  * The rules of ARCHITECTURE.md that a program can check: which folder of src/ may import which,
- * and that WebAssembly is assembled in src/wasm/ only (kernels beside their algorithms build
- * their modules with it and name only its types).
+ * that WebAssembly is assembled in src/wasm/ only (kernels beside their algorithms build their
+ * modules with it and name only its types), and that vega and vega-lite load only when a report
+ * is rendered.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -93,5 +94,29 @@ describe('the architecture', () => {
     const kernels = all.filter((f) => /kernels\.ts$/.test(f));
     expect(kernels.length).toBeGreaterThanOrEqual(4);
     for (const k of kernels) expect(readFileSync(k, 'utf8'), k).toMatch(/from '(\.\.\/)+wasm\//);
+  });
+
+  it('vega and vega-lite load when a report is rendered: no module imports their values', () => {
+    const eager: string[] = [];
+    let typed = 0;
+    for (const file of all) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(
+        /^import\s+(type\s+)?([^;]*?)\s+from\s+'(vega|vega-lite)'/gms,
+      )) {
+        // `import type ...`, or only `type X` names inside the braces, leave no import in the JS
+        const names = m[2]!
+          .replace(/^\{|\}$/g, '')
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean);
+        if (m[1] || names.every((n) => n.startsWith('type '))) typed++;
+        else eager.push(`${relative(src, file)}: ${m[0]}`);
+      }
+    }
+    expect(typed).toBeGreaterThan(10);
+    expect(eager).toEqual([]);
+    // the one place that loads them, on demand
+    expect(readFileSync(join(src, 'report/html.ts'), 'utf8')).toMatch(/import\('vega'\)/);
   });
 });
