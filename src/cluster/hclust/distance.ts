@@ -302,10 +302,13 @@ export function squareDistances(x: FeatureMatrix, metric: Metric): Float64Array 
   return out;
 }
 
-/** Condensed distances (scipy's pdist vector). */
-export function condensedDistances(x: FeatureMatrix, metric: Metric): Float64Array {
+/** Condensed distances (scipy's pdist vector), into `out` when given (of that length). */
+export function condensedDistances(
+  x: FeatureMatrix,
+  metric: Metric,
+  out: Float64Array = new Float64Array((x.rows * (x.rows - 1)) / 2),
+): Float64Array {
   const n = x.rows;
-  const out = new Float64Array((n * (n - 1)) / 2);
   if (metric === 'euclidean' || metric === 'sqeuclidean') {
     let p = 0;
     for (let i = 0; i < n; i++) {

@@ -408,22 +408,26 @@ function runLinkage(
     if (method === 'centroid' || method === 'median') return genericSquare(D, n, code, size0);
     return sortAndRelabel(nnChainSquare(D, n, code, size0), n, sizes);
   }
-  // Euclidean distances and a condensed input go to a WebAssembly memory, where the distances
-  // are computed in place and the NN-chain runs (chain-kernels.ts); otherwise JavaScript.
-  const euclidean = metric === 'euclidean' || metric === 'sqeuclidean';
-  const inWasm = features ? euclidean && features.cols <= 1024 : input!.condensed !== null;
-  const cm = inWasm ? condensedMemory(n, features ? features.cols : 0) : null;
+  // The matrix goes to a WebAssembly memory, where the NN-chain runs (chain-kernels.ts), and
+  // Euclidean distances are computed there; JavaScript when the runtime has no WebAssembly SIMD
+  // or the memory would pass 4 GiB.
+  const simdDistances =
+    features !== null &&
+    (metric === 'euclidean' || metric === 'sqeuclidean') &&
+    features.cols <= 1024;
+  const cm = condensedMemory(n, simdDistances ? features.cols : 0);
   // the chain's cache of column minima fills from each tile of distances as it is computed
   // (weights change the matrix after, so then it fills from the matrix)
   const chain =
-    cm !== null && features && sizes === null && hasChainKernel(code)
+    cm !== null && simdDistances && sizes === null && hasChainKernel(code)
       ? prepareChain(cm, code)
       : undefined;
   let D: Float64Array;
   if (cm !== null) {
-    if (features) condensedEuclideanInto(features, metric === 'sqeuclidean', cm, chain);
-    else cm.D.set(input!.condensed!);
     D = cm.D;
+    if (simdDistances) condensedEuclideanInto(features, metric === 'sqeuclidean', cm, chain);
+    else if (features) condensedDistances(features, metric as Metric, D);
+    else condensedFromInput(input!, D);
   } else {
     D = features
       ? condensedDistances(features, metric as Metric)

@@ -7,11 +7,15 @@ import type { FeatureMatrix } from '../../data/dataset.js';
 import { type DistanceInput, type Metric, squareDistances } from './distance.js';
 import { squareEuclideanSimd } from './distance-kernels.js';
 
-export function condensedFromInput(input: DistanceInput): Float64Array {
-  if (input.condensed) return input.condensed;
+export function condensedFromInput(input: DistanceInput, into?: Float64Array): Float64Array {
+  if (input.condensed) {
+    if (into === undefined) return input.condensed;
+    into.set(input.condensed);
+    return into;
+  }
   const n = input.n;
   const s = input.square!;
-  const out = new Float64Array((n * (n - 1)) / 2);
+  const out = into ?? new Float64Array((n * (n - 1)) / 2);
   let p = 0;
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[p++] = s[i * n + j]!;
   return out;
