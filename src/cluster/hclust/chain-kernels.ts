@@ -6,10 +6,11 @@
  * compiled loops over the active list. The chain itself (`nnChain`) stays in JavaScript: one
  * call per step.
  *
- * The chain is that of `CondensedClusters` (nn-chain.ts): the same scans (the first active i
- * with the smallest d(i, p) < the start, strict '<' in index order) and the same updates (the
- * expressions of `lanceWilliamsRows`, operation for operation, one module per method), so the
- * linkage is bit for bit that of the JavaScript chain. Two things differ in how it gets there:
+ * The chain is that of `CondensedClusters` (nn-chain.ts), step for step: the same scans (the
+ * first active i with the smallest d(i, p) < the start, strict '<' in index order), the same
+ * cache and the same updates (the expressions of `lanceWilliamsRows`, operation for operation,
+ * one module per method), so the linkage is bit for bit that of the JavaScript chain, which
+ * runs where WebAssembly cannot (no SIMD, or a matrix past 4 GiB):
  *
  * - The cache of column minima keeps, for each column p, up to K = 4 of its smallest pairs
  *   (d(i, p), i) over the active i < p, in the order of (value, index), and a bound: every
@@ -20,8 +21,7 @@
  *   moves it, and inserts it when its new pair is below the bound (the last slot then goes out
  *   and the bound comes down to the new last); column y is built anew from its new values. The
  *   smallest pair is in the first slot while any slot is full; when a scan finds none, it reads
- *   column p again (this is where the JavaScript cache, one pair, goes back to the column
- *   much more often: after every merge that removes its minimum).
+ *   column p again.
  * - The update of the active i < y runs in three passes: gather d(x, i) and d(i, y) (a load in
  *   another row, another page, for each i) to two scratch rows in a short loop that keeps many
  *   loads in flight, update in place, scatter to column y; 256 elements at a time, so that the

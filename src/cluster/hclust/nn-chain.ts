@@ -18,12 +18,7 @@
  * stays a plain loop over one layout, so the chain costs one call per step.
  */
 import { identity } from './distance.js';
-import {
-  type CondensedScratch,
-  condensedScratch,
-  updateCondensed,
-  updateSquare,
-} from './lance-williams.js';
+import { lanceWilliamsRows, updateSquare } from './lance-williams.js';
 import { condensedOffsets, positionSorted, removeSorted } from './matrix.js';
 
 /** The active clusters of an NN-chain run and the dissimilarities between them. */
@@ -168,24 +163,45 @@ class SquareClusters implements ChainClusters {
   }
 }
 
+/** Pairs kept per column by the cache of column minima (`CondensedClusters`). */
+const K = 4;
+/** Clusters per gather, update and scatter of a merge (`CondensedClusters.merge`). */
+const CHUNK = 256;
+const NO_INDEX = 0x7fffffff;
+
+/** (a, ia) < (b, ib) in the order of (value, index). */
+const pairLess = (a: number, ia: number, b: number, ib: number) => a < b || (a === b && ia < ib);
+/** (a, ia) <= (b, ib) in the order of (value, index). */
+const pairAtMost = (a: number, ia: number, b: number, ib: number) => a < b || (a === b && ia <= ib);
+
 /**
  * The clusters of a condensed matrix: element (i, j), i < j, at off[i] + j. Row p (the j > p) is
- * contiguous, column p (the i < p) has one element per row. A scan of p reads row p, and takes
- * the part of column p from a cache: the smallest d(i, p) over the active i < p and the first i
- * that has it (`lowMin`, `lowArg`), kept up to date after each merge from the values the update
- * writes (row y, contiguous), and read again from column p only when the merge removed its
- * minimum (p's lowest was x, or y's new value is larger). The cache gives what an in-order scan
- * of column p finds (the first of equal values), so the chain is the same. The update gathers,
- * updates and writes back through contiguous scratch rows (`updateCondensed`).
+ * contiguous, column p (the i < p) has one element per row. The chain of the WebAssembly kernel
+ * (chain-kernels.ts), step for step, so the two give the same linkage bit for bit:
+ *
+ * - A scan of p reads row p, and takes the part of column p from a cache of its K = 4 smallest
+ *   pairs (d(i, p), i) over the active i < p in the order of (value, index), with a bound: every
+ *   active i < p outside the slots has a pair above the bound, every one inside a pair at or
+ *   below it. Column p is read again only when its slots are empty.
+ * - A merge of x into y takes x out of the slots of each column where it is, takes y out (when
+ *   its new pair is above the bound) or moves it, and inserts it when its new pair is below the
+ *   bound; column y is built anew from its new values. The update gathers d(x, i), d(i, y),
+ *   updates and writes back CHUNK clusters at a time (`lanceWilliamsRows`, the expressions of
+ *   the square layout).
  */
 class CondensedClusters implements ChainClusters {
   private readonly off: Float64Array;
   private readonly sizes: Int32Array;
   private readonly active: Int32Array;
-  private readonly scratch: CondensedScratch;
-  private readonly lowMin: Float64Array;
-  private readonly lowArg: Int32Array;
-  private readonly stale: Uint8Array;
+  private readonly count: Int32Array;
+  private readonly slotIndex: Int32Array;
+  private readonly slotValue: Float64Array;
+  private readonly bound: Float64Array;
+  private readonly boundIndex: Int32Array;
+  private readonly dx: Float64Array;
+  private readonly dy: Float64Array;
+  private readonly v: Float64Array;
+  private readonly ni: Int32Array;
   private m: number;
 
   constructor(
@@ -198,24 +214,25 @@ class CondensedClusters implements ChainClusters {
     this.off = off;
     this.sizes = size0.slice();
     this.active = identity(n);
-    this.scratch = condensedScratch(n);
     this.m = n;
-    // the column minima in one pass over the rows, in order (the first i on ties)
-    const lowMin = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
-    const lowArg = new Int32Array(n).fill(-1);
+    this.count = new Int32Array(n);
+    this.slotIndex = new Int32Array(K * n);
+    this.slotValue = new Float64Array(K * n);
+    this.bound = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    this.boundIndex = new Int32Array(n).fill(NO_INDEX);
+    this.dx = new Float64Array(CHUNK);
+    this.dy = new Float64Array(CHUNK);
+    this.v = new Float64Array(CHUNK);
+    this.ni = new Int32Array(CHUNK);
+    // the smallest pairs of every column in one pass over the rows, in order
+    const { bound, boundIndex } = this;
     for (let i = 0; i < n - 1; i++) {
       const row = off[i]!;
       for (let j = i + 1; j < n; j++) {
         const v = D[row + j]!;
-        if (v < lowMin[j]!) {
-          lowMin[j] = v;
-          lowArg[j] = i;
-        }
+        if (v <= bound[j]! && pairLess(v, i, bound[j]!, boundIndex[j]!)) this.insert(j, v, i);
       }
     }
-    this.lowMin = lowMin;
-    this.lowArg = lowArg;
-    this.stale = new Uint8Array(n);
   }
 
   first(): number {
@@ -231,29 +248,77 @@ class CondensedClusters implements ChainClusters {
     return a < b ? D[off[a]! + b]! : D[off[b]! + a]!;
   }
 
+  /**
+   * The pair (v, i), below column c's bound, into its sorted slots; when they are full, the last
+   * goes out and the bound becomes the new last (or, if (v, i) is above the last, it stays out
+   * and the bound becomes the last).
+   */
+  private insert(c: number, v: number, i: number): void {
+    const { slotIndex, slotValue } = this;
+    const base = c * K;
+    let k = this.count[c]!;
+    let evicted = false;
+    if (k === K) {
+      const lastV = slotValue[base + K - 1]!;
+      const lastI = slotIndex[base + K - 1]!;
+      if (pairLess(lastV, lastI, v, i)) {
+        this.bound[c] = lastV;
+        this.boundIndex[c] = lastI;
+        return;
+      }
+      k = K - 1;
+      evicted = true;
+    }
+    let s = k;
+    for (; s > 0; s--) {
+      const pv = slotValue[base + s - 1]!;
+      const pi = slotIndex[base + s - 1]!;
+      if (!pairLess(v, i, pv, pi)) break;
+      slotValue[base + s] = pv;
+      slotIndex[base + s] = pi;
+    }
+    slotValue[base + s] = v;
+    slotIndex[base + s] = i;
+    this.count[c] = k + 1;
+    if (evicted) {
+      this.bound[c] = slotValue[base + K - 1]!;
+      this.boundIndex[c] = slotIndex[base + K - 1]!;
+    }
+  }
+
+  /** Index i out of column c's slots (if there). */
+  private remove(c: number, i: number): void {
+    const { slotIndex, slotValue } = this;
+    const base = c * K;
+    const k = this.count[c]!;
+    let s = 0;
+    while (s < k && slotIndex[base + s] !== i) s++;
+    if (s === k) return;
+    for (; s < k - 1; s++) {
+      slotValue[base + s] = slotValue[base + s + 1]!;
+      slotIndex[base + s] = slotIndex[base + s + 1]!;
+    }
+    this.count[c] = k - 1;
+  }
+
   nearest(p: number, start: number, found: Float64Array): void {
-    const { D, off, active, m, lowMin, lowArg } = this;
+    const { D, off, active, m, count, slotIndex, slotValue, bound, boundIndex } = this;
     const tp = positionSorted(active, m, p);
-    if (this.stale[p] === 1) {
-      let lm = Number.POSITIVE_INFINITY;
-      let la = -1;
+    if (count[p] === 0) {
+      // no pair left in column p: its smallest pairs again, over the active i < p in order
+      bound[p] = Number.POSITIVE_INFINITY;
+      boundIndex[p] = NO_INDEX;
       for (let t = 0; t < tp; t++) {
         const i = active[t]!;
         const v = D[off[i]! + p]!;
-        if (v < lm) {
-          lm = v;
-          la = i;
-        }
+        if (v <= bound[p]! && pairLess(v, i, bound[p]!, boundIndex[p]!)) this.insert(p, v, i);
       }
-      lowMin[p] = lm;
-      lowArg[p] = la;
-      this.stale[p] = 0;
     }
     let cur = start;
     let q = -1;
-    if (lowMin[p]! < cur) {
-      cur = lowMin[p]!;
-      q = lowArg[p]!;
+    if (count[p] !== 0 && slotValue[p * K]! < cur) {
+      cur = slotValue[p * K]!;
+      q = slotIndex[p * K]!;
     }
     const row = off[p]!;
     for (let t = tp + 1; t < m; t++) {
@@ -273,40 +338,68 @@ class CondensedClusters implements ChainClusters {
     size[x] = 0;
     size[y] = nx + ny;
     this.m = removeSorted(this.active, this.m, x);
-    const { D, off, code, active, m, scratch, lowMin, lowArg, stale } = this;
-    updateCondensed(D, off, code, x, y, dxy, nx, ny, size, active, m, scratch);
-    // scratch.a holds the new d(i, y) of the active i != y in order: column y, then row y
-    const a = scratch.a;
+    const { D, off, code, active, m, count, bound, boundIndex } = this;
+    const { dx, dy, v, ni } = this;
+    const rx = off[x]!;
+    const ry = off[y]!;
     const ty = positionSorted(active, m, y);
-    let lm = Number.POSITIVE_INFINITY;
-    let la = -1;
-    let t = 0;
-    for (; t < ty; t++) {
-      const i = active[t]!;
-      const v = a[t]!;
-      if (v < lm) {
-        lm = v;
-        la = i;
+    // column y anew: no pairs, no bound
+    count[y] = 0;
+    bound[y] = Number.POSITIVE_INFINITY;
+    boundIndex[y] = NO_INDEX;
+    // the active i < y: d(x, i) in column x (i < x) or row x, d(i, y) in column y
+    for (let c0 = 0; c0 < ty; c0 += CHUNK) {
+      const len = Math.min(CHUNK, ty - c0);
+      for (let k = 0; k < len; k++) {
+        const i = active[c0 + k]!;
+        const o = off[i]!;
+        const a = i < x ? D[o + x]! : D[rx + i]!;
+        dx[k] = a;
+        v[k] = a;
+        dy[k] = D[o + y]!;
+        ni[k] = size[i]!;
       }
-      // the i between x and y whose lowest was x lost it
-      if (i > x && lowArg[i] === x) stale[i] = 1;
+      lanceWilliamsRows(code, v, dy, ni, len, dxy, nx, ny);
+      for (let k = 0; k < len; k++) {
+        const i = active[c0 + k]!;
+        const value = v[k]!;
+        if (value <= bound[y]! && pairLess(value, i, bound[y]!, boundIndex[y]!)) {
+          this.insert(y, value, i);
+        }
+        // column i (x < i < y) loses x
+        if (i > x && dx[k]! <= bound[i]! && pairAtMost(dx[k]!, x, bound[i]!, boundIndex[i]!)) {
+          this.remove(i, x);
+        }
+        D[off[i]! + y] = value;
+      }
     }
-    lowMin[y] = lm;
-    lowArg[y] = la;
-    stale[y] = 0;
-    for (t = ty + 1; t < m; t++) {
-      const i = active[t]!;
-      if (stale[i] === 1) continue;
-      const v = a[t - 1]!;
-      const arg = lowArg[i]!;
-      if (arg === x) {
-        stale[i] = 1;
-      } else if (arg === y) {
-        if (v <= lowMin[i]!) lowMin[i] = v;
-        else stale[i] = 1;
-      } else if (v < lowMin[i]! || (v === lowMin[i]! && y < arg)) {
-        lowMin[i] = v;
-        lowArg[i] = y;
+    // the active i > y: rows x and y; column i loses x and has a new d(y, i)
+    for (let c0 = ty + 1; c0 < m; c0 += CHUNK) {
+      const len = Math.min(CHUNK, m - c0);
+      for (let k = 0; k < len; k++) {
+        const i = active[c0 + k]!;
+        const a = D[rx + i]!;
+        dx[k] = a;
+        v[k] = a;
+        dy[k] = D[ry + i]!;
+        ni[k] = size[i]!;
+      }
+      lanceWilliamsRows(code, v, dy, ni, len, dxy, nx, ny);
+      for (let k = 0; k < len; k++) {
+        const i = active[c0 + k]!;
+        const value = v[k]!;
+        D[ry + i] = value;
+        const b = bound[i]!;
+        if (dx[k]! <= b || dy[k]! <= b || value <= b) {
+          // one of the three values is not above the bound (rare): the exact tests
+          const bI = boundIndex[i]!;
+          const inX = pairAtMost(dx[k]!, x, b, bI);
+          const inY = pairAtMost(dy[k]!, y, b, bI);
+          const inV = pairLess(value, y, b, bI);
+          if (inX) this.remove(i, x);
+          if (inY) this.remove(i, y);
+          if (inV) this.insert(i, value, y);
+        }
       }
     }
   }
