@@ -31,11 +31,37 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { decode as decodePng, encode as encodePng } from 'fast-png';
-import jpeg from 'jpeg-js';
+import type * as FastPng from 'fast-png';
+import type JpegJs from 'jpeg-js';
 import { DataError, ioError, OptionError } from '../util/errors.js';
 import { checkArgument } from '../util/validate.js';
 import type { Dataset } from './dataset.js';
+
+/** The PNG and JPEG codecs (fast-png, jpeg-js). */
+interface Codecs {
+  png: typeof FastPng;
+  jpeg: typeof JpegJs;
+}
+let codecs: Codecs | undefined;
+
+/**
+ * The codecs, imported when an image is first read or written (they take 0.07 s to load, which
+ * a script without images need not pay). Every exported function that decodes or encodes is
+ * async and awaits this first.
+ */
+async function loadCodecs(): Promise<Codecs> {
+  if (codecs === undefined) {
+    const [png, jpeg] = await Promise.all([import('fast-png'), import('jpeg-js')]);
+    codecs = { png, jpeg: jpeg.default };
+  }
+  return codecs;
+}
+
+/** The codecs, once `loadCodecs` has run. */
+function loaded(): Codecs {
+  if (codecs === undefined) throw new Error('internal: the image codecs are not loaded');
+  return codecs;
+}
 
 /** An image: pixels on the 0..255 scale, row-major, channels interleaved. */
 export interface Image {
@@ -97,6 +123,7 @@ export async function loadImage(path: string): Promise<Image> {
   } catch (error) {
     throw readError(error, path);
   }
+  await loadCodecs();
   return decodeImage(bytes, path);
 }
 
@@ -233,9 +260,9 @@ function decodePngFile(bytes: Uint8Array, file: string): Image {
       { file },
     );
   }
-  let png: ReturnType<typeof decodePng>;
+  let png: ReturnType<typeof FastPng.decode>;
   try {
-    png = decodePng(bytes);
+    png = loaded().png.decode(bytes);
   } catch (error) {
     damaged(file, 'damaged PNG: it cannot be decoded', (error as Error).message);
   }
@@ -377,7 +404,7 @@ function decodeJpegFile(bytes: Uint8Array, file: string): Image {
   if (!end) damaged(file, 'truncated JPEG: the file ends before its end-of-image marker');
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
-    decoded = jpeg.decode(bytes, {
+    decoded = loaded().jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: false,
       tolerantDecoding: false,
@@ -552,7 +579,8 @@ let temporaries = 0;
 export async function saveImage(path: string, image: Image | ByteImage): Promise<void> {
   checkPath('saveImage', path);
   const img = checkImage('saveImage', image, 'image', true);
-  const png = encodePng({
+  const { png: codec } = await loadCodecs();
+  const png = codec.encode({
     width: img.width,
     height: img.height,
     channels: img.channels,
@@ -582,6 +610,7 @@ export async function saveImage(path: string, image: Image | ByteImage): Promise
  */
 export async function loadImageFolder(dir: string): Promise<Dataset> {
   checkPath('loadImageFolder', dir);
+  await loadCodecs();
   let entries: string[];
   try {
     entries = (await readdir(dir, { withFileTypes: true }))
