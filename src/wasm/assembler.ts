@@ -83,6 +83,7 @@ const OPS = {
   I64_MUL: ['i64.mul', 0x7e, 'none'],
   I64_SHR_U: ['i64.shr_u', 0x88, 'none'],
   F64_TRUNC: ['f64.trunc', 0x9d, 'none'],
+  F64_ABS: ['f64.abs', 0x99, 'none'],
   F64_SQRT: ['f64.sqrt', 0x9f, 'none'],
   F64_ADD: ['f64.add', 0xa0, 'none'],
   F64_SUB: ['f64.sub', 0xa1, 'none'],

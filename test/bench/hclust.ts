@@ -6,7 +6,7 @@
  *
  *   npx tsx test/bench/hclust.ts [--sizes 2000,5000,10000,20000] [--methods single,ward,...]
  *                                [--reps 3] [--ml-max 2000] [--vector 50000] [--layout auto]
- *                                [--no-scipy] [--tunable]
+ *                                [--no-scipy] [--tunable] [--metric euclidean]
  *
  * Every measurement is one fit in a fresh process, as a CLI run is (clusterlens, fastcluster,
  * scipy, ml-hclust interleaved per size, method and repetition, so load changes on a shared
@@ -16,7 +16,9 @@
  * `time.process_time()`), the distances included; the system seconds; the minor page faults of
  * the fit (getrusage in the child: first touches of fresh memory); the peak RSS of the process.
  * Cells are medians over the repetitions. The last column says whether clusterlens' Z equals
- * scipy's bit for bit. `--layout` passes hclust's layout option (auto, square, condensed).
+ * scipy's bit for bit. `--layout` passes hclust's layout option (auto, square, condensed);
+ * `--metric` the metric of both hclust and fastcluster (euclidean, sqeuclidean, cityblock,
+ * cosine, chebyshev; scipy's run stays Euclidean, so its column is for euclidean only).
  * `--tunable` adds clusterlens run with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc >= 2.35
  * then asks for transparent huge pages on its large allocations, as numpy does on its own).
  * `--vector` also times the O(n d)-memory layout for ward, single, centroid and median at that n,
@@ -177,6 +179,7 @@ async function main(): Promise<void> {
       `d = ${D}; CPU seconds (distances included), medians of ${reps}`,
   );
   const layout = arg('layout', 'auto');
+  const metric = arg('metric', 'euclidean');
   const withScipy = hasScipy && !process.argv.includes('--no-scipy');
   const tunable = process.argv.includes('--tunable');
   const TUNABLE = { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' };
@@ -208,9 +211,13 @@ async function main(): Promise<void> {
       for (let r = 0; r < reps; r++) {
         const zJs = join(DIR, 'z_js.f64');
         const zPy = join(DIR, 'z_py.f64');
-        js.push(runWorker(['js', path, String(n), method, zJs, layout]));
-        if (hasFc) fc.push(runPython('hclust_fastcluster.py', path, n, method, zPy, 'features'));
-        if (tunable) jt.push(runWorker(['js', path, String(n), method, zJs, layout], TUNABLE));
+        js.push(runWorker(['js', path, String(n), method, zJs, layout, metric]));
+        if (hasFc) {
+          fc.push(runPython('hclust_fastcluster.py', path, n, method, zPy, 'features', metric));
+        }
+        if (tunable) {
+          jt.push(runWorker(['js', path, String(n), method, zJs, layout, metric], TUNABLE));
+        }
         if (withScipy) {
           py.push(runPython('hclust_scipy.py', path, n, method, zPy));
           identical &&= sameBytes(zJs, zPy);

@@ -1,10 +1,10 @@
 """Baseline for test/bench/hclust.ts: fastcluster on the same data, in a fresh process.
 
-    /usr/bin/python3 test/bench/hclust_fastcluster.py DATA.f64 N D METHOD Z_OUT.f64 [matrix|vector]
+    /usr/bin/python3 test/bench/hclust_fastcluster.py DATA.f64 N D METHOD Z_OUT.f64 [matrix|features|vector] [METRIC]
 
 DATA.f64 is N x D little-endian doubles, row-major (written by hclust.ts). 'matrix' (default)
 times scipy's pdist followed by fastcluster.linkage on the condensed distances (which copies
-them); 'features' times fastcluster.linkage on the data itself (metric 'euclidean': one condensed
+them); 'features' times fastcluster.linkage on the data itself (METRIC, default 'euclidean': one condensed
 matrix, computed inside); 'vector' times fastcluster.linkage_vector on the data (O(N D) memory;
 single, ward, centroid, median). Prints one JSON line: the CPU seconds (user + system,
 time.process_time) of the distances and of the linkage, their sum, the system seconds, the minor
@@ -22,6 +22,7 @@ from scipy.spatial.distance import pdist
 
 path, n, d, method, z_out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 mode = sys.argv[6] if len(sys.argv) > 6 else "matrix"
+metric = sys.argv[7] if len(sys.argv) > 7 else "euclidean"
 X = np.fromfile(path, dtype="<f8").reshape(n, d)
 r0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.process_time()
@@ -30,7 +31,7 @@ if mode == "vector":
     Z = fastcluster.linkage_vector(X, method)
 elif mode == "features":
     t1 = t0
-    Z = fastcluster.linkage(X, method, metric="euclidean")
+    Z = fastcluster.linkage(X, method, metric=metric)
 else:
     y = pdist(X)
     t1 = time.process_time()

@@ -1,7 +1,7 @@
 // One measurement of test/bench/hclust.ts, in a fresh process that runs the built package (what a
 // user's script runs: dist/, no TypeScript loader in memory). `npm run build` first.
 //
-//   node test/bench/hclust_worker.mjs js DATA.f64 N METHOD Z_OUT.f64 [LAYOUT]
+//   node test/bench/hclust_worker.mjs js DATA.f64 N METHOD Z_OUT.f64 [LAYOUT] [METRIC]
 //   node test/bench/hclust_worker.mjs ml DATA.f64 N METHOD -
 //   node test/bench/hclust_worker.mjs mem N D METHOD LAYOUT
 //
@@ -36,7 +36,7 @@ function residentBytes() {
   return { peak: kb('VmHWM'), now: kb('VmRSS') };
 }
 
-const [kind, a, b, method, d, layout] = process.argv.slice(2);
+const [kind, a, b, method, d, layout, metric] = process.argv.slice(2);
 if (kind === 'mem') {
   const n = Number(a);
   const cols = Number(b);
@@ -52,7 +52,7 @@ if (kind === 'mem') {
   const n = Number(b);
   const X = { rows: n, cols: D, data: readF64(a).slice() };
   const u0 = process.resourceUsage();
-  const r = hclust(X, { method, layout: layout ?? 'auto' });
+  const r = hclust(X, { method, layout: layout ?? 'auto', metric: metric ?? 'euclidean' });
   const u1 = process.resourceUsage();
   writeFileSync(d, new Uint8Array(r.Z.buffer, r.Z.byteOffset, r.Z.byteLength));
   const user = (u1.userCPUTime - u0.userCPUTime) / 1e6;

@@ -60,7 +60,7 @@ describe('the kernels, as text', () => {
     }
     for (const code of [lw.COMPLETE, lw.AVERAGE, lw.WEIGHTED, lw.WARD, lw.WARD_D]) {
       const cm = ck.condensedMemory(10, 3)!;
-      ck.condensedEuclideanInto(matrix(10, 3), false, cm);
+      ck.condensedDistancesInto(matrix(10, 3), 'euclidean', cm);
       ck.nnChainCondensedWasm(cm, code, new Int32Array(10).fill(1));
     }
     expect(seen.length).toBeGreaterThanOrEqual(35);

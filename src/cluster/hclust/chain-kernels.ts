@@ -39,7 +39,7 @@
 import type { FeatureMatrix } from '../../data/dataset.js';
 import * as w from '../../wasm/index.js';
 import { identity } from './distance.js';
-import { condensedEuclideanRows } from './distance-kernels.js';
+import { condensedDistanceRows, type SimdMetric } from './distance-kernels.js';
 import { AVERAGE, COMPLETE, WARD, WARD_D, WEIGHTED } from './lance-williams.js';
 import { condensedOffsets, positionSorted, removeSorted } from './matrix.js';
 import { type ChainClusters, nnChain } from './nn-chain.js';
@@ -481,20 +481,20 @@ export function condensedMemory(n: number, d: number): CondensedMemory | null {
 }
 
 /**
- * The Euclidean (or squared Euclidean) distances between the rows of x into the matrix of `cm`,
- * in WebAssembly SIMD: the values of `condensedDistances`, bit for bit. With `chain`, each tile
- * of the matrix also enters the chain's cache of column minima while it is in cache. @internal
+ * The distances (`metric`) between the rows of x into the matrix of `cm`, in WebAssembly SIMD:
+ * the values of `condensedDistances`, bit for bit. With `chain`, each tile of the matrix also
+ * enters the chain's cache of column minima while it is in cache. @internal
  */
-export function condensedEuclideanInto(
+export function condensedDistancesInto(
   x: FeatureMatrix,
-  squared: boolean,
+  metric: SimdMetric,
   cm: CondensedMemory,
   chain?: PreparedChain,
 ): void {
   const { n, layout } = cm;
   const rb = new Int32Array(cm.memory.buffer, layout.rb, n);
   const onTile = chain ? (chain.instance.exports.init as Fn) : undefined;
-  condensedEuclideanRows(x, squared, cm.memory, layout.x, layout.xt, rb, ROW_BLOCK, onTile);
+  condensedDistanceRows(x, metric, cm.memory, layout.x, layout.xt, rb, ROW_BLOCK, onTile);
 }
 
 /** True when the WebAssembly chain has the update of linkage code `code`. */
@@ -509,7 +509,7 @@ export interface PreparedChain {
 
 /**
  * The chain of linkage code `code` on the memory of `cm`, ready for the distances to fill its
- * cache tile by tile (`condensedEuclideanInto`). @internal
+ * cache tile by tile (`condensedDistancesInto`). @internal
  */
 export function prepareChain(cm: CondensedMemory, code: number): PreparedChain {
   const { n, layout: b } = cm;
@@ -529,7 +529,7 @@ export function prepareChain(cm: CondensedMemory, code: number): PreparedChain {
 /**
  * The NN-chain on the matrix of `cm` (overwritten) with the method's update, in WebAssembly:
  * the rows of Z of `nnChainCondensed`, bit for bit. `chain`: the chain whose cache the
- * distances filled (`condensedEuclideanInto`); without it, the cache is filled from the matrix
+ * distances filled (`condensedDistancesInto`); without it, the cache is filled from the matrix
  * in one pass over its rows. @internal
  */
 export function nnChainCondensedWasm(

@@ -1,13 +1,15 @@
 /**
- * The square Euclidean (or squared Euclidean) distance matrix in WebAssembly SIMD.
+ * Distance matrices in WebAssembly SIMD: the square Euclidean (or squared Euclidean) one, and
+ * the condensed one for the Euclidean, squared Euclidean, cityblock and Chebyshev metrics.
  *
  * The matrix lives in a `WebAssembly.Memory` and is returned as a Float64Array view on it, so it
  * is built in place (no copy). Each distance is the sum of (x_ik - x_jk)^2 over k in column
  * order, two pairs (i, j), (i, j + 1) per f64x2 lane pair (the data is stored transposed, so the
  * two j are adjacent), with a separate multiply and add (no fused multiply-add) and the lane
  * square root, which is correctly rounded as `Math.sqrt` is: every value is bit for bit the one
- * of the JavaScript loop in distance.ts. Four lane pairs (eight j) run at once to hide the
- * latency of the additions.
+ * of the JavaScript loop in distance.ts (and so are the sums of absolute differences and the
+ * maxima of the other two metrics). Four lane pairs (eight j) run at once to hide the latency of
+ * the additions.
  *
  * Memory (little-endian f64): [D: n*n][X: n*d][X transposed: d*n]. Returns null when the runtime
  * has no WebAssembly SIMD (or it is turned off with `setSimdEnabled(false)`), or when this does
@@ -19,12 +21,28 @@ import * as w from '../../wasm/index.js';
 const { F64X2_SPLAT, F64X2_SQRT, I32_GT_U, I32_LT_U, F64_SQRT, IF } = w.op;
 const { I32, F64, V128 } = w;
 
+/** The metrics the distance module computes. */
+export type SimdMetric = 'euclidean' | 'sqeuclidean' | 'cityblock' | 'chebyshev';
+
+/** True when the distance module computes `metric`. */
+export function isSimdMetric(metric: string): metric is SimdMetric {
+  return (
+    metric === 'euclidean' ||
+    metric === 'sqeuclidean' ||
+    metric === 'cityblock' ||
+    metric === 'chebyshev'
+  );
+}
+
 /**
  * Module for d columns: `row(xi, xt, n8, j, to, out)` writes the distances of the row at
  * address xi (d doubles) to the points j..to-1 (transposed data at xt, n8 = 8 n bytes per
- * column) to the doubles at out + 8 j.
+ * column) to the doubles at out + 8 j. Per point, over the columns k in order from s = 0, with
+ * e = x_ik - x_jk: s + e * e (then the square root for 'euclidean'), s + |e| ('cityblock'), or
+ * e's absolute value when it is above s ('chebyshev'; f64x2.pmax is exactly that): the
+ * operations of `distancesFromRow` (distance.ts).
  */
-function distanceModule(d: number, squared: boolean): Uint8Array<ArrayBuffer> {
+function distanceModule(d: number, metric: SimdMetric): Uint8Array<ArrayBuffer> {
   const o = w.op;
   const fr = new w.Frame();
   const P = fr.params({ xi: I32, xt: I32, n8: I32, j: I32, to: I32, out: I32 });
@@ -34,7 +52,14 @@ function distanceModule(d: number, squared: boolean): Uint8Array<ArrayBuffer> {
   });
   const code = new w.Code();
   const emit = code.emit;
-  const root = squared ? [] : F64X2_SQRT;
+  const root = metric === 'euclidean' ? F64X2_SQRT : [];
+  /** acc = acc (op) e, in lanes. */
+  const accumulate = (a: number) => {
+    if (metric === 'cityblock') emit(w.get(a), w.get(L.e), o.F64X2_ABS, o.F64X2_ADD, w.set(a));
+    else if (metric === 'chebyshev')
+      emit(w.get(a), w.get(L.e), o.F64X2_ABS, o.F64X2_PMAX, w.set(a));
+    else emit(w.get(a), w.get(L.e), w.get(L.e), o.F64X2_MUL, o.F64X2_ADD, w.set(a));
+  };
   // Blocks of 2 * lanes points j (lanes = 4 or 1 lane pairs).
   const blocks = (lanes: number) => {
     const acc = [L.a0, L.a1, L.a2, L.a3].slice(0, lanes);
@@ -47,7 +72,7 @@ function distanceModule(d: number, squared: boolean): Uint8Array<ArrayBuffer> {
         emit(w.get(P.xi), w.f64Load(k * 8), F64X2_SPLAT, w.set(L.u));
         acc.forEach((a, q) => {
           emit(w.get(L.u), w.get(L.p), w.v128Load(16 * q), o.F64X2_SUB, w.set(L.e));
-          emit(w.get(a), w.get(L.e), w.get(L.e), o.F64X2_MUL, o.F64X2_ADD, w.set(a));
+          accumulate(a);
         });
         if (k < d - 1) emit(w.get(L.p), w.get(P.n8), o.I32_ADD, w.set(L.p));
       }
@@ -60,17 +85,25 @@ function distanceModule(d: number, squared: boolean): Uint8Array<ArrayBuffer> {
   };
   blocks(4);
   blocks(1);
-  // One point left (j < to): the same sum in scalar arithmetic.
+  // One point left (j < to): the same in scalar arithmetic.
   emit(w.get(P.j), w.get(P.to), I32_LT_U, IF);
   emit(w.get(P.xt), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD, w.set(L.p));
   emit(w.f64(0), w.set(L.s));
   for (let k = 0; k < d; k++) {
     emit(w.get(P.xi), w.f64Load(k * 8), w.get(L.p), w.f64Load(0), o.F64_SUB, w.set(L.f));
-    emit(w.get(L.s), w.get(L.f), w.get(L.f), o.F64_MUL, o.F64_ADD, w.set(L.s));
+    if (metric === 'cityblock') {
+      emit(w.get(L.s), w.get(L.f), o.F64_ABS, o.F64_ADD, w.set(L.s));
+    } else if (metric === 'chebyshev') {
+      // s = |f| > s ? |f| : s
+      emit(w.get(L.f), o.F64_ABS, w.set(L.f));
+      emit(w.get(L.f), w.get(L.s), w.get(L.f), w.get(L.s), o.F64_GT, o.SELECT, w.set(L.s));
+    } else {
+      emit(w.get(L.s), w.get(L.f), w.get(L.f), o.F64_MUL, o.F64_ADD, w.set(L.s));
+    }
     if (k < d - 1) emit(w.get(L.p), w.get(P.n8), o.I32_ADD, w.set(L.p));
   }
   emit(w.get(P.out), w.get(P.j), w.i32(3), o.I32_SHL, o.I32_ADD, w.get(L.s));
-  emit(squared ? [] : F64_SQRT, w.f64Store(0), o.END);
+  emit(metric === 'euclidean' ? F64_SQRT : [], w.f64Store(0), o.END);
   return w.assemble([w.func('row', fr, code)]);
 }
 
@@ -88,7 +121,7 @@ export function squareEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64
   const total = xtOff + n * d * 8;
   const memory = w.allocate(total, 'distance matrix');
   if (memory === null) return null;
-  const row = rowFunction(d, squared, memory);
+  const row = rowFunction(d, squared ? 'sqeuclidean' : 'euclidean', memory);
   const buffer = memory.buffer;
   new Float64Array(buffer, xOff, n * d).set(x.data.subarray(0, n * d));
   transposeInto(buffer, xtOff, x);
@@ -114,7 +147,7 @@ export function squareEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64
 }
 
 /**
- * The Euclidean (squared with `squared`) distances between the rows of x into a condensed matrix
+ * The distances (`metric`) between the rows of x into a condensed matrix
  * in `memory`: element (i, j), i < j, at byte rb[i] + 8 j. The data goes transposed to xtOff
  * (d n doubles), and `block` rows at a time to xOff (block d doubles). The values are those of
  * `condensedDistances` (distance.ts), bit for bit. `onTile(i0, i1, j0, j1)` is called after
@@ -122,9 +155,9 @@ export function squareEuclideanSimd(x: FeatureMatrix, squared: boolean): Float64
  * The caller has checked that SIMD is there.
  * @internal
  */
-export function condensedEuclideanRows(
+export function condensedDistanceRows(
   x: FeatureMatrix,
-  squared: boolean,
+  metric: SimdMetric,
   memory: WebAssembly.Memory,
   xOff: number,
   xtOff: number,
@@ -133,7 +166,7 @@ export function condensedEuclideanRows(
   onTile?: (i0: number, i1: number, j0: number, j1: number) => void,
 ): void {
   const { rows: n, cols: d } = x;
-  const row = rowFunction(d, squared, memory);
+  const row = rowFunction(d, metric, memory);
   const buffer = memory.buffer;
   const rows = new Float64Array(buffer, xOff, block * d);
   transposeInto(buffer, xtOff, x);
@@ -157,10 +190,8 @@ export function condensedEuclideanRows(
 /** `row(xi, xt, n8, j, to, out)` of the distance module for d columns, on `memory`. */
 type RowFunction = (xi: number, xt: number, n8: number, j: number, to: number, out: number) => void;
 
-function rowFunction(d: number, squared: boolean, memory: WebAssembly.Memory): RowFunction {
-  const module = w.compiled(`distance ${d}${squared ? ' squared' : ''}`, () =>
-    distanceModule(d, squared),
-  );
+function rowFunction(d: number, metric: SimdMetric, memory: WebAssembly.Memory): RowFunction {
+  const module = w.compiled(`distance ${d} ${metric}`, () => distanceModule(d, metric));
   return w.instantiate(module, memory).exports.row as RowFunction;
 }
 

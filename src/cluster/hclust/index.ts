@@ -114,10 +114,11 @@ import {
   rowNorms,
   toDistanceInput,
 } from './distance.js';
+import { isSimdMetric } from './distance-kernels.js';
 import { mstEuclideanSimd } from './kernels.js';
 import { METHOD_CODE } from './lance-williams.js';
 import {
-  condensedEuclideanInto,
+  condensedDistancesInto,
   condensedMemory,
   hasChainKernel,
   nnChainCondensedWasm,
@@ -409,12 +410,9 @@ function runLinkage(
     return sortAndRelabel(nnChainSquare(D, n, code, size0), n, sizes);
   }
   // The matrix goes to a WebAssembly memory, where the NN-chain runs (chain-kernels.ts), and
-  // Euclidean distances are computed there; JavaScript when the runtime has no WebAssembly SIMD
-  // or the memory would pass 4 GiB.
-  const simdDistances =
-    features !== null &&
-    (metric === 'euclidean' || metric === 'sqeuclidean') &&
-    features.cols <= 1024;
+  // the distances of every metric but cosine are computed there; JavaScript when the runtime
+  // has no WebAssembly SIMD or the memory would pass 4 GiB.
+  const simdDistances = features !== null && isSimdMetric(metric) && features.cols <= 1024;
   const cm = condensedMemory(n, simdDistances ? features.cols : 0);
   // the chain's cache of column minima fills from each tile of distances as it is computed
   // (weights change the matrix after, so then it fills from the matrix)
@@ -425,7 +423,7 @@ function runLinkage(
   let D: Float64Array;
   if (cm !== null) {
     D = cm.D;
-    if (simdDistances) condensedEuclideanInto(features, metric === 'sqeuclidean', cm, chain);
+    if (simdDistances) condensedDistancesInto(features, metric, cm, chain);
     else if (features) condensedDistances(features, metric as Metric, D);
     else condensedFromInput(input!, D);
   } else {
