@@ -46,8 +46,8 @@ let codecs: Codecs | undefined;
 
 /**
  * The codecs, imported when an image is first read or written (they take 0.07 s to load, which
- * a script without images need not pay). Every exported function that decodes or encodes is
- * async and awaits this first.
+ * a script without images need not pay). Every public function that decodes or encodes is
+ * async and awaits this first; the synchronous decoders below run after it.
  */
 async function loadCodecs(): Promise<Codecs> {
   if (codecs === undefined) {

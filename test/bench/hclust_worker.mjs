@@ -36,25 +36,27 @@ function residentBytes() {
   return { peak: kb('VmHWM'), now: kb('VmRSS') };
 }
 
-const [kind, a, b, method, d, layout, metric] = process.argv.slice(2);
+const [kind, ...args] = process.argv.slice(2);
 if (kind === 'mem') {
-  const n = Number(a);
-  const cols = Number(b);
+  const [nText, dText, method, layout] = args;
+  const n = Number(nText);
+  const cols = Number(dText);
   const rs = new RandomState(n + cols);
   const data = new Float64Array(n * cols);
   for (let i = 0; i < n * cols; i++) data[i] = 10 * (i % 7) + rs.gauss();
-  const estimate = planLinkage(n, cols, method, d, 2 ** 40).bytes;
+  const estimate = planLinkage(n, cols, method, layout, 2 ** 40).bytes;
   const before = residentBytes().now;
-  const r = hclust({ rows: n, cols, data }, { method, layout: d });
+  const r = hclust({ rows: n, cols, data }, { method, layout });
   const added = residentBytes().peak - before;
   process.stdout.write(`${JSON.stringify({ estimate, added, layout: r.layout })}\n`);
 } else if (kind === 'js') {
-  const n = Number(b);
-  const X = { rows: n, cols: D, data: readF64(a).slice() };
+  const [path, nText, method, zOut, layout = 'auto', metric = 'euclidean'] = args;
+  const n = Number(nText);
+  const X = { rows: n, cols: D, data: readF64(path).slice() };
   const u0 = process.resourceUsage();
-  const r = hclust(X, { method, layout: layout ?? 'auto', metric: metric ?? 'euclidean' });
+  const r = hclust(X, { method, layout, metric });
   const u1 = process.resourceUsage();
-  writeFileSync(d, new Uint8Array(r.Z.buffer, r.Z.byteOffset, r.Z.byteLength));
+  writeFileSync(zOut, new Uint8Array(r.Z.buffer, r.Z.byteOffset, r.Z.byteLength));
   const user = (u1.userCPUTime - u0.userCPUTime) / 1e6;
   const sys = (u1.systemCPUTime - u0.systemCPUTime) / 1e6;
   const faults = u1.minorPageFault - u0.minorPageFault;
@@ -63,9 +65,10 @@ if (kind === 'mem') {
     `${JSON.stringify({ cpu: user + sys, sys, faults, rssMB, layout: r.layout })}\n`,
   );
 } else if (kind === 'ml') {
+  const [path, nText, method] = args;
   const { agnes } = await import('ml-hclust');
-  const n = Number(b);
-  const data = readF64(a);
+  const n = Number(nText);
+  const data = readF64(path);
   const rows = [];
   for (let i = 0; i < n; i++) rows.push(Array.from(data.subarray(i * D, (i + 1) * D)));
   const t0 = process.cpuUsage();

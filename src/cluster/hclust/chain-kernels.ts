@@ -42,7 +42,7 @@ import { identity } from './distance.js';
 import { condensedDistanceRows, type SimdMetric } from './distance-kernels.js';
 import { AVERAGE, COMPLETE, WARD, WARD_D, WEIGHTED } from './lance-williams.js';
 import { condensedOffsets, positionSorted, removeSorted } from './matrix.js';
-import { type ChainClusters, nnChain } from './nn-chain.js';
+import { CHUNK, type ChainClusters, K, NO_INDEX, nnChain } from './nn-chain.js';
 
 const o = w.op;
 const { I32, F64 } = w;
@@ -51,11 +51,6 @@ const { F64_LT, F64_LE, F64_EQ, F64_GT, F64_ADD, F64_SUB, F64_MUL, F64_DIV } = o
 const { IF, END, SELECT } = o;
 
 const HEADER = 64;
-/** Pairs kept per column by the cache of column minima (see the file header). */
-const K = 4;
-const NO_INDEX = 0x7fffffff;
-/** Elements of a merge's column pass per gather, update and scatter (see `merge`). */
-const CHUNK = 256;
 
 /** The methods whose update the module has (the NN-chain methods). */
 const CHAIN_CODES = [COMPLETE, AVERAGE, WEIGHTED, WARD, WARD_D];
@@ -516,10 +511,12 @@ export function prepareChain(cm: CondensedMemory, code: number): PreparedChain {
   const module = w.compiled(`hclust chain ${code}`, () => chainModule(code));
   const instance = w.instantiate(module, cm.memory);
   const buffer = cm.memory.buffer;
-  new Int32Array(buffer, 0, 11).set([
-    ...[b.rb, b.active, b.count, b.boundIndex, b.slotIndex, b.size, b.bound, b.slot],
-    ...[b.scratch, b.scratch + 8 * n, b.out],
-  ]);
+  const header: Bases = {
+    ...{ rb: b.rb, act: b.active, cnt: b.count, bi: b.boundIndex, si: b.slotIndex },
+    ...{ sz: b.size, bv: b.bound, sv: b.slot, ga: b.scratch, gb: b.scratch + 8 * n, out: b.out },
+  };
+  const keys = Object.keys(BASES) as (keyof Bases)[];
+  new Int32Array(buffer, 0, keys.length).set(keys.map((k) => header[k]));
   new Int32Array(buffer, b.count, n).fill(0);
   new Float64Array(buffer, b.bound, n).fill(Number.POSITIVE_INFINITY);
   new Int32Array(buffer, b.boundIndex, n).fill(NO_INDEX);

@@ -163,11 +163,15 @@ class SquareClusters implements ChainClusters {
   }
 }
 
-/** Pairs kept per column by the cache of column minima (`CondensedClusters`). */
-const K = 4;
-/** Clusters per gather, update and scatter of a merge (`CondensedClusters.merge`). */
-const CHUNK = 256;
-const NO_INDEX = 0x7fffffff;
+/**
+ * Pairs kept per column by the cache of column minima (`CondensedClusters`, and the WebAssembly
+ * chain of chain-kernels.ts, which must keep as many to take the same steps).
+ */
+export const K = 4;
+/** Clusters per gather, update and scatter of a merge (both chains). */
+export const CHUNK = 256;
+/** The index of an empty bound (above every point's). */
+export const NO_INDEX = 0x7fffffff;
 
 /** (a, ia) < (b, ib) in the order of (value, index). */
 const pairLess = (a: number, ia: number, b: number, ib: number) => a < b || (a === b && ia < ib);
