@@ -20,7 +20,9 @@
  * `--metric` the metric of both hclust and fastcluster (euclidean, sqeuclidean, cityblock,
  * cosine, chebyshev; scipy's run stays Euclidean, so its column is for euclidean only).
  * `--tunable` adds clusterlens run with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc >= 2.35
- * then asks for transparent huge pages on its large allocations, as numpy does on its own).
+ * then asks for transparent huge pages on its large allocations, as numpy does on its own; the
+ * condensed matrix is WebAssembly memory, which V8 maps itself, so this reaches only the
+ * JavaScript layouts and the copies of the data).
  * `--vector` also times the O(n d)-memory layout for ward, single, centroid and median at that n,
  * against fastcluster's `linkage_vector` (also O(n d) memory), with the same repetitions, medians
  * and interleaving.
